@@ -1,0 +1,498 @@
+package api
+
+import "encoding/json"
+
+// Validation tags (see validate.go): req = required; len=MIN:MAX for strings,
+// lists and maps; range=MIN:MAX for numbers; enum=A|B; pat=NAME (patterns in
+// validate.go). Members that Cognate stores and returns without acting on are
+// kept as raw JSON.
+
+// ---- Shared member shapes ----
+
+// AttributeType is one user attribute.
+type AttributeType struct {
+	Name  string  `v:"req,len=1:32"`
+	Value *string `json:",omitempty" v:"len=0:2048"`
+}
+
+// CodeDeliveryDetails says where a code was sent.
+type CodeDeliveryDetails struct {
+	Destination    string `json:",omitempty"`
+	DeliveryMedium string `json:",omitempty"`
+	AttributeName  string `json:",omitempty"`
+}
+
+// MFASettings is the shape of SoftwareTokenMfaSettings, SMSMfaSettings and
+// EmailMfaSettings.
+type MFASettings struct {
+	Enabled      bool
+	PreferredMfa bool
+}
+
+// MFAOption is the legacy SMS MFA option list entry.
+type MFAOption struct {
+	DeliveryMedium string `json:",omitempty"`
+	AttributeName  string `json:",omitempty"`
+}
+
+// NewDeviceMetadata is handed out with tokens for an unknown device.
+type NewDeviceMetadata struct {
+	DeviceKey      string
+	DeviceGroupKey string
+}
+
+// AuthenticationResult carries the tokens of a completed sign-in.
+type AuthenticationResult struct {
+	AccessToken       string             `json:",omitempty"`
+	ExpiresIn         int32              `json:",omitempty"`
+	TokenType         string             `json:",omitempty"`
+	RefreshToken      string             `json:",omitempty"`
+	IdToken           string             `json:",omitempty"`
+	NewDeviceMetadata *NewDeviceMetadata `json:",omitempty"`
+}
+
+// ---- User pools ----
+
+// PasswordPolicy is the pool's password rules.
+type PasswordPolicy struct {
+	MinimumLength                 *int32 `json:",omitempty" v:"range=6:99"`
+	RequireUppercase              bool
+	RequireLowercase              bool
+	RequireNumbers                bool
+	RequireSymbols                bool
+	PasswordHistorySize           *int32 `json:",omitempty" v:"range=0:24"`
+	TemporaryPasswordValidityDays *int32 `json:",omitempty" v:"range=0:365"`
+}
+
+// UserPoolPolicy groups the pool's policies.
+type UserPoolPolicy struct {
+	PasswordPolicy *PasswordPolicy `json:",omitempty"`
+	SignInPolicy   json.RawMessage `json:",omitempty"`
+}
+
+// DeviceConfiguration is the pool's remembered-device settings.
+type DeviceConfiguration struct {
+	ChallengeRequiredOnNewDevice     bool
+	DeviceOnlyRememberedOnUserPrompt bool
+}
+
+// SchemaAttribute is one attribute of the pool schema.
+type SchemaAttribute struct {
+	Name                       string          `json:",omitempty" v:"len=1:20"`
+	AttributeDataType          string          `json:",omitempty" v:"enum=String|Number|DateTime|Boolean"`
+	DeveloperOnlyAttribute     *bool           `json:",omitempty"`
+	Mutable                    *bool           `json:",omitempty"`
+	Required                   *bool           `json:",omitempty"`
+	NumberAttributeConstraints json.RawMessage `json:",omitempty"`
+	StringAttributeConstraints json.RawMessage `json:",omitempty"`
+}
+
+// UserPoolSettings are the members CreateUserPool and UpdateUserPool share
+// with UserPoolType.
+type UserPoolSettings struct {
+	Policies                    *UserPoolPolicy      `json:",omitempty"`
+	DeletionProtection          string               `json:",omitempty" v:"enum=ACTIVE|INACTIVE"`
+	LambdaConfig                json.RawMessage      `json:",omitempty"`
+	AutoVerifiedAttributes      []string             `json:",omitempty" v:"enum=phone_number|email"`
+	SmsVerificationMessage      string               `json:",omitempty" v:"len=6:140"`
+	EmailVerificationMessage    string               `json:",omitempty" v:"len=6:20000"`
+	EmailVerificationSubject    string               `json:",omitempty" v:"len=1:140"`
+	VerificationMessageTemplate json.RawMessage      `json:",omitempty"`
+	SmsAuthenticationMessage    string               `json:",omitempty" v:"len=6:140"`
+	MfaConfiguration            string               `json:",omitempty" v:"enum=OFF|ON|OPTIONAL"`
+	UserAttributeUpdateSettings json.RawMessage      `json:",omitempty"`
+	DeviceConfiguration         *DeviceConfiguration `json:",omitempty"`
+	EmailConfiguration          json.RawMessage      `json:",omitempty"`
+	SmsConfiguration            json.RawMessage      `json:",omitempty"`
+	UserPoolTags                map[string]string    `json:",omitempty"`
+	AdminCreateUserConfig       json.RawMessage      `json:",omitempty"`
+	UserPoolAddOns              json.RawMessage      `json:",omitempty"`
+	AccountRecoverySetting      json.RawMessage      `json:",omitempty"`
+	UserPoolTier                string               `json:",omitempty" v:"enum=LITE|ESSENTIALS|PLUS"`
+}
+
+// UserPoolIdentity holds the members fixed when a pool is created.
+type UserPoolIdentity struct {
+	AliasAttributes       []string        `json:",omitempty" v:"enum=phone_number|email|preferred_username"`
+	UsernameAttributes    []string        `json:",omitempty" v:"enum=phone_number|email"`
+	UsernameConfiguration json.RawMessage `json:",omitempty"`
+}
+
+// CreateUserPoolInput is CreateUserPool's request.
+type CreateUserPoolInput struct {
+	PoolName string            `v:"req,len=1:128,pat=poolname"`
+	Schema   []SchemaAttribute `json:",omitempty" v:"len=1:50"`
+	UserPoolSettings
+	UserPoolIdentity
+}
+
+// UserPoolType is a pool as DescribeUserPool returns it.
+type UserPoolType struct {
+	Id                     string
+	Name                   string
+	Arn                    string
+	Status                 string `json:",omitempty"`
+	CreationDate           Time
+	LastModifiedDate       Time
+	EstimatedNumberOfUsers int32
+	SchemaAttributes       []SchemaAttribute `json:",omitempty"`
+	UserPoolSettings
+	UserPoolIdentity
+}
+
+// UserPoolDescription is a ListUserPools entry.
+type UserPoolDescription struct {
+	Id               string
+	Name             string
+	LambdaConfig     json.RawMessage `json:",omitempty"`
+	Status           string          `json:",omitempty"`
+	CreationDate     Time
+	LastModifiedDate Time
+}
+
+// UserPoolRef names a pool: the request of DescribeUserPool, DeleteUserPool,
+// GetUserPoolMfaConfig.
+type UserPoolRef struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+}
+
+// UpdateUserPoolInput is UpdateUserPool's request.
+type UpdateUserPoolInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	UserPoolSettings
+}
+
+// ListUserPoolsInput is ListUserPools' request.
+type ListUserPoolsInput struct {
+	NextToken  string `json:",omitempty" v:"len=1:131072"`
+	MaxResults *int32 `v:"req,range=1:60"`
+}
+
+// ListUserPoolsOutput is ListUserPools' answer.
+type ListUserPoolsOutput struct {
+	UserPools []UserPoolDescription
+	NextToken string `json:",omitempty"`
+}
+
+// SoftwareTokenMfaConfig is the pool's TOTP switch.
+type SoftwareTokenMfaConfig struct {
+	Enabled bool
+}
+
+// UserPoolMfaConfig is both SetUserPoolMfaConfig's request (with UserPoolId)
+// and the answer of Set/GetUserPoolMfaConfig.
+type UserPoolMfaConfig struct {
+	UserPoolId                    string                  `json:",omitempty" v:"len=1:55,pat=poolid"`
+	SmsMfaConfiguration           json.RawMessage         `json:",omitempty"`
+	SoftwareTokenMfaConfiguration *SoftwareTokenMfaConfig `json:",omitempty"`
+	EmailMfaConfiguration         json.RawMessage         `json:",omitempty"`
+	MfaConfiguration              string                  `json:",omitempty" v:"enum=OFF|ON|OPTIONAL"`
+	WebAuthnConfiguration         json.RawMessage         `json:",omitempty"`
+}
+
+// ---- App clients ----
+
+// TokenValidityUnits says in which unit each validity is given.
+type TokenValidityUnits struct {
+	AccessToken  string `json:",omitempty" v:"enum=seconds|minutes|hours|days"`
+	IdToken      string `json:",omitempty" v:"enum=seconds|minutes|hours|days"`
+	RefreshToken string `json:",omitempty" v:"enum=seconds|minutes|hours|days"`
+}
+
+// UserPoolClientSettings are the members shared by CreateUserPoolClient,
+// UpdateUserPoolClient and UserPoolClientType.
+type UserPoolClientSettings struct {
+	ClientName                               string              `json:",omitempty" v:"len=1:128,pat=clientname"`
+	RefreshTokenValidity                     *int32              `json:",omitempty" v:"range=0:315360000"`
+	AccessTokenValidity                      *int32              `json:",omitempty" v:"range=1:86400"`
+	IdTokenValidity                          *int32              `json:",omitempty" v:"range=1:86400"`
+	TokenValidityUnits                       *TokenValidityUnits `json:",omitempty"`
+	ReadAttributes                           []string            `json:",omitempty"`
+	WriteAttributes                          []string            `json:",omitempty"`
+	ExplicitAuthFlows                        []string            `json:",omitempty" v:"enum=ADMIN_NO_SRP_AUTH|CUSTOM_AUTH_FLOW_ONLY|USER_PASSWORD_AUTH|ALLOW_ADMIN_USER_PASSWORD_AUTH|ALLOW_CUSTOM_AUTH|ALLOW_USER_PASSWORD_AUTH|ALLOW_USER_SRP_AUTH|ALLOW_REFRESH_TOKEN_AUTH|ALLOW_USER_AUTH"`
+	SupportedIdentityProviders               []string            `json:",omitempty"`
+	CallbackURLs                             []string            `json:",omitempty" v:"len=0:100"`
+	LogoutURLs                               []string            `json:",omitempty" v:"len=0:100"`
+	DefaultRedirectURI                       string              `json:",omitempty" v:"len=1:1024"`
+	AllowedOAuthFlows                        []string            `json:",omitempty" v:"enum=code|implicit|client_credentials"`
+	AllowedOAuthScopes                       []string            `json:",omitempty" v:"len=0:50"`
+	AllowedOAuthFlowsUserPoolClient          *bool               `json:",omitempty"`
+	AnalyticsConfiguration                   json.RawMessage     `json:",omitempty"`
+	PreventUserExistenceErrors               string              `json:",omitempty" v:"enum=LEGACY|ENABLED"`
+	EnableTokenRevocation                    *bool               `json:",omitempty"`
+	EnablePropagateAdditionalUserContextData *bool               `json:",omitempty"`
+	AuthSessionValidity                      *int32              `json:",omitempty" v:"range=3:15"`
+	RefreshTokenRotation                     json.RawMessage     `json:",omitempty"`
+}
+
+// CreateUserPoolClientInput is CreateUserPoolClient's request.
+type CreateUserPoolClientInput struct {
+	UserPoolId     string `v:"req,len=1:55,pat=poolid"`
+	GenerateSecret bool
+	UserPoolClientSettings
+}
+
+// UpdateUserPoolClientInput is UpdateUserPoolClient's request.
+type UpdateUserPoolClientInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	ClientId   string `v:"req,len=1:128,pat=clientid"`
+	UserPoolClientSettings
+}
+
+// UserPoolClientType is an app client as DescribeUserPoolClient returns it.
+type UserPoolClientType struct {
+	UserPoolId       string
+	ClientId         string
+	ClientSecret     string `json:",omitempty"`
+	CreationDate     Time
+	LastModifiedDate Time
+	UserPoolClientSettings
+}
+
+// UserPoolClientOutput wraps a client in the answer of Create, Describe and
+// UpdateUserPoolClient.
+type UserPoolClientOutput struct {
+	UserPoolClient *UserPoolClientType
+}
+
+// UserPoolOutput wraps a pool in the answer of CreateUserPool and
+// DescribeUserPool.
+type UserPoolOutput struct {
+	UserPool *UserPoolType
+}
+
+// ClientRef names an app client: DescribeUserPoolClient, DeleteUserPoolClient.
+type ClientRef struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	ClientId   string `v:"req,len=1:128,pat=clientid"`
+}
+
+// ListUserPoolClientsInput is ListUserPoolClients' request.
+type ListUserPoolClientsInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	MaxResults *int32 `json:",omitempty" v:"range=1:60"`
+	NextToken  string `json:",omitempty" v:"len=1:131072"`
+}
+
+// UserPoolClientDescription is a ListUserPoolClients entry.
+type UserPoolClientDescription struct {
+	ClientId   string
+	UserPoolId string
+	ClientName string
+}
+
+// ListUserPoolClientsOutput is ListUserPoolClients' answer.
+type ListUserPoolClientsOutput struct {
+	UserPoolClients []UserPoolClientDescription
+	NextToken       string `json:",omitempty"`
+}
+
+// ---- Users ----
+
+// SignUpInput is SignUp's request.
+type SignUpInput struct {
+	ClientId          string          `v:"req,len=1:128,pat=clientid"`
+	SecretHash        string          `json:",omitempty" v:"len=1:128"`
+	Username          string          `v:"req,len=1:128,pat=username"`
+	Password          *string         `json:",omitempty" v:"len=0:256"`
+	UserAttributes    []AttributeType `json:",omitempty"`
+	ValidationData    []AttributeType `json:",omitempty"`
+	ClientMetadata    map[string]string
+	AnalyticsMetadata json.RawMessage
+	UserContextData   json.RawMessage
+}
+
+// SignUpOutput is SignUp's answer.
+type SignUpOutput struct {
+	UserConfirmed       bool
+	CodeDeliveryDetails *CodeDeliveryDetails `json:",omitempty"`
+	UserSub             string
+	Session             string `json:",omitempty"`
+}
+
+// ConfirmSignUpInput is ConfirmSignUp's request.
+type ConfirmSignUpInput struct {
+	ClientId           string `v:"req,len=1:128,pat=clientid"`
+	SecretHash         string `json:",omitempty" v:"len=1:128"`
+	Username           string `v:"req,len=1:128,pat=username"`
+	ConfirmationCode   string `v:"req,len=1:2048,pat=nospace"`
+	ForceAliasCreation bool
+	Session            string `json:",omitempty" v:"len=20:2048"`
+	ClientMetadata     map[string]string
+	AnalyticsMetadata  json.RawMessage
+	UserContextData    json.RawMessage
+}
+
+// ResendConfirmationCodeInput is ResendConfirmationCode's request.
+type ResendConfirmationCodeInput struct {
+	ClientId          string `v:"req,len=1:128,pat=clientid"`
+	SecretHash        string `json:",omitempty" v:"len=1:128"`
+	Username          string `v:"req,len=1:128,pat=username"`
+	ClientMetadata    map[string]string
+	AnalyticsMetadata json.RawMessage
+	UserContextData   json.RawMessage
+}
+
+// CodeDeliveryOutput is the answer of ResendConfirmationCode and friends.
+type CodeDeliveryOutput struct {
+	CodeDeliveryDetails *CodeDeliveryDetails `json:",omitempty"`
+}
+
+// AdminUserRef names a user: AdminConfirmSignUp, AdminGetUser,
+// AdminDeleteUser, AdminDisableUser, AdminEnableUser.
+type AdminUserRef struct {
+	UserPoolId     string `v:"req,len=1:55,pat=poolid"`
+	Username       string `v:"req,len=1:128,pat=username"`
+	ClientMetadata map[string]string
+}
+
+// AdminGetUserOutput is AdminGetUser's answer.
+type AdminGetUserOutput struct {
+	Username             string
+	UserAttributes       []AttributeType
+	UserCreateDate       Time
+	UserLastModifiedDate Time
+	Enabled              bool
+	UserStatus           string
+	MFAOptions           []MFAOption `json:",omitempty"`
+	PreferredMfaSetting  string      `json:",omitempty"`
+	UserMFASettingList   []string    `json:",omitempty"`
+}
+
+// GetUserOutput is GetUser's answer.
+type GetUserOutput struct {
+	Username            string
+	UserAttributes      []AttributeType
+	MFAOptions          []MFAOption `json:",omitempty"`
+	PreferredMfaSetting string      `json:",omitempty"`
+	UserMFASettingList  []string    `json:",omitempty"`
+}
+
+// AccessTokenInput is the request of operations that take only an access
+// token: GetUser, GlobalSignOut, DeleteUser.
+type AccessTokenInput struct {
+	AccessToken string `v:"req,len=0:131072,pat=token"`
+}
+
+// ListUsersInput is ListUsers' request.
+type ListUsersInput struct {
+	UserPoolId      string   `v:"req,len=1:55,pat=poolid"`
+	AttributesToGet []string `json:",omitempty"`
+	Limit           *int32   `json:",omitempty" v:"range=0:60"`
+	PaginationToken string   `json:",omitempty" v:"len=1:131072"`
+	Filter          string   `json:",omitempty" v:"len=0:256"`
+}
+
+// UserType is a ListUsers entry.
+type UserType struct {
+	Username             string
+	Attributes           []AttributeType
+	UserCreateDate       Time
+	UserLastModifiedDate Time
+	Enabled              bool
+	UserStatus           string
+	MFAOptions           []MFAOption `json:",omitempty"`
+}
+
+// ListUsersOutput is ListUsers' answer.
+type ListUsersOutput struct {
+	Users           []UserType
+	PaginationToken string `json:",omitempty"`
+}
+
+// ---- Authentication ----
+
+// InitiateAuthInput is the request of InitiateAuth and AdminInitiateAuth
+// (UserPoolId is only in the latter).
+type InitiateAuthInput struct {
+	UserPoolId        string             `json:",omitempty" v:"len=1:55,pat=poolid"`
+	ClientId          string             `v:"req,len=1:128,pat=clientid"`
+	AuthFlow          string             `v:"req,enum=USER_SRP_AUTH|REFRESH_TOKEN_AUTH|REFRESH_TOKEN|CUSTOM_AUTH|ADMIN_NO_SRP_AUTH|USER_PASSWORD_AUTH|ADMIN_USER_PASSWORD_AUTH|USER_AUTH"`
+	AuthParameters    map[string]*string `json:",omitempty"`
+	ClientMetadata    map[string]string  `json:",omitempty"`
+	Session           string             `json:",omitempty" v:"len=20:2048"`
+	AnalyticsMetadata json.RawMessage
+	UserContextData   json.RawMessage
+	ContextData       json.RawMessage
+}
+
+// RespondToAuthChallengeInput is the request of RespondToAuthChallenge and
+// AdminRespondToAuthChallenge.
+type RespondToAuthChallengeInput struct {
+	UserPoolId         string             `json:",omitempty" v:"len=1:55,pat=poolid"`
+	ClientId           string             `v:"req,len=1:128,pat=clientid"`
+	ChallengeName      string             `v:"req,enum=SMS_MFA|EMAIL_OTP|SOFTWARE_TOKEN_MFA|SELECT_MFA_TYPE|MFA_SETUP|PASSWORD_VERIFIER|CUSTOM_CHALLENGE|SELECT_CHALLENGE|DEVICE_SRP_AUTH|DEVICE_PASSWORD_VERIFIER|ADMIN_NO_SRP_AUTH|NEW_PASSWORD_REQUIRED|SMS_OTP|PASSWORD|WEB_AUTHN|PASSWORD_SRP"`
+	Session            string             `json:",omitempty" v:"len=20:2048"`
+	ChallengeResponses map[string]*string `json:",omitempty"`
+	ClientMetadata     map[string]string  `json:",omitempty"`
+	AnalyticsMetadata  json.RawMessage
+	UserContextData    json.RawMessage
+	ContextData        json.RawMessage
+}
+
+// AuthOutput is the answer of InitiateAuth, RespondToAuthChallenge and their
+// admin forms.
+type AuthOutput struct {
+	ChallengeName        string               `json:",omitempty"`
+	Session              string               `json:",omitempty"`
+	ChallengeParameters  map[string]string    `json:",omitempty"`
+	AuthenticationResult *AuthenticationResult `json:",omitempty"`
+	AvailableChallenges  []string             `json:",omitempty"`
+}
+
+// GetTokensFromRefreshTokenInput is GetTokensFromRefreshToken's request.
+type GetTokensFromRefreshTokenInput struct {
+	RefreshToken   string            `v:"req,len=0:131072,pat=token"`
+	ClientId       string            `v:"req,len=1:128,pat=clientid"`
+	ClientSecret   string            `json:",omitempty" v:"len=1:64"`
+	DeviceKey      string            `json:",omitempty" v:"len=1:55"`
+	ClientMetadata map[string]string `json:",omitempty"`
+}
+
+// TokensOutput is GetTokensFromRefreshToken's answer.
+type TokensOutput struct {
+	AuthenticationResult *AuthenticationResult `json:",omitempty"`
+}
+
+// ---- MFA ----
+
+// AssociateSoftwareTokenInput is AssociateSoftwareToken's request: either
+// an access token or a challenge session.
+type AssociateSoftwareTokenInput struct {
+	AccessToken string `json:",omitempty" v:"len=0:131072,pat=token"`
+	Session     string `json:",omitempty" v:"len=20:2048"`
+}
+
+// AssociateSoftwareTokenOutput is its answer.
+type AssociateSoftwareTokenOutput struct {
+	SecretCode string `json:",omitempty"`
+	Session    string `json:",omitempty"`
+}
+
+// VerifySoftwareTokenInput is VerifySoftwareToken's request.
+type VerifySoftwareTokenInput struct {
+	AccessToken        string `json:",omitempty" v:"len=0:131072,pat=token"`
+	Session            string `json:",omitempty" v:"len=20:2048"`
+	UserCode           string `v:"req,len=6:6,pat=digits"`
+	FriendlyDeviceName string `json:",omitempty" v:"len=0:131072"`
+}
+
+// VerifySoftwareTokenOutput is its answer.
+type VerifySoftwareTokenOutput struct {
+	Status  string `json:",omitempty"`
+	Session string `json:",omitempty"`
+}
+
+// SetUserMFAPreferenceInput is the request of SetUserMFAPreference (with
+// AccessToken) and AdminSetUserMFAPreference (with UserPoolId and Username).
+type SetUserMFAPreferenceInput struct {
+	AccessToken              string       `json:",omitempty" v:"len=0:131072,pat=token"`
+	UserPoolId               string       `json:",omitempty" v:"len=1:55,pat=poolid"`
+	Username                 string       `json:",omitempty" v:"len=1:128,pat=username"`
+	SMSMfaSettings           *MFASettings `json:",omitempty"`
+	SoftwareTokenMfaSettings *MFASettings `json:",omitempty"`
+	EmailMfaSettings         *MFASettings `json:",omitempty"`
+}
+
+// Empty is the answer of operations that return nothing.
+type Empty struct{}

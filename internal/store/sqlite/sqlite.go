@@ -1,0 +1,544 @@
+// Package sqlite is the embedded Store: one SQLite file in WAL mode, written
+// through a single connection (SQLite has one writer anyway) and read through
+// a pool of read-only connections. Commits are synchronous=FULL, so an
+// acknowledged write is on disk before the answer leaves.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/store"
+	sqlite3 "modernc.org/sqlite"
+	sqlite3lib "modernc.org/sqlite/lib"
+)
+
+// Store is the SQLite backend.
+type Store struct {
+	w *sql.DB // one connection: all writes
+	r *sql.DB // read-only connections
+}
+
+var _ store.Store = (*Store)(nil)
+
+var migrations = []string{
+	`CREATE TABLE pools (
+		id TEXT PRIMARY KEY,
+		name TEXT NOT NULL,
+		created INTEGER NOT NULL,
+		updated INTEGER NOT NULL,
+		settings BLOB NOT NULL,
+		signing_key BLOB NOT NULL
+	);
+	CREATE TABLE clients (
+		id TEXT PRIMARY KEY,
+		pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+		name TEXT NOT NULL,
+		created INTEGER NOT NULL,
+		updated INTEGER NOT NULL,
+		settings BLOB NOT NULL
+	);
+	CREATE INDEX clients_pool ON clients(pool_id, id);
+	CREATE TABLE users (
+		pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+		username TEXT NOT NULL,
+		sub TEXT NOT NULL,
+		status TEXT NOT NULL,
+		enabled INTEGER NOT NULL,
+		email TEXT,
+		phone_number TEXT,
+		name TEXT,
+		given_name TEXT,
+		family_name TEXT,
+		preferred_username TEXT,
+		doc BLOB NOT NULL,
+		PRIMARY KEY (pool_id, username)
+	) WITHOUT ROWID;
+	CREATE UNIQUE INDEX users_sub ON users(pool_id, sub);
+	CREATE INDEX users_email ON users(pool_id, email);
+	CREATE INDEX users_phone ON users(pool_id, phone_number);
+	CREATE TABLE refresh_tokens (
+		hash BLOB PRIMARY KEY,
+		pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+		client_id TEXT NOT NULL,
+		username TEXT NOT NULL,
+		origin_jti TEXT NOT NULL,
+		device_key TEXT NOT NULL,
+		auth_time INTEGER NOT NULL,
+		created INTEGER NOT NULL,
+		expires INTEGER NOT NULL,
+		revoked INTEGER NOT NULL DEFAULT 0
+	) WITHOUT ROWID;
+	CREATE INDEX refresh_user ON refresh_tokens(pool_id, username);
+	CREATE TABLE used_marks (
+		key TEXT PRIMARY KEY,
+		expires INTEGER NOT NULL
+	) WITHOUT ROWID;`,
+}
+
+// Open opens (creating if needed) the database file at path and applies
+// migrations.
+func Open(path string) (*Store, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + abs + "?" + q.Encode()
+	w, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	if err := migrate(w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	q.Add("_pragma", "query_only(1)")
+	r, err := sql.Open("sqlite", "file:"+abs+"?"+q.Encode())
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	return &Store{w: w, r: r}, nil
+}
+
+func migrate(db *sql.DB) error {
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
+		return fmt.Errorf("sqlite: migrations table: %w", err)
+	}
+	var have int
+	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		return err
+	}
+	for i := have; i < len(migrations); i++ {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("sqlite: migration %d: %w", i+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version) VALUES (?)`, i+1); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close closes both connection pools.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.r.PingContext(ctx) }
+
+func isUnique(err error) bool {
+	var e *sqlite3.Error
+	if errors.As(err, &e) {
+		c := e.Code()
+		return c == sqlite3lib.SQLITE_CONSTRAINT_PRIMARYKEY || c == sqlite3lib.SQLITE_CONSTRAINT_UNIQUE
+	}
+	return false
+}
+
+func ns(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNS(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	return err
+}
+
+// ---- pools ----
+
+func (s *Store) CreatePool(ctx context.Context, p *store.Pool) error {
+	_, err := s.w.ExecContext(ctx, `INSERT INTO pools(id, name, created, updated, settings, signing_key) VALUES (?,?,?,?,?,?)`,
+		p.ID, p.Name, ns(p.Created), ns(p.Updated), p.Settings, p.SigningKey)
+	if isUnique(err) {
+		return store.ErrExists
+	}
+	return err
+}
+
+type rowScanner interface{ Scan(...any) error }
+
+func scanPool(r rowScanner) (*store.Pool, error) {
+	var p store.Pool
+	var c, u int64
+	if err := r.Scan(&p.ID, &p.Name, &c, &u, &p.Settings, &p.SigningKey); err != nil {
+		return nil, notFound(err)
+	}
+	p.Created, p.Updated = fromNS(c), fromNS(u)
+	return &p, nil
+}
+
+const poolCols = `id, name, created, updated, settings, signing_key`
+
+func (s *Store) GetPool(ctx context.Context, id string) (*store.Pool, error) {
+	return scanPool(s.r.QueryRowContext(ctx, `SELECT `+poolCols+` FROM pools WHERE id = ?`, id))
+}
+
+func (s *Store) ListPools(ctx context.Context, after string, limit int) ([]*store.Pool, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+poolCols+` FROM pools WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*store.Pool
+	for rows.Next() {
+		p, err := scanPool(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) UpdatePool(ctx context.Context, id string, fn func(*store.Pool) error) (*store.Pool, error) {
+	var out *store.Pool
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		p, err := scanPool(tx.QueryRowContext(ctx, `SELECT `+poolCols+` FROM pools WHERE id = ?`, id))
+		if err != nil {
+			return err
+		}
+		if err := fn(p); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE pools SET name=?, updated=?, settings=?, signing_key=? WHERE id=?`,
+			p.Name, ns(p.Updated), p.Settings, p.SigningKey, id)
+		out = p
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) DeletePool(ctx context.Context, id string) error {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM pools WHERE id = ?`, id)
+	return affected(res, err)
+}
+
+func affected(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
+func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// ---- clients ----
+
+const clientCols = `id, pool_id, name, created, updated, settings`
+
+func scanClient(r rowScanner) (*store.Client, error) {
+	var c store.Client
+	var cr, up int64
+	if err := r.Scan(&c.ID, &c.PoolID, &c.Name, &cr, &up, &c.Settings); err != nil {
+		return nil, notFound(err)
+	}
+	c.Created, c.Updated = fromNS(cr), fromNS(up)
+	return &c, nil
+}
+
+func (s *Store) CreateClient(ctx context.Context, c *store.Client) error {
+	_, err := s.w.ExecContext(ctx, `INSERT INTO clients(`+clientCols+`) VALUES (?,?,?,?,?,?)`,
+		c.ID, c.PoolID, c.Name, ns(c.Created), ns(c.Updated), c.Settings)
+	if isUnique(err) {
+		return store.ErrExists
+	}
+	if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
+		return store.ErrNotFound
+	}
+	return err
+}
+
+func (s *Store) GetClient(ctx context.Context, id string) (*store.Client, error) {
+	return scanClient(s.r.QueryRowContext(ctx, `SELECT `+clientCols+` FROM clients WHERE id = ?`, id))
+}
+
+func (s *Store) ListClients(ctx context.Context, poolID, after string, limit int) ([]*store.Client, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+clientCols+` FROM clients WHERE pool_id = ? AND id > ? ORDER BY id LIMIT ?`, poolID, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*store.Client
+	for rows.Next() {
+		c, err := scanClient(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) UpdateClient(ctx context.Context, id string, fn func(*store.Client) error) (*store.Client, error) {
+	var out *store.Client
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		c, err := scanClient(tx.QueryRowContext(ctx, `SELECT `+clientCols+` FROM clients WHERE id = ?`, id))
+		if err != nil {
+			return err
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE clients SET name=?, updated=?, settings=? WHERE id=?`, c.Name, ns(c.Updated), c.Settings, id)
+		out = c
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) DeleteClient(ctx context.Context, id string) error {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM clients WHERE id = ?`, id)
+	return affected(res, err)
+}
+
+// ---- users ----
+
+// indexed lists the attribute columns kept beside the document for filters.
+var indexed = []string{"email", "phone_number", "name", "given_name", "family_name", "preferred_username"}
+
+func nullable(attrs map[string]string, k string) any {
+	if v, ok := attrs[k]; ok {
+		return v
+	}
+	return nil
+}
+
+func userArgs(u *store.User) ([]any, error) {
+	doc, err := json.Marshal(u)
+	if err != nil {
+		return nil, err
+	}
+	args := []any{u.PoolID, u.Username, u.Sub, u.Status, u.Enabled}
+	for _, k := range indexed {
+		args = append(args, nullable(u.Attributes, k))
+	}
+	return append(args, doc), nil
+}
+
+func (s *Store) CreateUser(ctx context.Context, u *store.User) error {
+	args, err := userArgs(u)
+	if err != nil {
+		return err
+	}
+	_, err = s.w.ExecContext(ctx, `INSERT INTO users(pool_id, username, sub, status, enabled, `+strings.Join(indexed, ", ")+`, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+	if isUnique(err) {
+		return store.ErrExists
+	}
+	if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
+		return store.ErrNotFound
+	}
+	return err
+}
+
+func scanUser(r rowScanner) (*store.User, error) {
+	var doc []byte
+	if err := r.Scan(&doc); err != nil {
+		return nil, notFound(err)
+	}
+	var u store.User
+	if err := json.Unmarshal(doc, &u); err != nil {
+		return nil, fmt.Errorf("sqlite: corrupt user document: %w", err)
+	}
+	return &u, nil
+}
+
+func (s *Store) GetUser(ctx context.Context, poolID, username string) (*store.User, error) {
+	return scanUser(s.r.QueryRowContext(ctx, `SELECT doc FROM users WHERE pool_id = ? AND username = ?`, poolID, username))
+}
+
+var filterColumns = map[string]string{
+	"username": "username", "sub": "sub", "status": "status", "enabled": "enabled",
+	"email": "email", "phone_number": "phone_number", "name": "name", "given_name": "given_name",
+	"family_name": "family_name", "preferred_username": "preferred_username",
+}
+
+func (s *Store) FindUsers(ctx context.Context, poolID string, f *store.Filter, after string, limit int) ([]*store.User, error) {
+	q := `SELECT doc FROM users WHERE pool_id = ? AND username > ?`
+	args := []any{poolID, after}
+	if f != nil {
+		col, ok := filterColumns[f.Attr]
+		if !ok {
+			return nil, fmt.Errorf("sqlite: attribute %q cannot be filtered", f.Attr)
+		}
+		if col == "enabled" {
+			q += ` AND enabled = ?`
+			args = append(args, f.Value == "true" || f.Value == "Enabled" || f.Value == "1")
+		} else if f.Prefix {
+			// substr keeps the comparison exact and case-sensitive, unlike LIKE.
+			q += ` AND substr(` + col + `, 1, ?) = ?`
+			args = append(args, len([]rune(f.Value)), f.Value)
+		} else {
+			q += ` AND ` + col + ` = ?`
+			args = append(args, f.Value)
+		}
+	}
+	q += ` ORDER BY username LIMIT ?`
+	args = append(args, limit)
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*store.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) UpdateUser(ctx context.Context, poolID, username string, fn func(*store.User) error) (*store.User, error) {
+	var out *store.User
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT doc FROM users WHERE pool_id = ? AND username = ?`, poolID, username))
+		if err != nil {
+			return err
+		}
+		if err := fn(u); err != nil {
+			return err
+		}
+		u.PoolID, u.Username = poolID, username
+		args, err := userArgs(u)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE users SET sub=?, status=?, enabled=?, `+strings.Join(indexed, "=?, ")+`=?, doc=? WHERE pool_id=? AND username=?`,
+			append(args[2:], poolID, username)...)
+		if isUnique(err) {
+			return store.ErrExists
+		}
+		out = u
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) DeleteUser(ctx context.Context, poolID, username string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE pool_id = ? AND username = ?`, poolID, username)
+		if err := affected(res, err); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM refresh_tokens WHERE pool_id = ? AND username = ?`, poolID, username)
+		return err
+	})
+}
+
+func (s *Store) CountUsers(ctx context.Context, poolID string) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE pool_id = ?`, poolID).Scan(&n)
+	return n, err
+}
+
+// ---- refresh tokens ----
+
+func (s *Store) PutRefreshToken(ctx context.Context, t *store.RefreshToken) error {
+	_, err := s.w.ExecContext(ctx, `INSERT INTO refresh_tokens(hash, pool_id, client_id, username, origin_jti, device_key, auth_time, created, expires, revoked) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+		t.Hash, t.PoolID, t.ClientID, t.Username, t.OriginJTI, t.DeviceKey, ns(t.AuthTime), ns(t.Created), ns(t.Expires), t.Revoked)
+	if isUnique(err) {
+		return store.ErrExists
+	}
+	return err
+}
+
+func (s *Store) GetRefreshToken(ctx context.Context, hash []byte) (*store.RefreshToken, error) {
+	var t store.RefreshToken
+	var at, cr, ex int64
+	err := s.r.QueryRowContext(ctx, `SELECT hash, pool_id, client_id, username, origin_jti, device_key, auth_time, created, expires, revoked FROM refresh_tokens WHERE hash = ?`, hash).
+		Scan(&t.Hash, &t.PoolID, &t.ClientID, &t.Username, &t.OriginJTI, &t.DeviceKey, &at, &cr, &ex, &t.Revoked)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	t.AuthTime, t.Created, t.Expires = fromNS(at), fromNS(cr), fromNS(ex)
+	return &t, nil
+}
+
+func (s *Store) RevokeRefreshToken(ctx context.Context, hash []byte) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE refresh_tokens SET revoked = 1 WHERE hash = ?`, hash)
+	return affected(res, err)
+}
+
+func (s *Store) RevokeUserRefreshTokens(ctx context.Context, poolID, username string) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE refresh_tokens SET revoked = 1 WHERE pool_id = ? AND username = ?`, poolID, username)
+	return err
+}
+
+// ---- one-time marks ----
+
+func (s *Store) MarkUsed(ctx context.Context, key string, expires time.Time) error {
+	_, err := s.w.ExecContext(ctx, `INSERT INTO used_marks(key, expires) VALUES (?, ?)`, key, ns(expires))
+	if isUnique(err) {
+		return store.ErrExists
+	}
+	return err
+}
+
+func (s *Store) PurgeExpired(ctx context.Context, now time.Time) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM used_marks WHERE expires < ?`, ns(now)); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM refresh_tokens WHERE expires < ?`, ns(now))
+		return err
+	})
+}

@@ -1,0 +1,144 @@
+// Package store defines what Cognate keeps and the one interface every
+// storage backend implements. Backends store and answer, atomically; they
+// never decide policy. Secrets arrive here already encrypted by the domain.
+//
+// The conformance suite in store/storetest is run against every backend.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Errors every backend returns for the same conditions.
+var (
+	ErrNotFound = errors.New("store: not found")
+	ErrExists   = errors.New("store: already exists")
+)
+
+// Pool is a user pool. Settings is the pool's configuration document, owned
+// and encoded by the domain; the store keeps it as opaque bytes.
+type Pool struct {
+	ID         string
+	Name       string
+	Created    time.Time
+	Updated    time.Time
+	Settings   []byte
+	SigningKey []byte // encrypted private key
+}
+
+// Client is an app client of a pool.
+type Client struct {
+	ID       string
+	PoolID   string
+	Name     string
+	Created  time.Time
+	Updated  time.Time
+	Settings []byte // domain-encoded configuration, secret encrypted inside
+}
+
+// Code is a one-shot code sent to the user (sign-up, password reset, ...).
+type Code struct {
+	Hash    []byte
+	Expires time.Time
+}
+
+// User is one user of a pool. Fields that hold secrets (Verifier,
+// TOTPSecret, TOTPPending) are encrypted by the domain before they get here.
+type User struct {
+	PoolID     string
+	Username   string
+	Sub        string
+	Status     string // UNCONFIRMED, CONFIRMED, FORCE_CHANGE_PASSWORD, RESET_REQUIRED, ...
+	Enabled    bool
+	Created    time.Time
+	Updated    time.Time
+	Attributes map[string]string
+
+	Salt     []byte
+	Verifier []byte
+
+	TOTPSecret       []byte // the verified authenticator
+	TOTPPending      []byte // associated, not yet verified
+	TOTPLastStep     int64  // last TOTP time step accepted (replay guard)
+	TOTPFriendlyName string
+	TOTPEnabled      bool   // SoftwareTokenMfaSettings.Enabled
+	PreferredMFA     string // "" or SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP
+
+	Codes map[string]Code // by purpose
+
+	FailedAttempts int
+	LastFailure    time.Time
+	LockedUntil    time.Time
+
+	// Access tokens issued before this instant are refused (global sign-out).
+	TokensValidAfter time.Time
+}
+
+// Filter selects users in ListUsers: attribute Attr compared to Value, either
+// exactly (Prefix false) or by prefix. Attr is one of the indexed names:
+// username, sub, status (cognito:user_status), enabled, email, phone_number,
+// name, given_name, family_name, preferred_username.
+type Filter struct {
+	Attr   string
+	Value  string
+	Prefix bool
+}
+
+// RefreshToken is a stored refresh token; only its hash is kept.
+type RefreshToken struct {
+	Hash      []byte
+	PoolID    string
+	ClientID  string
+	Username  string
+	OriginJTI string
+	DeviceKey string
+	AuthTime  time.Time
+	Created   time.Time
+	Expires   time.Time
+	Revoked   bool
+}
+
+// Store is what a backend implements. List methods return items after the
+// key `after` (exclusive) in key order, at most limit of them.
+type Store interface {
+	CreatePool(ctx context.Context, p *Pool) error
+	GetPool(ctx context.Context, id string) (*Pool, error)
+	ListPools(ctx context.Context, after string, limit int) ([]*Pool, error)
+	UpdatePool(ctx context.Context, id string, fn func(*Pool) error) (*Pool, error)
+	// DeletePool removes the pool and everything in it.
+	DeletePool(ctx context.Context, id string) error
+
+	CreateClient(ctx context.Context, c *Client) error
+	GetClient(ctx context.Context, id string) (*Client, error)
+	ListClients(ctx context.Context, poolID, after string, limit int) ([]*Client, error)
+	UpdateClient(ctx context.Context, id string, fn func(*Client) error) (*Client, error)
+	DeleteClient(ctx context.Context, id string) error
+
+	// CreateUser fails with ErrExists if the pool has that username already.
+	CreateUser(ctx context.Context, u *User) error
+	GetUser(ctx context.Context, poolID, username string) (*User, error)
+	// FindUsers returns users of the pool matching f, in username order.
+	FindUsers(ctx context.Context, poolID string, f *Filter, after string, limit int) ([]*User, error)
+	// UpdateUser applies fn to the current user atomically: no other update
+	// of that user interleaves. If fn returns an error nothing is written and
+	// that error is returned.
+	UpdateUser(ctx context.Context, poolID, username string, fn func(*User) error) (*User, error)
+	DeleteUser(ctx context.Context, poolID, username string) error
+	CountUsers(ctx context.Context, poolID string) (int, error)
+
+	PutRefreshToken(ctx context.Context, t *RefreshToken) error
+	GetRefreshToken(ctx context.Context, hash []byte) (*RefreshToken, error)
+	RevokeRefreshToken(ctx context.Context, hash []byte) error
+	RevokeUserRefreshTokens(ctx context.Context, poolID, username string) error
+
+	// MarkUsed records a one-time key (a spent session, a used SRP secret
+	// block) until expires; it fails with ErrExists if the key was marked.
+	MarkUsed(ctx context.Context, key string, expires time.Time) error
+	// PurgeExpired drops marks and refresh tokens that expired before now.
+	PurgeExpired(ctx context.Context, now time.Time) error
+
+	Ping(ctx context.Context) error
+	Close() error
+}

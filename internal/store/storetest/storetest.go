@@ -1,0 +1,390 @@
+// Package storetest is the conformance suite every Store backend must pass.
+// A backend's own test calls Run with a constructor that gives a fresh,
+// empty store.
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/store"
+)
+
+// Run runs every conformance case against stores made by open.
+func Run(t *testing.T, open func(t *testing.T) store.Store) {
+	cases := []struct {
+		name string
+		fn   func(t *testing.T, s store.Store)
+	}{
+		{"Pools", testPools},
+		{"Clients", testClients},
+		{"Users", testUsers},
+		{"UserUniqueUnderConcurrency", testUserUnique},
+		{"UpdateUserIsAtomic", testUpdateAtomic},
+		{"FindUsers", testFindUsers},
+		{"RefreshTokens", testRefreshTokens},
+		{"MarkUsed", testMarkUsed},
+		{"DeletePoolCascades", testDeleteCascade},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := open(t)
+			t.Cleanup(func() { s.Close() })
+			c.fn(t, s)
+		})
+	}
+}
+
+var ctx = context.Background()
+
+func now() time.Time { return time.Unix(1_800_000_000, 123_000_000).UTC() }
+
+func mkPool(t *testing.T, s store.Store, id string) *store.Pool {
+	t.Helper()
+	p := &store.Pool{ID: id, Name: "pool " + id, Created: now(), Updated: now(), Settings: []byte(`{"a":1}`), SigningKey: []byte{1, 2, 3}}
+	if err := s.CreatePool(ctx, p); err != nil {
+		t.Fatalf("CreatePool: %v", err)
+	}
+	return p
+}
+
+func mkUser(pool, name string) *store.User {
+	return &store.User{PoolID: pool, Username: name, Sub: "sub-" + pool + "-" + name, Status: "CONFIRMED", Enabled: true,
+		Created: now(), Updated: now(), Attributes: map[string]string{"email": name + "@example.com"},
+		Salt: []byte{9}, Verifier: []byte{8, 7}, Codes: map[string]store.Code{}}
+}
+
+func testPools(t *testing.T, s store.Store) {
+	mkPool(t, s, "us-east-1_b")
+	mkPool(t, s, "us-east-1_a")
+	if err := s.CreatePool(ctx, &store.Pool{ID: "us-east-1_a", Settings: []byte("{}"), SigningKey: []byte{1}}); !errors.Is(err, store.ErrExists) {
+		t.Fatalf("duplicate pool: got %v, want ErrExists", err)
+	}
+	p, err := s.GetPool(ctx, "us-east-1_a")
+	if err != nil || p.Name != "pool us-east-1_a" || !p.Created.Equal(now()) || string(p.Settings) != `{"a":1}` {
+		t.Fatalf("GetPool = %+v, %v", p, err)
+	}
+	if _, err := s.GetPool(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("missing pool: %v", err)
+	}
+	list, err := s.ListPools(ctx, "", 10)
+	if err != nil || len(list) != 2 || list[0].ID != "us-east-1_a" {
+		t.Fatalf("ListPools = %v, %v", list, err)
+	}
+	list, _ = s.ListPools(ctx, "us-east-1_a", 10)
+	if len(list) != 1 || list[0].ID != "us-east-1_b" {
+		t.Fatalf("ListPools after: %v", list)
+	}
+	up, err := s.UpdatePool(ctx, "us-east-1_a", func(p *store.Pool) error { p.Settings = []byte(`{"b":2}`); return nil })
+	if err != nil || string(up.Settings) != `{"b":2}` {
+		t.Fatalf("UpdatePool: %v", err)
+	}
+	sentinel := errors.New("stop")
+	if _, err := s.UpdatePool(ctx, "us-east-1_a", func(p *store.Pool) error { p.Settings = []byte(`{}`); return sentinel }); !errors.Is(err, sentinel) {
+		t.Fatalf("UpdatePool with error: %v", err)
+	}
+	if p, _ := s.GetPool(ctx, "us-east-1_a"); string(p.Settings) != `{"b":2}` {
+		t.Fatalf("failed update was written: %s", p.Settings)
+	}
+	if err := s.DeletePool(ctx, "us-east-1_a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeletePool(ctx, "us-east-1_a"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("second delete: %v", err)
+	}
+}
+
+func testClients(t *testing.T, s store.Store) {
+	mkPool(t, s, "p_1")
+	for _, id := range []string{"c2", "c1", "c3"} {
+		if err := s.CreateClient(ctx, &store.Client{ID: id, PoolID: "p_1", Name: "n" + id, Created: now(), Updated: now(), Settings: []byte("{}")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.CreateClient(ctx, &store.Client{ID: "c1", PoolID: "p_1", Settings: []byte("{}")}); !errors.Is(err, store.ErrExists) {
+		t.Fatalf("duplicate client: %v", err)
+	}
+	c, err := s.GetClient(ctx, "c2")
+	if err != nil || c.PoolID != "p_1" || c.Name != "nc2" {
+		t.Fatalf("GetClient: %+v %v", c, err)
+	}
+	list, _ := s.ListClients(ctx, "p_1", "c1", 1)
+	if len(list) != 1 || list[0].ID != "c2" {
+		t.Fatalf("ListClients page: %v", list)
+	}
+	if _, err := s.UpdateClient(ctx, "c3", func(c *store.Client) error { c.Name = "renamed"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.GetClient(ctx, "c3"); c.Name != "renamed" {
+		t.Fatalf("UpdateClient not kept: %+v", c)
+	}
+	if err := s.DeleteClient(ctx, "c3"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetClient(ctx, "c3"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("deleted client: %v", err)
+	}
+}
+
+func testUsers(t *testing.T, s store.Store) {
+	mkPool(t, s, "p_1")
+	u := mkUser("p_1", "alice")
+	u.Codes["signup"] = store.Code{Hash: []byte("h"), Expires: now().Add(time.Hour)}
+	if err := s.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateUser(ctx, mkUser("p_1", "alice")); !errors.Is(err, store.ErrExists) {
+		t.Fatalf("duplicate user: %v", err)
+	}
+	// The same name in another pool is another user.
+	mkPool(t, s, "p_2")
+	if err := s.CreateUser(ctx, mkUser("p_2", "alice")); err != nil {
+		t.Fatalf("same name, other pool: %v", err)
+	}
+	got, err := s.GetUser(ctx, "p_1", "alice")
+	if err != nil || got.Sub != u.Sub || !bytes.Equal(got.Verifier, u.Verifier) || !got.Codes["signup"].Expires.Equal(now().Add(time.Hour)) {
+		t.Fatalf("GetUser = %+v, %v", got, err)
+	}
+	if _, err := s.GetUser(ctx, "p_1", "ALICE"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("usernames are exact: %v", err)
+	}
+	if _, err := s.UpdateUser(ctx, "p_1", "alice", func(u *store.User) error {
+		u.Status = "UNCONFIRMED"
+		u.TOTPLastStep = 42
+		u.Attributes["email"] = "new@example.com"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.GetUser(ctx, "p_1", "alice")
+	if got.Status != "UNCONFIRMED" || got.TOTPLastStep != 42 {
+		t.Fatalf("update not kept: %+v", got)
+	}
+	if l, _ := s.FindUsers(ctx, "p_1", &store.Filter{Attr: "email", Value: "new@example.com"}, "", 10); len(l) != 1 {
+		t.Fatalf("indexed attribute not updated: %v", l)
+	}
+	if _, err := s.UpdateUser(ctx, "p_1", "bob", func(*store.User) error { return nil }); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("update missing user: %v", err)
+	}
+	if n, _ := s.CountUsers(ctx, "p_1"); n != 1 {
+		t.Fatalf("CountUsers = %d", n)
+	}
+	if err := s.DeleteUser(ctx, "p_1", "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteUser(ctx, "p_1", "alice"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("second delete: %v", err)
+	}
+}
+
+func testUserUnique(t *testing.T, s store.Store) {
+	mkPool(t, s, "p_1")
+	const n = 16
+	var wins, exists atomic.Int32
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			u := mkUser("p_1", "same")
+			u.Sub = fmt.Sprintf("sub-%d", i)
+			switch err := s.CreateUser(ctx, u); {
+			case err == nil:
+				wins.Add(1)
+			case errors.Is(err, store.ErrExists):
+				exists.Add(1)
+			default:
+				t.Errorf("CreateUser: %v", err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	if wins.Load() != 1 || exists.Load() != n-1 {
+		t.Fatalf("wins=%d exists=%d, want 1 and %d", wins.Load(), exists.Load(), n-1)
+	}
+}
+
+func testUpdateAtomic(t *testing.T, s store.Store) {
+	mkPool(t, s, "p_1")
+	if err := s.CreateUser(ctx, mkUser("p_1", "u")); err != nil {
+		t.Fatal(err)
+	}
+	// Many goroutines try to claim the same TOTP step: exactly one may.
+	const n = 12
+	var claimed atomic.Int32
+	var wg sync.WaitGroup
+	errUsed := errors.New("used")
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.UpdateUser(ctx, "p_1", "u", func(u *store.User) error {
+				if u.TOTPLastStep >= 7 {
+					return errUsed
+				}
+				u.TOTPLastStep = 7
+				return nil
+			})
+			if err == nil {
+				claimed.Add(1)
+			} else if !errors.Is(err, errUsed) {
+				t.Errorf("UpdateUser: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if claimed.Load() != 1 {
+		t.Fatalf("%d goroutines claimed the step, want 1", claimed.Load())
+	}
+	// Counters incremented in parallel lose no update.
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := s.UpdateUser(ctx, "p_1", "u", func(u *store.User) error { u.FailedAttempts++; return nil }); err != nil {
+				t.Errorf("increment: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if u, _ := s.GetUser(ctx, "p_1", "u"); u.FailedAttempts != n {
+		t.Fatalf("FailedAttempts = %d, want %d", u.FailedAttempts, n)
+	}
+}
+
+func testFindUsers(t *testing.T, s store.Store) {
+	mkPool(t, s, "p_1")
+	for _, name := range []string{"carol", "alice", "bob", "alfred"} {
+		u := mkUser("p_1", name)
+		if name == "bob" {
+			u.Status = "UNCONFIRMED"
+			u.Enabled = false
+		}
+		if err := s.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names := func(us []*store.User) string {
+		var b bytes.Buffer
+		for _, u := range us {
+			b.WriteString(u.Username + " ")
+		}
+		return b.String()
+	}
+	all, _ := s.FindUsers(ctx, "p_1", nil, "", 10)
+	if names(all) != "alfred alice bob carol " {
+		t.Fatalf("all = %q", names(all))
+	}
+	page, _ := s.FindUsers(ctx, "p_1", nil, "alice", 2)
+	if names(page) != "bob carol " {
+		t.Fatalf("page = %q", names(page))
+	}
+	cases := []struct {
+		f    store.Filter
+		want string
+	}{
+		{store.Filter{Attr: "username", Value: "al", Prefix: true}, "alfred alice "},
+		{store.Filter{Attr: "username", Value: "AL", Prefix: true}, ""},
+		{store.Filter{Attr: "email", Value: "bob@example.com"}, "bob "},
+		{store.Filter{Attr: "status", Value: "UNCONFIRMED"}, "bob "},
+		{store.Filter{Attr: "enabled", Value: "false"}, "bob "},
+		{store.Filter{Attr: "sub", Value: "sub-p_1-carol"}, "carol "},
+		{store.Filter{Attr: "email", Value: "a%", Prefix: true}, ""},
+	}
+	for _, c := range cases {
+		got, err := s.FindUsers(ctx, "p_1", &c.f, "", 10)
+		if err != nil || names(got) != c.want {
+			t.Errorf("filter %+v = %q, %v; want %q", c.f, names(got), err, c.want)
+		}
+	}
+}
+
+func testRefreshTokens(t *testing.T, s store.Store) {
+	mkPool(t, s, "p_1")
+	tok := &store.RefreshToken{Hash: []byte("h1"), PoolID: "p_1", ClientID: "c", Username: "u", OriginJTI: "o", AuthTime: now(), Created: now(), Expires: now().Add(time.Hour)}
+	if err := s.PutRefreshToken(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	tok2 := *tok
+	tok2.Hash = []byte("h2")
+	s.PutRefreshToken(ctx, &tok2)
+	got, err := s.GetRefreshToken(ctx, []byte("h1"))
+	if err != nil || got.OriginJTI != "o" || got.Revoked || !got.AuthTime.Equal(now()) {
+		t.Fatalf("GetRefreshToken = %+v, %v", got, err)
+	}
+	if err := s.RevokeRefreshToken(ctx, []byte("h1")); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.GetRefreshToken(ctx, []byte("h1")); !got.Revoked {
+		t.Fatal("revocation not kept")
+	}
+	if got, _ := s.GetRefreshToken(ctx, []byte("h2")); got.Revoked {
+		t.Fatal("revoked the wrong token")
+	}
+	s.RevokeUserRefreshTokens(ctx, "p_1", "u")
+	if got, _ := s.GetRefreshToken(ctx, []byte("h2")); !got.Revoked {
+		t.Fatal("user revocation not kept")
+	}
+	if err := s.PurgeExpired(ctx, now().Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetRefreshToken(ctx, []byte("h1")); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("expired token not purged: %v", err)
+	}
+}
+
+func testMarkUsed(t *testing.T, s store.Store) {
+	const n = 10
+	var ok atomic.Int32
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := s.MarkUsed(ctx, "k", now().Add(time.Minute))
+			if err == nil {
+				ok.Add(1)
+			} else if !errors.Is(err, store.ErrExists) {
+				t.Errorf("MarkUsed: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if ok.Load() != 1 {
+		t.Fatalf("%d marks won, want 1", ok.Load())
+	}
+	if err := s.PurgeExpired(ctx, now().Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkUsed(ctx, "k", now().Add(time.Minute)); err != nil {
+		t.Fatalf("mark after purge: %v", err)
+	}
+}
+
+func testDeleteCascade(t *testing.T, s store.Store) {
+	mkPool(t, s, "p_1")
+	s.CreateClient(ctx, &store.Client{ID: "c1", PoolID: "p_1", Settings: []byte("{}")})
+	s.CreateUser(ctx, mkUser("p_1", "u"))
+	s.PutRefreshToken(ctx, &store.RefreshToken{Hash: []byte("h"), PoolID: "p_1", ClientID: "c1", Username: "u", Expires: now()})
+	if err := s.DeletePool(ctx, "p_1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetClient(ctx, "c1"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("client survived its pool: %v", err)
+	}
+	if _, err := s.GetUser(ctx, "p_1", "u"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("user survived its pool: %v", err)
+	}
+	if _, err := s.GetRefreshToken(ctx, []byte("h")); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("refresh token survived its pool: %v", err)
+	}
+	if err := s.CreateUser(ctx, mkUser("p_1", "v")); err == nil {
+		t.Fatal("created a user in a deleted pool")
+	}
+}
