@@ -435,7 +435,7 @@ type RespondToAuthChallengeInput struct {
 type AuthOutput struct {
 	ChallengeName        string               `json:",omitempty"`
 	Session              string               `json:",omitempty"`
-	ChallengeParameters  map[string]string    `json:",omitempty"`
+	ChallengeParameters  map[string]string
 	AuthenticationResult *AuthenticationResult `json:",omitempty"`
 	AvailableChallenges  []string             `json:",omitempty"`
 }

@@ -1,0 +1,122 @@
+// Command cognate runs the Cognate server: the Amazon Cognito User Pools API
+// on your own machine.
+//
+//	cognate serve [--listen 127.0.0.1:9229] [--data-dir ./cognate-data] ...
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/app"
+)
+
+func main() {
+	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help" {
+		usage()
+		return
+	}
+	switch os.Args[1] {
+	case "serve":
+		if err := serve(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "cognate:", err)
+			os.Exit(1)
+		}
+	default:
+		fmt.Fprintf(os.Stderr, "cognate: unknown command %q\n", os.Args[1])
+		usage()
+		os.Exit(2)
+	}
+}
+
+func usage() {
+	fmt.Fprint(os.Stderr, `Usage: cognate <command> [flags]
+
+Commands:
+  serve    run the server (cognate serve --help for flags)
+`)
+}
+
+func env(name, dflt string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return dflt
+}
+
+func serve(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	listen := fs.String("listen", env("COGNATE_LISTEN", "127.0.0.1:9229"), "address to listen on (COGNATE_LISTEN)")
+	dataDir := fs.String("data-dir", env("COGNATE_DATA_DIR", "./cognate-data"), "directory for the database and keys (COGNATE_DATA_DIR)")
+	region := fs.String("region", env("COGNATE_REGION", "us-east-1"), "region of new pool ids (COGNATE_REGION)")
+	publicURL := fs.String("public-url", env("COGNATE_PUBLIC_URL", ""), "base URL clients reach the server at; default http://<listen> (COGNATE_PUBLIC_URL)")
+	config := fs.String("config", env("COGNATE_CONFIG", ""), "YAML or JSON file declaring pools and clients to create at start (COGNATE_CONFIG)")
+	keyFile := fs.String("master-key-file", env("COGNATE_MASTER_KEY_FILE", ""), "file holding the master key (base64); default <data-dir>/master.key (COGNATE_MASTER_KEY_FILE; or COGNATE_MASTER_KEY with the key itself)")
+	awsIssuer := fs.Bool("aws-issuer", env("COGNATE_AWS_ISSUER", "") == "true", "issue tokens with Cognito's iss https://cognito-idp.<region>.amazonaws.com/<pool> (COGNATE_AWS_ISSUER=true)")
+	logFormat := fs.String("log-format", env("COGNATE_LOG_FORMAT", "text"), "text or json (COGNATE_LOG_FORMAT)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	var handler slog.Handler = slog.NewTextHandler(os.Stderr, nil)
+	if *logFormat == "json" {
+		handler = slog.NewJSONHandler(os.Stderr, nil)
+	}
+	log := slog.New(handler)
+
+	opts := app.Options{DataDir: *dataDir, Region: *region, PublicURL: *publicURL, ConfigFile: *config, AWSIssuer: *awsIssuer,
+		AccessKeyID: os.Getenv("COGNATE_ACCESS_KEY_ID"), SecretAccessKey: os.Getenv("COGNATE_SECRET_ACCESS_KEY"), Logger: log}
+	if k := os.Getenv("COGNATE_MASTER_KEY"); k != "" {
+		key, err := app.ParseKey(k)
+		if err != nil {
+			return fmt.Errorf("COGNATE_MASTER_KEY: %w", err)
+		}
+		opts.MasterKey = key
+	} else if *keyFile != "" {
+		b, err := os.ReadFile(*keyFile)
+		if err != nil {
+			return err
+		}
+		if opts.MasterKey, err = app.ParseKey(string(b)); err != nil {
+			return fmt.Errorf("%s: %w", *keyFile, err)
+		}
+	}
+	l, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
+	}
+	a, err := app.New(context.Background(), opts, "http://"+l.Addr().String())
+	if err != nil {
+		l.Close()
+		return err
+	}
+	if a.CredentialsGenerated {
+		fmt.Fprintf(os.Stderr, "Generated admin credentials (kept in %s/admin-credentials.json):\n", *dataDir)
+		fmt.Fprintf(os.Stderr, "export AWS_ACCESS_KEY_ID=%s\nexport AWS_SECRET_ACCESS_KEY=%s\n", a.AccessKeyID, a.SecretKey)
+	}
+	log.Info("cognate listening", "addr", l.Addr().String(), "data_dir", *dataDir, "region", *region)
+
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(l) }()
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	select {
+	case err := <-done:
+		return err
+	case s := <-sig:
+		log.Info("shutting down", "signal", s.String())
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		return a.Shutdown(ctx)
+	}
+}

@@ -1,0 +1,266 @@
+// Package app assembles a Cognate server from its options: the store, the
+// master key, the admin credentials, the declared pools, the domain service
+// and the HTTP handler. cmd/cognate and the public cognatetest package both
+// build servers through it.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/httpapi"
+	"github.com/cognate-idp/cognate/internal/idp"
+	"github.com/cognate-idp/cognate/internal/seal"
+	"github.com/cognate-idp/cognate/internal/store"
+	"github.com/cognate-idp/cognate/internal/store/sqlite"
+)
+
+// Options configure a server.
+type Options struct {
+	DataDir   string
+	Region    string
+	PublicURL string // "" = http://<listen address>
+	// AWSIssuer makes iss https://cognito-idp.{region}.amazonaws.com/{pool},
+	// for applications that pin Cognito's issuer format.
+	AWSIssuer bool
+	// ConfigFile declares pools and clients (YAML or JSON).
+	ConfigFile string
+	// MasterKey overrides the key file in DataDir (32 bytes).
+	MasterKey       []byte
+	AccessKeyID     string
+	SecretAccessKey string
+	// Now is the clock (tests move it).
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// App is an assembled server.
+type App struct {
+	Service     *idp.Service
+	Handler     http.Handler
+	Outbox      *idp.Outbox
+	Store       store.Store
+	AccessKeyID string
+	SecretKey   string
+	// CredentialsGenerated is true when the admin keys were made here.
+	CredentialsGenerated bool
+
+	opts    Options
+	httpSrv *http.Server
+	purge   context.CancelFunc
+}
+
+// New builds the server; publicURL is where clients reach it.
+func New(ctx context.Context, o Options, publicURL string) (*App, error) {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Region == "" {
+		o.Region = "us-east-1"
+	}
+	if o.PublicURL == "" {
+		o.PublicURL = publicURL
+	}
+	if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	key := o.MasterKey
+	if key == nil {
+		var err error
+		if key, err = loadOrCreateKey(filepath.Join(o.DataDir, "master.key")); err != nil {
+			return nil, err
+		}
+	}
+	sealer, err := seal.New(key)
+	if err != nil {
+		return nil, err
+	}
+	st, err := sqlite.Open(filepath.Join(o.DataDir, "cognate.db"))
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	a := &App{Store: st, opts: o}
+	if err := a.loadCredentials(); err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.Outbox = idp.NewOutbox(1000, o.Logger)
+	base := strings.TrimSuffix(o.PublicURL, "/")
+	issuer := func(poolID string) string { return base + "/" + poolID }
+	if o.AWSIssuer {
+		issuer = func(poolID string) string {
+			region, _, _ := strings.Cut(poolID, "_")
+			return "https://cognito-idp." + region + ".amazonaws.com/" + poolID
+		}
+	}
+	a.Service = idp.New(idp.Config{Store: st, Sealer: sealer, Now: o.Now, Region: o.Region, Issuer: issuer,
+		Delivery: a.Outbox, Logger: o.Logger})
+	if o.ConfigFile != "" {
+		if err := applyConfig(ctx, a.Service, o.ConfigFile); err != nil {
+			st.Close()
+			return nil, fmt.Errorf("config %s: %w", o.ConfigFile, err)
+		}
+	}
+	a.Handler = httpapi.New(httpapi.Config{Service: a.Service, Credentials: a.credentials, Outbox: a.Outbox,
+		Issuer: issuer, PublicURL: o.PublicURL, Logger: o.Logger, Ready: st.Ping})
+	return a, nil
+}
+
+func (a *App) credentials(id string) (string, bool) {
+	if id == a.AccessKeyID {
+		return a.SecretKey, true
+	}
+	return "", false
+}
+
+type credentialFile struct {
+	AccessKeyID     string `json:"accessKeyId"`
+	SecretAccessKey string `json:"secretAccessKey"`
+}
+
+// loadCredentials takes the admin keys from the options, else from the
+// data dir, else makes and keeps new ones.
+func (a *App) loadCredentials() error {
+	if a.opts.AccessKeyID != "" && a.opts.SecretAccessKey != "" {
+		a.AccessKeyID, a.SecretKey = a.opts.AccessKeyID, a.opts.SecretAccessKey
+		return nil
+	}
+	path := filepath.Join(a.opts.DataDir, "admin-credentials.json")
+	var c credentialFile
+	if b, err := os.ReadFile(path); err == nil {
+		if err := json.Unmarshal(b, &c); err != nil || c.AccessKeyID == "" {
+			return fmt.Errorf("%s is damaged; remove it to generate new credentials", path)
+		}
+	} else if errors.Is(err, os.ErrNotExist) {
+		c = credentialFile{AccessKeyID: "AKCOG" + strings.ToUpper(randomAlnum(15)), SecretAccessKey: randomAlnum(40)}
+		b, _ := json.MarshalIndent(c, "", "  ")
+		if err := writeFileSync(path, b, 0o600); err != nil {
+			return err
+		}
+		a.CredentialsGenerated = true
+	} else {
+		return err
+	}
+	a.AccessKeyID, a.SecretKey = c.AccessKeyID, c.SecretAccessKey
+	return nil
+}
+
+func randomAlnum(n int) string {
+	const chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, n)
+	rand.Read(b)
+	for i := range b {
+		b[i] = chars[int(b[i])%len(chars)]
+	}
+	return string(b)
+}
+
+// loadOrCreateKey reads a base64 master key, or writes a new one (0600).
+func loadOrCreateKey(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		k := seal.NewKey()
+		if err := writeFileSync(path, []byte(base64.StdEncoding.EncodeToString(k)+"\n"), 0o600); err != nil {
+			return nil, err
+		}
+		return k, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ParseKey(string(b))
+}
+
+// ParseKey decodes a master key given as base64 or hex of 32 bytes.
+func ParseKey(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	if k, err := base64.StdEncoding.DecodeString(s); err == nil && len(k) == seal.KeySize {
+		return k, nil
+	}
+	if len(s) == 2*seal.KeySize {
+		k := make([]byte, seal.KeySize)
+		if _, err := fmt.Sscanf(s, "%x", &k); err == nil {
+			return k, nil
+		}
+	}
+	return nil, fmt.Errorf("master key must be %d bytes in base64 or hex", seal.KeySize)
+}
+
+func writeFileSync(path string, b []byte, mode os.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// Serve serves HTTP on l until Shutdown.
+func (a *App) Serve(l net.Listener) error {
+	a.httpSrv = &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a.purge = cancel
+	go a.purgeLoop(ctx)
+	err := a.httpSrv.Serve(l)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// purgeLoop drops expired one-time marks and refresh tokens.
+func (a *App) purgeLoop(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := a.Store.PurgeExpired(ctx, a.opts.Now()); err != nil {
+				a.opts.Logger.Warn("purge failed", "err", err)
+			}
+		}
+	}
+}
+
+// Shutdown stops accepting requests, waits for those in flight, and closes
+// the store.
+func (a *App) Shutdown(ctx context.Context) error {
+	var err error
+	if a.httpSrv != nil {
+		err = a.httpSrv.Shutdown(ctx)
+	}
+	if a.purge != nil {
+		a.purge()
+	}
+	return errors.Join(err, a.Store.Close())
+}

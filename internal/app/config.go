@@ -1,0 +1,102 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/idp"
+	"gopkg.in/yaml.v3"
+)
+
+// declaredPool is one pool of a --config file. Its members are those of
+// CreateUserPool, plus the fixed Id, the MFA configuration and the clients.
+type declaredPool struct {
+	Id string
+	api.CreateUserPoolInput
+	SoftwareTokenMfaConfiguration *api.SoftwareTokenMfaConfig
+	Clients                       []declaredClient
+}
+
+// declaredClient is one app client: CreateUserPoolClient's members plus a
+// fixed ClientId and, optionally, a fixed ClientSecret.
+type declaredClient struct {
+	ClientId     string
+	ClientSecret string
+	api.CreateUserPoolClientInput
+}
+
+type configFile struct {
+	UserPools []declaredPool
+}
+
+// applyConfig creates the declared pools and clients that do not exist yet;
+// existing ones are left as they are.
+func applyConfig(ctx context.Context, svc *idp.Service, path string) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var cfg configFile
+	if err := decodeConfig(raw, &cfg); err != nil {
+		return err
+	}
+	for _, p := range cfg.UserPools {
+		if p.Id == "" {
+			return fmt.Errorf("a pool has no Id")
+		}
+		if err := api.Validate(&p.CreateUserPoolInput); err != nil {
+			return fmt.Errorf("pool %s: %w", p.Id, err)
+		}
+		_, err := svc.DescribeUserPool(ctx, &api.UserPoolRef{UserPoolId: p.Id})
+		if api.IsCode(err, api.ErrResourceNotFound) {
+			if _, err := svc.CreatePool(ctx, p.Id, &p.CreateUserPoolInput); err != nil {
+				return fmt.Errorf("pool %s: %w", p.Id, err)
+			}
+			if p.SoftwareTokenMfaConfiguration != nil {
+				if _, err := svc.SetUserPoolMfaConfig(ctx, &api.UserPoolMfaConfig{UserPoolId: p.Id, SoftwareTokenMfaConfiguration: p.SoftwareTokenMfaConfiguration}); err != nil {
+					return fmt.Errorf("pool %s: %w", p.Id, err)
+				}
+			}
+		} else if err != nil {
+			return err
+		}
+		for _, c := range p.Clients {
+			if c.ClientId == "" {
+				return fmt.Errorf("pool %s: a client has no ClientId", p.Id)
+			}
+			c.UserPoolId = p.Id
+			if err := api.Validate(&c.CreateUserPoolClientInput); err != nil {
+				return fmt.Errorf("client %s: %w", c.ClientId, err)
+			}
+			_, err := svc.DescribeUserPoolClient(ctx, &api.ClientRef{UserPoolId: p.Id, ClientId: c.ClientId})
+			if api.IsCode(err, api.ErrResourceNotFound) {
+				if _, err := svc.CreateClient(ctx, c.ClientId, c.ClientSecret, &c.CreateUserPoolClientInput); err != nil {
+					return fmt.Errorf("client %s: %w", c.ClientId, err)
+				}
+			} else if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// decodeConfig reads YAML (a superset of JSON) and decodes it through JSON,
+// so that members are matched exactly as the API matches them.
+func decodeConfig(raw []byte, v any) error {
+	var tree any
+	if err := yaml.Unmarshal(raw, &tree); err != nil {
+		return err
+	}
+	b, err := json.Marshal(tree)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}

@@ -1,0 +1,136 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/idp"
+)
+
+// authClass says how an operation is authorised.
+type authClass int
+
+const (
+	// public operations are authorised by what their body carries (client
+	// id, access token, session); a signature, if sent, is not required.
+	public authClass = iota
+	// iam operations need a valid SigV4 signature by the admin credentials.
+	iam
+)
+
+// operation is one row of the table: how it is authorised and its handler,
+// which decodes and validates the body before calling the domain.
+type operation struct {
+	auth authClass
+	call func(ctx context.Context, body []byte) (any, error)
+}
+
+func op[In any, Out any](auth authClass, fn func(context.Context, *In) (Out, error)) operation {
+	return operation{auth: auth, call: func(ctx context.Context, body []byte) (any, error) {
+		in := new(In)
+		if err := decode(body, in); err != nil {
+			return nil, err
+		}
+		if err := api.Validate(in); err != nil {
+			return nil, err
+		}
+		return fn(ctx, in)
+	}}
+}
+
+// decode reads a JSON 1.1 request body; an empty body is an empty object.
+func decode(body []byte, v any) error {
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return nil
+	}
+	err := json.Unmarshal(body, v)
+	if err == nil {
+		return nil
+	}
+	if e, ok := api.As(err); ok {
+		return e
+	}
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		return api.Errorf(api.ErrSerialization, "Unexpected value type for member '%s': expected %s", typeErr.Field, jsonKind(typeErr.Type.Kind().String()))
+	}
+	return api.Errorf(api.ErrSerialization, "Request body is not a valid JSON object.")
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "bool":
+		return "boolean"
+	case "int32", "int64", "int", "float64":
+		return "number"
+	case "slice":
+		return "list"
+	case "map", "struct", "ptr":
+		return "structure"
+	}
+	return fmt.Sprintf("a %s", goKind)
+}
+
+// operations is the operation table: every Cognito operation Cognate serves
+// is one row here.
+func operations(v *idp.Service) map[string]operation {
+	admin := func(fn func(context.Context, *api.InitiateAuthInput, bool) (*api.AuthOutput, error), isAdmin bool) func(context.Context, *api.InitiateAuthInput) (*api.AuthOutput, error) {
+		return func(ctx context.Context, in *api.InitiateAuthInput) (*api.AuthOutput, error) { return fn(ctx, in, isAdmin) }
+	}
+	respond := func(isAdmin bool) func(context.Context, *api.RespondToAuthChallengeInput) (*api.AuthOutput, error) {
+		return func(ctx context.Context, in *api.RespondToAuthChallengeInput) (*api.AuthOutput, error) {
+			return v.RespondToAuthChallenge(ctx, in, isAdmin)
+		}
+	}
+	mfaPref := func(isAdmin bool) func(context.Context, *api.SetUserMFAPreferenceInput) (*api.Empty, error) {
+		return func(ctx context.Context, in *api.SetUserMFAPreferenceInput) (*api.Empty, error) {
+			return v.SetUserMFAPreference(ctx, in, isAdmin)
+		}
+	}
+	return map[string]operation{
+		// Users and sign-in, authorised by their body.
+		"SignUp":                    op(public, v.SignUp),
+		"ConfirmSignUp":             op(public, v.ConfirmSignUp),
+		"ResendConfirmationCode":    op(public, v.ResendConfirmationCode),
+		"InitiateAuth":              op(public, admin(v.InitiateAuth, false)),
+		"RespondToAuthChallenge":    op(public, respond(false)),
+		"GetTokensFromRefreshToken": op(public, v.GetTokensFromRefreshToken),
+		"AssociateSoftwareToken":    op(public, v.AssociateSoftwareToken),
+		"VerifySoftwareToken":       op(public, v.VerifySoftwareToken),
+		"SetUserMFAPreference":      op(public, mfaPref(false)),
+		"GetUser":                   op(public, v.GetUser),
+
+		// Administration, SigV4-signed.
+		"AdminInitiateAuth":           op(iam, admin(v.InitiateAuth, true)),
+		"AdminRespondToAuthChallenge": op(iam, respond(true)),
+		"AdminSetUserMFAPreference":   op(iam, mfaPref(true)),
+		"AdminConfirmSignUp":          op(iam, v.AdminConfirmSignUp),
+		"AdminGetUser":                op(iam, v.AdminGetUser),
+		"AdminDeleteUser":             op(iam, v.AdminDeleteUser),
+		"AdminDisableUser":            op(iam, v.AdminDisableUser),
+		"AdminEnableUser":             op(iam, v.AdminEnableUser),
+		"ListUsers":                   op(iam, v.ListUsers),
+		"CreateUserPool": op(iam, func(ctx context.Context, in *api.CreateUserPoolInput) (*api.UserPoolOutput, error) {
+			return v.CreatePool(ctx, "", in)
+		}),
+		"DescribeUserPool":     op(iam, v.DescribeUserPool),
+		"ListUserPools":        op(iam, v.ListUserPools),
+		"UpdateUserPool":       op(iam, v.UpdateUserPool),
+		"DeleteUserPool":       op(iam, v.DeleteUserPool),
+		"SetUserPoolMfaConfig": op(iam, v.SetUserPoolMfaConfig),
+		"GetUserPoolMfaConfig": op(iam, v.GetUserPoolMfaConfig),
+		"CreateUserPoolClient": op(iam, func(ctx context.Context, in *api.CreateUserPoolClientInput) (*api.UserPoolClientOutput, error) {
+			return v.CreateClient(ctx, "", "", in)
+		}),
+		"DescribeUserPoolClient": op(iam, v.DescribeUserPoolClient),
+		"ListUserPoolClients":    op(iam, v.ListUserPoolClients),
+		"UpdateUserPoolClient":   op(iam, v.UpdateUserPoolClient),
+		"DeleteUserPoolClient":   op(iam, v.DeleteUserPoolClient),
+	}
+}

@@ -1,0 +1,268 @@
+// Package httpapi is Cognate's transport: the AWS JSON 1.1 protocol
+// (X-Amz-Target dispatch on any path, __type errors), SigV4 for the
+// administrative operations, CORS for browsers, and the few plain HTTP
+// endpoints beside the API (health, JWKS, discovery, the dev outbox).
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/idp"
+	"github.com/cognate-idp/cognate/internal/sigv4"
+	"github.com/google/uuid"
+)
+
+const targetPrefix = "AWSCognitoIdentityProviderService."
+
+// MaxBody caps a request body; Cognito's largest members are far smaller.
+const MaxBody = 1 << 20
+
+// Config is what the transport needs.
+type Config struct {
+	Service *idp.Service
+	// Credentials returns the secret of an admin access key id.
+	Credentials func(accessKeyID string) (secret string, ok bool)
+	// Outbox, when set, is served at /_cognate/outbox.
+	Outbox *idp.Outbox
+	// Issuer returns a pool's iss claim, also its discovery issuer.
+	Issuer func(poolID string) string
+	// PublicURL is the base URL clients reach this server at.
+	PublicURL string
+	Logger    *slog.Logger
+	// WallClock dates SigV4 checks; it stays real time when tests move the
+	// domain's clock, since clients sign with real time. Default time.Now.
+	WallClock func() time.Time
+	// Ready reports whether the server can serve (for /health).
+	Ready func(ctx context.Context) error
+}
+
+// Server is the HTTP handler.
+type Server struct {
+	cfg    Config
+	ops    map[string]operation
+	verify *sigv4.Verifier
+	log    *slog.Logger
+}
+
+// New returns the handler.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.WallClock == nil {
+		cfg.WallClock = time.Now
+	}
+	return &Server{cfg: cfg, ops: operations(cfg.Service), log: cfg.Logger,
+		verify: &sigv4.Verifier{Lookup: cfg.Credentials}}
+}
+
+// ServeHTTP routes: POST anywhere is the API; GET serves the side endpoints.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	reqID := uuid.NewString()
+	h := w.Header()
+	h.Set("x-amzn-RequestId", reqID)
+	if origin := r.Header.Get("Origin"); origin != "" {
+		h.Set("Access-Control-Allow-Origin", origin)
+		h.Set("Vary", "Origin")
+		h.Set("Access-Control-Expose-Headers", "x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date")
+	}
+	rec := &statusRecorder{ResponseWriter: w, status: 200}
+	opName := ""
+	switch r.Method {
+	case http.MethodOptions:
+		h.Set("Access-Control-Allow-Methods", "POST, GET, OPTIONS")
+		if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
+			h.Set("Access-Control-Allow-Headers", req)
+		}
+		h.Set("Access-Control-Max-Age", "86400")
+		rec.WriteHeader(http.StatusNoContent)
+	case http.MethodPost:
+		opName = strings.TrimPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
+		s.serveAPI(rec, r, opName)
+	case http.MethodGet, http.MethodHead:
+		s.serveGet(rec, r)
+	default:
+		writeError(rec, api.Errorf(api.ErrUnknownOperation, "Method %s is not supported.", r.Method))
+	}
+	attrs := []any{"method", r.Method, "path", r.URL.Path, "status", rec.status, "duration_ms", float64(time.Since(start).Microseconds()) / 1000, "request_id", reqID}
+	if opName != "" {
+		attrs = append(attrs, "operation", opName)
+	}
+	if rec.errType != "" {
+		attrs = append(attrs, "error", rec.errType)
+	}
+	s.log.Info("request", attrs...)
+}
+
+func (s *Server) serveAPI(w *statusRecorder, r *http.Request, name string) {
+	target := r.Header.Get("X-Amz-Target")
+	op, ok := s.ops[name]
+	if !ok || !strings.HasPrefix(target, targetPrefix) {
+		writeError(w, api.Errorf(api.ErrUnknownOperation, "Unknown operation %s", safeName(target)))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, &api.Error{Code: api.ErrSerialization, Message: "Request body is larger than 1 MiB.", Status: http.StatusRequestEntityTooLarge})
+			return
+		}
+		writeError(w, api.Errorf(api.ErrSerialization, "Could not read the request body."))
+		return
+	}
+	if op.auth == iam {
+		if _, err := s.verify.Verify(r, body, s.cfg.WallClock()); err != nil {
+			var se *sigv4.Error
+			if errors.As(err, &se) {
+				writeError(w, &api.Error{Code: se.Code, Message: se.Message, Status: se.Status})
+				return
+			}
+			writeError(w, api.Internal(err))
+			return
+		}
+	}
+	out, err := s.call(r.Context(), op, body)
+	if err != nil {
+		if e, ok := api.As(err); ok && e.Code == api.ErrInternal {
+			s.log.Error("internal error", "operation", name, "err", errors.Unwrap(e))
+		}
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// call runs a handler, turning a panic into InternalErrorException: one
+// bad request must never take the server down.
+func (s *Server) call(ctx context.Context, op operation, body []byte) (out any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("panic in handler", "panic", p)
+			out, err = nil, api.Internal(errors.New("panic"))
+		}
+	}()
+	return op.call(ctx, body)
+}
+
+// safeName keeps an echoed target short and printable.
+func safeName(s string) string {
+	if len(s) > 100 {
+		s = s[:100]
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = 500, []byte(`{"__type":"InternalErrorException","message":"Internal error."}`)
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+// writeError sends err in the AWS JSON 1.1 error form: __type and message in
+// the body, the same code in x-amzn-ErrorType.
+func writeError(w http.ResponseWriter, err error) {
+	e, ok := api.As(err)
+	if !ok {
+		e = api.Internal(err)
+	}
+	w.Header().Set("x-amzn-ErrorType", e.Code)
+	if rec, ok := w.(*statusRecorder); ok {
+		rec.errType = e.Code
+	}
+	writeJSON(w, e.HTTPStatus(), map[string]string{"__type": e.Code, "message": e.Message})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status  int
+	errType string
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (s *Server) serveGet(w *statusRecorder, r *http.Request) {
+	path := strings.TrimSuffix(r.URL.Path, "/")
+	switch {
+	case path == "/health":
+		if s.cfg.Ready != nil {
+			if err := s.cfg.Ready(r.Context()); err != nil {
+				writePlainJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": err.Error()})
+				return
+			}
+		}
+		writePlainJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	case path == "/_cognate/outbox" && s.cfg.Outbox != nil:
+		q := r.URL.Query()
+		writePlainJSON(w, http.StatusOK, s.cfg.Outbox.Messages(q.Get("pool"), q.Get("username")))
+	case strings.HasSuffix(path, "/.well-known/jwks.json"):
+		poolID := strings.Trim(strings.TrimSuffix(path, "/.well-known/jwks.json"), "/")
+		b, err := s.cfg.Service.JWKS(r.Context(), poolID)
+		if err != nil {
+			writeNotFound(w, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "max-age=300")
+		w.Write(b)
+	case strings.HasSuffix(path, "/.well-known/openid-configuration"):
+		poolID := strings.Trim(strings.TrimSuffix(path, "/.well-known/openid-configuration"), "/")
+		if err := s.cfg.Service.PoolExists(r.Context(), poolID); err != nil {
+			writeNotFound(w, err)
+			return
+		}
+		writePlainJSON(w, http.StatusOK, s.discovery(poolID))
+	default:
+		writePlainJSON(w, http.StatusNotFound, map[string]string{"message": "Not found"})
+	}
+}
+
+func writeNotFound(w http.ResponseWriter, err error) {
+	if e, ok := api.As(err); ok && e.Code == api.ErrResourceNotFound {
+		writePlainJSON(w, http.StatusNotFound, map[string]string{"message": e.Message})
+		return
+	}
+	writePlainJSON(w, http.StatusInternalServerError, map[string]string{"message": "Internal error."})
+}
+
+func writePlainJSON(w http.ResponseWriter, status int, v any) {
+	b, _ := json.Marshal(v)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+func (s *Server) discovery(poolID string) map[string]any {
+	iss := s.cfg.Issuer(poolID)
+	return map[string]any{
+		"issuer":                                iss,
+		"jwks_uri":                              strings.TrimSuffix(s.cfg.PublicURL, "/") + "/" + poolID + "/.well-known/jwks.json",
+		"id_token_signing_alg_values_supported": []string{"RS256"},
+		"subject_types_supported":               []string{"public"},
+		"response_types_supported":              []string{"code", "token"},
+		"scopes_supported":                      []string{"openid", "email", "phone", "profile"},
+		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
+		"claims_supported":                      []string{"sub", "iss", "aud", "exp", "iat", "auth_time", "token_use", "cognito:username", "email", "email_verified", "phone_number", "phone_number_verified"},
+	}
+}

@@ -1,0 +1,274 @@
+package idp
+
+import (
+	"context"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/store"
+	"github.com/cognate-idp/cognate/internal/totp"
+)
+
+// Challenge names.
+const (
+	challengeTOTP           = "SOFTWARE_TOKEN_MFA"
+	challengeMFASetup       = "MFA_SETUP"
+	challengePasswordVerify = "PASSWORD_VERIFIER"
+)
+
+// params drops null and empty members: clients send DEVICE_KEY: null.
+func params(m map[string]*string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		if v != nil && *v != "" {
+			out[k] = *v
+		}
+	}
+	return out
+}
+
+func missing(name string) error {
+	return api.Errorf(api.ErrInvalidParameter, "Missing required parameter %s", name)
+}
+
+// authClient loads the client of an auth request; the admin forms also name
+// the pool, which must be the client's.
+func (s *Service) authClient(ctx context.Context, poolID, clientID string, admin bool) (*client, error) {
+	if admin {
+		if poolID == "" {
+			return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value at 'userPoolId' failed to satisfy constraint: Member must not be null")
+		}
+		return s.loadPoolClient(ctx, poolID, clientID)
+	}
+	return s.loadClient(ctx, clientID)
+}
+
+// InitiateAuth answers InitiateAuth (admin false) and AdminInitiateAuth.
+func (s *Service) InitiateAuth(ctx context.Context, in *api.InitiateAuthInput, admin bool) (*api.AuthOutput, error) {
+	c, err := s.authClient(ctx, in.UserPoolId, in.ClientId, admin)
+	if err != nil {
+		return nil, err
+	}
+	p := params(in.AuthParameters)
+	switch in.AuthFlow {
+	case "USER_PASSWORD_AUTH":
+		if admin {
+			return nil, api.Errorf(api.ErrInvalidParameter, "Initiate Auth method not supported.")
+		}
+		if !c.allows("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH") {
+			return nil, api.Errorf(api.ErrInvalidParameter, "USER_PASSWORD_AUTH flow not enabled for this client")
+		}
+		return s.passwordAuth(ctx, c, p)
+	case "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH":
+		if !admin {
+			return nil, api.Errorf(api.ErrInvalidParameter, "Initiate Auth method not supported.")
+		}
+		if !c.allows("ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH") {
+			return nil, api.Errorf(api.ErrInvalidParameter, "Auth flow not enabled for this client")
+		}
+		return s.passwordAuth(ctx, c, p)
+	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
+		res, err := s.refresh(ctx, c, p["REFRESH_TOKEN"], p["SECRET_HASH"], true)
+		if err != nil {
+			return nil, err
+		}
+		return &api.AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: res}, nil
+	case "USER_SRP_AUTH":
+		if !c.allows("ALLOW_USER_SRP_AUTH") {
+			return nil, api.Errorf(api.ErrInvalidParameter, "USER_SRP_AUTH is not enabled for the client.")
+		}
+		return s.srpAuth(ctx, c, p)
+	default:
+		return nil, api.Errorf(api.ErrInvalidParameter, "AuthFlow %s is not supported by Cognate.", in.AuthFlow)
+	}
+}
+
+// signInUser resolves the user named by a sign-in request, checks the
+// client's secret hash, and returns the user or the error Cognito gives.
+func (s *Service) signInUser(ctx context.Context, c *client, p map[string]string) (*store.User, error) {
+	name := p["USERNAME"]
+	if name == "" {
+		return nil, missing("USERNAME")
+	}
+	u, err := s.resolveUser(ctx, c.pool, name)
+	if err != nil {
+		if api.IsCode(err, api.ErrUserNotFound) {
+			if err := c.checkSecretHash(p["SECRET_HASH"], name); err != nil {
+				return nil, err
+			}
+			if c.preventExistence() {
+				return nil, api.ErrBadCredentials
+			}
+		}
+		return nil, err
+	}
+	if err := c.checkSecretHash(p["SECRET_HASH"], name, u.Username); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// passwordAuth is USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH.
+func (s *Service) passwordAuth(ctx context.Context, c *client, p map[string]string) (*api.AuthOutput, error) {
+	u, err := s.signInUser(ctx, c, p)
+	if err != nil {
+		return nil, err
+	}
+	pw, ok := p["PASSWORD"]
+	if !ok {
+		return nil, missing("PASSWORD")
+	}
+	match, err := s.passwordMatches(u, pw)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSignInState(u); err != nil {
+		return nil, err
+	}
+	if !match {
+		return nil, api.ErrBadCredentials
+	}
+	return s.afterPassword(ctx, c, u, s.now())
+}
+
+// checkSignInState refuses users who may not sign in whatever the password:
+// Cognito answers UserNotConfirmedException even for a wrong password.
+func checkSignInState(u *store.User) error {
+	if !u.Enabled {
+		return api.Errorf(api.ErrNotAuthorized, "User is disabled.")
+	}
+	switch u.Status {
+	case StatusUnconfirmed:
+		return api.Errorf(api.ErrUserNotConfirmed, "User is not confirmed.")
+	case StatusResetRequired:
+		return api.Errorf(api.ErrPasswordResetRequired, "Password reset required for the user")
+	}
+	return nil
+}
+
+// afterPassword decides what follows a correct password: an MFA challenge,
+// MFA set-up, or tokens.
+func (s *Service) afterPassword(ctx context.Context, c *client, u *store.User, authTime time.Time) (*api.AuthOutput, error) {
+	hasTOTP := len(u.TOTPSecret) > 0
+	var challenge string
+	switch c.pool.doc.MfaConfiguration {
+	case "OPTIONAL":
+		if hasTOTP && u.TOTPEnabled {
+			challenge = challengeTOTP
+		}
+	case "ON":
+		switch {
+		case hasTOTP:
+			challenge = challengeTOTP
+		case c.pool.doc.SoftwareTokenMfaEnabled:
+			challenge = challengeMFASetup
+		default:
+			return nil, api.Errorf(api.ErrInvalidUserPoolConfig, "MFA is required but no MFA method the user can set up is enabled on the pool.")
+		}
+	}
+	if challenge == "" {
+		res, err := s.issueTokens(ctx, grant{client: c, user: u, authTime: authTime, refresh: true})
+		if err != nil {
+			return nil, err
+		}
+		return &api.AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: res}, nil
+	}
+	ss := s.newSession(c, u, challenge, authTime)
+	cp := map[string]string{"USER_ID_FOR_SRP": u.Username}
+	if challenge == challengeMFASetup {
+		cp["MFAS_CAN_SETUP"] = `["SOFTWARE_TOKEN_MFA"]`
+	}
+	return &api.AuthOutput{ChallengeName: challenge, Session: s.sealSession(ss), ChallengeParameters: cp}, nil
+}
+
+// RespondToAuthChallenge answers RespondToAuthChallenge (admin false) and
+// AdminRespondToAuthChallenge.
+func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToAuthChallengeInput, admin bool) (*api.AuthOutput, error) {
+	c, err := s.authClient(ctx, in.UserPoolId, in.ClientId, admin)
+	if err != nil {
+		return nil, err
+	}
+	r := params(in.ChallengeResponses)
+	if in.ChallengeName == challengePasswordVerify {
+		// Some clients send no Session here: the state is found from the
+		// secret block.
+		return s.srpVerify(ctx, c, r)
+	}
+	ss, err := s.openSession(in.Session)
+	if err != nil {
+		return nil, err
+	}
+	if ss.Client != c.rec.ID || ss.Pool != c.pool.rec.ID {
+		return nil, api.ErrBadSession
+	}
+	if ss.Challenge != in.ChallengeName {
+		return nil, api.Errorf(api.ErrInvalidParameter, "The session is for the %s challenge, not %s.", ss.Challenge, in.ChallengeName)
+	}
+	name := r["USERNAME"]
+	if name == "" {
+		return nil, missing("USERNAME")
+	}
+	u, err := s.resolveUser(ctx, c.pool, name)
+	if err != nil || u.Username != ss.User {
+		return nil, api.ErrBadSession
+	}
+	if err := c.checkSecretHash(r["SECRET_HASH"], name, u.Username); err != nil {
+		return nil, err
+	}
+	if !u.Enabled {
+		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
+	}
+	switch in.ChallengeName {
+	case challengeTOTP:
+		code := r["SOFTWARE_TOKEN_MFA_CODE"]
+		if code == "" {
+			return nil, missing("SOFTWARE_TOKEN_MFA_CODE")
+		}
+		if u, err = s.checkTOTP(ctx, u, code); err != nil {
+			return nil, err
+		}
+	case challengeMFASetup:
+		if ss.Stage != stageVerified || len(u.TOTPSecret) == 0 {
+			return nil, api.Errorf(api.ErrInvalidParameter, "MFA set-up is not complete: call AssociateSoftwareToken and VerifySoftwareToken with this session first.")
+		}
+		u, err = s.updateUser(ctx, u, func(u *store.User) error {
+			u.TOTPEnabled = true
+			u.PreferredMFA = challengeTOTP
+			u.Updated = s.now()
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	default:
+		return nil, api.Errorf(api.ErrInvalidParameter, "Challenge %s is not supported by Cognate.", in.ChallengeName)
+	}
+	if err := s.spend(ctx, ss); err != nil {
+		return nil, err
+	}
+	res, err := s.issueTokens(ctx, grant{client: c, user: u, authTime: time.Unix(ss.AuthTime, 0), refresh: true, deviceKey: ss.DeviceKey})
+	if err != nil {
+		return nil, err
+	}
+	return &api.AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: res}, nil
+}
+
+// checkTOTP verifies a code of the user's authenticator and records its
+// step, atomically, so that no code is accepted twice (across nodes too).
+func (s *Service) checkTOTP(ctx context.Context, u *store.User, code string) (*store.User, error) {
+	return s.updateUser(ctx, u, func(u *store.User) error {
+		if len(u.TOTPSecret) == 0 {
+			return api.Errorf(api.ErrSoftwareTokenMFANotFound, "Software token MFA is not set up for the user.")
+		}
+		secret, err := s.seal.Decrypt(u.TOTPSecret, "totp|"+u.PoolID+"|"+u.Username)
+		if err != nil {
+			return err
+		}
+		step, ok := totp.Match(string(secret), code, s.now(), u.TOTPLastStep)
+		if !ok {
+			return api.Errorf(api.ErrCodeMismatch, "Invalid code received for user")
+		}
+		u.TOTPLastStep = step
+		return nil
+	})
+}

@@ -1,0 +1,335 @@
+package idp
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/store"
+)
+
+// clientDoc is an app client's configuration as kept in store.Client.Settings.
+type clientDoc struct {
+	api.UserPoolClientSettings
+	Secret []byte `json:",omitempty"` // encrypted
+}
+
+// client is a loaded app client with its pool.
+type client struct {
+	rec    *store.Client
+	doc    clientDoc
+	secret string
+	pool   *pool
+}
+
+func (s *Service) loadClient(ctx context.Context, id string) (*client, error) {
+	rec, err := s.st.GetClient(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, api.Errorf(api.ErrResourceNotFound, "User pool client %s does not exist.", id)
+	}
+	if err != nil {
+		return nil, internal(err)
+	}
+	c := &client{rec: rec}
+	if err := decodeDoc(rec.Settings, &c.doc); err != nil {
+		return nil, internal(err)
+	}
+	if len(c.doc.Secret) > 0 {
+		sec, err := s.seal.Decrypt(c.doc.Secret, "client-secret|"+rec.ID)
+		if err != nil {
+			return nil, internal(err)
+		}
+		c.secret = string(sec)
+	}
+	if c.pool, err = s.loadPool(ctx, rec.PoolID); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// loadPoolClient loads a client and checks it belongs to poolID (admin ops
+// name both).
+func (s *Service) loadPoolClient(ctx context.Context, poolID, clientID string) (*client, error) {
+	if _, err := s.loadPool(ctx, poolID); err != nil {
+		return nil, err
+	}
+	c, err := s.loadClient(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	if c.rec.PoolID != poolID {
+		return nil, api.Errorf(api.ErrResourceNotFound, "User pool client %s does not exist.", clientID)
+	}
+	return c, nil
+}
+
+// checkSecretHash enforces SECRET_HASH for clients that have a secret. The
+// hash may be computed over any of the names the caller knows the user by.
+func (c *client) checkSecretHash(given string, names ...string) error {
+	if c.secret == "" {
+		return nil
+	}
+	if given == "" {
+		return api.Errorf(api.ErrNotAuthorized, "Client %s is configured for secret but secret was not received", c.rec.ID)
+	}
+	got, err := base64.StdEncoding.DecodeString(given)
+	if err == nil {
+		for _, n := range names {
+			if n == "" {
+				continue
+			}
+			m := hmac.New(sha256.New, []byte(c.secret))
+			m.Write([]byte(n + c.rec.ID))
+			if hmac.Equal(m.Sum(nil), got) {
+				return nil
+			}
+		}
+	}
+	return api.Errorf(api.ErrNotAuthorized, "Unable to verify secret hash for client %s", c.rec.ID)
+}
+
+// SecretHash computes Cognito's SECRET_HASH (used by tests and tools).
+func SecretHash(clientSecret, username, clientID string) string {
+	m := hmac.New(sha256.New, []byte(clientSecret))
+	m.Write([]byte(username + clientID))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// allows reports whether the client's ExplicitAuthFlows permit flow. A
+// client created without the list allows SRP, custom and refresh, as
+// Cognito's does.
+func (c *client) allows(flows ...string) bool {
+	list := c.doc.ExplicitAuthFlows
+	if len(list) == 0 {
+		list = []string{"ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
+	}
+	for _, have := range list {
+		for _, f := range flows {
+			if have == f {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func unit(u string, dflt time.Duration) time.Duration {
+	switch u {
+	case "seconds":
+		return time.Second
+	case "minutes":
+		return time.Minute
+	case "hours":
+		return time.Hour
+	case "days":
+		return 24 * time.Hour
+	}
+	return dflt
+}
+
+func (c *client) units() api.TokenValidityUnits {
+	if c.doc.TokenValidityUnits != nil {
+		return *c.doc.TokenValidityUnits
+	}
+	return api.TokenValidityUnits{}
+}
+
+func (c *client) accessValidity() time.Duration {
+	return time.Duration(*c.doc.AccessTokenValidity) * unit(c.units().AccessToken, time.Hour)
+}
+
+func (c *client) idValidity() time.Duration {
+	return time.Duration(*c.doc.IdTokenValidity) * unit(c.units().IdToken, time.Hour)
+}
+
+func (c *client) refreshValidity() time.Duration {
+	return time.Duration(*c.doc.RefreshTokenValidity) * unit(c.units().RefreshToken, 24*time.Hour)
+}
+
+func (c *client) sessionValidity() time.Duration {
+	return time.Duration(*c.doc.AuthSessionValidity) * time.Minute
+}
+
+func (c *client) preventExistence() bool { return c.doc.PreventUserExistenceErrors == "ENABLED" }
+
+// normalizeClient fills Cognito's defaults and checks validity bounds.
+func normalizeClient(d *api.UserPoolClientSettings) error {
+	i32 := func(v int32) *int32 { return &v }
+	if d.TokenValidityUnits == nil {
+		d.TokenValidityUnits = &api.TokenValidityUnits{}
+	}
+	u := d.TokenValidityUnits
+	if d.AccessTokenValidity == nil {
+		d.AccessTokenValidity, u.AccessToken = i32(60), "minutes"
+	}
+	if d.IdTokenValidity == nil {
+		d.IdTokenValidity, u.IdToken = i32(60), "minutes"
+	}
+	if d.RefreshTokenValidity == nil {
+		d.RefreshTokenValidity, u.RefreshToken = i32(30), "days"
+	}
+	if u.AccessToken == "" {
+		u.AccessToken = "hours"
+	}
+	if u.IdToken == "" {
+		u.IdToken = "hours"
+	}
+	if u.RefreshToken == "" {
+		u.RefreshToken = "days"
+	}
+	if d.AuthSessionValidity == nil {
+		d.AuthSessionValidity = i32(3)
+	}
+	if d.PreventUserExistenceErrors == "" {
+		d.PreventUserExistenceErrors = "LEGACY"
+	}
+	if d.EnableTokenRevocation == nil {
+		t := true
+		d.EnableTokenRevocation = &t
+	}
+	check := func(name string, v int32, u string, lo, hi time.Duration) error {
+		got := time.Duration(v) * unit(u, time.Hour)
+		if got < lo || got > hi {
+			return api.Errorf(api.ErrInvalidParameter, "%s must be between %v and %v.", name, lo, hi)
+		}
+		return nil
+	}
+	if err := check("Access token validity", *d.AccessTokenValidity, u.AccessToken, 5*time.Minute, 24*time.Hour); err != nil {
+		return err
+	}
+	if err := check("Id token validity", *d.IdTokenValidity, u.IdToken, 5*time.Minute, 24*time.Hour); err != nil {
+		return err
+	}
+	return check("Refresh token validity", *d.RefreshTokenValidity, u.RefreshToken, time.Hour, 3650*24*time.Hour)
+}
+
+// CreateClient creates an app client with the given id and secret ("" for
+// new ones; a secret is only made when GenerateSecret is set).
+func (s *Service) CreateClient(ctx context.Context, id, secret string, in *api.CreateUserPoolClientInput) (*api.UserPoolClientOutput, error) {
+	if in.ClientName == "" {
+		return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value at 'clientName' failed to satisfy constraint: Member must not be null")
+	}
+	if _, err := s.loadPool(ctx, in.UserPoolId); err != nil {
+		return nil, err
+	}
+	doc := clientDoc{UserPoolClientSettings: in.UserPoolClientSettings}
+	if err := normalizeClient(&doc.UserPoolClientSettings); err != nil {
+		return nil, err
+	}
+	if id == "" {
+		id = NewClientID()
+	}
+	if in.GenerateSecret && secret == "" {
+		secret = newClientSecret()
+	}
+	if secret != "" {
+		doc.Secret = s.seal.Encrypt([]byte(secret), "client-secret|"+id)
+	}
+	now := s.now()
+	rec := &store.Client{ID: id, PoolID: in.UserPoolId, Name: in.ClientName, Created: now, Updated: now, Settings: encodeDoc(doc)}
+	if err := s.st.CreateClient(ctx, rec); err != nil {
+		if errors.Is(err, store.ErrExists) {
+			return nil, api.Errorf(api.ErrInvalidParameter, "User pool client %s already exists.", id)
+		}
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, api.Errorf(api.ErrResourceNotFound, "User pool %s does not exist.", in.UserPoolId)
+		}
+		return nil, internal(err)
+	}
+	return &api.UserPoolClientOutput{UserPoolClient: describeClient(rec, doc, secret)}, nil
+}
+
+func describeClient(rec *store.Client, doc clientDoc, secret string) *api.UserPoolClientType {
+	return &api.UserPoolClientType{UserPoolId: rec.PoolID, ClientId: rec.ID, ClientSecret: secret,
+		CreationDate: api.At(rec.Created), LastModifiedDate: api.At(rec.Updated), UserPoolClientSettings: doc.UserPoolClientSettings}
+}
+
+// DescribeUserPoolClient answers DescribeUserPoolClient.
+func (s *Service) DescribeUserPoolClient(ctx context.Context, in *api.ClientRef) (*api.UserPoolClientOutput, error) {
+	c, err := s.loadPoolClient(ctx, in.UserPoolId, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	return &api.UserPoolClientOutput{UserPoolClient: describeClient(c.rec, c.doc, c.secret)}, nil
+}
+
+// ListUserPoolClients answers ListUserPoolClients.
+func (s *Service) ListUserPoolClients(ctx context.Context, in *api.ListUserPoolClientsInput) (*api.ListUserPoolClientsOutput, error) {
+	if _, err := s.loadPool(ctx, in.UserPoolId); err != nil {
+		return nil, err
+	}
+	after, err := decodePageToken(in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	limit := 60
+	if in.MaxResults != nil {
+		limit = int(*in.MaxResults)
+	}
+	recs, err := s.st.ListClients(ctx, in.UserPoolId, after, limit+1)
+	if err != nil {
+		return nil, internal(err)
+	}
+	out := &api.ListUserPoolClientsOutput{UserPoolClients: []api.UserPoolClientDescription{}}
+	if len(recs) > limit {
+		recs = recs[:limit]
+		out.NextToken = encodePageToken(recs[limit-1].ID)
+	}
+	for _, r := range recs {
+		out.UserPoolClients = append(out.UserPoolClients, api.UserPoolClientDescription{ClientId: r.ID, UserPoolId: r.PoolID, ClientName: r.Name})
+	}
+	return out, nil
+}
+
+// UpdateUserPoolClient replaces the client's settings; as in Cognito,
+// members left out return to their defaults.
+func (s *Service) UpdateUserPoolClient(ctx context.Context, in *api.UpdateUserPoolClientInput) (*api.UserPoolClientOutput, error) {
+	if _, err := s.loadPoolClient(ctx, in.UserPoolId, in.ClientId); err != nil {
+		return nil, err
+	}
+	var doc clientDoc
+	var secret string
+	rec, err := s.st.UpdateClient(ctx, in.ClientId, func(c *store.Client) error {
+		if err := decodeDoc(c.Settings, &doc); err != nil {
+			return err
+		}
+		name := doc.ClientName
+		doc.UserPoolClientSettings = in.UserPoolClientSettings
+		if doc.ClientName == "" {
+			doc.ClientName = name
+		}
+		if err := normalizeClient(&doc.UserPoolClientSettings); err != nil {
+			return err
+		}
+		c.Name = doc.ClientName
+		c.Settings = encodeDoc(doc)
+		c.Updated = s.now()
+		return nil
+	})
+	if err != nil {
+		return nil, internal(err)
+	}
+	if len(doc.Secret) > 0 {
+		b, err := s.seal.Decrypt(doc.Secret, "client-secret|"+rec.ID)
+		if err != nil {
+			return nil, internal(err)
+		}
+		secret = string(b)
+	}
+	return &api.UserPoolClientOutput{UserPoolClient: describeClient(rec, doc, secret)}, nil
+}
+
+// DeleteUserPoolClient answers DeleteUserPoolClient.
+func (s *Service) DeleteUserPoolClient(ctx context.Context, in *api.ClientRef) (*api.Empty, error) {
+	if _, err := s.loadPoolClient(ctx, in.UserPoolId, in.ClientId); err != nil {
+		return nil, err
+	}
+	if err := s.st.DeleteClient(ctx, in.ClientId); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, internal(err)
+	}
+	return &api.Empty{}, nil
+}

@@ -1,0 +1,62 @@
+package idp
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Message is a code on its way to a user.
+type Message struct {
+	PoolID      string    `json:"poolId"`
+	Username    string    `json:"username"`
+	Destination string    `json:"destination"`
+	Medium      string    `json:"medium"`
+	Purpose     string    `json:"purpose"`
+	Code        string    `json:"code"`
+	Time        time.Time `json:"time"`
+}
+
+// Delivery sends codes to users.
+type Delivery interface {
+	Deliver(ctx context.Context, m Message) error
+}
+
+// Outbox is the development Delivery: it keeps the last messages in memory
+// for GET /_cognate/outbox and logs that a message went out (never the code).
+type Outbox struct {
+	mu   sync.Mutex
+	max  int
+	msgs []Message
+	log  *slog.Logger
+}
+
+// NewOutbox keeps up to max messages.
+func NewOutbox(max int, log *slog.Logger) *Outbox { return &Outbox{max: max, log: log} }
+
+// Deliver records m.
+func (o *Outbox) Deliver(_ context.Context, m Message) error {
+	o.mu.Lock()
+	o.msgs = append(o.msgs, m)
+	if len(o.msgs) > o.max {
+		o.msgs = append([]Message(nil), o.msgs[len(o.msgs)-o.max:]...)
+	}
+	o.mu.Unlock()
+	o.log.Info("code delivered to outbox", "pool", m.PoolID, "username", m.Username, "purpose", m.Purpose, "medium", m.Medium)
+	return nil
+}
+
+// Messages returns the kept messages, oldest first, optionally only those of
+// one pool and user.
+func (o *Outbox) Messages(poolID, username string) []Message {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := []Message{}
+	for _, m := range o.msgs {
+		if (poolID == "" || m.PoolID == poolID) && (username == "" || m.Username == username) {
+			out = append(out, m)
+		}
+	}
+	return out
+}

@@ -1,0 +1,166 @@
+package idp
+
+import (
+	"context"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/store"
+	"github.com/cognate-idp/cognate/internal/totp"
+)
+
+func totpContext(u *store.User) string { return "totp|" + u.PoolID + "|" + u.Username }
+
+// mfaSubject is who an MFA set-up call is for: the holder of an access
+// token, or the user of an MFA_SETUP session.
+type mfaSubject struct {
+	client  *client
+	user    *store.User
+	session *session // nil for the access-token form
+}
+
+func (s *Service) mfaSubject(ctx context.Context, accessToken, sessionText, wantStage string) (*mfaSubject, error) {
+	switch {
+	case accessToken != "" && sessionText != "":
+		return nil, api.Errorf(api.ErrInvalidParameter, "Only one of AccessToken and Session may be given.")
+	case accessToken != "":
+		a, err := s.authorize(ctx, accessToken)
+		if err != nil {
+			return nil, err
+		}
+		return &mfaSubject{client: a.client, user: a.user}, nil
+	case sessionText != "":
+		ss, err := s.openSession(sessionText)
+		if err != nil {
+			return nil, err
+		}
+		if ss.Challenge != challengeMFASetup || ss.Stage != wantStage {
+			return nil, api.ErrBadSession
+		}
+		c, err := s.loadClient(ctx, ss.Client)
+		if err != nil {
+			return nil, api.ErrBadSession
+		}
+		u, err := s.st.GetUser(ctx, ss.Pool, ss.User)
+		if err != nil {
+			return nil, api.ErrBadSession
+		}
+		if !u.Enabled {
+			return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
+		}
+		return &mfaSubject{client: c, user: u, session: ss}, nil
+	}
+	return nil, api.Errorf(api.ErrInvalidParameter, "Either AccessToken or Session must be given.")
+}
+
+// AssociateSoftwareToken answers AssociateSoftwareToken: a new secret is
+// kept beside any verified one until it is verified itself.
+func (s *Service) AssociateSoftwareToken(ctx context.Context, in *api.AssociateSoftwareTokenInput) (*api.AssociateSoftwareTokenOutput, error) {
+	sub, err := s.mfaSubject(ctx, in.AccessToken, in.Session, "")
+	if err != nil {
+		return nil, err
+	}
+	if !sub.client.pool.doc.SoftwareTokenMfaEnabled {
+		return nil, api.Errorf(api.ErrSoftwareTokenMFANotFound, "Software Token MFA is not enabled for the user pool.")
+	}
+	secret := totp.NewSecret()
+	_, err = s.updateUser(ctx, sub.user, func(u *store.User) error {
+		u.TOTPPending = s.seal.Encrypt([]byte(secret), totpContext(u))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &api.AssociateSoftwareTokenOutput{SecretCode: secret}
+	if sub.session != nil {
+		out.Session = s.sealSession(s.next(sub.client, sub.session, challengeMFASetup, stageAssociated))
+	}
+	return out, nil
+}
+
+// VerifySoftwareToken answers VerifySoftwareToken: a right code makes the
+// associated secret the user's authenticator.
+func (s *Service) VerifySoftwareToken(ctx context.Context, in *api.VerifySoftwareTokenInput) (*api.VerifySoftwareTokenOutput, error) {
+	sub, err := s.mfaSubject(ctx, in.AccessToken, in.Session, stageAssociated)
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.updateUser(ctx, sub.user, func(u *store.User) error {
+		if len(u.TOTPPending) == 0 {
+			return api.Errorf(api.ErrInvalidParameter, "No software token has been associated with the user: call AssociateSoftwareToken first.")
+		}
+		secret, err := s.seal.Decrypt(u.TOTPPending, totpContext(u))
+		if err != nil {
+			return err
+		}
+		step, ok := totp.Match(string(secret), in.UserCode, s.now(), u.TOTPLastStep)
+		if !ok {
+			return api.Errorf(api.ErrEnableSoftwareTokenMFA, "Code mismatch and fail enable Software Token MFA")
+		}
+		u.TOTPSecret, u.TOTPPending = u.TOTPPending, nil
+		u.TOTPLastStep = step
+		u.TOTPFriendlyName = in.FriendlyDeviceName
+		u.Updated = s.now()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &api.VerifySoftwareTokenOutput{Status: "SUCCESS"}
+	if sub.session != nil {
+		out.Session = s.sealSession(s.next(sub.client, sub.session, challengeMFASetup, stageVerified))
+	}
+	return out, nil
+}
+
+// SetUserMFAPreference answers SetUserMFAPreference (access token) and
+// AdminSetUserMFAPreference (admin true: pool and username).
+func (s *Service) SetUserMFAPreference(ctx context.Context, in *api.SetUserMFAPreferenceInput, admin bool) (*api.Empty, error) {
+	var u *store.User
+	if admin {
+		if in.UserPoolId == "" || in.Username == "" {
+			return nil, api.Errorf(api.ErrInvalidParameter, "UserPoolId and Username are required.")
+		}
+		_, user, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+		if err != nil {
+			return nil, err
+		}
+		u = user
+	} else {
+		a, err := s.authorize(ctx, in.AccessToken)
+		if err != nil {
+			return nil, err
+		}
+		u = a.user
+	}
+	if in.SMSMfaSettings != nil && in.SMSMfaSettings.Enabled {
+		return nil, api.Errorf(api.ErrInvalidParameter, "User does not have delivery config set to turn on SMS_MFA")
+	}
+	if in.EmailMfaSettings != nil && in.EmailMfaSettings.Enabled {
+		return nil, api.Errorf(api.ErrInvalidParameter, "User does not have delivery config set to turn on EMAIL_OTP")
+	}
+	st := in.SoftwareTokenMfaSettings
+	if st == nil {
+		return &api.Empty{}, nil
+	}
+	if st.PreferredMfa && !st.Enabled {
+		return nil, api.Errorf(api.ErrInvalidParameter, "A disabled MFA method cannot be the preferred one.")
+	}
+	_, err := s.updateUser(ctx, u, func(u *store.User) error {
+		if st.Enabled && len(u.TOTPSecret) == 0 {
+			return api.Errorf(api.ErrInvalidParameter, "User has not verified software token mfa")
+		}
+		u.TOTPEnabled = st.Enabled
+		switch {
+		case st.PreferredMfa:
+			u.PreferredMFA = challengeTOTP
+		case u.PreferredMFA == challengeTOTP:
+			u.PreferredMFA = ""
+		}
+		u.Updated = s.now()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.Empty{}, nil
+}

@@ -1,0 +1,290 @@
+package idp
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/store"
+	"github.com/cognate-idp/cognate/internal/token"
+)
+
+// poolDoc is the pool configuration kept in store.Pool.Settings.
+type poolDoc struct {
+	api.UserPoolSettings
+	api.UserPoolIdentity
+	Schema                  []api.SchemaAttribute `json:",omitempty"`
+	SoftwareTokenMfaEnabled bool
+	SmsMfaConfiguration     json.RawMessage `json:",omitempty"`
+	EmailMfaConfiguration   json.RawMessage `json:",omitempty"`
+	WebAuthnConfiguration   json.RawMessage `json:",omitempty"`
+}
+
+func decodeDoc(b []byte, v any) error { return json.Unmarshal(b, v) }
+func encodeDoc(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only plain data types are encoded
+	}
+	return b
+}
+
+const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+const lowerAlnum = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+func randomString(alphabet string, n int) string {
+	b := make([]byte, n)
+	max := big.NewInt(int64(len(alphabet)))
+	for i := range b {
+		v, err := rand.Int(rand.Reader, max)
+		if err != nil {
+			panic(err)
+		}
+		b[i] = alphabet[v.Int64()]
+	}
+	return string(b)
+}
+
+func randomToken(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// NewPoolID returns an id in Cognito's form: region_ + 9 alphanumerics.
+func (s *Service) NewPoolID() string { return s.region + "_" + randomString(alnum, 9) }
+
+// NewClientID returns an id in Cognito's form: 26 lowercase alphanumerics.
+func NewClientID() string { return randomString(lowerAlnum, 26) }
+
+func newClientSecret() string { return randomString(lowerAlnum, 51) }
+
+func (s *Service) arn(poolID string) string {
+	return fmt.Sprintf("arn:aws:cognito-idp:%s:000000000000:userpool/%s", s.region, poolID)
+}
+
+// defaultPasswordPolicy is Cognito's default: 8 characters, all four classes,
+// temporary passwords valid 7 days.
+func defaultPasswordPolicy() *api.PasswordPolicy {
+	eight, seven := int32(8), int32(7)
+	return &api.PasswordPolicy{MinimumLength: &eight, RequireUppercase: true, RequireLowercase: true,
+		RequireNumbers: true, RequireSymbols: true, TemporaryPasswordValidityDays: &seven}
+}
+
+func normalizeSettings(st *api.UserPoolSettings) {
+	if st.Policies == nil {
+		st.Policies = &api.UserPoolPolicy{}
+	}
+	if st.Policies.PasswordPolicy == nil {
+		st.Policies.PasswordPolicy = defaultPasswordPolicy()
+	}
+	if st.MfaConfiguration == "" {
+		st.MfaConfiguration = "OFF"
+	}
+	if st.DeletionProtection == "" {
+		st.DeletionProtection = "INACTIVE"
+	}
+}
+
+// CreatePool creates a pool with the given id ("" for a new one).
+func (s *Service) CreatePool(ctx context.Context, id string, in *api.CreateUserPoolInput) (*api.UserPoolOutput, error) {
+	if len(in.UsernameAttributes) > 0 && len(in.AliasAttributes) > 0 {
+		return nil, api.Errorf(api.ErrInvalidParameter, "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.")
+	}
+	doc := poolDoc{UserPoolSettings: in.UserPoolSettings, UserPoolIdentity: in.UserPoolIdentity, Schema: in.Schema}
+	normalizeSettings(&doc.UserPoolSettings)
+	// Choice: a pool created with MFA ON or OPTIONAL has authenticator-app MFA
+	// enabled, since that is the one factor Cognate delivers without SMS.
+	doc.SoftwareTokenMfaEnabled = doc.MfaConfiguration != "OFF"
+	key, err := token.GenerateKey()
+	if err != nil {
+		return nil, internal(err)
+	}
+	der, err := key.Marshal()
+	if err != nil {
+		return nil, internal(err)
+	}
+	if id == "" {
+		id = s.NewPoolID()
+	}
+	now := s.now()
+	rec := &store.Pool{ID: id, Name: in.PoolName, Created: now, Updated: now, Settings: encodeDoc(doc),
+		SigningKey: s.seal.Encrypt(der, "signing-key|"+id)}
+	if err := s.st.CreatePool(ctx, rec); err != nil {
+		if errors.Is(err, store.ErrExists) {
+			return nil, api.Errorf(api.ErrInvalidParameter, "User pool %s already exists.", id)
+		}
+		return nil, internal(err)
+	}
+	return &api.UserPoolOutput{UserPool: s.describePool(&pool{rec: rec, doc: doc}, 0)}, nil
+}
+
+func (s *Service) describePool(p *pool, users int) *api.UserPoolType {
+	return &api.UserPoolType{
+		Id: p.rec.ID, Name: p.rec.Name, Arn: s.arn(p.rec.ID), CreationDate: api.At(p.rec.Created),
+		LastModifiedDate: api.At(p.rec.Updated), EstimatedNumberOfUsers: int32(users),
+		SchemaAttributes: p.doc.Schema, UserPoolSettings: p.doc.UserPoolSettings, UserPoolIdentity: p.doc.UserPoolIdentity,
+	}
+}
+
+// DescribeUserPool answers DescribeUserPool.
+func (s *Service) DescribeUserPool(ctx context.Context, in *api.UserPoolRef) (*api.UserPoolOutput, error) {
+	p, err := s.loadPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	n, err := s.st.CountUsers(ctx, p.rec.ID)
+	if err != nil {
+		return nil, internal(err)
+	}
+	return &api.UserPoolOutput{UserPool: s.describePool(p, n)}, nil
+}
+
+// ListUserPools answers ListUserPools; NextToken is the last id returned.
+func (s *Service) ListUserPools(ctx context.Context, in *api.ListUserPoolsInput) (*api.ListUserPoolsOutput, error) {
+	after, err := decodePageToken(in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	limit := int(*in.MaxResults)
+	recs, err := s.st.ListPools(ctx, after, limit+1)
+	if err != nil {
+		return nil, internal(err)
+	}
+	out := &api.ListUserPoolsOutput{UserPools: []api.UserPoolDescription{}}
+	if len(recs) > limit {
+		recs = recs[:limit]
+		out.NextToken = encodePageToken(recs[limit-1].ID)
+	}
+	for _, r := range recs {
+		var doc poolDoc
+		decodeDoc(r.Settings, &doc)
+		out.UserPools = append(out.UserPools, api.UserPoolDescription{Id: r.ID, Name: r.Name, LambdaConfig: doc.LambdaConfig,
+			CreationDate: api.At(r.Created), LastModifiedDate: api.At(r.Updated)})
+	}
+	return out, nil
+}
+
+func encodePageToken(last string) string { return base64.RawURLEncoding.EncodeToString([]byte(last)) }
+
+func decodePageToken(tok string) (string, error) {
+	if tok == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil {
+		return "", api.Errorf(api.ErrInvalidParameter, "Invalid pagination token.")
+	}
+	return string(b), nil
+}
+
+// UpdateUserPool replaces the pool's updatable settings: as in Cognito, a
+// member left out returns to its default.
+func (s *Service) UpdateUserPool(ctx context.Context, in *api.UpdateUserPoolInput) (*api.Empty, error) {
+	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
+		d.UserPoolSettings = in.UserPoolSettings
+		normalizeSettings(&d.UserPoolSettings)
+		if d.MfaConfiguration != "OFF" && !d.SoftwareTokenMfaEnabled {
+			d.SoftwareTokenMfaEnabled = true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.Empty{}, nil
+}
+
+func (s *Service) updatePool(ctx context.Context, id string, fn func(*poolDoc) error) (*poolDoc, error) {
+	var doc poolDoc
+	_, err := s.st.UpdatePool(ctx, id, func(p *store.Pool) error {
+		if err := decodeDoc(p.Settings, &doc); err != nil {
+			return err
+		}
+		if err := fn(&doc); err != nil {
+			return err
+		}
+		p.Settings = encodeDoc(doc)
+		p.Updated = s.now()
+		return nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, api.Errorf(api.ErrResourceNotFound, "User pool %s does not exist.", id)
+	}
+	if err != nil {
+		return nil, internal(err)
+	}
+	return &doc, nil
+}
+
+// DeleteUserPool deletes a pool and everything in it.
+func (s *Service) DeleteUserPool(ctx context.Context, in *api.UserPoolRef) (*api.Empty, error) {
+	p, err := s.loadPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	if p.doc.DeletionProtection == "ACTIVE" {
+		return nil, api.Errorf(api.ErrInvalidParameter, "The user pool %s has deletion protection enabled.", in.UserPoolId)
+	}
+	if err := s.st.DeletePool(ctx, in.UserPoolId); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, internal(err)
+	}
+	return &api.Empty{}, nil
+}
+
+// SetUserPoolMfaConfig answers SetUserPoolMfaConfig.
+func (s *Service) SetUserPoolMfaConfig(ctx context.Context, in *api.UserPoolMfaConfig) (*api.UserPoolMfaConfig, error) {
+	if in.UserPoolId == "" {
+		return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value at 'userPoolId' failed to satisfy constraint: Member must not be null")
+	}
+	doc, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
+		if in.SoftwareTokenMfaConfiguration != nil {
+			d.SoftwareTokenMfaEnabled = in.SoftwareTokenMfaConfiguration.Enabled
+		}
+		if in.SmsMfaConfiguration != nil {
+			d.SmsMfaConfiguration = in.SmsMfaConfiguration
+		}
+		if in.EmailMfaConfiguration != nil {
+			d.EmailMfaConfiguration = in.EmailMfaConfiguration
+		}
+		if in.WebAuthnConfiguration != nil {
+			d.WebAuthnConfiguration = in.WebAuthnConfiguration
+		}
+		if in.MfaConfiguration != "" {
+			d.MfaConfiguration = in.MfaConfiguration
+		}
+		if d.MfaConfiguration != "OFF" && !d.SoftwareTokenMfaEnabled && d.SmsMfaConfiguration == nil && d.EmailMfaConfiguration == nil {
+			return api.Errorf(api.ErrInvalidParameter, "At least one MFA method must be enabled when MFA is %s.", strings.ToLower(d.MfaConfiguration))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return mfaConfigOf(doc), nil
+}
+
+func mfaConfigOf(d *poolDoc) *api.UserPoolMfaConfig {
+	return &api.UserPoolMfaConfig{
+		SmsMfaConfiguration:           d.SmsMfaConfiguration,
+		SoftwareTokenMfaConfiguration: &api.SoftwareTokenMfaConfig{Enabled: d.SoftwareTokenMfaEnabled},
+		EmailMfaConfiguration:         d.EmailMfaConfiguration,
+		MfaConfiguration:              d.MfaConfiguration,
+		WebAuthnConfiguration:         d.WebAuthnConfiguration,
+	}
+}
+
+// GetUserPoolMfaConfig answers GetUserPoolMfaConfig.
+func (s *Service) GetUserPoolMfaConfig(ctx context.Context, in *api.UserPoolRef) (*api.UserPoolMfaConfig, error) {
+	p, err := s.loadPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	return mfaConfigOf(&p.doc), nil
+}

@@ -1,0 +1,148 @@
+// Package idp is Cognate's domain: user pools, app clients, users, sign-in
+// flows and their challenges, MFA, and tokens. It knows nothing of HTTP or
+// SQL: requests arrive as api shapes, state lives behind store.Store, time
+// comes from an injectable clock.
+package idp
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/sha256"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/seal"
+	"github.com/cognate-idp/cognate/internal/store"
+	"github.com/cognate-idp/cognate/internal/token"
+)
+
+// Config is what a Service needs.
+type Config struct {
+	Store  store.Store
+	Sealer *seal.Sealer
+	// Now is the clock; tests move it instead of sleeping.
+	Now    func() time.Time
+	Region string
+	// Issuer returns the iss claim for a pool.
+	Issuer   func(poolID string) string
+	Delivery Delivery
+	Logger   *slog.Logger
+}
+
+// Service implements the Cognito operations.
+type Service struct {
+	st       store.Store
+	seal     *seal.Sealer
+	now      func() time.Time
+	region   string
+	issuer   func(string) string
+	delivery Delivery
+	log      *slog.Logger
+
+	keys sync.Map // sha256 of encrypted key -> *token.Key (parsing RSA keys is slow)
+}
+
+// New returns a Service.
+func New(c Config) *Service {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Delivery == nil {
+		c.Delivery = NewOutbox(1000, c.Logger)
+	}
+	return &Service{st: c.Store, seal: c.Sealer, now: func() time.Time { return c.Now().UTC() }, region: c.Region,
+		issuer: c.Issuer, delivery: c.Delivery, log: c.Logger}
+}
+
+// Region is the region pool ids are made in.
+func (s *Service) Region() string { return s.region }
+
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.now() }
+
+// internal turns an unexpected error into InternalErrorException, keeping
+// domain errors as they are.
+func internal(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := api.As(err); ok {
+		return err
+	}
+	return api.Internal(err)
+}
+
+// pool is a loaded user pool.
+type pool struct {
+	rec *store.Pool
+	doc poolDoc
+}
+
+func (s *Service) loadPool(ctx context.Context, id string) (*pool, error) {
+	rec, err := s.st.GetPool(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, api.Errorf(api.ErrResourceNotFound, "User pool %s does not exist.", id)
+	}
+	if err != nil {
+		return nil, internal(err)
+	}
+	p := &pool{rec: rec}
+	if err := decodeDoc(rec.Settings, &p.doc); err != nil {
+		return nil, internal(err)
+	}
+	return p, nil
+}
+
+// signingKey returns the pool's parsed signing key.
+func (s *Service) signingKey(p *pool) (*token.Key, error) {
+	h := sha256.Sum256(p.rec.SigningKey)
+	if k, ok := s.keys.Load(h); ok {
+		return k.(*token.Key), nil
+	}
+	der, err := s.seal.Decrypt(p.rec.SigningKey, "signing-key|"+p.rec.ID)
+	if err != nil {
+		return nil, internal(err)
+	}
+	k, err := token.ParseKey(der)
+	if err != nil {
+		return nil, internal(err)
+	}
+	s.keys.Store(h, k)
+	return k, nil
+}
+
+// JWKS returns the pool's public keys as a JSON Web Key Set.
+func (s *Service) JWKS(ctx context.Context, poolID string) ([]byte, error) {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return nil, err
+	}
+	k, err := s.signingKey(p)
+	if err != nil {
+		return nil, err
+	}
+	return token.JWKS(k), nil
+}
+
+// PublicKey returns the pool's verification key with the given id, if any.
+func (s *Service) publicKey(p *pool) func(kid string) *rsa.PublicKey {
+	return func(kid string) *rsa.PublicKey {
+		k, err := s.signingKey(p)
+		if err != nil || k.ID != kid {
+			return nil
+		}
+		return &k.Private.PublicKey
+	}
+}
+
+// PoolExists reports whether a pool exists (for discovery documents).
+func (s *Service) PoolExists(ctx context.Context, id string) error {
+	_, err := s.loadPool(ctx, id)
+	return err
+}

@@ -1,0 +1,582 @@
+package idp
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"math/big"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/srp"
+	"github.com/cognate-idp/cognate/internal/store"
+	"github.com/google/uuid"
+)
+
+// User statuses.
+const (
+	StatusUnconfirmed   = "UNCONFIRMED"
+	StatusConfirmed     = "CONFIRMED"
+	StatusForceChange   = "FORCE_CHANGE_PASSWORD"
+	StatusResetRequired = "RESET_REQUIRED"
+)
+
+// Code purposes.
+const (
+	purposeSignUp = "signup"
+)
+
+// signUpCodeTTL is how long a sign-up code stays valid (Cognito: 24 hours).
+const signUpCodeTTL = 24 * time.Hour
+
+var standardAttributes = map[string]bool{
+	"address": true, "birthdate": true, "email": true, "email_verified": true, "family_name": true, "gender": true,
+	"given_name": true, "locale": true, "middle_name": true, "name": true, "nickname": true, "phone_number": true,
+	"phone_number_verified": true, "picture": true, "preferred_username": true, "profile": true, "updated_at": true,
+	"website": true, "zoneinfo": true,
+}
+
+var (
+	emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+$`)
+	phonePattern = regexp.MustCompile(`^\+[0-9]{4,15}$`)
+)
+
+func errUserNotFound() error { return api.Errorf(api.ErrUserNotFound, "User does not exist.") }
+
+// poolName is the part of the pool id after the first underscore: the SRP
+// "pool name" of the protocol.
+func poolName(id string) string {
+	_, after, _ := strings.Cut(id, "_")
+	return after
+}
+
+// resolveUser finds a user by username, or by a sign-in attribute when the
+// pool uses email or phone as username or alias.
+func (s *Service) resolveUser(ctx context.Context, p *pool, name string) (*store.User, error) {
+	u, err := s.st.GetUser(ctx, p.rec.ID, name)
+	if err == nil {
+		return u, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return nil, internal(err)
+	}
+	for _, attr := range signInAttributes(p) {
+		users, err := s.st.FindUsers(ctx, p.rec.ID, &store.Filter{Attr: attr, Value: name}, "", 2)
+		if err != nil {
+			return nil, internal(err)
+		}
+		for _, cand := range users {
+			// An alias only signs in once verified; a username attribute always.
+			if contains(p.doc.UsernameAttributes, attr) || cand.Attributes[attr+"_verified"] == "true" || attr == "preferred_username" {
+				return cand, nil
+			}
+		}
+	}
+	return nil, errUserNotFound()
+}
+
+func signInAttributes(p *pool) []string {
+	if len(p.doc.UsernameAttributes) > 0 {
+		return p.doc.UsernameAttributes
+	}
+	return p.doc.AliasAttributes
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// checkPassword enforces the pool's password policy with Cognito's messages.
+func checkPassword(p *pool, pw string) error {
+	pol := p.doc.Policies.PasswordPolicy
+	fail := func(why string) error {
+		return api.Errorf(api.ErrInvalidPassword, "Password did not conform with policy: %s", why)
+	}
+	min := 8
+	if pol.MinimumLength != nil {
+		min = int(*pol.MinimumLength)
+	}
+	if len([]rune(pw)) < min {
+		return fail("Password not long enough")
+	}
+	if len(pw) > 256 {
+		return fail("Password is too long")
+	}
+	var upper, lower, digit, symbol bool
+	for _, r := range pw {
+		switch {
+		case unicode.IsUpper(r):
+			upper = true
+		case unicode.IsLower(r):
+			lower = true
+		case unicode.IsDigit(r):
+			digit = true
+		case strings.ContainsRune("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ", r):
+			symbol = true
+		}
+	}
+	switch {
+	case pol.RequireUppercase && !upper:
+		return fail("Password must have uppercase characters")
+	case pol.RequireLowercase && !lower:
+		return fail("Password must have lowercase characters")
+	case pol.RequireNumbers && !digit:
+		return fail("Password must have numeric characters")
+	case pol.RequireSymbols && !symbol:
+		return fail("Password must have symbol characters")
+	}
+	return nil
+}
+
+// setPassword stores a fresh SRP salt and verifier for pw.
+func (s *Service) setPassword(u *store.User, pw string) error {
+	salt, err := srp.NewSalt()
+	if err != nil {
+		return err
+	}
+	v := srp.Verifier(poolName(u.PoolID), u.Username, pw, salt)
+	u.Salt = salt
+	u.Verifier = s.seal.Encrypt(v, "verifier|"+u.PoolID+"|"+u.Username)
+	return nil
+}
+
+// passwordMatches recomputes the verifier from pw and compares in constant
+// time: the verifier is the only stored credential.
+func (s *Service) passwordMatches(u *store.User, pw string) (bool, error) {
+	want, err := s.seal.Decrypt(u.Verifier, "verifier|"+u.PoolID+"|"+u.Username)
+	if err != nil {
+		return false, internal(err)
+	}
+	got := srp.Verifier(poolName(u.PoolID), u.Username, pw, u.Salt)
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// checkAttributes validates attribute names and values against the pool.
+func checkAttributes(p *pool, attrs []api.AttributeType) (map[string]string, error) {
+	out := map[string]string{}
+	for _, a := range attrs {
+		if a.Name == "sub" {
+			return nil, api.Errorf(api.ErrInvalidParameter, "Attributes did not conform to the schema: sub: The attribute is not mutable")
+		}
+		if !standardAttributes[a.Name] && !customDeclared(p, a.Name) {
+			return nil, api.Errorf(api.ErrInvalidParameter, "Attributes did not conform to the schema: Type for attribute {%s} could not be determined", a.Name)
+		}
+		v := ""
+		if a.Value != nil {
+			v = *a.Value
+		}
+		switch a.Name {
+		case "email":
+			if !emailPattern.MatchString(v) {
+				return nil, api.Errorf(api.ErrInvalidParameter, "Invalid email address format.")
+			}
+		case "phone_number":
+			if !phonePattern.MatchString(v) {
+				return nil, api.Errorf(api.ErrInvalidParameter, "Invalid phone number format.")
+			}
+		case "email_verified", "phone_number_verified":
+			if v != "true" && v != "false" {
+				return nil, api.Errorf(api.ErrInvalidParameter, "Invalid value for %s: must be true or false.", a.Name)
+			}
+		}
+		out[a.Name] = v
+	}
+	return out, nil
+}
+
+func customDeclared(p *pool, name string) bool {
+	if !strings.HasPrefix(name, "custom:") {
+		return false
+	}
+	for _, sa := range p.doc.Schema {
+		if sa.Name == name || "custom:"+sa.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func requiredMissing(p *pool, attrs map[string]string) error {
+	for _, sa := range p.doc.Schema {
+		if sa.Required != nil && *sa.Required && standardAttributes[sa.Name] {
+			if _, ok := attrs[sa.Name]; !ok {
+				return api.Errorf(api.ErrInvalidParameter, "Attributes did not conform to the schema: %s: The attribute is required", sa.Name)
+			}
+		}
+	}
+	return nil
+}
+
+func newCode() string {
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		panic(err)
+	}
+	return fmt.Sprintf("%06d", n.Int64())
+}
+
+func (s *Service) codeHash(u *store.User, purpose, code string) []byte {
+	return s.seal.MAC("code", u.PoolID, u.Username, purpose, code)
+}
+
+// mask hides most of a destination, as Cognito does ("a***@e***").
+func mask(medium, dest string) string {
+	if medium == "EMAIL" {
+		local, domain, _ := strings.Cut(dest, "@")
+		return firstRune(local) + "***@" + firstRune(domain) + "***"
+	}
+	if len(dest) > 4 {
+		return "+*******" + dest[len(dest)-4:]
+	}
+	return "***"
+}
+
+func firstRune(s string) string {
+	for _, r := range s {
+		return string(r)
+	}
+	return ""
+}
+
+// verificationTarget picks where a sign-up code goes: the first
+// auto-verified attribute the user has.
+func verificationTarget(p *pool, attrs map[string]string) (attr, medium, dest string) {
+	for _, a := range p.doc.AutoVerifiedAttributes {
+		if v := attrs[a]; v != "" {
+			if a == "email" {
+				return a, "EMAIL", v
+			}
+			return a, "SMS", v
+		}
+	}
+	return "", "", ""
+}
+
+// issueCode stores a fresh code for purpose on u (inside an update) and
+// returns the message to deliver once the write is done.
+func (s *Service) issueCode(u *store.User, purpose, attr, medium, dest string, ttl time.Duration) (Message, *api.CodeDeliveryDetails) {
+	code := newCode()
+	if u.Codes == nil {
+		u.Codes = map[string]store.Code{}
+	}
+	now := s.now()
+	u.Codes[purpose] = store.Code{Hash: s.codeHash(u, purpose, code), Expires: now.Add(ttl)}
+	return Message{PoolID: u.PoolID, Username: u.Username, Destination: dest, Medium: medium, Purpose: purpose, Code: code, Time: now},
+		&api.CodeDeliveryDetails{Destination: mask(medium, dest), DeliveryMedium: medium, AttributeName: attr}
+}
+
+// useCode checks and spends a code of purpose on u (inside an update).
+func (s *Service) useCode(u *store.User, purpose, code string) error {
+	c, ok := u.Codes[purpose]
+	if !ok {
+		return api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again.")
+	}
+	if subtle.ConstantTimeCompare(c.Hash, s.codeHash(u, purpose, code)) != 1 {
+		return api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again.")
+	}
+	if !s.now().Before(c.Expires) {
+		return api.Errorf(api.ErrExpiredCode, "Invalid code provided, please request a code again.")
+	}
+	delete(u.Codes, purpose)
+	return nil
+}
+
+// SignUp answers SignUp.
+func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpOutput, error) {
+	c, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.checkSecretHash(in.SecretHash, in.Username); err != nil {
+		return nil, err
+	}
+	p := c.pool
+	if in.Password == nil {
+		return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must not be null")
+	}
+	attrs, err := checkAttributes(p, in.UserAttributes)
+	if err != nil {
+		return nil, err
+	}
+	username := in.Username
+	sub := uuid.NewString()
+	if len(p.doc.UsernameAttributes) > 0 {
+		// The name given is an email or phone; the username becomes the sub.
+		switch {
+		case contains(p.doc.UsernameAttributes, "email") && emailPattern.MatchString(in.Username):
+			attrs["email"] = in.Username
+		case contains(p.doc.UsernameAttributes, "phone_number") && phonePattern.MatchString(in.Username):
+			attrs["phone_number"] = in.Username
+		default:
+			return nil, api.Errorf(api.ErrInvalidParameter, "Username should be either an email or a phone number.")
+		}
+		username = sub
+	} else if emailPattern.MatchString(in.Username) && len(p.doc.AliasAttributes) > 0 && contains(p.doc.AliasAttributes, "email") {
+		return nil, api.Errorf(api.ErrInvalidParameter, "Username cannot be of email format, since user pool is configured for email alias.")
+	}
+	if err := requiredMissing(p, attrs); err != nil {
+		return nil, err
+	}
+	if err := checkPassword(p, *in.Password); err != nil {
+		return nil, err
+	}
+	for _, attr := range p.doc.UsernameAttributes {
+		if v := attrs[attr]; v != "" {
+			if others, err := s.st.FindUsers(ctx, p.rec.ID, &store.Filter{Attr: attr, Value: v}, "", 1); err != nil {
+				return nil, internal(err)
+			} else if len(others) > 0 {
+				return nil, api.Errorf(api.ErrUsernameExists, "An account with the given %s already exists.", attr)
+			}
+		}
+	}
+	now := s.now()
+	u := &store.User{PoolID: p.rec.ID, Username: username, Sub: sub, Status: StatusUnconfirmed, Enabled: true,
+		Created: now, Updated: now, Attributes: attrs, Codes: map[string]store.Code{}}
+	if err := s.setPassword(u, *in.Password); err != nil {
+		return nil, internal(err)
+	}
+	attr, medium, dest := verificationTarget(p, attrs)
+	var msg Message
+	var details *api.CodeDeliveryDetails
+	if attr != "" {
+		msg, details = s.issueCode(u, purposeSignUp, attr, medium, dest, signUpCodeTTL)
+	}
+	if err := s.st.CreateUser(ctx, u); err != nil {
+		if errors.Is(err, store.ErrExists) {
+			return nil, api.Errorf(api.ErrUsernameExists, "User already exists")
+		}
+		return nil, internal(err)
+	}
+	if details != nil {
+		if err := s.delivery.Deliver(ctx, msg); err != nil {
+			s.log.Error("code delivery failed", "pool", p.rec.ID, "username", username, "err", err)
+		}
+	}
+	return &api.SignUpOutput{UserConfirmed: false, CodeDeliveryDetails: details, UserSub: sub}, nil
+}
+
+// ConfirmSignUp answers ConfirmSignUp.
+func (s *Service) ConfirmSignUp(ctx context.Context, in *api.ConfirmSignUpInput) (*api.Empty, error) {
+	c, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.resolveUser(ctx, c.pool, in.Username)
+	if err != nil {
+		if api.IsCode(err, api.ErrUserNotFound) {
+			return nil, api.Errorf(api.ErrUserNotFound, "Username/client id combination not found.")
+		}
+		return nil, err
+	}
+	if err := c.checkSecretHash(in.SecretHash, in.Username, u.Username); err != nil {
+		return nil, err
+	}
+	_, err = s.updateUser(ctx, u, func(u *store.User) error {
+		if u.Status != StatusUnconfirmed {
+			return api.Errorf(api.ErrNotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
+		}
+		if err := s.useCode(u, purposeSignUp, in.ConfirmationCode); err != nil {
+			return err
+		}
+		u.Status = StatusConfirmed
+		if attr, _, _ := verificationTarget(c.pool, u.Attributes); attr != "" {
+			u.Attributes[attr+"_verified"] = "true"
+		}
+		u.Updated = s.now()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.Empty{}, nil
+}
+
+// updateUser runs fn on the stored user atomically, mapping store errors.
+func (s *Service) updateUser(ctx context.Context, u *store.User, fn func(*store.User) error) (*store.User, error) {
+	out, err := s.st.UpdateUser(ctx, u.PoolID, u.Username, fn)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errUserNotFound()
+	}
+	if err != nil {
+		return nil, internal(err)
+	}
+	return out, nil
+}
+
+// ResendConfirmationCode answers ResendConfirmationCode.
+func (s *Service) ResendConfirmationCode(ctx context.Context, in *api.ResendConfirmationCodeInput) (*api.CodeDeliveryOutput, error) {
+	c, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.resolveUser(ctx, c.pool, in.Username)
+	if err != nil {
+		if api.IsCode(err, api.ErrUserNotFound) {
+			return nil, api.Errorf(api.ErrUserNotFound, "Username/client id combination not found.")
+		}
+		return nil, err
+	}
+	if err := c.checkSecretHash(in.SecretHash, in.Username, u.Username); err != nil {
+		return nil, err
+	}
+	var msg Message
+	var details *api.CodeDeliveryDetails
+	_, err = s.updateUser(ctx, u, func(u *store.User) error {
+		if u.Status != StatusUnconfirmed {
+			return api.Errorf(api.ErrInvalidParameter, "User is already confirmed.")
+		}
+		attr, medium, dest := verificationTarget(c.pool, u.Attributes)
+		if attr == "" {
+			return api.Errorf(api.ErrInvalidParameter, "Auto verification not turned on.")
+		}
+		msg, details = s.issueCode(u, purposeSignUp, attr, medium, dest, signUpCodeTTL)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.delivery.Deliver(ctx, msg); err != nil {
+		s.log.Error("code delivery failed", "pool", u.PoolID, "username", u.Username, "err", err)
+	}
+	return &api.CodeDeliveryOutput{CodeDeliveryDetails: details}, nil
+}
+
+// adminUser loads the pool and user an admin operation names.
+func (s *Service) adminUser(ctx context.Context, poolID, username string) (*pool, *store.User, error) {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := s.resolveUser(ctx, p, username)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, u, nil
+}
+
+// AdminConfirmSignUp answers AdminConfirmSignUp.
+func (s *Service) AdminConfirmSignUp(ctx context.Context, in *api.AdminUserRef) (*api.Empty, error) {
+	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.updateUser(ctx, u, func(u *store.User) error {
+		if u.Status != StatusUnconfirmed {
+			return api.Errorf(api.ErrNotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
+		}
+		u.Status = StatusConfirmed
+		delete(u.Codes, purposeSignUp)
+		u.Updated = s.now()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.Empty{}, nil
+}
+
+func attributeList(u *store.User, only []string) []api.AttributeType {
+	names := make([]string, 0, len(u.Attributes)+1)
+	for k := range u.Attributes {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	out := []api.AttributeType{}
+	add := func(n, v string) {
+		if len(only) == 0 || contains(only, n) {
+			out = append(out, api.AttributeType{Name: n, Value: &v})
+		}
+	}
+	for _, n := range names {
+		add(n, u.Attributes[n])
+	}
+	add("sub", u.Sub)
+	return out
+}
+
+func mfaSettings(u *store.User) (preferred string, list []string) {
+	if u.TOTPEnabled && len(u.TOTPSecret) > 0 {
+		list = append(list, "SOFTWARE_TOKEN_MFA")
+	}
+	return u.PreferredMFA, list
+}
+
+// AdminGetUser answers AdminGetUser.
+func (s *Service) AdminGetUser(ctx context.Context, in *api.AdminUserRef) (*api.AdminGetUserOutput, error) {
+	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	pref, list := mfaSettings(u)
+	return &api.AdminGetUserOutput{Username: u.Username, UserAttributes: attributeList(u, nil), UserCreateDate: api.At(u.Created),
+		UserLastModifiedDate: api.At(u.Updated), Enabled: u.Enabled, UserStatus: u.Status, PreferredMfaSetting: pref, UserMFASettingList: list}, nil
+}
+
+// GetUser answers GetUser.
+func (s *Service) GetUser(ctx context.Context, in *api.AccessTokenInput) (*api.GetUserOutput, error) {
+	a, err := s.authorize(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	pref, list := mfaSettings(a.user)
+	return &api.GetUserOutput{Username: a.user.Username, UserAttributes: attributeList(a.user, nil), PreferredMfaSetting: pref, UserMFASettingList: list}, nil
+}
+
+// setEnabled backs AdminEnableUser and AdminDisableUser.
+func (s *Service) setEnabled(ctx context.Context, in *api.AdminUserRef, enabled bool) (*api.Empty, error) {
+	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.updateUser(ctx, u, func(u *store.User) error {
+		u.Enabled = enabled
+		u.Updated = s.now()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !enabled {
+		// A disabled user's refresh tokens stop working at once.
+		if err := s.st.RevokeUserRefreshTokens(ctx, u.PoolID, u.Username); err != nil {
+			return nil, internal(err)
+		}
+	}
+	return &api.Empty{}, nil
+}
+
+// AdminDisableUser answers AdminDisableUser.
+func (s *Service) AdminDisableUser(ctx context.Context, in *api.AdminUserRef) (*api.Empty, error) {
+	return s.setEnabled(ctx, in, false)
+}
+
+// AdminEnableUser answers AdminEnableUser.
+func (s *Service) AdminEnableUser(ctx context.Context, in *api.AdminUserRef) (*api.Empty, error) {
+	return s.setEnabled(ctx, in, true)
+}
+
+// AdminDeleteUser answers AdminDeleteUser.
+func (s *Service) AdminDeleteUser(ctx context.Context, in *api.AdminUserRef) (*api.Empty, error) {
+	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.st.DeleteUser(ctx, u.PoolID, u.Username); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, errUserNotFound()
+		}
+		return nil, internal(err)
+	}
+	return &api.Empty{}, nil
+}

@@ -1,0 +1,161 @@
+// Package seal owns Cognate's symmetric cryptography: encrypting secrets at
+// rest, sealing challenge sessions into opaque strings any node can open, and
+// keyed hashes of codes and tokens. Every key is derived from one master key.
+package seal
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hkdf"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+)
+
+// KeySize is the master key's length in bytes.
+const KeySize = 32
+
+// ErrOpen is returned for any ciphertext that does not open: wrong key,
+// tampering, truncation or another purpose.
+var ErrOpen = errors.New("seal: message does not open")
+
+const version = 1
+
+// Sealer encrypts under the primary master key and opens under any key it
+// was given, so a rotation can proceed while old ciphertexts remain.
+type Sealer struct {
+	primary uint32
+	data    map[uint32]cipher.AEAD
+	session map[uint32]cipher.AEAD
+	mac     []byte // primary's MAC key
+}
+
+// New returns a Sealer whose primary key is keys[0]; the rest are older
+// keys that can still open data.
+func New(keys ...[]byte) (*Sealer, error) {
+	if len(keys) == 0 {
+		return nil, errors.New("seal: no master key")
+	}
+	s := &Sealer{data: map[uint32]cipher.AEAD{}, session: map[uint32]cipher.AEAD{}}
+	for i, k := range keys {
+		if len(k) != KeySize {
+			return nil, fmt.Errorf("seal: master key must be %d bytes, got %d", KeySize, len(k))
+		}
+		id := KeyID(k)
+		var err error
+		if s.data[id], err = aead(k, "cognate data v1"); err != nil {
+			return nil, err
+		}
+		if s.session[id], err = aead(k, "cognate session v1"); err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			s.primary = id
+			if s.mac, err = hkdf.Key(sha256.New, k, nil, "cognate mac v1", 32); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return s, nil
+}
+
+// KeyID names a master key without revealing it.
+func KeyID(k []byte) uint32 {
+	h := sha256.Sum256(append([]byte("cognate key id\x00"), k...))
+	return binary.BigEndian.Uint32(h[:4])
+}
+
+func aead(master []byte, info string) (cipher.AEAD, error) {
+	k, err := hkdf.Key(sha256.New, master, nil, info, 32)
+	if err != nil {
+		return nil, err
+	}
+	b, err := aes.NewCipher(k)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(b)
+}
+
+// NewKey returns a fresh random master key.
+func NewKey() []byte {
+	k := make([]byte, KeySize)
+	rand.Read(k)
+	return k
+}
+
+// Layout: version(1) | key id(4) | nonce(12) | ciphertext+tag.
+func seal(keys map[uint32]cipher.AEAD, id uint32, plaintext, context []byte) []byte {
+	a := keys[id]
+	out := make([]byte, 5, 5+a.NonceSize()+len(plaintext)+a.Overhead())
+	out[0] = version
+	binary.BigEndian.PutUint32(out[1:5], id)
+	nonce := make([]byte, a.NonceSize())
+	rand.Read(nonce)
+	out = append(out, nonce...)
+	return a.Seal(out, nonce, plaintext, context)
+}
+
+func open(keys map[uint32]cipher.AEAD, box, context []byte) ([]byte, error) {
+	if len(box) < 5 || box[0] != version {
+		return nil, ErrOpen
+	}
+	a, ok := keys[binary.BigEndian.Uint32(box[1:5])]
+	if !ok || len(box) < 5+a.NonceSize()+a.Overhead() {
+		return nil, ErrOpen
+	}
+	n := a.NonceSize()
+	pt, err := a.Open(nil, box[5:5+n], box[5+n:], context)
+	if err != nil {
+		return nil, ErrOpen
+	}
+	return pt, nil
+}
+
+// Encrypt encrypts a secret for storage. context binds the ciphertext to
+// its place (say "totp|pool|user") so it cannot be moved to another row.
+func (s *Sealer) Encrypt(plaintext []byte, context string) []byte {
+	return seal(s.data, s.primary, plaintext, []byte(context))
+}
+
+// Decrypt opens what Encrypt produced with the same context.
+func (s *Sealer) Decrypt(box []byte, context string) ([]byte, error) {
+	return open(s.data, box, []byte(context))
+}
+
+// NeedsRotation reports whether box was sealed under an older key.
+func (s *Sealer) NeedsRotation(box []byte) bool {
+	return len(box) >= 5 && binary.BigEndian.Uint32(box[1:5]) != s.primary
+}
+
+// SealString seals a session into URL-safe base64 text.
+func (s *Sealer) SealString(plaintext []byte, context string) string {
+	return base64.RawURLEncoding.EncodeToString(seal(s.session, s.primary, plaintext, []byte(context)))
+}
+
+// OpenString opens what SealString produced with the same context.
+func (s *Sealer) OpenString(text, context string) ([]byte, error) {
+	box, err := base64.RawURLEncoding.DecodeString(text)
+	if err != nil {
+		return nil, ErrOpen
+	}
+	return open(s.session, box, []byte(context))
+}
+
+// MAC is a keyed hash for values stored only to be compared later (codes,
+// refresh tokens): without the master key the stored hash does not even let
+// a six-digit code be guessed offline.
+func (s *Sealer) MAC(parts ...string) []byte {
+	m := hmac.New(sha256.New, s.mac)
+	for _, p := range parts {
+		var n [4]byte
+		binary.BigEndian.PutUint32(n[:], uint32(len(p)))
+		m.Write(n[:])
+		m.Write([]byte(p))
+	}
+	return m.Sum(nil)
+}

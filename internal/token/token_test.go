@@ -1,0 +1,81 @@
+package token
+
+import (
+	"crypto/hmac"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestSignParseAndRefusals(t *testing.T) {
+	k, err := GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := k.Marshal()
+	k2, err := ParseKey(der)
+	if err != nil || k2.ID != k.ID {
+		t.Fatalf("ParseKey: %v", err)
+	}
+	raw, err := k2.Sign(map[string]any{"sub": "s", "token_use": "access"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _ := base64.RawURLEncoding.DecodeString(strings.Split(raw, ".")[0])
+	var h map[string]any
+	json.Unmarshal(head, &h)
+	if h["alg"] != "RS256" || h["kid"] != k.ID {
+		t.Fatalf("header %v", h)
+	}
+	byID := func(kid string) *rsa.PublicKey {
+		if kid == k.ID {
+			return &k.Private.PublicKey
+		}
+		return nil
+	}
+	c, err := Parse(raw, byID)
+	if err != nil || c["sub"] != "s" {
+		t.Fatalf("Parse: %v %v", c, err)
+	}
+	other, _ := GenerateKey()
+	if _, err := Parse(raw, func(string) *rsa.PublicKey { return &other.Private.PublicKey }); err == nil {
+		t.Fatal("accepted under another key")
+	}
+	parts := strings.Split(raw, ".")
+	enc := base64.RawURLEncoding.EncodeToString
+	none := enc([]byte(`{"alg":"none","kid":"`+k.ID+`"}`)) + "." + parts[1] + "."
+	if _, err := Parse(none, byID); err == nil {
+		t.Fatal("alg none accepted")
+	}
+	hsHead := enc([]byte(`{"alg":"HS256","kid":"` + k.ID + `"}`))
+	m := hmac.New(sha256.New, []byte("secret"))
+	m.Write([]byte(hsHead + "." + parts[1]))
+	if _, err := Parse(hsHead+"."+parts[1]+"."+enc(m.Sum(nil)), byID); err == nil {
+		t.Fatal("HS256 accepted")
+	}
+	tampered := parts[0] + "." + enc([]byte(`{"sub":"x","token_use":"access"}`)) + "." + parts[2]
+	if _, err := Parse(tampered, byID); err == nil {
+		t.Fatal("tampered payload accepted")
+	}
+	unknown := enc([]byte(`{"alg":"RS256","kid":"nope"}`)) + "." + parts[1] + "." + parts[2]
+	if _, err := Parse(unknown, byID); err == nil {
+		t.Fatal("unknown kid accepted")
+	}
+	var set struct{ Keys []JWK }
+	if err := json.Unmarshal(JWKS(k), &set); err != nil || len(set.Keys) != 1 || set.Keys[0].E != "AQAB" || set.Keys[0].Use != "sig" {
+		t.Fatalf("JWKS %+v %v", set, err)
+	}
+}
+
+func BenchmarkSign(b *testing.B) {
+	k, _ := GenerateKey()
+	claims := map[string]any{"sub": "s", "token_use": "access", "scope": "aws.cognito.signin.user.admin"}
+	for b.Loop() {
+		if _, err := k.Sign(claims); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
