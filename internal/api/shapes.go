@@ -433,11 +433,11 @@ type RespondToAuthChallengeInput struct {
 // AuthOutput is the answer of InitiateAuth, RespondToAuthChallenge and their
 // admin forms.
 type AuthOutput struct {
-	ChallengeName        string               `json:",omitempty"`
-	Session              string               `json:",omitempty"`
+	ChallengeName        string `json:",omitempty"`
+	Session              string `json:",omitempty"`
 	ChallengeParameters  map[string]string
 	AuthenticationResult *AuthenticationResult `json:",omitempty"`
-	AvailableChallenges  []string             `json:",omitempty"`
+	AvailableChallenges  []string              `json:",omitempty"`
 }
 
 // GetTokensFromRefreshTokenInput is GetTokensFromRefreshToken's request.

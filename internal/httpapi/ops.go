@@ -81,7 +81,9 @@ func jsonKind(goKind string) string {
 // is one row here.
 func operations(v *idp.Service) map[string]operation {
 	admin := func(fn func(context.Context, *api.InitiateAuthInput, bool) (*api.AuthOutput, error), isAdmin bool) func(context.Context, *api.InitiateAuthInput) (*api.AuthOutput, error) {
-		return func(ctx context.Context, in *api.InitiateAuthInput) (*api.AuthOutput, error) { return fn(ctx, in, isAdmin) }
+		return func(ctx context.Context, in *api.InitiateAuthInput) (*api.AuthOutput, error) {
+			return fn(ctx, in, isAdmin)
+		}
 	}
 	respond := func(isAdmin bool) func(context.Context, *api.RespondToAuthChallengeInput) (*api.AuthOutput, error) {
 		return func(ctx context.Context, in *api.RespondToAuthChallengeInput) (*api.AuthOutput, error) {
