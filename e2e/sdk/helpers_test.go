@@ -6,6 +6,9 @@ package sdk_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -189,4 +192,12 @@ func (e *env) mfaSignIn(clientID, name, secret string) *types.AuthenticationResu
 		ChallengeResponses: map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(secret, 0)}}))
 	e.nextStep()
 	return out.AuthenticationResult
+}
+
+// secretHash is Cognito's SECRET_HASH, computed here independently of the
+// server's code.
+func secretHash(secret, username, clientID string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(username + clientID))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
