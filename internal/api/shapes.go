@@ -496,3 +496,72 @@ type SetUserMFAPreferenceInput struct {
 
 // Empty is the answer of operations that return nothing.
 type Empty struct{}
+
+// ---- Devices ----
+
+// DeviceSecretVerifierConfig is the device's SRP verifier from ConfirmDevice.
+type DeviceSecretVerifierConfig struct {
+	PasswordVerifier string `json:",omitempty"`
+	Salt             string `json:",omitempty"`
+}
+
+// ConfirmDeviceInput is ConfirmDevice's request.
+type ConfirmDeviceInput struct {
+	AccessToken                string                      `v:"req,len=0:131072,pat=token"`
+	DeviceKey                  string                      `v:"req,len=1:55,pat=devicekey"`
+	DeviceSecretVerifierConfig *DeviceSecretVerifierConfig `json:",omitempty"`
+	DeviceName                 string                      `json:",omitempty" v:"len=1:1024"`
+}
+
+// ConfirmDeviceOutput is its answer.
+type ConfirmDeviceOutput struct {
+	UserConfirmationNecessary bool
+}
+
+// DeviceRef names a device of the access token's user (GetDevice,
+// ForgetDevice) or, with UserPoolId and Username, of any user (the admin forms).
+type DeviceRef struct {
+	AccessToken string `json:",omitempty" v:"len=0:131072,pat=token"`
+	UserPoolId  string `json:",omitempty" v:"len=1:55,pat=poolid"`
+	Username    string `json:",omitempty" v:"len=1:128,pat=username"`
+	DeviceKey   string `v:"req,len=1:55,pat=devicekey"`
+}
+
+// UpdateDeviceStatusInput is the request of UpdateDeviceStatus and
+// AdminUpdateDeviceStatus.
+type UpdateDeviceStatusInput struct {
+	AccessToken            string `json:",omitempty" v:"len=0:131072,pat=token"`
+	UserPoolId             string `json:",omitempty" v:"len=1:55,pat=poolid"`
+	Username               string `json:",omitempty" v:"len=1:128,pat=username"`
+	DeviceKey              string `v:"req,len=1:55,pat=devicekey"`
+	DeviceRememberedStatus string `json:",omitempty" v:"enum=remembered|not_remembered"`
+}
+
+// ListDevicesInput is the request of ListDevices and AdminListDevices.
+type ListDevicesInput struct {
+	AccessToken     string `json:",omitempty" v:"len=0:131072,pat=token"`
+	UserPoolId      string `json:",omitempty" v:"len=1:55,pat=poolid"`
+	Username        string `json:",omitempty" v:"len=1:128,pat=username"`
+	Limit           *int32 `json:",omitempty" v:"range=0:60"`
+	PaginationToken string `json:",omitempty" v:"len=1:131072"`
+}
+
+// DeviceType is a device as GetDevice and ListDevices return it.
+type DeviceType struct {
+	DeviceKey                   string
+	DeviceAttributes            []AttributeType
+	DeviceCreateDate            Time
+	DeviceLastModifiedDate      Time
+	DeviceLastAuthenticatedDate *Time `json:",omitempty"`
+}
+
+// GetDeviceOutput is GetDevice's answer.
+type GetDeviceOutput struct {
+	Device *DeviceType
+}
+
+// ListDevicesOutput is ListDevices' answer.
+type ListDevicesOutput struct {
+	Devices         []DeviceType
+	PaginationToken string `json:",omitempty"`
+}

@@ -95,6 +95,26 @@ func operations(v *idp.Service) map[string]operation {
 			return v.SetUserMFAPreference(ctx, in, isAdmin)
 		}
 	}
+	devRef := func(fn func(context.Context, *api.DeviceRef, bool) (*api.GetDeviceOutput, error), isAdmin bool) func(context.Context, *api.DeviceRef) (*api.GetDeviceOutput, error) {
+		return func(ctx context.Context, in *api.DeviceRef) (*api.GetDeviceOutput, error) {
+			return fn(ctx, in, isAdmin)
+		}
+	}
+	forget := func(isAdmin bool) func(context.Context, *api.DeviceRef) (*api.Empty, error) {
+		return func(ctx context.Context, in *api.DeviceRef) (*api.Empty, error) {
+			return v.ForgetDevice(ctx, in, isAdmin)
+		}
+	}
+	listDevices := func(isAdmin bool) func(context.Context, *api.ListDevicesInput) (*api.ListDevicesOutput, error) {
+		return func(ctx context.Context, in *api.ListDevicesInput) (*api.ListDevicesOutput, error) {
+			return v.ListDevices(ctx, in, isAdmin)
+		}
+	}
+	deviceStatus := func(isAdmin bool) func(context.Context, *api.UpdateDeviceStatusInput) (*api.Empty, error) {
+		return func(ctx context.Context, in *api.UpdateDeviceStatusInput) (*api.Empty, error) {
+			return v.UpdateDeviceStatus(ctx, in, isAdmin)
+		}
+	}
 	return map[string]operation{
 		// Users and sign-in, authorised by their body.
 		"SignUp":                    op(public, v.SignUp),
@@ -107,12 +127,21 @@ func operations(v *idp.Service) map[string]operation {
 		"VerifySoftwareToken":       op(public, v.VerifySoftwareToken),
 		"SetUserMFAPreference":      op(public, mfaPref(false)),
 		"GetUser":                   op(public, v.GetUser),
+		"ConfirmDevice":             op(public, v.ConfirmDevice),
+		"GetDevice":                 op(public, devRef(v.GetDevice, false)),
+		"ListDevices":               op(public, listDevices(false)),
+		"ForgetDevice":              op(public, forget(false)),
+		"UpdateDeviceStatus":        op(public, deviceStatus(false)),
 
 		// Administration, SigV4-signed.
 		"AdminInitiateAuth":           op(iam, admin(v.InitiateAuth, true)),
 		"AdminRespondToAuthChallenge": op(iam, respond(true)),
 		"AdminSetUserMFAPreference":   op(iam, mfaPref(true)),
 		"AdminConfirmSignUp":          op(iam, v.AdminConfirmSignUp),
+		"AdminGetDevice":              op(iam, devRef(v.GetDevice, true)),
+		"AdminListDevices":            op(iam, listDevices(true)),
+		"AdminForgetDevice":           op(iam, forget(true)),
+		"AdminUpdateDeviceStatus":     op(iam, deviceStatus(true)),
 		"AdminGetUser":                op(iam, v.AdminGetUser),
 		"AdminDeleteUser":             op(iam, v.AdminDeleteUser),
 		"AdminDisableUser":            op(iam, v.AdminDisableUser),

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -131,7 +132,7 @@ func (s *Server) serveAPI(w *statusRecorder, r *http.Request, name string) {
 			return
 		}
 	}
-	out, err := s.call(r.Context(), op, body)
+	out, err := s.call(idp.WithClientIP(r.Context(), clientIP(r)), op, body)
 	if err != nil {
 		if e, ok := api.As(err); ok && e.Code == api.ErrInternal {
 			s.log.Error("internal error", "operation", name, "err", errors.Unwrap(e))
@@ -265,4 +266,14 @@ func (s *Server) discovery(poolID string) map[string]any {
 		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
 		"claims_supported":                      []string{"sub", "iss", "aud", "exp", "iat", "auth_time", "token_use", "cognito:username", "email", "email_verified", "phone_number", "phone_number_verified"},
 	}
+}
+
+// clientIP is the caller's address as seen by this server (no proxy
+// headers are trusted).
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }

@@ -2,6 +2,7 @@ package idp
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/api"
@@ -128,7 +129,10 @@ func (s *Service) passwordAuth(ctx context.Context, c *client, p map[string]stri
 	if !match {
 		return nil, api.ErrBadCredentials
 	}
-	return s.afterPassword(ctx, c, u, s.now())
+	if _, err := s.userDevice(ctx, u, p["DEVICE_KEY"]); err != nil {
+		return nil, err
+	}
+	return s.afterPassword(ctx, c, u, s.now(), p["DEVICE_KEY"])
 }
 
 // checkSignInState refuses users who may not sign in whatever the password:
@@ -146,17 +150,24 @@ func checkSignInState(u *store.User) error {
 	return nil
 }
 
-// afterPassword decides what follows a correct password: an MFA challenge,
-// MFA set-up, or tokens.
-func (s *Service) afterPassword(ctx context.Context, c *client, u *store.User, authTime time.Time) (*api.AuthOutput, error) {
-	hasTOTP := len(u.TOTPSecret) > 0
+// afterPassword decides what follows a correct password: device SRP for a
+// remembered device, an MFA challenge, MFA set-up, or tokens.
+func (s *Service) afterPassword(ctx context.Context, c *client, u *store.User, authTime time.Time, deviceKey string) (*api.AuthOutput, error) {
+	remembered, err := s.rememberedDevice(ctx, u, deviceKey)
+	if err != nil {
+		return nil, err
+	}
 	var challenge string
-	switch c.pool.doc.MfaConfiguration {
-	case "OPTIONAL":
+	hasTOTP := len(u.TOTPSecret) > 0
+	switch {
+	case remembered:
+		// A remembered device proves itself instead of an MFA code.
+		challenge = challengeDeviceSRP
+	case c.pool.doc.MfaConfiguration == "OPTIONAL":
 		if hasTOTP && u.TOTPEnabled {
 			challenge = challengeTOTP
 		}
-	case "ON":
+	case c.pool.doc.MfaConfiguration == "ON":
 		switch {
 		case hasTOTP:
 			challenge = challengeTOTP
@@ -167,18 +178,47 @@ func (s *Service) afterPassword(ctx context.Context, c *client, u *store.User, a
 		}
 	}
 	if challenge == "" {
-		res, err := s.issueTokens(ctx, grant{client: c, user: u, authTime: authTime, refresh: true})
-		if err != nil {
-			return nil, err
-		}
-		return &api.AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: res}, nil
+		return s.complete(ctx, c, u, authTime, deviceKey)
 	}
 	ss := s.newSession(c, u, challenge, authTime)
+	ss.DeviceKey = deviceKey
 	cp := map[string]string{"USER_ID_FOR_SRP": u.Username}
 	if challenge == challengeMFASetup {
 		cp["MFAS_CAN_SETUP"] = `["SOFTWARE_TOKEN_MFA"]`
 	}
 	return &api.AuthOutput{ChallengeName: challenge, Session: s.sealSession(ss), ChallengeParameters: cp}, nil
+}
+
+// complete ends a sign-in with tokens. A sign-in that named no device gets
+// a new one when the pool tracks devices.
+func (s *Service) complete(ctx context.Context, c *client, u *store.User, authTime time.Time, deviceKey string) (*api.AuthOutput, error) {
+	var meta *api.NewDeviceMetadata
+	if deviceKey == "" {
+		var err error
+		if meta, err = s.newDevice(ctx, c, u); err != nil {
+			return nil, err
+		}
+		if meta != nil {
+			deviceKey = meta.DeviceKey
+		}
+	} else {
+		_, err := s.st.UpdateDevice(ctx, u.PoolID, deviceKey, func(d *store.Device) error {
+			d.LastAuthenticated = s.now()
+			if ip := clientIP(ctx); ip != "" {
+				d.LastIP = ip
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, internal(err)
+		}
+	}
+	res, err := s.issueTokens(ctx, grant{client: c, user: u, authTime: authTime, refresh: true, deviceKey: deviceKey})
+	if err != nil {
+		return nil, err
+	}
+	res.NewDeviceMetadata = meta
+	return &api.AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: res}, nil
 }
 
 // RespondToAuthChallenge answers RespondToAuthChallenge (admin false) and
@@ -240,17 +280,20 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToA
 		if err != nil {
 			return nil, err
 		}
+	case challengeDeviceSRP:
+		return s.deviceSRPAuth(ctx, c, u, ss, r)
+	case challengeDevicePassword:
+		if err := s.devicePasswordVerify(ctx, u, ss, r); err != nil {
+			return nil, err
+		}
+		return s.complete(ctx, c, u, time.Unix(ss.AuthTime, 0), ss.DeviceKey)
 	default:
 		return nil, api.Errorf(api.ErrInvalidParameter, "Challenge %s is not supported by Cognate.", in.ChallengeName)
 	}
 	if err := s.spend(ctx, ss); err != nil {
 		return nil, err
 	}
-	res, err := s.issueTokens(ctx, grant{client: c, user: u, authTime: time.Unix(ss.AuthTime, 0), refresh: true, deviceKey: ss.DeviceKey})
-	if err != nil {
-		return nil, err
-	}
-	return &api.AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: res}, nil
+	return s.complete(ctx, c, u, time.Unix(ss.AuthTime, 0), ss.DeviceKey)
 }
 
 // checkTOTP verifies a code of the user's authenticator and records its

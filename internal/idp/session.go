@@ -24,8 +24,11 @@ type session struct {
 	AuthTime  int64  `json:"at"`
 	DeviceKey string `json:"dk,omitempty"`
 
-	// SRP state (PASSWORD_VERIFIER, DEVICE_PASSWORD_VERIFIER).
-	SRPb []byte `json:"b,omitempty"`
+	// Device SRP state (DEVICE_PASSWORD_VERIFIER): the server's secret b,
+	// the client's A, and the secret block handed out.
+	SRPb        []byte `json:"b,omitempty"`
+	SRPA        string `json:"A,omitempty"`
+	SecretBlock []byte `json:"sb,omitempty"`
 }
 
 const sessionContext = "cognate session"

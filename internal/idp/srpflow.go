@@ -2,14 +2,244 @@ package idp
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"time"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/srp"
+	"github.com/cognate-idp/cognate/internal/store"
 )
 
-func (s *Service) srpAuth(ctx context.Context, c *client, p map[string]string) (*api.AuthOutput, error) {
-	return nil, api.Errorf(api.ErrInvalidParameter, "USER_SRP_AUTH is not available yet.")
+// srpState is the server's half of a USER_SRP_AUTH exchange. It travels
+// sealed inside SECRET_BLOCK, because some clients answer PASSWORD_VERIFIER
+// without the Session; a one-time mark in the store makes it single-use.
+type srpState struct {
+	ID        string `json:"i"`
+	Pool      string `json:"p"`
+	Client    string `json:"c"`
+	User      string `json:"u"`
+	A         string `json:"A"`
+	B         []byte `json:"b"`
+	Expires   int64  `json:"e"`
+	DeviceKey string `json:"dk,omitempty"`
 }
 
+const srpContext = "cognate srp"
+
+// timestampWindow is how far a client's TIMESTAMP may be from the server's
+// clock. AWS's own window is not documented; five minutes tolerates clock
+// drift without letting a claim live long.
+const timestampWindow = 5 * time.Minute
+
+func (s *Service) userVerifier(u *store.User) ([]byte, error) {
+	v, err := s.seal.Decrypt(u.Verifier, "verifier|"+u.PoolID+"|"+u.Username)
+	if err != nil {
+		return nil, internal(err)
+	}
+	return v, nil
+}
+
+// srpAuth starts USER_SRP_AUTH: the answer is PASSWORD_VERIFIER.
+func (s *Service) srpAuth(ctx context.Context, c *client, p map[string]string) (*api.AuthOutput, error) {
+	if p["USERNAME"] == "" {
+		return nil, missing("USERNAME")
+	}
+	if p["SRP_A"] == "" {
+		return nil, missing("SRP_A")
+	}
+	if _, err := srp.ParseA(p["SRP_A"]); err != nil {
+		return nil, api.Errorf(api.ErrInvalidParameter, "SRP_A is not a valid SRP public value.")
+	}
+	u, err := s.signInUser(ctx, c, p)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.userVerifier(u)
+	if err != nil {
+		return nil, err
+	}
+	server, err := srp.NewServer(v)
+	if err != nil {
+		return nil, internal(err)
+	}
+	st := srpState{ID: randomToken(12), Pool: c.pool.rec.ID, Client: c.rec.ID, User: u.Username, A: p["SRP_A"], B: server.Secret(),
+		Expires: s.now().Add(c.sessionValidity()).Unix(), DeviceKey: p["DEVICE_KEY"]}
+	b, _ := json.Marshal(st)
+	block := base64.StdEncoding.EncodeToString(s.seal.SealBytes(b, srpContext))
+	ss := s.newSession(c, u, challengePasswordVerify, s.now())
+	return &api.AuthOutput{ChallengeName: challengePasswordVerify, Session: s.sealSession(ss), ChallengeParameters: map[string]string{
+		"SALT": hex.EncodeToString(u.Salt), "SRP_B": server.PublicHex(), "SECRET_BLOCK": block,
+		"USER_ID_FOR_SRP": u.Username, "USERNAME": u.Username,
+	}}, nil
+}
+
+func decodeBase64(s string) ([]byte, error) {
+	if b, err := base64.StdEncoding.DecodeString(s); err == nil {
+		return b, nil
+	}
+	return base64.RawURLEncoding.DecodeString(s)
+}
+
+// claimFrom reads the proof members shared by PASSWORD_VERIFIER and
+// DEVICE_PASSWORD_VERIFIER.
+func (s *Service) claimFrom(r map[string]string) (block, sig []byte, ts string, err error) {
+	for _, k := range []string{"PASSWORD_CLAIM_SECRET_BLOCK", "PASSWORD_CLAIM_SIGNATURE", "TIMESTAMP"} {
+		if r[k] == "" {
+			return nil, nil, "", missing(k)
+		}
+	}
+	if block, err = decodeBase64(r["PASSWORD_CLAIM_SECRET_BLOCK"]); err != nil {
+		return nil, nil, "", api.ErrBadSession
+	}
+	if sig, err = base64.StdEncoding.DecodeString(r["PASSWORD_CLAIM_SIGNATURE"]); err != nil {
+		return nil, nil, "", api.Errorf(api.ErrInvalidParameter, "PASSWORD_CLAIM_SIGNATURE is not base64.")
+	}
+	ts = r["TIMESTAMP"]
+	t, err := srp.ParseTimestamp(ts)
+	if err != nil {
+		return nil, nil, "", api.Errorf(api.ErrInvalidParameter, "TIMESTAMP is not in the form 'Mon Jan 2 15:04:05 UTC 2006'.")
+	}
+	if d := s.now().Sub(t); d > timestampWindow || d < -timestampWindow {
+		return nil, nil, "", api.Errorf(api.ErrNotAuthorized, "TIMESTAMP is more than 5 minutes away from the server's clock.")
+	}
+	return block, sig, ts, nil
+}
+
+// srpVerify answers PASSWORD_VERIFIER.
 func (s *Service) srpVerify(ctx context.Context, c *client, r map[string]string) (*api.AuthOutput, error) {
-	return nil, api.Errorf(api.ErrInvalidParameter, "PASSWORD_VERIFIER is not available yet.")
+	block, sig, ts, err := s.claimFrom(r)
+	if err != nil {
+		return nil, err
+	}
+	plain, err := s.seal.OpenBytes(block, srpContext)
+	if err != nil {
+		return nil, api.ErrBadSession
+	}
+	var st srpState
+	if json.Unmarshal(plain, &st) != nil || st.Client != c.rec.ID || st.Pool != c.pool.rec.ID || s.now().Unix() >= st.Expires {
+		return nil, api.ErrBadSession
+	}
+	name := r["USERNAME"]
+	if name == "" {
+		return nil, missing("USERNAME")
+	}
+	u, err := s.resolveUser(ctx, c.pool, name)
+	if err != nil || u.Username != st.User {
+		return nil, api.ErrBadSession
+	}
+	if err := c.checkSecretHash(r["SECRET_HASH"], name, u.Username); err != nil {
+		return nil, err
+	}
+	deviceKey := r["DEVICE_KEY"]
+	if deviceKey == "" {
+		deviceKey = st.DeviceKey
+	}
+	// An unknown device is refused before the state is spent: the JS
+	// clients then resend the same proof without the key.
+	if _, err := s.userDevice(ctx, u, deviceKey); err != nil {
+		return nil, err
+	}
+	if err := s.st.MarkUsed(ctx, "srp:"+st.ID, time.Unix(st.Expires, 0)); err != nil {
+		if errors.Is(err, store.ErrExists) {
+			return nil, api.ErrBadSession
+		}
+		return nil, internal(err)
+	}
+	v, err := s.userVerifier(u)
+	if err != nil {
+		return nil, err
+	}
+	server, err := srp.RestoreServer(v, st.B)
+	if err != nil {
+		return nil, internal(err)
+	}
+	a, err := srp.ParseA(st.A)
+	if err != nil {
+		return nil, api.ErrBadSession
+	}
+	ok := server.Verify(a, srp.Claim{PoolName: poolName(u.PoolID), UserID: u.Username, SecretBlock: block, Timestamp: ts, Signature: sig})
+	if err := checkSignInState(u); err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, api.ErrBadCredentials
+	}
+	return s.afterPassword(ctx, c, u, s.now(), deviceKey)
+}
+
+// deviceSRPAuth answers DEVICE_SRP_AUTH: the device starts its own SRP
+// exchange with the verifier it gave at ConfirmDevice.
+func (s *Service) deviceSRPAuth(ctx context.Context, c *client, u *store.User, ss *session, r map[string]string) (*api.AuthOutput, error) {
+	if r["DEVICE_KEY"] != ss.DeviceKey {
+		return nil, api.ErrBadSession
+	}
+	if r["SRP_A"] == "" {
+		return nil, missing("SRP_A")
+	}
+	if _, err := srp.ParseA(r["SRP_A"]); err != nil {
+		return nil, api.Errorf(api.ErrInvalidParameter, "SRP_A is not a valid SRP public value.")
+	}
+	d, err := s.userDevice(ctx, u, ss.DeviceKey)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.seal.Decrypt(d.Verifier, deviceContext(d))
+	if err != nil {
+		return nil, internal(err)
+	}
+	server, err := srp.NewServer(v)
+	if err != nil {
+		return nil, internal(err)
+	}
+	next := s.next(c, ss, challengeDevicePassword, "")
+	next.SRPb, next.SRPA = server.Secret(), r["SRP_A"]
+	next.SecretBlock = make([]byte, 32)
+	rand.Read(next.SecretBlock)
+	return &api.AuthOutput{ChallengeName: challengeDevicePassword, Session: s.sealSession(next), ChallengeParameters: map[string]string{
+		"SRP_B": server.PublicHex(), "SALT": hex.EncodeToString(d.Salt), "SECRET_BLOCK": base64.StdEncoding.EncodeToString(next.SecretBlock),
+		"USERNAME": u.Username, "DEVICE_KEY": d.Key,
+	}}, nil
+}
+
+// devicePasswordVerify answers DEVICE_PASSWORD_VERIFIER: a right proof
+// ends the sign-in without an MFA code.
+func (s *Service) devicePasswordVerify(ctx context.Context, u *store.User, ss *session, r map[string]string) error {
+	if r["DEVICE_KEY"] != ss.DeviceKey {
+		return api.ErrBadSession
+	}
+	block, sig, ts, err := s.claimFrom(r)
+	if err != nil {
+		return err
+	}
+	if subtle.ConstantTimeCompare(block, ss.SecretBlock) != 1 {
+		return api.ErrBadSession
+	}
+	d, err := s.userDevice(ctx, u, ss.DeviceKey)
+	if err != nil {
+		return err
+	}
+	v, err := s.seal.Decrypt(d.Verifier, deviceContext(d))
+	if err != nil {
+		return internal(err)
+	}
+	server, err := srp.RestoreServer(v, ss.SRPb)
+	if err != nil {
+		return internal(err)
+	}
+	a, err := srp.ParseA(ss.SRPA)
+	if err != nil {
+		return api.ErrBadSession
+	}
+	if err := s.spend(ctx, ss); err != nil {
+		return err
+	}
+	if !server.Verify(a, srp.Claim{PoolName: u.DeviceGroupKey, UserID: d.Key, SecretBlock: block, Timestamp: ts, Signature: sig}) {
+		return api.ErrBadCredentials
+	}
+	return nil
 }

@@ -132,6 +132,17 @@ func (s *Sealer) NeedsRotation(box []byte) bool {
 	return len(box) >= 5 && binary.BigEndian.Uint32(box[1:5]) != s.primary
 }
 
+// SealBytes seals transient state (a session, an SRP secret block) under
+// the session key.
+func (s *Sealer) SealBytes(plaintext []byte, context string) []byte {
+	return seal(s.session, s.primary, plaintext, []byte(context))
+}
+
+// OpenBytes opens what SealBytes produced with the same context.
+func (s *Sealer) OpenBytes(box []byte, context string) ([]byte, error) {
+	return open(s.session, box, []byte(context))
+}
+
 // SealString seals a session into URL-safe base64 text.
 func (s *Sealer) SealString(plaintext []byte, context string) string {
 	return base64.RawURLEncoding.EncodeToString(seal(s.session, s.primary, plaintext, []byte(context)))

@@ -68,6 +68,8 @@ type User struct {
 
 	Codes map[string]Code // by purpose
 
+	DeviceGroupKey string // shared by the user's devices
+
 	FailedAttempts int
 	LastFailure    time.Time
 	LockedUntil    time.Time
@@ -98,6 +100,22 @@ type RefreshToken struct {
 	Created   time.Time
 	Expires   time.Time
 	Revoked   bool
+}
+
+// Device is a device a user signed in from (remembered-device tracking).
+type Device struct {
+	PoolID            string
+	Username          string
+	Key               string // region_UUID
+	Name              string
+	Confirmed         bool   // ConfirmDevice gave its verifier
+	Remembered        bool   // dev:device_remembered_status
+	Salt              []byte // device SRP salt
+	Verifier          []byte // device SRP verifier, encrypted
+	LastIP            string
+	Created           time.Time
+	Updated           time.Time
+	LastAuthenticated time.Time
 }
 
 // Store is what a backend implements. List methods return items after the
@@ -132,6 +150,14 @@ type Store interface {
 	GetRefreshToken(ctx context.Context, hash []byte) (*RefreshToken, error)
 	RevokeRefreshToken(ctx context.Context, hash []byte) error
 	RevokeUserRefreshTokens(ctx context.Context, poolID, username string) error
+
+	CreateDevice(ctx context.Context, d *Device) error
+	// GetDevice finds a device of the pool by key.
+	GetDevice(ctx context.Context, poolID, key string) (*Device, error)
+	// ListDevices returns a user's devices in key order.
+	ListDevices(ctx context.Context, poolID, username, after string, limit int) ([]*Device, error)
+	UpdateDevice(ctx context.Context, poolID, key string, fn func(*Device) error) (*Device, error)
+	DeleteDevice(ctx context.Context, poolID, key string) error
 
 	// MarkUsed records a one-time key (a spent session, a used SRP secret
 	// block) until expires; it fails with ErrExists if the key was marked.

@@ -81,6 +81,15 @@ var migrations = []string{
 		key TEXT PRIMARY KEY,
 		expires INTEGER NOT NULL
 	) WITHOUT ROWID;`,
+	`CREATE TABLE devices (
+		pool_id TEXT NOT NULL,
+		device_key TEXT NOT NULL,
+		username TEXT NOT NULL,
+		doc BLOB NOT NULL,
+		PRIMARY KEY (pool_id, device_key),
+		FOREIGN KEY (pool_id, username) REFERENCES users(pool_id, username) ON DELETE CASCADE
+	) WITHOUT ROWID;
+	CREATE INDEX devices_user ON devices(pool_id, username, device_key);`,
 }
 
 // Open opens (creating if needed) the database file at path and applies
@@ -541,4 +550,81 @@ func (s *Store) PurgeExpired(ctx context.Context, now time.Time) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM refresh_tokens WHERE expires < ?`, ns(now))
 		return err
 	})
+}
+
+// ---- devices ----
+
+func (s *Store) CreateDevice(ctx context.Context, d *store.Device) error {
+	doc, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	_, err = s.w.ExecContext(ctx, `INSERT INTO devices(pool_id, device_key, username, doc) VALUES (?,?,?,?)`, d.PoolID, d.Key, d.Username, doc)
+	if isUnique(err) {
+		return store.ErrExists
+	}
+	if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
+		return store.ErrNotFound
+	}
+	return err
+}
+
+func scanDevice(r rowScanner) (*store.Device, error) {
+	var doc []byte
+	if err := r.Scan(&doc); err != nil {
+		return nil, notFound(err)
+	}
+	var d store.Device
+	if err := json.Unmarshal(doc, &d); err != nil {
+		return nil, fmt.Errorf("sqlite: corrupt device document: %w", err)
+	}
+	return &d, nil
+}
+
+func (s *Store) GetDevice(ctx context.Context, poolID, key string) (*store.Device, error) {
+	return scanDevice(s.r.QueryRowContext(ctx, `SELECT doc FROM devices WHERE pool_id = ? AND device_key = ?`, poolID, key))
+}
+
+func (s *Store) ListDevices(ctx context.Context, poolID, username, after string, limit int) ([]*store.Device, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT doc FROM devices WHERE pool_id = ? AND username = ? AND device_key > ? ORDER BY device_key LIMIT ?`, poolID, username, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*store.Device
+	for rows.Next() {
+		d, err := scanDevice(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) UpdateDevice(ctx context.Context, poolID, key string, fn func(*store.Device) error) (*store.Device, error) {
+	var out *store.Device
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		d, err := scanDevice(tx.QueryRowContext(ctx, `SELECT doc FROM devices WHERE pool_id = ? AND device_key = ?`, poolID, key))
+		if err != nil {
+			return err
+		}
+		if err := fn(d); err != nil {
+			return err
+		}
+		d.PoolID, d.Key = poolID, key
+		doc, err := json.Marshal(d)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE devices SET doc = ? WHERE pool_id = ? AND device_key = ?`, doc, poolID, key)
+		out = d
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) DeleteDevice(ctx context.Context, poolID, key string) error {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM devices WHERE pool_id = ? AND device_key = ?`, poolID, key)
+	return affected(res, err)
 }

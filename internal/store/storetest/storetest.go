@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RefreshTokens", testRefreshTokens},
 		{"MarkUsed", testMarkUsed},
 		{"DeletePoolCascades", testDeleteCascade},
+		{"Devices", testDevices},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -386,5 +387,54 @@ func testDeleteCascade(t *testing.T, s store.Store) {
 	}
 	if err := s.CreateUser(ctx, mkUser("p_1", "v")); err == nil {
 		t.Fatal("created a user in a deleted pool")
+	}
+}
+
+func testDevices(t *testing.T, s store.Store) {
+	mkPool(t, s, "p_1")
+	s.CreateUser(ctx, mkUser("p_1", "u"))
+	s.CreateUser(ctx, mkUser("p_1", "w"))
+	for _, k := range []string{"p_1_b", "p_1_a", "p_1_c"} {
+		if err := s.CreateDevice(ctx, &store.Device{PoolID: "p_1", Username: "u", Key: k, Created: now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.CreateDevice(ctx, &store.Device{PoolID: "p_1", Username: "w", Key: "p_1_w"})
+	if err := s.CreateDevice(ctx, &store.Device{PoolID: "p_1", Username: "u", Key: "p_1_a"}); !errors.Is(err, store.ErrExists) {
+		t.Fatalf("duplicate device: %v", err)
+	}
+	if err := s.CreateDevice(ctx, &store.Device{PoolID: "p_1", Username: "nobody", Key: "p_1_z"}); err == nil {
+		t.Fatal("device of a missing user created")
+	}
+	list, err := s.ListDevices(ctx, "p_1", "u", "", 10)
+	if err != nil || len(list) != 3 || list[0].Key != "p_1_a" {
+		t.Fatalf("ListDevices = %v, %v", list, err)
+	}
+	page, _ := s.ListDevices(ctx, "p_1", "u", "p_1_a", 1)
+	if len(page) != 1 || page[0].Key != "p_1_b" {
+		t.Fatalf("device page %v", page)
+	}
+	if _, err := s.UpdateDevice(ctx, "p_1", "p_1_a", func(d *store.Device) error { d.Remembered = true; d.Verifier = []byte{1}; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.GetDevice(ctx, "p_1", "p_1_a")
+	if err != nil || !d.Remembered || d.Username != "u" || !d.Created.Equal(now()) {
+		t.Fatalf("GetDevice = %+v, %v", d, err)
+	}
+	if err := s.DeleteDevice(ctx, "p_1", "p_1_a"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetDevice(ctx, "p_1", "p_1_a"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("deleted device: %v", err)
+	}
+	// Deleting the user forgets their devices.
+	if err := s.DeleteUser(ctx, "p_1", "u"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetDevice(ctx, "p_1", "p_1_b"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("device survived its user: %v", err)
+	}
+	if _, err := s.GetDevice(ctx, "p_1", "p_1_w"); err != nil {
+		t.Fatalf("another user's device went too: %v", err)
 	}
 }

@@ -1,0 +1,182 @@
+package sdk_test
+
+import (
+	"math/big"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/cognate-idp/cognate/internal/srp"
+)
+
+// srpStart sends USER_SRP_AUTH and returns the client half and the
+// PASSWORD_VERIFIER challenge.
+func (e *env) srpStart(clientID, name string, extra map[string]string) (*srp.Client, *cip.InitiateAuthOutput) {
+	e.t.Helper()
+	cl, err := srp.NewClient()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	params := map[string]string{"USERNAME": name, "SRP_A": cl.PublicHex()}
+	for k, v := range extra {
+		params[k] = v
+	}
+	out := must(e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserSrpAuth, AuthParameters: params}))
+	if out.ChallengeName != types.ChallengeNameTypePasswordVerifier {
+		e.t.Fatalf("want PASSWORD_VERIFIER, got %q", out.ChallengeName)
+	}
+	return cl, out
+}
+
+// srpProof answers a PASSWORD_VERIFIER challenge as amazon-cognito-identity-js does.
+func (e *env) srpProof(cl *srp.Client, poolID string, ch *cip.InitiateAuthOutput, pw string) map[string]string {
+	e.t.Helper()
+	p := ch.ChallengeParameters
+	resp, err := cl.Respond(srp.Challenge{PoolName: strings.SplitN(poolID, "_", 2)[1], UserID: p["USER_ID_FOR_SRP"], Salt: p["SALT"],
+		B: p["SRP_B"], SecretBlock: p["SECRET_BLOCK"]}, pw, e.srv.Clock.Now())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return map[string]string{"USERNAME": p["USER_ID_FOR_SRP"], "PASSWORD_CLAIM_SECRET_BLOCK": resp.SecretBlock,
+		"PASSWORD_CLAIM_SIGNATURE": resp.Signature, "TIMESTAMP": resp.Timestamp}
+}
+
+func (e *env) respond(clientID string, name types.ChallengeNameType, session *string, r map[string]string) (*cip.RespondToAuthChallengeOutput, error) {
+	return e.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: &clientID, ChallengeName: name, Session: session, ChallengeResponses: r})
+}
+
+// TestSRPSignIn: USER_SRP_AUTH with the same MFA rules as password sign-in,
+// and every malformed or replayed proof refused.
+func TestSRPSignIn(t *testing.T) {
+	e := newEnv(t)
+	poolID, clientID := e.pool(types.UserPoolMfaTypeOn)
+	name := e.user(poolID, clientID)
+
+	// First SRP sign-in leads to MFA_SETUP.
+	cl, ch := e.srpStart(clientID, name, nil)
+	if ch.ChallengeParameters["USERNAME"] != name || ch.ChallengeParameters["SALT"] == "" || ch.Session == nil {
+		t.Fatalf("PASSWORD_VERIFIER parameters %+v", ch.ChallengeParameters)
+	}
+	out := must(e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, e.srpProof(cl, poolID, ch, password)))
+	if out.ChallengeName != types.ChallengeNameTypeMfaSetup {
+		t.Fatalf("want MFA_SETUP after SRP, got %q", out.ChallengeName)
+	}
+	secret, _ := e.enrol(clientID, name)
+
+	// Then SOFTWARE_TOKEN_MFA; the client sends no Session with its proof,
+	// as pycognito does.
+	cl, ch = e.srpStart(clientID, name, nil)
+	proof := e.srpProof(cl, poolID, ch, password)
+	out = must(e.respond(clientID, types.ChallengeNameTypePasswordVerifier, nil, proof))
+	if out.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+		t.Fatalf("want SOFTWARE_TOKEN_MFA, got %q", out.ChallengeName)
+	}
+	done := must(e.respond(clientID, types.ChallengeNameTypeSoftwareTokenMfa, out.Session,
+		map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(secret, 0)}))
+	e.checkTokens(poolID, clientID, name, done.AuthenticationResult)
+	e.nextStep()
+
+	// The secret block is single-use.
+	_, err := e.respond(clientID, types.ChallengeNameTypePasswordVerifier, nil, proof)
+	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
+
+	// A wrong password fails, and spends the exchange.
+	cl, ch = e.srpStart(clientID, name, nil)
+	bad := e.srpProof(cl, poolID, ch, "Wrong-Passw0rd!")
+	_, err = e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, bad)
+	wantErr(t, err, "NotAuthorizedException", "Incorrect username or password.")
+
+	// Tampering with any part of a good proof fails.
+	cl, ch = e.srpStart(clientID, name, nil)
+	good := e.srpProof(cl, poolID, ch, password)
+	tamper := func(key, value string) map[string]string {
+		m := map[string]string{}
+		for k, v := range good {
+			m[k] = v
+		}
+		m[key] = value
+		return m
+	}
+	sig := []byte(good["PASSWORD_CLAIM_SIGNATURE"])
+	sig[3] ^= 1
+	for _, c := range []struct {
+		key, value, code string
+	}{
+		{"PASSWORD_CLAIM_SIGNATURE", string(sig), "NotAuthorizedException"},
+		{"TIMESTAMP", "yesterday", "InvalidParameterException"},
+		{"TIMESTAMP", srp.FormatTimestamp(e.srv.Clock.Now().Add(-10 * 60e9)), "NotAuthorizedException"},
+		{"PASSWORD_CLAIM_SECRET_BLOCK", "!!not base64!!", "NotAuthorizedException"},
+		{"PASSWORD_CLAIM_SECRET_BLOCK", good["PASSWORD_CLAIM_SECRET_BLOCK"][:40], "NotAuthorizedException"},
+		{"PASSWORD_CLAIM_SIGNATURE", "%%%", "InvalidParameterException"},
+	} {
+		_, err := e.respond(clientID, types.ChallengeNameTypePasswordVerifier, nil, tamper(c.key, c.value))
+		wantErr(t, err, c.code, "")
+	}
+
+	// Malformed SRP_A values are refused with InvalidParameterException.
+	n := srp.Prime()
+	for _, a := range []string{"0", "00", n.Text(16), new(big.Int).Lsh(n, 1).Text(16), "xyz", "-5", strings.Repeat("f", 2000)} {
+		_, err := e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserSrpAuth,
+			AuthParameters: map[string]string{"USERNAME": name, "SRP_A": a}})
+		wantErr(t, err, "InvalidParameterException", "")
+	}
+	// Unknown users: Cognito's LEGACY answer.
+	_, err = e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserSrpAuth,
+		AuthParameters: map[string]string{"USERNAME": "ghost", "SRP_A": "abcdef"}})
+	wantErr(t, err, "UserNotFoundException", "")
+
+	// Admin flavour.
+	cl, _ = srp.NewClient()
+	adm := must(e.c.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: &poolID, ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserSrpAuth,
+		AuthParameters: map[string]string{"USERNAME": name, "SRP_A": cl.PublicHex()}}))
+	p := adm.ChallengeParameters
+	resp, err := cl.Respond(srp.Challenge{PoolName: strings.SplitN(poolID, "_", 2)[1], UserID: p["USER_ID_FOR_SRP"], Salt: p["SALT"], B: p["SRP_B"],
+		SecretBlock: p["SECRET_BLOCK"]}, password, e.srv.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := must(e.c.AdminRespondToAuthChallenge(ctx, &cip.AdminRespondToAuthChallengeInput{UserPoolId: &poolID, ClientId: &clientID,
+		ChallengeName: types.ChallengeNameTypePasswordVerifier, Session: adm.Session, ChallengeResponses: map[string]string{
+			"USERNAME": name, "PASSWORD_CLAIM_SECRET_BLOCK": resp.SecretBlock, "PASSWORD_CLAIM_SIGNATURE": resp.Signature, "TIMESTAMP": resp.Timestamp}}))
+	if next.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+		t.Fatalf("admin SRP: %q", next.ChallengeName)
+	}
+}
+
+// TestSRPWithEmailUsername: in a pool where email is the sign-in name the
+// canonical username is the sub, and the SRP maths uses it.
+func TestSRPWithEmailUsername(t *testing.T) {
+	e := newEnv(t)
+	p := must(e.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("email"),
+		UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}, AutoVerifiedAttributes: []types.VerifiedAttributeType{"email"}}))
+	poolID := *p.UserPool.Id
+	c := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("web")}))
+	clientID := *c.UserPoolClient.ClientId
+	su := must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("Mia@example.com"), Password: aws.String(password)}))
+	must(e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("Mia@example.com"),
+		ConfirmationCode: aws.String(e.code(poolID, *su.UserSub))}))
+	_, err := e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("Mia@example.com"), Password: aws.String(password)})
+	wantErr(t, err, "UsernameExistsException", "")
+	_, err = e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("not-an-email"), Password: aws.String(password)})
+	wantErr(t, err, "InvalidParameterException", "")
+
+	cl, ch := e.srpStart(clientID, "Mia@example.com", nil)
+	if ch.ChallengeParameters["USER_ID_FOR_SRP"] != *su.UserSub {
+		t.Fatalf("USER_ID_FOR_SRP %q, want the sub %q", ch.ChallengeParameters["USER_ID_FOR_SRP"], *su.UserSub)
+	}
+	proof := e.srpProof(cl, poolID, ch, password)
+	proof["USERNAME"] = "Mia@example.com" // the name the user typed also resolves
+	out := must(e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, proof))
+	if out.AuthenticationResult == nil {
+		t.Fatalf("no tokens: %+v", out)
+	}
+	if got := claims(t, *out.AuthenticationResult.AccessToken)["username"]; got != *su.UserSub {
+		t.Fatalf("access token username %v", got)
+	}
+	u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("Mia@example.com")}))
+	if *u.Username != *su.UserSub || attr(u.UserAttributes, "email") != "Mia@example.com" {
+		t.Fatalf("AdminGetUser by email %+v", u)
+	}
+}

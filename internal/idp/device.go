@@ -1,0 +1,243 @@
+package idp
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/srp"
+	"github.com/cognate-idp/cognate/internal/store"
+	"github.com/google/uuid"
+)
+
+const (
+	challengeDeviceSRP      = "DEVICE_SRP_AUTH"
+	challengeDevicePassword = "DEVICE_PASSWORD_VERIFIER"
+)
+
+type ctxKey int
+
+const clientIPKey ctxKey = 0
+
+// WithClientIP records the caller's address for device records.
+func WithClientIP(ctx context.Context, ip string) context.Context {
+	return context.WithValue(ctx, clientIPKey, ip)
+}
+
+func clientIP(ctx context.Context) string {
+	ip, _ := ctx.Value(clientIPKey).(string)
+	return ip
+}
+
+func deviceContext(d *store.Device) string { return "device|" + d.PoolID + "|" + d.Key }
+
+// errNoDevice is Cognito's answer for an unknown device: Amplify matches
+// the exact text to drop a stale key and retry.
+func errNoDevice() error { return api.Errorf(api.ErrResourceNotFound, "Device does not exist.") }
+
+// userDevice returns the user's device with key, or nil when key is "".
+func (s *Service) userDevice(ctx context.Context, u *store.User, key string) (*store.Device, error) {
+	if key == "" {
+		return nil, nil
+	}
+	d, err := s.st.GetDevice(ctx, u.PoolID, key)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && d.Username != u.Username) {
+		return nil, errNoDevice()
+	}
+	if err != nil {
+		return nil, internal(err)
+	}
+	return d, nil
+}
+
+// rememberedDevice reports whether key names a device that may stand in for
+// the MFA code: confirmed with a verifier, and remembered.
+func (s *Service) rememberedDevice(ctx context.Context, u *store.User, key string) (bool, error) {
+	d, err := s.userDevice(ctx, u, key)
+	if err != nil || d == nil {
+		return false, err
+	}
+	return d.Confirmed && d.Remembered && len(d.Verifier) > 0, nil
+}
+
+// newDevice records a device for a sign-in that named none, when the pool
+// tracks devices, and returns its metadata for the client.
+func (s *Service) newDevice(ctx context.Context, c *client, u *store.User) (*api.NewDeviceMetadata, error) {
+	if c.pool.doc.DeviceConfiguration == nil {
+		return nil, nil
+	}
+	if u.DeviceGroupKey == "" {
+		updated, err := s.updateUser(ctx, u, func(u *store.User) error {
+			if u.DeviceGroupKey == "" {
+				u.DeviceGroupKey = "-" + randomString(alnum, 9)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		u.DeviceGroupKey = updated.DeviceGroupKey
+	}
+	now := s.now()
+	d := &store.Device{PoolID: u.PoolID, Username: u.Username, Key: s.region + "_" + uuid.NewString(), LastIP: clientIP(ctx),
+		Created: now, Updated: now, LastAuthenticated: now}
+	if err := s.st.CreateDevice(ctx, d); err != nil {
+		return nil, internal(err)
+	}
+	return &api.NewDeviceMetadata{DeviceKey: d.Key, DeviceGroupKey: u.DeviceGroupKey}, nil
+}
+
+// ConfirmDevice answers ConfirmDevice: the device gives the verifier of its
+// own random password, and from then on can sign in by device SRP.
+func (s *Service) ConfirmDevice(ctx context.Context, in *api.ConfirmDeviceInput) (*api.ConfirmDeviceOutput, error) {
+	a, err := s.authorize(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	cfg := in.DeviceSecretVerifierConfig
+	if cfg == nil || cfg.PasswordVerifier == "" || cfg.Salt == "" {
+		return nil, api.Errorf(api.ErrInvalidParameter, "DeviceSecretVerifierConfig with PasswordVerifier and Salt is required.")
+	}
+	verifier, err1 := base64.StdEncoding.DecodeString(cfg.PasswordVerifier)
+	salt, err2 := base64.StdEncoding.DecodeString(cfg.Salt)
+	if err1 != nil || err2 != nil || len(salt) == 0 || srp.ValidateVerifier(verifier) != nil {
+		return nil, api.Errorf(api.ErrInvalidParameter, "DeviceSecretVerifierConfig is not a valid SRP verifier and salt.")
+	}
+	if _, err := s.userDevice(ctx, a.user, in.DeviceKey); err != nil {
+		return nil, err
+	}
+	prompt := a.client.pool.doc.DeviceConfiguration != nil && a.client.pool.doc.DeviceConfiguration.DeviceOnlyRememberedOnUserPrompt
+	_, err = s.st.UpdateDevice(ctx, a.user.PoolID, in.DeviceKey, func(d *store.Device) error {
+		d.Confirmed = true
+		d.Remembered = !prompt
+		d.Salt = salt
+		d.Verifier = s.seal.Encrypt(verifier, deviceContext(d))
+		if in.DeviceName != "" {
+			d.Name = in.DeviceName
+		}
+		d.Updated = s.now()
+		return nil
+	})
+	if err != nil {
+		return nil, internal(err)
+	}
+	return &api.ConfirmDeviceOutput{UserConfirmationNecessary: prompt}, nil
+}
+
+// deviceOwner finds the user a device call is about: the access token's, or
+// for the admin forms the named one.
+func (s *Service) deviceOwner(ctx context.Context, accessToken, poolID, username string, admin bool) (*store.User, error) {
+	if admin {
+		if poolID == "" || username == "" {
+			return nil, api.Errorf(api.ErrInvalidParameter, "UserPoolId and Username are required.")
+		}
+		_, u, err := s.adminUser(ctx, poolID, username)
+		return u, err
+	}
+	a, err := s.authorize(ctx, accessToken)
+	if err != nil {
+		return nil, err
+	}
+	return a.user, nil
+}
+
+func describeDevice(d *store.Device) api.DeviceType {
+	status := "not_remembered"
+	if d.Remembered {
+		status = "remembered"
+	}
+	attrs := []api.AttributeType{{Name: "device_status", Value: ptr("valid")}, {Name: "dev:device_remembered_status", Value: ptr(status)}}
+	if d.Name != "" {
+		attrs = append(attrs, api.AttributeType{Name: "device_name", Value: ptr(d.Name)})
+	}
+	if d.LastIP != "" {
+		attrs = append(attrs, api.AttributeType{Name: "last_ip_used", Value: ptr(d.LastIP)})
+	}
+	out := api.DeviceType{DeviceKey: d.Key, DeviceAttributes: attrs, DeviceCreateDate: api.At(d.Created), DeviceLastModifiedDate: api.At(d.Updated)}
+	if !d.LastAuthenticated.IsZero() {
+		t := api.At(d.LastAuthenticated)
+		out.DeviceLastAuthenticatedDate = &t
+	}
+	return out
+}
+
+func ptr(s string) *string { return &s }
+
+// GetDevice answers GetDevice and AdminGetDevice.
+func (s *Service) GetDevice(ctx context.Context, in *api.DeviceRef, admin bool) (*api.GetDeviceOutput, error) {
+	u, err := s.deviceOwner(ctx, in.AccessToken, in.UserPoolId, in.Username, admin)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.userDevice(ctx, u, in.DeviceKey)
+	if err != nil {
+		return nil, err
+	}
+	dt := describeDevice(d)
+	return &api.GetDeviceOutput{Device: &dt}, nil
+}
+
+// ListDevices answers ListDevices and AdminListDevices.
+func (s *Service) ListDevices(ctx context.Context, in *api.ListDevicesInput, admin bool) (*api.ListDevicesOutput, error) {
+	u, err := s.deviceOwner(ctx, in.AccessToken, in.UserPoolId, in.Username, admin)
+	if err != nil {
+		return nil, err
+	}
+	after, err := decodePageToken(in.PaginationToken)
+	if err != nil {
+		return nil, err
+	}
+	limit := 60
+	if in.Limit != nil && *in.Limit > 0 {
+		limit = int(*in.Limit)
+	}
+	devices, err := s.st.ListDevices(ctx, u.PoolID, u.Username, after, limit+1)
+	if err != nil {
+		return nil, internal(err)
+	}
+	out := &api.ListDevicesOutput{Devices: []api.DeviceType{}}
+	if len(devices) > limit {
+		devices = devices[:limit]
+		out.PaginationToken = encodePageToken(devices[limit-1].Key)
+	}
+	for _, d := range devices {
+		out.Devices = append(out.Devices, describeDevice(d))
+	}
+	return out, nil
+}
+
+// ForgetDevice answers ForgetDevice and AdminForgetDevice.
+func (s *Service) ForgetDevice(ctx context.Context, in *api.DeviceRef, admin bool) (*api.Empty, error) {
+	u, err := s.deviceOwner(ctx, in.AccessToken, in.UserPoolId, in.Username, admin)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.userDevice(ctx, u, in.DeviceKey); err != nil {
+		return nil, err
+	}
+	if err := s.st.DeleteDevice(ctx, u.PoolID, in.DeviceKey); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, internal(err)
+	}
+	return &api.Empty{}, nil
+}
+
+// UpdateDeviceStatus answers UpdateDeviceStatus and AdminUpdateDeviceStatus.
+func (s *Service) UpdateDeviceStatus(ctx context.Context, in *api.UpdateDeviceStatusInput, admin bool) (*api.Empty, error) {
+	u, err := s.deviceOwner(ctx, in.AccessToken, in.UserPoolId, in.Username, admin)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.userDevice(ctx, u, in.DeviceKey); err != nil {
+		return nil, err
+	}
+	_, err = s.st.UpdateDevice(ctx, u.PoolID, in.DeviceKey, func(d *store.Device) error {
+		d.Remembered = in.DeviceRememberedStatus == "remembered"
+		d.Updated = s.now()
+		return nil
+	})
+	if err != nil {
+		return nil, internal(err)
+	}
+	return &api.Empty{}, nil
+}
