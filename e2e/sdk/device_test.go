@@ -1,0 +1,175 @@
+package sdk_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/cognate-idp/cognate/internal/srp"
+)
+
+// devicePool is an MFA ON pool that tracks devices and remembers them when
+// the user says so.
+func (e *env) devicePool() (poolID, clientID string) {
+	poolID, clientID = e.pool(types.UserPoolMfaTypeOn)
+	must(e.c.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: &poolID, MfaConfiguration: types.UserPoolMfaTypeOn,
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{"email"},
+		DeviceConfiguration:    &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true}}))
+	return poolID, clientID
+}
+
+// srpSignIn runs USER_SRP_AUTH to the challenge after the password proof.
+func (e *env) srpSignIn(poolID, clientID, name string, deviceKey string) (*cip.RespondToAuthChallengeOutput, error) {
+	cl, ch := e.srpStart(clientID, name, nil)
+	proof := e.srpProof(cl, poolID, ch, password)
+	if deviceKey != "" {
+		proof["DEVICE_KEY"] = deviceKey
+	}
+	return e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, proof)
+}
+
+// deviceProof walks DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER as the JS
+// clients do, with the device's own password.
+func (e *env) deviceProof(clientID, name string, after *cip.RespondToAuthChallengeOutput, meta *types.NewDeviceMetadataType, dev *srp.DeviceSecret) (*cip.RespondToAuthChallengeOutput, error) {
+	e.t.Helper()
+	cl, _ := srp.NewClient()
+	ch := must(e.respond(clientID, types.ChallengeNameTypeDeviceSrpAuth, after.Session,
+		map[string]string{"USERNAME": name, "DEVICE_KEY": *meta.DeviceKey, "SRP_A": cl.PublicHex()}))
+	if ch.ChallengeName != types.ChallengeNameTypeDevicePasswordVerifier {
+		e.t.Fatalf("want DEVICE_PASSWORD_VERIFIER, got %q", ch.ChallengeName)
+	}
+	p := ch.ChallengeParameters
+	resp, err := cl.Respond(srp.Challenge{PoolName: *meta.DeviceGroupKey, UserID: *meta.DeviceKey, Salt: p["SALT"], B: p["SRP_B"],
+		SecretBlock: p["SECRET_BLOCK"]}, dev.Password, e.srv.Clock.Now())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return e.respond(clientID, types.ChallengeNameTypeDevicePasswordVerifier, ch.Session, map[string]string{"USERNAME": name,
+		"DEVICE_KEY": *meta.DeviceKey, "PASSWORD_CLAIM_SECRET_BLOCK": resp.SecretBlock, "PASSWORD_CLAIM_SIGNATURE": resp.Signature, "TIMESTAMP": resp.Timestamp})
+}
+
+// TestRememberedDevice: a confirmed, remembered device signs in without a
+// TOTP code; a forgotten or not-remembered one is asked for the code again.
+func TestRememberedDevice(t *testing.T) {
+	e := newEnv(t)
+	poolID, clientID := e.devicePool()
+	name := e.user(poolID, clientID)
+	secret, first := e.enrol(clientID, name)
+	meta := first.NewDeviceMetadata
+	if meta == nil || !strings.HasPrefix(*meta.DeviceKey, "us-east-1_") || len(*meta.DeviceKey) != len("us-east-1_")+36 || *meta.DeviceGroupKey == "" {
+		t.Fatalf("NewDeviceMetadata %+v", meta)
+	}
+	if claims(t, *first.AccessToken)["device_key"] != *meta.DeviceKey {
+		t.Fatal("access token lacks device_key")
+	}
+
+	// ConfirmDevice with the device's verifier, as the JS clients make it.
+	dev, err := srp.NewDeviceSecret(*meta.DeviceGroupKey, *meta.DeviceKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pv, salt := dev.VerifierConfig()
+	conf := must(e.c.ConfirmDevice(ctx, &cip.ConfirmDeviceInput{AccessToken: first.AccessToken, DeviceKey: meta.DeviceKey, DeviceName: aws.String("laptop"),
+		DeviceSecretVerifierConfig: &types.DeviceSecretVerifierConfigType{PasswordVerifier: &pv, Salt: &salt}}))
+	if !conf.UserConfirmationNecessary {
+		t.Fatal("DeviceOnlyRememberedOnUserPrompt: confirmation should be necessary")
+	}
+
+	// Not remembered yet: the code is still asked.
+	out := must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))
+	if out.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+		t.Fatalf("not-remembered device: want SOFTWARE_TOKEN_MFA, got %q", out.ChallengeName)
+	}
+	done := must(e.respond(clientID, types.ChallengeNameTypeSoftwareTokenMfa, out.Session,
+		map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(secret, 0)}))
+	if done.AuthenticationResult.NewDeviceMetadata != nil || claims(t, *done.AuthenticationResult.AccessToken)["device_key"] != *meta.DeviceKey {
+		t.Fatal("a known device got new metadata or lost its device_key")
+	}
+	e.nextStep()
+
+	must(e.c.UpdateDeviceStatus(ctx, &cip.UpdateDeviceStatusInput{AccessToken: first.AccessToken, DeviceKey: meta.DeviceKey,
+		DeviceRememberedStatus: types.DeviceRememberedStatusTypeRemembered}))
+
+	// Remembered: password, then the device's own SRP proof, then tokens.
+	out = must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))
+	if out.ChallengeName != types.ChallengeNameTypeDeviceSrpAuth {
+		t.Fatalf("remembered device: want DEVICE_SRP_AUTH, got %q", out.ChallengeName)
+	}
+	tokens := must(e.deviceProof(clientID, name, out, meta, dev))
+	if tokens.AuthenticationResult == nil || claims(t, *tokens.AuthenticationResult.AccessToken)["device_key"] != *meta.DeviceKey {
+		t.Fatalf("device sign-in result %+v", tokens)
+	}
+	// The same with USER_PASSWORD_AUTH and the key in AuthParameters.
+	pw := must(e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password, "DEVICE_KEY": *meta.DeviceKey}}))
+	if pw.ChallengeName != types.ChallengeNameTypeDeviceSrpAuth {
+		t.Fatalf("password flow with device: %q", pw.ChallengeName)
+	}
+	// A wrong device password fails.
+	wrong := &srp.DeviceSecret{Password: "not-the-device-password"}
+	_, err = e.deviceProof(clientID, name, &cip.RespondToAuthChallengeOutput{Session: pw.Session}, meta, wrong)
+	wantErr(t, err, "NotAuthorizedException", "")
+
+	// Refresh accepts DEVICE_KEY and keeps device_key.
+	r := must(e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeRefreshTokenAuth,
+		AuthParameters: map[string]string{"REFRESH_TOKEN": *tokens.AuthenticationResult.RefreshToken, "DEVICE_KEY": *meta.DeviceKey}}))
+	if claims(t, *r.AuthenticationResult.AccessToken)["device_key"] != *meta.DeviceKey {
+		t.Fatal("refreshed access token lacks device_key")
+	}
+	g := must(e.c.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{ClientId: &clientID,
+		RefreshToken: tokens.AuthenticationResult.RefreshToken, DeviceKey: meta.DeviceKey}))
+	if g.AuthenticationResult.AccessToken == nil {
+		t.Fatal("GetTokensFromRefreshToken with DeviceKey failed")
+	}
+
+	// Device listing and details.
+	access := tokens.AuthenticationResult.AccessToken
+	got := must(e.c.GetDevice(ctx, &cip.GetDeviceInput{AccessToken: access, DeviceKey: meta.DeviceKey})).Device
+	if attr(got.DeviceAttributes, "device_name") != "laptop" || attr(got.DeviceAttributes, "dev:device_remembered_status") != "remembered" ||
+		attr(got.DeviceAttributes, "last_ip_used") != "127.0.0.1" || got.DeviceLastAuthenticatedDate == nil {
+		t.Fatalf("GetDevice %+v", got)
+	}
+	list := must(e.c.ListDevices(ctx, &cip.ListDevicesInput{AccessToken: access}))
+	if len(list.Devices) != 1 {
+		t.Fatalf("ListDevices %+v", list)
+	}
+	adm := must(e.c.AdminListDevices(ctx, &cip.AdminListDevicesInput{UserPoolId: &poolID, Username: &name}))
+	if len(adm.Devices) != 1 || *adm.Devices[0].DeviceKey != *meta.DeviceKey {
+		t.Fatalf("AdminListDevices %+v", adm)
+	}
+	must(e.c.AdminGetDevice(ctx, &cip.AdminGetDeviceInput{UserPoolId: &poolID, Username: &name, DeviceKey: meta.DeviceKey}))
+
+	// Admin says not remembered: the code is asked again.
+	must(e.c.AdminUpdateDeviceStatus(ctx, &cip.AdminUpdateDeviceStatusInput{UserPoolId: &poolID, Username: &name, DeviceKey: meta.DeviceKey,
+		DeviceRememberedStatus: types.DeviceRememberedStatusTypeNotRemembered}))
+	if out := must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey)); out.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+		t.Fatalf("after not_remembered: %q", out.ChallengeName)
+	}
+	must(e.c.UpdateDeviceStatus(ctx, &cip.UpdateDeviceStatusInput{AccessToken: access, DeviceKey: meta.DeviceKey,
+		DeviceRememberedStatus: types.DeviceRememberedStatusTypeRemembered}))
+
+	// Forgotten: the key is unknown ("Device does not exist."), the same
+	// proof without the key still works, and the code is asked.
+	must(e.c.ForgetDevice(ctx, &cip.ForgetDeviceInput{AccessToken: access, DeviceKey: meta.DeviceKey}))
+	cl, ch := e.srpStart(clientID, name, nil)
+	proof := e.srpProof(cl, poolID, ch, password)
+	proof["DEVICE_KEY"] = *meta.DeviceKey
+	_, err = e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, proof)
+	wantErr(t, err, "ResourceNotFoundException", "Device does not exist.")
+	delete(proof, "DEVICE_KEY")
+	out = must(e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, proof))
+	if out.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+		t.Fatalf("forgotten device: want SOFTWARE_TOKEN_MFA, got %q", out.ChallengeName)
+	}
+	_, err = e.c.GetDevice(ctx, &cip.GetDeviceInput{AccessToken: access, DeviceKey: meta.DeviceKey})
+	wantErr(t, err, "ResourceNotFoundException", "")
+
+	// Another user cannot use or see this user's devices.
+	other := e.user(poolID, clientID)
+	_, err = e.c.AdminGetDevice(ctx, &cip.AdminGetDeviceInput{UserPoolId: &poolID, Username: &other, DeviceKey: meta.DeviceKey})
+	wantErr(t, err, "ResourceNotFoundException", "")
+	_, err = e.c.AdminForgetDevice(ctx, &cip.AdminForgetDeviceInput{UserPoolId: &poolID, Username: &name, DeviceKey: aws.String("us-east-1_00000000-0000-0000-0000-000000000000")})
+	wantErr(t, err, "ResourceNotFoundException", "")
+}
