@@ -1,0 +1,244 @@
+package idp_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/idp"
+	"github.com/cognate-idp/cognate/internal/seal"
+	"github.com/cognate-idp/cognate/internal/srp"
+	"github.com/cognate-idp/cognate/internal/store/sqlite"
+	"github.com/cognate-idp/cognate/internal/totp"
+)
+
+// These benchmarks measure the server's work for one sign-in of each kind,
+// on a real SQLite store, without HTTP. Client-side computations (the SRP
+// client's exponentiations, TOTP codes) are excluded from the timer.
+//
+//	go test -run x -bench . -benchtime 200x ./internal/idp/
+
+const pw = "Bench-Passw0rd!"
+
+type bench struct {
+	svc    *idp.Service
+	outbox *idp.Outbox
+	pool   string
+	client string
+	clock  atomic.Int64 // unix nanoseconds
+}
+
+func newBench(b *testing.B, mfa string, devices bool) *bench {
+	b.Helper()
+	st, err := sqlite.Open(filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	sealer, _ := seal.New(seal.NewKey())
+	bn := &bench{}
+	bn.clock.Store(time.Now().UnixNano())
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	bn.outbox = idp.NewOutbox(10, log)
+	bn.svc = idp.New(idp.Config{Store: st, Sealer: sealer, Region: "us-east-1", Logger: log, Delivery: bn.outbox,
+		Now:    func() time.Time { return time.Unix(0, bn.clock.Load()) },
+		Issuer: func(p string) string { return "http://127.0.0.1/" + p }})
+	ctx := context.Background()
+	in := &api.CreateUserPoolInput{PoolName: "bench"}
+	in.MfaConfiguration = mfa
+	if devices {
+		in.DeviceConfiguration = &api.DeviceConfiguration{}
+	}
+	p, err := bn.svc.CreatePool(ctx, "", in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bn.pool = p.UserPool.Id
+	cin := &api.CreateUserPoolClientInput{UserPoolId: bn.pool}
+	cin.ClientName = "bench"
+	cin.ExplicitAuthFlows = []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
+	c, err := bn.svc.CreateClient(ctx, "", "", cin)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bn.client = c.UserPoolClient.ClientId
+	return bn
+}
+
+func (bn *bench) now() time.Time { return time.Unix(0, bn.clock.Load()) }
+
+func (bn *bench) user(b *testing.B, name string) {
+	ctx := context.Background()
+	if _, err := bn.svc.SignUp(ctx, &api.SignUpInput{ClientId: bn.client, Username: name, Password: ptr(pw)}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := bn.svc.AdminConfirmSignUp(ctx, &api.AdminUserRef{UserPoolId: bn.pool, Username: name}); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func ptr(s string) *string { return &s }
+
+func params(m map[string]string) map[string]*string {
+	out := map[string]*string{}
+	for k, v := range m {
+		out[k] = ptr(v)
+	}
+	return out
+}
+
+func BenchmarkPasswordSignIn(b *testing.B) {
+	bn := newBench(b, "OFF", false)
+	bn.user(b, "u")
+	in := &api.InitiateAuthInput{ClientId: bn.client, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: params(map[string]string{"USERNAME": "u", "PASSWORD": pw})}
+	for b.Loop() {
+		if _, err := bn.svc.InitiateAuth(context.Background(), in, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// enrolTOTP walks MFA_SETUP and returns the secret and the tokens.
+func (bn *bench) enrolTOTP(b *testing.B, name string) (string, *api.AuthenticationResult) {
+	ctx := context.Background()
+	out, err := bn.svc.InitiateAuth(ctx, &api.InitiateAuthInput{ClientId: bn.client, AuthFlow: "USER_PASSWORD_AUTH",
+		AuthParameters: params(map[string]string{"USERNAME": name, "PASSWORD": pw})}, false)
+	if err != nil || out.ChallengeName != "MFA_SETUP" {
+		b.Fatalf("%v %+v", err, out)
+	}
+	as, err := bn.svc.AssociateSoftwareToken(ctx, &api.AssociateSoftwareTokenInput{Session: out.Session})
+	if err != nil {
+		b.Fatal(err)
+	}
+	code, _ := totp.Now(as.SecretCode, bn.now())
+	v, err := bn.svc.VerifySoftwareToken(ctx, &api.VerifySoftwareTokenInput{Session: as.Session, UserCode: code})
+	if err != nil {
+		b.Fatal(err)
+	}
+	done, err := bn.svc.RespondToAuthChallenge(ctx, &api.RespondToAuthChallengeInput{ClientId: bn.client, ChallengeName: "MFA_SETUP",
+		Session: v.Session, ChallengeResponses: params(map[string]string{"USERNAME": name})}, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return as.SecretCode, done.AuthenticationResult
+}
+
+// BenchmarkTOTPSignIn is one USER_PASSWORD_AUTH + SOFTWARE_TOKEN_MFA sign-in;
+// the clock moves one TOTP step per sign-in so replay protection is satisfied.
+func BenchmarkTOTPSignIn(b *testing.B) {
+	bn := newBench(b, "ON", false)
+	bn.user(b, "u")
+	secret, _ := bn.enrolTOTP(b, "u")
+	ctx := context.Background()
+	in := &api.InitiateAuthInput{ClientId: bn.client, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: params(map[string]string{"USERNAME": "u", "PASSWORD": pw})}
+	for b.Loop() {
+		bn.clock.Add(int64(totp.Period))
+		out, err := bn.svc.InitiateAuth(ctx, in, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		code, _ := totp.Now(secret, bn.now())
+		b.StartTimer()
+		if _, err := bn.svc.RespondToAuthChallenge(ctx, &api.RespondToAuthChallengeInput{ClientId: bn.client, ChallengeName: "SOFTWARE_TOKEN_MFA",
+			Session: out.Session, ChallengeResponses: params(map[string]string{"USERNAME": "u", "SOFTWARE_TOKEN_MFA_CODE": code})}, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// srpLogin runs USER_SRP_AUTH to its answer; the client's work is untimed.
+func (bn *bench) srpLogin(b *testing.B, name string, deviceKey string) *api.AuthOutput {
+	ctx := context.Background()
+	b.StopTimer()
+	cl, _ := srp.NewClient()
+	b.StartTimer()
+	ch, err := bn.svc.InitiateAuth(ctx, &api.InitiateAuthInput{ClientId: bn.client, AuthFlow: "USER_SRP_AUTH",
+		AuthParameters: params(map[string]string{"USERNAME": name, "SRP_A": cl.PublicHex()})}, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	p := ch.ChallengeParameters
+	resp, err := cl.Respond(srp.Challenge{PoolName: strings.SplitN(bn.pool, "_", 2)[1], UserID: p["USER_ID_FOR_SRP"], Salt: p["SALT"], B: p["SRP_B"],
+		SecretBlock: p["SECRET_BLOCK"]}, pw, bn.now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := map[string]string{"USERNAME": name, "PASSWORD_CLAIM_SECRET_BLOCK": resp.SecretBlock, "PASSWORD_CLAIM_SIGNATURE": resp.Signature, "TIMESTAMP": resp.Timestamp}
+	if deviceKey != "" {
+		r["DEVICE_KEY"] = deviceKey
+	}
+	b.StartTimer()
+	out, err := bn.svc.RespondToAuthChallenge(ctx, &api.RespondToAuthChallengeInput{ClientId: bn.client, ChallengeName: "PASSWORD_VERIFIER",
+		Session: ch.Session, ChallengeResponses: params(r)}, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return out
+}
+
+// BenchmarkSRPSignIn is the server's side of one USER_SRP_AUTH sign-in
+// ending in tokens (no MFA).
+func BenchmarkSRPSignIn(b *testing.B) {
+	bn := newBench(b, "OFF", false)
+	bn.user(b, "u")
+	for b.Loop() {
+		if out := bn.srpLogin(b, "u", ""); out.AuthenticationResult == nil {
+			b.Fatal("no tokens")
+		}
+	}
+}
+
+// BenchmarkDeviceSignIn is the server's side of one sign-in from a
+// remembered device: USER_SRP_AUTH, then DEVICE_SRP_AUTH and
+// DEVICE_PASSWORD_VERIFIER, ending in tokens without an MFA code.
+func BenchmarkDeviceSignIn(b *testing.B) {
+	bn := newBench(b, "ON", true)
+	bn.user(b, "u")
+	_, res := bn.enrolTOTP(b, "u")
+	ctx := context.Background()
+	// The enrolment sign-in created a device: confirm it (the pool remembers
+	// confirmed devices without asking the user).
+	key, group := res.NewDeviceMetadata.DeviceKey, res.NewDeviceMetadata.DeviceGroupKey
+	dev, _ := srp.NewDeviceSecret(group, key)
+	pv, salt := dev.VerifierConfig()
+	if _, err := bn.svc.ConfirmDevice(ctx, &api.ConfirmDeviceInput{AccessToken: res.AccessToken, DeviceKey: key,
+		DeviceSecretVerifierConfig: &api.DeviceSecretVerifierConfig{PasswordVerifier: pv, Salt: salt}}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		out := bn.srpLogin(b, "u", key)
+		if out.ChallengeName != "DEVICE_SRP_AUTH" {
+			b.Fatalf("challenge %q", out.ChallengeName)
+		}
+		b.StopTimer()
+		cl, _ := srp.NewClient()
+		b.StartTimer()
+		ch, err := bn.svc.RespondToAuthChallenge(ctx, &api.RespondToAuthChallengeInput{ClientId: bn.client, ChallengeName: "DEVICE_SRP_AUTH",
+			Session: out.Session, ChallengeResponses: params(map[string]string{"USERNAME": "u", "DEVICE_KEY": key, "SRP_A": cl.PublicHex()})}, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		p := ch.ChallengeParameters
+		resp, err := cl.Respond(srp.Challenge{PoolName: group, UserID: key, Salt: p["SALT"], B: p["SRP_B"], SecretBlock: p["SECRET_BLOCK"]}, dev.Password, bn.now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		done, err := bn.svc.RespondToAuthChallenge(ctx, &api.RespondToAuthChallengeInput{ClientId: bn.client, ChallengeName: "DEVICE_PASSWORD_VERIFIER",
+			Session: ch.Session, ChallengeResponses: params(map[string]string{"USERNAME": "u", "DEVICE_KEY": key,
+				"PASSWORD_CLAIM_SECRET_BLOCK": resp.SecretBlock, "PASSWORD_CLAIM_SIGNATURE": resp.Signature, "TIMESTAMP": resp.Timestamp})}, false)
+		if err != nil || done.AuthenticationResult == nil {
+			b.Fatalf("%v %+v", err, done)
+		}
+	}
+}
+
