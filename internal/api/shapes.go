@@ -565,3 +565,10 @@ type ListDevicesOutput struct {
 	Devices         []DeviceType
 	PaginationToken string `json:",omitempty"`
 }
+
+// RevokeTokenInput is RevokeToken's request.
+type RevokeTokenInput struct {
+	Token        string `v:"req,len=0:131072,pat=token"`
+	ClientId     string `v:"req,len=1:128,pat=clientid"`
+	ClientSecret string `json:",omitempty" v:"len=1:64"`
+}

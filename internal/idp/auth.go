@@ -86,32 +86,34 @@ func (s *Service) InitiateAuth(ctx context.Context, in *api.InitiateAuthInput, a
 
 // signInUser resolves the user named by a sign-in request, checks the
 // client's secret hash, and returns the user or the error Cognito gives.
-func (s *Service) signInUser(ctx context.Context, c *client, p map[string]string) (*store.User, error) {
+// When the client hides user existence, an unknown name gets a phantom user
+// (phantom true) that goes through the same work and always fails.
+func (s *Service) signInUser(ctx context.Context, c *client, p map[string]string) (u *store.User, phantom bool, err error) {
 	name := p["USERNAME"]
 	if name == "" {
-		return nil, missing("USERNAME")
+		return nil, false, missing("USERNAME")
 	}
-	u, err := s.resolveUser(ctx, c.pool, name)
+	u, err = s.resolveUser(ctx, c.pool, name)
 	if err != nil {
 		if api.IsCode(err, api.ErrUserNotFound) {
 			if err := c.checkSecretHash(p["SECRET_HASH"], name); err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			if c.preventExistence() {
-				return nil, api.ErrBadCredentials
+				return s.phantom(c.pool, name), true, nil
 			}
 		}
-		return nil, err
+		return nil, false, err
 	}
 	if err := c.checkSecretHash(p["SECRET_HASH"], name, u.Username); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return u, nil
+	return u, false, nil
 }
 
 // passwordAuth is USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH.
 func (s *Service) passwordAuth(ctx context.Context, c *client, p map[string]string) (*api.AuthOutput, error) {
-	u, err := s.signInUser(ctx, c, p)
+	u, phantom, err := s.signInUser(ctx, c, p)
 	if err != nil {
 		return nil, err
 	}
@@ -119,15 +121,21 @@ func (s *Service) passwordAuth(ctx context.Context, c *client, p map[string]stri
 	if !ok {
 		return nil, missing("PASSWORD")
 	}
+	if err := s.checkLock(u); err != nil {
+		return nil, err
+	}
 	match, err := s.passwordMatches(u, pw)
 	if err != nil {
 		return nil, err
+	}
+	if phantom {
+		return nil, api.ErrBadCredentials
 	}
 	if err := checkSignInState(u); err != nil {
 		return nil, err
 	}
 	if !match {
-		return nil, api.ErrBadCredentials
+		return nil, s.failed(ctx, u, api.ErrBadCredentials)
 	}
 	if _, err := s.userDevice(ctx, u, p["DEVICE_KEY"]); err != nil {
 		return nil, err
@@ -213,6 +221,9 @@ func (s *Service) complete(ctx context.Context, c *client, u *store.User, authTi
 			return nil, internal(err)
 		}
 	}
+	if err := s.recordSuccess(ctx, u); err != nil {
+		return nil, err
+	}
 	res, err := s.issueTokens(ctx, grant{client: c, user: u, authTime: authTime, refresh: true, deviceKey: deviceKey})
 	if err != nil {
 		return nil, err
@@ -264,9 +275,17 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToA
 		if code == "" {
 			return nil, missing("SOFTWARE_TOKEN_MFA_CODE")
 		}
-		if u, err = s.checkTOTP(ctx, u, code); err != nil {
+		if err := s.checkLock(u); err != nil {
 			return nil, err
 		}
+		checked, err := s.checkTOTP(ctx, u, code)
+		if api.IsCode(err, api.ErrCodeMismatch) {
+			return nil, s.failed(ctx, u, err)
+		}
+		if err != nil {
+			return nil, err
+		}
+		u = checked
 	case challengeMFASetup:
 		if ss.Stage != stageVerified || len(u.TOTPSecret) == 0 {
 			return nil, api.Errorf(api.ErrInvalidParameter, "MFA set-up is not complete: call AssociateSoftwareToken and VerifySoftwareToken with this session first.")
@@ -283,7 +302,13 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToA
 	case challengeDeviceSRP:
 		return s.deviceSRPAuth(ctx, c, u, ss, r)
 	case challengeDevicePassword:
+		if err := s.checkLock(u); err != nil {
+			return nil, err
+		}
 		if err := s.devicePasswordVerify(ctx, u, ss, r); err != nil {
+			if err == api.ErrBadCredentials {
+				return nil, s.failed(ctx, u, err)
+			}
 			return nil, err
 		}
 		return s.complete(ctx, c, u, time.Unix(ss.AuthTime, 0), ss.DeviceKey)

@@ -241,4 +241,3 @@ func BenchmarkDeviceSignIn(b *testing.B) {
 		}
 	}
 }
-

@@ -27,6 +27,7 @@ type srpState struct {
 	B         []byte `json:"b"`
 	Expires   int64  `json:"e"`
 	DeviceKey string `json:"dk,omitempty"`
+	Phantom   bool   `json:"ph,omitempty"` // an unknown user, hidden
 }
 
 const srpContext = "cognate srp"
@@ -55,7 +56,7 @@ func (s *Service) srpAuth(ctx context.Context, c *client, p map[string]string) (
 	if _, err := srp.ParseA(p["SRP_A"]); err != nil {
 		return nil, api.Errorf(api.ErrInvalidParameter, "SRP_A is not a valid SRP public value.")
 	}
-	u, err := s.signInUser(ctx, c, p)
+	u, phantom, err := s.signInUser(ctx, c, p)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +69,7 @@ func (s *Service) srpAuth(ctx context.Context, c *client, p map[string]string) (
 		return nil, internal(err)
 	}
 	st := srpState{ID: randomToken(12), Pool: c.pool.rec.ID, Client: c.rec.ID, User: u.Username, A: p["SRP_A"], B: server.Secret(),
-		Expires: s.now().Add(c.sessionValidity()).Unix(), DeviceKey: p["DEVICE_KEY"]}
+		Expires: s.now().Add(c.sessionValidity()).Unix(), DeviceKey: p["DEVICE_KEY"], Phantom: phantom}
 	b, _ := json.Marshal(st)
 	block := base64.StdEncoding.EncodeToString(s.seal.SealBytes(b, srpContext))
 	ss := s.newSession(c, u, challengePasswordVerify, s.now())
@@ -128,8 +129,13 @@ func (s *Service) srpVerify(ctx context.Context, c *client, r map[string]string)
 	if name == "" {
 		return nil, missing("USERNAME")
 	}
-	u, err := s.resolveUser(ctx, c.pool, name)
-	if err != nil || u.Username != st.User {
+	var u *store.User
+	if st.Phantom {
+		u = s.phantom(c.pool, name)
+	} else if u, err = s.resolveUser(ctx, c.pool, name); err != nil {
+		return nil, api.ErrBadSession
+	}
+	if u.Username != st.User {
 		return nil, api.ErrBadSession
 	}
 	if err := c.checkSecretHash(r["SECRET_HASH"], name, u.Username); err != nil {
@@ -141,7 +147,12 @@ func (s *Service) srpVerify(ctx context.Context, c *client, r map[string]string)
 	}
 	// An unknown device is refused before the state is spent: the JS
 	// clients then resend the same proof without the key.
-	if _, err := s.userDevice(ctx, u, deviceKey); err != nil {
+	if !st.Phantom {
+		if _, err := s.userDevice(ctx, u, deviceKey); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.checkLock(u); err != nil {
 		return nil, err
 	}
 	if err := s.st.MarkUsed(ctx, "srp:"+st.ID, time.Unix(st.Expires, 0)); err != nil {
@@ -163,11 +174,14 @@ func (s *Service) srpVerify(ctx context.Context, c *client, r map[string]string)
 		return nil, api.ErrBadSession
 	}
 	ok := server.Verify(a, srp.Claim{PoolName: poolName(u.PoolID), UserID: u.Username, SecretBlock: block, Timestamp: ts, Signature: sig})
+	if st.Phantom {
+		return nil, api.ErrBadCredentials
+	}
 	if err := checkSignInState(u); err != nil {
 		return nil, err
 	}
 	if !ok {
-		return nil, api.ErrBadCredentials
+		return nil, s.failed(ctx, u, api.ErrBadCredentials)
 	}
 	return s.afterPassword(ctx, c, u, s.now(), deviceKey)
 }

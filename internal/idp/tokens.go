@@ -130,8 +130,12 @@ func (s *Service) authorize(ctx context.Context, raw string) (*authed, error) {
 	if !u.Enabled {
 		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
 	}
-	iat, _ := claims["iat"].(float64)
-	if !u.TokensValidAfter.IsZero() && int64(iat) < u.TokensValidAfter.Unix() {
+	origin, _ := claims["origin_jti"].(string)
+	revoked, err := s.st.OriginRevoked(ctx, c.pool.rec.ID, origin)
+	if err != nil {
+		return nil, internal(err)
+	}
+	if revoked {
 		return nil, api.Errorf(api.ErrNotAuthorized, "Access Token has been revoked")
 	}
 	return &authed{client: c, user: u, claims: claims}, nil

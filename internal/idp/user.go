@@ -375,6 +375,9 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *api.ConfirmSignUpInput)
 	u, err := s.resolveUser(ctx, c.pool, in.Username)
 	if err != nil {
 		if api.IsCode(err, api.ErrUserNotFound) {
+			if c.preventExistence() {
+				return nil, api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again.")
+			}
 			return nil, api.Errorf(api.ErrUserNotFound, "Username/client id combination not found.")
 		}
 		return nil, err

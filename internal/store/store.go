@@ -73,9 +73,6 @@ type User struct {
 	FailedAttempts int
 	LastFailure    time.Time
 	LockedUntil    time.Time
-
-	// Access tokens issued before this instant are refused (global sign-out).
-	TokensValidAfter time.Time
 }
 
 // Filter selects users in ListUsers: attribute Attr compared to Value, either
@@ -150,6 +147,9 @@ type Store interface {
 	GetRefreshToken(ctx context.Context, hash []byte) (*RefreshToken, error)
 	RevokeRefreshToken(ctx context.Context, hash []byte) error
 	RevokeUserRefreshTokens(ctx context.Context, poolID, username string) error
+	// OriginRevoked reports whether the refresh token of a sign-in (its
+	// origin_jti) was revoked; tokens of unknown origins are not revoked.
+	OriginRevoked(ctx context.Context, poolID, originJTI string) (bool, error)
 
 	CreateDevice(ctx context.Context, d *Device) error
 	// GetDevice finds a device of the pool by key.

@@ -90,6 +90,7 @@ var migrations = []string{
 		FOREIGN KEY (pool_id, username) REFERENCES users(pool_id, username) ON DELETE CASCADE
 	) WITHOUT ROWID;
 	CREATE INDEX devices_user ON devices(pool_id, username, device_key);`,
+	`CREATE INDEX refresh_origin ON refresh_tokens(origin_jti);`,
 }
 
 // Open opens (creating if needed) the database file at path and applies
@@ -530,6 +531,15 @@ func (s *Store) RevokeRefreshToken(ctx context.Context, hash []byte) error {
 func (s *Store) RevokeUserRefreshTokens(ctx context.Context, poolID, username string) error {
 	_, err := s.w.ExecContext(ctx, `UPDATE refresh_tokens SET revoked = 1 WHERE pool_id = ? AND username = ?`, poolID, username)
 	return err
+}
+
+func (s *Store) OriginRevoked(ctx context.Context, poolID, originJTI string) (bool, error) {
+	var revoked bool
+	err := s.r.QueryRowContext(ctx, `SELECT revoked FROM refresh_tokens WHERE origin_jti = ? AND pool_id = ? LIMIT 1`, originJTI, poolID).Scan(&revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return revoked, err
 }
 
 // ---- one-time marks ----

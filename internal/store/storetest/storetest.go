@@ -314,6 +314,7 @@ func testRefreshTokens(t *testing.T, s store.Store) {
 	}
 	tok2 := *tok
 	tok2.Hash = []byte("h2")
+	tok2.OriginJTI = "o2"
 	s.PutRefreshToken(ctx, &tok2)
 	got, err := s.GetRefreshToken(ctx, []byte("h1"))
 	if err != nil || got.OriginJTI != "o" || got.Revoked || !got.AuthTime.Equal(now()) {
@@ -327,6 +328,12 @@ func testRefreshTokens(t *testing.T, s store.Store) {
 	}
 	if got, _ := s.GetRefreshToken(ctx, []byte("h2")); got.Revoked {
 		t.Fatal("revoked the wrong token")
+	}
+	if r, err := s.OriginRevoked(ctx, "p_1", "o"); err != nil || !r {
+		t.Fatalf("OriginRevoked after revoking = %v, %v", r, err)
+	}
+	if r, err := s.OriginRevoked(ctx, "p_1", "unknown"); err != nil || r {
+		t.Fatalf("OriginRevoked of an unknown origin = %v, %v", r, err)
 	}
 	s.RevokeUserRefreshTokens(ctx, "p_1", "u")
 	if got, _ := s.GetRefreshToken(ctx, []byte("h2")); !got.Revoked {

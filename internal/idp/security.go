@@ -1,0 +1,179 @@
+package idp
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/srp"
+	"github.com/cognate-idp/cognate/internal/store"
+)
+
+// Failed-attempt lockout as Cognito documents it: after five failures the
+// user is locked for 1 s, doubling with each further failure up to about
+// 15 minutes; attempts during a lockout do not extend it; 15 minutes
+// without attempts, or a successful sign-in, start the count afresh.
+const (
+	lockoutThreshold = 5
+	lockoutMax       = 15 * time.Minute
+	lockoutReset     = 15 * time.Minute
+)
+
+var errLocked = &api.Error{Code: api.ErrNotAuthorized, Message: "Password attempts exceeded"}
+
+// checkLock refuses a sign-in step while the user is locked out.
+func (s *Service) checkLock(u *store.User) error {
+	if s.now().Before(u.LockedUntil) {
+		return errLocked
+	}
+	return nil
+}
+
+// lockFor is the lockout after the n-th consecutive failure.
+func lockFor(n int) time.Duration {
+	if n < lockoutThreshold {
+		return 0
+	}
+	shift := n - lockoutThreshold
+	if shift > 10 {
+		return lockoutMax
+	}
+	d := time.Second << shift
+	if d > lockoutMax {
+		d = lockoutMax
+	}
+	return d
+}
+
+// recordFailure counts a failed password, SRP, device or MFA proof. It
+// returns errLocked if a lockout began meanwhile, else nil.
+func (s *Service) recordFailure(ctx context.Context, u *store.User) error {
+	var locked bool
+	_, err := s.updateUser(ctx, u, func(u *store.User) error {
+		now := s.now()
+		if now.Before(u.LockedUntil) {
+			locked = true
+			return errLocked // nothing to write: attempts in a lockout do not extend it
+		}
+		if now.Sub(u.LastFailure) > lockoutReset {
+			u.FailedAttempts = 0
+		}
+		u.FailedAttempts++
+		u.LastFailure = now
+		if d := lockFor(u.FailedAttempts); d > 0 {
+			u.LockedUntil = now.Add(d)
+		}
+		return nil
+	})
+	if locked {
+		return errLocked
+	}
+	return err
+}
+
+// recordSuccess clears the failure count after a completed sign-in.
+func (s *Service) recordSuccess(ctx context.Context, u *store.User) error {
+	if u.FailedAttempts == 0 && u.LockedUntil.IsZero() {
+		return nil
+	}
+	_, err := s.updateUser(ctx, u, func(u *store.User) error {
+		u.FailedAttempts, u.LockedUntil, u.LastFailure = 0, time.Time{}, time.Time{}
+		return nil
+	})
+	return err
+}
+
+// failed records a failed proof and returns the error to answer with: the
+// given one, or the lockout if the user is locked.
+func (s *Service) failed(ctx context.Context, u *store.User, answer error) error {
+	if err := s.recordFailure(ctx, u); err != nil {
+		if errors.Is(err, errLocked) {
+			return errLocked
+		}
+		return err
+	}
+	return answer
+}
+
+// ---- PreventUserExistenceErrors ----
+
+// phantom stands in for an unknown user when the client hides user
+// existence: a stable salt and verifier derived from the name, so that
+// repeated attempts look like one real user and cost the same work.
+func (s *Service) phantom(p *pool, name string) *store.User {
+	poolID := p.rec.ID
+	if len(p.doc.UsernameAttributes) > 0 {
+		// Real users of such pools are known by a UUID: so is the phantom.
+		name = phantomUUID(s.seal.MAC("phantom-id", poolID, name))
+	}
+	salt := s.seal.MAC("phantom-salt", poolID, name)[:srp.SaltLen]
+	pw := string(s.seal.MAC("phantom-password", poolID, name))
+	return &store.User{PoolID: poolID, Username: name, Salt: salt, Enabled: true, Status: StatusConfirmed,
+		Verifier: s.seal.Encrypt(srp.Verifier(poolName(poolID), name, pw, salt), "verifier|"+poolID+"|"+name)}
+}
+
+// ---- Revocation ----
+
+// RevokeToken answers RevokeToken: the refresh token, and every access and
+// ID token issued from its sign-in, stop working.
+func (s *Service) RevokeToken(ctx context.Context, in *api.RevokeTokenInput) (*api.Empty, error) {
+	c, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if c.secret != "" && subtle.ConstantTimeCompare([]byte(in.ClientSecret), []byte(c.secret)) != 1 {
+		return nil, api.Errorf(api.ErrNotAuthorized, "Client secret is missing or wrong for client %s.", c.rec.ID)
+	}
+	if c.doc.EnableTokenRevocation != nil && !*c.doc.EnableTokenRevocation {
+		return nil, api.Errorf(api.ErrUnsupportedOperation, "Token revocation is not enabled for client %s.", c.rec.ID)
+	}
+	rt, err := s.st.GetRefreshToken(ctx, s.refreshHash(in.Token))
+	if errors.Is(err, store.ErrNotFound) {
+		// As RFC 7009: an unknown token is already as good as revoked.
+		return &api.Empty{}, nil
+	}
+	if err != nil {
+		return nil, internal(err)
+	}
+	if rt.ClientID != c.rec.ID {
+		return nil, api.Errorf(api.ErrUnauthorized, "The token was not issued to client %s.", c.rec.ID)
+	}
+	if err := s.st.RevokeRefreshToken(ctx, rt.Hash); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, internal(err)
+	}
+	return &api.Empty{}, nil
+}
+
+// GlobalSignOut answers GlobalSignOut: every refresh token of the user is
+// revoked, and with them every access token issued from those sign-ins.
+func (s *Service) GlobalSignOut(ctx context.Context, in *api.AccessTokenInput) (*api.Empty, error) {
+	a, err := s.authorize(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.st.RevokeUserRefreshTokens(ctx, a.user.PoolID, a.user.Username); err != nil {
+		return nil, internal(err)
+	}
+	return &api.Empty{}, nil
+}
+
+// AdminUserGlobalSignOut answers AdminUserGlobalSignOut.
+func (s *Service) AdminUserGlobalSignOut(ctx context.Context, in *api.AdminUserRef) (*api.Empty, error) {
+	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.st.RevokeUserRefreshTokens(ctx, u.PoolID, u.Username); err != nil {
+		return nil, internal(err)
+	}
+	return &api.Empty{}, nil
+}
+
+func phantomUUID(b []byte) string {
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
