@@ -313,7 +313,7 @@ func TestReplayRefusedAfterRestart(t *testing.T) {
 	again := must(e2.passwordAuth(clientID, name, password))
 	_, err := e2.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: &clientID, ChallengeName: types.ChallengeNameTypeSoftwareTokenMfa,
 		Session: again.Session, ChallengeResponses: map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": code}})
-	wantErr(t, err, "CodeMismatchException", "")
+	wantErr(t, err, "ExpiredCodeException", "already been used")
 }
 
 // TestDeclaredConfig: --config creates pools and clients with fixed ids.

@@ -181,11 +181,11 @@ func TestTOTPWalkthrough(t *testing.T) {
 	// The same code in a new sign-in is a replay.
 	again := must(e.passwordAuth(clientID, name, password))
 	_, err = answer(again.Session, code)
-	wantErr(t, err, "CodeMismatchException", "")
+	wantErr(t, err, "ExpiredCodeException", "Your software token has already been used once.")
 	// So is a code from an earlier step still inside the window.
 	e.nextStep()
 	_, err = answer(again.Session, e.totpCode(secret, -1))
-	wantErr(t, err, "CodeMismatchException", "")
+	wantErr(t, err, "ExpiredCodeException", "already been used")
 	// The next step's code works.
 	must(answer(again.Session, e.totpCode(secret, 0)))
 

@@ -279,7 +279,7 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToA
 			return nil, err
 		}
 		checked, err := s.checkTOTP(ctx, u, code)
-		if api.IsCode(err, api.ErrCodeMismatch) {
+		if api.IsCode(err, api.ErrCodeMismatch) || api.IsCode(err, api.ErrExpiredCode) {
 			return nil, s.failed(ctx, u, err)
 		}
 		if err != nil {
@@ -332,8 +332,11 @@ func (s *Service) checkTOTP(ctx context.Context, u *store.User, code string) (*s
 		if err != nil {
 			return err
 		}
-		step, ok := totp.Match(string(secret), code, s.now(), u.TOTPLastStep)
-		if !ok {
+		step, r := totp.Match(string(secret), code, s.now(), u.TOTPLastStep)
+		switch r {
+		case totp.Replayed:
+			return api.Errorf(api.ErrExpiredCode, "Your software token has already been used once.")
+		case totp.Mismatch:
 			return api.Errorf(api.ErrCodeMismatch, "Invalid code received for user")
 		}
 		u.TOTPLastStep = step

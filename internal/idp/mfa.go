@@ -92,8 +92,8 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, in *api.VerifySoftwar
 		if err != nil {
 			return err
 		}
-		step, ok := totp.Match(string(secret), in.UserCode, s.now(), u.TOTPLastStep)
-		if !ok {
+		step, r := totp.Match(string(secret), in.UserCode, s.now(), u.TOTPLastStep)
+		if r != totp.Accepted {
 			return api.Errorf(api.ErrEnableSoftwareTokenMFA, "Code mismatch and fail enable Software Token MFA")
 		}
 		u.TOTPSecret, u.TOTPPending = u.TOTPPending, nil

@@ -84,3 +84,16 @@ func TestMACSeparatesParts(t *testing.T) {
 func decode(s string) ([]byte, error) { return base64RawURL.DecodeString(s) }
 
 var base64RawURL = base64.RawURLEncoding
+
+// FuzzOpenString: a forged or damaged session never opens and never panics.
+func FuzzOpenString(f *testing.F) {
+	s, _ := New(NewKey())
+	f.Add(s.SealString([]byte(`{"u":"x"}`), "session"))
+	f.Add("")
+	f.Add("AQAAAAA")
+	f.Fuzz(func(t *testing.T, text string) {
+		if pt, err := s.OpenString(text, "session"); err == nil && string(pt) != `{"u":"x"}` {
+			t.Fatalf("forged session %q opened to %q", text, pt)
+		}
+	})
+}

@@ -43,25 +43,40 @@ func Code(secret string, step int64) (string, error) {
 // Now returns the code valid at t.
 func Now(secret string, t time.Time) (string, error) { return Code(secret, Step(t)) }
 
-// Match returns the step whose code equals code, among the steps within Skew
-// of t and later than after (the last step already used), trying the
-// current step first. ok is false when no such step matches.
-func Match(secret, code string, t time.Time, after int64) (step int64, ok bool) {
+// Result is the outcome of Match.
+type Result int
+
+// Match outcomes.
+const (
+	Mismatch Result = iota // no step in the window has this code
+	Accepted               // a step later than the last used one has it
+	Replayed               // only an already used step has it
+)
+
+// Match looks for the step whose code equals code among the steps within
+// Skew of t, trying the current step first. Steps not later than after (the
+// last step the user already used) make a Replayed result, so the caller can
+// say the code was used rather than wrong.
+func Match(secret, code string, t time.Time, after int64) (step int64, r Result) {
 	if len(code) != int(otp.DigitsSix) {
-		return 0, false
+		return 0, Mismatch
 	}
 	now := Step(t)
+	replayed := false
 	for _, s := range []int64{now, now - 1, now + 1} {
-		if s <= after {
-			continue
-		}
 		want, err := Code(secret, s)
 		if err != nil {
-			return 0, false
+			return 0, Mismatch
 		}
 		if subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
-			return s, true
+			if s > after {
+				return s, Accepted
+			}
+			replayed = true
 		}
 	}
-	return 0, false
+	if replayed {
+		return 0, Replayed
+	}
+	return 0, Mismatch
 }

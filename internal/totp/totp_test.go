@@ -30,26 +30,26 @@ func TestMatchWindowAndReplay(t *testing.T) {
 	cur := Step(now)
 	for _, d := range []int64{-1, 0, 1} {
 		c, _ := Code(s, cur+d)
-		if step, ok := Match(s, c, now, 0); !ok || step != cur+d {
-			t.Errorf("offset %d: step %d ok %v", d, step, ok)
+		if step, r := Match(s, c, now, 0); r != Accepted || step != cur+d {
+			t.Errorf("offset %d: step %d result %v", d, step, r)
 		}
 	}
 	for _, d := range []int64{-2, 2} {
 		c, _ := Code(s, cur+d)
-		if _, ok := Match(s, c, now, 0); ok {
-			t.Errorf("offset %d accepted", d)
+		if _, r := Match(s, c, now, 0); r != Mismatch {
+			t.Errorf("offset %d: result %v", d, r)
 		}
 	}
 	c, _ := Code(s, cur)
-	if _, ok := Match(s, c, now, cur); ok {
-		t.Error("replayed step accepted")
+	if _, r := Match(s, c, now, cur); r != Replayed {
+		t.Errorf("replayed step: result %v", r)
 	}
-	if _, ok := Match(s, c, now, cur-1); !ok {
-		t.Error("fresh step refused")
+	if _, r := Match(s, c, now, cur-1); r != Accepted {
+		t.Errorf("fresh step: result %v", r)
 	}
 	for _, bad := range []string{"", "12345", "1234567", "abcdef"} {
-		if _, ok := Match(s, bad, now, 0); ok {
-			t.Errorf("%q accepted", bad)
+		if _, r := Match(s, bad, now, 0); r != Mismatch {
+			t.Errorf("%q: result %v", bad, r)
 		}
 	}
 }
