@@ -572,3 +572,93 @@ type RevokeTokenInput struct {
 	ClientId     string `v:"req,len=1:128,pat=clientid"`
 	ClientSecret string `json:",omitempty" v:"len=1:64"`
 }
+
+// ---- User lifecycle ----
+
+// AdminCreateUserInput is AdminCreateUser's request.
+type AdminCreateUserInput struct {
+	UserPoolId             string          `v:"req,len=1:55,pat=poolid"`
+	Username               string          `v:"req,len=1:128,pat=username"`
+	UserAttributes         []AttributeType `json:",omitempty"`
+	ValidationData         []AttributeType `json:",omitempty"`
+	TemporaryPassword      *string         `json:",omitempty" v:"len=0:256"`
+	ForceAliasCreation     bool
+	MessageAction          string            `json:",omitempty" v:"enum=RESEND|SUPPRESS"`
+	DesiredDeliveryMediums []string          `json:",omitempty" v:"enum=SMS|EMAIL"`
+	ClientMetadata         map[string]string `json:",omitempty"`
+}
+
+// AdminCreateUserOutput is its answer.
+type AdminCreateUserOutput struct {
+	User *UserType
+}
+
+// ForgotPasswordInput is ForgotPassword's request.
+type ForgotPasswordInput struct {
+	ClientId          string `v:"req,len=1:128,pat=clientid"`
+	SecretHash        string `json:",omitempty" v:"len=1:128"`
+	Username          string `v:"req,len=1:128,pat=username"`
+	ClientMetadata    map[string]string
+	AnalyticsMetadata json.RawMessage
+	UserContextData   json.RawMessage
+}
+
+// ConfirmForgotPasswordInput is ConfirmForgotPassword's request.
+type ConfirmForgotPasswordInput struct {
+	ClientId          string `v:"req,len=1:128,pat=clientid"`
+	SecretHash        string `json:",omitempty" v:"len=1:128"`
+	Username          string `v:"req,len=1:128,pat=username"`
+	ConfirmationCode  string `v:"req,len=1:2048,pat=nospace"`
+	Password          string `v:"req,len=0:256"`
+	ClientMetadata    map[string]string
+	AnalyticsMetadata json.RawMessage
+	UserContextData   json.RawMessage
+}
+
+// ChangePasswordInput is ChangePassword's request.
+type ChangePasswordInput struct {
+	PreviousPassword string `json:",omitempty" v:"len=0:256"`
+	ProposedPassword string `v:"req,len=0:256"`
+	AccessToken      string `v:"req,len=0:131072,pat=token"`
+}
+
+// AdminSetUserPasswordInput is AdminSetUserPassword's request.
+type AdminSetUserPasswordInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Username   string `v:"req,len=1:128,pat=username"`
+	Password   string `v:"req,len=0:256"`
+	Permanent  bool
+}
+
+// UpdateUserAttributesInput is the request of UpdateUserAttributes (access
+// token) and AdminUpdateUserAttributes (pool and username).
+type UpdateUserAttributesInput struct {
+	AccessToken    string            `json:",omitempty" v:"len=0:131072,pat=token"`
+	UserPoolId     string            `json:",omitempty" v:"len=1:55,pat=poolid"`
+	Username       string            `json:",omitempty" v:"len=1:128,pat=username"`
+	UserAttributes []AttributeType   `v:"req"`
+	ClientMetadata map[string]string `json:",omitempty"`
+}
+
+// UpdateUserAttributesOutput is UpdateUserAttributes' answer.
+type UpdateUserAttributesOutput struct {
+	CodeDeliveryDetailsList []CodeDeliveryDetails `json:",omitempty"`
+}
+
+// DeleteUserAttributesInput is the request of DeleteUserAttributes and
+// AdminDeleteUserAttributes.
+type DeleteUserAttributesInput struct {
+	AccessToken        string   `json:",omitempty" v:"len=0:131072,pat=token"`
+	UserPoolId         string   `json:",omitempty" v:"len=1:55,pat=poolid"`
+	Username           string   `json:",omitempty" v:"len=1:128,pat=username"`
+	UserAttributeNames []string `v:"req"`
+}
+
+// AttributeVerificationInput is the request of
+// GetUserAttributeVerificationCode and VerifyUserAttribute (with Code).
+type AttributeVerificationInput struct {
+	AccessToken    string            `v:"req,len=0:131072,pat=token"`
+	AttributeName  string            `v:"req,len=1:32"`
+	Code           string            `json:",omitempty" v:"len=1:2048,pat=nospace"`
+	ClientMetadata map[string]string `json:",omitempty"`
+}

@@ -115,25 +115,38 @@ func operations(v *idp.Service) map[string]operation {
 			return v.UpdateDeviceStatus(ctx, in, isAdmin)
 		}
 	}
+	delAttrs := func(isAdmin bool) func(context.Context, *api.DeleteUserAttributesInput) (*api.Empty, error) {
+		return func(ctx context.Context, in *api.DeleteUserAttributesInput) (*api.Empty, error) {
+			return v.DeleteUserAttributes(ctx, in, isAdmin)
+		}
+	}
 	return map[string]operation{
 		// Users and sign-in, authorised by their body.
-		"SignUp":                    op(public, v.SignUp),
-		"ConfirmSignUp":             op(public, v.ConfirmSignUp),
-		"ResendConfirmationCode":    op(public, v.ResendConfirmationCode),
-		"InitiateAuth":              op(public, admin(v.InitiateAuth, false)),
-		"RespondToAuthChallenge":    op(public, respond(false)),
-		"GetTokensFromRefreshToken": op(public, v.GetTokensFromRefreshToken),
-		"AssociateSoftwareToken":    op(public, v.AssociateSoftwareToken),
-		"VerifySoftwareToken":       op(public, v.VerifySoftwareToken),
-		"SetUserMFAPreference":      op(public, mfaPref(false)),
-		"GetUser":                   op(public, v.GetUser),
-		"RevokeToken":               op(public, v.RevokeToken),
-		"GlobalSignOut":             op(public, v.GlobalSignOut),
-		"ConfirmDevice":             op(public, v.ConfirmDevice),
-		"GetDevice":                 op(public, devRef(v.GetDevice, false)),
-		"ListDevices":               op(public, listDevices(false)),
-		"ForgetDevice":              op(public, forget(false)),
-		"UpdateDeviceStatus":        op(public, deviceStatus(false)),
+		"SignUp":                           op(public, v.SignUp),
+		"ConfirmSignUp":                    op(public, v.ConfirmSignUp),
+		"ResendConfirmationCode":           op(public, v.ResendConfirmationCode),
+		"InitiateAuth":                     op(public, admin(v.InitiateAuth, false)),
+		"RespondToAuthChallenge":           op(public, respond(false)),
+		"GetTokensFromRefreshToken":        op(public, v.GetTokensFromRefreshToken),
+		"AssociateSoftwareToken":           op(public, v.AssociateSoftwareToken),
+		"VerifySoftwareToken":              op(public, v.VerifySoftwareToken),
+		"SetUserMFAPreference":             op(public, mfaPref(false)),
+		"GetUser":                          op(public, v.GetUser),
+		"RevokeToken":                      op(public, v.RevokeToken),
+		"ForgotPassword":                   op(public, v.ForgotPassword),
+		"ConfirmForgotPassword":            op(public, v.ConfirmForgotPassword),
+		"ChangePassword":                   op(public, v.ChangePassword),
+		"UpdateUserAttributes":             op(public, v.UpdateUserAttributes),
+		"DeleteUserAttributes":             op(public, delAttrs(false)),
+		"GetUserAttributeVerificationCode": op(public, v.GetUserAttributeVerificationCode),
+		"VerifyUserAttribute":              op(public, v.VerifyUserAttribute),
+		"DeleteUser":                       op(public, v.DeleteUser),
+		"GlobalSignOut":                    op(public, v.GlobalSignOut),
+		"ConfirmDevice":                    op(public, v.ConfirmDevice),
+		"GetDevice":                        op(public, devRef(v.GetDevice, false)),
+		"ListDevices":                      op(public, listDevices(false)),
+		"ForgetDevice":                     op(public, forget(false)),
+		"UpdateDeviceStatus":               op(public, deviceStatus(false)),
 
 		// Administration, SigV4-signed.
 		"AdminInitiateAuth":           op(iam, admin(v.InitiateAuth, true)),
@@ -147,6 +160,11 @@ func operations(v *idp.Service) map[string]operation {
 		"AdminGetUser":                op(iam, v.AdminGetUser),
 		"AdminDeleteUser":             op(iam, v.AdminDeleteUser),
 		"AdminUserGlobalSignOut":      op(iam, v.AdminUserGlobalSignOut),
+		"AdminCreateUser":             op(iam, v.AdminCreateUser),
+		"AdminSetUserPassword":        op(iam, v.AdminSetUserPassword),
+		"AdminResetUserPassword":      op(iam, v.AdminResetUserPassword),
+		"AdminUpdateUserAttributes":   op(iam, v.AdminUpdateUserAttributes),
+		"AdminDeleteUserAttributes":   op(iam, delAttrs(true)),
 		"AdminDisableUser":            op(iam, v.AdminDisableUser),
 		"AdminEnableUser":             op(iam, v.AdminEnableUser),
 		"ListUsers":                   op(iam, v.ListUsers),

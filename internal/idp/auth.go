@@ -161,6 +161,9 @@ func checkSignInState(u *store.User) error {
 // afterPassword decides what follows a correct password: device SRP for a
 // remembered device, an MFA challenge, MFA set-up, or tokens.
 func (s *Service) afterPassword(ctx context.Context, c *client, u *store.User, authTime time.Time, deviceKey string) (*api.AuthOutput, error) {
+	if u.Status == StatusForceChange {
+		return s.newPasswordChallenge(c, u, authTime, deviceKey)
+	}
 	remembered, err := s.rememberedDevice(ctx, u, deviceKey)
 	if err != nil {
 		return nil, err
@@ -299,6 +302,8 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToA
 		if err != nil {
 			return nil, err
 		}
+	case challengeNewPassword:
+		return s.answerNewPassword(ctx, c, u, ss, r)
 	case challengeDeviceSRP:
 		return s.deviceSRPAuth(ctx, c, u, ss, r)
 	case challengeDevicePassword:

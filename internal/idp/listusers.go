@@ -75,8 +75,7 @@ func (s *Service) ListUsers(ctx context.Context, in *api.ListUsersInput) (*api.L
 		out.PaginationToken = encodePageToken(users[limit-1].Username)
 	}
 	for _, u := range users {
-		out.Users = append(out.Users, api.UserType{Username: u.Username, Attributes: attributeList(u, in.AttributesToGet),
-			UserCreateDate: api.At(u.Created), UserLastModifiedDate: api.At(u.Updated), Enabled: u.Enabled, UserStatus: u.Status})
+		out.Users = append(out.Users, *userType(u, in.AttributesToGet))
 	}
 	return out, nil
 }

@@ -58,6 +58,8 @@ type User struct {
 
 	Salt     []byte
 	Verifier []byte
+	// PasswordExpires ends a temporary password (FORCE_CHANGE_PASSWORD).
+	PasswordExpires time.Time
 
 	TOTPSecret       []byte // the verified authenticator
 	TOTPPending      []byte // associated, not yet verified

@@ -1,0 +1,611 @@
+package idp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/store"
+	"github.com/google/uuid"
+)
+
+// The rest of a user's life: invitations with temporary passwords,
+// password recovery and changes, attributes and their verification.
+
+const (
+	challengeNewPassword = "NEW_PASSWORD_REQUIRED"
+	purposeInvitation    = "invitation"
+	purposeForgot        = "forgot-password"
+	purposeVerifyPrefix  = "verify:"
+	// forgotCodeTTL: Cognito's password-reset codes last one hour.
+	forgotCodeTTL = time.Hour
+	// verifyCodeTTL: attribute verification codes last 24 hours.
+	verifyCodeTTL = 24 * time.Hour
+)
+
+func (p *pool) temporaryPasswordValidity() time.Duration {
+	days := int32(7)
+	if pp := p.doc.Policies.PasswordPolicy; pp != nil && pp.TemporaryPasswordValidityDays != nil {
+		days = *pp.TemporaryPasswordValidityDays
+	}
+	return time.Duration(days) * 24 * time.Hour
+}
+
+// temporaryPassword makes a password that satisfies any policy.
+func temporaryPassword() string {
+	return randomString("ABCDEFGHJKLMNPQRSTUVWXYZ", 3) + randomString("abcdefghijkmnopqrstuvwxyz", 4) + randomString("23456789", 3) + randomString("^$*.!@#%&", 2)
+}
+
+// AdminCreateUser answers AdminCreateUser: the user starts in
+// FORCE_CHANGE_PASSWORD with a temporary password, sent as an invitation
+// unless MessageAction is SUPPRESS.
+func (s *Service) AdminCreateUser(ctx context.Context, in *api.AdminCreateUserInput) (*api.AdminCreateUserOutput, error) {
+	p, err := s.loadPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	attrs, err := checkAttributes(p, in.UserAttributes)
+	if err != nil {
+		return nil, err
+	}
+	username := in.Username
+	sub := uuid.NewString()
+	if len(p.doc.UsernameAttributes) > 0 {
+		switch {
+		case contains(p.doc.UsernameAttributes, "email") && emailPattern.MatchString(username):
+			attrs["email"] = username
+		case contains(p.doc.UsernameAttributes, "phone_number") && phonePattern.MatchString(username):
+			attrs["phone_number"] = username
+		default:
+			return nil, api.Errorf(api.ErrInvalidParameter, "Username should be either an email or a phone number.")
+		}
+		username = sub
+		if err := s.checkSignInAttributeFree(ctx, p, attrs, ""); err != nil {
+			return nil, err
+		}
+	}
+	if in.MessageAction == "RESEND" {
+		return s.resendInvitation(ctx, p, in)
+	}
+	pw := temporaryPassword()
+	if in.TemporaryPassword != nil && *in.TemporaryPassword != "" {
+		pw = *in.TemporaryPassword
+		if err := checkPassword(p, pw); err != nil {
+			return nil, err
+		}
+	}
+	now := s.now()
+	u := &store.User{PoolID: p.rec.ID, Username: username, Sub: sub, Status: StatusForceChange, Enabled: true,
+		Created: now, Updated: now, Attributes: attrs, Codes: map[string]store.Code{}, PasswordExpires: now.Add(p.temporaryPasswordValidity())}
+	if err := s.setPassword(u, pw); err != nil {
+		return nil, internal(err)
+	}
+	if err := s.st.CreateUser(ctx, u); err != nil {
+		if errors.Is(err, store.ErrExists) {
+			return nil, api.Errorf(api.ErrUsernameExists, "User account already exists")
+		}
+		return nil, internal(err)
+	}
+	if in.MessageAction != "SUPPRESS" {
+		s.invite(ctx, u, pw, in.DesiredDeliveryMediums)
+	}
+	return &api.AdminCreateUserOutput{User: userType(u, nil)}, nil
+}
+
+// invite delivers the temporary password to the user's email (or phone).
+func (s *Service) invite(ctx context.Context, u *store.User, pw string, mediums []string) {
+	medium, dest := "EMAIL", u.Attributes["email"]
+	if (len(mediums) == 1 && mediums[0] == "SMS") || dest == "" {
+		medium, dest = "SMS", u.Attributes["phone_number"]
+	}
+	if dest == "" {
+		return
+	}
+	msg := Message{PoolID: u.PoolID, Username: u.Username, Destination: dest, Medium: medium, Purpose: purposeInvitation, Code: pw, Time: s.now()}
+	if err := s.delivery.Deliver(ctx, msg); err != nil {
+		s.log.Error("invitation delivery failed", "pool", u.PoolID, "username", u.Username, "err", err)
+	}
+}
+
+// resendInvitation answers AdminCreateUser with MessageAction RESEND: a new
+// temporary password for a user who has not signed in yet.
+func (s *Service) resendInvitation(ctx context.Context, p *pool, in *api.AdminCreateUserInput) (*api.AdminCreateUserOutput, error) {
+	u, err := s.resolveUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	pw := temporaryPassword()
+	if in.TemporaryPassword != nil && *in.TemporaryPassword != "" {
+		pw = *in.TemporaryPassword
+		if err := checkPassword(p, pw); err != nil {
+			return nil, err
+		}
+	}
+	u, err = s.updateUser(ctx, u, func(u *store.User) error {
+		if u.Status != StatusForceChange {
+			return api.Errorf(api.ErrUnsupportedUserState, "Resend not possible. %s status is not FORCE_CHANGE_PASSWORD", u.Username)
+		}
+		u.PasswordExpires = s.now().Add(p.temporaryPasswordValidity())
+		u.Updated = s.now()
+		return s.setPassword(u, pw)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.invite(ctx, u, pw, in.DesiredDeliveryMediums)
+	return &api.AdminCreateUserOutput{User: userType(u, nil)}, nil
+}
+
+func userType(u *store.User, only []string) *api.UserType {
+	return &api.UserType{Username: u.Username, Attributes: attributeList(u, only), UserCreateDate: api.At(u.Created),
+		UserLastModifiedDate: api.At(u.Updated), Enabled: u.Enabled, UserStatus: u.Status}
+}
+
+// newPasswordChallenge is NEW_PASSWORD_REQUIRED for a user with a temporary
+// password; both parameters are JSON strings, as the JS clients parse them.
+func (s *Service) newPasswordChallenge(c *client, u *store.User, authTime time.Time, deviceKey string) (*api.AuthOutput, error) {
+	if !u.PasswordExpires.IsZero() && !s.now().Before(u.PasswordExpires) {
+		return nil, api.Errorf(api.ErrNotAuthorized, "Temporary password has expired and must be reset by an administrator.")
+	}
+	current := map[string]string{}
+	for k, v := range u.Attributes {
+		current[k] = v
+	}
+	required := []string{}
+	for _, sa := range c.pool.doc.Schema {
+		if sa.Required != nil && *sa.Required && u.Attributes[sa.Name] == "" {
+			required = append(required, "userAttributes."+sa.Name)
+		}
+	}
+	sort.Strings(required)
+	ua, _ := json.Marshal(current)
+	ra, _ := json.Marshal(required)
+	ss := s.newSession(c, u, challengeNewPassword, authTime)
+	ss.DeviceKey = deviceKey
+	return &api.AuthOutput{ChallengeName: challengeNewPassword, Session: s.sealSession(ss), ChallengeParameters: map[string]string{
+		"USER_ID_FOR_SRP": u.Username, "requiredAttributes": string(ra), "userAttributes": string(ua)}}, nil
+}
+
+// answerNewPassword sets the user's own password (and any attributes sent
+// as userAttributes.<name>) and continues the sign-in.
+func (s *Service) answerNewPassword(ctx context.Context, c *client, u *store.User, ss *session, r map[string]string) (*api.AuthOutput, error) {
+	pw := r["NEW_PASSWORD"]
+	if pw == "" {
+		return nil, missing("NEW_PASSWORD")
+	}
+	if err := checkPassword(c.pool, pw); err != nil {
+		return nil, err
+	}
+	var given []api.AttributeType
+	for k, v := range r {
+		if name, ok := strings.CutPrefix(k, "userAttributes."); ok {
+			given = append(given, api.AttributeType{Name: name, Value: ptr(v)})
+		}
+	}
+	attrs, err := checkAttributes(c.pool, given)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.spend(ctx, ss); err != nil {
+		return nil, err
+	}
+	u, err = s.updateUser(ctx, u, func(u *store.User) error {
+		if u.Status != StatusForceChange {
+			return api.ErrBadSession
+		}
+		for k, v := range attrs {
+			u.Attributes[k] = v
+		}
+		if err := requiredMissing(c.pool, u.Attributes); err != nil {
+			return err
+		}
+		u.Status = StatusConfirmed
+		u.PasswordExpires = time.Time{}
+		u.Updated = s.now()
+		return s.setPassword(u, pw)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.afterPassword(ctx, c, u, time.Unix(ss.AuthTime, 0), ss.DeviceKey)
+}
+
+// verifiedContact picks where a password-reset code goes: a verified email,
+// else a verified phone number.
+func verifiedContact(u *store.User) (attr, medium, dest string) {
+	if u.Attributes["email"] != "" && u.Attributes["email_verified"] == "true" {
+		return "email", "EMAIL", u.Attributes["email"]
+	}
+	if u.Attributes["phone_number"] != "" && u.Attributes["phone_number_verified"] == "true" {
+		return "phone_number", "SMS", u.Attributes["phone_number"]
+	}
+	return "", "", ""
+}
+
+// sendResetCode stores and delivers a password-reset code (inside no
+// update: it makes its own).
+func (s *Service) sendResetCode(ctx context.Context, u *store.User, status string) (*api.CodeDeliveryDetails, error) {
+	attr, medium, dest := verifiedContact(u)
+	if attr == "" {
+		return nil, api.Errorf(api.ErrInvalidParameter, "Cannot reset password for the user as there is no registered/verified email or phone_number")
+	}
+	var msg Message
+	var details *api.CodeDeliveryDetails
+	_, err := s.updateUser(ctx, u, func(u *store.User) error {
+		msg, details = s.issueCode(u, purposeForgot, attr, medium, dest, forgotCodeTTL)
+		if status != "" {
+			u.Status = status
+		}
+		u.Updated = s.now()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.delivery.Deliver(ctx, msg); err != nil {
+		s.log.Error("code delivery failed", "pool", u.PoolID, "username", u.Username, "err", err)
+	}
+	return details, nil
+}
+
+// ForgotPassword answers ForgotPassword.
+func (s *Service) ForgotPassword(ctx context.Context, in *api.ForgotPasswordInput) (*api.CodeDeliveryOutput, error) {
+	c, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.resolveUser(ctx, c.pool, in.Username)
+	if err != nil {
+		if api.IsCode(err, api.ErrUserNotFound) {
+			if err := c.checkSecretHash(in.SecretHash, in.Username); err != nil {
+				return nil, err
+			}
+			if c.preventExistence() {
+				// As if a code went to an address the caller cannot see.
+				return &api.CodeDeliveryOutput{CodeDeliveryDetails: &api.CodeDeliveryDetails{Destination: mask("EMAIL", in.Username+"@x"), DeliveryMedium: "EMAIL", AttributeName: "email"}}, nil
+			}
+		}
+		return nil, err
+	}
+	if err := c.checkSecretHash(in.SecretHash, in.Username, u.Username); err != nil {
+		return nil, err
+	}
+	if !u.Enabled {
+		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
+	}
+	details, err := s.sendResetCode(ctx, u, "")
+	if err != nil {
+		return nil, err
+	}
+	return &api.CodeDeliveryOutput{CodeDeliveryDetails: details}, nil
+}
+
+// ConfirmForgotPassword answers ConfirmForgotPassword.
+func (s *Service) ConfirmForgotPassword(ctx context.Context, in *api.ConfirmForgotPasswordInput) (*api.Empty, error) {
+	c, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.resolveUser(ctx, c.pool, in.Username)
+	if err != nil {
+		if api.IsCode(err, api.ErrUserNotFound) && c.preventExistence() {
+			return nil, api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again.")
+		}
+		return nil, err
+	}
+	if err := c.checkSecretHash(in.SecretHash, in.Username, u.Username); err != nil {
+		return nil, err
+	}
+	if err := checkPassword(c.pool, in.Password); err != nil {
+		return nil, err
+	}
+	_, err = s.updateUser(ctx, u, func(u *store.User) error {
+		if err := s.useCode(u, purposeForgot, in.ConfirmationCode); err != nil {
+			return err
+		}
+		if u.Status == StatusResetRequired || u.Status == StatusForceChange {
+			u.Status = StatusConfirmed
+		}
+		u.PasswordExpires = time.Time{}
+		u.FailedAttempts, u.LockedUntil = 0, time.Time{}
+		u.Updated = s.now()
+		return s.setPassword(u, in.Password)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.Empty{}, nil
+}
+
+// ChangePassword answers ChangePassword.
+func (s *Service) ChangePassword(ctx context.Context, in *api.ChangePasswordInput) (*api.Empty, error) {
+	a, err := s.authorize(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkLock(a.user); err != nil {
+		return nil, err
+	}
+	match, err := s.passwordMatches(a.user, in.PreviousPassword)
+	if err != nil {
+		return nil, err
+	}
+	if !match {
+		return nil, s.failed(ctx, a.user, api.ErrBadCredentials)
+	}
+	if err := checkPassword(a.client.pool, in.ProposedPassword); err != nil {
+		return nil, err
+	}
+	_, err = s.updateUser(ctx, a.user, func(u *store.User) error {
+		u.Updated = s.now()
+		return s.setPassword(u, in.ProposedPassword)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.Empty{}, nil
+}
+
+// AdminSetUserPassword answers AdminSetUserPassword.
+func (s *Service) AdminSetUserPassword(ctx context.Context, in *api.AdminSetUserPasswordInput) (*api.Empty, error) {
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPassword(p, in.Password); err != nil {
+		return nil, err
+	}
+	_, err = s.updateUser(ctx, u, func(u *store.User) error {
+		if in.Permanent {
+			u.Status = StatusConfirmed
+			u.PasswordExpires = time.Time{}
+		} else {
+			u.Status = StatusForceChange
+			u.PasswordExpires = s.now().Add(p.temporaryPasswordValidity())
+		}
+		u.Updated = s.now()
+		return s.setPassword(u, in.Password)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.Empty{}, nil
+}
+
+// AdminResetUserPassword answers AdminResetUserPassword: the user must
+// reset with a code before signing in again.
+func (s *Service) AdminResetUserPassword(ctx context.Context, in *api.AdminUserRef) (*api.Empty, error) {
+	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.sendResetCode(ctx, u, StatusResetRequired); err != nil {
+		return nil, err
+	}
+	return &api.Empty{}, nil
+}
+
+// checkSignInAttributeFree refuses an email or phone that another user of
+// the pool signs in with.
+func (s *Service) checkSignInAttributeFree(ctx context.Context, p *pool, attrs map[string]string, self string) error {
+	for _, attr := range signInAttributes(p) {
+		v := attrs[attr]
+		if v == "" {
+			continue
+		}
+		others, err := s.st.FindUsers(ctx, p.rec.ID, &store.Filter{Attr: attr, Value: v}, "", 2)
+		if err != nil {
+			return internal(err)
+		}
+		for _, o := range others {
+			if o.Username != self {
+				if self == "" && contains(p.doc.UsernameAttributes, attr) {
+					return api.Errorf(api.ErrUsernameExists, "An account with the given %s already exists.", attr)
+				}
+				return api.Errorf(api.ErrAliasExists, "An account with the given %s already exists.", attr)
+			}
+		}
+	}
+	return nil
+}
+
+// attributeSubject is who an attribute call is about.
+func (s *Service) attributeSubject(ctx context.Context, accessToken, poolID, username string) (*pool, *store.User, error) {
+	if accessToken != "" {
+		a, err := s.authorize(ctx, accessToken)
+		if err != nil {
+			return nil, nil, err
+		}
+		return a.client.pool, a.user, nil
+	}
+	if poolID == "" || username == "" {
+		return nil, nil, api.Errorf(api.ErrInvalidParameter, "UserPoolId and Username are required.")
+	}
+	return s.adminUser(ctx, poolID, username)
+}
+
+// updateAttributes backs UpdateUserAttributes and AdminUpdateUserAttributes.
+// A changed email or phone becomes unverified (unless an admin sets it
+// verified) and, when the pool auto-verifies it, a code is sent.
+func (s *Service) updateAttributes(ctx context.Context, in *api.UpdateUserAttributesInput, admin bool) (*api.UpdateUserAttributesOutput, error) {
+	p, u, err := s.attributeSubject(ctx, in.AccessToken, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	attrs, err := checkAttributes(p, in.UserAttributes)
+	if err != nil {
+		return nil, err
+	}
+	for name := range attrs {
+		if !admin && (name == "email_verified" || name == "phone_number_verified") {
+			return nil, api.Errorf(api.ErrInvalidParameter, "Cannot modify the non-mutable attribute %s", name)
+		}
+		if immutable(p, name) {
+			return nil, api.Errorf(api.ErrInvalidParameter, "Cannot modify the non-mutable attribute %s", name)
+		}
+	}
+	if err := s.checkSignInAttributeFree(ctx, p, attrs, u.Username); err != nil {
+		return nil, err
+	}
+	var msgs []Message
+	out := &api.UpdateUserAttributesOutput{}
+	_, err = s.updateUser(ctx, u, func(u *store.User) error {
+		msgs, out.CodeDeliveryDetailsList = nil, nil
+		for k, v := range attrs {
+			changed := u.Attributes[k] != v
+			u.Attributes[k] = v
+			if (k == "email" || k == "phone_number") && changed {
+				if _, set := attrs[k+"_verified"]; !set {
+					u.Attributes[k+"_verified"] = "false"
+				}
+				if contains(p.doc.AutoVerifiedAttributes, k) && u.Attributes[k+"_verified"] != "true" {
+					medium := "EMAIL"
+					if k == "phone_number" {
+						medium = "SMS"
+					}
+					msg, details := s.issueCode(u, purposeVerifyPrefix+k, k, medium, v, verifyCodeTTL)
+					msgs = append(msgs, msg)
+					out.CodeDeliveryDetailsList = append(out.CodeDeliveryDetailsList, *details)
+				}
+			}
+		}
+		u.Updated = s.now()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range msgs {
+		if err := s.delivery.Deliver(ctx, m); err != nil {
+			s.log.Error("code delivery failed", "pool", u.PoolID, "username", u.Username, "err", err)
+		}
+	}
+	return out, nil
+}
+
+func immutable(p *pool, name string) bool {
+	for _, sa := range p.doc.Schema {
+		if (sa.Name == name || "custom:"+sa.Name == name) && sa.Mutable != nil && !*sa.Mutable {
+			return true
+		}
+	}
+	return false
+}
+
+// UpdateUserAttributes answers UpdateUserAttributes.
+func (s *Service) UpdateUserAttributes(ctx context.Context, in *api.UpdateUserAttributesInput) (*api.UpdateUserAttributesOutput, error) {
+	if in.AccessToken == "" {
+		return nil, missing("AccessToken")
+	}
+	return s.updateAttributes(ctx, in, false)
+}
+
+// AdminUpdateUserAttributes answers AdminUpdateUserAttributes.
+func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *api.UpdateUserAttributesInput) (*api.Empty, error) {
+	in.AccessToken = ""
+	if _, err := s.updateAttributes(ctx, in, true); err != nil {
+		return nil, err
+	}
+	return &api.Empty{}, nil
+}
+
+// DeleteUserAttributes answers DeleteUserAttributes (admin false: by access
+// token only) and AdminDeleteUserAttributes.
+func (s *Service) DeleteUserAttributes(ctx context.Context, in *api.DeleteUserAttributesInput, admin bool) (*api.Empty, error) {
+	if admin {
+		in.AccessToken = ""
+	} else if in.AccessToken == "" {
+		return nil, missing("AccessToken")
+	}
+	p, u, err := s.attributeSubject(ctx, in.AccessToken, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range in.UserAttributeNames {
+		if name == "sub" || immutable(p, name) {
+			return nil, api.Errorf(api.ErrInvalidParameter, "Cannot delete the non-mutable attribute %s", name)
+		}
+	}
+	_, err = s.updateUser(ctx, u, func(u *store.User) error {
+		for _, name := range in.UserAttributeNames {
+			delete(u.Attributes, name)
+			if name == "email" || name == "phone_number" {
+				delete(u.Attributes, name+"_verified")
+			}
+		}
+		if err := requiredMissing(p, u.Attributes); err != nil {
+			return err
+		}
+		u.Updated = s.now()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.Empty{}, nil
+}
+
+// GetUserAttributeVerificationCode answers GetUserAttributeVerificationCode.
+func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *api.AttributeVerificationInput) (*api.CodeDeliveryOutput, error) {
+	a, err := s.authorize(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	medium := map[string]string{"email": "EMAIL", "phone_number": "SMS"}[in.AttributeName]
+	dest := a.user.Attributes[in.AttributeName]
+	if medium == "" || dest == "" {
+		return nil, api.Errorf(api.ErrInvalidParameter, "The user has no %s to verify.", in.AttributeName)
+	}
+	var msg Message
+	var details *api.CodeDeliveryDetails
+	_, err = s.updateUser(ctx, a.user, func(u *store.User) error {
+		msg, details = s.issueCode(u, purposeVerifyPrefix+in.AttributeName, in.AttributeName, medium, dest, verifyCodeTTL)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.delivery.Deliver(ctx, msg); err != nil {
+		s.log.Error("code delivery failed", "pool", a.user.PoolID, "username", a.user.Username, "err", err)
+	}
+	return &api.CodeDeliveryOutput{CodeDeliveryDetails: details}, nil
+}
+
+// VerifyUserAttribute answers VerifyUserAttribute.
+func (s *Service) VerifyUserAttribute(ctx context.Context, in *api.AttributeVerificationInput) (*api.Empty, error) {
+	a, err := s.authorize(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	if in.Code == "" {
+		return nil, missing("Code")
+	}
+	_, err = s.updateUser(ctx, a.user, func(u *store.User) error {
+		if err := s.useCode(u, purposeVerifyPrefix+in.AttributeName, in.Code); err != nil {
+			return err
+		}
+		u.Attributes[in.AttributeName+"_verified"] = "true"
+		u.Updated = s.now()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.Empty{}, nil
+}
+
+// DeleteUser answers DeleteUser: users delete themselves.
+func (s *Service) DeleteUser(ctx context.Context, in *api.AccessTokenInput) (*api.Empty, error) {
+	a, err := s.authorize(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.st.DeleteUser(ctx, a.user.PoolID, a.user.Username); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, internal(err)
+	}
+	return &api.Empty{}, nil
+}
