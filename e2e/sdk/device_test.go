@@ -76,6 +76,17 @@ func TestRememberedDevice(t *testing.T) {
 	if !conf.UserConfirmationNecessary {
 		t.Fatal("DeviceOnlyRememberedOnUserPrompt: confirmation should be necessary")
 	}
+	// Only the key issued with this sign-in can be confirmed with its token.
+	_, err = e.c.ConfirmDevice(ctx, &cip.ConfirmDeviceInput{AccessToken: first.AccessToken, DeviceKey: aws.String("us-east-1_11111111-2222-4333-8444-555555555555"),
+		DeviceSecretVerifierConfig: &types.DeviceSecretVerifierConfigType{PasswordVerifier: &pv, Salt: &salt}})
+	wantErr(t, err, "ResourceNotFoundException", "Device does not exist.")
+	// A sign-in whose client ignores NewDeviceMetadata leaves no device behind.
+	if r := must(e.srpSignIn(poolID, clientID, name, "")); r.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+		t.Fatalf("sign-in without a device: %q", r.ChallengeName)
+	}
+	if l := must(e.c.AdminListDevices(ctx, &cip.AdminListDevicesInput{UserPoolId: &poolID, Username: &name})); len(l.Devices) != 1 {
+		t.Fatalf("unconfirmed devices are listed: %d", len(l.Devices))
+	}
 
 	// Not remembered yet: the code is still asked.
 	out := must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))

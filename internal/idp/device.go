@@ -61,8 +61,9 @@ func (s *Service) rememberedDevice(ctx context.Context, u *store.User, key strin
 	return d.Confirmed && d.Remembered && len(d.Verifier) > 0, nil
 }
 
-// newDevice records a device for a sign-in that named none, when the pool
-// tracks devices, and returns its metadata for the client.
+// newDevice names a new device for a sign-in that named none, when the pool
+// tracks devices. Nothing is stored until the client confirms it: a client
+// that ignores NewDeviceMetadata leaves no trace.
 func (s *Service) newDevice(ctx context.Context, c *client, u *store.User) (*api.NewDeviceMetadata, error) {
 	if c.pool.doc.DeviceConfiguration == nil {
 		return nil, nil
@@ -79,13 +80,7 @@ func (s *Service) newDevice(ctx context.Context, c *client, u *store.User) (*api
 		}
 		u.DeviceGroupKey = updated.DeviceGroupKey
 	}
-	now := s.now()
-	d := &store.Device{PoolID: u.PoolID, Username: u.Username, Key: s.region + "_" + uuid.NewString(), LastIP: clientIP(ctx),
-		Created: now, Updated: now, LastAuthenticated: now}
-	if err := s.st.CreateDevice(ctx, d); err != nil {
-		return nil, internal(err)
-	}
-	return &api.NewDeviceMetadata{DeviceKey: d.Key, DeviceGroupKey: u.DeviceGroupKey}, nil
+	return &api.NewDeviceMetadata{DeviceKey: s.region + "_" + uuid.NewString(), DeviceGroupKey: u.DeviceGroupKey}, nil
 }
 
 // ConfirmDevice answers ConfirmDevice: the device gives the verifier of its
@@ -104,11 +99,15 @@ func (s *Service) ConfirmDevice(ctx context.Context, in *api.ConfirmDeviceInput)
 	if err1 != nil || err2 != nil || len(salt) == 0 || srp.ValidateVerifier(verifier) != nil {
 		return nil, api.Errorf(api.ErrInvalidParameter, "DeviceSecretVerifierConfig is not a valid SRP verifier and salt.")
 	}
-	if _, err := s.userDevice(ctx, a.user, in.DeviceKey); err != nil {
+	// The key must be the one issued with this access token's sign-in (its
+	// device_key claim) or a device the user already has.
+	existing, err := s.userDevice(ctx, a.user, in.DeviceKey)
+	if err != nil && (!api.IsCode(err, api.ErrResourceNotFound) || a.claims["device_key"] != in.DeviceKey) {
 		return nil, err
 	}
 	prompt := a.client.pool.doc.DeviceConfiguration != nil && a.client.pool.doc.DeviceConfiguration.DeviceOnlyRememberedOnUserPrompt
-	_, err = s.st.UpdateDevice(ctx, a.user.PoolID, in.DeviceKey, func(d *store.Device) error {
+	now := s.now()
+	confirm := func(d *store.Device) {
 		d.Confirmed = true
 		d.Remembered = !prompt
 		d.Salt = salt
@@ -116,9 +115,16 @@ func (s *Service) ConfirmDevice(ctx context.Context, in *api.ConfirmDeviceInput)
 		if in.DeviceName != "" {
 			d.Name = in.DeviceName
 		}
-		d.Updated = s.now()
-		return nil
-	})
+		d.Updated = now
+	}
+	if existing == nil {
+		d := &store.Device{PoolID: a.user.PoolID, Username: a.user.Username, Key: in.DeviceKey, LastIP: clientIP(ctx),
+			Created: now, LastAuthenticated: now}
+		confirm(d)
+		err = s.st.CreateDevice(ctx, d)
+	} else {
+		_, err = s.st.UpdateDevice(ctx, a.user.PoolID, in.DeviceKey, func(d *store.Device) error { confirm(d); return nil })
+	}
 	if err != nil {
 		return nil, internal(err)
 	}
