@@ -91,13 +91,13 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *api.AdminCreateUserIn
 		return nil, internal(err)
 	}
 	if in.MessageAction != "SUPPRESS" {
-		s.invite(ctx, u, pw, in.DesiredDeliveryMediums)
+		s.invite(ctx, p, u, pw, in.DesiredDeliveryMediums)
 	}
 	return &api.AdminCreateUserOutput{User: userType(u, nil)}, nil
 }
 
 // invite delivers the temporary password to the user's email (or phone).
-func (s *Service) invite(ctx context.Context, u *store.User, pw string, mediums []string) {
+func (s *Service) invite(ctx context.Context, p *pool, u *store.User, pw string, mediums []string) {
 	medium, dest := "EMAIL", u.Attributes["email"]
 	if (len(mediums) == 1 && mediums[0] == "SMS") || dest == "" {
 		medium, dest = "SMS", u.Attributes["phone_number"]
@@ -106,9 +106,7 @@ func (s *Service) invite(ctx context.Context, u *store.User, pw string, mediums 
 		return
 	}
 	msg := Message{PoolID: u.PoolID, Username: u.Username, Destination: dest, Medium: medium, Purpose: purposeInvitation, Code: pw, Time: s.now()}
-	if err := s.delivery.Deliver(ctx, msg); err != nil {
-		s.log.Error("invitation delivery failed", "pool", u.PoolID, "username", u.Username, "err", err)
-	}
+	s.deliver(ctx, p, msg)
 }
 
 // resendInvitation answers AdminCreateUser with MessageAction RESEND: a new
@@ -136,7 +134,7 @@ func (s *Service) resendInvitation(ctx context.Context, p *pool, in *api.AdminCr
 	if err != nil {
 		return nil, err
 	}
-	s.invite(ctx, u, pw, in.DesiredDeliveryMediums)
+	s.invite(ctx, p, u, pw, in.DesiredDeliveryMediums)
 	return &api.AdminCreateUserOutput{User: userType(u, nil)}, nil
 }
 
@@ -228,7 +226,7 @@ func verifiedContact(u *store.User) (attr, medium, dest string) {
 
 // sendResetCode stores and delivers a password-reset code (inside no
 // update: it makes its own).
-func (s *Service) sendResetCode(ctx context.Context, u *store.User, status string) (*api.CodeDeliveryDetails, error) {
+func (s *Service) sendResetCode(ctx context.Context, p *pool, u *store.User, status string) (*api.CodeDeliveryDetails, error) {
 	attr, medium, dest := verifiedContact(u)
 	if attr == "" {
 		return nil, api.Errorf(api.ErrInvalidParameter, "Cannot reset password for the user as there is no registered/verified email or phone_number")
@@ -246,9 +244,7 @@ func (s *Service) sendResetCode(ctx context.Context, u *store.User, status strin
 	if err != nil {
 		return nil, err
 	}
-	if err := s.delivery.Deliver(ctx, msg); err != nil {
-		s.log.Error("code delivery failed", "pool", u.PoolID, "username", u.Username, "err", err)
-	}
+	s.deliver(ctx, p, msg)
 	return details, nil
 }
 
@@ -277,7 +273,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *api.ForgotPasswordInpu
 	if !u.Enabled {
 		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
 	}
-	details, err := s.sendResetCode(ctx, u, "")
+	details, err := s.sendResetCode(ctx, c.pool, u, "")
 	if err != nil {
 		return nil, err
 	}
@@ -379,11 +375,11 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *api.AdminSetUser
 // AdminResetUserPassword answers AdminResetUserPassword: the user must
 // reset with a code before signing in again.
 func (s *Service) AdminResetUserPassword(ctx context.Context, in *api.AdminUserRef) (*api.Empty, error) {
-	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.sendResetCode(ctx, u, StatusResetRequired); err != nil {
+	if _, err := s.sendResetCode(ctx, p, u, StatusResetRequired); err != nil {
 		return nil, err
 	}
 	return &api.Empty{}, nil
@@ -480,9 +476,7 @@ func (s *Service) updateAttributes(ctx context.Context, in *api.UpdateUserAttrib
 		return nil, err
 	}
 	for _, m := range msgs {
-		if err := s.delivery.Deliver(ctx, m); err != nil {
-			s.log.Error("code delivery failed", "pool", u.PoolID, "username", u.Username, "err", err)
-		}
+		s.deliver(ctx, p, m)
 	}
 	return out, nil
 }
@@ -569,9 +563,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *api.
 	if err != nil {
 		return nil, err
 	}
-	if err := s.delivery.Deliver(ctx, msg); err != nil {
-		s.log.Error("code delivery failed", "pool", a.user.PoolID, "username", a.user.Username, "err", err)
-	}
+	s.deliver(ctx, a.client.pool, msg)
 	return &api.CodeDeliveryOutput{CodeDeliveryDetails: details}, nil
 }
 

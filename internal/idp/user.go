@@ -359,9 +359,7 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 		return nil, internal(err)
 	}
 	if details != nil {
-		if err := s.delivery.Deliver(ctx, msg); err != nil {
-			s.log.Error("code delivery failed", "pool", p.rec.ID, "username", username, "err", err)
-		}
+		s.deliver(ctx, p, msg)
 	}
 	return &api.SignUpOutput{UserConfirmed: false, CodeDeliveryDetails: details, UserSub: sub}, nil
 }
@@ -449,9 +447,7 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *api.ResendConf
 	if err != nil {
 		return nil, err
 	}
-	if err := s.delivery.Deliver(ctx, msg); err != nil {
-		s.log.Error("code delivery failed", "pool", u.PoolID, "username", u.Username, "err", err)
-	}
+	s.deliver(ctx, c.pool, msg)
 	return &api.CodeDeliveryOutput{CodeDeliveryDetails: details}, nil
 }
 

@@ -1,0 +1,204 @@
+// Package mail delivers Cognate's messages (codes, invitations) by email
+// over SMTP: smtp://user:pass@host:port upgrades with STARTTLS when the
+// server offers it, smtps:// uses TLS from the first byte. The SMTP client
+// is emersion/go-smtp's.
+//
+// Delivery is asynchronous with retries: a request that stores a code does
+// not wait for a mail server, and a failed delivery loses nothing (the code
+// is stored; the user can ask for it again). Failures are logged without
+// the code.
+package mail
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net"
+	"net/mail"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/idp"
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+// SMTP is an idp.Delivery sending email.
+type SMTP struct {
+	addr, host string
+	implicit   bool // smtps://
+	user, pass string
+	from       string
+	log        *slog.Logger
+
+	// RootCAs, when set, replaces the system roots (tests use it for a
+	// self-signed server).
+	RootCAs *x509.CertPool
+	// Backoff is the wait before each retry.
+	Backoff []time.Duration
+
+	queue chan idp.Message
+	wg    sync.WaitGroup
+	once  sync.Once
+}
+
+// New parses an SMTP URL and starts the sender. from is used when the
+// pool's EmailConfiguration names no sender.
+func New(rawURL, from string, log *slog.Logger) (*SMTP, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("smtp url: %w", err)
+	}
+	s := &SMTP{host: u.Hostname(), from: from, log: log, queue: make(chan idp.Message, 1000),
+		Backoff: []time.Duration{time.Second, 5 * time.Second, 30 * time.Second}}
+	port := u.Port()
+	switch u.Scheme {
+	case "smtp":
+		if port == "" {
+			port = "587"
+		}
+	case "smtps":
+		s.implicit = true
+		if port == "" {
+			port = "465"
+		}
+	default:
+		return nil, fmt.Errorf("smtp url: scheme must be smtp or smtps, not %q", u.Scheme)
+	}
+	if s.host == "" {
+		return nil, errors.New("smtp url: no host")
+	}
+	s.addr = net.JoinHostPort(s.host, port)
+	if u.User != nil {
+		s.user = u.User.Username()
+		s.pass, _ = u.User.Password()
+	}
+	if _, err := mail.ParseAddress(from); from != "" && err != nil {
+		return nil, fmt.Errorf("smtp from address %q: %w", from, err)
+	}
+	s.wg.Add(1)
+	go s.run()
+	return s, nil
+}
+
+// Deliver queues m for sending.
+func (s *SMTP) Deliver(_ context.Context, m idp.Message) error {
+	if m.Medium != "EMAIL" {
+		return fmt.Errorf("cannot deliver by %s: only email is configured", m.Medium)
+	}
+	select {
+	case s.queue <- m:
+		return nil
+	default:
+		return errors.New("mail queue is full")
+	}
+}
+
+// Close sends what is queued (within the retries) and stops.
+func (s *SMTP) Close() {
+	s.once.Do(func() { close(s.queue) })
+	s.wg.Wait()
+}
+
+func (s *SMTP) run() {
+	defer s.wg.Done()
+	for m := range s.queue {
+		var err error
+		for attempt := 0; ; attempt++ {
+			if err = s.send(m); err == nil {
+				s.log.Info("email sent", "pool", m.PoolID, "username", m.Username, "purpose", m.Purpose)
+				break
+			}
+			if attempt >= len(s.Backoff) {
+				s.log.Error("email not delivered", "pool", m.PoolID, "username", m.Username, "purpose", m.Purpose, "attempts", attempt+1, "err", err)
+				break
+			}
+			s.log.Warn("email delivery failed, retrying", "pool", m.PoolID, "username", m.Username, "err", err, "retry_in", s.Backoff[attempt])
+			time.Sleep(s.Backoff[attempt])
+		}
+	}
+}
+
+func (s *SMTP) tlsConfig() *tls.Config {
+	return &tls.Config{ServerName: s.host, RootCAs: s.RootCAs, MinVersion: tls.VersionTLS12}
+}
+
+func isLoopback(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback())
+}
+
+// dial connects: TLS from the start for smtps://; for smtp://, STARTTLS
+// when the server offers it, which it must unless it is on loopback (a
+// development mail catcher).
+func (s *SMTP) dial() (*smtp.Client, error) {
+	if s.implicit {
+		return smtp.DialTLS(s.addr, s.tlsConfig())
+	}
+	probe, err := smtp.Dial(s.addr)
+	if err != nil {
+		return nil, err
+	}
+	if ok, _ := probe.Extension("STARTTLS"); !ok {
+		if !isLoopback(s.host) {
+			probe.Close()
+			return nil, errors.New("the server offers no STARTTLS: refusing to send mail in clear")
+		}
+		return probe, nil
+	}
+	probe.Quit()
+	return smtp.DialStartTLS(s.addr, s.tlsConfig())
+}
+
+func (s *SMTP) send(m idp.Message) error {
+	c, err := s.dial()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if s.user != "" {
+		if err := c.Auth(sasl.NewPlainClient("", s.user, s.pass)); err != nil {
+			return err
+		}
+	}
+	from := m.From
+	if from == "" {
+		from = s.from
+	}
+	sender, err := mail.ParseAddress(from)
+	if err != nil {
+		return fmt.Errorf("sender %q: %w", from, err)
+	}
+	if err := c.SendMail(sender.Address, []string{m.Destination}, bytes.NewReader(compose(from, m))); err != nil {
+		return err
+	}
+	return c.Quit()
+}
+
+// compose writes a plain-text RFC 5322 message.
+func compose(from string, m idp.Message) []byte {
+	var b bytes.Buffer
+	id := make([]byte, 12)
+	rand.Read(id)
+	domain := "cognate.local"
+	if at := strings.LastIndex(from, "@"); at >= 0 {
+		domain = strings.Trim(from[at+1:], "> ")
+	}
+	fmt.Fprintf(&b, "From: %s\r\n", from)
+	fmt.Fprintf(&b, "To: %s\r\n", m.Destination)
+	fmt.Fprintf(&b, "Subject: %s\r\n", mime.QEncoding.Encode("utf-8", m.Subject))
+	fmt.Fprintf(&b, "Date: %s\r\n", m.Time.Format(time.RFC1123Z))
+	fmt.Fprintf(&b, "Message-ID: <%x@%s>\r\n", id, domain)
+	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
+	b.WriteString(strings.ReplaceAll(m.Body, "\n", "\r\n"))
+	b.WriteString("\r\n")
+	return b.Bytes()
+}
