@@ -662,3 +662,73 @@ type AttributeVerificationInput struct {
 	Code           string            `json:",omitempty" v:"len=1:2048,pat=nospace"`
 	ClientMetadata map[string]string `json:",omitempty"`
 }
+
+// ---- Groups ----
+
+// GroupInput is the request of CreateGroup and UpdateGroup.
+type GroupInput struct {
+	UserPoolId  string  `v:"req,len=1:55,pat=poolid"`
+	GroupName   string  `v:"req,len=1:128,pat=username"`
+	Description *string `json:",omitempty" v:"len=0:2048"`
+	RoleArn     *string `json:",omitempty" v:"len=20:2048"`
+	Precedence  *int32  `json:",omitempty" v:"range=0:2147483647"`
+}
+
+// GroupRef names a group: GetGroup, DeleteGroup.
+type GroupRef struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	GroupName  string `v:"req,len=1:128,pat=username"`
+}
+
+// GroupType is a group as GetGroup returns it.
+type GroupType struct {
+	GroupName        string
+	UserPoolId       string
+	Description      string `json:",omitempty"`
+	RoleArn          string `json:",omitempty"`
+	Precedence       *int32 `json:",omitempty"`
+	LastModifiedDate Time
+	CreationDate     Time
+}
+
+// GroupOutput wraps a group.
+type GroupOutput struct {
+	Group *GroupType
+}
+
+// ListGroupsInput is the request of ListGroups and AdminListGroupsForUser
+// (with Username).
+type ListGroupsInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Username   string `json:",omitempty" v:"len=1:128,pat=username"`
+	Limit      *int32 `json:",omitempty" v:"range=0:60"`
+	NextToken  string `json:",omitempty"`
+}
+
+// ListGroupsOutput is their answer.
+type ListGroupsOutput struct {
+	Groups    []GroupType
+	NextToken string `json:",omitempty"`
+}
+
+// GroupMemberInput is the request of AdminAddUserToGroup and
+// AdminRemoveUserFromGroup.
+type GroupMemberInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Username   string `v:"req,len=1:128,pat=username"`
+	GroupName  string `v:"req,len=1:128,pat=username"`
+}
+
+// ListUsersInGroupInput is ListUsersInGroup's request.
+type ListUsersInGroupInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	GroupName  string `v:"req,len=1:128,pat=username"`
+	Limit      *int32 `json:",omitempty" v:"range=0:60"`
+	NextToken  string `json:",omitempty"`
+}
+
+// ListUsersInGroupOutput is its answer.
+type ListUsersInGroupOutput struct {
+	Users     []UserType
+	NextToken string `json:",omitempty"`
+}

@@ -120,6 +120,11 @@ func operations(v *idp.Service) map[string]operation {
 			return v.DeleteUserAttributes(ctx, in, isAdmin)
 		}
 	}
+	listGroups := func(forUser bool) func(context.Context, *api.ListGroupsInput) (*api.ListGroupsOutput, error) {
+		return func(ctx context.Context, in *api.ListGroupsInput) (*api.ListGroupsOutput, error) {
+			return v.ListGroups(ctx, in, forUser)
+		}
+	}
 	return map[string]operation{
 		// Users and sign-in, authorised by their body.
 		"SignUp":                           op(public, v.SignUp),
@@ -161,6 +166,15 @@ func operations(v *idp.Service) map[string]operation {
 		"AdminDeleteUser":             op(iam, v.AdminDeleteUser),
 		"AdminUserGlobalSignOut":      op(iam, v.AdminUserGlobalSignOut),
 		"AdminCreateUser":             op(iam, v.AdminCreateUser),
+		"CreateGroup":                 op(iam, v.CreateGroup),
+		"GetGroup":                    op(iam, v.GetGroup),
+		"UpdateGroup":                 op(iam, v.UpdateGroup),
+		"DeleteGroup":                 op(iam, v.DeleteGroup),
+		"ListGroups":                  op(iam, listGroups(false)),
+		"AdminListGroupsForUser":      op(iam, listGroups(true)),
+		"AdminAddUserToGroup":         op(iam, v.AdminAddUserToGroup),
+		"AdminRemoveUserFromGroup":    op(iam, v.AdminRemoveUserFromGroup),
+		"ListUsersInGroup":            op(iam, v.ListUsersInGroup),
 		"AdminSetUserPassword":        op(iam, v.AdminSetUserPassword),
 		"AdminResetUserPassword":      op(iam, v.AdminResetUserPassword),
 		"AdminUpdateUserAttributes":   op(iam, v.AdminUpdateUserAttributes),

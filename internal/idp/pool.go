@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"time"
 
 	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/store"
@@ -21,9 +22,21 @@ type poolDoc struct {
 	api.UserPoolIdentity
 	Schema                  []api.SchemaAttribute `json:",omitempty"`
 	SoftwareTokenMfaEnabled bool
-	SmsMfaConfiguration     json.RawMessage `json:",omitempty"`
-	EmailMfaConfiguration   json.RawMessage `json:",omitempty"`
-	WebAuthnConfiguration   json.RawMessage `json:",omitempty"`
+	SmsMfaConfiguration     json.RawMessage      `json:",omitempty"`
+	EmailMfaConfiguration   json.RawMessage      `json:",omitempty"`
+	WebAuthnConfiguration   json.RawMessage      `json:",omitempty"`
+	Groups                  map[string]*groupDoc `json:",omitempty"`
+}
+
+// groupDoc is a group of the pool. Groups live in the pool's document and
+// memberships in the users' documents, so no backend needs tables of its
+// own for them.
+type groupDoc struct {
+	Description string `json:",omitempty"`
+	RoleArn     string `json:",omitempty"`
+	Precedence  *int32 `json:",omitempty"`
+	Created     time.Time
+	Updated     time.Time
 }
 
 func decodeDoc(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -55,6 +55,12 @@ func (s *Service) issueTokens(ctx context.Context, g grant) (*api.Authentication
 			id[k] = v
 		}
 	}
+	if groups, roles, preferred := tokenGroups(c.pool, u); len(groups) > 0 {
+		access["cognito:groups"], id["cognito:groups"] = groups, groups
+		if len(roles) > 0 {
+			id["cognito:roles"], id["cognito:preferred_role"] = roles, preferred
+		}
+	}
 	res := &api.AuthenticationResult{TokenType: "Bearer", ExpiresIn: int32(c.accessValidity() / time.Second)}
 	if res.AccessToken, err = key.Sign(access); err != nil {
 		return nil, internal(err)

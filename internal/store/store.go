@@ -72,6 +72,8 @@ type User struct {
 
 	DeviceGroupKey string // shared by the user's devices
 
+	Groups []string // names of the pool groups the user belongs to
+
 	FailedAttempts int
 	LastFailure    time.Time
 	LockedUntil    time.Time

@@ -1,0 +1,71 @@
+package sdk_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+)
+
+// TestGroups: group management, membership, and cognito:groups in tokens
+// ordered by precedence.
+func TestGroups(t *testing.T) {
+	e := newEnv(t)
+	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
+	ann, bob := e.user(poolID, clientID), e.user(poolID, clientID)
+
+	must(e.c.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: &poolID, GroupName: aws.String("readers"), Precedence: aws.Int32(5)}))
+	must(e.c.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: &poolID, GroupName: aws.String("admins"), Precedence: aws.Int32(1),
+		RoleArn: aws.String("arn:aws:iam::123456789012:role/admin"), Description: aws.String("the admins")}))
+	_, err := e.c.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: &poolID, GroupName: aws.String("admins")})
+	wantErr(t, err, "GroupExistsException", "")
+	g := must(e.c.GetGroup(ctx, &cip.GetGroupInput{UserPoolId: &poolID, GroupName: aws.String("admins")})).Group
+	if aws.ToString(g.Description) != "the admins" || aws.ToInt32(g.Precedence) != 1 {
+		t.Fatalf("GetGroup %+v", g)
+	}
+	must(e.c.UpdateGroup(ctx, &cip.UpdateGroupInput{UserPoolId: &poolID, GroupName: aws.String("readers"), Description: aws.String("can read")}))
+	if l := must(e.c.ListGroups(ctx, &cip.ListGroupsInput{UserPoolId: &poolID, Limit: aws.Int32(1)})); len(l.Groups) != 1 || l.NextToken == nil {
+		t.Fatalf("ListGroups page %+v", l)
+	}
+
+	for _, grp := range []string{"readers", "admins"} {
+		must(e.c.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: &poolID, Username: &ann, GroupName: aws.String(grp)}))
+	}
+	must(e.c.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: &poolID, Username: &bob, GroupName: aws.String("readers")}))
+	_, err = e.c.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: &poolID, Username: &ann, GroupName: aws.String("nope")})
+	wantErr(t, err, "ResourceNotFoundException", "")
+
+	tok := must(e.passwordAuth(clientID, ann, password)).AuthenticationResult
+	id, access := claims(t, *tok.IdToken), claims(t, *tok.AccessToken)
+	want := []any{"admins", "readers"}
+	if !slices.Equal(id["cognito:groups"].([]any), want) || !slices.Equal(access["cognito:groups"].([]any), want) ||
+		id["cognito:preferred_role"] != "arn:aws:iam::123456789012:role/admin" {
+		t.Fatalf("group claims: id %v access %v", id["cognito:groups"], access["cognito:groups"])
+	}
+	forAnn := must(e.c.AdminListGroupsForUser(ctx, &cip.AdminListGroupsForUserInput{UserPoolId: &poolID, Username: &ann}))
+	if len(forAnn.Groups) != 2 {
+		t.Fatalf("AdminListGroupsForUser %+v", forAnn)
+	}
+	inReaders := must(e.c.ListUsersInGroup(ctx, &cip.ListUsersInGroupInput{UserPoolId: &poolID, GroupName: aws.String("readers")}))
+	if len(inReaders.Users) != 2 {
+		t.Fatalf("ListUsersInGroup %+v", inReaders)
+	}
+	page := must(e.c.ListUsersInGroup(ctx, &cip.ListUsersInGroupInput{UserPoolId: &poolID, GroupName: aws.String("readers"), Limit: aws.Int32(1)}))
+	rest := must(e.c.ListUsersInGroup(ctx, &cip.ListUsersInGroupInput{UserPoolId: &poolID, GroupName: aws.String("readers"), NextToken: page.NextToken}))
+	if len(page.Users) != 1 || len(rest.Users) != 1 || *page.Users[0].Username == *rest.Users[0].Username {
+		t.Fatalf("paging: %+v then %+v", page.Users, rest.Users)
+	}
+
+	must(e.c.AdminRemoveUserFromGroup(ctx, &cip.AdminRemoveUserFromGroupInput{UserPoolId: &poolID, Username: &ann, GroupName: aws.String("admins")}))
+	must(e.c.DeleteGroup(ctx, &cip.DeleteGroupInput{UserPoolId: &poolID, GroupName: aws.String("readers")}))
+	must(e.c.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: &poolID, GroupName: aws.String("readers")}))
+	if l := must(e.c.ListUsersInGroup(ctx, &cip.ListUsersInGroupInput{UserPoolId: &poolID, GroupName: aws.String("readers")})); len(l.Users) != 0 {
+		t.Fatalf("a re-created group kept the old members: %+v", l.Users)
+	}
+	tok = must(e.passwordAuth(clientID, ann, password)).AuthenticationResult
+	if _, has := claims(t, *tok.AccessToken)["cognito:groups"]; has {
+		t.Fatal("groups claim after leaving every group")
+	}
+}

@@ -1,0 +1,312 @@
+package idp
+
+import (
+	"context"
+	"errors"
+	"math"
+	"sort"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/store"
+)
+
+func errNoGroup(name string) error {
+	return api.Errorf(api.ErrResourceNotFound, "Group %s not found.", name)
+}
+
+func describeGroup(poolID, name string, g *groupDoc) *api.GroupType {
+	return &api.GroupType{GroupName: name, UserPoolId: poolID, Description: g.Description, RoleArn: g.RoleArn,
+		Precedence: g.Precedence, CreationDate: api.At(g.Created), LastModifiedDate: api.At(g.Updated)}
+}
+
+// CreateGroup answers CreateGroup.
+func (s *Service) CreateGroup(ctx context.Context, in *api.GroupInput) (*api.GroupOutput, error) {
+	var g *groupDoc
+	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
+		if _, ok := d.Groups[in.GroupName]; ok {
+			return api.Errorf(api.ErrGroupExists, "A group with the name %s already exists.", in.GroupName)
+		}
+		if d.Groups == nil {
+			d.Groups = map[string]*groupDoc{}
+		}
+		now := s.now()
+		g = &groupDoc{Description: deref(in.Description), RoleArn: deref(in.RoleArn), Precedence: in.Precedence, Created: now, Updated: now}
+		d.Groups[in.GroupName] = g
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.GroupOutput{Group: describeGroup(in.UserPoolId, in.GroupName, g)}, nil
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// UpdateGroup answers UpdateGroup: members given replace the group's.
+func (s *Service) UpdateGroup(ctx context.Context, in *api.GroupInput) (*api.GroupOutput, error) {
+	var g *groupDoc
+	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
+		var ok bool
+		if g, ok = d.Groups[in.GroupName]; !ok {
+			return errNoGroup(in.GroupName)
+		}
+		if in.Description != nil {
+			g.Description = *in.Description
+		}
+		if in.RoleArn != nil {
+			g.RoleArn = *in.RoleArn
+		}
+		if in.Precedence != nil {
+			g.Precedence = in.Precedence
+		}
+		g.Updated = s.now()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.GroupOutput{Group: describeGroup(in.UserPoolId, in.GroupName, g)}, nil
+}
+
+// GetGroup answers GetGroup.
+func (s *Service) GetGroup(ctx context.Context, in *api.GroupRef) (*api.GroupOutput, error) {
+	p, err := s.loadPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	g, ok := p.doc.Groups[in.GroupName]
+	if !ok {
+		return nil, errNoGroup(in.GroupName)
+	}
+	return &api.GroupOutput{Group: describeGroup(in.UserPoolId, in.GroupName, g)}, nil
+}
+
+// DeleteGroup answers DeleteGroup and removes the group from its members,
+// so that a new group of the same name starts empty.
+func (s *Service) DeleteGroup(ctx context.Context, in *api.GroupRef) (*api.Empty, error) {
+	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
+		if _, ok := d.Groups[in.GroupName]; !ok {
+			return errNoGroup(in.GroupName)
+		}
+		delete(d.Groups, in.GroupName)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = s.eachUser(ctx, in.UserPoolId, func(u *store.User) error {
+		if !contains(u.Groups, in.GroupName) {
+			return nil
+		}
+		_, err := s.updateUser(ctx, u, func(u *store.User) error {
+			u.Groups = without(u.Groups, in.GroupName)
+			return nil
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.Empty{}, nil
+}
+
+func without(list []string, s string) []string {
+	var out []string
+	for _, x := range list {
+		if x != s {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// eachUser calls fn for every user of the pool, in username order, from
+// fn returning errStop ends the walk early.
+func (s *Service) eachUser(ctx context.Context, poolID string, fn func(*store.User) error) error {
+	after := ""
+	for {
+		batch, err := s.st.FindUsers(ctx, poolID, nil, after, 500)
+		if err != nil {
+			return internal(err)
+		}
+		for _, u := range batch {
+			after = u.Username
+			if err := fn(u); err != nil {
+				if err == errStop {
+					return nil
+				}
+				return err
+			}
+		}
+		if len(batch) < 500 {
+			return nil
+		}
+	}
+}
+
+var errStop = errors.New("stop walking")
+
+// pageOf cuts a sorted name list after the token, limit at a time.
+func pageOf(names []string, token string, limit *int32) (page []string, next string, err error) {
+	after, err := decodePageToken(token)
+	if err != nil {
+		return nil, "", err
+	}
+	n := 60
+	if limit != nil && *limit > 0 {
+		n = int(*limit)
+	}
+	i := sort.SearchStrings(names, after)
+	if after != "" && i < len(names) && names[i] == after {
+		i++
+	}
+	page = names[i:]
+	if len(page) > n {
+		page = page[:n]
+		next = encodePageToken(page[n-1])
+	}
+	return page, next, nil
+}
+
+// ListGroups answers ListGroups (username "") and AdminListGroupsForUser.
+func (s *Service) ListGroups(ctx context.Context, in *api.ListGroupsInput, forUser bool) (*api.ListGroupsOutput, error) {
+	p, err := s.loadPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	if forUser {
+		if in.Username == "" {
+			return nil, missing("Username")
+		}
+		u, err := s.resolveUser(ctx, p, in.Username)
+		if err != nil {
+			return nil, err
+		}
+		names = groupsOf(p, u)
+	} else {
+		for n := range p.doc.Groups {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	page, next, err := pageOf(names, in.NextToken, in.Limit)
+	if err != nil {
+		return nil, err
+	}
+	out := &api.ListGroupsOutput{Groups: []api.GroupType{}, NextToken: next}
+	for _, n := range page {
+		out.Groups = append(out.Groups, *describeGroup(p.rec.ID, n, p.doc.Groups[n]))
+	}
+	return out, nil
+}
+
+// groupsOf lists the user's groups that exist.
+func groupsOf(p *pool, u *store.User) []string {
+	var out []string
+	for _, n := range u.Groups {
+		if _, ok := p.doc.Groups[n]; ok {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// setMembership backs AdminAddUserToGroup and AdminRemoveUserFromGroup.
+func (s *Service) setMembership(ctx context.Context, in *api.GroupMemberInput, member bool) (*api.Empty, error) {
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := p.doc.Groups[in.GroupName]; !ok {
+		return nil, errNoGroup(in.GroupName)
+	}
+	_, err = s.updateUser(ctx, u, func(u *store.User) error {
+		kept := without(u.Groups, in.GroupName)
+		if member {
+			kept = append(kept, in.GroupName)
+		}
+		sort.Strings(kept)
+		u.Groups = kept
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &api.Empty{}, nil
+}
+
+// AdminAddUserToGroup answers AdminAddUserToGroup.
+func (s *Service) AdminAddUserToGroup(ctx context.Context, in *api.GroupMemberInput) (*api.Empty, error) {
+	return s.setMembership(ctx, in, true)
+}
+
+// AdminRemoveUserFromGroup answers AdminRemoveUserFromGroup.
+func (s *Service) AdminRemoveUserFromGroup(ctx context.Context, in *api.GroupMemberInput) (*api.Empty, error) {
+	return s.setMembership(ctx, in, false)
+}
+
+// ListUsersInGroup answers ListUsersInGroup. Memberships live in the users'
+// documents, so this scans the pool's users: fine for thousands of users, a
+// dedicated index is the next step for millions.
+func (s *Service) ListUsersInGroup(ctx context.Context, in *api.ListUsersInGroupInput) (*api.ListUsersInGroupOutput, error) {
+	p, err := s.loadPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := p.doc.Groups[in.GroupName]; !ok {
+		return nil, errNoGroup(in.GroupName)
+	}
+	after, err := decodePageToken(in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	limit := 60
+	if in.Limit != nil && *in.Limit > 0 {
+		limit = int(*in.Limit)
+	}
+	out := &api.ListUsersInGroupOutput{Users: []api.UserType{}}
+	err = s.eachUser(ctx, p.rec.ID, func(u *store.User) error {
+		if u.Username <= after || !contains(u.Groups, in.GroupName) {
+			return nil
+		}
+		if len(out.Users) == limit {
+			out.NextToken = encodePageToken(out.Users[limit-1].Username)
+			return errStop
+		}
+		out.Users = append(out.Users, *userType(u, nil))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// tokenGroups orders the user's groups for the cognito:groups claim: by
+// precedence (lowest first, groups without one last), then by name. The
+// first group with a role gives cognito:preferred_role.
+func tokenGroups(p *pool, u *store.User) (names, roles []string, preferred string) {
+	names = groupsOf(p, u)
+	prec := func(n string) int64 {
+		if g := p.doc.Groups[n]; g.Precedence != nil {
+			return int64(*g.Precedence)
+		}
+		return math.MaxInt64
+	}
+	sort.SliceStable(names, func(i, j int) bool { return prec(names[i]) < prec(names[j]) })
+	for _, n := range names {
+		if r := p.doc.Groups[n].RoleArn; r != "" {
+			roles = append(roles, r)
+			if preferred == "" {
+				preferred = r
+			}
+		}
+	}
+	return names, roles, preferred
+}
