@@ -107,7 +107,9 @@ func TestRevocation(t *testing.T) {
 	e := newEnv(t)
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
 	name := e.user(poolID, clientID)
-	signIn := func() *types.AuthenticationResultType { return must(e.passwordAuth(clientID, name, password)).AuthenticationResult }
+	signIn := func() *types.AuthenticationResultType {
+		return must(e.passwordAuth(clientID, name, password)).AuthenticationResult
+	}
 	getUser := func(tok *types.AuthenticationResultType) error {
 		_, err := e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: tok.AccessToken})
 		return err
