@@ -84,7 +84,7 @@ func WithLogger(l *slog.Logger) Option { return func(o *app.Options) { o.Logger 
 func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	clock := &Clock{t: time.Now().UTC()}
-	o := app.Options{DataDir: t.TempDir(), Region: "us-east-1", Now: clock.Now,
+	o := app.Options{DataDir: t.TempDir(), Region: "us-east-1", Now: clock.Now, KeyReloadInterval: 50 * time.Millisecond,
 		AccessKeyID: "AKCOGNATETEST", SecretAccessKey: "cognate-test-secret"}
 	if os.Getenv("COGNATE_TEST_LOG") == "" {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

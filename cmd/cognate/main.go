@@ -30,6 +30,11 @@ func main() {
 			fmt.Fprintln(os.Stderr, "cognate:", err)
 			os.Exit(1)
 		}
+	case "rotate-master-key":
+		if err := rotate(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "cognate:", err)
+			os.Exit(1)
+		}
 	default:
 		fmt.Fprintf(os.Stderr, "cognate: unknown command %q\n", os.Args[1])
 		usage()
@@ -41,7 +46,9 @@ func usage() {
 	fmt.Fprint(os.Stderr, `Usage: cognate <command> [flags]
 
 Commands:
-  serve    run the server (cognate serve --help for flags)
+  serve              run the server (cognate serve --help for flags)
+  rotate-master-key  re-encrypt every secret under a new master key while
+                     servers keep serving (cognate rotate-master-key --help)
 `)
 }
 
@@ -56,6 +63,7 @@ func serve(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	listen := fs.String("listen", env("COGNATE_LISTEN", "127.0.0.1:9229"), "address to listen on (COGNATE_LISTEN)")
 	dataDir := fs.String("data-dir", env("COGNATE_DATA_DIR", "./cognate-data"), "directory for the database and keys (COGNATE_DATA_DIR)")
+	database := fs.String("database", env("COGNATE_DATABASE_URL", ""), "PostgreSQL URL (postgres://...) to keep state in, shared by several nodes; default SQLite in the data dir (COGNATE_DATABASE_URL)")
 	region := fs.String("region", env("COGNATE_REGION", "us-east-1"), "region of new pool ids (COGNATE_REGION)")
 	publicURL := fs.String("public-url", env("COGNATE_PUBLIC_URL", ""), "base URL clients reach the server at; default http://<listen> (COGNATE_PUBLIC_URL)")
 	config := fs.String("config", env("COGNATE_CONFIG", ""), "YAML or JSON file declaring pools and clients to create at start (COGNATE_CONFIG)")
@@ -74,7 +82,7 @@ func serve(args []string) error {
 	}
 	log := slog.New(handler)
 
-	opts := app.Options{DataDir: *dataDir, Region: *region, PublicURL: *publicURL, ConfigFile: *config, AWSIssuer: *awsIssuer,
+	opts := app.Options{DataDir: *dataDir, DatabaseURL: *database, Region: *region, PublicURL: *publicURL, ConfigFile: *config, AWSIssuer: *awsIssuer,
 		AccessKeyID: os.Getenv("COGNATE_ACCESS_KEY_ID"), SecretAccessKey: os.Getenv("COGNATE_SECRET_ACCESS_KEY"), Logger: log}
 	if k := os.Getenv("COGNATE_MASTER_KEY"); k != "" {
 		key, err := app.ParseKey(k)
@@ -82,14 +90,8 @@ func serve(args []string) error {
 			return fmt.Errorf("COGNATE_MASTER_KEY: %w", err)
 		}
 		opts.MasterKey = key
-	} else if *keyFile != "" {
-		b, err := os.ReadFile(*keyFile)
-		if err != nil {
-			return err
-		}
-		if opts.MasterKey, err = app.ParseKey(string(b)); err != nil {
-			return fmt.Errorf("%s: %w", *keyFile, err)
-		}
+	} else {
+		opts.MasterKeyFile = *keyFile
 	}
 	l, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -119,4 +121,21 @@ func serve(args []string) error {
 		defer cancel()
 		return a.Shutdown(ctx)
 	}
+}
+
+func rotate(args []string) error {
+	fs := flag.NewFlagSet("rotate-master-key", flag.ContinueOnError)
+	dataDir := fs.String("data-dir", env("COGNATE_DATA_DIR", "./cognate-data"), "the servers' data directory (COGNATE_DATA_DIR)")
+	database := fs.String("database", env("COGNATE_DATABASE_URL", ""), "the servers' PostgreSQL URL, if they use one (COGNATE_DATABASE_URL)")
+	keyFile := fs.String("master-key-file", env("COGNATE_MASTER_KEY_FILE", ""), "the servers' key file; default <data-dir>/master.key (COGNATE_MASTER_KEY_FILE)")
+	wait := fs.Duration("wait", 5*time.Second, "time for running servers to load the new key file (they check every 2 s)")
+	retire := fs.Bool("retire", false, "drop the old keys afterwards (refresh tokens and codes issued before then stop working)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	o := app.Options{DataDir: *dataDir, DatabaseURL: *database, MasterKeyFile: *keyFile, Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))}
+	return app.RotateMasterKey(context.Background(), o, app.RotateOptions{Wait: *wait, Retire: *retire, Out: os.Stdout})
 }

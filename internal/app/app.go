@@ -23,6 +23,7 @@ import (
 	"github.com/cognate-idp/cognate/internal/idp"
 	"github.com/cognate-idp/cognate/internal/seal"
 	"github.com/cognate-idp/cognate/internal/store"
+	"github.com/cognate-idp/cognate/internal/store/postgres"
 	"github.com/cognate-idp/cognate/internal/store/sqlite"
 )
 
@@ -31,13 +32,23 @@ type Options struct {
 	DataDir   string
 	Region    string
 	PublicURL string // "" = http://<listen address>
+	// DatabaseURL, when set, keeps the state in that PostgreSQL database
+	// (shared by several nodes) instead of SQLite in DataDir.
+	DatabaseURL string
 	// AWSIssuer makes iss https://cognito-idp.{region}.amazonaws.com/{pool},
 	// for applications that pin Cognito's issuer format.
 	AWSIssuer bool
 	// ConfigFile declares pools and clients (YAML or JSON).
 	ConfigFile string
-	// MasterKey overrides the key file in DataDir (32 bytes).
-	MasterKey       []byte
+	// MasterKey, when set, is the only master key (32 bytes) and no key
+	// file is used.
+	MasterKey []byte
+	// MasterKeyFile holds the master keys, one base64 key a line, the
+	// primary first; default <DataDir>/master.key, created when absent.
+	// Servers re-read it when it changes, so a rotation needs no restart.
+	MasterKeyFile string
+	// KeyReloadInterval is how often the key file is checked (default 2 s).
+	KeyReloadInterval time.Duration
 	AccessKeyID     string
 	SecretAccessKey string
 	// Now is the clock (tests move it).
@@ -57,6 +68,7 @@ type App struct {
 	CredentialsGenerated bool
 
 	opts    Options
+	sealer  *seal.Sealer
 	httpSrv *http.Server
 	purge   context.CancelFunc
 }
@@ -78,22 +90,25 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 	if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
-	key := o.MasterKey
-	if key == nil {
+	keys := [][]byte{o.MasterKey}
+	if o.MasterKey == nil {
+		if o.MasterKeyFile == "" {
+			o.MasterKeyFile = filepath.Join(o.DataDir, "master.key")
+		}
 		var err error
-		if key, err = loadOrCreateKey(filepath.Join(o.DataDir, "master.key")); err != nil {
+		if keys, err = loadOrCreateKeys(o.MasterKeyFile); err != nil {
 			return nil, err
 		}
 	}
-	sealer, err := seal.New(key)
+	sealer, err := seal.New(keys...)
 	if err != nil {
 		return nil, err
 	}
-	st, err := sqlite.Open(filepath.Join(o.DataDir, "cognate.db"))
+	st, err := openStore(ctx, o)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	a := &App{Store: st, opts: o}
+	a := &App{Store: st, opts: o, sealer: sealer}
 	if err := a.loadCredentials(); err != nil {
 		st.Close()
 		return nil, err
@@ -118,6 +133,14 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 	a.Handler = httpapi.New(httpapi.Config{Service: a.Service, Credentials: a.credentials, Outbox: a.Outbox,
 		Issuer: issuer, PublicURL: o.PublicURL, Logger: o.Logger, Ready: st.Ping})
 	return a, nil
+}
+
+// openStore opens PostgreSQL when a database URL is given, else SQLite.
+func openStore(ctx context.Context, o Options) (store.Store, error) {
+	if o.DatabaseURL != "" {
+		return postgres.Open(ctx, o.DatabaseURL)
+	}
+	return sqlite.Open(filepath.Join(o.DataDir, "cognate.db"))
 }
 
 func (a *App) credentials(id string) (string, bool) {
@@ -169,20 +192,35 @@ func randomAlnum(n int) string {
 	return string(b)
 }
 
-// loadOrCreateKey reads a base64 master key, or writes a new one (0600).
-func loadOrCreateKey(path string) ([]byte, error) {
+// loadOrCreateKeys reads the master keys (one a line, primary first), or
+// writes a new key file (0600).
+func loadOrCreateKeys(path string) ([][]byte, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		k := seal.NewKey()
 		if err := writeFileSync(path, []byte(base64.StdEncoding.EncodeToString(k)+"\n"), 0o600); err != nil {
 			return nil, err
 		}
-		return k, nil
+		return [][]byte{k}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return ParseKey(string(b))
+	var keys [][]byte
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		k, err := ParseKey(line)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		keys = append(keys, k)
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("%s holds no key", path)
+	}
+	return keys, nil
 }
 
 // ParseKey decodes a master key given as base64 or hex of 32 bytes.
@@ -229,6 +267,7 @@ func (a *App) Serve(l net.Listener) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	a.purge = cancel
 	go a.purgeLoop(ctx)
+	go a.watchKeys(ctx)
 	err := a.httpSrv.Serve(l)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil

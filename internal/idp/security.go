@@ -130,7 +130,7 @@ func (s *Service) RevokeToken(ctx context.Context, in *api.RevokeTokenInput) (*a
 	if c.doc.EnableTokenRevocation != nil && !*c.doc.EnableTokenRevocation {
 		return nil, api.Errorf(api.ErrUnsupportedOperation, "Token revocation is not enabled for client %s.", c.rec.ID)
 	}
-	rt, err := s.st.GetRefreshToken(ctx, s.refreshHash(in.Token))
+	rt, err := s.findRefreshToken(ctx, in.Token)
 	if errors.Is(err, store.ErrNotFound) {
 		// As RFC 7009: an unknown token is already as good as revoked.
 		return &api.Empty{}, nil

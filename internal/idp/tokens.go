@@ -82,6 +82,18 @@ func (s *Service) issueTokens(ctx context.Context, g grant) (*api.Authentication
 
 func (s *Service) refreshHash(raw string) []byte { return s.seal.MAC("refresh-token", raw) }
 
+// findRefreshToken looks a refresh token up by its hash under each master
+// key, so tokens issued before a key rotation keep working.
+func (s *Service) findRefreshToken(ctx context.Context, raw string) (*store.RefreshToken, error) {
+	for _, h := range s.seal.MACs("refresh-token", raw) {
+		rt, err := s.st.GetRefreshToken(ctx, h)
+		if !errors.Is(err, store.ErrNotFound) {
+			return rt, err
+		}
+	}
+	return nil, store.ErrNotFound
+}
+
 // authed is the caller of a token-authorized operation.
 type authed struct {
 	client *client
@@ -153,7 +165,7 @@ func (s *Service) refresh(ctx context.Context, c *client, raw, secretHash string
 	if raw == "" {
 		return nil, api.Errorf(api.ErrInvalidParameter, "Missing required parameter REFRESH_TOKEN")
 	}
-	rt, err := s.st.GetRefreshToken(ctx, s.refreshHash(raw))
+	rt, err := s.findRefreshToken(ctx, raw)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, invalid
 	}

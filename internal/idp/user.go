@@ -282,7 +282,11 @@ func (s *Service) useCode(u *store.User, purpose, code string) error {
 	if !ok {
 		return api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again.")
 	}
-	if subtle.ConstantTimeCompare(c.Hash, s.codeHash(u, purpose, code)) != 1 {
+	match := false
+	for _, h := range s.seal.MACs("code", u.PoolID, u.Username, purpose, code) {
+		match = match || subtle.ConstantTimeCompare(c.Hash, h) == 1
+	}
+	if !match {
 		return api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again.")
 	}
 	if !s.now().Before(c.Expires) {

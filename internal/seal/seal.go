@@ -14,6 +14,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync/atomic"
 )
 
 // KeySize is the master key's length in bytes.
@@ -26,41 +27,59 @@ var ErrOpen = errors.New("seal: message does not open")
 const version = 1
 
 // Sealer encrypts under the primary master key and opens under any key it
-// was given, so a rotation can proceed while old ciphertexts remain.
+// was given, so a rotation can proceed while old ciphertexts remain. Its
+// keys can be replaced while it is in use (Replace).
 type Sealer struct {
+	keys atomic.Pointer[keyset]
+}
+
+type keyset struct {
 	primary uint32
 	data    map[uint32]cipher.AEAD
 	session map[uint32]cipher.AEAD
-	mac     []byte // primary's MAC key
+	macs    [][]byte // MAC keys, the primary's first
 }
 
 // New returns a Sealer whose primary key is keys[0]; the rest are older
 // keys that can still open data.
 func New(keys ...[]byte) (*Sealer, error) {
-	if len(keys) == 0 {
-		return nil, errors.New("seal: no master key")
+	s := &Sealer{}
+	if err := s.Replace(keys...); err != nil {
+		return nil, err
 	}
-	s := &Sealer{data: map[uint32]cipher.AEAD{}, session: map[uint32]cipher.AEAD{}}
+	return s, nil
+}
+
+// Replace swaps in a new key list (primary first), for example after a
+// rotation wrote a new key file.
+func (s *Sealer) Replace(keys ...[]byte) error {
+	if len(keys) == 0 {
+		return errors.New("seal: no master key")
+	}
+	ks := &keyset{data: map[uint32]cipher.AEAD{}, session: map[uint32]cipher.AEAD{}}
 	for i, k := range keys {
 		if len(k) != KeySize {
-			return nil, fmt.Errorf("seal: master key must be %d bytes, got %d", KeySize, len(k))
+			return fmt.Errorf("seal: master key must be %d bytes, got %d", KeySize, len(k))
 		}
 		id := KeyID(k)
 		var err error
-		if s.data[id], err = aead(k, "cognate data v1"); err != nil {
-			return nil, err
+		if ks.data[id], err = aead(k, "cognate data v1"); err != nil {
+			return err
 		}
-		if s.session[id], err = aead(k, "cognate session v1"); err != nil {
-			return nil, err
+		if ks.session[id], err = aead(k, "cognate session v1"); err != nil {
+			return err
 		}
+		mac, err := hkdf.Key(sha256.New, k, nil, "cognate mac v1", 32)
+		if err != nil {
+			return err
+		}
+		ks.macs = append(ks.macs, mac)
 		if i == 0 {
-			s.primary = id
-			if s.mac, err = hkdf.Key(sha256.New, k, nil, "cognate mac v1", 32); err != nil {
-				return nil, err
-			}
+			ks.primary = id
 		}
 	}
-	return s, nil
+	s.keys.Store(ks)
+	return nil
 }
 
 // KeyID names a master key without revealing it.
@@ -119,33 +138,35 @@ func open(keys map[uint32]cipher.AEAD, box, context []byte) ([]byte, error) {
 // Encrypt encrypts a secret for storage. context binds the ciphertext to
 // its place (say "totp|pool|user") so it cannot be moved to another row.
 func (s *Sealer) Encrypt(plaintext []byte, context string) []byte {
-	return seal(s.data, s.primary, plaintext, []byte(context))
+	ks := s.keys.Load()
+	return seal(ks.data, ks.primary, plaintext, []byte(context))
 }
 
 // Decrypt opens what Encrypt produced with the same context.
 func (s *Sealer) Decrypt(box []byte, context string) ([]byte, error) {
-	return open(s.data, box, []byte(context))
+	return open(s.keys.Load().data, box, []byte(context))
 }
 
 // NeedsRotation reports whether box was sealed under an older key.
 func (s *Sealer) NeedsRotation(box []byte) bool {
-	return len(box) >= 5 && binary.BigEndian.Uint32(box[1:5]) != s.primary
+	return len(box) >= 5 && binary.BigEndian.Uint32(box[1:5]) != s.keys.Load().primary
 }
 
 // SealBytes seals transient state (a session, an SRP secret block) under
 // the session key.
 func (s *Sealer) SealBytes(plaintext []byte, context string) []byte {
-	return seal(s.session, s.primary, plaintext, []byte(context))
+	ks := s.keys.Load()
+	return seal(ks.session, ks.primary, plaintext, []byte(context))
 }
 
 // OpenBytes opens what SealBytes produced with the same context.
 func (s *Sealer) OpenBytes(box []byte, context string) ([]byte, error) {
-	return open(s.session, box, []byte(context))
+	return open(s.keys.Load().session, box, []byte(context))
 }
 
 // SealString seals a session into URL-safe base64 text.
 func (s *Sealer) SealString(plaintext []byte, context string) string {
-	return base64.RawURLEncoding.EncodeToString(seal(s.session, s.primary, plaintext, []byte(context)))
+	return base64.RawURLEncoding.EncodeToString(s.SealBytes(plaintext, context))
 }
 
 // OpenString opens what SealString produced with the same context.
@@ -154,14 +175,27 @@ func (s *Sealer) OpenString(text, context string) ([]byte, error) {
 	if err != nil {
 		return nil, ErrOpen
 	}
-	return open(s.session, box, []byte(context))
+	return s.OpenBytes(box, context)
 }
 
 // MAC is a keyed hash for values stored only to be compared later (codes,
 // refresh tokens): without the master key the stored hash does not even let
-// a six-digit code be guessed offline.
-func (s *Sealer) MAC(parts ...string) []byte {
-	m := hmac.New(sha256.New, s.mac)
+// a six-digit code be guessed offline. It uses the primary key.
+func (s *Sealer) MAC(parts ...string) []byte { return mac(s.keys.Load().macs[0], parts) }
+
+// MACs returns the value's MAC under every key, the primary's first: a
+// value hashed before a rotation still matches.
+func (s *Sealer) MACs(parts ...string) [][]byte {
+	ks := s.keys.Load()
+	out := make([][]byte, len(ks.macs))
+	for i, k := range ks.macs {
+		out[i] = mac(k, parts)
+	}
+	return out
+}
+
+func mac(key []byte, parts []string) []byte {
+	m := hmac.New(sha256.New, key)
 	for _, p := range parts {
 		var n [4]byte
 		binary.BigEndian.PutUint32(n[:], uint32(len(p)))

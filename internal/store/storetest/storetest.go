@@ -16,8 +16,28 @@ import (
 	"github.com/cognate-idp/cognate/internal/store"
 )
 
+// Option adds cases to Run.
+type Option func(*config)
+
+type config struct {
+	nodes func(t *testing.T) func() store.Store
+}
+
+// Nodes lets Run check what several server nodes sharing one database rely
+// on: races decided across handles, not only across goroutines. nodes makes
+// a fresh, empty database and returns a function that opens one more handle
+// on it each time it is called, as another node would (the suite closes the
+// handles). Without this option those cases are skipped.
+func Nodes(nodes func(t *testing.T) (another func() store.Store)) Option {
+	return func(c *config) { c.nodes = nodes }
+}
+
 // Run runs every conformance case against stores made by open.
-func Run(t *testing.T, open func(t *testing.T) store.Store) {
+func Run(t *testing.T, open func(t *testing.T) store.Store, opts ...Option) {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
 	cases := []struct {
 		name string
 		fn   func(t *testing.T, s store.Store)
@@ -39,6 +59,164 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 			t.Cleanup(func() { s.Close() })
 			c.fn(t, s)
 		})
+	}
+	t.Run("Nodes", func(t *testing.T) {
+		if cfg.nodes == nil {
+			t.Skip("the backend gives no second handle on one database (storetest.Nodes)")
+		}
+		for _, c := range nodeCases {
+			t.Run(c.name, func(t *testing.T) {
+				another := cfg.nodes(t)
+				a, b := another(), another()
+				t.Cleanup(func() { a.Close(); b.Close() })
+				c.fn(t, a, b)
+			})
+		}
+	})
+}
+
+// nodeCases race two handles on one database, as two server nodes do.
+var nodeCases = []struct {
+	name string
+	fn   func(t *testing.T, a, b store.Store)
+}{
+	{"SignUpOneUsername", testNodesSignUp},
+	{"TOTPStepClaimedOnce", testNodesTOTPStep},
+	{"CountersLoseNoUpdate", testNodesCounter},
+	{"MarkUsedOnce", testNodesMarkUsed},
+}
+
+// race runs f(i, store) n times at once, alternating between the handles.
+func race(n int, handles []store.Store, f func(i int, s store.Store)) {
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			f(i, handles[i%len(handles)])
+		}()
+	}
+	close(start)
+	wg.Wait()
+}
+
+func testNodesSignUp(t *testing.T, a, b store.Store) {
+	mkPool(t, a, "p_1")
+	const n = 16
+	var wins, exists atomic.Int32
+	var winner atomic.Value
+	race(n, []store.Store{a, b}, func(i int, s store.Store) {
+		u := mkUser("p_1", "same")
+		u.Sub = fmt.Sprintf("sub-%d", i)
+		switch err := s.CreateUser(ctx, u); {
+		case err == nil:
+			wins.Add(1)
+			winner.Store(u.Sub)
+		case errors.Is(err, store.ErrExists):
+			exists.Add(1)
+		default:
+			t.Errorf("CreateUser: %v", err)
+		}
+	})
+	if wins.Load() != 1 || exists.Load() != n-1 {
+		t.Fatalf("wins=%d exists=%d, want 1 and %d", wins.Load(), exists.Load(), n-1)
+	}
+	for _, s := range []store.Store{a, b} {
+		if u, err := s.GetUser(ctx, "p_1", "same"); err != nil || u.Sub != winner.Load() {
+			t.Fatalf("GetUser = %+v, %v; want the winner's sub %v", u, err, winner.Load())
+		}
+		if c, _ := s.CountUsers(ctx, "p_1"); c != 1 {
+			t.Fatalf("CountUsers = %d, want 1", c)
+		}
+	}
+}
+
+func testNodesTOTPStep(t *testing.T, a, b store.Store) {
+	mkPool(t, a, "p_1")
+	if err := b.CreateUser(ctx, mkUser("p_1", "u")); err != nil {
+		t.Fatal(err)
+	}
+	errUsed := errors.New("used")
+	for _, step := range []int64{100, 101} {
+		var claimed atomic.Int32
+		race(16, []store.Store{a, b}, func(i int, s store.Store) {
+			_, err := s.UpdateUser(ctx, "p_1", "u", func(u *store.User) error {
+				if u.TOTPLastStep >= step {
+					return errUsed
+				}
+				u.TOTPLastStep = step
+				return nil
+			})
+			if err == nil {
+				claimed.Add(1)
+			} else if !errors.Is(err, errUsed) {
+				t.Errorf("UpdateUser: %v", err)
+			}
+		})
+		if claimed.Load() != 1 {
+			t.Fatalf("step %d claimed %d times across two handles, want 1", step, claimed.Load())
+		}
+		for _, s := range []store.Store{a, b} {
+			if u, err := s.GetUser(ctx, "p_1", "u"); err != nil {
+				t.Fatalf("GetUser: %v", err)
+			} else if u.TOTPLastStep != step {
+				t.Fatalf("TOTPLastStep = %d, want %d", u.TOTPLastStep, step)
+			}
+		}
+	}
+}
+
+func testNodesCounter(t *testing.T, a, b store.Store) {
+	mkPool(t, a, "p_1")
+	if err := a.CreateUser(ctx, mkUser("p_1", "u")); err != nil {
+		t.Fatal(err)
+	}
+	const n = 24
+	race(n, []store.Store{a, b}, func(i int, s store.Store) {
+		if _, err := s.UpdateUser(ctx, "p_1", "u", func(u *store.User) error {
+			u.FailedAttempts++
+			u.Attributes["email"] = fmt.Sprintf("n%d@example.com", u.FailedAttempts)
+			return nil
+		}); err != nil {
+			t.Errorf("increment: %v", err)
+		}
+	})
+	for _, s := range []store.Store{a, b} {
+		if u, err := s.GetUser(ctx, "p_1", "u"); err != nil {
+			t.Fatalf("GetUser: %v", err)
+		} else if u.FailedAttempts != n {
+			t.Fatalf("FailedAttempts = %d, want %d", u.FailedAttempts, n)
+		}
+		// The indexed column moved with the document.
+		want := fmt.Sprintf("n%d@example.com", n)
+		if l, _ := s.FindUsers(ctx, "p_1", &store.Filter{Attr: "email", Value: want}, "", 10); len(l) != 1 {
+			t.Fatalf("FindUsers email=%s found %d users", want, len(l))
+		}
+	}
+}
+
+func testNodesMarkUsed(t *testing.T, a, b store.Store) {
+	const n = 16
+	for _, key := range []string{"session:1", "srp:1"} {
+		var ok atomic.Int32
+		race(n, []store.Store{a, b}, func(i int, s store.Store) {
+			switch err := s.MarkUsed(ctx, key, now().Add(time.Minute)); {
+			case err == nil:
+				ok.Add(1)
+			case !errors.Is(err, store.ErrExists):
+				t.Errorf("MarkUsed: %v", err)
+			}
+		})
+		if ok.Load() != 1 {
+			t.Fatalf("%s marked %d times across two handles, want 1", key, ok.Load())
+		}
+		for _, s := range []store.Store{a, b} {
+			if err := s.MarkUsed(ctx, key, now().Add(time.Minute)); !errors.Is(err, store.ErrExists) {
+				t.Fatalf("mark seen from the other handle: %v", err)
+			}
+		}
 	}
 }
 

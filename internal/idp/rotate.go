@@ -1,0 +1,121 @@
+package idp
+
+import (
+	"context"
+
+	"github.com/cognate-idp/cognate/internal/store"
+)
+
+// ReencryptCounts says how many secrets a re-encryption pass rewrote.
+type ReencryptCounts struct {
+	SigningKeys, ClientSecrets, UserSecrets, DeviceVerifiers int
+}
+
+// Reencrypt rewrites every secret at rest that is sealed under an older
+// master key so that it is sealed under the primary one. It runs while the
+// server serves: each row is rewritten in its own atomic update, and a row
+// already under the primary key is left alone, so the pass can be repeated.
+func (s *Service) Reencrypt(ctx context.Context) (ReencryptCounts, error) {
+	var n ReencryptCounts
+	after := ""
+	for {
+		pools, err := s.st.ListPools(ctx, after, 100)
+		if err != nil {
+			return n, err
+		}
+		for _, p := range pools {
+			after = p.ID
+			if err := s.reencryptPool(ctx, p.ID, &n); err != nil {
+				return n, err
+			}
+		}
+		if len(pools) < 100 {
+			return n, nil
+		}
+	}
+}
+
+// rewrap re-seals box under the primary key if it is under an older one.
+func (s *Service) rewrap(box []byte, context string, count *int) ([]byte, error) {
+	if len(box) == 0 || !s.seal.NeedsRotation(box) {
+		return box, nil
+	}
+	plain, err := s.seal.Decrypt(box, context)
+	if err != nil {
+		return nil, err
+	}
+	*count++
+	return s.seal.Encrypt(plain, context), nil
+}
+
+func (s *Service) reencryptPool(ctx context.Context, poolID string, n *ReencryptCounts) error {
+	_, err := s.st.UpdatePool(ctx, poolID, func(p *store.Pool) error {
+		var err error
+		p.SigningKey, err = s.rewrap(p.SigningKey, "signing-key|"+p.ID, &n.SigningKeys)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	after := ""
+	for {
+		clients, err := s.st.ListClients(ctx, poolID, after, 100)
+		if err != nil {
+			return err
+		}
+		for _, c := range clients {
+			after = c.ID
+			_, err := s.st.UpdateClient(ctx, c.ID, func(c *store.Client) error {
+				var doc clientDoc
+				if err := decodeDoc(c.Settings, &doc); err != nil {
+					return err
+				}
+				before := n.ClientSecrets
+				if doc.Secret, err = s.rewrap(doc.Secret, "client-secret|"+c.ID, &n.ClientSecrets); err != nil {
+					return err
+				}
+				if n.ClientSecrets != before {
+					c.Settings = encodeDoc(doc)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		if len(clients) < 100 {
+			break
+		}
+	}
+	return s.eachUser(ctx, poolID, func(u *store.User) error {
+		_, err := s.st.UpdateUser(ctx, u.PoolID, u.Username, func(u *store.User) error {
+			var err error
+			if u.Verifier, err = s.rewrap(u.Verifier, "verifier|"+u.PoolID+"|"+u.Username, &n.UserSecrets); err != nil {
+				return err
+			}
+			if u.TOTPSecret, err = s.rewrap(u.TOTPSecret, totpContext(u), &n.UserSecrets); err != nil {
+				return err
+			}
+			u.TOTPPending, err = s.rewrap(u.TOTPPending, totpContext(u), &n.UserSecrets)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		devices, err := s.st.ListDevices(ctx, u.PoolID, u.Username, "", 1000)
+		if err != nil {
+			return err
+		}
+		for _, d := range devices {
+			_, err := s.st.UpdateDevice(ctx, d.PoolID, d.Key, func(d *store.Device) error {
+				var err error
+				d.Verifier, err = s.rewrap(d.Verifier, deviceContext(d), &n.DeviceVerifiers)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

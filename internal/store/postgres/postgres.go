@@ -1,0 +1,811 @@
+// Package postgres is the Store for several server nodes: one PostgreSQL
+// database shared by all of them. It keeps what the SQLite backend keeps, in
+// the same shape (users and devices as JSON documents, the filterable
+// attributes in plain columns beside them), and makes the same promises
+// across processes that SQLite makes within one: UpdateX locks the row
+// (SELECT ... FOR UPDATE) for the length of fn, so two nodes updating one
+// user serialise, and unique keys decide races such as one username signed
+// up twice or one session spent twice.
+//
+// The SQL is plain and portable where it can be, so a PostgreSQL-compatible
+// distributed database remains possible; the schema is migrated at Open,
+// under an advisory lock so nodes starting together migrate once.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cognate-idp/cognate/internal/store"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Defaults applied when the connection string does not set them.
+const (
+	defaultMaxConns = 16
+	// connectTimeout bounds dialling and the start-up handshake: a database
+	// that is down or unreachable gives an error, not a hang.
+	connectTimeout = 5 * time.Second
+	// statementTimeout is the server-side bound on one statement, lock
+	// waits included (PostgreSQL's statement_timeout, in milliseconds).
+	statementTimeout = "10000"
+	// idleInTxTimeout ends the session of a node that stopped answering in
+	// the middle of an update, so the row lock it held does not stay held.
+	idleInTxTimeout = "30000"
+	// opTimeout is the client-side bound on one Store call: it also covers
+	// waiting for a pooled connection and a server that stopped answering.
+	opTimeout = 15 * time.Second
+	// migrateTimeout bounds Open's migration, waiting for another node's
+	// migration included.
+	migrateTimeout = 2 * time.Minute
+	// migrationLock is the advisory lock key taken around migrating
+	// ("cognate" in ASCII).
+	migrationLock int64 = 0x636f676e617465
+	// maxAttempts bounds how often an update runs again after the database
+	// gave up on it for a serialisation failure (distributed databases do;
+	// PostgreSQL at READ COMMITTED with a row lock does not).
+	maxAttempts = 3
+)
+
+// Store is the PostgreSQL backend.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+var _ store.Store = (*Store)(nil)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Open connects to the database at connString (a postgres:// URL or a
+// key=value DSN, as libpq takes) and brings its schema up to date.
+//
+// pool_max_conns in the connection string sizes the pool (default 16);
+// connect_timeout (default 5s), statement_timeout (default 10s) and
+// idle_in_transaction_session_timeout (default 30s) are honoured when given.
+func Open(ctx context.Context, connString string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(connString)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	if !strings.Contains(connString, "pool_max_conns") {
+		cfg.MaxConns = defaultMaxConns
+	}
+	cc := cfg.ConnConfig
+	if cc.ConnectTimeout == 0 {
+		cc.ConnectTimeout = connectTimeout
+	}
+	setDefault(cc.RuntimeParams, "statement_timeout", statementTimeout)
+	setDefault(cc.RuntimeParams, "idle_in_transaction_session_timeout", idleInTxTimeout)
+	setDefault(cc.RuntimeParams, "application_name", "cognate")
+
+	if err := migrate(ctx, cc.Copy()); err != nil {
+		return nil, err
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	return &Store{pool: pool}, nil
+}
+
+func setDefault(m map[string]string, k, v string) {
+	if _, ok := m[k]; !ok {
+		m[k] = v
+	}
+}
+
+// migrate applies the embedded migrations not yet applied. It works on a
+// connection of its own: the advisory lock belongs to that session and goes
+// with it when the connection closes, whatever happens meanwhile.
+func migrate(ctx context.Context, cc *pgx.ConnConfig) error {
+	ctx, cancel := context.WithTimeout(ctx, migrateTimeout)
+	defer cancel()
+	steps, err := migrations()
+	if err != nil {
+		return err
+	}
+	// Waiting for another node's migration must not hit the statement timeout.
+	cc.RuntimeParams["statement_timeout"] = strconv.Itoa(int(migrateTimeout / time.Millisecond))
+	conn, err := pgx.ConnectConfig(ctx, cc)
+	if err != nil {
+		return fmt.Errorf("postgres: connect: %w", err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+		return fmt.Errorf("postgres: migration lock: %w", err)
+	}
+	if _, err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("postgres: migrations table: %w", err)
+	}
+	var have int
+	if err := conn.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		return fmt.Errorf("postgres: schema version: %w", err)
+	}
+	if have > len(steps) {
+		return fmt.Errorf("postgres: the database has schema version %d, newer than this build knows (%d)", have, len(steps))
+	}
+	for v := have + 1; v <= len(steps); v++ {
+		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, steps[v-1]); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations(version, applied) VALUES ($1, $2)`, v, time.Now().UnixNano())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("postgres: migration %d: %w", v, err)
+		}
+	}
+	_, err = conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, migrationLock)
+	return err
+}
+
+// migrations returns the embedded migrations in order; migration n is the
+// file whose name begins with n (0001_..., 0002_...).
+func migrations() ([]string, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for i, e := range entries {
+		n, _, _ := strings.Cut(e.Name(), "_")
+		if v, err := strconv.Atoi(n); err != nil || v != i+1 {
+			return nil, fmt.Errorf("postgres: migration %s is out of sequence", e.Name())
+		}
+		b, err := migrationFiles.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, string(b))
+	}
+	return out, nil
+}
+
+// Close closes the pool, waiting for connections in use to come back.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
+	return s.pool.Ping(ctx)
+}
+
+// ---- helpers ----
+
+func op(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, opTimeout)
+}
+
+func pgCode(err error) string {
+	var e *pgconn.PgError
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+// created maps the errors of an INSERT: a taken key is ErrExists, a
+// missing parent (pool, user) ErrNotFound, as the SQLite backend answers.
+func created(err error) error {
+	switch pgCode(err) {
+	case "23505": // unique_violation
+		return store.ErrExists
+	case "23503": // foreign_key_violation
+		return store.ErrNotFound
+	}
+	return err
+}
+
+func notFound(err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	return err
+}
+
+func affected(tag pgconn.CommandTag, err error) error {
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
+// textSafe reports whether every s can be a PostgreSQL text value: valid
+// UTF-8 without NUL. Keys the domain makes always are; a key that is not
+// (from a forged pagination token, say) cannot be stored, so a lookup by it
+// finds nothing rather than failing.
+func textSafe(ss ...string) bool {
+	for _, s := range ss {
+		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// page runs fetch(after, limit) for a List method. The keys are compared
+// byte by byte (COLLATE "C"), as Go compares strings. An after that text
+// cannot hold is replaced by its longest prefix that it can, and the keys
+// that prefix lets through but after does not are skipped here, so the
+// answer is still exactly the keys after `after`.
+func page[T any](after string, limit int, key func(T) string, fetch func(after string, limit int) ([]T, error)) ([]T, error) {
+	if limit < 0 {
+		limit = math.MaxInt32 // SQLite's LIMIT -1: no limit
+	}
+	if textSafe(after) {
+		return fetch(after, limit)
+	}
+	bound := after
+	for !textSafe(bound) {
+		bound = bound[:len(bound)-1]
+	}
+	var out []T
+	for len(out) < limit {
+		got, err := fetch(bound, limit)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range got {
+			if key(it) > after && len(out) < limit {
+				out = append(out, it)
+			}
+		}
+		if len(got) < limit {
+			break
+		}
+		bound = key(got[len(got)-1])
+	}
+	return out, nil
+}
+
+// collect runs a query and scans each row with scan.
+func collect[T any](ctx context.Context, s *Store, scan func(pgx.Row) (T, error), q string, args ...any) ([]T, error) {
+	ctx, cancel := op(ctx)
+	defer cancel()
+	rows, err := s.pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (T, error) { return scan(r) })
+}
+
+// one runs a query expected to return one row and scans it with scan.
+func one[T any](ctx context.Context, s *Store, scan func(pgx.Row) (T, error), q string, args ...any) (T, error) {
+	ctx, cancel := op(ctx)
+	defer cancel()
+	return scan(s.pool.QueryRow(ctx, q, args...))
+}
+
+func (s *Store) exec(ctx context.Context, q string, args ...any) (pgconn.CommandTag, error) {
+	ctx, cancel := op(ctx)
+	defer cancel()
+	return s.pool.Exec(ctx, q, args...)
+}
+
+// inTx runs fn in a transaction, committing if it returns nil. It runs fn
+// again, in a new transaction, when the database aborted the first for a
+// serialisation failure or a deadlock: fn re-reads what it changes, so the
+// outcome is as if it ran once, after whatever it conflicted with.
+func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	ctx, cancel := op(ctx)
+	defer cancel()
+	for attempt := 1; ; attempt++ {
+		err := s.tx(ctx, fn)
+		if c := pgCode(err); (c == "40001" || c == "40P01") && attempt < maxAttempts {
+			continue
+		}
+		return err
+	}
+}
+
+func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback(ctx)
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// ns keeps times as Unix nanoseconds, the zero time as 0, as SQLite does.
+func ns(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNS(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// ---- pools ----
+
+const poolCols = `id, name, created, updated, settings, signing_key`
+
+func scanPool(r pgx.Row) (*store.Pool, error) {
+	var p store.Pool
+	var c, u int64
+	if err := r.Scan(&p.ID, &p.Name, &c, &u, &p.Settings, &p.SigningKey); err != nil {
+		return nil, notFound(err)
+	}
+	p.Created, p.Updated = fromNS(c), fromNS(u)
+	return &p, nil
+}
+
+func (s *Store) CreatePool(ctx context.Context, p *store.Pool) error {
+	_, err := s.exec(ctx, `INSERT INTO pools(`+poolCols+`) VALUES ($1, $2, $3, $4, $5, $6)`,
+		p.ID, p.Name, ns(p.Created), ns(p.Updated), nonNil(p.Settings), nonNil(p.SigningKey))
+	return created(err)
+}
+
+// nonNil keeps a nil slice from becoming NULL in a NOT NULL column (SQLite
+// stores it as an empty blob).
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+func (s *Store) GetPool(ctx context.Context, id string) (*store.Pool, error) {
+	if !textSafe(id) {
+		return nil, store.ErrNotFound
+	}
+	return one(ctx, s, scanPool, `SELECT `+poolCols+` FROM pools WHERE id = $1`, id)
+}
+
+func (s *Store) ListPools(ctx context.Context, after string, limit int) ([]*store.Pool, error) {
+	return page(after, limit, func(p *store.Pool) string { return p.ID }, func(after string, limit int) ([]*store.Pool, error) {
+		return collect(ctx, s, scanPool, `SELECT `+poolCols+` FROM pools WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
+	})
+}
+
+func (s *Store) UpdatePool(ctx context.Context, id string, fn func(*store.Pool) error) (*store.Pool, error) {
+	if !textSafe(id) {
+		return nil, store.ErrNotFound
+	}
+	var out *store.Pool
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		p, err := scanPool(tx.QueryRow(ctx, `SELECT `+poolCols+` FROM pools WHERE id = $1 FOR UPDATE`, id))
+		if err != nil {
+			return err
+		}
+		if err := fn(p); err != nil {
+			return err
+		}
+		p.ID = id
+		if _, err := tx.Exec(ctx, `UPDATE pools SET name = $1, updated = $2, settings = $3, signing_key = $4 WHERE id = $5`,
+			p.Name, ns(p.Updated), nonNil(p.Settings), nonNil(p.SigningKey), id); err != nil {
+			return err
+		}
+		out = p
+		return nil
+	})
+	return out, err
+}
+
+// DeletePool removes the pool; its clients, users (and so their devices)
+// and refresh tokens go with it (ON DELETE CASCADE).
+func (s *Store) DeletePool(ctx context.Context, id string) error {
+	if !textSafe(id) {
+		return store.ErrNotFound
+	}
+	return affected(s.exec(ctx, `DELETE FROM pools WHERE id = $1`, id))
+}
+
+// ---- clients ----
+
+const clientCols = `id, pool_id, name, created, updated, settings`
+
+func scanClient(r pgx.Row) (*store.Client, error) {
+	var c store.Client
+	var cr, up int64
+	if err := r.Scan(&c.ID, &c.PoolID, &c.Name, &cr, &up, &c.Settings); err != nil {
+		return nil, notFound(err)
+	}
+	c.Created, c.Updated = fromNS(cr), fromNS(up)
+	return &c, nil
+}
+
+func (s *Store) CreateClient(ctx context.Context, c *store.Client) error {
+	_, err := s.exec(ctx, `INSERT INTO clients(`+clientCols+`) VALUES ($1, $2, $3, $4, $5, $6)`,
+		c.ID, c.PoolID, c.Name, ns(c.Created), ns(c.Updated), nonNil(c.Settings))
+	return created(err)
+}
+
+func (s *Store) GetClient(ctx context.Context, id string) (*store.Client, error) {
+	if !textSafe(id) {
+		return nil, store.ErrNotFound
+	}
+	return one(ctx, s, scanClient, `SELECT `+clientCols+` FROM clients WHERE id = $1`, id)
+}
+
+func (s *Store) ListClients(ctx context.Context, poolID, after string, limit int) ([]*store.Client, error) {
+	if !textSafe(poolID) {
+		return nil, nil
+	}
+	return page(after, limit, func(c *store.Client) string { return c.ID }, func(after string, limit int) ([]*store.Client, error) {
+		return collect(ctx, s, scanClient, `SELECT `+clientCols+` FROM clients WHERE pool_id = $1 AND id > $2 ORDER BY id LIMIT $3`, poolID, after, limit)
+	})
+}
+
+func (s *Store) UpdateClient(ctx context.Context, id string, fn func(*store.Client) error) (*store.Client, error) {
+	if !textSafe(id) {
+		return nil, store.ErrNotFound
+	}
+	var out *store.Client
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		c, err := scanClient(tx.QueryRow(ctx, `SELECT `+clientCols+` FROM clients WHERE id = $1 FOR UPDATE`, id))
+		if err != nil {
+			return err
+		}
+		pool := c.PoolID
+		if err := fn(c); err != nil {
+			return err
+		}
+		c.ID, c.PoolID = id, pool
+		if _, err := tx.Exec(ctx, `UPDATE clients SET name = $1, updated = $2, settings = $3 WHERE id = $4`,
+			c.Name, ns(c.Updated), nonNil(c.Settings), id); err != nil {
+			return err
+		}
+		out = c
+		return nil
+	})
+	return out, err
+}
+
+func (s *Store) DeleteClient(ctx context.Context, id string) error {
+	if !textSafe(id) {
+		return store.ErrNotFound
+	}
+	return affected(s.exec(ctx, `DELETE FROM clients WHERE id = $1`, id))
+}
+
+// ---- users ----
+
+// indexed lists the attribute columns kept beside the document for filters.
+var indexed = []string{"email", "phone_number", "name", "given_name", "family_name", "preferred_username"}
+
+// userCols are the columns userArgs gives values for, in its order.
+var userCols = append(append([]string{"pool_id", "username", "sub", "status", "enabled"}, indexed...), "doc")
+
+func userArgs(u *store.User) ([]any, error) {
+	doc, err := json.Marshal(u)
+	if err != nil {
+		return nil, err
+	}
+	args := []any{u.PoolID, u.Username, u.Sub, u.Status, u.Enabled}
+	for _, k := range indexed {
+		if v, ok := u.Attributes[k]; ok {
+			args = append(args, []byte(v))
+		} else {
+			args = append(args, nil)
+		}
+	}
+	return append(args, doc), nil
+}
+
+// placeholders returns "$from, ..., $(from+n-1)".
+func placeholders(from, n int) string {
+	p := make([]string, n)
+	for i := range p {
+		p[i] = "$" + strconv.Itoa(from+i)
+	}
+	return strings.Join(p, ", ")
+}
+
+var insertUser = `INSERT INTO users(` + strings.Join(userCols, ", ") + `) VALUES (` + placeholders(1, len(userCols)) + `)`
+
+// updateUser sets every column but the key from userArgs(u)[2:], then
+// selects the row by $n+1 (pool) and $n+2 (username).
+var updateUser = func() string {
+	set := make([]string, 0, len(userCols))
+	for i, c := range userCols[2:] {
+		set = append(set, c+" = $"+strconv.Itoa(i+1))
+	}
+	n := len(userCols) - 2
+	return `UPDATE users SET ` + strings.Join(set, ", ") + ` WHERE pool_id = $` + strconv.Itoa(n+1) + ` AND username = $` + strconv.Itoa(n+2)
+}()
+
+func (s *Store) CreateUser(ctx context.Context, u *store.User) error {
+	args, err := userArgs(u)
+	if err != nil {
+		return err
+	}
+	_, err = s.exec(ctx, insertUser, args...)
+	return created(err)
+}
+
+func scanUser(r pgx.Row) (*store.User, error) {
+	var doc []byte
+	if err := r.Scan(&doc); err != nil {
+		return nil, notFound(err)
+	}
+	var u store.User
+	if err := json.Unmarshal(doc, &u); err != nil {
+		return nil, fmt.Errorf("postgres: corrupt user document: %w", err)
+	}
+	return &u, nil
+}
+
+func (s *Store) GetUser(ctx context.Context, poolID, username string) (*store.User, error) {
+	if !textSafe(poolID, username) {
+		return nil, store.ErrNotFound
+	}
+	return one(ctx, s, scanUser, `SELECT doc FROM users WHERE pool_id = $1 AND username = $2`, poolID, username)
+}
+
+// textFilters are the filterable columns of type TEXT; the attribute
+// columns (indexed) are BYTEA.
+var textFilters = map[string]bool{"username": true, "sub": true, "status": true}
+
+func (s *Store) FindUsers(ctx context.Context, poolID string, f *store.Filter, after string, limit int) ([]*store.User, error) {
+	if !textSafe(poolID) {
+		return nil, nil
+	}
+	cond := ""
+	var fargs []any
+	if f != nil {
+		switch {
+		case f.Attr == "enabled":
+			cond = ` AND enabled = $4`
+			fargs = []any{f.Value == "true" || f.Value == "Enabled" || f.Value == "1"}
+		case textFilters[f.Attr]:
+			if !textSafe(f.Value) {
+				return nil, nil // no text value equals it or starts with it
+			}
+			if f.Prefix {
+				// SUBSTRING keeps the comparison exact and case-sensitive, unlike LIKE.
+				cond = ` AND SUBSTRING(` + f.Attr + ` FROM 1 FOR $4) = $5`
+				fargs = []any{utf8.RuneCountInString(f.Value), f.Value}
+			} else {
+				cond = ` AND ` + f.Attr + ` = $4`
+				fargs = []any{f.Value}
+			}
+		case isIndexed(f.Attr):
+			if f.Prefix {
+				cond = ` AND SUBSTRING(` + f.Attr + ` FROM 1 FOR $4) = $5`
+				fargs = []any{len(f.Value), []byte(f.Value)}
+			} else {
+				cond = ` AND ` + f.Attr + ` = $4`
+				fargs = []any{[]byte(f.Value)}
+			}
+		default:
+			return nil, fmt.Errorf("postgres: attribute %q cannot be filtered", f.Attr)
+		}
+	}
+	q := `SELECT doc FROM users WHERE pool_id = $1 AND username > $2` + cond + ` ORDER BY username LIMIT $3`
+	return page(after, limit, func(u *store.User) string { return u.Username }, func(after string, limit int) ([]*store.User, error) {
+		return collect(ctx, s, scanUser, q, append([]any{poolID, after, limit}, fargs...)...)
+	})
+}
+
+func isIndexed(attr string) bool {
+	for _, k := range indexed {
+		if k == attr {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Store) UpdateUser(ctx context.Context, poolID, username string, fn func(*store.User) error) (*store.User, error) {
+	if !textSafe(poolID, username) {
+		return nil, store.ErrNotFound
+	}
+	var out *store.User
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		u, err := scanUser(tx.QueryRow(ctx, `SELECT doc FROM users WHERE pool_id = $1 AND username = $2 FOR UPDATE`, poolID, username))
+		if err != nil {
+			return err
+		}
+		if err := fn(u); err != nil {
+			return err
+		}
+		u.PoolID, u.Username = poolID, username
+		args, err := userArgs(u)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, updateUser, append(args[2:], poolID, username)...); err != nil {
+			if pgCode(err) == "23505" { // another user has that sub
+				return store.ErrExists
+			}
+			return err
+		}
+		out = u
+		return nil
+	})
+	return out, err
+}
+
+// DeleteUser removes the user, their devices (ON DELETE CASCADE) and their
+// refresh tokens.
+func (s *Store) DeleteUser(ctx context.Context, poolID, username string) error {
+	if !textSafe(poolID, username) {
+		return store.ErrNotFound
+	}
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := affected(tx.Exec(ctx, `DELETE FROM users WHERE pool_id = $1 AND username = $2`, poolID, username)); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM refresh_tokens WHERE pool_id = $1 AND username = $2`, poolID, username)
+		return err
+	})
+}
+
+func (s *Store) CountUsers(ctx context.Context, poolID string) (int, error) {
+	if !textSafe(poolID) {
+		return 0, nil
+	}
+	return one(ctx, s, func(r pgx.Row) (int, error) {
+		var n int
+		err := r.Scan(&n)
+		return n, err
+	}, `SELECT COUNT(*) FROM users WHERE pool_id = $1`, poolID)
+}
+
+// ---- refresh tokens ----
+
+func (s *Store) PutRefreshToken(ctx context.Context, t *store.RefreshToken) error {
+	_, err := s.exec(ctx, `INSERT INTO refresh_tokens(hash, pool_id, client_id, username, origin_jti, device_key, auth_time, created, expires, revoked)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		nonNil(t.Hash), t.PoolID, t.ClientID, t.Username, t.OriginJTI, t.DeviceKey, ns(t.AuthTime), ns(t.Created), ns(t.Expires), t.Revoked)
+	return created(err)
+}
+
+func (s *Store) GetRefreshToken(ctx context.Context, hash []byte) (*store.RefreshToken, error) {
+	return one(ctx, s, func(r pgx.Row) (*store.RefreshToken, error) {
+		var t store.RefreshToken
+		var at, cr, ex int64
+		if err := r.Scan(&t.Hash, &t.PoolID, &t.ClientID, &t.Username, &t.OriginJTI, &t.DeviceKey, &at, &cr, &ex, &t.Revoked); err != nil {
+			return nil, notFound(err)
+		}
+		t.AuthTime, t.Created, t.Expires = fromNS(at), fromNS(cr), fromNS(ex)
+		return &t, nil
+	}, `SELECT hash, pool_id, client_id, username, origin_jti, device_key, auth_time, created, expires, revoked FROM refresh_tokens WHERE hash = $1`, nonNil(hash))
+}
+
+func (s *Store) RevokeRefreshToken(ctx context.Context, hash []byte) error {
+	return affected(s.exec(ctx, `UPDATE refresh_tokens SET revoked = TRUE WHERE hash = $1`, nonNil(hash)))
+}
+
+func (s *Store) RevokeUserRefreshTokens(ctx context.Context, poolID, username string) error {
+	if !textSafe(poolID, username) {
+		return nil
+	}
+	_, err := s.exec(ctx, `UPDATE refresh_tokens SET revoked = TRUE WHERE pool_id = $1 AND username = $2`, poolID, username)
+	return err
+}
+
+// OriginRevoked reports whether a refresh token of that origin was revoked.
+// One sign-in has one refresh token; should there be several, any revoked
+// one counts, so the answer does not depend on row order.
+func (s *Store) OriginRevoked(ctx context.Context, poolID, originJTI string) (bool, error) {
+	if !textSafe(poolID, originJTI) {
+		return false, nil
+	}
+	return one(ctx, s, func(r pgx.Row) (bool, error) {
+		var revoked bool
+		err := r.Scan(&revoked)
+		return revoked, err
+	}, `SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE origin_jti = $1 AND pool_id = $2 AND revoked)`, originJTI, poolID)
+}
+
+// ---- one-time marks ----
+
+func (s *Store) MarkUsed(ctx context.Context, key string, expires time.Time) error {
+	_, err := s.exec(ctx, `INSERT INTO used_marks(key, expires) VALUES ($1, $2)`, key, ns(expires))
+	return created(err)
+}
+
+func (s *Store) PurgeExpired(ctx context.Context, now time.Time) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM used_marks WHERE expires < $1`, ns(now)); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM refresh_tokens WHERE expires < $1`, ns(now))
+		return err
+	})
+}
+
+// ---- devices ----
+
+func (s *Store) CreateDevice(ctx context.Context, d *store.Device) error {
+	doc, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	_, err = s.exec(ctx, `INSERT INTO devices(pool_id, device_key, username, doc) VALUES ($1, $2, $3, $4)`, d.PoolID, d.Key, d.Username, doc)
+	return created(err)
+}
+
+func scanDevice(r pgx.Row) (*store.Device, error) {
+	var doc []byte
+	if err := r.Scan(&doc); err != nil {
+		return nil, notFound(err)
+	}
+	var d store.Device
+	if err := json.Unmarshal(doc, &d); err != nil {
+		return nil, fmt.Errorf("postgres: corrupt device document: %w", err)
+	}
+	return &d, nil
+}
+
+func (s *Store) GetDevice(ctx context.Context, poolID, key string) (*store.Device, error) {
+	if !textSafe(poolID, key) {
+		return nil, store.ErrNotFound
+	}
+	return one(ctx, s, scanDevice, `SELECT doc FROM devices WHERE pool_id = $1 AND device_key = $2`, poolID, key)
+}
+
+func (s *Store) ListDevices(ctx context.Context, poolID, username, after string, limit int) ([]*store.Device, error) {
+	if !textSafe(poolID, username) {
+		return nil, nil
+	}
+	return page(after, limit, func(d *store.Device) string { return d.Key }, func(after string, limit int) ([]*store.Device, error) {
+		return collect(ctx, s, scanDevice, `SELECT doc FROM devices WHERE pool_id = $1 AND username = $2 AND device_key > $3 ORDER BY device_key LIMIT $4`,
+			poolID, username, after, limit)
+	})
+}
+
+func (s *Store) UpdateDevice(ctx context.Context, poolID, key string, fn func(*store.Device) error) (*store.Device, error) {
+	if !textSafe(poolID, key) {
+		return nil, store.ErrNotFound
+	}
+	var out *store.Device
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		d, err := scanDevice(tx.QueryRow(ctx, `SELECT doc FROM devices WHERE pool_id = $1 AND device_key = $2 FOR UPDATE`, poolID, key))
+		if err != nil {
+			return err
+		}
+		if err := fn(d); err != nil {
+			return err
+		}
+		d.PoolID, d.Key = poolID, key
+		doc, err := json.Marshal(d)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE devices SET doc = $1 WHERE pool_id = $2 AND device_key = $3`, doc, poolID, key); err != nil {
+			return err
+		}
+		out = d
+		return nil
+	})
+	return out, err
+}
+
+func (s *Store) DeleteDevice(ctx context.Context, poolID, key string) error {
+	if !textSafe(poolID, key) {
+		return store.ErrNotFound
+	}
+	return affected(s.exec(ctx, `DELETE FROM devices WHERE pool_id = $1 AND device_key = $2`, poolID, key))
+}
