@@ -49,8 +49,8 @@ type Options struct {
 	MasterKeyFile string
 	// KeyReloadInterval is how often the key file is checked (default 2 s).
 	KeyReloadInterval time.Duration
-	AccessKeyID     string
-	SecretAccessKey string
+	AccessKeyID       string
+	SecretAccessKey   string
 	// Now is the clock (tests move it).
 	Now    func() time.Time
 	Logger *slog.Logger
