@@ -76,6 +76,12 @@ func WithConfigFile(path string) Option { return func(o *app.Options) { o.Config
 // server on the same data.
 func WithDataDir(dir string) Option { return func(o *app.Options) { o.DataDir = dir } }
 
+// WithSMTP sends codes by email through the SMTP server at url instead of
+// the outbox (Outbox and LastCode then return nothing).
+func WithSMTP(url, from string) Option {
+	return func(o *app.Options) { o.SMTPURL, o.SMTPFrom = url, from }
+}
+
 // WithLogger sends the server's logs to l (default: discarded unless
 // COGNATE_TEST_LOG is set).
 func WithLogger(l *slog.Logger) Option { return func(o *app.Options) { o.Logger = l } }
@@ -118,6 +124,9 @@ func (s *Server) Close() {
 // Outbox returns the codes delivered to a user of a pool, oldest first.
 func (s *Server) Outbox(poolID, username string) []Message {
 	var out []Message
+	if s.app.Outbox == nil {
+		return nil
+	}
 	for _, m := range s.app.Outbox.Messages(poolID, username) {
 		out = append(out, Message{PoolID: m.PoolID, Username: m.Username, Destination: m.Destination, Medium: m.Medium, Purpose: m.Purpose, Code: m.Code, Time: m.Time})
 	}

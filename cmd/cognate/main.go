@@ -63,12 +63,15 @@ func serve(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	listen := fs.String("listen", env("COGNATE_LISTEN", "127.0.0.1:9229"), "address to listen on (COGNATE_LISTEN)")
 	dataDir := fs.String("data-dir", env("COGNATE_DATA_DIR", "./cognate-data"), "directory for the database and keys (COGNATE_DATA_DIR)")
-	database := fs.String("database", env("COGNATE_DATABASE_URL", ""), "PostgreSQL URL (postgres://...) to keep state in, shared by several nodes; default SQLite in the data dir (COGNATE_DATABASE_URL)")
+	// No default from the environment here: --help would print the URL and its password.
+	database := fs.String("database", "", "PostgreSQL URL (postgres://...) to keep state in, shared by several nodes; default SQLite in the data dir (COGNATE_DATABASE_URL)")
 	region := fs.String("region", env("COGNATE_REGION", "us-east-1"), "region of new pool ids (COGNATE_REGION)")
 	publicURL := fs.String("public-url", env("COGNATE_PUBLIC_URL", ""), "base URL clients reach the server at; default http://<listen> (COGNATE_PUBLIC_URL)")
 	config := fs.String("config", env("COGNATE_CONFIG", ""), "YAML or JSON file declaring pools and clients to create at start (COGNATE_CONFIG)")
 	keyFile := fs.String("master-key-file", env("COGNATE_MASTER_KEY_FILE", ""), "file holding the master key (base64); default <data-dir>/master.key (COGNATE_MASTER_KEY_FILE; or COGNATE_MASTER_KEY with the key itself)")
 	awsIssuer := fs.Bool("aws-issuer", env("COGNATE_AWS_ISSUER", "") == "true", "issue tokens with Cognito's iss https://cognito-idp.<region>.amazonaws.com/<pool> (COGNATE_AWS_ISSUER=true)")
+	smtpURL := fs.String("smtp-url", env("COGNATE_SMTP_URL", ""), "send codes by email: smtp://user:pass@host:port (STARTTLS) or smtps://...; default: the development outbox (COGNATE_SMTP_URL)")
+	smtpFrom := fs.String("smtp-from", env("COGNATE_SMTP_FROM", ""), "sender address when a pool's EmailConfiguration names none (COGNATE_SMTP_FROM)")
 	logFormat := fs.String("log-format", env("COGNATE_LOG_FORMAT", "text"), "text or json (COGNATE_LOG_FORMAT)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -82,7 +85,11 @@ func serve(args []string) error {
 	}
 	log := slog.New(handler)
 
+	if *database == "" {
+		*database = os.Getenv("COGNATE_DATABASE_URL")
+	}
 	opts := app.Options{DataDir: *dataDir, DatabaseURL: *database, Region: *region, PublicURL: *publicURL, ConfigFile: *config, AWSIssuer: *awsIssuer,
+		SMTPURL: *smtpURL, SMTPFrom: *smtpFrom,
 		AccessKeyID: os.Getenv("COGNATE_ACCESS_KEY_ID"), SecretAccessKey: os.Getenv("COGNATE_SECRET_ACCESS_KEY"), Logger: log}
 	if k := os.Getenv("COGNATE_MASTER_KEY"); k != "" {
 		key, err := app.ParseKey(k)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/cognate-idp/cognate/internal/httpapi"
 	"github.com/cognate-idp/cognate/internal/idp"
+	"github.com/cognate-idp/cognate/internal/mail"
 	"github.com/cognate-idp/cognate/internal/seal"
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/cognate-idp/cognate/internal/store/postgres"
@@ -51,6 +52,11 @@ type Options struct {
 	KeyReloadInterval time.Duration
 	AccessKeyID       string
 	SecretAccessKey   string
+	// SMTPURL, when set, sends codes by email (smtp://user:pass@host:port
+	// with STARTTLS, or smtps://) instead of the development outbox;
+	// SMTPFrom is the sender when the pool's EmailConfiguration names none.
+	SMTPURL  string
+	SMTPFrom string
 	// Now is the clock (tests move it).
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -69,6 +75,7 @@ type App struct {
 
 	opts    Options
 	sealer  *seal.Sealer
+	mailer  *mail.SMTP
 	httpSrv *http.Server
 	purge   context.CancelFunc
 }
@@ -113,7 +120,18 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 		st.Close()
 		return nil, err
 	}
-	a.Outbox = idp.NewOutbox(1000, o.Logger)
+	var delivery idp.Delivery
+	if o.SMTPURL != "" {
+		m, err := mail.New(o.SMTPURL, o.SMTPFrom, o.Logger)
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		a.mailer, delivery = m, m
+	} else {
+		a.Outbox = idp.NewOutbox(1000, o.Logger)
+		delivery = a.Outbox
+	}
 	base := strings.TrimSuffix(o.PublicURL, "/")
 	issuer := func(poolID string) string { return base + "/" + poolID }
 	if o.AWSIssuer {
@@ -123,7 +141,7 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 		}
 	}
 	a.Service = idp.New(idp.Config{Store: st, Sealer: sealer, Now: o.Now, Region: o.Region, Issuer: issuer,
-		Delivery: a.Outbox, Logger: o.Logger})
+		Delivery: delivery, Logger: o.Logger})
 	if o.ConfigFile != "" {
 		if err := applyConfig(ctx, a.Service, o.ConfigFile); err != nil {
 			st.Close()
@@ -297,6 +315,9 @@ func (a *App) Shutdown(ctx context.Context) error {
 	var err error
 	if a.httpSrv != nil {
 		err = a.httpSrv.Shutdown(ctx)
+	}
+	if a.mailer != nil {
+		a.mailer.Close()
 	}
 	if a.purge != nil {
 		a.purge()
