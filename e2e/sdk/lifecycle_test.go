@@ -2,6 +2,7 @@ package sdk_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -174,5 +175,28 @@ func TestAttributes(t *testing.T) {
 	_, err = e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name})
 	wantErr(t, err, "UserNotFoundException", "")
 	_, err = e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: tok.AccessToken})
+	wantErr(t, err, "UserNotFoundException", "")
+}
+
+// TestCaseInsensitiveUsernames: with UsernameConfiguration.CaseSensitive
+// false, any case signs in and a differently cased sign-up is a duplicate.
+func TestCaseInsensitiveUsernames(t *testing.T) {
+	e := newEnv(t)
+	p := must(e.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("ci"),
+		UsernameConfiguration: &types.UsernameConfigurationType{CaseSensitive: aws.Bool(false)}}))
+	poolID := *p.UserPool.Id
+	c := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("web"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}}))
+	clientID := *c.UserPoolClient.ClientId
+	must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("MixedCase"), Password: aws.String(password)}))
+	_, err := e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("mixedcase"), Password: aws.String(password)})
+	wantErr(t, err, "UsernameExistsException", "")
+	must(e.c.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: &poolID, Username: aws.String("MIXEDCASE")}))
+	must(e.passwordAuth(clientID, "mIxEdCaSe", password))
+
+	// The default pool is case-sensitive.
+	poolB, clientB := e.pool(types.UserPoolMfaTypeOff)
+	name := e.user(poolB, clientB)
+	_, err = e.passwordAuth(clientB, strings.ToUpper(name), password)
 	wantErr(t, err, "UserNotFoundException", "")
 }

@@ -52,12 +52,12 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *api.AdminCreateUserIn
 	if err != nil {
 		return nil, err
 	}
-	username := in.Username
+	username := p.canonicalName(in.Username)
 	sub := uuid.NewString()
 	if len(p.doc.UsernameAttributes) > 0 {
 		switch {
 		case contains(p.doc.UsernameAttributes, "email") && emailPattern.MatchString(username):
-			attrs["email"] = username
+			attrs["email"] = username // already lower-cased in a case-insensitive pool
 		case contains(p.doc.UsernameAttributes, "phone_number") && phonePattern.MatchString(username):
 			attrs["phone_number"] = username
 		default:

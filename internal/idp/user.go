@@ -2,6 +2,7 @@ package idp
 
 import (
 	"context"
+	"encoding/json"
 	"crypto/rand"
 	"crypto/subtle"
 	"errors"
@@ -49,6 +50,25 @@ var (
 
 func errUserNotFound() error { return api.Errorf(api.ErrUserNotFound, "User does not exist.") }
 
+// caseSensitive reports whether usernames keep their case: pools say so in
+// UsernameConfiguration.CaseSensitive; Cognito's API default is true.
+func (p *pool) caseSensitive() bool {
+	var uc struct{ CaseSensitive *bool }
+	if json.Unmarshal(p.doc.UsernameConfiguration, &uc) != nil || uc.CaseSensitive == nil {
+		return true
+	}
+	return *uc.CaseSensitive
+}
+
+// canonicalName is the form a sign-in name is stored and looked up in: as
+// given, or lower-cased in a case-insensitive pool.
+func (p *pool) canonicalName(name string) string {
+	if p.caseSensitive() {
+		return name
+	}
+	return strings.ToLower(name)
+}
+
 // poolName is the part of the pool id after the first underscore: the SRP
 // "pool name" of the protocol.
 func poolName(id string) string {
@@ -59,6 +79,7 @@ func poolName(id string) string {
 // resolveUser finds a user by username, or by a sign-in attribute when the
 // pool uses email or phone as username or alias.
 func (s *Service) resolveUser(ctx context.Context, p *pool, name string) (*store.User, error) {
+	name = p.canonicalName(name)
 	u, err := s.st.GetUser(ctx, p.rec.ID, name)
 	if err == nil {
 		return u, nil
@@ -313,13 +334,13 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 	if err != nil {
 		return nil, err
 	}
-	username := in.Username
+	username := p.canonicalName(in.Username)
 	sub := uuid.NewString()
 	if len(p.doc.UsernameAttributes) > 0 {
 		// The name given is an email or phone; the username becomes the sub.
 		switch {
 		case contains(p.doc.UsernameAttributes, "email") && emailPattern.MatchString(in.Username):
-			attrs["email"] = in.Username
+			attrs["email"] = username
 		case contains(p.doc.UsernameAttributes, "phone_number") && phonePattern.MatchString(in.Username):
 			attrs["phone_number"] = in.Username
 		default:
