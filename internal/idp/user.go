@@ -2,9 +2,9 @@ package idp
 
 import (
 	"context"
-	"encoding/json"
 	"crypto/rand"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
