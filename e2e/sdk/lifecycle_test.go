@@ -200,3 +200,24 @@ func TestCaseInsensitiveUsernames(t *testing.T) {
 	_, err = e.passwordAuth(clientB, strings.ToUpper(name), password)
 	wantErr(t, err, "UserNotFoundException", "")
 }
+
+// TestAliases: with email as an alias, a verified email signs in and cannot
+// be taken by another user.
+func TestAliases(t *testing.T) {
+	e := newEnv(t)
+	p := must(e.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("alias"),
+		AliasAttributes: []types.AliasAttributeType{types.AliasAttributeTypeEmail}, AutoVerifiedAttributes: []types.VerifiedAttributeType{"email"}}))
+	poolID := *p.UserPool.Id
+	c := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("web"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}}))
+	clientID := *c.UserPoolClient.ClientId
+	owner := e.user(poolID, clientID) // email owner@..., verified by the confirmation
+	must(e.passwordAuth(clientID, owner+"@example.com", password))
+	_, err := e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("x@example.com"), Password: aws.String(password)})
+	wantErr(t, err, "InvalidParameterException", "email format")
+
+	other := e.user(poolID, clientID)
+	_, err = e.c.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: &poolID, Username: &other,
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(owner + "@example.com")}}})
+	wantErr(t, err, "AliasExistsException", "")
+}

@@ -398,8 +398,13 @@ func (s *Service) checkSignInAttributeFree(ctx context.Context, p *pool, attrs m
 			return internal(err)
 		}
 		for _, o := range others {
+			// An alias belongs to the user who verified it.
+			alias := !contains(p.doc.UsernameAttributes, attr)
+			if alias && o.Attributes[attr+"_verified"] != "true" && attr != "preferred_username" {
+				continue
+			}
 			if o.Username != self {
-				if self == "" && contains(p.doc.UsernameAttributes, attr) {
+				if self == "" && !alias {
 					return api.Errorf(api.ErrUsernameExists, "An account with the given %s already exists.", attr)
 				}
 				return api.Errorf(api.ErrAliasExists, "An account with the given %s already exists.", attr)
