@@ -133,7 +133,7 @@ func serve(args []string) error {
 func rotate(args []string) error {
 	fs := flag.NewFlagSet("rotate-master-key", flag.ContinueOnError)
 	dataDir := fs.String("data-dir", env("COGNATE_DATA_DIR", "./cognate-data"), "the servers' data directory (COGNATE_DATA_DIR)")
-	database := fs.String("database", env("COGNATE_DATABASE_URL", ""), "the servers' PostgreSQL URL, if they use one (COGNATE_DATABASE_URL)")
+	database := fs.String("database", "", "the servers' PostgreSQL URL, if they use one (or COGNATE_DATABASE_URL)")
 	keyFile := fs.String("master-key-file", env("COGNATE_MASTER_KEY_FILE", ""), "the servers' key file; default <data-dir>/master.key (COGNATE_MASTER_KEY_FILE)")
 	wait := fs.Duration("wait", 5*time.Second, "time for running servers to load the new key file (they check every 2 s)")
 	retire := fs.Bool("retire", false, "drop the old keys afterwards (refresh tokens and codes issued before then stop working)")
@@ -142,6 +142,9 @@ func rotate(args []string) error {
 			return nil
 		}
 		return err
+	}
+	if *database == "" {
+		*database = os.Getenv("COGNATE_DATABASE_URL") // not a flag default: --help would print it
 	}
 	o := app.Options{DataDir: *dataDir, DatabaseURL: *database, MasterKeyFile: *keyFile, Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))}
 	return app.RotateMasterKey(context.Background(), o, app.RotateOptions{Wait: *wait, Retire: *retire, Out: os.Stdout})

@@ -148,8 +148,7 @@ func migrate(ctx context.Context, cc *pgx.ConnConfig) error {
 			return fmt.Errorf("postgres: migration %d: %w", v, err)
 		}
 	}
-	_, err = conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, migrationLock)
-	return err
+	return nil // closing the connection releases the lock
 }
 
 // migrations returns the embedded migrations in order; migration n is the
