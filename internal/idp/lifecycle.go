@@ -250,24 +250,15 @@ func (s *Service) sendResetCode(ctx context.Context, p *pool, u *store.User, sta
 
 // ForgotPassword answers ForgotPassword.
 func (s *Service) ForgotPassword(ctx context.Context, in *api.ForgotPasswordInput) (*api.CodeDeliveryOutput, error) {
-	c, err := s.loadClient(ctx, in.ClientId)
-	if err != nil {
-		return nil, err
+	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
+	if api.IsCode(err, api.ErrUserNotFound) && c.preventExistence() {
+		// As if a code went to an address the caller cannot see.
+		return &api.CodeDeliveryOutput{CodeDeliveryDetails: &api.CodeDeliveryDetails{Destination: mask("EMAIL", in.Username+"@x"), DeliveryMedium: "EMAIL", AttributeName: "email"}}, nil
 	}
-	u, err := s.resolveUser(ctx, c.pool, in.Username)
-	if err != nil {
-		if api.IsCode(err, api.ErrUserNotFound) {
-			if err := c.checkSecretHash(in.SecretHash, in.Username); err != nil {
-				return nil, err
-			}
-			if c.preventExistence() {
-				// As if a code went to an address the caller cannot see.
-				return &api.CodeDeliveryOutput{CodeDeliveryDetails: &api.CodeDeliveryDetails{Destination: mask("EMAIL", in.Username+"@x"), DeliveryMedium: "EMAIL", AttributeName: "email"}}, nil
-			}
-		}
-		return nil, err
+	if api.IsCode(err, api.ErrUserNotFound) {
+		return nil, errNoClientUser()
 	}
-	if err := c.checkSecretHash(in.SecretHash, in.Username, u.Username); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	if !u.Enabled {
@@ -282,18 +273,14 @@ func (s *Service) ForgotPassword(ctx context.Context, in *api.ForgotPasswordInpu
 
 // ConfirmForgotPassword answers ConfirmForgotPassword.
 func (s *Service) ConfirmForgotPassword(ctx context.Context, in *api.ConfirmForgotPasswordInput) (*api.Empty, error) {
-	c, err := s.loadClient(ctx, in.ClientId)
-	if err != nil {
-		return nil, err
+	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
+	if api.IsCode(err, api.ErrUserNotFound) && c.preventExistence() {
+		return nil, api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again.")
 	}
-	u, err := s.resolveUser(ctx, c.pool, in.Username)
-	if err != nil {
-		if api.IsCode(err, api.ErrUserNotFound) && c.preventExistence() {
-			return nil, api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again.")
-		}
-		return nil, err
+	if api.IsCode(err, api.ErrUserNotFound) {
+		return nil, errNoClientUser()
 	}
-	if err := c.checkSecretHash(in.SecretHash, in.Username, u.Username); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	if err := checkPassword(c.pool, in.Password); err != nil {

@@ -389,23 +389,44 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 	return &api.SignUpOutput{UserConfirmed: false, CodeDeliveryDetails: details, UserSub: sub}, nil
 }
 
-// ConfirmSignUp answers ConfirmSignUp.
-func (s *Service) ConfirmSignUp(ctx context.Context, in *api.ConfirmSignUpInput) (*api.Empty, error) {
-	c, err := s.loadClient(ctx, in.ClientId)
+// clientUser loads the client and the user that a public user operation
+// names, checking the client's secret hash against the names the caller may
+// have hashed. For an unknown user it returns the client with the
+// UserNotFoundException (after the hash check) for the caller to map.
+func (s *Service) clientUser(ctx context.Context, clientID, name, secretHash string) (*client, *store.User, error) {
+	c, err := s.loadClient(ctx, clientID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	u, err := s.resolveUser(ctx, c.pool, in.Username)
+	u, err := s.resolveUser(ctx, c.pool, name)
 	if err != nil {
 		if api.IsCode(err, api.ErrUserNotFound) {
-			if c.preventExistence() {
-				return nil, api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again.")
+			if herr := c.checkSecretHash(secretHash, name); herr != nil {
+				return nil, nil, herr
 			}
-			return nil, api.Errorf(api.ErrUserNotFound, "Username/client id combination not found.")
 		}
-		return nil, err
+		return c, nil, err
 	}
-	if err := c.checkSecretHash(in.SecretHash, in.Username, u.Username); err != nil {
+	if err := c.checkSecretHash(secretHash, name, u.Username); err != nil {
+		return nil, nil, err
+	}
+	return c, u, nil
+}
+
+func errNoClientUser() error {
+	return api.Errorf(api.ErrUserNotFound, "Username/client id combination not found.")
+}
+
+// ConfirmSignUp answers ConfirmSignUp.
+func (s *Service) ConfirmSignUp(ctx context.Context, in *api.ConfirmSignUpInput) (*api.Empty, error) {
+	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
+	if api.IsCode(err, api.ErrUserNotFound) {
+		if c.preventExistence() {
+			return nil, api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again.")
+		}
+		return nil, errNoClientUser()
+	}
+	if err != nil {
 		return nil, err
 	}
 	_, err = s.updateUser(ctx, u, func(u *store.User) error {
@@ -442,18 +463,11 @@ func (s *Service) updateUser(ctx context.Context, u *store.User, fn func(*store.
 
 // ResendConfirmationCode answers ResendConfirmationCode.
 func (s *Service) ResendConfirmationCode(ctx context.Context, in *api.ResendConfirmationCodeInput) (*api.CodeDeliveryOutput, error) {
-	c, err := s.loadClient(ctx, in.ClientId)
-	if err != nil {
-		return nil, err
+	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
+	if api.IsCode(err, api.ErrUserNotFound) {
+		return nil, errNoClientUser()
 	}
-	u, err := s.resolveUser(ctx, c.pool, in.Username)
 	if err != nil {
-		if api.IsCode(err, api.ErrUserNotFound) {
-			return nil, api.Errorf(api.ErrUserNotFound, "Username/client id combination not found.")
-		}
-		return nil, err
-	}
-	if err := c.checkSecretHash(in.SecretHash, in.Username, u.Username); err != nil {
 		return nil, err
 	}
 	var msg Message
