@@ -266,10 +266,7 @@ func (s *Service) ListUserPoolClients(ctx context.Context, in *api.ListUserPoolC
 	if err != nil {
 		return nil, err
 	}
-	limit := 60
-	if in.MaxResults != nil {
-		limit = int(*in.MaxResults)
-	}
+	limit := pageSize(in.MaxResults)
 	recs, err := s.st.ListClients(ctx, in.UserPoolId, after, limit+1)
 	if err != nil {
 		return nil, internal(err)

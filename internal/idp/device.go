@@ -194,10 +194,7 @@ func (s *Service) ListDevices(ctx context.Context, in *api.ListDevicesInput, adm
 	if err != nil {
 		return nil, err
 	}
-	limit := 60
-	if in.Limit != nil && *in.Limit > 0 {
-		limit = int(*in.Limit)
-	}
+	limit := pageSize(in.Limit)
 	devices, err := s.st.ListDevices(ctx, u.PoolID, u.Username, after, limit+1)
 	if err != nil {
 		return nil, internal(err)

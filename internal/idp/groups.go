@@ -157,10 +157,7 @@ func pageOf(names []string, token string, limit *int32) (page []string, next str
 	if err != nil {
 		return nil, "", err
 	}
-	n := 60
-	if limit != nil && *limit > 0 {
-		n = int(*limit)
-	}
+	n := pageSize(limit)
 	i := sort.SearchStrings(names, after)
 	if after != "" && i < len(names) && names[i] == after {
 		i++
@@ -266,10 +263,7 @@ func (s *Service) ListUsersInGroup(ctx context.Context, in *api.ListUsersInGroup
 	if err != nil {
 		return nil, err
 	}
-	limit := 60
-	if in.Limit != nil && *in.Limit > 0 {
-		limit = int(*in.Limit)
-	}
+	limit := pageSize(in.Limit)
 	out := &api.ListUsersInGroupOutput{Users: []api.UserType{}}
 	err = s.eachUser(ctx, p.rec.ID, func(u *store.User) error {
 		if u.Username <= after || !contains(u.Groups, in.GroupName) {

@@ -61,10 +61,7 @@ func (s *Service) ListUsers(ctx context.Context, in *api.ListUsersInput) (*api.L
 	if err != nil {
 		return nil, err
 	}
-	limit := 60
-	if in.Limit != nil && *in.Limit > 0 {
-		limit = int(*in.Limit)
-	}
+	limit := pageSize(in.Limit)
 	users, err := s.st.FindUsers(ctx, in.UserPoolId, f, after, limit+1)
 	if err != nil {
 		return nil, internal(err)

@@ -165,7 +165,7 @@ func (s *Service) ListUserPools(ctx context.Context, in *api.ListUserPoolsInput)
 	if err != nil {
 		return nil, err
 	}
-	limit := int(*in.MaxResults)
+	limit := pageSize(in.MaxResults)
 	recs, err := s.st.ListPools(ctx, after, limit+1)
 	if err != nil {
 		return nil, internal(err)
@@ -182,6 +182,15 @@ func (s *Service) ListUserPools(ctx context.Context, in *api.ListUserPoolsInput)
 			CreationDate: api.At(r.Created), LastModifiedDate: api.At(r.Updated)})
 	}
 	return out, nil
+}
+
+// pageSize is a list call's page size: the requested one, or Cognito's
+// maximum of 60 when none (or zero) is asked.
+func pageSize(requested *int32) int {
+	if requested != nil && *requested > 0 {
+		return int(*requested)
+	}
+	return 60
 }
 
 func encodePageToken(last string) string { return base64.RawURLEncoding.EncodeToString([]byte(last)) }
