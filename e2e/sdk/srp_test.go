@@ -1,6 +1,7 @@
 package sdk_test
 
 import (
+	"encoding/base64"
 	"math/big"
 	"strings"
 	"testing"
@@ -99,12 +100,12 @@ func TestSRPSignIn(t *testing.T) {
 		m[key] = value
 		return m
 	}
-	sig := []byte(good["PASSWORD_CLAIM_SIGNATURE"])
-	sig[3] ^= 1
+	sig, _ := base64.StdEncoding.DecodeString(good["PASSWORD_CLAIM_SIGNATURE"])
+	sig[3] ^= 1 // a wrong signature that is still valid base64
 	for _, c := range []struct {
 		key, value, code string
 	}{
-		{"PASSWORD_CLAIM_SIGNATURE", string(sig), "NotAuthorizedException"},
+		{"PASSWORD_CLAIM_SIGNATURE", base64.StdEncoding.EncodeToString(sig), "NotAuthorizedException"},
 		{"TIMESTAMP", "yesterday", "InvalidParameterException"},
 		{"TIMESTAMP", srp.FormatTimestamp(e.srv.Clock.Now().Add(-10 * 60e9)), "NotAuthorizedException"},
 		{"PASSWORD_CLAIM_SECRET_BLOCK", "!!not base64!!", "NotAuthorizedException"},
