@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -150,4 +151,9 @@ func TestTokenIsolation(t *testing.T) {
 	refused("HS256 token", hmacTok)
 	refused("alg none", base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","kid":"`+header.Kid+`"}`))+"."+pa[1]+".")
 	refused("garbage", "abc.def.ghi")
+	// Not yet valid: the server's clock is set back an hour before it.
+	e.srv.Clock.Advance(-time.Hour)
+	refused("token from the future", *a.AccessToken)
+	e.srv.Clock.Advance(time.Hour)
+	must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: a.AccessToken}))
 }

@@ -133,6 +133,11 @@ func (s *Service) authorize(ctx context.Context, raw string) (*authed, error) {
 	if float64(s.now().Unix()) >= exp {
 		return nil, api.Errorf(api.ErrNotAuthorized, "Access Token has expired")
 	}
+	// A token issued in the future (a clock set back, or a forgery) is not
+	// valid yet; five minutes of skew are tolerated.
+	if iat, _ := claims["iat"].(float64); iat > float64(s.now().Add(5*time.Minute).Unix()) {
+		return nil, api.ErrBadAccessToken
+	}
 	username, _ := claims["username"].(string)
 	u, err := s.st.GetUser(ctx, c.pool.rec.ID, username)
 	if errors.Is(err, store.ErrNotFound) {
