@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cognate-idp/cognate/internal/hosted"
 	"github.com/cognate-idp/cognate/internal/httpapi"
 	"github.com/cognate-idp/cognate/internal/idp"
 	"github.com/cognate-idp/cognate/internal/mail"
@@ -149,7 +150,9 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 		}
 	}
 	a.Handler = httpapi.New(httpapi.Config{Service: a.Service, Credentials: a.credentials, Outbox: a.Outbox,
-		Issuer: issuer, PublicURL: o.PublicURL, Logger: o.Logger, Ready: st.Ping})
+		Issuer: issuer, PublicURL: o.PublicURL, Logger: o.Logger, Ready: st.Ping,
+		Hosted:     hosted.New(hosted.Config{Service: a.Service, PublicURL: o.PublicURL, Logger: o.Logger}),
+		HostedPath: hosted.Paths})
 	return a, nil
 }
 

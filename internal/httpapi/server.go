@@ -43,6 +43,11 @@ type Config struct {
 	WallClock func() time.Time
 	// Ready reports whether the server can serve (for /health).
 	Ready func(ctx context.Context) error
+	// Hosted, when set, serves the hosted sign-in pages and OAuth 2.0
+	// endpoints: the paths HostedPath reports, except API calls (a POST
+	// with X-Amz-Target), which stay with the API whatever their path.
+	Hosted     http.Handler
+	HostedPath func(path string) bool
 }
 
 // Server is the HTTP handler.
@@ -78,18 +83,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: 200}
 	opName := ""
-	switch r.Method {
-	case http.MethodOptions:
+	switch {
+	case s.cfg.Hosted != nil && s.cfg.HostedPath(r.URL.Path) && r.Header.Get("X-Amz-Target") == "" &&
+		(r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodPost):
+		s.cfg.Hosted.ServeHTTP(rec, r)
+	case r.Method == http.MethodOptions:
 		h.Set("Access-Control-Allow-Methods", "POST, GET, OPTIONS")
 		if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
 			h.Set("Access-Control-Allow-Headers", req)
 		}
 		h.Set("Access-Control-Max-Age", "86400")
 		rec.WriteHeader(http.StatusNoContent)
-	case http.MethodPost:
+	case r.Method == http.MethodPost:
 		opName = strings.TrimPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
 		s.serveAPI(rec, r, opName)
-	case http.MethodGet, http.MethodHead:
+	case r.Method == http.MethodGet || r.Method == http.MethodHead:
 		s.serveGet(rec, r)
 	default:
 		writeError(rec, api.Errorf(api.ErrUnknownOperation, "Method %s is not supported.", r.Method))
@@ -256,7 +264,7 @@ func writePlainJSON(w http.ResponseWriter, status int, v any) {
 
 func (s *Server) discovery(poolID string) map[string]any {
 	iss := s.cfg.Issuer(poolID)
-	return map[string]any{
+	d := map[string]any{
 		"issuer":                                iss,
 		"jwks_uri":                              strings.TrimSuffix(s.cfg.PublicURL, "/") + "/" + poolID + "/.well-known/jwks.json",
 		"id_token_signing_alg_values_supported": []string{"RS256"},
@@ -266,6 +274,18 @@ func (s *Server) discovery(poolID string) map[string]any {
 		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
 		"claims_supported":                      []string{"sub", "iss", "aud", "exp", "iat", "auth_time", "token_use", "cognito:username", "email", "email_verified", "phone_number", "phone_number_verified"},
 	}
+	if s.cfg.Hosted != nil {
+		base := strings.TrimSuffix(s.cfg.PublicURL, "/")
+		d["authorization_endpoint"] = base + "/oauth2/authorize"
+		d["token_endpoint"] = base + "/oauth2/token"
+		d["userinfo_endpoint"] = base + "/oauth2/userInfo"
+		d["end_session_endpoint"] = base + "/logout"
+		d["response_types_supported"] = []string{"code"}
+		d["grant_types_supported"] = []string{"authorization_code", "refresh_token"}
+		d["code_challenge_methods_supported"] = []string{"S256"}
+		d["token_endpoint_auth_methods_supported"] = []string{"client_secret_basic", "client_secret_post", "none"}
+	}
+	return d
 }
 
 // clientIP is the caller's address as seen by this server (no proxy

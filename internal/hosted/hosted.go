@@ -1,0 +1,185 @@
+// Package hosted owns Cognito's hosted sign-in pages and its OAuth 2.0 /
+// OpenID Connect endpoints: /oauth2/authorize, /oauth2/token,
+// /oauth2/userInfo, /login (with the TOTP and authenticator set-up steps),
+// /signup, /confirm and /logout. The pages are server-rendered HTML that
+// need no script. Every sign-in step goes through the domain's own flows
+// (password sign-in, RespondToAuthChallenge, AssociateSoftwareToken,
+// VerifySoftwareToken, SignUp, ConfirmSignUp), so lockout, replay and
+// session rules hold here as they do in the API. The pages' state travels
+// sealed in the forms; nothing is kept in process memory.
+package hosted
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/idp"
+)
+
+// Config is what the handler needs.
+type Config struct {
+	Service *idp.Service
+	// PublicURL is the base URL browsers reach this server at.
+	PublicURL string
+	Logger    *slog.Logger
+}
+
+// Handler serves the hosted paths.
+type Handler struct {
+	svc    *idp.Service
+	secure bool // cookies get Secure when the public URL is https
+	log    *slog.Logger
+	mux    *http.ServeMux
+}
+
+// Lifetimes. Cognito's are not all documented; these are the choices.
+const (
+	requestTTL = 30 * time.Minute // an authorization request waiting on the pages
+	codeTTL    = 5 * time.Minute  // an authorization code
+)
+
+// New returns the handler.
+func New(cfg Config) *Handler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	h := &Handler{svc: cfg.Service, secure: strings.HasPrefix(cfg.PublicURL, "https://"), log: cfg.Logger, mux: http.NewServeMux()}
+	h.mux.HandleFunc("GET /oauth2/authorize", h.authorize)
+	h.mux.HandleFunc("POST /oauth2/token", h.token)
+	h.mux.HandleFunc("GET /oauth2/userInfo", h.userInfo)
+	h.mux.HandleFunc("POST /oauth2/userInfo", h.userInfo)
+	h.mux.HandleFunc("GET /login", h.loginPage)
+	h.mux.HandleFunc("POST /login", h.loginSubmit)
+	h.mux.HandleFunc("POST /mfa", h.mfaSubmit)
+	h.mux.HandleFunc("POST /mfa/setup", h.setupSubmit)
+	h.mux.HandleFunc("GET /signup", h.signupPage)
+	h.mux.HandleFunc("POST /signup", h.signupSubmit)
+	h.mux.HandleFunc("GET /confirm", h.confirmPage)
+	h.mux.HandleFunc("POST /confirm", h.confirmSubmit)
+	h.mux.HandleFunc("GET /logout", h.logout)
+	return h
+}
+
+// Paths reports whether path is one the handler serves, for the transport
+// to route it here rather than to the API.
+func Paths(path string) bool {
+	switch path {
+	case "/oauth2/authorize", "/oauth2/token", "/oauth2/userInfo", "/login", "/mfa", "/mfa/setup",
+		"/signup", "/confirm", "/logout":
+		return true
+	}
+	return false
+}
+
+// ServeHTTP sets the headers every hosted answer carries and routes.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hd := w.Header()
+	hd.Set("X-Frame-Options", "DENY")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Referrer-Policy", "no-referrer")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'")
+	h.mux.ServeHTTP(w, r)
+}
+
+// ---- sealed state ----
+
+// authRequest is a checked authorization request, carried sealed through
+// the pages.
+type authRequest struct {
+	ClientID    string `json:"c"`
+	RedirectURI string `json:"r"`
+	State       string `json:"s,omitempty"`
+	Scope       string `json:"sc"`
+	Nonce       string `json:"n,omitempty"`
+	Challenge   string `json:"pk,omitempty"` // PKCE S256 code_challenge
+	Expires     int64  `json:"e"`
+}
+
+// flow is a sign-in between two pages: the domain's challenge session and
+// what the next page shows.
+type flow struct {
+	Request   string `json:"rq"` // the sealed authRequest
+	Session   string `json:"ss"`
+	User      string `json:"u"` // canonical username (the USERNAME of the answers)
+	Challenge string `json:"ch"`
+	Secret    string `json:"k,omitempty"` // MFA_SETUP: the key being set up
+	Expires   int64  `json:"e"`
+}
+
+// authCode is an authorization code: single use, short-lived, bound to its
+// client, redirect URI and PKCE challenge.
+type authCode struct {
+	ID          string `json:"i"`
+	ClientID    string `json:"c"`
+	RedirectURI string `json:"r"`
+	Challenge   string `json:"pk,omitempty"`
+	Nonce       string `json:"n,omitempty"`
+	Scope       string `json:"sc"`
+	Refresh     string `json:"rt"` // the sign-in's refresh token
+	Expires     int64  `json:"e"`
+}
+
+func (h *Handler) seal(v any, purpose string) string {
+	b, _ := json.Marshal(v)
+	return h.svc.SealHosted(b, purpose)
+}
+
+// open unseals text into v and reports whether it opened and is unexpired.
+func (h *Handler) open(text, purpose string, v any, expires func() int64) bool {
+	if text == "" || len(text) > 8192 {
+		return false
+	}
+	b, err := h.svc.OpenHosted(text, purpose)
+	if err != nil || json.Unmarshal(b, v) != nil {
+		return false
+	}
+	return h.svc.Now().Unix() < expires()
+}
+
+func (h *Handler) openRequest(text string) (*authRequest, bool) {
+	var a authRequest
+	ok := h.open(text, "request", &a, func() int64 { return a.Expires })
+	return &a, ok
+}
+
+func (h *Handler) openFlow(text string) (*flow, bool) {
+	var f flow
+	ok := h.open(text, "flow", &f, func() int64 { return f.Expires })
+	return &f, ok
+}
+
+func randomID(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// ---- CSRF: a random cookie echoed in every form ----
+
+const csrfCookie = "XSRF-TOKEN"
+
+// csrfToken returns the browser's token, setting the cookie when absent.
+func (h *Handler) csrfToken(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
+		return c.Value
+	}
+	v := randomID(32)
+	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: v, Path: "/", HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+	return v
+}
+
+// csrfOK checks a form's token against the cookie.
+func csrfOK(r *http.Request) bool {
+	c, err := r.Cookie(csrfCookie)
+	if err != nil || len(c.Value) < 32 {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue("_csrf"))) == 1
+}

@@ -1,0 +1,300 @@
+package hosted
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/idp"
+)
+
+// checkRequest validates an authorization request (from /oauth2/authorize,
+// or /login and /signup called with the same parameters). It answers
+// itself and returns nil when the request is refused: on an error page
+// while the redirect URI is not trusted, else by redirecting with error.
+func (h *Handler) checkRequest(w http.ResponseWriter, r *http.Request) *authRequest {
+	q := r.URL.Query()
+	c, err := h.svc.HostedClient(r.Context(), q.Get("client_id"))
+	if err != nil {
+		h.errorPage(w, http.StatusBadRequest, "invalid_request", "The client_id does not name an app client.")
+		return nil
+	}
+	redirect := q.Get("redirect_uri")
+	if redirect == "" || !slices.Contains(c.CallbackURLs, redirect) {
+		// Never redirect to an address the client has not registered.
+		h.errorPage(w, http.StatusBadRequest, "redirect_mismatch", "The redirect_uri is not one of the app client's callback URLs.")
+		return nil
+	}
+	state := q.Get("state")
+	fail := func(code, desc string) *authRequest {
+		redirectError(w, r, redirect, state, code, desc)
+		return nil
+	}
+	if q.Get("response_type") != "code" {
+		return fail("unsupported_response_type", "Only response_type=code is supported.")
+	}
+	if !c.OAuthEnabled || !slices.Contains(c.AllowedOAuthFlows, "code") {
+		return fail("unauthorized_client", "The app client is not allowed the authorization code grant.")
+	}
+	scope := strings.Join(strings.Fields(q.Get("scope")), " ")
+	if scope == "" {
+		scope = strings.Join(c.AllowedOAuthScopes, " ")
+	}
+	for _, s := range strings.Fields(scope) {
+		if !slices.Contains(c.AllowedOAuthScopes, s) {
+			return fail("invalid_scope", "The scope "+s+" is not allowed for the app client.")
+		}
+	}
+	challenge, method := q.Get("code_challenge"), q.Get("code_challenge_method")
+	switch {
+	case challenge == "" && !c.HasSecret:
+		return fail("invalid_request", "code_challenge is required for a client without a secret (PKCE).")
+	case challenge != "" && method != "S256":
+		return fail("invalid_request", "code_challenge_method must be S256.")
+	case challenge != "" && (len(challenge) != 43 || strings.Trim(challenge, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != ""):
+		return fail("invalid_request", "code_challenge is not a base64url SHA-256 hash.")
+	}
+	if len(state) > 2048 || len(q.Get("nonce")) > 2048 {
+		return fail("invalid_request", "state or nonce is too long.")
+	}
+	return &authRequest{ClientID: c.ID, RedirectURI: redirect, State: state, Scope: scope, Nonce: q.Get("nonce"),
+		Challenge: challenge, Expires: h.svc.Now().Add(requestTTL).Unix()}
+}
+
+func redirectError(w http.ResponseWriter, r *http.Request, redirect, state, code, desc string) {
+	v := url.Values{"error": {code}, "error_description": {desc}}
+	if state != "" {
+		v.Set("state", state)
+	}
+	http.Redirect(w, r, withQuery(redirect, v), http.StatusFound)
+}
+
+func withQuery(u string, v url.Values) string {
+	if strings.Contains(u, "?") {
+		return u + "&" + v.Encode()
+	}
+	return u + "?" + v.Encode()
+}
+
+// authorize is GET /oauth2/authorize: check, then on to the sign-in page.
+func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
+	req := h.checkRequest(w, r)
+	if req == nil {
+		return
+	}
+	http.Redirect(w, r, "/login?"+url.Values{"request": {h.seal(req, "request")}}.Encode(), http.StatusFound)
+}
+
+// finish ends a sign-in: an authorization code for the client's callback.
+func (h *Handler) finish(w http.ResponseWriter, r *http.Request, req *authRequest, res *api.AuthenticationResult) {
+	code := authCode{ID: randomID(16), ClientID: req.ClientID, RedirectURI: req.RedirectURI, Challenge: req.Challenge,
+		Nonce: req.Nonce, Scope: req.Scope, Refresh: res.RefreshToken, Expires: h.svc.Now().Add(codeTTL).Unix()}
+	v := url.Values{"code": {h.seal(code, "code")}}
+	if req.State != "" {
+		v.Set("state", req.State)
+	}
+	http.Redirect(w, r, withQuery(req.RedirectURI, v), http.StatusFound)
+}
+
+// tokenError is an RFC 6749 §5.2 error.
+func tokenError(w http.ResponseWriter, status int, code, desc string) {
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Basic realm="cognate"`)
+	}
+	writeJSON(w, status, map[string]string{"error": code, "error_description": desc})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, _ := json.Marshal(v)
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.Header().Set("Pragma", "no-cache")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+// clientAuth authenticates the caller of the token endpoint: HTTP Basic or
+// client_id and client_secret in the body (not both); a client without a
+// secret only names itself.
+func (h *Handler) clientAuth(w http.ResponseWriter, r *http.Request) (*idp.HostedClient, bool) {
+	id, secret, basic := r.BasicAuth()
+	if basic {
+		var err1, err2 error
+		id, err1 = url.QueryUnescape(id)
+		secret, err2 = url.QueryUnescape(secret)
+		if err1 != nil || err2 != nil || r.PostForm.Has("client_secret") {
+			tokenError(w, http.StatusUnauthorized, "invalid_client", "Malformed client authentication.")
+			return nil, false
+		}
+		if body := r.PostFormValue("client_id"); body != "" && body != id {
+			tokenError(w, http.StatusBadRequest, "invalid_request", "client_id does not match the authenticated client.")
+			return nil, false
+		}
+	} else {
+		id, secret = r.PostFormValue("client_id"), r.PostFormValue("client_secret")
+	}
+	if id == "" {
+		tokenError(w, http.StatusUnauthorized, "invalid_client", "Client authentication is required.")
+		return nil, false
+	}
+	c, err := h.svc.HostedClient(r.Context(), id)
+	if err != nil {
+		tokenError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed.")
+		return nil, false
+	}
+	if (c.HasSecret || secret != "") && h.svc.CheckClientSecret(r.Context(), id, secret) != nil {
+		tokenError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed.")
+		return nil, false
+	}
+	return c, true
+}
+
+// token is POST /oauth2/token.
+func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		tokenError(w, http.StatusBadRequest, "invalid_request", "The body must be application/x-www-form-urlencoded.")
+		return
+	}
+	c, ok := h.clientAuth(w, r)
+	if !ok {
+		return
+	}
+	switch r.PostFormValue("grant_type") {
+	case "authorization_code":
+		h.codeGrant(w, r, c)
+	case "refresh_token":
+		h.refreshGrant(w, r, c)
+	case "":
+		tokenError(w, http.StatusBadRequest, "invalid_request", "grant_type is required.")
+	default:
+		tokenError(w, http.StatusBadRequest, "unsupported_grant_type", "Supported grant types: authorization_code, refresh_token.")
+	}
+}
+
+func (h *Handler) codeGrant(w http.ResponseWriter, r *http.Request, c *idp.HostedClient) {
+	if !c.OAuthEnabled || !slices.Contains(c.AllowedOAuthFlows, "code") {
+		tokenError(w, http.StatusBadRequest, "unauthorized_client", "The app client is not allowed the authorization code grant.")
+		return
+	}
+	var code authCode
+	if !h.open(r.PostFormValue("code"), "code", &code, func() int64 { return code.Expires }) || code.ClientID != c.ID {
+		tokenError(w, http.StatusBadRequest, "invalid_grant", "The authorization code is invalid or has expired.")
+		return
+	}
+	if r.PostFormValue("redirect_uri") != code.RedirectURI {
+		tokenError(w, http.StatusBadRequest, "invalid_grant", "redirect_uri does not match the authorization request.")
+		return
+	}
+	verifier := r.PostFormValue("code_verifier")
+	if code.Challenge != "" || verifier != "" {
+		sum := sha256.Sum256([]byte(verifier))
+		if verifier == "" || subtle.ConstantTimeCompare([]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(code.Challenge)) != 1 {
+			tokenError(w, http.StatusBadRequest, "invalid_grant", "The code_verifier does not match the code_challenge.")
+			return
+		}
+	}
+	if err := h.svc.SpendOnce(r.Context(), "code:"+code.ID, time.Unix(code.Expires, 0)); err != nil {
+		if errors.Is(err, idp.ErrSpent) {
+			tokenError(w, http.StatusBadRequest, "invalid_grant", "The authorization code has already been used.")
+			return
+		}
+		h.internal(w, err)
+		return
+	}
+	res, err := h.svc.CodeTokens(r.Context(), c.ID, code.Refresh, code.Nonce, code.Scope)
+	if err != nil {
+		h.grantError(w, err)
+		return
+	}
+	writeTokens(w, res)
+}
+
+func (h *Handler) refreshGrant(w http.ResponseWriter, r *http.Request, c *idp.HostedClient) {
+	rt := r.PostFormValue("refresh_token")
+	if rt == "" {
+		tokenError(w, http.StatusBadRequest, "invalid_request", "refresh_token is required.")
+		return
+	}
+	secret := r.PostFormValue("client_secret")
+	if _, s, ok := r.BasicAuth(); ok {
+		secret, _ = url.QueryUnescape(s)
+	}
+	out, err := h.svc.GetTokensFromRefreshToken(r.Context(), &api.GetTokensFromRefreshTokenInput{RefreshToken: rt, ClientId: c.ID, ClientSecret: secret})
+	if err != nil {
+		h.grantError(w, err)
+		return
+	}
+	writeTokens(w, out.AuthenticationResult)
+}
+
+func (h *Handler) grantError(w http.ResponseWriter, err error) {
+	if e, ok := api.As(err); ok && e.Code != api.ErrInternal {
+		tokenError(w, http.StatusBadRequest, "invalid_grant", e.Message)
+		return
+	}
+	h.internal(w, err)
+}
+
+func (h *Handler) internal(w http.ResponseWriter, err error) {
+	h.log.Error("hosted: internal error", "err", err)
+	tokenError(w, http.StatusInternalServerError, "server_error", "Internal error.")
+}
+
+func writeTokens(w http.ResponseWriter, res *api.AuthenticationResult) {
+	out := map[string]any{"access_token": res.AccessToken, "token_type": "Bearer", "expires_in": res.ExpiresIn}
+	if res.IdToken != "" {
+		out["id_token"] = res.IdToken
+	}
+	if res.RefreshToken != "" {
+		out["refresh_token"] = res.RefreshToken
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// userInfo is GET or POST /oauth2/userInfo with a Bearer access token.
+func (h *Handler) userInfo(w http.ResponseWriter, r *http.Request) {
+	auth := r.Header.Get("Authorization")
+	tok, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok || tok == "" {
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_request"`)
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_request", "error_description": "A Bearer access token is required."})
+		return
+	}
+	claims, err := h.svc.UserInfo(r.Context(), strings.TrimSpace(tok))
+	if err != nil {
+		if e, ok := api.As(err); ok && e.Code == api.ErrInternal {
+			h.internal(w, err)
+			return
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_token", "error_description": "Access token is invalid, expired or revoked."})
+		return
+	}
+	writeJSON(w, http.StatusOK, claims)
+}
+
+// logout is GET /logout?client_id=...&logout_uri=...: the logout URI must
+// be one of the client's LogoutURLs exactly.
+func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	c, err := h.svc.HostedClient(r.Context(), q.Get("client_id"))
+	if err != nil {
+		h.errorPage(w, http.StatusBadRequest, "invalid_request", "The client_id does not name an app client.")
+		return
+	}
+	target := q.Get("logout_uri")
+	if target == "" || !slices.Contains(c.LogoutURLs, target) {
+		h.errorPage(w, http.StatusBadRequest, "invalid_request", "The logout_uri is not one of the app client's sign-out URLs.")
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, target, http.StatusFound)
+}

@@ -1,0 +1,434 @@
+package hosted
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+
+	"github.com/cognate-idp/cognate/internal/api"
+)
+
+// page is what a template shows.
+type page struct {
+	Title      string
+	CSRF       string
+	Request    string // the sealed authRequest
+	Flow       string // the sealed flow (MFA pages)
+	ClientName string
+	Info       string
+	Error      string            // not tied to one field
+	Errs       map[string]string // field name -> message
+	Username   string
+	Email      string
+	EmailOnly  bool // the pool signs users in by email
+	Secret     string
+	URI        string
+	QR         template.HTML
+}
+
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	p.CSRF = h.csrfToken(w, r)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if err := pages.ExecuteTemplate(w, name, p); err != nil {
+		h.log.Error("hosted: template", "page", name, "err", err)
+	}
+}
+
+func (h *Handler) errorPage(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	pages.ExecuteTemplate(w, "error", &page{Title: "An error was encountered", Error: code + ": " + msg})
+}
+
+// pageRequest finds the authorization request of a page: sealed in the
+// request parameter, or given as the authorize parameters themselves (then
+// checked and the browser sent to the sealed form of the same page).
+func (h *Handler) pageRequest(w http.ResponseWriter, r *http.Request) *authRequest {
+	if text := r.FormValue("request"); text != "" {
+		if req, ok := h.openRequest(text); ok {
+			return req
+		}
+		h.errorPage(w, http.StatusBadRequest, "invalid_request", "This sign-in request has expired. Go back to the application and start again.")
+		return nil
+	}
+	if r.Method == http.MethodGet && r.URL.Query().Get("client_id") != "" {
+		if req := h.checkRequest(w, r); req != nil {
+			http.Redirect(w, r, r.URL.Path+"?"+url.Values{"request": {h.seal(req, "request")}}.Encode(), http.StatusFound)
+		}
+		return nil
+	}
+	h.errorPage(w, http.StatusBadRequest, "invalid_request", "No sign-in request: go back to the application and start again.")
+	return nil
+}
+
+// postForm parses a page's form and checks its CSRF token.
+func (h *Handler) postForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		h.errorPage(w, http.StatusBadRequest, "invalid_request", "The form could not be read.")
+		return false
+	}
+	if !csrfOK(r) {
+		h.errorPage(w, http.StatusForbidden, "invalid_request", "The form has expired or did not come from this site (CSRF check). Go back to the application and start again.")
+		return false
+	}
+	return true
+}
+
+func (h *Handler) newPage(r *http.Request, req *authRequest, title string) *page {
+	p := &page{Title: title, Request: h.seal(req, "request"), Errs: map[string]string{}}
+	if c, err := h.svc.HostedClient(r.Context(), req.ClientID); err == nil {
+		p.ClientName = c.Name
+		p.EmailOnly = slices.Contains(c.UsernameAttributes, "email")
+	}
+	return p
+}
+
+func message(err error) string {
+	if e, ok := api.As(err); ok && e.Code != api.ErrInternal {
+		return e.Message
+	}
+	return "Something went wrong. Please try again."
+}
+
+// ---- sign-in ----
+
+func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
+	req := h.pageRequest(w, r)
+	if req == nil {
+		return
+	}
+	p := h.newPage(r, req, "Sign in")
+	p.Username = r.URL.Query().Get("username")
+	h.render(w, r, http.StatusOK, "login", p)
+}
+
+func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
+	if !h.postForm(w, r) {
+		return
+	}
+	req := h.pageRequest(w, r)
+	if req == nil {
+		return
+	}
+	p := h.newPage(r, req, "Sign in")
+	p.Username = r.PostFormValue("username")
+	password := r.PostFormValue("password")
+	switch {
+	case p.Username == "":
+		p.Errs["username"] = "Enter your username."
+	case password == "":
+		p.Errs["password"] = "Enter your password."
+	}
+	if len(p.Errs) > 0 {
+		h.render(w, r, http.StatusBadRequest, "login", p)
+		return
+	}
+	out, err := h.svc.HostedSignIn(r.Context(), req.ClientID, p.Username, password)
+	if err != nil {
+		switch {
+		case api.IsCode(err, api.ErrUserNotConfirmed):
+			cp := h.newPage(r, req, "Confirm your account")
+			cp.Username = p.Username
+			cp.Info = "Your account is not confirmed yet. Enter the code we sent you."
+			h.render(w, r, http.StatusOK, "confirm", cp)
+			return
+		case api.IsCode(err, api.ErrUserNotFound):
+			p.Errs["username"] = message(err)
+		default:
+			p.Errs["password"] = message(err)
+		}
+		h.render(w, r, http.StatusBadRequest, "login", p)
+		return
+	}
+	h.next(w, r, req, p.Username, out)
+}
+
+// next shows what follows a sign-in step: tokens end it, a challenge gets
+// its page.
+func (h *Handler) next(w http.ResponseWriter, r *http.Request, req *authRequest, username string, out *api.AuthOutput) {
+	if out.AuthenticationResult != nil {
+		h.finish(w, r, req, out.AuthenticationResult)
+		return
+	}
+	user := out.ChallengeParameters["USER_ID_FOR_SRP"]
+	if user == "" {
+		user = username
+	}
+	f := &flow{Request: h.seal(req, "request"), Session: out.Session, User: user, Challenge: out.ChallengeName, Expires: req.Expires}
+	switch out.ChallengeName {
+	case "SOFTWARE_TOKEN_MFA":
+		p := h.newPage(r, req, "Enter your authenticator code")
+		p.Flow = h.seal(f, "flow")
+		h.render(w, r, http.StatusOK, "mfa", p)
+	case "MFA_SETUP":
+		a, err := h.svc.AssociateSoftwareToken(r.Context(), &api.AssociateSoftwareTokenInput{Session: out.Session})
+		if err != nil {
+			p := h.newPage(r, req, "Sign in")
+			p.Error = message(err)
+			h.render(w, r, http.StatusBadRequest, "login", p)
+			return
+		}
+		f.Session, f.Secret = a.Session, a.SecretCode
+		h.renderSetup(w, r, req, f, username, http.StatusOK, "")
+	default:
+		p := h.newPage(r, req, "Sign in")
+		p.Error = "This account needs a step these pages do not offer yet (" + out.ChallengeName + "). Sign in through the application instead."
+		h.render(w, r, http.StatusBadRequest, "login", p)
+	}
+}
+
+func (h *Handler) renderSetup(w http.ResponseWriter, r *http.Request, req *authRequest, f *flow, account string, status int, codeErr string) {
+	p := h.newPage(r, req, "Set up your authenticator app")
+	p.Flow = h.seal(f, "flow")
+	p.Secret = f.Secret
+	issuer := p.ClientName
+	if c, err := h.svc.HostedClient(r.Context(), req.ClientID); err == nil && c.PoolName != "" {
+		issuer = c.PoolName
+	}
+	if account == "" {
+		account = f.User
+	}
+	p.URI = otpauthURI(issuer, account, f.Secret)
+	if qr, err := qrSVG(p.URI); err == nil {
+		p.QR = qr
+	}
+	if codeErr != "" {
+		p.Errs["code"] = codeErr
+	}
+	h.render(w, r, status, "setup", p)
+}
+
+var sixDigits = regexp.MustCompile(`^[0-9]{6}$`)
+
+// flowForm opens a challenge page's form: CSRF, flow and its request.
+func (h *Handler) flowForm(w http.ResponseWriter, r *http.Request, challenge string) (*flow, *authRequest, bool) {
+	if !h.postForm(w, r) {
+		return nil, nil, false
+	}
+	f, ok := h.openFlow(r.PostFormValue("flow"))
+	if !ok || f.Challenge != challenge {
+		h.errorPage(w, http.StatusBadRequest, "invalid_request", "This sign-in has expired. Go back to the application and start again.")
+		return nil, nil, false
+	}
+	req, ok := h.openRequest(f.Request)
+	if !ok {
+		h.errorPage(w, http.StatusBadRequest, "invalid_request", "This sign-in request has expired. Go back to the application and start again.")
+		return nil, nil, false
+	}
+	return f, req, true
+}
+
+// sessionLost sends the user back to the sign-in page when the domain's
+// challenge session has expired or been spent.
+func (h *Handler) sessionLost(w http.ResponseWriter, r *http.Request, req *authRequest, err error) bool {
+	if e, ok := api.As(err); ok && e == api.ErrBadSession {
+		p := h.newPage(r, req, "Sign in")
+		p.Error = "Your sign-in session has expired. Please sign in again."
+		h.render(w, r, http.StatusBadRequest, "login", p)
+		return true
+	}
+	return false
+}
+
+func (h *Handler) mfaSubmit(w http.ResponseWriter, r *http.Request) {
+	f, req, ok := h.flowForm(w, r, "SOFTWARE_TOKEN_MFA")
+	if !ok {
+		return
+	}
+	again := func(msg string) {
+		p := h.newPage(r, req, "Enter your authenticator code")
+		p.Flow = h.seal(f, "flow")
+		p.Errs["code"] = msg
+		h.render(w, r, http.StatusBadRequest, "mfa", p)
+	}
+	code := r.PostFormValue("code")
+	if !sixDigits.MatchString(code) {
+		again("Enter the 6-digit code from your authenticator app.")
+		return
+	}
+	resp := map[string]*string{"USERNAME": &f.User, "SOFTWARE_TOKEN_MFA_CODE": &code}
+	if err := h.addSecretHash(r, req, f.User, resp); err != nil {
+		again(message(err))
+		return
+	}
+	out, err := h.svc.RespondToAuthChallenge(r.Context(), &api.RespondToAuthChallengeInput{ClientId: req.ClientID,
+		ChallengeName: "SOFTWARE_TOKEN_MFA", Session: f.Session, ChallengeResponses: resp}, false)
+	if err != nil {
+		if !h.sessionLost(w, r, req, err) {
+			again(message(err))
+		}
+		return
+	}
+	h.next(w, r, req, f.User, out)
+}
+
+func (h *Handler) addSecretHash(r *http.Request, req *authRequest, user string, m map[string]*string) error {
+	sh, err := h.svc.HostedSecretHash(r.Context(), req.ClientID, user)
+	if err != nil {
+		return err
+	}
+	if sh != "" {
+		m["SECRET_HASH"] = &sh
+	}
+	return nil
+}
+
+func (h *Handler) setupSubmit(w http.ResponseWriter, r *http.Request) {
+	f, req, ok := h.flowForm(w, r, "MFA_SETUP")
+	if !ok {
+		return
+	}
+	code := r.PostFormValue("code")
+	if !sixDigits.MatchString(code) {
+		h.renderSetup(w, r, req, f, "", http.StatusBadRequest, "Enter the 6-digit code from your authenticator app.")
+		return
+	}
+	v, err := h.svc.VerifySoftwareToken(r.Context(), &api.VerifySoftwareTokenInput{Session: f.Session, UserCode: code,
+		FriendlyDeviceName: r.PostFormValue("device_name")})
+	if err != nil {
+		if !h.sessionLost(w, r, req, err) {
+			h.renderSetup(w, r, req, f, "", http.StatusBadRequest, message(err))
+		}
+		return
+	}
+	resp := map[string]*string{"USERNAME": &f.User}
+	if err := h.addSecretHash(r, req, f.User, resp); err != nil {
+		h.renderSetup(w, r, req, f, "", http.StatusBadRequest, message(err))
+		return
+	}
+	out, err := h.svc.RespondToAuthChallenge(r.Context(), &api.RespondToAuthChallengeInput{ClientId: req.ClientID,
+		ChallengeName: "MFA_SETUP", Session: v.Session, ChallengeResponses: resp}, false)
+	if err != nil {
+		if !h.sessionLost(w, r, req, err) {
+			p := h.newPage(r, req, "Sign in")
+			p.Error = message(err)
+			h.render(w, r, http.StatusBadRequest, "login", p)
+		}
+		return
+	}
+	h.next(w, r, req, f.User, out)
+}
+
+// ---- sign-up and confirmation ----
+
+func (h *Handler) signupPage(w http.ResponseWriter, r *http.Request) {
+	req := h.pageRequest(w, r)
+	if req == nil {
+		return
+	}
+	h.render(w, r, http.StatusOK, "signup", h.newPage(r, req, "Sign up"))
+}
+
+func (h *Handler) signupSubmit(w http.ResponseWriter, r *http.Request) {
+	if !h.postForm(w, r) {
+		return
+	}
+	req := h.pageRequest(w, r)
+	if req == nil {
+		return
+	}
+	p := h.newPage(r, req, "Sign up")
+	p.Username, p.Email = r.PostFormValue("username"), r.PostFormValue("email")
+	password := r.PostFormValue("password")
+	if p.EmailOnly {
+		p.Username = p.Email
+	}
+	if p.Username == "" {
+		p.Errs["username"] = "Enter a username."
+	}
+	if p.Email == "" {
+		p.Errs["email"] = "Enter your email address."
+	}
+	if password == "" {
+		p.Errs["password"] = "Enter a password."
+	}
+	if len(p.Errs) > 0 {
+		h.render(w, r, http.StatusBadRequest, "signup", p)
+		return
+	}
+	in := &api.SignUpInput{ClientId: req.ClientID, Username: p.Username, Password: &password,
+		UserAttributes: []api.AttributeType{{Name: "email", Value: &p.Email}}}
+	sh, err := h.svc.HostedSecretHash(r.Context(), req.ClientID, p.Username)
+	if err == nil {
+		in.SecretHash = sh
+		err = api.Validate(in)
+	}
+	if err == nil {
+		_, err = h.svc.SignUp(r.Context(), in)
+	}
+	if err != nil {
+		switch {
+		case api.IsCode(err, api.ErrUsernameExists):
+			p.Errs["username"] = message(err)
+		case api.IsCode(err, api.ErrInvalidPassword):
+			p.Errs["password"] = message(err)
+		default:
+			p.Error = message(err)
+		}
+		h.render(w, r, http.StatusBadRequest, "signup", p)
+		return
+	}
+	cp := h.newPage(r, req, "Confirm your account")
+	cp.Username = p.Username
+	cp.Info = "We have sent a code by email to " + p.Email + ". Enter it below to confirm your account."
+	h.render(w, r, http.StatusOK, "confirm", cp)
+}
+
+func (h *Handler) confirmPage(w http.ResponseWriter, r *http.Request) {
+	req := h.pageRequest(w, r)
+	if req == nil {
+		return
+	}
+	p := h.newPage(r, req, "Confirm your account")
+	p.Username = r.URL.Query().Get("username")
+	h.render(w, r, http.StatusOK, "confirm", p)
+}
+
+func (h *Handler) confirmSubmit(w http.ResponseWriter, r *http.Request) {
+	if !h.postForm(w, r) {
+		return
+	}
+	req := h.pageRequest(w, r)
+	if req == nil {
+		return
+	}
+	p := h.newPage(r, req, "Confirm your account")
+	p.Username = r.PostFormValue("username")
+	code := r.PostFormValue("code")
+	if p.Username == "" {
+		p.Errs["username"] = "Enter your username."
+	}
+	if code == "" {
+		p.Errs["code"] = "Enter the code we sent you."
+	}
+	if len(p.Errs) > 0 {
+		h.render(w, r, http.StatusBadRequest, "confirm", p)
+		return
+	}
+	in := &api.ConfirmSignUpInput{ClientId: req.ClientID, Username: p.Username, ConfirmationCode: code}
+	sh, err := h.svc.HostedSecretHash(r.Context(), req.ClientID, p.Username)
+	if err == nil {
+		in.SecretHash = sh
+		err = api.Validate(in)
+	}
+	if err == nil {
+		_, err = h.svc.ConfirmSignUp(r.Context(), in)
+	}
+	if err != nil {
+		if api.IsCode(err, api.ErrCodeMismatch) || api.IsCode(err, api.ErrExpiredCode) || api.IsCode(err, api.ErrInvalidParameter) {
+			p.Errs["code"] = message(err)
+		} else {
+			p.Errs["username"] = message(err)
+		}
+		h.render(w, r, http.StatusBadRequest, "confirm", p)
+		return
+	}
+	lp := h.newPage(r, req, "Sign in")
+	lp.Username = p.Username
+	lp.Info = "Your account is confirmed. Sign in to continue."
+	h.render(w, r, http.StatusOK, "login", lp)
+}

@@ -1,0 +1,210 @@
+package idp
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/store"
+	"github.com/cognate-idp/cognate/internal/token"
+)
+
+// This file holds what the hosted sign-in pages and the OAuth 2.0 endpoints
+// (package hosted) need of the domain beyond the Cognito operations: the
+// app client's OAuth settings, the client secret kept here, sealing of the
+// pages' state, one-time authorization codes, and the tokens of the code
+// grant. The sign-in itself goes through the same flows as the API.
+
+// HostedClient is an app client as the OAuth endpoints see it.
+type HostedClient struct {
+	ID, Name, PoolID, PoolName string
+	CallbackURLs, LogoutURLs   []string
+	AllowedOAuthFlows          []string
+	AllowedOAuthScopes         []string
+	// OAuthEnabled is AllowedOAuthFlowsUserPoolClient.
+	OAuthEnabled bool
+	HasSecret    bool
+	// UsernameAttributes of the pool (email, phone_number): sign-up then
+	// takes the email as the user name.
+	UsernameAttributes []string
+	// MFARequired is true when the pool's MfaConfiguration is ON.
+	MFARequired bool
+}
+
+// HostedClient returns the OAuth view of an app client.
+func (s *Service) HostedClient(ctx context.Context, clientID string) (*HostedClient, error) {
+	c, err := s.loadClient(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	d := c.doc
+	return &HostedClient{ID: c.rec.ID, Name: c.rec.Name, PoolID: c.pool.rec.ID, PoolName: c.pool.rec.Name,
+		CallbackURLs: d.CallbackURLs, LogoutURLs: d.LogoutURLs, AllowedOAuthFlows: d.AllowedOAuthFlows,
+		AllowedOAuthScopes: d.AllowedOAuthScopes, OAuthEnabled: d.AllowedOAuthFlowsUserPoolClient != nil && *d.AllowedOAuthFlowsUserPoolClient,
+		HasSecret: c.secret != "", UsernameAttributes: c.pool.doc.UsernameAttributes,
+		MFARequired: c.pool.doc.MfaConfiguration == "ON"}, nil
+}
+
+// CheckClientSecret compares a client secret given to the token endpoint
+// with the client's, in constant time. A client without a secret accepts
+// only an empty one.
+func (s *Service) CheckClientSecret(ctx context.Context, clientID, secret string) error {
+	c, err := s.loadClient(ctx, clientID)
+	if err != nil {
+		return err
+	}
+	if subtle.ConstantTimeCompare([]byte(secret), []byte(c.secret)) != 1 {
+		return api.Errorf(api.ErrNotAuthorized, "Unable to verify client secret for client %s", clientID)
+	}
+	return nil
+}
+
+// HostedSecretHash is the SECRET_HASH the hosted pages send on the user's
+// behalf ("" for a client without a secret): the pages run on the server,
+// which holds the secret.
+func (s *Service) HostedSecretHash(ctx context.Context, clientID, username string) (string, error) {
+	c, err := s.loadClient(ctx, clientID)
+	if err != nil {
+		return "", err
+	}
+	if c.secret == "" {
+		return "", nil
+	}
+	return SecretHash(c.secret, username, c.rec.ID), nil
+}
+
+// HostedSignIn is the password step of the hosted sign-in page: the same
+// flow as USER_PASSWORD_AUTH (lockout, unconfirmed users, MFA challenges),
+// but not subject to the client's ExplicitAuthFlows, which govern the API
+// only, as in Cognito.
+func (s *Service) HostedSignIn(ctx context.Context, clientID, username, password string) (*api.AuthOutput, error) {
+	c, err := s.loadClient(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	p := map[string]string{"USERNAME": username, "PASSWORD": password}
+	if c.secret != "" {
+		p["SECRET_HASH"] = SecretHash(c.secret, username, c.rec.ID)
+	}
+	return s.passwordAuth(ctx, c, p)
+}
+
+const hostedContext = "cognate hosted"
+
+// SealHosted seals the hosted pages' state (an authorization request, a
+// sign-in in progress, an authorization code) for the browser to carry.
+func (s *Service) SealHosted(plaintext []byte, purpose string) string {
+	return s.seal.SealString(plaintext, hostedContext+"|"+purpose)
+}
+
+// OpenHosted opens what SealHosted sealed for the same purpose.
+func (s *Service) OpenHosted(text, purpose string) ([]byte, error) {
+	return s.seal.OpenString(text, hostedContext+"|"+purpose)
+}
+
+// ErrSpent is returned by SpendOnce for a key already spent.
+var ErrSpent = errors.New("idp: already used")
+
+// SpendOnce records a one-time key (an authorization code) until it
+// expires; a second call with the same key fails with ErrSpent, on every
+// node.
+func (s *Service) SpendOnce(ctx context.Context, key string, until time.Time) error {
+	err := s.st.MarkUsed(ctx, "hosted:"+key, until)
+	if errors.Is(err, store.ErrExists) {
+		return ErrSpent
+	}
+	return internal(err)
+}
+
+// CodeTokens issues the tokens of an authorization code: new ID and access
+// tokens for the sign-in that refreshToken came from (the hosted sign-in's
+// own), with nonce in the ID token and the granted OAuth scopes in the
+// access token. The ID token is left out unless scope holds openid.
+func (s *Service) CodeTokens(ctx context.Context, clientID, refreshToken, nonce, scope string) (*api.AuthenticationResult, error) {
+	invalid := api.Errorf(api.ErrNotAuthorized, "Invalid Refresh Token")
+	rt, err := s.findRefreshToken(ctx, refreshToken)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, invalid
+	}
+	if err != nil {
+		return nil, internal(err)
+	}
+	if rt.ClientID != clientID || rt.Revoked || !s.now().Before(rt.Expires) {
+		return nil, invalid
+	}
+	c, err := s.loadClient(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.st.GetUser(ctx, rt.PoolID, rt.Username)
+	if err != nil {
+		return nil, invalid
+	}
+	if !u.Enabled {
+		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
+	}
+	res, err := s.issueTokens(ctx, grant{client: c, user: u, authTime: rt.AuthTime, originJTI: rt.OriginJTI, deviceKey: rt.DeviceKey})
+	if err != nil {
+		return nil, err
+	}
+	key, err := s.signingKey(c.pool)
+	if err != nil {
+		return nil, err
+	}
+	access, err := token.Unverified(res.AccessToken)
+	if err != nil {
+		return nil, internal(err)
+	}
+	access["scope"] = scope
+	if res.AccessToken, err = key.Sign(access); err != nil {
+		return nil, internal(err)
+	}
+	if hasScope(scope, "openid") {
+		id, err := token.Unverified(res.IdToken)
+		if err != nil {
+			return nil, internal(err)
+		}
+		if nonce != "" {
+			id["nonce"] = nonce
+		}
+		if res.IdToken, err = key.Sign(id); err != nil {
+			return nil, internal(err)
+		}
+	} else {
+		res.IdToken = ""
+	}
+	res.RefreshToken = refreshToken
+	return res, nil
+}
+
+func hasScope(scope, want string) bool {
+	for _, s := range strings.Fields(scope) {
+		if s == want {
+			return true
+		}
+	}
+	return false
+}
+
+// UserInfo answers the OIDC userInfo endpoint: the claims of the holder of
+// an access token that carries the openid scope (or the API's
+// aws.cognito.signin.user.admin). Attribute values are strings, as Cognito
+// returns them there.
+func (s *Service) UserInfo(ctx context.Context, accessToken string) (map[string]string, error) {
+	a, err := s.authorize(ctx, accessToken)
+	if err != nil {
+		return nil, err
+	}
+	scope, _ := a.claims["scope"].(string)
+	if !hasScope(scope, "openid") && !hasScope(scope, "aws.cognito.signin.user.admin") {
+		return nil, api.ErrBadAccessToken
+	}
+	out := map[string]string{"sub": a.user.Sub, "username": a.user.Username}
+	for k, v := range a.user.Attributes {
+		out[k] = v
+	}
+	return out, nil
+}
