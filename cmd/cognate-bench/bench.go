@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -253,7 +254,7 @@ func (b *bench) phase(ctx context.Context, c int, d time.Duration, maxOps int64)
 			defer wg.Done()
 			st := &stats[i]
 			st.errors = map[string]int64{}
-			w := &worker{id: i}
+			w := &worker{}
 			for !stop.Load() && ctx.Err() == nil {
 				if maxOps > 0 && started.Add(1) > maxOps {
 					stoppedM.Store(true)
@@ -360,7 +361,7 @@ func percentiles(ds []time.Duration) Latency {
 	}
 	slices.Sort(ds)
 	rank := func(p float64) time.Duration {
-		i := int(p*float64(len(ds))+0.999999) - 1
+		i := int(math.Ceil(p*float64(len(ds))-1e-9)) - 1 // nearest rank, immune to 0.95*n rounding up
 		return ds[min(max(i, 0), len(ds)-1)]
 	}
 	var sum time.Duration

@@ -171,3 +171,30 @@ func TestPercentiles(t *testing.T) {
 		t.Fatalf("%+v", l)
 	}
 }
+
+// TestCommittedChart: testdata/mfa-sweep.svg is what this tool draws from
+// testdata/mfa-sweep.json, the -out file of the sweep in BENCHMARKS.md.
+// After changing the chart, redraw it with
+//
+//	go run ./cmd/cognate-bench -summarize -svg cmd/cognate-bench/testdata/mfa-sweep.svg cmd/cognate-bench/testdata/mfa-sweep.json
+func TestCommittedChart(t *testing.T) {
+	b, err := os.ReadFile("testdata/mfa-sweep.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if err := writeSVG(&got, &rep); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile("testdata/mfa-sweep.svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Fatal("testdata/mfa-sweep.svg is not what the tool draws from testdata/mfa-sweep.json; redraw it (see the comment)")
+	}
+}

@@ -187,7 +187,7 @@ func (c *rawClient) respond(ctx context.Context, in respondInput) (*authOutput, 
 
 // wantChallenge checks an auth answer is the named challenge.
 func wantChallenge(out *authOutput, name string) error {
-	if out.ChallengeName != name || out.Session == "" && name != "PASSWORD_VERIFIER" {
+	if out.ChallengeName != name || out.Session == "" {
 		got := out.ChallengeName
 		if got == "" && out.AuthenticationResult != nil {
 			got = "tokens"

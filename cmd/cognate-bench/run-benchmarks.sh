@@ -21,12 +21,13 @@ duration=${DURATION:-15s}
 concurrency=${CONCURRENCY:-16}
 users=${USERS:-1000}
 workloads=${WORKLOADS:-"signup password mfa:4000 mfa:1000 srp device refresh getuser"}
-sweep=${SWEEP:-1,4,16,64}
+sweep=${SWEEP-1,4,16,64}
 sweep_users=${SWEEP_USERS:-6000}
 max_other=${MAX_OTHER_CPU:-0.25}
 attempts=${ATTEMPTS:-4}
 
 mkdir -p "$out"
+{ git rev-parse HEAD; git status --porcelain; nproc; grep -m1 'model name' /proc/cpuinfo; go version; } >"$out/environment.txt" 2>&1 || true
 go build -o "$out/cognate" ./cmd/cognate
 go build -o "$out/cognate-bench" ./cmd/cognate-bench
 export COGNATE_ACCESS_KEY_ID=AKBENCH${RANDOM}
@@ -80,6 +81,7 @@ for entry in $workloads; do
   w=${entry%%:*}
   n=$users
   [ "$entry" != "$w" ] && n=${entry#*:}
+  [ "$w" = signup ] && n=0 # signup makes its own users
   start_server
   for i in $(seq "$runs"); do
     f="$out/$w-$n-$i.json"

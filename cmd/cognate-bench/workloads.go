@@ -44,7 +44,6 @@ func workloadNames() string {
 // worker is one concurrent client. Its counters are its own; they are
 // summed when a phase ends.
 type worker struct {
-	id       int
 	calls    int64         // HTTP requests sent
 	maths    time.Duration // client-side SRP and TOTP computation
 	pickStep int64         // the TOTP step pickTOTP chose for this op
