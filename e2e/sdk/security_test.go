@@ -1,6 +1,7 @@
 package sdk_test
 
 import (
+	"regexp"
 	"testing"
 	"time"
 
@@ -99,7 +100,39 @@ func TestPreventUserExistenceErrors(t *testing.T) {
 	wantErr(t, err, "CodeMismatchException", "")
 	// A real user still signs in.
 	must(e.passwordAuth(clientID, name, password))
+
+	// In a pool that signs in by email, real users are known by a UUID, and
+	// so is an unknown email: a stable one, another for another email, never
+	// the email itself; and the proof fails as a wrong password does.
+	ep := must(e.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("email"),
+		UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}})).UserPool.Id
+	ec := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: ep, ClientName: aws.String("web"),
+		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled})).UserPoolClient.ClientId
+	su := must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: ec, Username: aws.String("real@example.com"), Password: aws.String(password)}))
+	must(e.c.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: ep, Username: su.UserSub}))
+	_, ghost1 := e.srpStart(*ec, "ghost@example.com", nil)
+	cl, ghost2 := e.srpStart(*ec, "ghost@example.com", nil)
+	_, other := e.srpStart(*ec, "other@example.com", nil)
+	rcl, realCh := e.srpStart(*ec, "real@example.com", nil)
+	g1, g2, o := ghost1.ChallengeParameters, ghost2.ChallengeParameters, other.ChallengeParameters
+	if g1["USER_ID_FOR_SRP"] != g2["USER_ID_FOR_SRP"] || g1["SALT"] != g2["SALT"] {
+		t.Fatalf("phantom of an email pool not stable: %s %s vs %s %s", g1["USER_ID_FOR_SRP"], g1["SALT"], g2["USER_ID_FOR_SRP"], g2["SALT"])
+	}
+	if g1["USER_ID_FOR_SRP"] == o["USER_ID_FOR_SRP"] || g1["SALT"] == o["SALT"] {
+		t.Fatalf("two unknown emails share a phantom: %s %s", o["USER_ID_FOR_SRP"], o["SALT"])
+	}
+	for _, p := range []map[string]string{g1, realCh.ChallengeParameters} {
+		if id := p["USER_ID_FOR_SRP"]; !uuidPattern.MatchString(id) || p["USERNAME"] != id {
+			t.Fatalf("USER_ID_FOR_SRP %q / USERNAME %q: want the same UUID", id, p["USERNAME"])
+		}
+	}
+	_, errUnknown = e.respond(*ec, types.ChallengeNameTypePasswordVerifier, ghost2.Session, e.srpProof(cl, *ep, ghost2, password))
+	wantErr(t, errUnknown, "NotAuthorizedException", "Incorrect username or password.")
+	_, errKnown = e.respond(*ec, types.ChallengeNameTypePasswordVerifier, realCh.Session, e.srpProof(rcl, *ep, realCh, "Wrong-Passw0rd!"))
+	wantErr(t, errKnown, "NotAuthorizedException", "Incorrect username or password.")
 }
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 // TestRevocation: RevokeToken, GlobalSignOut and AdminUserGlobalSignOut stop
 // refresh tokens and the access tokens issued with them.

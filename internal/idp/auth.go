@@ -100,7 +100,7 @@ func (s *Service) signInUser(ctx context.Context, c *client, p map[string]string
 				return nil, false, err
 			}
 			if c.preventExistence() {
-				return s.phantom(c.pool, name), true, nil
+				return s.phantom(c.pool, s.phantomName(c.pool, name)), true, nil
 			}
 		}
 		return nil, false, err

@@ -2,6 +2,8 @@ package idp
 
 import (
 	"context"
+	"crypto/hkdf"
+	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -100,19 +102,36 @@ func (s *Service) failed(ctx context.Context, u *store.User, answer error) error
 
 // ---- PreventUserExistenceErrors ----
 
+// phantomName is the username a phantom user answers to: the typed name,
+// or in pools whose users sign in by email or phone (and are known by a
+// UUID) a stable UUID derived from it, so that USER_ID_FOR_SRP looks alike
+// for real and unknown users.
+func (s *Service) phantomName(p *pool, typed string) string {
+	name := p.canonicalName(typed)
+	if len(p.doc.UsernameAttributes) > 0 {
+		return phantomUUID(s.seal.MAC("phantom-id", p.rec.ID, name))
+	}
+	return name
+}
+
 // phantom stands in for an unknown user when the client hides user
-// existence: a stable salt and verifier derived from the name, so that
-// repeated attempts look like one real user and cost the same work.
+// existence: a stable salt and verifier derived from its name, so repeated
+// attempts look like one real user. The verifier is derived, not computed
+// from a password, so that the phantom costs the same modular
+// exponentiations as a real user: a real user's verifier is read, not made,
+// on every sign-in. It is sealed like a real one, so that the same decryption
+// runs too.
 func (s *Service) phantom(p *pool, name string) *store.User {
 	poolID := p.rec.ID
-	if len(p.doc.UsernameAttributes) > 0 {
-		// Real users of such pools are known by a UUID: so is the phantom.
-		name = phantomUUID(s.seal.MAC("phantom-id", poolID, name))
-	}
 	salt := s.seal.MAC("phantom-salt", poolID, name)[:srp.SaltLen]
-	pw := string(s.seal.MAC("phantom-password", poolID, name))
+	v, err := hkdf.Key(sha256.New, s.seal.MAC("phantom-verifier", poolID, name), nil, "cognate phantom verifier", 3072/8)
+	if err != nil {
+		panic("idp: hkdf: " + err.Error()) // only fails for lengths it cannot produce
+	}
+	// Below 2^3071, hence below N, whose top bit is set.
+	v[0] &= 0x7f
 	return &store.User{PoolID: poolID, Username: name, Salt: salt, Enabled: true, Status: StatusConfirmed,
-		Verifier: s.seal.Encrypt(srp.Verifier(poolName(poolID), name, pw, salt), "verifier|"+poolID+"|"+name)}
+		Verifier: s.seal.Encrypt(v, "verifier|"+poolID+"|"+name)}
 }
 
 // ---- Revocation ----

@@ -131,7 +131,12 @@ func (s *Service) srpVerify(ctx context.Context, c *client, r map[string]string)
 	}
 	var u *store.User
 	if st.Phantom {
-		u = s.phantom(c.pool, name)
+		// The client answers with USER_ID_FOR_SRP or with the name it
+		// typed, as for a real user; either names the phantom.
+		if name != st.User && s.phantomName(c.pool, name) != st.User {
+			return nil, api.ErrBadSession
+		}
+		u = s.phantom(c.pool, st.User)
 	} else if u, err = s.resolveUser(ctx, c.pool, name); err != nil {
 		return nil, api.ErrBadSession
 	}

@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"math/bits"
 	"sync"
+	"sync/atomic"
 )
 
 // This file is the constant-time arithmetic modulo the one SRP prime N.
@@ -192,6 +193,17 @@ func (z *elem) fromMont(x *elem) {
 	z.montMul(x, &one)
 }
 
+// exponentiations counts the modular exponentiations (exp and expG) this
+// process has done. One atomic add per exponentiation costs nothing next to
+// its ~4000 multiplications, and it lets tests show that two code paths do
+// the same work (PreventUserExistenceErrors' phantom users) by counting
+// rather than by timing.
+var exponentiations atomic.Uint64
+
+// Exponentiations returns how many 3072-bit modular exponentiations the
+// server-side code of this package has done since the process started.
+func Exponentiations() uint64 { return exponentiations.Load() }
+
 // expWindow is the window width of the variable-base exponentiation; with
 // 256-bit exponents 4 bits needs the fewest multiplications (14 to build the
 // table, 64 in the loop, besides the 256 squarings). exp takes two windows
@@ -202,6 +214,7 @@ const expWindow = 4
 // big-endian exponent e. Timing depends on len(e) but not on the values of x
 // or e: every window multiplies by a table entry picked with a full scan.
 func (z *elem) exp(x *elem, e []byte) {
+	exponentiations.Add(1)
 	var table [1 << expWindow]elem // table[d] = x^d, Montgomery form
 	table[0] = oneR
 	table[1].toMont(x)
@@ -290,6 +303,7 @@ func (z *elem) expG(e []byte) {
 	if 8*len(e) > combBits {
 		panic("srp: exponent longer than the fixed-base table")
 	}
+	exponentiations.Add(1)
 	t := combTable()
 	var acc, entry elem
 	lookup(&acc, t[0][:], digit(e, 0, combWindow))

@@ -1,0 +1,209 @@
+package idp
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/seal"
+	"github.com/cognate-idp/cognate/internal/srp"
+	"github.com/cognate-idp/cognate/internal/store/sqlite"
+)
+
+// These tests reach inside the domain for what the API cannot show: the work
+// done on paths that must look alike from outside, and tokens signed with a
+// pool's own key but carrying claims the server never issues.
+
+const testPassword = "Corr3ct-Horse!"
+
+type testEnv struct {
+	t      *testing.T
+	svc    *Service
+	pool   string
+	client string
+	mu     sync.Mutex
+	now    time.Time
+}
+
+func newTestEnv(t *testing.T, pool *api.CreateUserPoolInput, clientSettings func(*api.CreateUserPoolClientInput)) *testEnv {
+	t.Helper()
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "idp.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	sealer, err := seal.New(seal.NewKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &testEnv{t: t, now: time.Now().UTC()}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	e.svc = New(Config{Store: st, Sealer: sealer, Region: "us-east-1", Logger: log, Delivery: NewOutbox(100, log),
+		Now: e.clock, Issuer: func(p string) string { return "http://127.0.0.1:9229/" + p }})
+	if pool == nil {
+		pool = &api.CreateUserPoolInput{}
+	}
+	pool.PoolName = "internal"
+	p, err := e.svc.CreatePool(context.Background(), "", pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.pool = p.UserPool.Id
+	e.client = e.newClient(clientSettings)
+	return e
+}
+
+func (e *testEnv) clock() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.now
+}
+
+func (e *testEnv) newClient(settings func(*api.CreateUserPoolClientInput)) string {
+	e.t.Helper()
+	in := &api.CreateUserPoolClientInput{UserPoolId: e.pool}
+	in.ClientName = "app"
+	in.ExplicitAuthFlows = []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
+	if settings != nil {
+		settings(in)
+	}
+	c, err := e.svc.CreateClient(context.Background(), "", "", in)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c.UserPoolClient.ClientId
+}
+
+// user signs up and confirms a user; it returns the canonical username.
+func (e *testEnv) user(name string, attrs ...api.AttributeType) string {
+	e.t.Helper()
+	ctx := context.Background()
+	pw := testPassword
+	if _, err := e.svc.SignUp(ctx, &api.SignUpInput{ClientId: e.client, Username: name, Password: &pw, UserAttributes: attrs}); err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.svc.AdminConfirmSignUp(ctx, &api.AdminUserRef{UserPoolId: e.pool, Username: name}); err != nil {
+		e.t.Fatal(err)
+	}
+	u, err := e.svc.AdminGetUser(ctx, &api.AdminUserRef{UserPoolId: e.pool, Username: name})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return u.Username
+}
+
+func strp(s string) *string { return &s }
+
+func authParams(kv ...string) map[string]*string {
+	m := map[string]*string{}
+	for i := 0; i < len(kv); i += 2 {
+		m[kv[i]] = strp(kv[i+1])
+	}
+	return m
+}
+
+// exps runs f and returns how many modular exponentiations it cost.
+func exps(f func()) uint64 {
+	before := srp.Exponentiations()
+	f()
+	return srp.Exponentiations() - before
+}
+
+// srpProof runs USER_SRP_AUTH for name and answers PASSWORD_VERIFIER with pw;
+// it returns the two answers' errors and the exponentiations the server did
+// for each.
+func (e *testEnv) srpProof(name, pw string) (startErr, proofErr error, startExps, proofExps uint64) {
+	e.t.Helper()
+	ctx := context.Background()
+	cl, err := srp.NewClient()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var ch *api.AuthOutput
+	startExps = exps(func() {
+		ch, startErr = e.svc.InitiateAuth(ctx, &api.InitiateAuthInput{ClientId: e.client, AuthFlow: "USER_SRP_AUTH",
+			AuthParameters: authParams("USERNAME", name, "SRP_A", cl.PublicHex())}, false)
+	})
+	if startErr != nil {
+		return startErr, nil, startExps, 0
+	}
+	p := ch.ChallengeParameters
+	resp, err := cl.Respond(srp.Challenge{PoolName: poolName(e.pool), UserID: p["USER_ID_FOR_SRP"], Salt: p["SALT"], B: p["SRP_B"],
+		SecretBlock: p["SECRET_BLOCK"]}, pw, e.clock())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	proofExps = exps(func() {
+		_, proofErr = e.svc.RespondToAuthChallenge(ctx, &api.RespondToAuthChallengeInput{ClientId: e.client, ChallengeName: "PASSWORD_VERIFIER",
+			ChallengeResponses: authParams("USERNAME", p["USER_ID_FOR_SRP"], "PASSWORD_CLAIM_SECRET_BLOCK", resp.SecretBlock,
+				"PASSWORD_CLAIM_SIGNATURE", resp.Signature, "TIMESTAMP", resp.Timestamp)}, false)
+	})
+	return startErr, proofErr, startExps, proofExps
+}
+
+func sameError(t *testing.T, what string, real, phantom error) {
+	t.Helper()
+	r, ok1 := api.As(real)
+	p, ok2 := api.As(phantom)
+	if !ok1 || !ok2 || r.Code != p.Code || r.Message != p.Message {
+		t.Fatalf("%s: a real user gets %v, an unknown one %v", what, real, phantom)
+	}
+}
+
+// TestPhantomUsersCostTheSameWork: with PreventUserExistenceErrors, an
+// unknown user's sign-in does the same modular exponentiations as a real
+// user's with a wrong password, for USER_PASSWORD_AUTH and for both steps of
+// USER_SRP_AUTH, in a pool with plain usernames and in one that signs in by
+// email. Counting exponentiations (each ~0.25-1.5 ms, against microseconds for
+// everything else a sign-in does) stands in for timing, which a test cannot
+// assert on a shared machine.
+func TestPhantomUsersCostTheSameWork(t *testing.T) {
+	hide := func(in *api.CreateUserPoolClientInput) { in.PreventUserExistenceErrors = "ENABLED" }
+	for _, c := range []struct {
+		name       string
+		pool       *api.CreateUserPoolInput
+		real, nope string
+		attrs      []api.AttributeType
+	}{
+		{"username", nil, "alice", "ghost", nil},
+		{"email", &api.CreateUserPoolInput{UserPoolIdentity: api.UserPoolIdentity{UsernameAttributes: []string{"email"}}},
+			"alice@example.com", "ghost@example.com", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newTestEnv(t, c.pool, hide)
+			e.user(c.real, c.attrs...)
+			ctx := context.Background()
+			var realErr, phantomErr error
+			realExps := exps(func() {
+				_, realErr = e.svc.InitiateAuth(ctx, &api.InitiateAuthInput{ClientId: e.client, AuthFlow: "USER_PASSWORD_AUTH",
+					AuthParameters: authParams("USERNAME", c.real, "PASSWORD", "Wrong-Passw0rd!")}, false)
+			})
+			phantomExps := exps(func() {
+				_, phantomErr = e.svc.InitiateAuth(ctx, &api.InitiateAuthInput{ClientId: e.client, AuthFlow: "USER_PASSWORD_AUTH",
+					AuthParameters: authParams("USERNAME", c.nope, "PASSWORD", "Wrong-Passw0rd!")}, false)
+			})
+			sameError(t, "USER_PASSWORD_AUTH", realErr, phantomErr)
+			if realExps == 0 || realExps != phantomExps {
+				t.Errorf("USER_PASSWORD_AUTH: %d exponentiations for a real user, %d for an unknown one", realExps, phantomExps)
+			}
+
+			rs, rp, rse, rpe := e.srpProof(c.real, "Wrong-Passw0rd!")
+			ps, pp, pse, ppe := e.srpProof(c.nope, "Wrong-Passw0rd!")
+			if rs != nil || ps != nil {
+				t.Fatalf("USER_SRP_AUTH refused: real %v, unknown %v", rs, ps)
+			}
+			sameError(t, "PASSWORD_VERIFIER", rp, pp)
+			if rse == 0 || rse != pse {
+				t.Errorf("USER_SRP_AUTH: %d exponentiations for a real user, %d for an unknown one", rse, pse)
+			}
+			if rpe < 2 || rpe != ppe {
+				t.Errorf("PASSWORD_VERIFIER: %d exponentiations for a real user, %d for an unknown one", rpe, ppe)
+			}
+		})
+	}
+}
