@@ -50,6 +50,36 @@ func (e *env) deviceProof(clientID, name string, after *cip.RespondToAuthChallen
 		"DEVICE_KEY": *meta.DeviceKey, "PASSWORD_CLAIM_SECRET_BLOCK": resp.SecretBlock, "PASSWORD_CLAIM_SIGNATURE": resp.Signature, "TIMESTAMP": resp.Timestamp})
 }
 
+// rememberDevice enrols the user of a devicePool in TOTP, confirms the
+// device of that sign-in and marks it remembered; it returns the TOTP
+// secret, the device's metadata and its secret.
+func (e *env) rememberDevice(clientID, name string) (string, *types.NewDeviceMetadataType, *srp.DeviceSecret) {
+	e.t.Helper()
+	secret, first := e.enrol(clientID, name)
+	meta := first.NewDeviceMetadata
+	if meta == nil {
+		e.t.Fatal("no NewDeviceMetadata")
+	}
+	dev := e.confirmDevice(first.AccessToken, meta, "laptop")
+	must(e.c.UpdateDeviceStatus(ctx, &cip.UpdateDeviceStatusInput{AccessToken: first.AccessToken, DeviceKey: meta.DeviceKey,
+		DeviceRememberedStatus: types.DeviceRememberedStatusTypeRemembered}))
+	return secret, meta, dev
+}
+
+// confirmDevice confirms a device with a fresh device secret, as the JS
+// clients do after a sign-in that returned NewDeviceMetadata.
+func (e *env) confirmDevice(accessToken *string, meta *types.NewDeviceMetadataType, deviceName string) *srp.DeviceSecret {
+	e.t.Helper()
+	dev, err := srp.NewDeviceSecret(*meta.DeviceGroupKey, *meta.DeviceKey)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	pv, salt := dev.VerifierConfig()
+	must(e.c.ConfirmDevice(ctx, &cip.ConfirmDeviceInput{AccessToken: accessToken, DeviceKey: meta.DeviceKey, DeviceName: aws.String(deviceName),
+		DeviceSecretVerifierConfig: &types.DeviceSecretVerifierConfigType{PasswordVerifier: &pv, Salt: &salt}}))
+	return dev
+}
+
 // TestRememberedDevice: a confirmed, remembered device signs in without a
 // TOTP code; a forgotten or not-remembered one is asked for the code again.
 func TestRememberedDevice(t *testing.T) {

@@ -8,51 +8,173 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/cognate-idp/cognate/cognatetest"
+	"github.com/cognate-idp/cognate/internal/srp"
 )
 
-// TestLockout: five failures lock the user for 1 s, doubling; attempts in a
-// lockout do not extend it; a success clears the count.
+// lockoutProbe signs one user in and out of lockouts.
+type lockoutProbe struct {
+	e                *env
+	poolID, clientID string
+	name             string
+}
+
+func (e *env) lockoutProbe(mfa types.UserPoolMfaType) *lockoutProbe {
+	poolID, clientID := e.pool(mfa)
+	return &lockoutProbe{e: e, poolID: poolID, clientID: clientID, name: e.user(poolID, clientID)}
+}
+
+// fail sends a wrong password and expects it counted as a failure.
+func (l *lockoutProbe) fail() {
+	l.e.t.Helper()
+	_, err := l.e.passwordAuth(l.clientID, l.name, "Wrong-Passw0rd!")
+	wantErr(l.e.t, err, "NotAuthorizedException", "Incorrect username or password.")
+}
+
+// locked expects a wrong password to be refused as during a lockout (such
+// an attempt is not counted, so probing does not change the state).
+func (l *lockoutProbe) locked() {
+	l.e.t.Helper()
+	_, err := l.e.passwordAuth(l.clientID, l.name, "Wrong-Passw0rd!")
+	wantErr(l.e.t, err, "NotAuthorizedException", "Password attempts exceeded")
+}
+
+// TestLockout: five failures lock the user for 1 s, each further one for
+// twice as long (2^(n-5) s) up to 15 minutes; attempts in a lockout, even
+// with the right password, are refused and do not extend it; a success
+// clears the count; SRP proofs count the same way.
 func TestLockout(t *testing.T) {
 	e := newEnv(t)
-	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
-	name := e.user(poolID, clientID)
-	wrong := func() error { _, err := e.passwordAuth(clientID, name, "Wrong-Passw0rd!"); return err }
-
-	for i := 0; i < 5; i++ {
-		wantErr(t, wrong(), "NotAuthorizedException", "Incorrect username or password.")
+	l := e.lockoutProbe(types.UserPoolMfaTypeOff)
+	clientID, name := l.clientID, l.name
+	for i := 0; i < 4; i++ {
+		l.fail()
 	}
-	// Locked: even the right password is refused, and the refusal does not
-	// extend the lockout.
+	must(e.passwordAuth(clientID, name, password))
+	// The success cleared the count: five more failures are needed.
+	for i := 0; i < 5; i++ {
+		l.fail()
+	}
+	// Locked for 1 s from the fifth failure. Attempts at +0.5 s and +0.9 s
+	// are refused, the right password too, and do not move the end.
+	e.srv.Clock.Advance(500 * time.Millisecond)
 	_, err := e.passwordAuth(clientID, name, password)
 	wantErr(t, err, "NotAuthorizedException", "Password attempts exceeded")
-	wantErr(t, wrong(), "NotAuthorizedException", "Password attempts exceeded")
-	e.srv.Clock.Advance(1100 * time.Millisecond)
-	// The sixth failure locks for 2 s.
-	wantErr(t, wrong(), "NotAuthorizedException", "Incorrect username or password.")
-	e.srv.Clock.Advance(1100 * time.Millisecond)
-	_, err = e.passwordAuth(clientID, name, password)
-	wantErr(t, err, "NotAuthorizedException", "Password attempts exceeded")
-	e.srv.Clock.Advance(time.Second)
+	e.srv.Clock.Advance(400 * time.Millisecond)
+	l.locked()
+	e.srv.Clock.Advance(110 * time.Millisecond) // +1.01 s
 	must(e.passwordAuth(clientID, name, password))
-	// The success reset the count: four failures lock nothing.
-	for i := 0; i < 4; i++ {
-		wantErr(t, wrong(), "NotAuthorizedException", "Incorrect username or password.")
+
+	// From the sixth failure on, each lockout doubles: 2 s, 4 s, 8 s, ...
+	// up to 15 minutes, which the fifteenth failure reaches (2^10 s would be
+	// 17 min). Each is checked just before and just after its end.
+	for i := 0; i < 5; i++ {
+		l.fail()
 	}
+	e.srv.Clock.Advance(1010 * time.Millisecond)
+	for n := 6; n <= 15; n++ {
+		l.fail()
+		d := time.Second << (n - 5)
+		if n == 15 {
+			d = 15 * time.Minute
+		}
+		e.srv.Clock.Advance(d - 100*time.Millisecond)
+		l.locked()
+		e.srv.Clock.Advance(110 * time.Millisecond)
+	}
+	// The last lockout is over: the right password works, and clears the count.
+	must(e.passwordAuth(clientID, name, password))
+	l.fail()
 	must(e.passwordAuth(clientID, name, password))
 
 	// SRP proofs count the same way.
 	for i := 0; i < 5; i++ {
 		cl, ch := e.srpStart(clientID, name, nil)
-		_, err := e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, e.srpProof(cl, poolID, ch, "Wrong-Passw0rd!"))
+		_, err := e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, e.srpProof(cl, l.poolID, ch, "Wrong-Passw0rd!"))
 		wantErr(t, err, "NotAuthorizedException", "Incorrect username or password.")
 	}
 	cl, ch := e.srpStart(clientID, name, nil)
-	_, err = e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, e.srpProof(cl, poolID, ch, password))
+	_, err = e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, e.srpProof(cl, l.poolID, ch, password))
 	wantErr(t, err, "NotAuthorizedException", "Password attempts exceeded")
+}
 
-	// Fifteen quiet minutes reset the count.
+// TestLockoutCountResetsAfterQuiet: fifteen minutes without attempts start
+// the count afresh, so four failures, a quiet 16 minutes and one more
+// failure do not lock; four failures and a fifth within the quarter do.
+func TestLockoutCountResetsAfterQuiet(t *testing.T) {
+	e := newEnv(t)
+	l := e.lockoutProbe(types.UserPoolMfaTypeOff)
+	for i := 0; i < 4; i++ {
+		l.fail()
+	}
 	e.srv.Clock.Advance(16 * time.Minute)
-	must(e.passwordAuth(clientID, name, password))
+	l.fail()
+	l.fail() // would be the sixth failure, and locked, had the count survived
+	must(e.passwordAuth(l.clientID, l.name, password))
+
+	for i := 0; i < 4; i++ {
+		l.fail()
+	}
+	e.srv.Clock.Advance(14 * time.Minute)
+	l.fail()
+	l.locked()
+}
+
+// TestLockoutSurvivesRestart: the count and the lockout live in the store.
+func TestLockoutSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	e := newEnv(t, cognatetest.WithDataDir(dir))
+	l := e.lockoutProbe(types.UserPoolMfaTypeOff)
+	for i := 0; i < 4; i++ {
+		l.fail()
+	}
+	now := e.srv.Clock.Now()
+	e.srv.Close()
+
+	// A new server on the same data: the fifth failure locks.
+	e2 := newEnv(t, cognatetest.WithDataDir(dir))
+	e2.srv.Clock.Set(now)
+	l.e = e2
+	l.fail()
+	l.locked()
+	now = e2.srv.Clock.Now()
+	e2.srv.Close()
+
+	// And another one still sees the lockout, until it ends.
+	e3 := newEnv(t, cognatetest.WithDataDir(dir))
+	e3.srv.Clock.Set(now.Add(500 * time.Millisecond))
+	l.e = e3
+	_, err := e3.passwordAuth(l.clientID, l.name, password)
+	wantErr(t, err, "NotAuthorizedException", "Password attempts exceeded")
+	e3.srv.Clock.Advance(600 * time.Millisecond)
+	must(e3.passwordAuth(l.clientID, l.name, password))
+}
+
+// TestDeviceProofFailuresLockOut: wrong device passwords
+// (DEVICE_PASSWORD_VERIFIER) count toward the lockout like wrong passwords.
+func TestDeviceProofFailuresLockOut(t *testing.T) {
+	e := newEnv(t)
+	poolID, clientID := e.devicePool()
+	name := e.user(poolID, clientID)
+	_, meta, dev := e.rememberDevice(clientID, name)
+	wrong := &srp.DeviceSecret{Password: "not-the-device-password"}
+	for i := 0; i < 5; i++ {
+		out := must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))
+		if out.ChallengeName != types.ChallengeNameTypeDeviceSrpAuth {
+			t.Fatalf("attempt %d: want DEVICE_SRP_AUTH, got %q", i+1, out.ChallengeName)
+		}
+		_, err := e.deviceProof(clientID, name, out, meta, wrong)
+		wantErr(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	}
+	// Five failed device proofs: even the user's password is refused now.
+	cl, ch := e.srpStart(clientID, name, nil)
+	proof := e.srpProof(cl, poolID, ch, password)
+	proof["DEVICE_KEY"] = *meta.DeviceKey
+	_, err := e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, proof)
+	wantErr(t, err, "NotAuthorizedException", "Password attempts exceeded")
+	e.srv.Clock.Advance(1100 * time.Millisecond)
+	out := must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))
+	must(e.deviceProof(clientID, name, out, meta, dev))
 }
 
 // TestWrongTOTPCodesLockOut: wrong MFA codes count as failures too.
