@@ -1,7 +1,8 @@
 // Package sqlite is the embedded Store: one SQLite file in WAL mode, written
 // through a single connection (SQLite has one writer anyway) and read through
 // a pool of read-only connections. Commits are synchronous=FULL, so an
-// acknowledged write is on disk before the answer leaves.
+// acknowledged write is on disk before the answer leaves; writes waiting at
+// the same time share one commit (commit.go).
 package sqlite
 
 import (
@@ -13,6 +14,8 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/store"
@@ -22,8 +25,14 @@ import (
 
 // Store is the SQLite backend.
 type Store struct {
-	w *sql.DB // one connection: all writes
+	w *sql.DB // one connection: all writes, by commitLoop only
 	r *sql.DB // read-only connections
+
+	ops       chan *writeOp // to commitLoop; unbuffered
+	quit      chan struct{}
+	loopDone  chan struct{}
+	closeOnce sync.Once
+	commits   atomic.Int64 // transactions committed by commitLoop
 }
 
 var _ store.Store = (*Store)(nil)
@@ -124,7 +133,9 @@ func Open(path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &Store{w: w, r: r}, nil
+	s := &Store{w: w, r: r, ops: make(chan *writeOp), quit: make(chan struct{}), loopDone: make(chan struct{})}
+	go s.commitLoop()
+	return s, nil
 }
 
 func migrate(db *sql.DB) error {
@@ -156,8 +167,11 @@ func migrate(db *sql.DB) error {
 	return nil
 }
 
-// Close closes both connection pools.
+// Close stops the writer (writes already handed to it finish first) and
+// closes both connection pools.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.quit) })
+	<-s.loopDone
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
@@ -197,7 +211,7 @@ func notFound(err error) error {
 // ---- pools ----
 
 func (s *Store) CreatePool(ctx context.Context, p *store.Pool) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO pools(id, name, created, updated, settings, signing_key) VALUES (?,?,?,?,?,?)`,
+	_, err := s.exec(ctx, `INSERT INTO pools(id, name, created, updated, settings, signing_key) VALUES (?,?,?,?,?,?)`,
 		p.ID, p.Name, ns(p.Created), ns(p.Updated), p.Settings, p.SigningKey)
 	if isUnique(err) {
 		return store.ErrExists
@@ -242,7 +256,7 @@ func (s *Store) ListPools(ctx context.Context, after string, limit int) ([]*stor
 
 func (s *Store) UpdatePool(ctx context.Context, id string, fn func(*store.Pool) error) (*store.Pool, error) {
 	var out *store.Pool
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
 		p, err := scanPool(tx.QueryRowContext(ctx, `SELECT `+poolCols+` FROM pools WHERE id = ?`, id))
 		if err != nil {
 			return err
@@ -259,7 +273,7 @@ func (s *Store) UpdatePool(ctx context.Context, id string, fn func(*store.Pool) 
 }
 
 func (s *Store) DeletePool(ctx context.Context, id string) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM pools WHERE id = ?`, id)
+	res, err := s.exec(ctx, `DELETE FROM pools WHERE id = ?`, id)
 	return affected(res, err)
 }
 
@@ -277,18 +291,6 @@ func affected(res sql.Result, err error) error {
 	return nil
 }
 
-func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
-}
-
 // ---- clients ----
 
 const clientCols = `id, pool_id, name, created, updated, settings`
@@ -304,7 +306,7 @@ func scanClient(r rowScanner) (*store.Client, error) {
 }
 
 func (s *Store) CreateClient(ctx context.Context, c *store.Client) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO clients(`+clientCols+`) VALUES (?,?,?,?,?,?)`,
+	_, err := s.exec(ctx, `INSERT INTO clients(`+clientCols+`) VALUES (?,?,?,?,?,?)`,
 		c.ID, c.PoolID, c.Name, ns(c.Created), ns(c.Updated), c.Settings)
 	if isUnique(err) {
 		return store.ErrExists
@@ -338,7 +340,7 @@ func (s *Store) ListClients(ctx context.Context, poolID, after string, limit int
 
 func (s *Store) UpdateClient(ctx context.Context, id string, fn func(*store.Client) error) (*store.Client, error) {
 	var out *store.Client
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
 		c, err := scanClient(tx.QueryRowContext(ctx, `SELECT `+clientCols+` FROM clients WHERE id = ?`, id))
 		if err != nil {
 			return err
@@ -354,7 +356,7 @@ func (s *Store) UpdateClient(ctx context.Context, id string, fn func(*store.Clie
 }
 
 func (s *Store) DeleteClient(ctx context.Context, id string) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM clients WHERE id = ?`, id)
+	res, err := s.exec(ctx, `DELETE FROM clients WHERE id = ?`, id)
 	return affected(res, err)
 }
 
@@ -387,7 +389,7 @@ func (s *Store) CreateUser(ctx context.Context, u *store.User) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.w.ExecContext(ctx, `INSERT INTO users(pool_id, username, sub, status, enabled, `+strings.Join(indexed, ", ")+`, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+	_, err = s.exec(ctx, `INSERT INTO users(pool_id, username, sub, status, enabled, `+strings.Join(indexed, ", ")+`, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
 	if isUnique(err) {
 		return store.ErrExists
 	}
@@ -459,7 +461,7 @@ func (s *Store) FindUsers(ctx context.Context, poolID string, f *store.Filter, a
 
 func (s *Store) UpdateUser(ctx context.Context, poolID, username string, fn func(*store.User) error) (*store.User, error) {
 	var out *store.User
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
 		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT doc FROM users WHERE pool_id = ? AND username = ?`, poolID, username))
 		if err != nil {
 			return err
@@ -484,7 +486,7 @@ func (s *Store) UpdateUser(ctx context.Context, poolID, username string, fn func
 }
 
 func (s *Store) DeleteUser(ctx context.Context, poolID, username string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE pool_id = ? AND username = ?`, poolID, username)
 		if err := affected(res, err); err != nil {
 			return err
@@ -503,7 +505,7 @@ func (s *Store) CountUsers(ctx context.Context, poolID string) (int, error) {
 // ---- refresh tokens ----
 
 func (s *Store) PutRefreshToken(ctx context.Context, t *store.RefreshToken) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO refresh_tokens(hash, pool_id, client_id, username, origin_jti, device_key, auth_time, created, expires, revoked) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+	_, err := s.exec(ctx, `INSERT INTO refresh_tokens(hash, pool_id, client_id, username, origin_jti, device_key, auth_time, created, expires, revoked) VALUES (?,?,?,?,?,?,?,?,?,?)`,
 		t.Hash, t.PoolID, t.ClientID, t.Username, t.OriginJTI, t.DeviceKey, ns(t.AuthTime), ns(t.Created), ns(t.Expires), t.Revoked)
 	if isUnique(err) {
 		return store.ErrExists
@@ -524,12 +526,12 @@ func (s *Store) GetRefreshToken(ctx context.Context, hash []byte) (*store.Refres
 }
 
 func (s *Store) RevokeRefreshToken(ctx context.Context, hash []byte) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE refresh_tokens SET revoked = 1 WHERE hash = ?`, hash)
+	res, err := s.exec(ctx, `UPDATE refresh_tokens SET revoked = 1 WHERE hash = ?`, hash)
 	return affected(res, err)
 }
 
 func (s *Store) RevokeUserRefreshTokens(ctx context.Context, poolID, username string) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE refresh_tokens SET revoked = 1 WHERE pool_id = ? AND username = ?`, poolID, username)
+	_, err := s.exec(ctx, `UPDATE refresh_tokens SET revoked = 1 WHERE pool_id = ? AND username = ?`, poolID, username)
 	return err
 }
 
@@ -545,7 +547,7 @@ func (s *Store) OriginRevoked(ctx context.Context, poolID, originJTI string) (bo
 // ---- one-time marks ----
 
 func (s *Store) MarkUsed(ctx context.Context, key string, expires time.Time) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO used_marks(key, expires) VALUES (?, ?)`, key, ns(expires))
+	_, err := s.exec(ctx, `INSERT INTO used_marks(key, expires) VALUES (?, ?)`, key, ns(expires))
 	if isUnique(err) {
 		return store.ErrExists
 	}
@@ -553,7 +555,7 @@ func (s *Store) MarkUsed(ctx context.Context, key string, expires time.Time) err
 }
 
 func (s *Store) PurgeExpired(ctx context.Context, now time.Time) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM used_marks WHERE expires < ?`, ns(now)); err != nil {
 			return err
 		}
@@ -569,7 +571,7 @@ func (s *Store) CreateDevice(ctx context.Context, d *store.Device) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.w.ExecContext(ctx, `INSERT INTO devices(pool_id, device_key, username, doc) VALUES (?,?,?,?)`, d.PoolID, d.Key, d.Username, doc)
+	_, err = s.exec(ctx, `INSERT INTO devices(pool_id, device_key, username, doc) VALUES (?,?,?,?)`, d.PoolID, d.Key, d.Username, doc)
 	if isUnique(err) {
 		return store.ErrExists
 	}
@@ -614,7 +616,7 @@ func (s *Store) ListDevices(ctx context.Context, poolID, username, after string,
 
 func (s *Store) UpdateDevice(ctx context.Context, poolID, key string, fn func(*store.Device) error) (*store.Device, error) {
 	var out *store.Device
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
 		d, err := scanDevice(tx.QueryRowContext(ctx, `SELECT doc FROM devices WHERE pool_id = ? AND device_key = ?`, poolID, key))
 		if err != nil {
 			return err
@@ -635,6 +637,6 @@ func (s *Store) UpdateDevice(ctx context.Context, poolID, key string, fn func(*s
 }
 
 func (s *Store) DeleteDevice(ctx context.Context, poolID, key string) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM devices WHERE pool_id = ? AND device_key = ?`, poolID, key)
+	res, err := s.exec(ctx, `DELETE FROM devices WHERE pool_id = ? AND device_key = ?`, poolID, key)
 	return affected(res, err)
 }

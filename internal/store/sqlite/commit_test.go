@@ -1,0 +1,145 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/store"
+)
+
+func openTest(t *testing.T) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "cognate.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	now := time.Now()
+	if err := s.CreatePool(context.Background(), &store.Pool{ID: "us-east-1_commit", Name: "p", Created: now, Updated: now, Settings: []byte("{}"), SigningKey: []byte("k")}); err != nil {
+		t.Fatal(err)
+	}
+	return s, path
+}
+
+// Concurrent writes share commits, and inside a shared commit each write
+// still stands or falls alone: duplicates fail, failing and panicking
+// updates leave no trace, and everything acknowledged is there after a
+// reopen.
+func TestGroupCommit(t *testing.T) {
+	s, path := openTest(t)
+	ctx := context.Background()
+	const n = 400
+	before := s.commits.Load()
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Every name twice: exactly one of each pair may win.
+			u := &store.User{PoolID: "us-east-1_commit", Username: fmt.Sprintf("u%03d", i/2), Sub: fmt.Sprintf("sub-%d", i), Status: "CONFIRMED", Enabled: true}
+			errs[i] = s.CreateUser(ctx, u)
+		}()
+	}
+	wg.Wait()
+	wins, dups := 0, 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			wins++
+		case errors.Is(err, store.ErrExists):
+			dups++
+		default:
+			t.Fatalf("unexpected error: %v", err)
+		}
+	}
+	if wins != n/2 || dups != n/2 {
+		t.Fatalf("wins %d, duplicates %d; want %d each", wins, dups, n/2)
+	}
+	commits := s.commits.Load() - before
+	t.Logf("%d concurrent writes in %d commits", n, commits)
+	if commits >= int64(wins) {
+		t.Errorf("%d successful writes took %d commits: writes waiting together should share commits", wins, commits)
+	}
+
+	// Updates that fail or panic, mixed with ones that succeed.
+	boom := errors.New("refused")
+	for i := range n / 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			name := fmt.Sprintf("u%03d", i)
+			_, err := s.UpdateUser(ctx, "us-east-1_commit", name, func(u *store.User) error {
+				u.Attributes = map[string]string{"name": "changed"}
+				switch i % 3 {
+				case 1:
+					return boom
+				case 2:
+					panic("domain bug")
+				}
+				return nil
+			})
+			switch i % 3 {
+			case 0:
+				if err != nil {
+					t.Errorf("%s: %v", name, err)
+				}
+			case 1:
+				if !errors.Is(err, boom) {
+					t.Errorf("%s: got %v, want the function's error", name, err)
+				}
+			case 2:
+				if err == nil {
+					t.Errorf("%s: a panicking update reported success", name)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	s.Close()
+
+	r, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for i := range n / 2 {
+		u, err := r.GetUser(ctx, "us-east-1_commit", fmt.Sprintf("u%03d", i))
+		if err != nil {
+			t.Fatalf("u%03d after reopen: %v", i, err)
+		}
+		changed := u.Attributes["name"] == "changed"
+		if changed != (i%3 == 0) {
+			t.Errorf("u%03d: changed=%v, want %v", i, changed, i%3 == 0)
+		}
+	}
+}
+
+// A caller that gives up before its write runs gets its context's error,
+// and the write does not happen.
+func TestGroupCommitCancelled(t *testing.T) {
+	s, _ := openTest(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := s.CreateUser(ctx, &store.User{PoolID: "us-east-1_commit", Username: "late", Sub: "s", Status: "CONFIRMED"})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if _, err := s.GetUser(context.Background(), "us-east-1_commit", "late"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a cancelled write was stored: %v", err)
+	}
+}
+
+func TestWriteAfterClose(t *testing.T) {
+	s, _ := openTest(t)
+	s.Close()
+	if err := s.MarkUsed(context.Background(), "k", time.Now().Add(time.Hour)); !errors.Is(err, errClosed) {
+		t.Fatalf("got %v, want errClosed", err)
+	}
+}
