@@ -77,6 +77,18 @@ func jsonKind(goKind string) string {
 	return fmt.Sprintf("a %s", goKind)
 }
 
+// Operations lists every operation the server serves, true for those that
+// need a SigV4 signature. Tests walk it, so that an operation added to the
+// table cannot escape the signature checks unnoticed.
+func Operations() map[string]bool {
+	out := map[string]bool{}
+	// The handlers are bound to a nil service and never called.
+	for name, o := range operations(nil) {
+		out[name] = o.auth == iam
+	}
+	return out
+}
+
 // operations is the operation table: every Cognito operation Cognate serves
 // is one row here.
 func operations(v *idp.Service) map[string]operation {
