@@ -1,7 +1,8 @@
 // Package mail delivers Cognate's messages (codes, invitations) by email
-// over SMTP: smtp://user:pass@host:port upgrades with STARTTLS when the
-// server offers it, smtps:// uses TLS from the first byte. The SMTP client
-// is emersion/go-smtp's.
+// over SMTP: smtp://user:pass@host:port upgrades with STARTTLS, which a
+// server off loopback must offer; smtps:// uses TLS from the first byte.
+// Certificates are checked against the system roots (SSL_CERT_FILE names
+// another bundle, for a private CA). The SMTP client is emersion/go-smtp's.
 //
 // Delivery is asynchronous with retries: a request that stores a code does
 // not wait for a mail server, and a failed delivery loses nothing (the code
@@ -45,6 +46,10 @@ type SMTP struct {
 	// Backoff is the wait before each retry.
 	Backoff []time.Duration
 
+	// dial opens the TCP connection to addr; tests point it elsewhere to
+	// play a remote server.
+	dial func(ctx context.Context, network, addr string) (net.Conn, error)
+
 	queue chan idp.Message
 	wg    sync.WaitGroup
 	once  sync.Once
@@ -58,7 +63,8 @@ func New(rawURL, from string, log *slog.Logger) (*SMTP, error) {
 		return nil, fmt.Errorf("smtp url: %w", err)
 	}
 	s := &SMTP{host: u.Hostname(), from: from, log: log, queue: make(chan idp.Message, 1000),
-		Backoff: []time.Duration{time.Second, 5 * time.Second, 30 * time.Second}}
+		Backoff: []time.Duration{time.Second, 5 * time.Second, 30 * time.Second},
+		dial:    (&net.Dialer{Timeout: 30 * time.Second}).DialContext}
 	port := u.Port()
 	switch u.Scheme {
 	case "smtp":
@@ -118,7 +124,10 @@ func (s *SMTP) run() {
 				break
 			}
 			if attempt >= len(s.Backoff) {
-				s.log.Error("email not delivered", "pool", m.PoolID, "username", m.Username, "purpose", m.Purpose, "attempts", attempt+1, "err", err)
+				// Nothing is lost: the code stays stored and valid, and the
+				// user (or an admin) can have it sent again.
+				s.log.Error("email not delivered, giving up; the code stays valid and can be sent again",
+					"pool", m.PoolID, "username", m.Username, "purpose", m.Purpose, "attempts", attempt+1, "err", err)
 				break
 			}
 			s.log.Warn("email delivery failed, retrying", "pool", m.PoolID, "username", m.Username, "err", err, "retry_in", s.Backoff[attempt])
@@ -136,30 +145,60 @@ func isLoopback(host string) bool {
 	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }
 
-// dial connects: TLS from the start for smtps://; for smtp://, STARTTLS
-// when the server offers it, which it must unless it is on loopback (a
-// development mail catcher).
-func (s *SMTP) dial() (*smtp.Client, error) {
-	if s.implicit {
-		return smtp.DialTLS(s.addr, s.tlsConfig())
+var errNoStartTLS = errors.New("the server offers no STARTTLS: refusing to send mail in clear")
+
+// cleartextAllowed decides for an smtp:// server that offers no STARTTLS:
+// only a server on loopback (a development mail catcher) may be spoken to
+// in clear; anywhere else the password and the codes would cross the
+// network readable, and a missing STARTTLS may be an attacker's doing.
+func cleartextAllowed(host string) error {
+	if isLoopback(host) {
+		return nil
 	}
-	probe, err := smtp.Dial(s.addr)
+	return errNoStartTLS
+}
+
+// connect opens a session: TLS from the first byte for smtps://; for
+// smtp://, STARTTLS when the server offers it, which it must unless
+// cleartextAllowed says otherwise. Nothing is authenticated or sent before
+// that decision.
+func (s *SMTP) connect() (*smtp.Client, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := s.dial(ctx, "tcp", s.addr)
 	if err != nil {
 		return nil, err
 	}
+	if s.implicit {
+		tc := tls.Client(conn, s.tlsConfig())
+		if err := tc.HandshakeContext(ctx); err != nil {
+			conn.Close()
+			return nil, err
+		}
+		return smtp.NewClient(tc), nil
+	}
+	probe := smtp.NewClient(conn)
+	if err := probe.Hello("localhost"); err != nil {
+		probe.Close()
+		return nil, err
+	}
 	if ok, _ := probe.Extension("STARTTLS"); !ok {
-		if !isLoopback(s.host) {
+		if err := cleartextAllowed(s.host); err != nil {
 			probe.Close()
-			return nil, errors.New("the server offers no STARTTLS: refusing to send mail in clear")
+			return nil, err
 		}
 		return probe, nil
 	}
+	// go-smtp upgrades only a fresh client: start again with STARTTLS.
 	probe.Quit()
-	return smtp.DialStartTLS(s.addr, s.tlsConfig())
+	if conn, err = s.dial(ctx, "tcp", s.addr); err != nil {
+		return nil, err
+	}
+	return smtp.NewClientStartTLS(conn, s.tlsConfig())
 }
 
 func (s *SMTP) send(m idp.Message) error {
-	c, err := s.dial()
+	c, err := s.connect()
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -25,12 +26,12 @@ import (
 // Inbox is a real SMTP server (emersion/go-smtp) on loopback that keeps what
 // it receives. Tests of the whole server use it too.
 type inbox struct {
-	mu       sync.Mutex
-	received []received
-	arrived  chan struct{}
-	user     string
-	pass     string
-	tls      bool
+	mu        sync.Mutex
+	received  []received
+	arrived   chan struct{}
+	user      string
+	pass      string
+	authTries int // AUTH commands seen, whatever their outcome
 }
 
 type received struct {
@@ -49,6 +50,9 @@ type session struct {
 
 func (s *session) AuthMechanisms() []string { return []string{sasl.Plain} }
 func (s *session) Auth(string) (sasl.Server, error) {
+	s.box.mu.Lock()
+	s.box.authTries++
+	s.box.mu.Unlock()
 	return sasl.NewPlainServer(func(_, user, pass string) error {
 		if user != s.box.user || pass != s.box.pass {
 			return errors.New("bad credentials")
@@ -78,21 +82,35 @@ func (s *session) Data(r io.Reader) error {
 func (s *session) Reset()        {}
 func (s *session) Logout() error { return nil }
 
-func startInbox(t *testing.T, user, pass string, cert *tls.Certificate) (*inbox, string) {
-	box := &inbox{arrived: make(chan struct{}, 10), user: user, pass: pass, tls: cert != nil}
+// startInbox serves SMTP on loopback; with a certificate it offers
+// STARTTLS, or with implicit speaks TLS from the first byte (smtps).
+func startInbox(t *testing.T, user, pass string, cert *tls.Certificate, implicit ...bool) (*inbox, string) {
+	box := &inbox{arrived: make(chan struct{}, 10), user: user, pass: pass}
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{box: box, conn: c}, nil }))
 	srv.Domain = "localhost"
 	srv.AllowInsecureAuth = cert == nil
-	if cert != nil {
-		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*cert}}
-	}
+	var l net.Listener
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	if cert != nil {
+		cfg := &tls.Config{Certificates: []tls.Certificate{*cert}}
+		if len(implicit) > 0 && implicit[0] {
+			l = tls.NewListener(l, cfg)
+		} else {
+			srv.TLSConfig = cfg
+		}
+	}
 	go srv.Serve(l)
 	t.Cleanup(func() { srv.Close() })
 	return box, l.Addr().String()
+}
+
+func (b *inbox) count() (messages, authTries int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.received), b.authTries
 }
 
 func (b *inbox) wait(t *testing.T) received {
@@ -107,18 +125,46 @@ func (b *inbox) wait(t *testing.T) received {
 	return b.received[len(b.received)-1]
 }
 
-func selfSigned(t *testing.T) (*tls.Certificate, *x509.CertPool) {
+// testCA is a certificate authority made for one test.
+type testCA struct {
+	cert *x509.Certificate
+	key  *ecdsa.PrivateKey
+	pool *x509.CertPool
+}
+
+func newCA(t *testing.T) *testCA {
+	t.Helper()
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
-		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Cognate test CA"},
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	leaf, _ := x509.ParseCertificate(der)
+	cert, _ := x509.ParseCertificate(der)
 	pool := x509.NewCertPool()
-	pool.AddCert(leaf)
-	return &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
+	pool.AddCert(cert)
+	return &testCA{cert: cert, key: key, pool: pool}
+}
+
+// issue makes a server certificate for the host (a name or an IP).
+func (ca *testCA) issue(t *testing.T, host string) *tls.Certificate {
+	t.Helper()
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: host},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, KeyUsage: x509.KeyUsageDigitalSignature,
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	if ip := net.ParseIP(host); ip != nil {
+		tmpl.IPAddresses = []net.IP{ip}
+	} else {
+		tmpl.DNSNames = []string{host}
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
 
 func message() idp.Message {
@@ -146,13 +192,13 @@ func TestPlainAuthOnLoopback(t *testing.T) {
 }
 
 func TestStartTLS(t *testing.T) {
-	cert, roots := selfSigned(t)
-	box, addr := startInbox(t, "cognate", "s3cret", cert)
+	ca := newCA(t)
+	box, addr := startInbox(t, "cognate", "s3cret", ca.issue(t, "127.0.0.1"))
 	s, err := New("smtp://cognate:s3cret@"+addr, "no-reply@example.com", quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.RootCAs = roots
+	s.RootCAs = ca.pool
 	defer s.Close()
 	s.Deliver(nil, message())
 	if got := box.wait(t); !got.tls || !got.authed {
@@ -198,5 +244,155 @@ func TestRefusals(t *testing.T) {
 	sms.Medium = "SMS"
 	if err := s.Deliver(nil, sms); err == nil {
 		t.Error("SMS accepted by the email sender")
+	}
+}
+
+// TestImplicitTLS: smtps:// speaks TLS from the first byte, and checks the
+// server's certificate.
+func TestImplicitTLS(t *testing.T) {
+	ca := newCA(t)
+	box, addr := startInbox(t, "cognate", "s3cret", ca.issue(t, "127.0.0.1"), true)
+	s, err := New("smtps://cognate:s3cret@"+addr, "no-reply@example.com", quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.RootCAs = ca.pool
+	if err := s.send(message()); err != nil {
+		t.Fatal(err)
+	}
+	if got := box.wait(t); !got.tls || !got.authed || !strings.Contains(got.data, "123456") {
+		t.Fatalf("not sent over implicit TLS with auth: %+v", got)
+	}
+
+	// The same server is refused by a sender that does not trust its CA.
+	untrusting, _ := New("smtps://cognate:s3cret@"+addr, "no-reply@example.com", quiet)
+	defer untrusting.Close()
+	var unknown x509.UnknownAuthorityError
+	if err := untrusting.send(message()); !errors.As(err, &unknown) {
+		t.Fatalf("a certificate of an unknown CA: %v", err)
+	}
+	if n, tries := box.count(); n != 1 || tries != 1 {
+		t.Fatalf("after the refusal the server saw %d messages and %d AUTH", n, tries)
+	}
+}
+
+// remote makes s reach addr whatever host its URL names: the loopback
+// server plays a remote one, with no network involved.
+func remote(s *SMTP, addr string) {
+	s.dial = func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}
+}
+
+// TestNoCleartextOffLoopback: a server off loopback that offers no
+// STARTTLS gets neither the password nor a message.
+func TestNoCleartextOffLoopback(t *testing.T) {
+	box, addr := startInbox(t, "cognate", "s3cret", nil)
+	s, err := New("smtp://cognate:s3cret@mail.example.com:587", "no-reply@example.com", quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	remote(s, addr)
+	if err := s.send(message()); !errors.Is(err, errNoStartTLS) {
+		t.Fatalf("sent in clear to a remote server: %v", err)
+	}
+	if n, tries := box.count(); n != 0 || tries != 0 {
+		t.Fatalf("the server saw %d messages and %d AUTH", n, tries)
+	}
+}
+
+// TestStartTLSOffLoopback: a remote server's certificate must name it.
+func TestStartTLSOffLoopback(t *testing.T) {
+	ca := newCA(t)
+	box, addr := startInbox(t, "cognate", "s3cret", ca.issue(t, "mail.example.com"))
+	s, _ := New("smtp://cognate:s3cret@mail.example.com:587", "no-reply@example.com", quiet)
+	defer s.Close()
+	remote(s, addr)
+	s.RootCAs = ca.pool
+	if err := s.send(message()); err != nil {
+		t.Fatal(err)
+	}
+	if got := box.wait(t); !got.tls || !got.authed {
+		t.Fatalf("not sent over STARTTLS with auth: %+v", got)
+	}
+
+	impostor, _ := New("smtp://cognate:s3cret@smtp.example.org:587", "no-reply@example.com", quiet)
+	defer impostor.Close()
+	remote(impostor, addr)
+	impostor.RootCAs = ca.pool
+	var wrongHost x509.HostnameError
+	if err := impostor.send(message()); !errors.As(err, &wrongHost) {
+		t.Fatalf("a certificate for another host: %v", err)
+	}
+	if n, tries := box.count(); n != 1 || tries != 1 {
+		t.Fatalf("the impostor's server saw %d messages and %d AUTH", n, tries)
+	}
+}
+
+func TestCleartextAllowed(t *testing.T) {
+	for host, ok := range map[string]bool{"127.0.0.1": true, "::1": true, "localhost": true, "127.9.9.9": true,
+		"mail.example.com": false, "10.0.0.1": false, "127.0.0.1.example.com": false, "": false} {
+		if got := cleartextAllowed(host) == nil; got != ok {
+			t.Errorf("cleartext to %q allowed: %v, want %v", host, got, ok)
+		}
+	}
+}
+
+// TestThePoolsSender: a message carrying the pool's From is sent from it,
+// in the envelope and the header, rather than from the default sender.
+func TestThePoolsSender(t *testing.T) {
+	box, addr := startInbox(t, "", "", nil)
+	s, _ := New("smtp://"+addr, "Default <no-reply@example.com>", quiet)
+	defer s.Close()
+	m := message()
+	m.From = "Pool Team <team@pool.example>"
+	if err := s.send(m); err != nil {
+		t.Fatal(err)
+	}
+	if got := box.wait(t); got.from != "team@pool.example" || !strings.Contains(got.data, "From: Pool Team <team@pool.example>\r\n") {
+		t.Fatalf("sender: %+v", got)
+	}
+}
+
+// lockedBuffer collects log output written from the sender's goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestGivingUp: when every attempt fails, one clear error line says so,
+// and no line carries the code.
+func TestGivingUp(t *testing.T) {
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	l.Close() // nothing listens
+	var logs lockedBuffer
+	s, _ := New("smtp://"+addr, "no-reply@example.com", slog.New(slog.NewTextHandler(&logs, nil)))
+	s.Backoff = []time.Duration{time.Millisecond, time.Millisecond}
+	if err := s.Deliver(nil, message()); err != nil {
+		t.Fatal(err)
+	}
+	s.Close() // returns once the queue is done with
+	out := logs.String()
+	if !strings.Contains(out, "level=ERROR") || !strings.Contains(out, "email not delivered, giving up") ||
+		!strings.Contains(out, "attempts=3") || !strings.Contains(out, "username=ann") || !strings.Contains(out, "connection refused") {
+		t.Fatalf("log:\n%s", out)
+	}
+	if strings.Contains(out, message().Code) {
+		t.Fatalf("the code is in the log:\n%s", out)
 	}
 }
