@@ -137,6 +137,10 @@ type Store interface {
 
 	// CreateUser fails with ErrExists if the pool has that username already.
 	CreateUser(ctx context.Context, u *User) error
+	// CreateUsers creates many users in one transaction: all of them, or
+	// none (ErrExists if any username is taken). It is the bulk path for
+	// imports and load tests; a batch of a few thousand is the intended size.
+	CreateUsers(ctx context.Context, users []*User) error
 	GetUser(ctx context.Context, poolID, username string) (*User, error)
 	// FindUsers returns users of the pool matching f, in username order.
 	FindUsers(ctx context.Context, poolID string, f *Filter, after string, limit int) ([]*User, error)

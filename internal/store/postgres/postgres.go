@@ -542,6 +542,19 @@ func (s *Store) CreateUser(ctx context.Context, u *store.User) error {
 	return created(err)
 }
 
+func (s *Store) CreateUsers(ctx context.Context, users []*store.User) error {
+	batch := &pgx.Batch{}
+	for _, u := range users {
+		args, err := userArgs(u)
+		if err != nil {
+			return err
+		}
+		batch.Queue(insertUser, args...)
+	}
+	// One round trip for the whole batch, inside one transaction.
+	return created(s.inTx(ctx, func(tx pgx.Tx) error { return tx.SendBatch(ctx, batch).Close() }))
+}
+
 func scanUser(r pgx.Row) (*store.User, error) {
 	var doc []byte
 	if err := r.Scan(&doc); err != nil {

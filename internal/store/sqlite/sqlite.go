@@ -389,7 +389,14 @@ func (s *Store) CreateUser(ctx context.Context, u *store.User) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.exec(ctx, `INSERT INTO users(pool_id, username, sub, status, enabled, `+strings.Join(indexed, ", ")+`, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+	_, err = s.exec(ctx, insertUser, args...)
+	return createdErr(err)
+}
+
+var insertUser = `INSERT INTO users(pool_id, username, sub, status, enabled, ` + strings.Join(indexed, ", ") + `, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`
+
+// createdErr maps an insert's constraint failures to the store's errors.
+func createdErr(err error) error {
 	if isUnique(err) {
 		return store.ErrExists
 	}
@@ -397,6 +404,27 @@ func (s *Store) CreateUser(ctx context.Context, u *store.User) error {
 		return store.ErrNotFound
 	}
 	return err
+}
+
+func (s *Store) CreateUsers(ctx context.Context, users []*store.User) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, insertUser)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, u := range users {
+			args, err := userArgs(u)
+			if err != nil {
+				return err
+			}
+			if _, err := st.ExecContext(ctx, args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return createdErr(err)
 }
 
 func scanUser(r rowScanner) (*store.User, error) {

@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store, opts ...Option) {
 		{"Clients", testClients},
 		{"Users", testUsers},
 		{"UserUniqueUnderConcurrency", testUserUnique},
+		{"CreateUsersAllOrNothing", testCreateUsers},
 		{"UpdateUserIsAtomic", testUpdateAtomic},
 		{"FindUsers", testFindUsers},
 		{"RefreshTokens", testRefreshTokens},
@@ -621,5 +622,46 @@ func testDevices(t *testing.T, s store.Store) {
 	}
 	if _, err := s.GetDevice(ctx, "p_1", "p_1_w"); err != nil {
 		t.Fatalf("another user's device went too: %v", err)
+	}
+}
+
+func testCreateUsers(t *testing.T, s store.Store) {
+	mkPool(t, s, "p_1")
+	if err := s.CreateUser(ctx, mkUser("p_1", "taken")); err != nil {
+		t.Fatal(err)
+	}
+	var batch []*store.User
+	for i := range 50 {
+		u := mkUser("p_1", fmt.Sprintf("bulk%02d", i))
+		u.Sub = fmt.Sprintf("bulk-sub-%d", i)
+		u.Attributes["email"] = fmt.Sprintf("bulk%02d@example.com", i)
+		batch = append(batch, u)
+	}
+	// One taken name spoils the whole batch.
+	spoiled := append(append([]*store.User{}, batch...), mkUser("p_1", "taken"))
+	if err := s.CreateUsers(ctx, spoiled); !errors.Is(err, store.ErrExists) {
+		t.Fatalf("batch with a taken name: %v", err)
+	}
+	if n, _ := s.CountUsers(ctx, "p_1"); n != 1 {
+		t.Fatalf("a refused batch left %d users, want 1", n)
+	}
+	if err := s.CreateUsers(ctx, []*store.User{mkUser("p_none", "x")}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("batch in a missing pool: %v", err)
+	}
+	if err := s.CreateUsers(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.CountUsers(ctx, "p_1"); n != 51 {
+		t.Fatalf("CountUsers = %d, want 51", n)
+	}
+	got, err := s.GetUser(ctx, "p_1", "bulk07")
+	if err != nil || got.Sub != "bulk-sub-7" || !bytes.Equal(got.Verifier, batch[7].Verifier) {
+		t.Fatalf("GetUser = %+v, %v", got, err)
+	}
+	if l, _ := s.FindUsers(ctx, "p_1", &store.Filter{Attr: "email", Value: "bulk31@example.com"}, "", 10); len(l) != 1 || l[0].Username != "bulk31" {
+		t.Fatalf("indexed attribute of a bulk user: %v", l)
+	}
+	if err := s.CreateUsers(ctx, nil); err != nil {
+		t.Fatalf("empty batch: %v", err)
 	}
 }
