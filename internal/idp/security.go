@@ -143,8 +143,15 @@ func (s *Service) RevokeToken(ctx context.Context, in *api.RevokeTokenInput) (*a
 	if err != nil {
 		return nil, err
 	}
-	if c.secret != "" && subtle.ConstantTimeCompare([]byte(in.ClientSecret), []byte(c.secret)) != 1 {
-		return nil, api.Errorf(api.ErrNotAuthorized, "Client secret is missing or wrong for client %s.", c.rec.ID)
+	// RevokeToken declares no NotAuthorizedException: a client that fails
+	// to authenticate is UnauthorizedException, as in OAuth's invalid_client.
+	if c.secret != "" {
+		if in.ClientSecret == "" {
+			return nil, api.Errorf(api.ErrUnauthorized, "Client %s is configured for secret but secret was not received", c.rec.ID)
+		}
+		if subtle.ConstantTimeCompare([]byte(in.ClientSecret), []byte(c.secret)) != 1 {
+			return nil, api.Errorf(api.ErrUnauthorized, "Unable to verify client secret for client %s", c.rec.ID)
+		}
 	}
 	if c.doc.EnableTokenRevocation != nil && !*c.doc.EnableTokenRevocation {
 		return nil, api.Errorf(api.ErrUnsupportedOperation, "Token revocation is not enabled for client %s.", c.rec.ID)
