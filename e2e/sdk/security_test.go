@@ -278,11 +278,21 @@ func TestRevocation(t *testing.T) {
 		return out.AuthenticationResult, nil
 	}
 
+	// GetTokensFromRefreshToken, the refresh of Amplify >= 6.14.
+	getTokens := func(tok *types.AuthenticationResultType) error {
+		_, err := e.c.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{ClientId: &clientID, RefreshToken: tok.RefreshToken})
+		return err
+	}
+
 	a, b := signIn(), signIn()
 	refreshed := must(refresh(a))
+	if err := getTokens(a); err != nil {
+		t.Fatalf("GetTokensFromRefreshToken before revocation: %v", err)
+	}
 	must(e.c.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: &clientID, Token: a.RefreshToken}))
 	_, err := refresh(a)
-	wantErr(t, err, "NotAuthorizedException", "")
+	wantErr(t, err, "NotAuthorizedException", "Refresh Token has been revoked")
+	wantErr(t, getTokens(a), "NotAuthorizedException", "Refresh Token has been revoked")
 	wantErr(t, getUser(a), "NotAuthorizedException", "revoked")
 	wantErr(t, getUser(&types.AuthenticationResultType{AccessToken: refreshed.AccessToken}), "NotAuthorizedException", "revoked")
 	// The other sign-in is untouched.
@@ -300,7 +310,8 @@ func TestRevocation(t *testing.T) {
 	for _, tok := range []*types.AuthenticationResultType{b, c} {
 		wantErr(t, getUser(tok), "NotAuthorizedException", "")
 		_, err := refresh(tok)
-		wantErr(t, err, "NotAuthorizedException", "")
+		wantErr(t, err, "NotAuthorizedException", "Refresh Token has been revoked")
+		wantErr(t, getTokens(tok), "NotAuthorizedException", "Refresh Token has been revoked")
 	}
 	// A new sign-in right after works.
 	d := signIn()
@@ -309,6 +320,9 @@ func TestRevocation(t *testing.T) {
 	}
 	must(e.c.AdminUserGlobalSignOut(ctx, &cip.AdminUserGlobalSignOutInput{UserPoolId: &poolID, Username: &name}))
 	wantErr(t, getUser(d), "NotAuthorizedException", "")
+	_, err = refresh(d)
+	wantErr(t, err, "NotAuthorizedException", "Refresh Token has been revoked")
+	wantErr(t, getTokens(d), "NotAuthorizedException", "Refresh Token has been revoked")
 
 	// With EnableTokenRevocation off, RevokeToken is refused.
 	must(e.c.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: &poolID, ClientId: &clientID, EnableTokenRevocation: aws.Bool(false),
