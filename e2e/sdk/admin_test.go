@@ -409,3 +409,74 @@ func TestBadInput(t *testing.T) {
 		t.Fatalf("preflight: %v %v", resp, err)
 	}
 }
+
+// TestClientSettingsKept: client settings Cognito accepts and Cognate does
+// not act on (analytics, attribute permissions, identity providers, context
+// data, refresh token rotation) are stored and returned as given, on create
+// and on update.
+func TestClientSettingsKept(t *testing.T) {
+	e := newEnv(t)
+	poolID, _ := e.pool(types.UserPoolMfaTypeOff)
+	settings := func(c *types.UserPoolClientType) string {
+		a := c.AnalyticsConfiguration
+		rot := c.RefreshTokenRotation
+		return fmt.Sprintf("analytics=%s,%s,%s,%v read=%v write=%v idps=%v context=%v rotation=%s,%d revocation=%v existence=%s",
+			aws.ToString(a.ApplicationId), aws.ToString(a.RoleArn), aws.ToString(a.ExternalId), a.UserDataShared,
+			c.ReadAttributes, c.WriteAttributes, c.SupportedIdentityProviders, aws.ToBool(c.EnablePropagateAdditionalUserContextData),
+			rot.Feature, aws.ToInt32(rot.RetryGracePeriodSeconds), aws.ToBool(c.EnableTokenRevocation), c.PreventUserExistenceErrors)
+	}
+	const want = "analytics=app-1,arn:aws:iam::123456789012:role/pinpoint,ext-1,true read=[email name] write=[name] idps=[COGNITO] " +
+		"context=true rotation=ENABLED,30 revocation=false existence=ENABLED"
+	in := &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("kept"),
+		AnalyticsConfiguration: &types.AnalyticsConfigurationType{ApplicationId: aws.String("app-1"),
+			RoleArn: aws.String("arn:aws:iam::123456789012:role/pinpoint"), ExternalId: aws.String("ext-1"), UserDataShared: true},
+		ReadAttributes: []string{"email", "name"}, WriteAttributes: []string{"name"}, SupportedIdentityProviders: []string{"COGNITO"},
+		EnablePropagateAdditionalUserContextData: aws.Bool(true), EnableTokenRevocation: aws.Bool(false),
+		RefreshTokenRotation:       &types.RefreshTokenRotationType{Feature: types.FeatureTypeEnabled, RetryGracePeriodSeconds: aws.Int32(30)},
+		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled}
+	created := must(e.c.CreateUserPoolClient(ctx, in)).UserPoolClient
+	if got := settings(created); got != want {
+		t.Fatalf("created: %s\nwant:    %s", got, want)
+	}
+	described := must(e.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: created.ClientId})).UserPoolClient
+	if got := settings(described); got != want {
+		t.Fatalf("described: %s\nwant:      %s", got, want)
+	}
+	up := must(e.c.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: &poolID, ClientId: created.ClientId,
+		ReadAttributes: []string{"email"}, AnalyticsConfiguration: in.AnalyticsConfiguration,
+		RefreshTokenRotation: &types.RefreshTokenRotationType{Feature: types.FeatureTypeDisabled}})).UserPoolClient
+	described = must(e.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: created.ClientId})).UserPoolClient
+	if settings(up) != settings(described) || !strings.Contains(settings(described), "read=[email] write=[]") ||
+		!strings.Contains(settings(described), "rotation=DISABLED") {
+		t.Fatalf("after update: %s", settings(described))
+	}
+}
+
+// TestCustomClientSecret: CreateUserPoolClient with a ClientSecret of the
+// caller's choosing makes a confidential client with that secret (Cognito
+// takes it in place of a generated one), never a public one.
+func TestCustomClientSecret(t *testing.T) {
+	e := newEnv(t)
+	poolID, _ := e.pool(types.UserPoolMfaTypeOff)
+	const secret = "my0own0client0secret0of0thirty0two"
+	c := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("custom"),
+		ClientSecret: aws.String(secret), ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}})).UserPoolClient
+	if aws.ToString(c.ClientSecret) != secret {
+		t.Fatalf("created client secret %q", aws.ToString(c.ClientSecret))
+	}
+	d := must(e.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: c.ClientId})).UserPoolClient
+	if aws.ToString(d.ClientSecret) != secret {
+		t.Fatalf("described client secret %q", aws.ToString(d.ClientSecret))
+	}
+	_, err := e.c.SignUp(ctx, &cip.SignUpInput{ClientId: c.ClientId, Username: aws.String("cs"), Password: aws.String(password)})
+	wantErr(t, err, "NotAuthorizedException", "configured for secret but secret was not received")
+	must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: c.ClientId, Username: aws.String("cs"), Password: aws.String(password),
+		SecretHash: aws.String(secretHash(secret, "cs", *c.ClientId))}))
+
+	_, err = e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("both"),
+		ClientSecret: aws.String(secret), GenerateSecret: true})
+	wantErr(t, err, "InvalidParameterException", "")
+	_, err = e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("short"),
+		ClientSecret: aws.String("short")})
+	wantErr(t, err, "InvalidParameterException", "clientSecret")
+}

@@ -157,3 +157,74 @@ func TestTokenIsolation(t *testing.T) {
 	e.srv.Clock.Advance(time.Hour)
 	must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: a.AccessToken}))
 }
+
+// TestAdminEnablesTOTP: an administrator's AdminSetUserMFAPreference
+// (Enabled, PreferredMfa) turns on a verified authenticator, and the next
+// sign-in asks for its code.
+func TestAdminEnablesTOTP(t *testing.T) {
+	e := newEnv(t)
+	poolID, clientID := e.pool(types.UserPoolMfaTypeOptional)
+	name := e.user(poolID, clientID)
+	on := &types.SoftwareTokenMfaSettingsType{Enabled: true, PreferredMfa: true}
+
+	// Nothing to turn on yet.
+	_, err := e.c.AdminSetUserMFAPreference(ctx, &cip.AdminSetUserMFAPreferenceInput{UserPoolId: &poolID, Username: &name, SoftwareTokenMfaSettings: on})
+	wantErr(t, err, "InvalidParameterException", "User has not verified software token mfa")
+	_, err = e.c.AdminSetUserMFAPreference(ctx, &cip.AdminSetUserMFAPreferenceInput{UserPoolId: &poolID, Username: aws.String("ghost"), SoftwareTokenMfaSettings: on})
+	wantErr(t, err, "UserNotFoundException", "")
+
+	// The user verifies an authenticator but does not turn it on.
+	access := must(e.passwordAuth(clientID, name, password)).AuthenticationResult.AccessToken
+	assoc := must(e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{AccessToken: access}))
+	must(e.c.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{AccessToken: access, UserCode: aws.String(e.totpCode(*assoc.SecretCode, 0))}))
+	e.nextStep()
+	if r := must(e.passwordAuth(clientID, name, password)); r.ChallengeName != "" || r.AuthenticationResult == nil {
+		t.Fatalf("verified but not enabled: %+v", r)
+	}
+
+	must(e.c.AdminSetUserMFAPreference(ctx, &cip.AdminSetUserMFAPreferenceInput{UserPoolId: &poolID, Username: &name, SoftwareTokenMfaSettings: on}))
+	u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name}))
+	if !slices.Contains(u.UserMFASettingList, "SOFTWARE_TOKEN_MFA") || aws.ToString(u.PreferredMfaSetting) != "SOFTWARE_TOKEN_MFA" {
+		t.Fatalf("AdminGetUser after the admin's preference %+v", u)
+	}
+	e.mfaSignIn(clientID, name, *assoc.SecretCode)
+	adm := must(e.c.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: &poolID, ClientId: &clientID,
+		AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}}))
+	if adm.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+		t.Fatalf("admin sign-in after the admin's preference: %q", adm.ChallengeName)
+	}
+}
+
+// TestPoolMfaOffIgnoresTOTP: with the pool's MFA OFF, a user whose
+// authenticator is enabled gets tokens at once; turned back to OPTIONAL,
+// the pool asks for the code again, the user's setting kept.
+func TestPoolMfaOffIgnoresTOTP(t *testing.T) {
+	e := newEnv(t)
+	poolID, clientID := e.pool(types.UserPoolMfaTypeOn)
+	name := e.user(poolID, clientID)
+	secret, _ := e.enrol(clientID, name)
+
+	mfa := func(m types.UserPoolMfaType) {
+		t.Helper()
+		must(e.c.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: &poolID, MfaConfiguration: m,
+			SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true}}))
+	}
+	mfa(types.UserPoolMfaTypeOff)
+	if r := must(e.passwordAuth(clientID, name, password)); r.ChallengeName != "" || r.AuthenticationResult == nil {
+		t.Fatalf("MFA OFF, TOTP enabled: want tokens, got %+v", r)
+	}
+	adm := must(e.c.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: &poolID, ClientId: &clientID,
+		AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}}))
+	if adm.ChallengeName != "" || adm.AuthenticationResult == nil {
+		t.Fatalf("MFA OFF, admin sign-in: want tokens, got %+v", adm)
+	}
+	cl, ch := e.srpStart(clientID, name, nil)
+	if r := must(e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, e.srpProof(cl, poolID, ch, password))); r.AuthenticationResult == nil {
+		t.Fatalf("MFA OFF, SRP sign-in: want tokens, got %+v", r)
+	}
+	if u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name})); !slices.Contains(u.UserMFASettingList, "SOFTWARE_TOKEN_MFA") {
+		t.Fatalf("the pool switch dropped the user's setting: %+v", u)
+	}
+	mfa(types.UserPoolMfaTypeOptional)
+	e.mfaSignIn(clientID, name, secret)
+}

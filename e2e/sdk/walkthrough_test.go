@@ -322,3 +322,82 @@ func claims(t *testing.T, raw string) map[string]any {
 	}
 	return m
 }
+
+// TestAdminSignInMFASetup covers step 2 in its admin form: on an MFA ON pool,
+// AdminInitiateAuth ADMIN_USER_PASSWORD_AUTH, and its legacy name
+// ADMIN_NO_SRP_AUTH, ask for MFA_SETUP; AssociateSoftwareToken,
+// VerifySoftwareToken and AdminRespondToAuthChallenge MFA_SETUP give tokens,
+// and later admin sign-ins ask for the code.
+func TestAdminSignInMFASetup(t *testing.T) {
+	e := newEnv(t)
+	poolID, clientID := e.pool(types.UserPoolMfaTypeOn)
+	// A client that allows the flow by its legacy name only.
+	legacy := *must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("legacy"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAdminNoSrpAuth}})).UserPoolClient.ClientId
+	otherPool, _ := e.pool(types.UserPoolMfaTypeOn)
+
+	for _, c := range []struct {
+		flow   types.AuthFlowType
+		client string
+	}{
+		{types.AuthFlowTypeAdminUserPasswordAuth, clientID},
+		{types.AuthFlowTypeAdminNoSrpAuth, clientID},
+		{types.AuthFlowTypeAdminUserPasswordAuth, legacy},
+		{types.AuthFlowTypeAdminNoSrpAuth, legacy},
+	} {
+		name := e.user(poolID, clientID)
+		signIn := func() *cip.AdminInitiateAuthOutput {
+			t.Helper()
+			return must(e.c.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: &poolID, ClientId: &c.client,
+				AuthFlow: c.flow, AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}}))
+		}
+		start := signIn()
+		if start.ChallengeName != types.ChallengeNameTypeMfaSetup || start.ChallengeParameters["MFAS_CAN_SETUP"] != `["SOFTWARE_TOKEN_MFA"]` ||
+			start.Session == nil || start.AuthenticationResult != nil {
+			t.Fatalf("%s on %s: want MFA_SETUP, got %+v", c.flow, c.client, start)
+		}
+		assoc := must(e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: start.Session}))
+		ver := must(e.c.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{Session: assoc.Session,
+			UserCode: aws.String(e.totpCode(*assoc.SecretCode, 0)), FriendlyDeviceName: aws.String("phone")}))
+		if ver.Status != types.VerifySoftwareTokenResponseTypeSuccess {
+			t.Fatalf("verify status %q", ver.Status)
+		}
+		respond := func(pool string, name types.ChallengeNameType, session *string, r map[string]string) (*cip.AdminRespondToAuthChallengeOutput, error) {
+			return e.c.AdminRespondToAuthChallenge(ctx, &cip.AdminRespondToAuthChallengeInput{UserPoolId: &pool, ClientId: &c.client,
+				ChallengeName: name, Session: session, ChallengeResponses: r})
+		}
+		// The admin answer names the pool, which must be the client's.
+		_, err := respond(otherPool, types.ChallengeNameTypeMfaSetup, ver.Session, map[string]string{"USERNAME": name})
+		wantErr(t, err, "ResourceNotFoundException", "")
+		done := must(respond(poolID, types.ChallengeNameTypeMfaSetup, ver.Session, map[string]string{"USERNAME": name}))
+		if done.ChallengeName != "" || done.AuthenticationResult == nil {
+			t.Fatalf("MFA_SETUP answer %+v", done)
+		}
+		e.checkTokens(poolID, c.client, name, done.AuthenticationResult)
+		_, err = respond(poolID, types.ChallengeNameTypeMfaSetup, ver.Session, map[string]string{"USERNAME": name})
+		wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
+
+		e.nextStep()
+		next := signIn()
+		if next.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+			t.Fatalf("after set-up: want SOFTWARE_TOKEN_MFA, got %q", next.ChallengeName)
+		}
+		res := must(respond(poolID, types.ChallengeNameTypeSoftwareTokenMfa, next.Session,
+			map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(*assoc.SecretCode, 0)}))
+		e.checkTokens(poolID, c.client, name, res.AuthenticationResult)
+		e.nextStep()
+	}
+
+	// The admin flows are the admin operation's, and need the client's leave.
+	name := e.user(poolID, clientID)
+	_, err := e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}})
+	wantErr(t, err, "InvalidParameterException", "")
+	userOnly := *must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("user-only"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}})).UserPoolClient.ClientId
+	for _, flow := range []types.AuthFlowType{types.AuthFlowTypeAdminUserPasswordAuth, types.AuthFlowTypeAdminNoSrpAuth} {
+		_, err = e.c.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: &poolID, ClientId: &userOnly,
+			AuthFlow: flow, AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}})
+		wantErr(t, err, "InvalidParameterException", "not enabled")
+	}
+}

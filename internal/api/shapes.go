@@ -229,6 +229,9 @@ type UserPoolClientSettings struct {
 type CreateUserPoolClientInput struct {
 	UserPoolId     string `v:"req,len=1:55,pat=poolid"`
 	GenerateSecret bool
+	// ClientSecret is a secret of the caller's choosing, instead of a
+	// generated one.
+	ClientSecret string `json:",omitempty" v:"len=24:64,pat=clientid"`
 	UserPoolClientSettings
 }
 

@@ -223,6 +223,16 @@ func (s *Service) CreateClient(ctx context.Context, id, secret string, in *api.C
 	if id == "" {
 		id = NewClientID()
 	}
+	if in.ClientSecret != "" {
+		if in.GenerateSecret {
+			return nil, api.Errorf(api.ErrInvalidParameter, "GenerateSecret and ClientSecret cannot both be given.")
+		}
+		// Silently dropping it would make a public client of one its owner
+		// believes confidential.
+		if secret == "" {
+			secret = in.ClientSecret
+		}
+	}
 	if in.GenerateSecret && secret == "" {
 		secret = newClientSecret()
 	}
