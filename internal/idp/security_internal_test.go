@@ -13,6 +13,7 @@ import (
 	"github.com/cognate-idp/cognate/internal/seal"
 	"github.com/cognate-idp/cognate/internal/srp"
 	"github.com/cognate-idp/cognate/internal/store/sqlite"
+	"github.com/cognate-idp/cognate/internal/token"
 )
 
 // These tests reach inside the domain for what the API cannot show: the work
@@ -205,5 +206,105 @@ func TestPhantomUsersCostTheSameWork(t *testing.T) {
 				t.Errorf("PASSWORD_VERIFIER: %d exponentiations for a real user, %d for an unknown one", rpe, ppe)
 			}
 		})
+	}
+}
+
+// TestAuthorizeChecksEveryClaim mints access tokens with the pool's own
+// signing key, so the signature is valid, that differ from a real one in a
+// single claim: each is refused. The unmodified copy is accepted, so what
+// refuses the others is the claim, not the minting.
+func TestAuthorizeChecksEveryClaim(t *testing.T) {
+	e := newTestEnv(t, nil, nil)
+	ctx := context.Background()
+	name := e.user("alice")
+	other := e.user("bob")
+	out, err := e.svc.InitiateAuth(ctx, &api.InitiateAuthInput{ClientId: e.client, AuthFlow: "USER_PASSWORD_AUTH",
+		AuthParameters: authParams("USERNAME", name, "PASSWORD", testPassword)}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	real, err := token.Unverified(out.AuthenticationResult.AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.svc.loadPool(ctx, e.pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := e.svc.signingKey(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second pool and a client of it, and a deleted client of this pool.
+	p2, err := e.svc.CreatePool(ctx, "", &api.CreateUserPoolInput{PoolName: "other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &api.CreateUserPoolClientInput{UserPoolId: p2.UserPool.Id}
+	in.ClientName = "other"
+	c2, err := e.svc.CreateClient(ctx, "", "", in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := e.newClient(nil)
+	if _, err := e.svc.DeleteUserPoolClient(ctx, &api.ClientRef{UserPoolId: e.pool, ClientId: gone}); err != nil {
+		t.Fatal(err)
+	}
+	bobSub := func() string {
+		u, err := e.svc.AdminGetUser(ctx, &api.AdminUserRef{UserPoolId: e.pool, Username: other})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range u.UserAttributes {
+			if a.Name == "sub" {
+				return *a.Value
+			}
+		}
+		t.Fatal("bob has no sub")
+		return ""
+	}()
+
+	mint := func(change func(map[string]any)) string {
+		c := map[string]any{}
+		for k, v := range real {
+			c[k] = v
+		}
+		change(c)
+		raw, err := key.Sign(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	getUser := func(raw string) error {
+		_, err := e.svc.GetUser(ctx, &api.AccessTokenInput{AccessToken: raw})
+		return err
+	}
+	if err := getUser(mint(func(map[string]any) {})); err != nil {
+		t.Fatalf("a faithful copy of the token was refused: %v", err)
+	}
+	now := e.clock()
+	for _, c := range []struct {
+		what   string
+		change func(map[string]any)
+	}{
+		{"the other pool's issuer", func(c map[string]any) { c["iss"] = "http://127.0.0.1:9229/" + p2.UserPool.Id }},
+		{"Cognito's issuer format", func(c map[string]any) { c["iss"] = "https://cognito-idp.us-east-1.amazonaws.com/" + e.pool }},
+		{"no issuer", func(c map[string]any) { delete(c, "iss") }},
+		{"token_use id", func(c map[string]any) { c["token_use"] = "id" }},
+		{"no token_use", func(c map[string]any) { delete(c, "token_use") }},
+		{"another pool's client_id", func(c map[string]any) { c["client_id"] = c2.UserPoolClient.ClientId }},
+		{"a deleted client_id", func(c map[string]any) { c["client_id"] = gone }},
+		{"no client_id", func(c map[string]any) { delete(c, "client_id") }},
+		{"an ID token's aud instead of client_id", func(c map[string]any) { c["aud"] = c["client_id"]; delete(c, "client_id") }},
+		{"expired", func(c map[string]any) { c["exp"] = now.Add(-time.Second).Unix() }},
+		{"no exp", func(c map[string]any) { delete(c, "exp") }},
+		{"issued in the future", func(c map[string]any) { c["iat"] = now.Add(time.Hour).Unix() }},
+		{"another user's name", func(c map[string]any) { c["username"] = other }},
+		{"another user's sub", func(c map[string]any) { c["sub"] = bobSub }},
+	} {
+		if err := getUser(mint(c.change)); !api.IsCode(err, api.ErrNotAuthorized) {
+			t.Errorf("%s: want NotAuthorizedException, got %v", c.what, err)
+		}
 	}
 }
