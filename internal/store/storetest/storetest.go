@@ -440,8 +440,13 @@ func testUpdateAtomic(t *testing.T, s store.Store) {
 
 func testFindUsers(t *testing.T, s store.Store) {
 	mkPool(t, s, "p_1")
+	phones := map[string]string{"carol": "+15550001", "alice": "+15550002", "bob": "+442000", "alfred": "+15550003"}
+	fullNames := map[string]string{"carol": "Carol", "alice": "Alice", "bob": "Bob", "alfred": "Alfred"}
 	for _, name := range []string{"carol", "alice", "bob", "alfred"} {
 		u := mkUser("p_1", name)
+		// phone_number and name are searched through their own columns.
+		u.Attributes["phone_number"] = phones[name]
+		u.Attributes["name"] = fullNames[name]
 		if name == "bob" {
 			u.Status = "UNCONFIRMED"
 			u.Enabled = false
@@ -476,6 +481,12 @@ func testFindUsers(t *testing.T, s store.Store) {
 		{store.Filter{Attr: "enabled", Value: "false"}, "bob "},
 		{store.Filter{Attr: "sub", Value: "sub-p_1-carol"}, "carol "},
 		{store.Filter{Attr: "email", Value: "a%", Prefix: true}, ""},
+		{store.Filter{Attr: "phone_number", Value: "+442000"}, "bob "},
+		{store.Filter{Attr: "phone_number", Value: "+1555000", Prefix: true}, "alfred alice carol "},
+		{store.Filter{Attr: "phone_number", Value: "+1555000"}, ""},
+		{store.Filter{Attr: "name", Value: "Alice"}, "alice "},
+		{store.Filter{Attr: "name", Value: "Al", Prefix: true}, "alfred alice "},
+		{store.Filter{Attr: "name", Value: "al", Prefix: true}, ""},
 	}
 	for _, c := range cases {
 		got, err := s.FindUsers(ctx, "p_1", &c.f, "", 10)
