@@ -189,15 +189,27 @@ func poolIDPattern(id string) bool {
 	return true
 }
 
-// TestListUsers covers Limit, PaginationToken, AttributesToGet and Filter.
+// TestListUsers covers Limit, PaginationToken, AttributesToGet and Filter:
+// = and ^= on every attribute Cognito lets ListUsers search.
 func TestListUsers(t *testing.T) {
 	e := newEnv(t)
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
-	for _, n := range []string{"anna", "andrew", "bert", "carla"} {
-		must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String(n), Password: aws.String(password),
-			UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(n + "@example.org")},
-				{Name: aws.String("name"), Value: aws.String(strings.ToUpper(n[:1]) + n[1:])}}}))
+	people := []struct{ user, name, phone string }{
+		{"anna", "Anna", "+15555550101"},
+		{"andrew", "Andrew", "+15555550102"},
+		{"bert", "Bert", "+493012345678"},
+		{"carla", "Carla", "+15555550199"},
 	}
+	for _, p := range people {
+		must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String(p.user), Password: aws.String(password),
+			UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(p.user + "@example.org")},
+				{Name: aws.String("name"), Value: aws.String(p.name)}, {Name: aws.String("phone_number"), Value: aws.String(p.phone)}}}))
+	}
+	// dora is invited by an administrator (FORCE_CHANGE_PASSWORD); her name
+	// needs escaped quotes in a filter.
+	must(e.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("dora"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("dora@example.net")},
+			{Name: aws.String("name"), Value: aws.String(`Dora "D" Doe`)}, {Name: aws.String("phone_number"), Value: aws.String("+447700900123")}}}))
 	must(e.c.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: &poolID, Username: aws.String("bert")}))
 	must(e.c.AdminDisableUser(ctx, &cip.AdminDisableUserInput{UserPoolId: &poolID, Username: aws.String("carla")}))
 	names := func(f string, limit int32, attrs ...string) ([]string, *cip.ListUsersOutput) {
@@ -215,32 +227,68 @@ func TestListUsers(t *testing.T) {
 		}
 		return n, out
 	}
-	cases := map[string]string{
-		``:                                    "andrew anna bert carla",
-		`username = "anna"`:                   "anna",
-		`username ^= "an"`:                    "andrew anna",
-		`email = "bert@example.org"`:          "bert",
-		`email^="c"`:                          "carla",
-		`name ^= "A"`:                         "andrew anna",
-		`cognito:user_status = "CONFIRMED"`:   "bert",
-		`cognito:user_status = "UNCONFIRMED"`: "andrew anna carla",
-		`status = "Disabled"`:                 "carla",
-		`username = "nobody"`:                 "",
+	sub := func(user string) string {
+		return attr(must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &user})).UserAttributes, "sub")
 	}
-	for f, want := range cases {
-		if got, _ := names(f, 0); strings.Join(got, " ") != want {
-			t.Errorf("filter %q: %v, want %q", f, got, want)
+	bertSub := sub("bert")
+	cases := []struct{ filter, want string }{
+		{``, "andrew anna bert carla dora"},
+		{`username = "anna"`, "anna"},
+		{`username = "ann"`, ""},
+		{`username ^= "an"`, "andrew anna"},
+		{`username ^= "An"`, ""}, // usernames match case-sensitively
+		{`email = "bert@example.org"`, "bert"},
+		{`email ^= "c"`, "carla"},
+		{`email^="d"`, "dora"},
+		{`phone_number = "+15555550101"`, "anna"},
+		{`phone_number = "+1555555010"`, ""},
+		{`phone_number ^= "+1555555010"`, "andrew anna"},
+		{`phone_number ^= "+44"`, "dora"},
+		{`name = "Bert"`, "bert"},
+		{`name = "Ber"`, ""},
+		{`name ^= "A"`, "andrew anna"},
+		{`name = "Dora \"D\" Doe"`, "dora"},
+		{`name ^= "Dora \"D"`, "dora"},
+		{`sub = "` + bertSub + `"`, "bert"},
+		{`sub ^= "` + bertSub[:13] + `"`, "bert"},
+		{`sub = "` + bertSub[:13] + `"`, ""},
+		{`cognito:user_status = "CONFIRMED"`, "bert"},
+		{`cognito:user_status = "UNCONFIRMED"`, "andrew anna carla"},
+		{`cognito:user_status = "FORCE_CHANGE_PASSWORD"`, "dora"},
+		{`cognito:user_status ^= "UN"`, "andrew anna carla"},
+		{`cognito:user_status ^= "FORCE"`, "dora"},
+		{`cognito:user_status = "confirmed"`, "bert"}, // Cognito: case-insensitive
+		{`status = "Enabled"`, "andrew anna bert dora"},
+		{`status = "Disabled"`, "carla"},
+		{`status ^= "Disabled"`, "carla"},
+		{`username = "nobody"`, ""},
+		{`  username   =   "anna"  `, "anna"},
+	}
+	for _, c := range cases {
+		if got, _ := names(c.filter, 0); strings.Join(got, " ") != c.want {
+			t.Errorf("filter %s: %v, want %q", c.filter, got, c.want)
 		}
 	}
-	sub := attr(must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("bert")})).UserAttributes, "sub")
-	if got, _ := names(`sub = "`+sub+`"`, 0); strings.Join(got, " ") != "bert" {
-		t.Errorf("sub filter: %v", got)
+	// A filter and a limit page through the matches only.
+	var matched []string
+	var token *string
+	for i := 0; i < 10; i++ {
+		out := must(e.c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, Filter: aws.String(`phone_number ^= "+1"`), Limit: aws.Int32(1), PaginationToken: token}))
+		for _, u := range out.Users {
+			matched = append(matched, *u.Username)
+		}
+		if token = out.PaginationToken; token == nil {
+			break
+		}
+	}
+	if strings.Join(matched, " ") != "andrew anna carla" {
+		t.Fatalf("filtered pages: %v", matched)
 	}
 	// Pagination visits every user once.
 	var all []string
-	var token *string
+	token = nil
 	for i := 0; i < 10; i++ {
-		out := must(e.c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, Limit: aws.Int32(1), PaginationToken: token}))
+		out := must(e.c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, Limit: aws.Int32(2), PaginationToken: token}))
 		for _, u := range out.Users {
 			all = append(all, *u.Username)
 		}
@@ -248,15 +296,20 @@ func TestListUsers(t *testing.T) {
 			break
 		}
 	}
-	if strings.Join(all, " ") != "andrew anna bert carla" {
+	if strings.Join(all, " ") != "andrew anna bert carla dora" {
 		t.Fatalf("paged: %v", all)
 	}
-	_, out := names(`username = "anna"`, 0, "email")
-	if a := out.Users[0].Attributes; len(a) != 1 || *a[0].Name != "email" {
+	_, out := names(`username = "anna"`, 0, "email", "phone_number")
+	if a := out.Users[0].Attributes; len(a) != 2 || attr(a, "email") != "anna@example.org" || attr(a, "phone_number") != "+15555550101" {
 		t.Fatalf("AttributesToGet: %+v", a)
 	}
-	for _, bad := range []string{`username = anna`, `nope = "x"`, `username ~ "a"`} {
+	for _, bad := range []string{`username = anna`, `nope = "x"`, `custom:team = "x"`, `username ~ "a"`, `username == "a"`,
+		`username = "a" and email = "b"`, `username = "a`, `= "a"`, `status = "enabled"`, `status = "Maybe"`} {
 		_, err := e.c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, Filter: aws.String(bad)})
+		if err == nil {
+			t.Errorf("filter %s: accepted", bad)
+			continue
+		}
 		wantErr(t, err, "InvalidParameterException", "")
 	}
 }

@@ -34,6 +34,11 @@ func parseFilter(f string) (*store.Filter, error) {
 	}
 	value := strings.NewReplacer(`\"`, `"`, `\\`, `\`).Replace(m[3])
 	out := &store.Filter{Attr: attr, Value: value, Prefix: m[2] == "^="}
+	if attr == "status" {
+		// Cognito matches cognito:user_status without regard to case; the
+		// statuses themselves are all upper case.
+		out.Value = strings.ToUpper(value)
+	}
 	if attr == "enabled" {
 		switch value {
 		case "Enabled":
