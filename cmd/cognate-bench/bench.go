@@ -33,6 +33,18 @@ type Config struct {
 	Password             string
 	ServerPID            int  // when set, the server's CPU time is read from /proc
 	Keep                 bool // keep the pool instead of deleting it
+	// PoolID, when set, runs in that existing pool (say one filled by
+	// -load) instead of a new one; the tool then removes only its own
+	// client and users afterwards.
+	PoolID string
+	// AccessTokenEnrolment sets TOTP up the way a signed-in user does
+	// (AssociateSoftwareToken and VerifySoftwareToken with the access
+	// token, then SetUserMFAPreference) in a pool whose MFA is OPTIONAL,
+	// instead of through the MFA_SETUP challenge of an MFA ON pool: the
+	// path servers without MFA_SETUP support (cognito-local) take.
+	AccessTokenEnrolment bool
+	// Floor measures the crypto floor in-process before the run.
+	Floor bool
 
 	// Now is the clock for TOTP codes and SRP timestamps; Wait waits until
 	// Now reaches a time. Tests replace both with the in-process server's
@@ -55,7 +67,13 @@ type Report struct {
 	GoVersion    string    `json:"go_version"`
 	NumCPU       int       `json:"num_cpu"`
 	Interrupted  bool      `json:"interrupted,omitempty"`
-	Runs         []Result  `json:"runs"`
+	// PoolUsers is how many users the pool held during the runs (the
+	// tool's own and any loaded before), when the server says.
+	PoolUsers int `json:"pool_users,omitempty"`
+	// ServerIdleRSSMB is the server's resident memory before set-up.
+	ServerIdleRSSMB *float64 `json:"server_idle_rss_mb,omitempty"`
+	Floor           *Floor   `json:"floor,omitempty"`
+	Runs            []Result `json:"runs"`
 }
 
 // Result is one measured run at one concurrency.
@@ -92,6 +110,11 @@ type Result struct {
 	// UserWaitShare is the part of the workers' time spent waiting for a
 	// user that may sign in (a TOTP step not yet spent, or a free user).
 	UserWaitShare float64 `json:"user_wait_share"`
+	// Server memory at the end of the run: resident, and the peak so far.
+	ServerRSSMB     *float64 `json:"server_rss_mb,omitempty"`
+	ServerPeakRSSMB *float64 `json:"server_peak_rss_mb,omitempty"`
+	// FloorShare is throughput over the crypto floor (Report.Floor).
+	FloorShare *float64 `json:"floor_share,omitempty"`
 }
 
 // Latency percentiles in milliseconds.
@@ -164,6 +187,16 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		admin: adminClient(&cfg, hc), runID: hex.EncodeToString(idb)}
 	rep := &Report{Tool: "cognate-bench", Started: time.Now().UTC(), Endpoint: cfg.Endpoint, Workload: cfg.Workload, Description: def.doc,
 		Users: cfg.Users, GoVersion: runtime.Version(), NumCPU: runtime.NumCPU()}
+	if cfg.ServerPID > 0 {
+		if rss, _, ok := procRSS(cfg.ServerPID); ok {
+			rep.ServerIdleRSSMB = &rss
+		}
+	}
+	if cfg.Floor {
+		fmt.Fprintf(cfg.Log, "floor: measuring the crypto of one %s op in-process...\n", cfg.Workload)
+		f := measureFloor(cfg.Workload)
+		rep.Floor = &f
+	}
 
 	setupStart := time.Now()
 	err := b.createPool(ctx)
@@ -191,6 +224,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	rep.SetupSeconds = time.Since(setupStart).Seconds()
+	if out, err := b.admin.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &b.poolID}); err == nil {
+		rep.PoolUsers = int(out.UserPool.EstimatedNumberOfUsers)
+	}
 	fmt.Fprintf(cfg.Log, "set-up: done in %.1fs\n", rep.SetupSeconds)
 	b.picker = &userPicker{users: b.users, now: cfg.Now, wait: cfg.Wait}
 
@@ -205,6 +241,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		fmt.Fprintf(cfg.Log, "run: %s at concurrency %d for %s\n", cfg.Workload, c, cfg.Duration)
 		r := b.phase(ctx, c, cfg.Duration, cfg.MaxOps)
+		if rep.Floor != nil && rep.Floor.OpsPerS > 0 {
+			v := r.Throughput / rep.Floor.OpsPerS
+			r.FloorShare = &v
+		}
 		rep.Runs = append(rep.Runs, r)
 		if r.StoppedBy == "interrupt" {
 			rep.Interrupted = true
@@ -343,6 +383,9 @@ func (b *bench) phase(ctx context.Context, c int, d time.Duration, maxOps int64)
 				v := ms(srv1-srv0) / float64(r.Completed)
 				r.ServerCPUMs = &v
 			}
+		}
+		if rss, peak, ok := procRSS(b.cfg.ServerPID); ok && b.cfg.ServerPID > 0 {
+			r.ServerRSSMB, r.ServerPeakRSSMB = &rss, &peak
 		}
 		if r.MachineBusy != nil && r.BenchCPUMs != nil && r.ServerCPUMs != nil {
 			v := *r.MachineBusy*float64(runtime.NumCPU()) - (*r.BenchCPUMs+*r.ServerCPUMs)*r.Throughput/1000

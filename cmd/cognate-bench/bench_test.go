@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/cognate-idp/cognate/cognatetest"
 )
 
@@ -196,5 +202,122 @@ func TestCommittedChart(t *testing.T) {
 	}
 	if !bytes.Equal(got.Bytes(), want) {
 		t.Fatal("testdata/mfa-sweep.svg is not what the tool draws from testdata/mfa-sweep.json; redraw it (see the comment)")
+	}
+}
+
+// TestLoadThenRunInThePool: -load writes real users straight into a data
+// dir's store (each signs in with its password and has a TOTP
+// authenticator), and a run with -pool-id works among them and removes only
+// what it made.
+func TestLoadThenRunInThePool(t *testing.T) {
+	dir := t.TempDir()
+	const pool = "us-east-1_loadtest1"
+	rep, err := loadUsers(t.Context(), LoadConfig{DataDir: dir, PoolID: pool, Users: 30, Batch: 7, Prefix: "filler-"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.PoolBefore != 0 || rep.PoolAfter != 30 {
+		t.Fatalf("load report %+v", rep)
+	}
+	srv := cognatetest.Start(t, cognatetest.WithDataDir(dir))
+	cfg := testConfig(srv, "mfa", 6, 2)
+	cfg.PoolID = pool
+	run, err := Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := run.Runs[0]; r.ErrorCount != 0 || r.Completed == 0 {
+		t.Fatalf("run in the loaded pool: %+v", r)
+	}
+	if run.PoolUsers != 36 {
+		t.Fatalf("the run saw %d users in the pool, want 30 loaded + 6", run.PoolUsers)
+	}
+
+	admin := cip.New(cip.Options{Region: srv.Region, BaseEndpoint: aws.String(srv.URL),
+		Credentials: credentials.NewStaticCredentialsProvider(srv.AccessKeyID, srv.SecretAccessKey, "")})
+	ctx := t.Context()
+	desc, err := admin.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(pool)})
+	if err != nil || desc.UserPool.EstimatedNumberOfUsers != 30 {
+		t.Fatalf("after the run the pool holds %v users (%v), want the 30 loaded", desc.UserPool.EstimatedNumberOfUsers, err)
+	}
+	u, err := admin.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(pool), Username: aws.String("filler-0000017")})
+	if err != nil || u.UserStatus != types.UserStatusTypeConfirmed || aws.ToString(u.PreferredMfaSetting) != "SOFTWARE_TOKEN_MFA" {
+		t.Fatalf("loaded user: %+v, %v", u, err)
+	}
+	c, err := admin.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(pool), ClientName: aws.String("t"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signIn := func(pw string) (*cip.InitiateAuthOutput, error) {
+		return admin.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: c.UserPoolClient.ClientId, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+			AuthParameters: map[string]string{"USERNAME": "filler-0000017", "PASSWORD": pw}})
+	}
+	if out, err := signIn("Bench-Passw0rd!"); err != nil || out.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+		t.Fatalf("a loaded user's password sign-in: %+v, %v", out, err)
+	}
+	var na *types.NotAuthorizedException
+	if _, err := signIn("Wrong-Passw0rd!"); !errors.As(err, &na) {
+		t.Fatalf("a wrong password for a loaded user: %v", err)
+	}
+	// A batch with taken names, loaded beside the running server as a
+	// second writer: refused whole, its fresh names not written either.
+	if _, err := loadUsers(ctx, LoadConfig{DataDir: dir, PoolID: pool, Users: 35, Batch: 35, Prefix: "filler-"}); err == nil {
+		t.Fatal("loading taken usernames succeeded")
+	}
+	var nf *types.UserNotFoundException
+	if _, err := admin.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(pool), Username: aws.String("filler-0000031")}); !errors.As(err, &nf) {
+		t.Fatalf("a refused batch wrote part of itself: %v", err)
+	}
+}
+
+// TestAccessTokenEnrolment: the mfa workload with TOTP set up through the
+// access token in an MFA OPTIONAL pool, the path other servers support.
+func TestAccessTokenEnrolment(t *testing.T) {
+	srv := cognatetest.Start(t)
+	cfg := testConfig(srv, "mfa", 8, 2)
+	cfg.AccessTokenEnrolment = true
+	rep, err := Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := rep.Runs[0]; r.ErrorCount != 0 || r.Completed == 0 {
+		t.Fatalf("%+v", r)
+	}
+}
+
+// TestFloor: the floor adds up the measured primitives per the recipe, and
+// throughput is reported against it.
+func TestFloor(t *testing.T) {
+	f := measureFloor("device")
+	p := f.PrimitiveMs
+	if p["srp-server"] <= 0 || p["rs256-sign"] <= 0 || p["srp-client"] <= 0 || f.ReferenceModExpMs <= 0 {
+		t.Fatalf("primitives %+v", f)
+	}
+	if want := 2*p["srp-server"] + 2*p["rs256-sign"]; math.Abs(f.ServerMs-want) > 1e-9 || f.Server != "2×srp-server + 2×rs256-sign" {
+		t.Fatalf("server %q = %.3f, want %.3f", f.Server, f.ServerMs, want)
+	}
+	if math.Abs(f.OpsPerS-float64(f.Cores)*1000/f.ServerMs) > 1e-6 || f.SharedOpsPerS >= f.OpsPerS {
+		t.Fatalf("floor %+v", f)
+	}
+	for w := range workloads {
+		if _, ok := serverCrypto[w]; !ok {
+			t.Errorf("workload %s has no floor recipe", w)
+		}
+	}
+	srv := cognatetest.Start(t)
+	cfg := testConfig(srv, "getuser", 2, 2)
+	cfg.Floor = true
+	rep, err := Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Floor == nil || rep.Floor.Server != "rs256-verify" || rep.Runs[0].FloorShare == nil {
+		t.Fatalf("report floor %+v", rep.Floor)
+	}
+	var txt bytes.Buffer
+	printReport(&txt, rep)
+	if !strings.Contains(txt.String(), "of the floor") {
+		t.Fatalf("report:\n%s", txt.String())
 	}
 }

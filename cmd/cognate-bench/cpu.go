@@ -64,3 +64,34 @@ func machineTimes() (busy, total int64, ok bool) {
 	}
 	return busy, total, true
 }
+
+// procRSS returns a process's resident memory and its peak (VmRSS, VmHWM)
+// in MiB, from /proc/<pid>/status.
+func procRSS(pid int) (rss, peak float64, ok bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0, 0, false
+	}
+	var got int
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, found := strings.Cut(line, ":")
+		if !found || k != "VmRSS" && k != "VmHWM" {
+			continue
+		}
+		f := strings.Fields(v)
+		if len(f) != 2 || f[1] != "kB" {
+			continue
+		}
+		n, err := strconv.ParseFloat(f[0], 64)
+		if err != nil {
+			continue
+		}
+		if k == "VmRSS" {
+			rss = n / 1024
+		} else {
+			peak = n / 1024
+		}
+		got++
+	}
+	return rss, peak, got == 2
+}

@@ -29,6 +29,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/cognate-idp/cognate/internal/app"
 )
 
 func main() {
@@ -67,6 +69,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	svg := fs.String("svg", "", "write an SVG chart (throughput and latency against concurrency) to this file")
 	maxOther := fs.Float64("max-other-cpu", 0, "with -server-pid: when a run's CPU use by other processes (and the kernel) exceeds this many cores, call it disturbed and exit with status 3 after reporting (0 = off)")
 	quiet := fs.Bool("q", false, "no progress lines on stderr")
+	poolID := fs.String("pool-id", "", "run in this existing pool (e.g. one filled by -load) instead of a new one; only the tool's own client and users are removed afterwards")
+	accessEnrol := fs.Bool("access-token-enrolment", false, "set TOTP up with the access token (AssociateSoftwareToken, VerifySoftwareToken, SetUserMFAPreference) in an MFA OPTIONAL pool instead of through MFA_SETUP: for servers without MFA_SETUP (cognito-local)")
+	floor := fs.Bool("floor", true, "measure the crypto floor of the workload in-process first and report throughput against it")
+	load := fs.Int("load", 0, "instead of running a workload, write this many users straight into the store of -data-dir (or -database) in pool -pool-id (created if absent), then exit")
+	dataDir := fs.String("data-dir", "", "with -load: the server's data dir (its master.key seals the users)")
+	database := fs.String("database", "", "with -load: the servers' PostgreSQL URL (or COGNATE_DATABASE_URL); the master key comes from -data-dir or COGNATE_MASTER_KEY")
+	loadPrefix := fs.String("load-prefix", "load-", "with -load: username prefix (then 7 digits)")
 	summary := fs.Bool("summarize", false, "instead of running, read the -out JSON files given as arguments and print a Markdown table of medians (with -svg and one file: redraw its chart)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: cognate-bench [flags]\n       cognate-bench -summarize result.json...\n\nWorkloads:\n")
@@ -120,6 +129,46 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cognate-bench: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
+	if *load > 0 {
+		if *poolID == "" || *dataDir == "" && os.Getenv("COGNATE_MASTER_KEY") == "" {
+			return fail("-load needs -pool-id, and -data-dir for the master key (or -database with COGNATE_MASTER_KEY)")
+		}
+		if *load > 10_000_000 {
+			return fail("-load is at most 10000000")
+		}
+		cfg := LoadConfig{DataDir: *dataDir, DatabaseURL: *database, PoolID: *poolID, Users: *load, Prefix: *loadPrefix, Log: stderr}
+		if cfg.DatabaseURL == "" {
+			cfg.DatabaseURL = os.Getenv("COGNATE_DATABASE_URL")
+		}
+		if k := os.Getenv("COGNATE_MASTER_KEY"); k != "" {
+			key, err := app.ParseKey(k)
+			if err != nil {
+				return fail("COGNATE_MASTER_KEY: %v", err)
+			}
+			cfg.MasterKey = key
+		}
+		if cfg.DataDir == "" && cfg.DatabaseURL == "" {
+			return fail("-load into SQLite needs -data-dir")
+		}
+		if cfg.DataDir == "" {
+			cfg.DataDir = os.TempDir() // a key from the environment: nothing is read or written there
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		rep, err := loadUsers(ctx, cfg)
+		if err != nil {
+			fmt.Fprintf(stderr, "cognate-bench: -load: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "loaded %d users into %s in %.1f s (%.0f users/s); the pool holds %d\n", rep.Users, rep.PoolID, rep.Seconds, rep.UsersPerS, rep.PoolAfter)
+		if *out != "" {
+			b, _ := json.MarshalIndent(rep, "", "  ")
+			if err := os.WriteFile(*out, append(b, '\n'), 0o644); err != nil {
+				return fail("%v", err)
+			}
+		}
+		return 0
+	}
 	if err := checkEndpoint(*endpoint, *allowRemote); err != nil {
 		return fail("%v", err)
 	}
@@ -156,7 +205,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg := Config{Endpoint: *endpoint, AccessKey: *accessKey, SecretKey: *secretKey, Region: *region, Workload: *workload,
 		Users: *users, Concurrency: conc, Duration: *duration, Warmup: *warmup, MaxOps: *maxOps, Timeout: *timeout,
-		SetupConcurrency: *setupConc, ServerPID: *serverPID, Keep: *keep, Log: logw}
+		SetupConcurrency: *setupConc, ServerPID: *serverPID, Keep: *keep, Log: logw,
+		PoolID: *poolID, AccessTokenEnrolment: *accessEnrol, Floor: *floor}
 
 	// The first Ctrl-C stops the run cleanly (partial results are still
 	// reported, the pool is still deleted); a second one kills the process.
@@ -252,6 +302,19 @@ func parseSweep(s string) ([]int, error) {
 func printReport(w io.Writer, rep *Report) {
 	fmt.Fprintf(w, "workload     %s — %s\n", rep.Workload, rep.Description)
 	fmt.Fprintf(w, "users        %d (set-up %.1fs)\n", rep.Users, rep.SetupSeconds)
+	if rep.PoolUsers > 0 {
+		fmt.Fprintf(w, "in the pool  %d users\n", rep.PoolUsers)
+	}
+	if f := rep.Floor; f != nil {
+		fmt.Fprintf(w, "floor        %.0f ops/s on %d cores: server crypto %s = %.2fms", f.OpsPerS, f.Cores, f.Server, f.ServerMs)
+		if f.ClientMs > 0 {
+			fmt.Fprintf(w, "; with the tool's %s (%.2fms) on the same cores, %.0f ops/s", f.Client, f.ClientMs, f.SharedOpsPerS)
+		}
+		fmt.Fprintln(w)
+	}
+	if rep.ServerIdleRSSMB != nil {
+		fmt.Fprintf(w, "server RSS   %.1f MiB idle, before set-up\n", *rep.ServerIdleRSSMB)
+	}
 	if rep.Interrupted {
 		fmt.Fprintf(w, "interrupted  yes\n")
 	}
@@ -261,7 +324,11 @@ func printReport(w io.Writer, rep *Report) {
 		fmt.Fprintf(w, "duration     %s (elapsed %.2fs, stopped by %s)\n", r.Duration, r.ElapsedSeconds, r.StoppedBy)
 		fmt.Fprintf(w, "completed    %d ops (%d requests)\n", r.Completed, r.Requests)
 		fmt.Fprintf(w, "errors       %d%s\n", r.ErrorCount, errorList(r.Errors))
-		fmt.Fprintf(w, "throughput   %.1f ops/s\n", r.Throughput)
+		fmt.Fprintf(w, "throughput   %.1f ops/s", r.Throughput)
+		if r.FloorShare != nil {
+			fmt.Fprintf(w, " (%.0f%% of the floor)", 100**r.FloorShare)
+		}
+		fmt.Fprintln(w)
 		fmt.Fprintf(w, "latency      p50 %.1fms  p95 %.1fms  p99 %.1fms  max %.1fms  (mean %.1fms)\n",
 			r.Latency.P50, r.Latency.P95, r.Latency.P99, r.Latency.Max, r.Latency.Mean)
 		if r.LatencyNet != nil && r.ClientMathsMs >= 0.05 {
@@ -270,6 +337,9 @@ func printReport(w io.Writer, rep *Report) {
 		}
 		if s := cpuLine(r); s != "" {
 			fmt.Fprintf(w, "cpu          %s\n", s)
+		}
+		if r.ServerRSSMB != nil {
+			fmt.Fprintf(w, "server RSS   %.1f MiB at the end, peak %.1f MiB\n", *r.ServerRSSMB, *r.ServerPeakRSSMB)
 		}
 		if r.UserWaitShare >= 0.001 {
 			fmt.Fprintf(w, "user wait    %.1f%% of worker time waiting for a user that may sign in (more -users lifts this bound)\n", 100*r.UserWaitShare)

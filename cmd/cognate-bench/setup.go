@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -46,24 +47,44 @@ func adminClient(cfg *Config, hc *http.Client) *cip.Client {
 	})
 }
 
-// createPool makes the pool and app client the workload needs.
+// createPool makes the pool and app client the workload needs, or, with
+// -pool-id, sets up an existing pool for it.
 func (b *bench) createPool(ctx context.Context) error {
-	in := &cip.CreateUserPoolInput{PoolName: aws.String(fmt.Sprintf("cognate-bench-%s-%d", b.cfg.Workload, time.Now().Unix()))}
-	if b.def.devices {
-		// Confirmed devices are remembered without asking the user, and a
-		// remembered device stands in for the TOTP code.
-		in.DeviceConfiguration = &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: false}
+	if b.cfg.PoolID != "" {
+		if b.def.devices {
+			return fmt.Errorf("workload %s needs a pool of its own (remembered devices); drop -pool-id", b.cfg.Workload)
+		}
+		if _, err := b.admin.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &b.cfg.PoolID}); err != nil {
+			return fmt.Errorf("DescribeUserPool %s: %w", b.cfg.PoolID, err)
+		}
+		b.poolID = b.cfg.PoolID
+	} else {
+		in := &cip.CreateUserPoolInput{PoolName: aws.String(fmt.Sprintf("cognate-bench-%s-%d", b.cfg.Workload, time.Now().Unix()))}
+		if b.def.devices {
+			// Confirmed devices are remembered without asking the user, and a
+			// remembered device stands in for the TOTP code.
+			in.DeviceConfiguration = &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: false}
+		}
+		p, err := b.admin.CreateUserPool(ctx, in)
+		if err != nil {
+			return fmt.Errorf("CreateUserPool: %w", err)
+		}
+		b.poolID = *p.UserPool.Id
 	}
-	p, err := b.admin.CreateUserPool(ctx, in)
-	if err != nil {
-		return fmt.Errorf("CreateUserPool: %w", err)
-	}
-	b.poolID = *p.UserPool.Id
 	b.poolName = b.poolID[strings.IndexByte(b.poolID, '_')+1:]
-	if b.def.mfaOn {
+	mfa := types.UserPoolMfaTypeOff
+	switch {
+	case b.def.mfaOn && b.cfg.AccessTokenEnrolment:
+		mfa = types.UserPoolMfaTypeOptional
+	case b.def.mfaOn:
+		mfa = types.UserPoolMfaTypeOn
+	}
+	// A new pool is OFF already; an existing one may have been left in
+	// another mode by an earlier workload.
+	if mfa != types.UserPoolMfaTypeOff || b.cfg.PoolID != "" {
 		if _, err := b.admin.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: &b.poolID,
 			SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true},
-			MfaConfiguration:              types.UserPoolMfaTypeOn}); err != nil {
+			MfaConfiguration:              mfa}); err != nil {
 			return fmt.Errorf("SetUserPoolMfaConfig: %w", err)
 		}
 	}
@@ -77,13 +98,35 @@ func (b *bench) createPool(ctx context.Context) error {
 	return nil
 }
 
-// deletePool removes everything the run created.
+// deletePool removes everything the run created: its pool, or in an
+// existing pool its users and client.
 func (b *bench) deletePool(ctx context.Context) error {
 	if b.poolID == "" {
 		return nil
 	}
-	_, err := b.admin.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: &b.poolID})
-	return err
+	if b.cfg.PoolID == "" {
+		_, err := b.admin.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: &b.poolID})
+		return err
+	}
+	var (
+		wg   sync.WaitGroup
+		next atomic.Int64
+		errs = make([]error, b.cfg.SetupConcurrency)
+	)
+	for w := range b.cfg.SetupConcurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(b.users); i = int(next.Add(1) - 1) {
+				if u := b.users[i]; u != nil && errs[w] == nil {
+					_, errs[w] = b.admin.AdminDeleteUser(ctx, &cip.AdminDeleteUserInput{UserPoolId: &b.poolID, Username: &u.name})
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	_, err := b.admin.DeleteUserPoolClient(ctx, &cip.DeleteUserPoolClientInput{UserPoolId: &b.poolID, ClientId: &b.clientID})
+	return errors.Join(append(errs, err)...)
 }
 
 // createUsers signs up and confirms n users in parallel, then prepares each
@@ -143,6 +186,8 @@ func (b *bench) prepareUser(ctx context.Context, u *user) error {
 			return err
 		}
 		u.access, u.refresh = res.AccessToken, res.RefreshToken
+	case b.def.mfaOn && b.cfg.AccessTokenEnrolment:
+		return b.enrolTOTPSignedIn(ctx, u)
 	case b.def.mfaOn:
 		res, err := b.enrolTOTP(ctx, u)
 		if err != nil {
@@ -191,6 +236,45 @@ func (b *bench) enrolTOTP(ctx context.Context, u *user) (*authResult, error) {
 		return nil, fmt.Errorf("RespondToAuthChallenge MFA_SETUP: %w", err)
 	}
 	return wantTokens(done)
+}
+
+// enrolTOTPSignedIn sets TOTP up as a signed-in user does: password
+// sign-in (MFA OPTIONAL, nothing enabled yet: tokens), AssociateSoftwareToken
+// and VerifySoftwareToken with the access token, SetUserMFAPreference.
+func (b *bench) enrolTOTPSignedIn(ctx context.Context, u *user) error {
+	out, err := b.raw.initiateAuth(ctx, initiateAuthInput{ClientId: b.clientID, AuthFlow: "USER_PASSWORD_AUTH",
+		AuthParameters: map[string]string{"USERNAME": u.name, "PASSWORD": b.cfg.Password}})
+	if err != nil {
+		return fmt.Errorf("InitiateAuth: %w", err)
+	}
+	res, err := wantTokens(out)
+	if err != nil {
+		return err
+	}
+	var assoc struct{ SecretCode string }
+	if err := b.raw.call(ctx, "AssociateSoftwareToken", map[string]string{"AccessToken": res.AccessToken}, &assoc); err != nil {
+		return fmt.Errorf("AssociateSoftwareToken: %w", err)
+	}
+	u.secret = assoc.SecretCode
+	step := totpStep(b.cfg.Now())
+	code, err := totpCode(u.secret, step)
+	if err != nil {
+		return err
+	}
+	var ver struct{ Status string }
+	if err := b.raw.call(ctx, "VerifySoftwareToken", map[string]string{"AccessToken": res.AccessToken, "UserCode": code, "FriendlyDeviceName": "bench"}, &ver); err != nil {
+		return fmt.Errorf("VerifySoftwareToken: %w", err)
+	}
+	if ver.Status != "SUCCESS" {
+		return unexpected("VerifySoftwareToken status %q", ver.Status)
+	}
+	u.lastStep.Store(spentStep(u.secret, code, step))
+	if err := b.raw.call(ctx, "SetUserMFAPreference", map[string]any{"AccessToken": res.AccessToken,
+		"SoftwareTokenMfaSettings": map[string]bool{"Enabled": true, "PreferredMfa": true}}, nil); err != nil {
+		return fmt.Errorf("SetUserMFAPreference: %w", err)
+	}
+	u.access, u.refresh = res.AccessToken, res.RefreshToken
+	return nil
 }
 
 // confirmDevice remembers the device the enrolment sign-in created, with a

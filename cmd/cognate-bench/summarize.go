@@ -14,11 +14,12 @@ import (
 // throughput range, and the errors summed.
 func summarize(w io.Writer, files []string) error {
 	type key struct {
-		workload    string
-		users, conc int
+		workload               string
+		users, poolUsers, conc int
 	}
 	var order []key
 	groups := map[key][]Result{}
+	floors := map[key][]*Floor{}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -29,15 +30,18 @@ func summarize(w io.Writer, files []string) error {
 			return fmt.Errorf("%s: %v", f, err)
 		}
 		for _, r := range rep.Runs {
-			k := key{r.Workload, r.Users, r.Concurrency}
+			k := key{r.Workload, r.Users, rep.PoolUsers, r.Concurrency}
 			if _, ok := groups[k]; !ok {
 				order = append(order, k)
 			}
 			groups[k] = append(groups[k], r)
+			if rep.Floor != nil {
+				floors[k] = append(floors[k], rep.Floor)
+			}
 		}
 	}
-	fmt.Fprintln(w, "| workload | users | conc. | runs | ops/s, median (min–max) | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU ms/op | bench CPU ms/op | client maths ms/op | machine CPU busy | other CPU, cores | user wait |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+	fmt.Fprintln(w, "| workload | users | in pool | conc. | runs | ops/s, median (min–max) | floor ops/s | of floor | of shared floor | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU ms/op | bench CPU ms/op | client maths ms/op | machine CPU busy | other CPU, cores | user wait | server peak RSS MB |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, k := range order {
 		rs := groups[k]
 		med := func(f func(Result) float64) float64 {
@@ -79,13 +83,28 @@ func summarize(w io.Writer, files []string) error {
 		if m := med(func(r Result) float64 { return r.ClientMathsMs }); m >= 0.05 {
 			maths = fmt.Sprintf("%.2f", m)
 		}
-		fmt.Fprintf(w, "| %s | %d | %d | %d | **%.0f** (%.0f–%.0f) | %.1f | %.1f | %.1f | %.1f | %d%s | %s | %s | %s | %s | %s | %.0f%% |\n",
-			k.workload, k.users, k.conc, len(rs), median(thr), slices.Min(thr), slices.Max(thr),
+		floor, ofFloor, ofShared := "–", "–", "–"
+		if fs := floors[k]; len(fs) > 0 {
+			var f, sf []float64
+			for _, x := range fs {
+				f, sf = append(f, x.OpsPerS), append(sf, x.SharedOpsPerS)
+			}
+			floor = fmt.Sprintf("%.0f", median(f))
+			ofFloor = fmt.Sprintf("%.0f%%", 100*median(thr)/median(f))
+			ofShared = fmt.Sprintf("%.0f%%", 100*median(thr)/median(sf))
+		}
+		inPool := "–"
+		if k.poolUsers > 0 {
+			inPool = fmt.Sprint(k.poolUsers)
+		}
+		fmt.Fprintf(w, "| %s | %d | %s | %d | %d | **%.0f** (%.0f–%.0f) | %s | %s | %s | %.1f | %.1f | %.1f | %.1f | %d%s | %s | %s | %s | %s | %s | %.0f%% | %s |\n",
+			k.workload, k.users, inPool, k.conc, len(rs), median(thr), slices.Min(thr), slices.Max(thr), floor, ofFloor, ofShared,
 			med(func(r Result) float64 { return r.Latency.P50 }), med(func(r Result) float64 { return r.Latency.P95 }),
 			med(func(r Result) float64 { return r.Latency.P99 }), med(func(r Result) float64 { return r.Latency.Max }),
 			errs, strings.TrimPrefix(errorList(kinds), " "),
 			medOpt(func(r Result) *float64 { return r.ServerCPUMs }), medOpt(func(r Result) *float64 { return r.BenchCPUMs }),
-			maths, busy, medOpt(func(r Result) *float64 { return r.OtherCPU }), 100*med(func(r Result) float64 { return r.UserWaitShare }))
+			maths, busy, medOpt(func(r Result) *float64 { return r.OtherCPU }), 100*med(func(r Result) float64 { return r.UserWaitShare }),
+			medOpt(func(r Result) *float64 { return r.ServerPeakRSSMB }))
 	}
 	return nil
 }

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -73,6 +75,7 @@ func serve(args []string) error {
 	smtpURL := fs.String("smtp-url", env("COGNATE_SMTP_URL", ""), "send codes by email: smtp://user:pass@host:port (STARTTLS) or smtps://...; default: the development outbox (COGNATE_SMTP_URL)")
 	smtpFrom := fs.String("smtp-from", env("COGNATE_SMTP_FROM", ""), "sender address when a pool's EmailConfiguration names none (COGNATE_SMTP_FROM)")
 	logFormat := fs.String("log-format", env("COGNATE_LOG_FORMAT", "text"), "text or json (COGNATE_LOG_FORMAT)")
+	debugListen := fs.String("debug-listen", env("COGNATE_DEBUG_LISTEN", ""), "serve Go's profiler (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060; off by default (COGNATE_DEBUG_LISTEN)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -99,6 +102,11 @@ func serve(args []string) error {
 		opts.MasterKey = key
 	} else {
 		opts.MasterKeyFile = *keyFile
+	}
+	if *debugListen != "" {
+		if err := serveProfiler(*debugListen, log); err != nil {
+			return err
+		}
 	}
 	l, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -128,6 +136,33 @@ func serve(args []string) error {
 		defer cancel()
 		return a.Shutdown(ctx)
 	}
+}
+
+// serveProfiler serves net/http/pprof on its own listener, never on the
+// API's: profiles are for the operator measuring the server, and a loopback
+// address keeps them from anyone else.
+func serveProfiler(addr string, log *slog.Logger) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--debug-listen: %w", err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("--debug-listen %s: the profiler listens on loopback addresses only", addr)
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("--debug-listen: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(l)
+	log.Info("profiler listening", "addr", l.Addr().String())
+	return nil
 }
 
 func rotate(args []string) error {
