@@ -169,7 +169,9 @@ func normalizeClient(d *api.UserPoolClientSettings) error {
 	if d.IdTokenValidity == nil {
 		d.IdTokenValidity, u.IdToken = i32(60), "minutes"
 	}
-	if d.RefreshTokenValidity == nil {
+	// Cognito reads a refresh validity of 0 as "the default", not as an
+	// error (the CLI sends the 0 it is given).
+	if d.RefreshTokenValidity == nil || *d.RefreshTokenValidity == 0 {
 		d.RefreshTokenValidity, u.RefreshToken = i32(30), "days"
 	}
 	if u.AccessToken == "" {
