@@ -136,6 +136,8 @@ type UserPoolType struct {
 	LastModifiedDate       Time
 	EstimatedNumberOfUsers int32
 	SchemaAttributes       []SchemaAttribute `json:",omitempty"`
+	Domain                 string            `json:",omitempty"` // the prefix domain
+	CustomDomain           string            `json:",omitempty"`
 	UserPoolSettings
 	UserPoolIdentity
 }
@@ -734,4 +736,101 @@ type ListUsersInGroupInput struct {
 type ListUsersInGroupOutput struct {
 	Users     []UserType
 	NextToken string `json:",omitempty"`
+}
+
+// ---- Resource servers and domains ----
+
+// ResourceServerScopeType is one custom scope of a resource server.
+type ResourceServerScopeType struct {
+	ScopeName        string `v:"req,len=1:256,pat=scopename"`
+	ScopeDescription string `v:"req,len=1:256"`
+}
+
+// ResourceServerInput is the request of CreateResourceServer and
+// UpdateResourceServer.
+type ResourceServerInput struct {
+	UserPoolId string                    `v:"req,len=1:55,pat=poolid"`
+	Identifier string                    `v:"req,len=1:256,pat=resourceserver"`
+	Name       string                    `v:"req,len=1:256,pat=clientname"`
+	Scopes     []ResourceServerScopeType `json:",omitempty" v:"len=0:100"`
+}
+
+// ResourceServerRef names a resource server: DescribeResourceServer,
+// DeleteResourceServer.
+type ResourceServerRef struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Identifier string `v:"req,len=1:256,pat=resourceserver"`
+}
+
+// ResourceServerType is a resource server as Cognito describes it.
+type ResourceServerType struct {
+	UserPoolId string
+	Identifier string
+	Name       string
+	Scopes     []ResourceServerScopeType
+}
+
+// ResourceServerOutput wraps a resource server.
+type ResourceServerOutput struct {
+	ResourceServer *ResourceServerType
+}
+
+// ListResourceServersInput is ListResourceServers' request.
+type ListResourceServersInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	MaxResults *int32 `json:",omitempty" v:"range=1:50"`
+	NextToken  string `json:",omitempty" v:"len=1:131072,pat=nospace"`
+}
+
+// ListResourceServersOutput is its answer.
+type ListResourceServersOutput struct {
+	ResourceServers []ResourceServerType
+	NextToken       string `json:",omitempty"`
+}
+
+// CustomDomainConfigType holds a custom domain's certificate.
+type CustomDomainConfigType struct {
+	CertificateArn string `v:"req,len=20:2048"`
+}
+
+// UserPoolDomainInput is the request of CreateUserPoolDomain,
+// UpdateUserPoolDomain and DeleteUserPoolDomain. The domain's form (a
+// prefix, or a host name for a custom domain) is checked by the domain
+// package, since the model's pattern admits no dots.
+type UserPoolDomainInput struct {
+	Domain              string                  `v:"req,len=1:63"`
+	UserPoolId          string                  `v:"req,len=1:55,pat=poolid"`
+	ManagedLoginVersion *int32                  `json:",omitempty"`
+	CustomDomainConfig  *CustomDomainConfigType `json:",omitempty"`
+}
+
+// UserPoolDomainOutput is the answer of CreateUserPoolDomain and
+// UpdateUserPoolDomain.
+type UserPoolDomainOutput struct {
+	ManagedLoginVersion *int32 `json:",omitempty"`
+	CloudFrontDomain    string `json:",omitempty"`
+}
+
+// DescribeUserPoolDomainInput is DescribeUserPoolDomain's request.
+type DescribeUserPoolDomainInput struct {
+	Domain string `v:"req,len=1:63"`
+}
+
+// DomainDescriptionType describes a domain; Cognito answers an empty one
+// for a domain nobody has.
+type DomainDescriptionType struct {
+	UserPoolId             string                  `json:",omitempty"`
+	AWSAccountId           string                  `json:",omitempty"`
+	Domain                 string                  `json:",omitempty"`
+	S3Bucket               string                  `json:",omitempty"`
+	CloudFrontDistribution string                  `json:",omitempty"`
+	Version                string                  `json:",omitempty"`
+	Status                 string                  `json:",omitempty"`
+	CustomDomainConfig     *CustomDomainConfigType `json:",omitempty"`
+	ManagedLoginVersion    *int32                  `json:",omitempty"`
+}
+
+// DescribeUserPoolDomainOutput is its answer.
+type DescribeUserPoolDomainOutput struct {
+	DomainDescription *DomainDescriptionType
 }

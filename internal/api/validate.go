@@ -21,6 +21,10 @@ var patterns = map[string]string{
 	"digits":     `[0-9]+`,
 	"nospace":    `[\S]+`,
 	"devicekey":  `[\w-]+_[0-9a-f-]+`,
+	// Resource servers: printable ASCII without '"' and '\'; scope names
+	// also without '/', which joins them to the identifier.
+	"resourceserver": `[\x21\x23-\x5B\x5D-\x7E]+`,
+	"scopename":      `[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+`,
 }
 
 var compiled = func() map[string]*regexp.Regexp {

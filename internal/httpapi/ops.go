@@ -210,5 +210,14 @@ func operations(v *idp.Service) map[string]operation {
 		"ListUserPoolClients":    op(iam, v.ListUserPoolClients),
 		"UpdateUserPoolClient":   op(iam, v.UpdateUserPoolClient),
 		"DeleteUserPoolClient":   op(iam, v.DeleteUserPoolClient),
+		"CreateResourceServer":   op(iam, v.CreateResourceServer),
+		"DescribeResourceServer": op(iam, v.DescribeResourceServer),
+		"ListResourceServers":    op(iam, v.ListResourceServers),
+		"UpdateResourceServer":   op(iam, v.UpdateResourceServer),
+		"DeleteResourceServer":   op(iam, v.DeleteResourceServer),
+		"CreateUserPoolDomain":   op(iam, v.CreateUserPoolDomain),
+		"DescribeUserPoolDomain": op(iam, v.DescribeUserPoolDomain),
+		"UpdateUserPoolDomain":   op(iam, v.UpdateUserPoolDomain),
+		"DeleteUserPoolDomain":   op(iam, v.DeleteUserPoolDomain),
 	}
 }

@@ -280,8 +280,10 @@ func (s *Server) discovery(poolID string) map[string]any {
 		d["token_endpoint"] = base + "/oauth2/token"
 		d["userinfo_endpoint"] = base + "/oauth2/userInfo"
 		d["end_session_endpoint"] = base + "/logout"
+		d["revocation_endpoint"] = base + "/oauth2/revoke"
+		d["revocation_endpoint_auth_methods_supported"] = []string{"client_secret_basic", "client_secret_post", "none"}
 		d["response_types_supported"] = []string{"code"}
-		d["grant_types_supported"] = []string{"authorization_code", "refresh_token"}
+		d["grant_types_supported"] = []string{"authorization_code", "refresh_token", "client_credentials"}
 		d["code_challenge_methods_supported"] = []string{"S256"}
 		d["token_endpoint_auth_methods_supported"] = []string{"client_secret_basic", "client_secret_post", "none"}
 	}

@@ -26,6 +26,9 @@ type poolDoc struct {
 	EmailMfaConfiguration   json.RawMessage      `json:",omitempty"`
 	WebAuthnConfiguration   json.RawMessage      `json:",omitempty"`
 	Groups                  map[string]*groupDoc `json:",omitempty"`
+	// ResourceServers by identifier and Domains by name (oauth_resources.go).
+	ResourceServers map[string]*resourceServerDoc `json:",omitempty"`
+	Domains         map[string]*domainDoc         `json:",omitempty"`
 }
 
 // groupDoc is a group of the pool. Groups live in the pool's document and
@@ -143,6 +146,7 @@ func (s *Service) describePool(p *pool, users int) *api.UserPoolType {
 		Id: p.rec.ID, Name: p.rec.Name, Arn: s.arn(p.rec.ID), CreationDate: api.At(p.rec.Created),
 		LastModifiedDate: api.At(p.rec.Updated), EstimatedNumberOfUsers: int32(users),
 		SchemaAttributes: p.doc.Schema, UserPoolSettings: p.doc.UserPoolSettings, UserPoolIdentity: p.doc.UserPoolIdentity,
+		Domain: p.doc.domainName(false), CustomDomain: p.doc.domainName(true),
 	}
 }
 

@@ -139,6 +139,10 @@ func (s *Service) authorize(ctx context.Context, raw string) (*authed, error) {
 		return nil, api.ErrBadAccessToken
 	}
 	username, _ := claims["username"].(string)
+	if username == "" {
+		// A client_credentials token: it speaks for an app, not a user.
+		return nil, api.ErrBadAccessToken
+	}
 	u, err := s.st.GetUser(ctx, c.pool.rec.ID, username)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, api.Errorf(api.ErrUserNotFound, "User does not exist.")
