@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"sort"
 	"strings"
 	"time"
 
@@ -42,11 +41,18 @@ func temporaryPassword() string {
 
 // AdminCreateUser answers AdminCreateUser: the user starts in
 // FORCE_CHANGE_PASSWORD with a temporary password, sent as an invitation
-// unless MessageAction is SUPPRESS.
+// unless MessageAction is SUPPRESS. Required attributes may be left out: as
+// Cognito documents, the user supplies them when answering
+// NEW_PASSWORD_REQUIRED.
 func (s *Service) AdminCreateUser(ctx context.Context, in *api.AdminCreateUserInput) (*api.AdminCreateUserOutput, error) {
 	p, err := s.loadPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
+	}
+	if in.MessageAction == "RESEND" {
+		// A resend names a user who exists: it must not be refused for
+		// the email that user already signs in with.
+		return s.resendInvitation(ctx, p, in)
 	}
 	attrs, err := checkAttributes(p, in.UserAttributes)
 	if err != nil {
@@ -68,8 +74,13 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *api.AdminCreateUserIn
 			return nil, err
 		}
 	}
-	if in.MessageAction == "RESEND" {
-		return s.resendInvitation(ctx, p, in)
+	var mediums []string
+	if in.MessageAction != "SUPPRESS" {
+		// Checked before the user is created, so that a refused invitation
+		// leaves nothing behind and the admin can simply try again.
+		if mediums, err = inviteMediums(p, attrs, in.DesiredDeliveryMediums); err != nil {
+			return nil, err
+		}
 	}
 	pw := temporaryPassword()
 	if in.TemporaryPassword != nil && *in.TemporaryPassword != "" {
@@ -90,29 +101,79 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *api.AdminCreateUserIn
 		}
 		return nil, internal(err)
 	}
-	if in.MessageAction != "SUPPRESS" {
-		s.invite(ctx, p, u, pw, in.DesiredDeliveryMediums)
-	}
+	s.invite(ctx, p, u, pw, mediums)
 	return &api.AdminCreateUserOutput{User: userType(u, nil)}, nil
 }
 
-// invite delivers the temporary password to the user's email (or phone).
+// smsConfigured reports whether the pool has an SmsConfiguration: Cognito
+// sends no text message without one, and neither does Cognate.
+func (p *pool) smsConfigured() bool {
+	c := strings.TrimSpace(string(p.doc.SmsConfiguration))
+	return c != "" && c != "null" && c != "{}"
+}
+
+// inviteMediums decides where an invitation goes. Asked-for mediums must be
+// deliverable (Cognito refuses EMAIL for a user without an email); with none
+// asked for, the invitation goes to the email, else to the phone of a pool
+// that can send SMS, else nowhere.
+func inviteMediums(p *pool, attrs map[string]string, desired []string) ([]string, error) {
+	if len(desired) == 0 {
+		switch {
+		case attrs["email"] != "":
+			return []string{"EMAIL"}, nil
+		case attrs["phone_number"] != "" && p.smsConfigured():
+			return []string{"SMS"}, nil
+		}
+		return nil, nil
+	}
+	var out []string
+	for _, m := range desired {
+		if contains(out, m) {
+			continue
+		}
+		switch m {
+		case "EMAIL":
+			if attrs["email"] == "" {
+				return nil, api.Errorf(api.ErrInvalidParameter, "No email provided but desired delivery medium was Email")
+			}
+		case "SMS":
+			if attrs["phone_number"] == "" {
+				return nil, api.Errorf(api.ErrInvalidParameter, "No phone_number provided but desired delivery medium was Sms")
+			}
+			if !p.smsConfigured() {
+				return nil, api.Errorf(api.ErrInvalidParameter, "User pool does not have SMS configuration to send messages.")
+			}
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// invite delivers the temporary password by each medium.
 func (s *Service) invite(ctx context.Context, p *pool, u *store.User, pw string, mediums []string) {
-	medium, dest := "EMAIL", u.Attributes["email"]
-	if (len(mediums) == 1 && mediums[0] == "SMS") || dest == "" {
-		medium, dest = "SMS", u.Attributes["phone_number"]
+	for _, medium := range mediums {
+		dest := u.Attributes["email"]
+		if medium == "SMS" {
+			dest = u.Attributes["phone_number"]
+		}
+		msg := Message{PoolID: u.PoolID, Username: u.Username, Destination: dest, Medium: medium, Purpose: purposeInvitation, Code: pw, Time: s.now()}
+		s.deliver(ctx, p, msg)
 	}
-	if dest == "" {
-		return
-	}
-	msg := Message{PoolID: u.PoolID, Username: u.Username, Destination: dest, Medium: medium, Purpose: purposeInvitation, Code: pw, Time: s.now()}
-	s.deliver(ctx, p, msg)
 }
 
 // resendInvitation answers AdminCreateUser with MessageAction RESEND: a new
-// temporary password for a user who has not signed in yet.
+// temporary password, and a fresh validity, for a user who has not signed
+// in yet.
 func (s *Service) resendInvitation(ctx context.Context, p *pool, in *api.AdminCreateUserInput) (*api.AdminCreateUserOutput, error) {
 	u, err := s.resolveUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	notForced := api.Errorf(api.ErrUnsupportedUserState, "Resend not possible. %s status is not FORCE_CHANGE_PASSWORD", in.Username)
+	if u.Status != StatusForceChange {
+		return nil, notForced
+	}
+	mediums, err := inviteMediums(p, u.Attributes, in.DesiredDeliveryMediums)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +186,7 @@ func (s *Service) resendInvitation(ctx context.Context, p *pool, in *api.AdminCr
 	}
 	u, err = s.updateUser(ctx, u, func(u *store.User) error {
 		if u.Status != StatusForceChange {
-			return api.Errorf(api.ErrUnsupportedUserState, "Resend not possible. %s status is not FORCE_CHANGE_PASSWORD", u.Username)
+			return notForced
 		}
 		u.PasswordExpires = s.now().Add(p.temporaryPasswordValidity())
 		u.Updated = s.now()
@@ -134,7 +195,7 @@ func (s *Service) resendInvitation(ctx context.Context, p *pool, in *api.AdminCr
 	if err != nil {
 		return nil, err
 	}
-	s.invite(ctx, p, u, pw, in.DesiredDeliveryMediums)
+	s.invite(ctx, p, u, pw, mediums)
 	return &api.AdminCreateUserOutput{User: userType(u, nil)}, nil
 }
 
@@ -153,13 +214,12 @@ func (s *Service) newPasswordChallenge(c *client, u *store.User, authTime time.T
 	for k, v := range u.Attributes {
 		current[k] = v
 	}
+	// The required attributes the user has no value for yet (an admin may
+	// leave them out): the answer must give them.
 	required := []string{}
-	for _, sa := range c.pool.doc.Schema {
-		if sa.Required != nil && *sa.Required && u.Attributes[sa.Name] == "" {
-			required = append(required, "userAttributes."+sa.Name)
-		}
+	for _, name := range missingRequired(c.pool, u.Attributes) {
+		required = append(required, "userAttributes."+name)
 	}
-	sort.Strings(required)
 	ua, _ := json.Marshal(current)
 	ra, _ := json.Marshal(required)
 	ss := s.newSession(c, u, challengeNewPassword, authTime)
@@ -188,6 +248,18 @@ func (s *Service) answerNewPassword(ctx context.Context, c *client, u *store.Use
 	if err != nil {
 		return nil, err
 	}
+	// Like a refused password, missing attributes leave the session usable
+	// for a corrected answer.
+	merged := map[string]string{}
+	for _, m := range []map[string]string{u.Attributes, attrs} {
+		for k, v := range m {
+			merged[k] = v
+		}
+	}
+	if missing := missingRequired(c.pool, merged); len(missing) > 0 {
+		// Cognito's words for this case, unlike SignUp's.
+		return nil, api.Errorf(api.ErrInvalidParameter, "Invalid attributes given, %s is missing", strings.Join(missing, " and "))
+	}
 	if err := s.spend(ctx, ss); err != nil {
 		return nil, err
 	}
@@ -199,7 +271,7 @@ func (s *Service) answerNewPassword(ctx context.Context, c *client, u *store.Use
 			u.Attributes[k] = v
 		}
 		if err := requiredMissing(c.pool, u.Attributes); err != nil {
-			return err
+			return err // the stored attributes changed meanwhile
 		}
 		u.Status = StatusConfirmed
 		u.PasswordExpires = time.Time{}

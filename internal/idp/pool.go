@@ -145,7 +145,7 @@ func (s *Service) describePool(p *pool, users int) *api.UserPoolType {
 	return &api.UserPoolType{
 		Id: p.rec.ID, Name: p.rec.Name, Arn: s.arn(p.rec.ID), CreationDate: api.At(p.rec.Created),
 		LastModifiedDate: api.At(p.rec.Updated), EstimatedNumberOfUsers: int32(users),
-		SchemaAttributes: p.doc.Schema, UserPoolSettings: p.doc.UserPoolSettings, UserPoolIdentity: p.doc.UserPoolIdentity,
+		SchemaAttributes: describeSchema(p.doc.Schema), UserPoolSettings: p.doc.UserPoolSettings, UserPoolIdentity: p.doc.UserPoolIdentity,
 		Domain: p.doc.domainName(false), CustomDomain: p.doc.domainName(true),
 	}
 }

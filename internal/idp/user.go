@@ -191,7 +191,7 @@ func checkAttributes(p *pool, attrs []api.AttributeType) (map[string]string, err
 			return nil, api.Errorf(api.ErrInvalidParameter, "Attributes did not conform to the schema: sub: The attribute is not mutable")
 		}
 		if !standardAttributes[a.Name] && !customDeclared(p, a.Name) {
-			return nil, api.Errorf(api.ErrInvalidParameter, "Attributes did not conform to the schema: Type for attribute {%s} could not be determined", a.Name)
+			return nil, api.Errorf(api.ErrInvalidParameter, "Attributes did not conform to the schema: %s: Attribute does not exist in the schema.", a.Name)
 		}
 		v := ""
 		if a.Value != nil {
@@ -229,12 +229,8 @@ func customDeclared(p *pool, name string) bool {
 }
 
 func requiredMissing(p *pool, attrs map[string]string) error {
-	for _, sa := range p.doc.Schema {
-		if sa.Required != nil && *sa.Required && standardAttributes[sa.Name] {
-			if _, ok := attrs[sa.Name]; !ok {
-				return api.Errorf(api.ErrInvalidParameter, "Attributes did not conform to the schema: %s: The attribute is required", sa.Name)
-			}
-		}
+	if missing := missingRequired(p, attrs); len(missing) > 0 {
+		return api.Errorf(api.ErrInvalidParameter, "Attributes did not conform to the schema: %s: The attribute is required", missing[0])
 	}
 	return nil
 }
