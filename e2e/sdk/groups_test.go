@@ -3,6 +3,7 @@ package sdk_test
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -68,4 +69,59 @@ func TestGroups(t *testing.T) {
 	if _, has := claims(t, *tok.AccessToken)["cognito:groups"]; has {
 		t.Fatal("groups claim after leaving every group")
 	}
+}
+
+// TestGroupPrecedence: cognito:groups follows precedence, not names, and
+// cognito:preferred_role is the role of the group that takes precedence;
+// UpdateGroup's changes show in GetGroup and in the next tokens.
+func TestGroupPrecedence(t *testing.T) {
+	e := newEnv(t)
+	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
+	ann := e.user(poolID, clientID)
+	role := func(n string) string { return "arn:aws:iam::123456789012:role/" + n }
+	for _, g := range []struct {
+		name string
+		prec *int32
+		role string
+	}{{"zeta", aws.Int32(1), role("zeta")}, {"alpha", aws.Int32(7), role("alpha")}, {"beta", aws.Int32(3), ""}, {"aardvark", nil, role("aardvark")}} {
+		in := &cip.CreateGroupInput{UserPoolId: &poolID, GroupName: aws.String(g.name), Precedence: g.prec}
+		if g.role != "" {
+			in.RoleArn = aws.String(g.role)
+		}
+		must(e.c.CreateGroup(ctx, in))
+		must(e.c.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: &poolID, Username: &ann, GroupName: aws.String(g.name)}))
+	}
+	check := func(groups []any, preferred any, roles []any) {
+		t.Helper()
+		tok := must(e.passwordAuth(clientID, ann, password)).AuthenticationResult
+		id, access := claims(t, *tok.IdToken), claims(t, *tok.AccessToken)
+		idGroups, _ := id["cognito:groups"].([]any)
+		accessGroups, _ := access["cognito:groups"].([]any)
+		idRoles, _ := id["cognito:roles"].([]any)
+		if !slices.Equal(idGroups, groups) || !slices.Equal(accessGroups, groups) || id["cognito:preferred_role"] != preferred || !slices.Equal(idRoles, roles) {
+			t.Fatalf("groups id %v access %v, preferred %v, roles %v; want %v, %v, %v",
+				idGroups, accessGroups, id["cognito:preferred_role"], idRoles, groups, preferred, roles)
+		}
+	}
+	check([]any{"zeta", "beta", "alpha", "aardvark"}, role("zeta"), []any{role("zeta"), role("alpha"), role("aardvark")})
+
+	before := must(e.c.GetGroup(ctx, &cip.GetGroupInput{UserPoolId: &poolID, GroupName: aws.String("zeta")})).Group
+	e.srv.Clock.Advance(time.Minute)
+	up := must(e.c.UpdateGroup(ctx, &cip.UpdateGroupInput{UserPoolId: &poolID, GroupName: aws.String("zeta"), Precedence: aws.Int32(9),
+		Description: aws.String("last now")})).Group
+	got := must(e.c.GetGroup(ctx, &cip.GetGroupInput{UserPoolId: &poolID, GroupName: aws.String("zeta")})).Group
+	for _, g := range []*types.GroupType{up, got} {
+		if aws.ToInt32(g.Precedence) != 9 || aws.ToString(g.Description) != "last now" || aws.ToString(g.RoleArn) != role("zeta") ||
+			!g.CreationDate.Equal(*before.CreationDate) || !g.LastModifiedDate.After(*before.LastModifiedDate) {
+			t.Fatalf("after UpdateGroup: %+v (before %+v)", g, before)
+		}
+	}
+	check([]any{"beta", "alpha", "zeta", "aardvark"}, role("alpha"), []any{role("alpha"), role("zeta"), role("aardvark")})
+
+	// Groups tied at the top with different roles name no preferred role
+	// (Cognito's documented rule); with the same role, that one.
+	must(e.c.UpdateGroup(ctx, &cip.UpdateGroupInput{UserPoolId: &poolID, GroupName: aws.String("beta"), Precedence: aws.Int32(7), RoleArn: aws.String(role("beta"))}))
+	check([]any{"alpha", "beta", "zeta", "aardvark"}, nil, []any{role("alpha"), role("beta"), role("zeta"), role("aardvark")})
+	must(e.c.UpdateGroup(ctx, &cip.UpdateGroupInput{UserPoolId: &poolID, GroupName: aws.String("beta"), RoleArn: aws.String(role("alpha"))}))
+	check([]any{"alpha", "beta", "zeta", "aardvark"}, role("alpha"), []any{role("alpha"), role("alpha"), role("zeta"), role("aardvark")})
 }

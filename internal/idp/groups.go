@@ -284,7 +284,8 @@ func (s *Service) ListUsersInGroup(ctx context.Context, in *api.ListUsersInGroup
 
 // tokenGroups orders the user's groups for the cognito:groups claim: by
 // precedence (lowest first, groups without one last), then by name. The
-// first group with a role gives cognito:preferred_role.
+// role of the group that takes precedence gives cognito:preferred_role; as
+// Cognito documents, groups tied at the top with different roles give none.
 func tokenGroups(p *pool, u *store.User) (names, roles []string, preferred string) {
 	names = groupsOf(p, u)
 	prec := func(n string) int64 {
@@ -294,12 +295,18 @@ func tokenGroups(p *pool, u *store.User) (names, roles []string, preferred strin
 		return math.MaxInt64
 	}
 	sort.SliceStable(names, func(i, j int) bool { return prec(names[i]) < prec(names[j]) })
+	top := int64(-1)
 	for _, n := range names {
-		if r := p.doc.Groups[n].RoleArn; r != "" {
-			roles = append(roles, r)
-			if preferred == "" {
-				preferred = r
-			}
+		r := p.doc.Groups[n].RoleArn
+		if r == "" {
+			continue
+		}
+		roles = append(roles, r)
+		switch {
+		case top < 0:
+			top, preferred = prec(n), r
+		case prec(n) == top && r != preferred:
+			preferred = "" // a tie between roles: neither is preferred
 		}
 	}
 	return names, roles, preferred

@@ -58,7 +58,10 @@ func (s *Service) issueTokens(ctx context.Context, g grant) (*api.Authentication
 	if groups, roles, preferred := tokenGroups(c.pool, u); len(groups) > 0 {
 		access["cognito:groups"], id["cognito:groups"] = groups, groups
 		if len(roles) > 0 {
-			id["cognito:roles"], id["cognito:preferred_role"] = roles, preferred
+			id["cognito:roles"] = roles
+		}
+		if preferred != "" {
+			id["cognito:preferred_role"] = preferred
 		}
 	}
 	res := &api.AuthenticationResult{TokenType: "Bearer", ExpiresIn: int32(c.accessValidity() / time.Second)}
