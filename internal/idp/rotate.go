@@ -2,9 +2,14 @@ package idp
 
 import (
 	"context"
+	"errors"
 
 	"github.com/cognate-idp/cognate/internal/store"
 )
+
+// devicePage is how many devices a re-encryption pass reads at once; a
+// variable so that a test can make pages small.
+var devicePage = 100
 
 // ReencryptCounts says how many secrets a re-encryption pass rewrote.
 type ReencryptCounts struct {
@@ -99,23 +104,38 @@ func (s *Service) reencryptPool(ctx context.Context, poolID string, n *Reencrypt
 			u.TOTPPending, err = s.rewrap(u.TOTPPending, totpContext(u), &n.UserSecrets)
 			return err
 		})
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // deleted meanwhile: nothing left to re-encrypt
+		}
 		if err != nil {
 			return err
 		}
-		devices, err := s.st.ListDevices(ctx, u.PoolID, u.Username, "", 1000)
+		return s.reencryptDevices(ctx, u, n)
+	})
+}
+
+// reencryptDevices rewraps the verifiers of every device of u, a page at a
+// time: a user may have any number of devices.
+func (s *Service) reencryptDevices(ctx context.Context, u *store.User, n *ReencryptCounts) error {
+	after := ""
+	for {
+		devices, err := s.st.ListDevices(ctx, u.PoolID, u.Username, after, devicePage)
 		if err != nil {
 			return err
 		}
 		for _, d := range devices {
+			after = d.Key
 			_, err := s.st.UpdateDevice(ctx, d.PoolID, d.Key, func(d *store.Device) error {
 				var err error
 				d.Verifier, err = s.rewrap(d.Verifier, deviceContext(d), &n.DeviceVerifiers)
 				return err
 			})
-			if err != nil {
+			if err != nil && !errors.Is(err, store.ErrNotFound) { // forgotten meanwhile
 				return err
 			}
 		}
-		return nil
-	})
+		if len(devices) < devicePage {
+			return nil
+		}
+	}
 }

@@ -27,6 +27,7 @@ type testEnv struct {
 	svc    *Service
 	pool   string
 	client string
+	key    []byte // the master key
 	mu     sync.Mutex
 	now    time.Time
 }
@@ -38,11 +39,12 @@ func newTestEnv(t *testing.T, pool *api.CreateUserPoolInput, clientSettings func
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	sealer, err := seal.New(seal.NewKey())
+	key := seal.NewKey()
+	sealer, err := seal.New(key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &testEnv{t: t, now: time.Now().UTC()}
+	e := &testEnv{t: t, now: time.Now().UTC(), key: key}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e.svc = New(Config{Store: st, Sealer: sealer, Region: "us-east-1", Logger: log, Delivery: NewOutbox(100, log),
 		Now: e.clock, Issuer: func(p string) string { return "http://127.0.0.1:9229/" + p }})
