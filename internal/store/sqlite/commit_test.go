@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -141,5 +142,34 @@ func TestWriteAfterClose(t *testing.T) {
 	s.Close()
 	if err := s.MarkUsed(context.Background(), "k", time.Now().Add(time.Hour)); !errors.Is(err, errClosed) {
 		t.Fatalf("got %v, want errClosed", err)
+	}
+}
+
+// New files get 8 KiB pages, so a user row stays in its leaf; a file made
+// with another page size keeps it and still opens.
+func TestPageSize(t *testing.T) {
+	s, _ := openTest(t)
+	var size int
+	if err := s.r.QueryRow(`PRAGMA page_size`).Scan(&size); err != nil || size != pageSize {
+		t.Fatalf("page size %d (%v), want %d", size, err, pageSize)
+	}
+	s.Close()
+
+	old := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite", "file:"+old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE t(x)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	o, err := Open(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	if err := o.r.QueryRow(`PRAGMA page_size`).Scan(&size); err != nil || size != 4096 {
+		t.Fatalf("an existing file's page size became %d (%v)", size, err)
 	}
 }
