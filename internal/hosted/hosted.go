@@ -63,6 +63,13 @@ func New(cfg Config) *Handler {
 	h.mux.HandleFunc("GET /confirm", h.confirmPage)
 	h.mux.HandleFunc("POST /confirm", h.confirmSubmit)
 	h.mux.HandleFunc("GET /logout", h.logout)
+	h.mux.HandleFunc("POST /oauth2/revoke", h.revoke)
+	h.mux.HandleFunc("GET /forgotPassword", h.forgotPage)
+	h.mux.HandleFunc("POST /forgotPassword", h.forgotSubmit)
+	h.mux.HandleFunc("GET /confirmForgotPassword", h.resetPage)
+	h.mux.HandleFunc("POST /confirmForgotPassword", h.resetSubmit)
+	h.mux.HandleFunc("POST /newPassword", h.newPasswordSubmit)
+	h.mux.HandleFunc("POST /device", h.deviceSubmit)
 	return h
 }
 
@@ -70,8 +77,8 @@ func New(cfg Config) *Handler {
 // to route it here rather than to the API.
 func Paths(path string) bool {
 	switch path {
-	case "/oauth2/authorize", "/oauth2/token", "/oauth2/userInfo", "/login", "/mfa", "/mfa/setup",
-		"/signup", "/confirm", "/logout":
+	case "/oauth2/authorize", "/oauth2/token", "/oauth2/userInfo", "/oauth2/revoke", "/login", "/mfa", "/mfa/setup",
+		"/signup", "/confirm", "/logout", "/forgotPassword", "/confirmForgotPassword", "/newPassword", "/device":
 		return true
 	}
 	return false
@@ -99,6 +106,7 @@ type authRequest struct {
 	Scope       string `json:"sc"`
 	Nonce       string `json:"n,omitempty"`
 	Challenge   string `json:"pk,omitempty"` // PKCE S256 code_challenge
+	LoginHint   string `json:"lh,omitempty"` // prefills the user name
 	Expires     int64  `json:"e"`
 }
 
@@ -110,7 +118,21 @@ type flow struct {
 	User      string `json:"u"` // canonical username (the USERNAME of the answers)
 	Challenge string `json:"ch"`
 	Secret    string `json:"k,omitempty"` // MFA_SETUP: the key being set up
-	Expires   int64  `json:"e"`
+	// NEW_PASSWORD_REQUIRED: the attributes the pool requires and the user
+	// lacks, as userAttributes.<name>.
+	Required []string `json:"ra,omitempty"`
+	Expires  int64    `json:"e"`
+}
+
+// deviceChoice is a finished sign-in waiting on the remembered-device
+// question: the tokens, and the device the server confirmed for the
+// browser.
+type deviceChoice struct {
+	Request string       `json:"rq"`
+	Access  string       `json:"a"`
+	Refresh string       `json:"rt"`
+	Device  deviceSecret `json:"d"`
+	Expires int64        `json:"e"`
 }
 
 // authCode is an authorization code: single use, short-lived, bound to its

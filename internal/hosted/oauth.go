@@ -44,6 +44,15 @@ func (h *Handler) checkRequest(w http.ResponseWriter, r *http.Request) *authRequ
 	if !c.OAuthEnabled || !slices.Contains(c.AllowedOAuthFlows, "code") {
 		return fail("unauthorized_client", "The app client is not allowed the authorization code grant.")
 	}
+	// The pool's own users (COGNITO) are the one identity provider here.
+	// Choice: a client that lists no providers at all may use it.
+	cognito := len(c.SupportedIdentityProviders) == 0 || slices.Contains(c.SupportedIdentityProviders, "COGNITO")
+	if idp := q.Get("identity_provider"); idp != "" && (idp != "COGNITO" || !cognito) {
+		return fail("invalid_request", "The identity provider "+idp+" is not available for the app client.")
+	}
+	if !cognito {
+		return fail("unauthorized_client", "The app client does not allow sign-in with the user pool (COGNITO).")
+	}
 	scope := strings.Join(strings.Fields(q.Get("scope")), " ")
 	if scope == "" {
 		scope = strings.Join(c.AllowedOAuthScopes, " ")
@@ -65,8 +74,12 @@ func (h *Handler) checkRequest(w http.ResponseWriter, r *http.Request) *authRequ
 	if len(state) > 2048 || len(q.Get("nonce")) > 2048 {
 		return fail("invalid_request", "state or nonce is too long.")
 	}
+	hint := q.Get("login_hint")
+	if len(hint) > 128 {
+		hint = ""
+	}
 	return &authRequest{ClientID: c.ID, RedirectURI: redirect, State: state, Scope: scope, Nonce: q.Get("nonce"),
-		Challenge: challenge, Expires: h.svc.Now().Add(requestTTL).Unix()}
+		Challenge: challenge, LoginHint: hint, Expires: h.svc.Now().Add(requestTTL).Unix()}
 }
 
 func redirectError(w http.ResponseWriter, r *http.Request, redirect, state, code, desc string) {
@@ -84,19 +97,39 @@ func withQuery(u string, v url.Values) string {
 	return u + "?" + v.Encode()
 }
 
-// authorize is GET /oauth2/authorize: check, then on to the sign-in page.
+// authorize is GET /oauth2/authorize: check, then back to the client at
+// once within a single sign-on session, else on to the sign-in page.
+// prompt=login forces the sign-in page; prompt=none refuses to show it
+// (OpenID Connect's login_required).
 func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 	req := h.checkRequest(w, r)
 	if req == nil {
+		return
+	}
+	prompt := r.URL.Query().Get("prompt")
+	if prompt != "login" {
+		if c, err := h.svc.HostedClient(r.Context(), req.ClientID); err == nil {
+			if session := h.session(r, c.PoolID); session != "" {
+				res, err := h.svc.HostedSessionTokens(r.Context(), session, req.ClientID)
+				if err == nil {
+					h.finish(w, r, req, res.RefreshToken)
+					return
+				}
+				h.setCookie(w, sessionCookie(c.PoolID), "", 0)
+			}
+		}
+	}
+	if prompt == "none" {
+		redirectError(w, r, req.RedirectURI, req.State, "login_required", "There is no sign-in session for this browser.")
 		return
 	}
 	http.Redirect(w, r, "/login?"+url.Values{"request": {h.seal(req, "request")}}.Encode(), http.StatusFound)
 }
 
 // finish ends a sign-in: an authorization code for the client's callback.
-func (h *Handler) finish(w http.ResponseWriter, r *http.Request, req *authRequest, res *api.AuthenticationResult) {
+func (h *Handler) finish(w http.ResponseWriter, r *http.Request, req *authRequest, refresh string) {
 	code := authCode{ID: randomID(16), ClientID: req.ClientID, RedirectURI: req.RedirectURI, Challenge: req.Challenge,
-		Nonce: req.Nonce, Scope: req.Scope, Refresh: res.RefreshToken, Expires: h.svc.Now().Add(codeTTL).Unix()}
+		Nonce: req.Nonce, Scope: req.Scope, Refresh: refresh, Expires: h.svc.Now().Add(codeTTL).Unix()}
 	v := url.Values{"code": {h.seal(code, "code")}}
 	if req.State != "" {
 		v.Set("state", req.State)
@@ -172,11 +205,115 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 		h.codeGrant(w, r, c)
 	case "refresh_token":
 		h.refreshGrant(w, r, c)
+	case "client_credentials":
+		h.clientCredentials(w, r, c)
 	case "":
 		tokenError(w, http.StatusBadRequest, "invalid_request", "grant_type is required.")
 	default:
-		tokenError(w, http.StatusBadRequest, "unsupported_grant_type", "Supported grant types: authorization_code, refresh_token.")
+		tokenError(w, http.StatusBadRequest, "unsupported_grant_type", "Supported grant types: authorization_code, refresh_token, client_credentials.")
 	}
+}
+
+// clientCredentials is the client_credentials grant: an access token for
+// the app itself, for custom scopes of the pool's resource servers. Only a
+// confidential client may use it (RFC 6749 §4.4); without a scope
+// parameter it gets every custom scope it is allowed, as in Cognito.
+func (h *Handler) clientCredentials(w http.ResponseWriter, r *http.Request, c *idp.HostedClient) {
+	if !c.HasSecret || !c.OAuthEnabled || !slices.Contains(c.AllowedOAuthFlows, "client_credentials") {
+		tokenError(w, http.StatusBadRequest, "unauthorized_client", "The app client is not allowed the client_credentials grant.")
+		return
+	}
+	custom := func(s string) bool {
+		return slices.Contains(c.ResourceScopes, s) && slices.Contains(c.AllowedOAuthScopes, s)
+	}
+	var scopes []string
+	if requested := strings.Fields(r.PostFormValue("scope")); len(requested) > 0 {
+		for _, s := range requested {
+			if !custom(s) {
+				tokenError(w, http.StatusBadRequest, "invalid_scope", "The scope "+s+" is not a custom scope the app client is allowed.")
+				return
+			}
+			if !slices.Contains(scopes, s) {
+				scopes = append(scopes, s)
+			}
+		}
+	} else {
+		for _, s := range c.AllowedOAuthScopes {
+			if custom(s) {
+				scopes = append(scopes, s)
+			}
+		}
+	}
+	if len(scopes) == 0 {
+		tokenError(w, http.StatusBadRequest, "invalid_scope", "The app client is allowed no custom scope of a resource server.")
+		return
+	}
+	res, err := h.svc.ClientCredentialsToken(r.Context(), c.ID, scopes)
+	if err != nil {
+		h.grantError(w, err)
+		return
+	}
+	writeTokens(w, res)
+}
+
+// revoke is POST /oauth2/revoke (RFC 7009): the client authenticates as at
+// the token endpoint; the refresh token, and the tokens issued from it,
+// stop working. An unknown token answers 200, as the RFC asks.
+func (h *Handler) revoke(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		tokenError(w, http.StatusBadRequest, "invalid_request", "The body must be application/x-www-form-urlencoded.")
+		return
+	}
+	c, ok := h.clientAuth(w, r)
+	if !ok {
+		return
+	}
+	tok := r.PostFormValue("token")
+	if tok == "" {
+		tokenError(w, http.StatusBadRequest, "invalid_request", "token is required.")
+		return
+	}
+	if strings.Count(tok, ".") == 2 {
+		// A JWT: only refresh tokens can be revoked (they take their
+		// access and ID tokens with them).
+		tokenError(w, http.StatusBadRequest, "unsupported_token_type", "Only refresh tokens can be revoked.")
+		return
+	}
+	in := &api.RevokeTokenInput{Token: tok, ClientId: c.ID, ClientSecret: clientSecret(r)}
+	err := api.Validate(in)
+	if err == nil {
+		_, err = h.svc.RevokeToken(r.Context(), in)
+	}
+	if err != nil {
+		e, ok := api.As(err)
+		switch {
+		case !ok || e.Code == api.ErrInternal:
+			h.internal(w, err)
+		case e.Code == api.ErrUnsupportedOperation:
+			tokenError(w, http.StatusBadRequest, "invalid_request", e.Message)
+		case e.Code == api.ErrUnauthorized:
+			// RFC 6749 §5.2: a grant "issued to another client".
+			tokenError(w, http.StatusBadRequest, "invalid_grant", e.Message)
+		case e.Code == api.ErrNotAuthorized:
+			tokenError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed.")
+		default:
+			tokenError(w, http.StatusBadRequest, "invalid_request", e.Message)
+		}
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+}
+
+// clientSecret is the secret the caller of the token or revocation
+// endpoint authenticated with (already checked by clientAuth).
+func clientSecret(r *http.Request) string {
+	if _, s, ok := r.BasicAuth(); ok {
+		s, _ = url.QueryUnescape(s)
+		return s
+	}
+	return r.PostFormValue("client_secret")
 }
 
 func (h *Handler) codeGrant(w http.ResponseWriter, r *http.Request, c *idp.HostedClient) {
@@ -223,11 +360,7 @@ func (h *Handler) refreshGrant(w http.ResponseWriter, r *http.Request, c *idp.Ho
 		tokenError(w, http.StatusBadRequest, "invalid_request", "refresh_token is required.")
 		return
 	}
-	secret := r.PostFormValue("client_secret")
-	if _, s, ok := r.BasicAuth(); ok {
-		secret, _ = url.QueryUnescape(s)
-	}
-	out, err := h.svc.GetTokensFromRefreshToken(r.Context(), &api.GetTokensFromRefreshTokenInput{RefreshToken: rt, ClientId: c.ID, ClientSecret: secret})
+	out, err := h.svc.GetTokensFromRefreshToken(r.Context(), &api.GetTokensFromRefreshTokenInput{RefreshToken: rt, ClientId: c.ID, ClientSecret: clientSecret(r)})
 	if err != nil {
 		h.grantError(w, err)
 		return
@@ -281,8 +414,11 @@ func (h *Handler) userInfo(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, claims)
 }
 
-// logout is GET /logout?client_id=...&logout_uri=...: the logout URI must
-// be one of the client's LogoutURLs exactly.
+// logout is GET /logout: it ends the browser's single sign-on session
+// with the pool, then either goes to logout_uri, which must be one of the
+// client's LogoutURLs exactly, or, with redirect_uri (one of its
+// CallbackURLs) and the other authorization parameters, back to the
+// sign-in page to sign in again, as Cognito's /logout does.
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	c, err := h.svc.HostedClient(r.Context(), q.Get("client_id"))
@@ -291,10 +427,34 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	target := q.Get("logout_uri")
-	if target == "" || !slices.Contains(c.LogoutURLs, target) {
-		h.errorPage(w, http.StatusBadRequest, "invalid_request", "The logout_uri is not one of the app client's sign-out URLs.")
+	switch {
+	case target != "":
+		if !slices.Contains(c.LogoutURLs, target) {
+			h.errorPage(w, http.StatusBadRequest, "invalid_request", "The logout_uri is not one of the app client's sign-out URLs.")
+			return
+		}
+	case q.Get("redirect_uri") != "":
+		if !slices.Contains(c.CallbackURLs, q.Get("redirect_uri")) {
+			h.errorPage(w, http.StatusBadRequest, "redirect_mismatch", "The redirect_uri is not one of the app client's callback URLs.")
+			return
+		}
+		if q.Get("response_type") == "" {
+			h.errorPage(w, http.StatusBadRequest, "invalid_request", "A logout with redirect_uri needs response_type too, to sign in again.")
+			return
+		}
+		// The sign-in page checks the rest as /oauth2/authorize would.
+		again := url.Values{}
+		for _, k := range []string{"client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge", "code_challenge_method", "login_hint"} {
+			if v := q.Get(k); v != "" {
+				again.Set(k, v)
+			}
+		}
+		target = "/login?" + again.Encode()
+	default:
+		h.errorPage(w, http.StatusBadRequest, "invalid_request", "A logout needs logout_uri, or redirect_uri and response_type.")
 		return
 	}
+	h.endSession(w, r, c.PoolID)
 	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, target, http.StatusFound)
 }

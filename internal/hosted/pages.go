@@ -1,6 +1,7 @@
 package hosted
 
 import (
+	"encoding/json"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -26,6 +27,7 @@ type page struct {
 	Secret     string
 	URI        string
 	QR         template.HTML
+	Attrs      []attrField // NEW_PASSWORD_REQUIRED: required attributes
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
@@ -87,6 +89,13 @@ func (h *Handler) newPage(r *http.Request, req *authRequest, title string) *page
 	return p
 }
 
+// pageError shows an unexpected failure on the sign-in page.
+func (h *Handler) pageError(w http.ResponseWriter, r *http.Request, req *authRequest, err error) {
+	p := h.newPage(r, req, "Sign in")
+	p.Error = message(err)
+	h.render(w, r, http.StatusBadRequest, "login", p)
+}
+
 func message(err error) string {
 	if e, ok := api.As(err); ok && e.Code != api.ErrInternal {
 		return e.Message
@@ -103,6 +112,9 @@ func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := h.newPage(r, req, "Sign in")
 	p.Username = r.URL.Query().Get("username")
+	if p.Username == "" {
+		p.Username = req.LoginHint
+	}
 	h.render(w, r, http.StatusOK, "login", p)
 }
 
@@ -127,7 +139,16 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusBadRequest, "login", p)
 		return
 	}
-	out, err := h.svc.HostedSignIn(r.Context(), req.ClientID, p.Username, password)
+	var devices []deviceSecret
+	if c, err := h.svc.HostedClient(r.Context(), req.ClientID); err == nil {
+		devices = h.devices(r, c.PoolID)
+	}
+	out, err := h.svc.HostedSignIn(r.Context(), req.ClientID, p.Username, password, func(user string) string {
+		if d := deviceFor(devices, user); d != nil {
+			return d.Key
+		}
+		return ""
+	})
 	if err != nil {
 		switch {
 		case api.IsCode(err, api.ErrUserNotConfirmed):
@@ -150,16 +171,37 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 // next shows what follows a sign-in step: tokens end it, a challenge gets
 // its page.
 func (h *Handler) next(w http.ResponseWriter, r *http.Request, req *authRequest, username string, out *api.AuthOutput) {
-	if out.AuthenticationResult != nil {
-		h.finish(w, r, req, out.AuthenticationResult)
-		return
+	user := username
+	if u := out.ChallengeParameters["USER_ID_FOR_SRP"]; u != "" {
+		user = u
 	}
-	user := out.ChallengeParameters["USER_ID_FOR_SRP"]
-	if user == "" {
-		user = username
+	if out.ChallengeName == "DEVICE_SRP_AUTH" {
+		proved, err := h.deviceProof(r, req, user, out)
+		if err != nil {
+			// The browser's device secret no longer works: drop it, and the
+			// next sign-in asks for the MFA code instead.
+			if c, cerr := h.svc.HostedClient(r.Context(), req.ClientID); cerr == nil {
+				h.forgetDevice(w, r, c.PoolID, user)
+			}
+			if !h.sessionLost(w, r, req, err) {
+				p := h.newPage(r, req, "Sign in")
+				p.Username = username
+				p.Error = "This device could not be verified. Please sign in again."
+				h.render(w, r, http.StatusBadRequest, "login", p)
+			}
+			return
+		}
+		out = proved
+	}
+	if out.AuthenticationResult != nil {
+		h.completed(w, r, req, user, out.AuthenticationResult)
+		return
 	}
 	f := &flow{Request: h.seal(req, "request"), Session: out.Session, User: user, Challenge: out.ChallengeName, Expires: req.Expires}
 	switch out.ChallengeName {
+	case "NEW_PASSWORD_REQUIRED":
+		json.Unmarshal([]byte(out.ChallengeParameters["requiredAttributes"]), &f.Required)
+		h.renderNewPassword(w, r, req, f, http.StatusOK, nil)
 	case "SOFTWARE_TOKEN_MFA":
 		p := h.newPage(r, req, "Enter your authenticator code")
 		p.Flow = h.seal(f, "flow")

@@ -3,24 +3,30 @@ package hosted
 import "html/template"
 
 // pages are the hosted pages. Each form carries the CSRF token and the
-// sealed state; errors sit next to their field (aria-describedby) and the
-// pages need no script.
+// sealed state; every input has a label, an error sits next to its field
+// and is tied to it by aria-describedby (a form-wide error to the form),
+// the layout fits a phone's width, and the pages need no script.
 var pages = template.Must(template.New("").Funcs(template.FuncMap{"field": fieldOf}).Parse(`
 {{define "head"}}<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}}</title>
 <style>
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;background:#f2f4f7;margin:0;color:#16191f}
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;background:#f2f4f7;margin:0;color:#16191f;line-height:1.4}
 main{max-width:400px;margin:40px auto;background:#fff;padding:28px 32px;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.15)}
 h1{font-size:1.35rem;margin:0 0 4px}.app{color:#545b64;margin:0 0 18px}
 label{display:block;font-weight:600;margin:14px 0 4px}
-input[type=text],input[type=password],input[type=email]{width:100%;box-sizing:border-box;padding:9px;font-size:1rem;border:1px solid #879596;border-radius:4px}
-input[aria-invalid=true]{border-color:#d13212}
-button{margin-top:20px;width:100%;padding:10px;font-size:1rem;background:#0972d3;color:#fff;border:0;border-radius:4px;cursor:pointer}
-.err{color:#d13212;margin:4px 0 0;font-size:.92rem}.alert{color:#d13212;background:#fff0ee;padding:8px 10px;border-radius:4px}
-.info{background:#f0f7ff;padding:8px 10px;border-radius:4px}.alt{margin-top:18px;text-align:center}
+input[type=text],input[type=password],input[type=email]{width:100%;box-sizing:border-box;padding:9px;font-size:1rem;border:1px solid #6c7778;border-radius:4px}
+input[aria-invalid=true]{border-color:#b3260e;border-width:2px}
+button{margin-top:20px;width:100%;padding:10px;font-size:1rem;background:#0a66c2;color:#fff;border:0;border-radius:4px;cursor:pointer}
+button.secondary{background:#fff;color:#0a66c2;border:1px solid #0a66c2;margin-top:10px}
+:focus-visible{outline:3px solid #0a66c2;outline-offset:2px}
+a{color:#0a58a8}
+.err{color:#b3260e;margin:4px 0 0;font-size:.92rem}.alert{color:#8f1e0b;background:#fff0ee;padding:8px 10px;border-radius:4px}
+.info{background:#eef6ff;padding:8px 10px;border-radius:4px}.alt{margin-top:18px;text-align:center}
+.forgot{margin:8px 0 0;font-size:.92rem}
 code.secret{display:block;font-size:1.05rem;word-break:break-all;background:#f2f4f7;padding:8px;border-radius:4px;letter-spacing:.05em}
-.qr{text-align:center;margin:10px 0}
+.qr{text-align:center;margin:10px 0}.qr svg{max-width:100%;height:auto}
+@media (max-width:480px){main{margin:0;border-radius:0;box-shadow:none;padding:20px 16px;min-height:100vh;box-sizing:border-box}}
 </style></head><body><main>
 <h1>{{.Title}}</h1>{{with .ClientName}}<p class="app">{{.}}</p>{{end}}
 {{with .Info}}<p class="info" role="status">{{.}}</p>{{end}}
@@ -29,7 +35,13 @@ code.secret{display:block;font-size:1.05rem;word-break:break-all;background:#f2f
 
 {{define "foot"}}</main></body></html>{{end}}
 
+{{define "form"}}{{/* the opening tag of a page's form, tied to the form-wide error */}}<form method="post" action="{{.}}"{{end}}
+
+{{define "described"}}{{if .Error}} aria-describedby="form-error"{{end}}>{{end}}
+
 {{define "hidden"}}<input type="hidden" name="_csrf" value="{{.CSRF}}"><input type="hidden" name="request" value="{{.Request}}">{{end}}
+
+{{define "flowhidden"}}<input type="hidden" name="_csrf" value="{{.CSRF}}"><input type="hidden" name="flow" value="{{.Flow}}">{{end}}
 
 {{define "field"}}{{/* .P page, .Name, .Label, .Type, .Value, .Auto */}}
 <label for="{{.Name}}">{{.Label}}</label>
@@ -38,16 +50,17 @@ code.secret{display:block;font-size:1.05rem;word-break:break-all;background:#f2f
 {{end}}
 
 {{define "login"}}{{template "head" .}}
-<form method="post" action="/login">{{template "hidden" .}}
+{{template "form" "/login"}}{{template "described" .}}{{template "hidden" .}}
 {{template "field" (field . "username" "Username" "text" .Username "username" false)}}
 {{template "field" (field . "password" "Password" "password" "" "current-password" false)}}
+<p class="forgot"><a href="/forgotPassword?request={{.Request}}">Forgot your password?</a></p>
 <button type="submit">Sign in</button>
 </form>
 <p class="alt">Need an account? <a href="/signup?request={{.Request}}">Sign up</a></p>
 {{template "foot" .}}{{end}}
 
 {{define "mfa"}}{{template "head" .}}
-<form method="post" action="/mfa"><input type="hidden" name="_csrf" value="{{.CSRF}}"><input type="hidden" name="flow" value="{{.Flow}}">
+{{template "form" "/mfa"}}{{template "described" .}}{{template "flowhidden" .}}
 <p>Enter the 6-digit code your authenticator app shows.</p>
 {{template "field" (field . "code" "Authenticator code" "text" "" "one-time-code" true)}}
 <button type="submit">Sign in</button>
@@ -55,10 +68,10 @@ code.secret{display:block;font-size:1.05rem;word-break:break-all;background:#f2f
 {{template "foot" .}}{{end}}
 
 {{define "setup"}}{{template "head" .}}
-<form method="post" action="/mfa/setup"><input type="hidden" name="_csrf" value="{{.CSRF}}"><input type="hidden" name="flow" value="{{.Flow}}">
+{{template "form" "/mfa/setup"}}{{template "described" .}}{{template "flowhidden" .}}
 <p>This account requires an authenticator app. Scan the QR code with the app, or enter the key by hand, then enter the code it shows.</p>
 <div class="qr">{{.QR}}</div>
-<p>Secret key:</p><code class="secret" id="secret">{{.Secret}}</code>
+<p id="secret-label">Secret key:</p><code class="secret" id="secret" aria-labelledby="secret-label">{{.Secret}}</code>
 {{template "field" (field . "code" "Authenticator code" "text" "" "one-time-code" true)}}
 <label for="device_name">Device name (optional)</label>
 <input id="device_name" name="device_name" type="text" autocomplete="off">
@@ -67,7 +80,7 @@ code.secret{display:block;font-size:1.05rem;word-break:break-all;background:#f2f
 {{template "foot" .}}{{end}}
 
 {{define "signup"}}{{template "head" .}}
-<form method="post" action="/signup">{{template "hidden" .}}
+{{template "form" "/signup"}}{{template "described" .}}{{template "hidden" .}}
 {{if not .EmailOnly}}{{template "field" (field . "username" "Username" "text" .Username "username" false)}}{{end}}
 {{template "field" (field . "email" "Email" "email" .Email "email" false)}}
 {{template "field" (field . "password" "Password" "password" "" "new-password" false)}}
@@ -77,10 +90,46 @@ code.secret{display:block;font-size:1.05rem;word-break:break-all;background:#f2f
 {{template "foot" .}}{{end}}
 
 {{define "confirm"}}{{template "head" .}}
-<form method="post" action="/confirm">{{template "hidden" .}}
+{{template "form" "/confirm"}}{{template "described" .}}{{template "hidden" .}}
 {{template "field" (field . "username" "Username" "text" .Username "username" false)}}
 {{template "field" (field . "code" "Confirmation code" "text" "" "one-time-code" false)}}
 <button type="submit">Confirm account</button>
+</form>
+{{template "foot" .}}{{end}}
+
+{{define "forgot"}}{{template "head" .}}
+{{template "form" "/forgotPassword"}}{{template "described" .}}{{template "hidden" .}}
+<p>Enter your username and we will send you a code to reset your password.</p>
+{{template "field" (field . "username" "Username" "text" .Username "username" false)}}
+<button type="submit">Reset my password</button>
+</form>
+<p class="alt"><a href="/login?request={{.Request}}">Back to sign in</a></p>
+{{template "foot" .}}{{end}}
+
+{{define "reset"}}{{template "head" .}}
+{{template "form" "/confirmForgotPassword"}}{{template "described" .}}{{template "hidden" .}}
+{{template "field" (field . "username" "Username" "text" .Username "username" false)}}
+{{template "field" (field . "code" "Reset code" "text" "" "one-time-code" false)}}
+{{template "field" (field . "password" "New password" "password" "" "new-password" false)}}
+{{template "field" (field . "password2" "Enter the new password again" "password" "" "new-password" false)}}
+<button type="submit">Change password</button>
+</form>
+{{template "foot" .}}{{end}}
+
+{{define "newpassword"}}{{template "head" .}}
+{{template "form" "/newPassword"}}{{template "described" .}}{{template "flowhidden" .}}
+{{template "field" (field . "password" "New password" "password" "" "new-password" false)}}
+{{template "field" (field . "password2" "Enter the new password again" "password" "" "new-password" false)}}
+{{range .Attrs}}{{template "field" (field $ .Name .Label "text" .Value "on" false)}}{{end}}
+<button type="submit">Change password and sign in</button>
+</form>
+{{template "foot" .}}{{end}}
+
+{{define "device"}}{{template "head" .}}
+{{template "form" "/device"}}{{template "described" .}}{{template "flowhidden" .}}
+<p id="device-question">Remember this device? A remembered device signs you in without an authenticator code next time. Do not remember a device others use.</p>
+<button type="submit" name="remember" value="yes" aria-describedby="device-question">Remember this device</button>
+<button type="submit" name="remember" value="no" class="secondary">Don't remember</button>
 </form>
 {{template "foot" .}}{{end}}
 

@@ -32,6 +32,14 @@ type HostedClient struct {
 	UsernameAttributes []string
 	// MFARequired is true when the pool's MfaConfiguration is ON.
 	MFARequired bool
+	// SupportedIdentityProviders of the client (COGNITO for the pool's
+	// own users).
+	SupportedIdentityProviders []string
+	// ResourceScopes are the custom scopes of the pool's resource servers,
+	// as "identifier/scope".
+	ResourceScopes []string
+	// Devices is the pool's DeviceConfiguration (nil: devices untracked).
+	Devices *api.DeviceConfiguration
 }
 
 // HostedClient returns the OAuth view of an app client.
@@ -45,7 +53,8 @@ func (s *Service) HostedClient(ctx context.Context, clientID string) (*HostedCli
 		CallbackURLs: d.CallbackURLs, LogoutURLs: d.LogoutURLs, AllowedOAuthFlows: d.AllowedOAuthFlows,
 		AllowedOAuthScopes: d.AllowedOAuthScopes, OAuthEnabled: d.AllowedOAuthFlowsUserPoolClient != nil && *d.AllowedOAuthFlowsUserPoolClient,
 		HasSecret: c.secret != "", UsernameAttributes: c.pool.doc.UsernameAttributes,
-		MFARequired: c.pool.doc.MfaConfiguration == "ON"}, nil
+		MFARequired: c.pool.doc.MfaConfiguration == "ON", SupportedIdentityProviders: d.SupportedIdentityProviders,
+		ResourceScopes: c.pool.resourceScopes(), Devices: c.pool.doc.DeviceConfiguration}, nil
 }
 
 // CheckClientSecret compares a client secret given to the token endpoint
@@ -80,7 +89,13 @@ func (s *Service) HostedSecretHash(ctx context.Context, clientID, username strin
 // flow as USER_PASSWORD_AUTH (lockout, unconfirmed users, MFA challenges),
 // but not subject to the client's ExplicitAuthFlows, which govern the API
 // only, as in Cognito.
-func (s *Service) HostedSignIn(ctx context.Context, clientID, username, password string) (*api.AuthOutput, error) {
+//
+// device, when not nil, gives the key of the device the browser remembers
+// for a user (by canonical username), "" for none: a remembered device
+// then answers DEVICE_SRP_AUTH instead of an MFA code. A key the user no
+// longer has is dropped and the sign-in goes on without it, as the JS
+// clients do.
+func (s *Service) HostedSignIn(ctx context.Context, clientID, username, password string, device func(user string) string) (*api.AuthOutput, error) {
 	c, err := s.loadClient(ctx, clientID)
 	if err != nil {
 		return nil, err
@@ -89,7 +104,91 @@ func (s *Service) HostedSignIn(ctx context.Context, clientID, username, password
 	if c.secret != "" {
 		p["SECRET_HASH"] = SecretHash(c.secret, username, c.rec.ID)
 	}
-	return s.passwordAuth(ctx, c, p)
+	if device != nil {
+		if u, err := s.resolveUser(ctx, c.pool, username); err == nil {
+			if key := device(u.Username); key != "" {
+				p["DEVICE_KEY"] = key
+			}
+		}
+	}
+	out, err := s.passwordAuth(ctx, c, p)
+	if p["DEVICE_KEY"] != "" && api.IsCode(err, api.ErrResourceNotFound) {
+		delete(p, "DEVICE_KEY")
+		out, err = s.passwordAuth(ctx, c, p)
+	}
+	return out, err
+}
+
+// StartHostedSession opens the single sign-on session of a hosted sign-in
+// (the one refreshToken came from), valid for ttl: a refresh-token record
+// of its own, so that GlobalSignOut and AdminUserGlobalSignOut end it with
+// the user's other sessions and any node can check it. The raw value is
+// for the session cookie only.
+func (s *Service) StartHostedSession(ctx context.Context, refreshToken string, ttl time.Duration) (string, error) {
+	rt, err := s.findRefreshToken(ctx, refreshToken)
+	if err != nil {
+		return "", internal(err)
+	}
+	now := s.now()
+	raw := randomToken(48)
+	rec := &store.RefreshToken{Hash: s.refreshHash(raw), PoolID: rt.PoolID, ClientID: rt.ClientID, Username: rt.Username,
+		OriginJTI: "hosted-session-" + randomToken(12), AuthTime: rt.AuthTime, Created: now, Expires: now.Add(ttl)}
+	if err := s.st.PutRefreshToken(ctx, rec); err != nil {
+		return "", internal(err)
+	}
+	return raw, nil
+}
+
+// HostedSessionTokens signs a user in through a live single sign-on
+// session: new tokens, with a refresh token of their own, for clientID,
+// which must be of the session's pool. It fails when the session ended,
+// expired, or its user may no longer sign in.
+func (s *Service) HostedSessionTokens(ctx context.Context, session, clientID string) (*api.AuthenticationResult, error) {
+	ended := api.Errorf(api.ErrNotAuthorized, "The sign-in session has ended.")
+	rt, err := s.findRefreshToken(ctx, session)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ended
+	}
+	if err != nil {
+		return nil, internal(err)
+	}
+	if rt.Revoked || !s.now().Before(rt.Expires) {
+		return nil, ended
+	}
+	c, err := s.loadClient(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	if c.pool.rec.ID != rt.PoolID {
+		return nil, ended
+	}
+	u, err := s.st.GetUser(ctx, rt.PoolID, rt.Username)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ended
+	}
+	if err != nil {
+		return nil, internal(err)
+	}
+	if err := checkSignInState(u); err != nil || u.Status == StatusForceChange {
+		return nil, ended
+	}
+	return s.issueTokens(ctx, grant{client: c, user: u, authTime: rt.AuthTime, refresh: true})
+}
+
+// EndHostedSession ends a single sign-on session (hosted sign-out). An
+// unknown session is already ended.
+func (s *Service) EndHostedSession(ctx context.Context, session string) error {
+	rt, err := s.findRefreshToken(ctx, session)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return internal(err)
+	}
+	if err := s.st.RevokeRefreshToken(ctx, rt.Hash); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return internal(err)
+	}
+	return nil
 }
 
 const hostedContext = "cognate hosted"
