@@ -432,6 +432,21 @@ func TestBadInput(t *testing.T) {
 		{svc + "GetUser", `{"AccessToken":"eyJ.eyJ.sig"}`, "NotAuthorizedException", ""},
 		{svc + "VerifySoftwareToken", `{"AccessToken":"abc","UserCode":"12"}`, "InvalidParameterException", "userCode"},
 		{svc + "SignUp", `{"ClientId":"nosuchclient","Username":"a","Password":"Passw0rd!"}`, "ResourceNotFoundException", ""},
+		// Spot checks of the model's member bounds.
+		{svc + "SignUp", `{"ClientId":"` + strings.Repeat("a", 129) + `","Username":"a","Password":"x"}`, "InvalidParameterException", "'clientId' failed to satisfy constraint: Member must have length less than or equal to 128"},
+		{svc + "SignUp", `{"ClientId":"bad id","Username":"a","Password":"x"}`, "InvalidParameterException", "'clientId' failed to satisfy constraint: Member must satisfy regular expression pattern"},
+		{svc + "SignUp", `{"ClientId":"` + clientID + `","Username":"two words","Password":"x"}`, "InvalidParameterException", "'username' failed to satisfy constraint: Member must satisfy regular expression pattern"},
+		{svc + "RespondToAuthChallenge", `{"ClientId":"` + clientID + `","ChallengeName":"SOFTWARE_TOKEN_MFA","Session":"` + strings.Repeat("x", 19) + `"}`, "InvalidParameterException", "'session' failed to satisfy constraint: Member must have length greater than or equal to 20"},
+		{svc + "RespondToAuthChallenge", `{"ClientId":"` + clientID + `","ChallengeName":"SOFTWARE_TOKEN_MFA","Session":"` + strings.Repeat("x", 2049) + `"}`, "InvalidParameterException", "'session' failed to satisfy constraint: Member must have length less than or equal to 2048"},
+		{svc + "VerifySoftwareToken", `{"Session":"` + strings.Repeat("x", 40) + `","UserCode":"12345a"}`, "InvalidParameterException", "'userCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [0-9]+"},
+		{svc + "VerifySoftwareToken", `{"Session":"` + strings.Repeat("x", 40) + `","UserCode":"1234567"}`, "InvalidParameterException", "'userCode' failed to satisfy constraint: Member must have length less than or equal to 6"},
+		{svc + "GetDevice", `{"AccessToken":"abc","DeviceKey":"no-underscore"}`, "InvalidParameterException", "'deviceKey' failed to satisfy constraint: Member must satisfy regular expression pattern"},
+		{svc + "ConfirmSignUp", `{"ClientId":"` + clientID + `","Username":"a","ConfirmationCode":"12 34"}`, "InvalidParameterException", "'confirmationCode' failed to satisfy constraint: Member must satisfy regular expression pattern"},
+		// Nesting beyond the depth limit is refused before it is parsed.
+		{svc + "SignUp", strings.Repeat(`{"a":`, 5000) + "1" + strings.Repeat("}", 5000), "SerializationException", "deeper than 32 levels"},
+		{svc + "InitiateAuth", `{"AnalyticsMetadata":` + strings.Repeat("[", 33) + strings.Repeat("]", 33) + `}`, "SerializationException", "deeper than 32 levels"},
+		// Brackets inside strings are not nesting.
+		{svc + "SignUp", `{"ClientId":"nosuchclient","Username":"` + strings.Repeat("[", 100) + `","Password":"Passw0rd!"}`, "ResourceNotFoundException", ""},
 	}
 	for _, c := range cases {
 		status, body, h := post(c.target, c.body)
@@ -439,14 +454,22 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("%s %s: %d %v (header %q); want 400 %s containing %q", c.target, c.body, status, body, h.Get("x-amzn-ErrorType"), c.code, c.msg)
 		}
 	}
+	// A body over 1 MiB: 413 with a SerializationException, never a 500.
 	big := `{"ClientId":"` + clientID + `","Username":"a","Password":"` + strings.Repeat("x", 2<<20) + `"}`
-	if status, body, _ := post(svc+"SignUp", big); status == 500 || status == 200 || body["__type"] == "" {
+	if status, body, h := post(svc+"SignUp", big); status != 413 || body["__type"] != "SerializationException" ||
+		h.Get("x-amzn-ErrorType") != "SerializationException" || !strings.Contains(body["message"], "larger than 1 MiB") {
 		t.Errorf("oversized body: %d %v", status, body)
 	}
-	// Deep nesting is refused without harm.
-	deep := strings.Repeat(`{"a":`, 5000) + "1" + strings.Repeat("}", 5000)
-	if status, _, _ := post(svc+"SignUp", deep); status != 400 {
-		t.Errorf("deep JSON: %d", status)
+	// Just under the cap is read (and then judged on its members).
+	under := `{"ClientId":"` + clientID + `","Username":"a","Password":"` + strings.Repeat("x", 1<<20-200) + `"}`
+	if status, body, _ := post(svc+"SignUp", under); status != 400 || body["__type"] != "InvalidParameterException" {
+		t.Errorf("body under the cap: %d %v", status, body)
+	}
+	// Nesting within the limit, in a member kept as raw JSON, is accepted.
+	nested := `{"ClientId":"` + clientID + `","AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{"USERNAME":"nobody","PASSWORD":"x"},"AnalyticsMetadata":` +
+		strings.Repeat(`{"a":`, 31) + "1" + strings.Repeat("}", 31) + `}`
+	if _, body, _ := post(svc+"InitiateAuth", nested); body["__type"] != "UserNotFoundException" {
+		t.Errorf("nesting within the limit: %v", body)
 	}
 	// The server still serves.
 	resp, err := http.Get(e.srv.URL + "/health")

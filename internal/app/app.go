@@ -61,6 +61,57 @@ type Options struct {
 	// Now is the clock (tests move it).
 	Now    func() time.Time
 	Logger *slog.Logger
+	// HTTP bounds what one connection may cost the server; zero members
+	// take the defaults of DefaultHTTPLimits.
+	HTTP HTTPLimits
+}
+
+// HTTPLimits are the HTTP server's defences against slow and oversized
+// requests. The request body is capped separately (httpapi.MaxBody).
+type HTTPLimits struct {
+	// ReadHeaderTimeout bounds the wait for a request's headers: a client
+	// that opens connections and trickles bytes cannot hold them.
+	ReadHeaderTimeout time.Duration
+	// ReadTimeout bounds reading a whole request, body included.
+	ReadTimeout time.Duration
+	// WriteTimeout bounds writing the answer to a client that reads slowly.
+	WriteTimeout time.Duration
+	// IdleTimeout closes keep-alive connections left unused.
+	IdleTimeout time.Duration
+	// MaxHeaderBytes caps the request line and headers; larger ones get
+	// 431 Request Header Fields Too Large.
+	MaxHeaderBytes int
+}
+
+// DefaultHTTPLimits are generous for any client of the API: its requests
+// are a few kilobytes, answered in milliseconds.
+var DefaultHTTPLimits = HTTPLimits{
+	ReadHeaderTimeout: 10 * time.Second,
+	ReadTimeout:       30 * time.Second,
+	WriteTimeout:      30 * time.Second,
+	IdleTimeout:       120 * time.Second,
+	MaxHeaderBytes:    64 << 10,
+}
+
+// withDefaults fills the zero members of l from DefaultHTTPLimits.
+func (l HTTPLimits) withDefaults() HTTPLimits {
+	d := DefaultHTTPLimits
+	if l.ReadHeaderTimeout == 0 {
+		l.ReadHeaderTimeout = d.ReadHeaderTimeout
+	}
+	if l.ReadTimeout == 0 {
+		l.ReadTimeout = d.ReadTimeout
+	}
+	if l.WriteTimeout == 0 {
+		l.WriteTimeout = d.WriteTimeout
+	}
+	if l.IdleTimeout == 0 {
+		l.IdleTimeout = d.IdleTimeout
+	}
+	if l.MaxHeaderBytes == 0 {
+		l.MaxHeaderBytes = d.MaxHeaderBytes
+	}
+	return l
 }
 
 // App is an assembled server.
@@ -277,13 +328,14 @@ func writeFileSync(path string, b []byte, mode os.FileMode) error {
 
 // Serve serves HTTP on l until Shutdown.
 func (a *App) Serve(l net.Listener) error {
+	lim := a.opts.HTTP.withDefaults()
 	a.httpSrv = &http.Server{
 		Handler:           a.Handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+		ReadHeaderTimeout: lim.ReadHeaderTimeout,
+		ReadTimeout:       lim.ReadTimeout,
+		WriteTimeout:      lim.WriteTimeout,
+		IdleTimeout:       lim.IdleTimeout,
+		MaxHeaderBytes:    lim.MaxHeaderBytes,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a.purge = cancel
