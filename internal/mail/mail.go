@@ -51,6 +51,7 @@ type SMTP struct {
 	dial func(ctx context.Context, network, addr string) (net.Conn, error)
 
 	queue chan idp.Message
+	stop  chan struct{} // closed by Close
 	wg    sync.WaitGroup
 	once  sync.Once
 }
@@ -62,7 +63,7 @@ func New(rawURL, from string, log *slog.Logger) (*SMTP, error) {
 	if err != nil {
 		return nil, fmt.Errorf("smtp url: %w", err)
 	}
-	s := &SMTP{host: u.Hostname(), from: from, log: log, queue: make(chan idp.Message, 1000),
+	s := &SMTP{host: u.Hostname(), from: from, log: log, queue: make(chan idp.Message, 1000), stop: make(chan struct{}),
 		Backoff: []time.Duration{time.Second, 5 * time.Second, 30 * time.Second},
 		dial:    (&net.Dialer{Timeout: 30 * time.Second}).DialContext}
 	port := u.Port()
@@ -101,6 +102,11 @@ func (s *SMTP) Deliver(_ context.Context, m idp.Message) error {
 		return fmt.Errorf("cannot deliver by %s: only email is configured", m.Medium)
 	}
 	select {
+	case <-s.stop:
+		return errors.New("the mail sender is closed")
+	default:
+	}
+	select {
 	case s.queue <- m:
 		return nil
 	default:
@@ -108,30 +114,58 @@ func (s *SMTP) Deliver(_ context.Context, m idp.Message) error {
 	}
 }
 
-// Close sends what is queued (within the retries) and stops.
+// Close sends what is queued and stops. It does not wait out the retry
+// backoff: a message still failing gets one last attempt, so that a server
+// shutting down is not held for minutes by a mail server that is down.
 func (s *SMTP) Close() {
-	s.once.Do(func() { close(s.queue) })
+	s.once.Do(func() { close(s.stop) })
 	s.wg.Wait()
 }
 
 func (s *SMTP) run() {
 	defer s.wg.Done()
-	for m := range s.queue {
-		var err error
-		for attempt := 0; ; attempt++ {
-			if err = s.send(m); err == nil {
-				s.log.Info("email sent", "pool", m.PoolID, "username", m.Username, "purpose", m.Purpose)
-				break
+	for {
+		select {
+		case m := <-s.queue:
+			s.sendWithRetries(m)
+		case <-s.stop:
+			for {
+				select {
+				case m := <-s.queue:
+					s.sendWithRetries(m)
+				default:
+					return
+				}
 			}
-			if attempt >= len(s.Backoff) {
-				// Nothing is lost: the code stays stored and valid, and the
-				// user (or an admin) can have it sent again.
-				s.log.Error("email not delivered, giving up; the code stays valid and can be sent again",
-					"pool", m.PoolID, "username", m.Username, "purpose", m.Purpose, "attempts", attempt+1, "err", err)
-				break
-			}
-			s.log.Warn("email delivery failed, retrying", "pool", m.PoolID, "username", m.Username, "err", err, "retry_in", s.Backoff[attempt])
-			time.Sleep(s.Backoff[attempt])
+		}
+	}
+}
+
+func (s *SMTP) sendWithRetries(m idp.Message) {
+	for attempt := 0; ; attempt++ {
+		err := s.send(m)
+		if err == nil {
+			s.log.Info("email sent", "pool", m.PoolID, "username", m.Username, "purpose", m.Purpose)
+			return
+		}
+		closing := false
+		select {
+		case <-s.stop:
+			closing = true
+		default:
+		}
+		if attempt >= len(s.Backoff) || closing {
+			// Nothing is lost: the code stays stored and valid, and the
+			// user (or an admin) can have it sent again.
+			s.log.Error("email not delivered, giving up; the code stays valid and can be sent again",
+				"pool", m.PoolID, "username", m.Username, "purpose", m.Purpose, "attempts", attempt+1, "err", err)
+			return
+		}
+		s.log.Warn("email delivery failed, retrying", "pool", m.PoolID, "username", m.Username, "purpose", m.Purpose,
+			"err", err, "retry_in", s.Backoff[attempt])
+		select {
+		case <-time.After(s.Backoff[attempt]):
+		case <-s.stop:
 		}
 	}
 }

@@ -368,6 +368,16 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 	return l.b.Write(p)
 }
 
+// await waits for the sender's goroutine to log s.
+func (l *lockedBuffer) await(t *testing.T, s string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(l.String(), s); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%q never logged:\n%s", s, l.String())
+		}
+	}
+}
+
 func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -386,7 +396,8 @@ func TestGivingUp(t *testing.T) {
 	if err := s.Deliver(nil, message()); err != nil {
 		t.Fatal(err)
 	}
-	s.Close() // returns once the queue is done with
+	logs.await(t, "giving up")
+	s.Close()
 	out := logs.String()
 	if !strings.Contains(out, "level=ERROR") || !strings.Contains(out, "email not delivered, giving up") ||
 		!strings.Contains(out, "attempts=3") || !strings.Contains(out, "username=ann") || !strings.Contains(out, "connection refused") {
@@ -394,5 +405,32 @@ func TestGivingUp(t *testing.T) {
 	}
 	if strings.Contains(out, message().Code) {
 		t.Fatalf("the code is in the log:\n%s", out)
+	}
+}
+
+// TestCloseCutsTheBackoff: a server shutting down is not held by a message
+// waiting to be retried: it gets one last attempt, then is given up, and a
+// later Deliver is refused rather than lost in a queue nobody reads.
+func TestCloseCutsTheBackoff(t *testing.T) {
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	l.Close()
+	var logs lockedBuffer
+	s, _ := New("smtp://"+addr, "no-reply@example.com", slog.New(slog.NewTextHandler(&logs, nil)))
+	s.Backoff = []time.Duration{time.Hour}
+	s.Deliver(nil, message())
+	logs.await(t, "retrying")
+	closed := make(chan struct{})
+	go func() { s.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close waits out the hour of backoff")
+	}
+	if !strings.Contains(logs.String(), "giving up") || !strings.Contains(logs.String(), "attempts=2") {
+		t.Fatalf("log:\n%s", logs.String())
+	}
+	if err := s.Deliver(nil, message()); err == nil {
+		t.Fatal("Deliver after Close accepted")
 	}
 }
