@@ -90,14 +90,9 @@ func (s *Service) ConfirmDevice(ctx context.Context, in *api.ConfirmDeviceInput)
 	if err != nil {
 		return nil, err
 	}
-	cfg := in.DeviceSecretVerifierConfig
-	if cfg == nil || cfg.PasswordVerifier == "" || cfg.Salt == "" {
-		return nil, api.Errorf(api.ErrInvalidParameter, "DeviceSecretVerifierConfig with PasswordVerifier and Salt is required.")
-	}
-	verifier, err1 := base64.StdEncoding.DecodeString(cfg.PasswordVerifier)
-	salt, err2 := base64.StdEncoding.DecodeString(cfg.Salt)
-	if err1 != nil || err2 != nil || len(salt) == 0 || srp.ValidateVerifier(verifier) != nil {
-		return nil, api.Errorf(api.ErrInvalidParameter, "DeviceSecretVerifierConfig is not a valid SRP verifier and salt.")
+	verifier, salt, err := deviceVerifierConfig(in.DeviceSecretVerifierConfig)
+	if err != nil {
+		return nil, err
 	}
 	// The key must be the one issued with this access token's sign-in (its
 	// device_key claim) or a device the user already has.
@@ -129,6 +124,21 @@ func (s *Service) ConfirmDevice(ctx context.Context, in *api.ConfirmDeviceInput)
 		return nil, internal(err)
 	}
 	return &api.ConfirmDeviceOutput{UserConfirmationNecessary: prompt}, nil
+}
+
+// deviceVerifierConfig decodes ConfirmDevice's DeviceSecretVerifierConfig:
+// standard base64 of the device's verifier, which must be a number in
+// [1, N) so that it cannot break a later device sign-in, and of its salt.
+func deviceVerifierConfig(cfg *api.DeviceSecretVerifierConfig) (verifier, salt []byte, err error) {
+	if cfg == nil || cfg.PasswordVerifier == "" || cfg.Salt == "" {
+		return nil, nil, api.Errorf(api.ErrInvalidParameter, "DeviceSecretVerifierConfig with PasswordVerifier and Salt is required.")
+	}
+	verifier, err1 := base64.StdEncoding.DecodeString(cfg.PasswordVerifier)
+	salt, err2 := base64.StdEncoding.DecodeString(cfg.Salt)
+	if err1 != nil || err2 != nil || len(salt) == 0 || srp.ValidateVerifier(verifier) != nil {
+		return nil, nil, api.Errorf(api.ErrInvalidParameter, "DeviceSecretVerifierConfig is not a valid SRP verifier and salt.")
+	}
+	return verifier, salt, nil
 }
 
 // deviceOwner finds the user a device call is about: the access token's, or

@@ -23,7 +23,7 @@ import (
 const testPassword = "Corr3ct-Horse!"
 
 type testEnv struct {
-	t      *testing.T
+	t      testing.TB
 	svc    *Service
 	pool   string
 	client string
@@ -32,7 +32,7 @@ type testEnv struct {
 	now    time.Time
 }
 
-func newTestEnv(t *testing.T, pool *api.CreateUserPoolInput, clientSettings func(*api.CreateUserPoolClientInput)) *testEnv {
+func newTestEnv(t testing.TB, pool *api.CreateUserPoolInput, clientSettings func(*api.CreateUserPoolClientInput)) *testEnv {
 	t.Helper()
 	st, err := sqlite.Open(filepath.Join(t.TempDir(), "idp.db"))
 	if err != nil {
