@@ -1,3 +1,7 @@
+// Package browser_test tests Cognate's hosted pages and OAuth 2.0 / OIDC
+// endpoints over HTTP, the way a browser without script or a relying party
+// sees them. The walk through the pages in Chromium is hosted.test.mjs,
+// beside these files, with the Go relying party in harness/.
 package browser_test
 
 import (

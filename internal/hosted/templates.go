@@ -127,7 +127,7 @@ code.secret{display:block;font-size:1.05rem;word-break:break-all;background:#f2f
 
 {{define "device"}}{{template "head" .}}
 {{template "form" "/device"}}{{template "described" .}}{{template "flowhidden" .}}
-<p id="device-question">Remember this device? A remembered device signs you in without an authenticator code next time. Do not remember a device others use.</p>
+<p id="device-question">A remembered device signs you in without an authenticator code next time. Do not remember a device that others use.</p>
 <button type="submit" name="remember" value="yes" aria-describedby="device-question">Remember this device</button>
 <button type="submit" name="remember" value="no" class="secondary">Don't remember</button>
 </form>

@@ -1,0 +1,302 @@
+// The hosted sign-in pages in a real browser: Debian's Chromium driven by
+// playwright-core, on behalf of a relying party (golang.org/x/oauth2 and
+// go-oidc, in harness/) that knows Cognate only from its discovery
+// document. The harness also runs the server, with a clock this test
+// moves instead of waiting for the next TOTP step.
+//
+// Every page is checked with axe-core (WCAG 2.1 A and AA), and saved as a
+// screenshot: into a fresh temporary directory, or into the directory
+// COGNATE_SCREENSHOTS names (COGNATE_SCREENSHOTS=e2e/browser/screenshots
+// refreshes the README's pictures).
+//
+// Chromium is /usr/bin/chromium (or CHROMIUM); without it the suite is
+// skipped, except under CI=true, where that is a failure.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+const shots = process.env.COGNATE_SCREENSHOTS
+	? path.resolve(root, process.env.COGNATE_SCREENSHOTS)
+	: mkdtempSync(path.join(os.tmpdir(), 'cognate-screenshots-'));
+mkdirSync(shots, { recursive: true });
+
+const PASSWORD = 'Corr3ct-Horse!';
+
+/** Builds the harness (or takes COGNATE_BROWSER_HARNESS) and starts it. */
+async function startHarness() {
+	let bin = process.env.COGNATE_BROWSER_HARNESS;
+	if (!bin) {
+		bin = path.join(mkdtempSync(path.join(os.tmpdir(), 'cognate-harness-')), 'harness');
+		execFileSync('go', ['build', '-o', bin, './e2e/browser/harness'], { cwd: root, stdio: 'inherit' });
+	}
+	const child = spawn(bin, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+	const line = await new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error('the harness did not start within 30 s')), 30_000);
+		child.once('exit', code => reject(new Error(`the harness exited (${code})`)));
+		createInterface({ input: child.stdout }).once('line', l => {
+			clearTimeout(timer);
+			resolve(l);
+		});
+	});
+	const cfg = JSON.parse(line);
+	const call = async (p, opts) => {
+		const r = await fetch(cfg.control + p, opts);
+		if (!r.ok) throw new Error(`harness ${p}: ${r.status} ${await r.text()}`);
+		return r.json();
+	};
+	return {
+		...cfg,
+		advance: s => call(`/advance?seconds=${s}`, { method: 'POST' }),
+		totp: async secret => (await call(`/totp?secret=${encodeURIComponent(secret)}`)).code,
+		code: async (pool, user) => (await call(`/code?pool=${pool}&user=${user}`)).code,
+		result: () => call('/result'),
+		devices: async (pool, user) => (await call(`/devices?pool=${pool}&user=${user}`)) || [],
+		stop: () => child.stdin.end(),
+	};
+}
+
+/** Fails on any WCAG 2.1 A/AA violation axe-core finds on the page. */
+async function audit(page, name) {
+	await page.evaluate(axeSource);
+	const violations = await page.evaluate(async () => {
+		const r = await globalThis.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+		return r.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`);
+	});
+	assert.deepEqual(violations, [], `${name}: accessibility violations`);
+}
+
+/** Saves a screenshot of the page and audits it. */
+async function page(p, name) {
+	await audit(p, name);
+	await p.screenshot({ path: path.join(shots, name + '.png'), fullPage: true });
+}
+
+/** The page fits the viewport's width: nothing scrolls sideways. */
+async function fits(p, name) {
+	const { scroll, width } = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+	assert.ok(scroll <= width, `${name}: ${scroll}px wide in a ${width}px viewport`);
+}
+
+/** The error shown for a field, checked to be tied to it. */
+async function fieldError(p, id) {
+	const input = p.locator(`[id="${id}"]`);
+	assert.equal(await input.getAttribute('aria-invalid'), 'true', `#${id} not marked invalid`);
+	assert.equal(await input.getAttribute('aria-describedby'), `${id}-error`, `#${id} not described by its error`);
+	return (await p.locator(`[id="${id}-error"]`).textContent()).trim();
+}
+
+const haveChromium = existsSync(chromiumPath);
+if (!haveChromium && process.env.CI === 'true') {
+	throw new Error(`Chromium is required in CI (apt-get install -y chromium): ${chromiumPath} not found`);
+}
+
+test('hosted sign-in pages in Chromium', { skip: !haveChromium && `no Chromium at ${chromiumPath}`, timeout: 240_000 }, async t => {
+	const h = await startHarness();
+	const browser = await chromium.launch({
+		executablePath: chromiumPath,
+		headless: true,
+		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+			'--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+	});
+	t.after(async () => {
+		await browser.close();
+		h.stop();
+		t.diagnostic(`screenshots in ${shots}`);
+	});
+	const mfa = h.apps.mfa, plain = h.apps.plain;
+	const newContext = async viewport => {
+		const ctx = await browser.newContext({ viewport: viewport || { width: 720, height: 900 } });
+		const p = await ctx.newPage();
+		p.setDefaultTimeout(15_000);
+		return p;
+	};
+	const signedIn = async (p, app, user) => {
+		await p.locator('#done').waitFor();
+		const res = await h.result();
+		assert.equal(res.error, undefined, `relying party: ${res.error}`);
+		assert.equal(res.app, app);
+		assert.equal(res.claims['cognito:username'], user);
+		assert.equal(res.claims.token_use, 'id');
+		assert.equal(res.userInfo.sub, res.claims.sub);
+		assert.equal(res.replay, 'invalid_grant', 'a code used twice');
+		assert.ok(res.refresh && res.refreshed, 'the refresh token works');
+		return res;
+	};
+
+	const a = await newContext();
+	let secret;
+
+	await t.test('sign up, confirm with the emailed code', async () => {
+		await a.goto(`${h.rp}/start/mfa`);
+		await a.locator('form[action="/login"]').waitFor();
+		await page(a, '01-login');
+		await a.getByRole('link', { name: 'Sign up' }).click();
+		await a.getByLabel('Username').fill('alice');
+		await a.getByLabel('Email').fill('alice@example.com');
+		await a.getByLabel('Password').fill('short');
+		await a.getByRole('button', { name: 'Sign up' }).click();
+		assert.match(await fieldError(a, 'password'), /Password did not conform/);
+		await page(a, '02-signup-error');
+		await a.getByLabel('Password').fill(PASSWORD);
+		await a.getByRole('button', { name: 'Sign up' }).click();
+		await a.locator('form[action="/confirm"]').waitFor();
+		await page(a, '03-confirm');
+		await a.getByLabel('Confirmation code').fill(await h.code(mfa.poolId, 'alice'));
+		await a.getByRole('button', { name: 'Confirm account' }).click();
+		await a.getByText('Your account is confirmed').waitFor();
+	});
+
+	await t.test('set up the authenticator from the QR code', async () => {
+		await a.getByLabel('Password').fill(PASSWORD);
+		await a.getByRole('button', { name: 'Sign in' }).click();
+		await a.locator('#secret').waitFor();
+		secret = (await a.locator('#secret').textContent()).trim();
+		// The QR code as Chromium drew it, read by an independent decoder.
+		const png = PNG.sync.read(await a.locator('.qr svg').screenshot());
+		const qr = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+		assert.ok(qr, 'the QR code does not decode');
+		const uri = new URL(qr.data);
+		assert.equal(uri.protocol, 'otpauth:');
+		assert.equal(uri.host, 'totp');
+		assert.equal(decodeURIComponent(uri.pathname), '/browser-mfa:alice');
+		assert.equal(uri.searchParams.get('secret'), secret);
+		assert.equal(uri.searchParams.get('issuer'), 'browser-mfa');
+		await page(a, '04-mfa-setup');
+		await a.getByLabel('Authenticator code').fill(await h.totp(secret));
+		await a.getByRole('button', { name: 'Verify and sign in' }).click();
+	});
+
+	await t.test('remember this device, land on the callback', async () => {
+		await a.getByRole('button', { name: 'Remember this device' }).waitFor();
+		await page(a, '05-remember-device');
+		await a.getByRole('button', { name: 'Remember this device' }).click();
+		const res = await signedIn(a, 'mfa', 'alice');
+		assert.equal(res.claims.email, 'alice@example.com');
+		await a.screenshot({ path: path.join(shots, '06-callback.png') });
+		const devices = await h.devices(mfa.poolId, 'alice');
+		assert.equal(devices.length, 1);
+		assert.equal(devices[0]['dev:device_remembered_status'], 'remembered');
+	});
+
+	await t.test('a second authorize within the session skips the password', async () => {
+		await a.goto(`${h.rp}/start/mfa`);
+		await signedIn(a, 'mfa', 'alice');
+	});
+
+	await t.test('sign out; the remembered device then skips the code (keyboard only)', async () => {
+		await a.goto(`${h.cognate}/logout?client_id=${mfa.clientId}&logout_uri=${encodeURIComponent(h.rp + '/bye')}`);
+		await a.locator('#bye').waitFor();
+		await a.goto(`${h.rp}/start/mfa`);
+		await a.locator('form[action="/login"]').waitFor();
+		const focused = () => a.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
+		await a.keyboard.press('Tab');
+		assert.equal(await focused(), 'username');
+		await a.keyboard.type('alice');
+		await a.keyboard.press('Tab');
+		assert.equal(await focused(), 'password');
+		await a.keyboard.type(PASSWORD);
+		await a.keyboard.press('Enter');
+		await signedIn(a, 'mfa', 'alice');
+	});
+
+	await t.test('another browser: login_hint, a wrong code, then the right one', async () => {
+		const b = await newContext();
+		await b.goto(`${h.rp}/start/mfa?login_hint=alice`);
+		assert.equal(await b.getByLabel('Username').inputValue(), 'alice');
+		await b.getByLabel('Password').fill(PASSWORD);
+		await b.getByRole('button', { name: 'Sign in' }).click();
+		await b.locator('form[action="/mfa"]').waitFor();
+		assert.equal(await b.locator('#secret').count(), 0, 'the set-up was shown again');
+		await h.advance(30); // the set-up's code is spent: the next step's
+		const good = await h.totp(secret);
+		await b.getByLabel('Authenticator code').fill(good === '000000' ? '111111' : '000000');
+		await b.getByRole('button', { name: 'Sign in' }).click();
+		assert.equal(await fieldError(b, 'code'), 'Invalid code received for user');
+		await page(b, '07-mfa-wrong-code');
+		await b.getByLabel('Authenticator code').fill(good);
+		await b.getByRole('button', { name: 'Sign in' }).click();
+		await b.getByRole('button', { name: "Don't remember" }).click();
+		await signedIn(b, 'mfa', 'alice');
+		assert.equal((await h.devices(mfa.poolId, 'alice')).length, 1, 'the declined device was kept');
+		await b.context().close();
+	});
+
+	await t.test('forgot password, reset with the code', async () => {
+		const c = await newContext();
+		await c.goto(`${h.rp}/start/plain`);
+		await c.getByRole('link', { name: 'Forgot your password?' }).click();
+		await c.locator('form[action="/forgotPassword"]').waitFor();
+		await page(c, '08-forgot-password');
+		await c.getByLabel('Username').fill('rae');
+		await c.getByRole('button', { name: 'Reset my password' }).click();
+		await c.locator('form[action="/confirmForgotPassword"]').waitFor();
+		await page(c, '09-reset-password');
+		await c.getByLabel('Reset code').fill(await h.code(plain.poolId, 'rae'));
+		await c.getByLabel('New password', { exact: true }).fill('N3w-Passw0rd!');
+		await c.getByLabel('Enter the new password again').fill('N3w-Passw0rd!');
+		await c.getByRole('button', { name: 'Change password' }).click();
+		await c.getByText('Your password has been reset').waitFor();
+		await c.getByLabel('Password').fill('N3w-Passw0rd!');
+		await c.getByRole('button', { name: 'Sign in' }).click();
+		await signedIn(c, 'plain', 'rae');
+		await c.context().close();
+	});
+
+	await t.test('an invited user chooses a password', async () => {
+		const c = await newContext();
+		await c.goto(`${h.rp}/start/plain`);
+		await c.getByLabel('Username').fill('nina');
+		await c.getByLabel('Password').fill('Temp-Passw0rd!');
+		await c.getByRole('button', { name: 'Sign in' }).click();
+		await c.locator('form[action="/newPassword"]').waitFor();
+		await c.getByLabel('New password', { exact: true }).fill(PASSWORD);
+		await c.getByLabel('Enter the new password again').fill(PASSWORD);
+		await c.getByLabel('Given name').fill('Nina');
+		await page(c, '10-new-password');
+		await c.getByRole('button', { name: 'Change password and sign in' }).click();
+		const res = await signedIn(c, 'plain', 'nina');
+		assert.equal(res.userInfo.given_name, 'Nina');
+		await c.context().close();
+	});
+
+	await t.test('a phone-width screen (375 px)', async () => {
+		const m = await newContext({ width: 375, height: 812 });
+		await m.goto(`${h.rp}/start/mfa`);
+		await m.locator('form[action="/login"]').waitFor();
+		await fits(m, 'login');
+		await page(m, '11-phone-login');
+		await m.getByRole('link', { name: 'Forgot your password?' }).click();
+		await fits(m, 'forgot password');
+		await m.goBack();
+		await m.getByRole('link', { name: 'Sign up' }).click();
+		await fits(m, 'sign up');
+		await m.getByLabel('Username').fill('bob');
+		await m.getByLabel('Email').fill('bob@example.com');
+		await m.getByLabel('Password').fill(PASSWORD);
+		await m.getByRole('button', { name: 'Sign up' }).click();
+		await m.getByLabel('Confirmation code').fill(await h.code(mfa.poolId, 'bob'));
+		await fits(m, 'confirm');
+		await m.getByRole('button', { name: 'Confirm account' }).click();
+		await m.getByLabel('Password').fill(PASSWORD);
+		await m.getByRole('button', { name: 'Sign in' }).click();
+		await m.locator('#secret').waitFor();
+		await fits(m, 'authenticator set-up');
+		await page(m, '12-phone-mfa-setup');
+		await m.context().close();
+	});
+});
