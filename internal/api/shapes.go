@@ -598,6 +598,45 @@ type AdminCreateUserOutput struct {
 	User *UserType
 }
 
+// AdminListUserAuthEventsInput is AdminListUserAuthEvents' request.
+type AdminListUserAuthEventsInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Username   string `v:"req,len=1:128,pat=username"`
+	MaxResults *int32 `json:",omitempty" v:"range=0:60"`
+	NextToken  string `json:",omitempty" v:"len=1:131072,pat=nospace"`
+}
+
+// ChallengeResponseType is one step of a sign-in and how it went.
+type ChallengeResponseType struct {
+	ChallengeName     string `json:",omitempty"` // Password, Mfa
+	ChallengeResponse string `json:",omitempty"` // Success, Failure
+}
+
+// EventContextDataType is where a sign-in came from.
+type EventContextDataType struct {
+	IpAddress  string `json:",omitempty"`
+	DeviceName string `json:",omitempty"`
+	Timezone   string `json:",omitempty"`
+	City       string `json:",omitempty"`
+	Country    string `json:",omitempty"`
+}
+
+// AuthEventType is one recorded sign-in.
+type AuthEventType struct {
+	EventId            string
+	EventType          string
+	CreationDate       Time
+	EventResponse      string
+	ChallengeResponses []ChallengeResponseType
+	EventContextData   *EventContextDataType `json:",omitempty"`
+}
+
+// AdminListUserAuthEventsOutput is its answer.
+type AdminListUserAuthEventsOutput struct {
+	AuthEvents []AuthEventType
+	NextToken  string `json:",omitempty"`
+}
+
 // ForgotPasswordInput is ForgotPassword's request.
 type ForgotPasswordInput struct {
 	ClientId          string `v:"req,len=1:128,pat=clientid"`

@@ -229,6 +229,7 @@ func operations(v *idp.Service) map[string]operation {
 		"AdminDeleteUser":             op(iam, v.AdminDeleteUser),
 		"AdminUserGlobalSignOut":      op(iam, v.AdminUserGlobalSignOut),
 		"AdminCreateUser":             op(iam, v.AdminCreateUser),
+		"AdminListUserAuthEvents":     op(iam, v.AdminListUserAuthEvents),
 		"CreateGroup":                 op(iam, v.CreateGroup),
 		"GetGroup":                    op(iam, v.GetGroup),
 		"UpdateGroup":                 op(iam, v.UpdateGroup),

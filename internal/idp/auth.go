@@ -135,7 +135,7 @@ func (s *Service) passwordAuth(ctx context.Context, c *client, p map[string]stri
 		return nil, err
 	}
 	if !match {
-		return nil, s.failed(ctx, u, api.ErrBadCredentials)
+		return nil, s.failedSignIn(ctx, u, stepPassword, api.ErrBadCredentials)
 	}
 	if _, err := s.userDevice(ctx, u, p["DEVICE_KEY"]); err != nil {
 		return nil, err
@@ -189,7 +189,7 @@ func (s *Service) afterPassword(ctx context.Context, c *client, u *store.User, a
 		}
 	}
 	if challenge == "" {
-		return s.complete(ctx, c, u, authTime, deviceKey)
+		return s.complete(ctx, c, u, authTime, deviceKey, false)
 	}
 	ss := s.newSession(c, u, challenge, authTime)
 	ss.DeviceKey = deviceKey
@@ -200,9 +200,10 @@ func (s *Service) afterPassword(ctx context.Context, c *client, u *store.User, a
 	return &api.AuthOutput{ChallengeName: challenge, Session: s.sealSession(ss), ChallengeParameters: cp}, nil
 }
 
-// complete ends a sign-in with tokens. A sign-in that named no device gets
-// a new one when the pool tracks devices.
-func (s *Service) complete(ctx context.Context, c *client, u *store.User, authTime time.Time, deviceKey string) (*api.AuthOutput, error) {
+// complete ends a sign-in with tokens; mfa says whether a second factor
+// was proved. A sign-in that named no device gets a new one when the pool
+// tracks devices.
+func (s *Service) complete(ctx context.Context, c *client, u *store.User, authTime time.Time, deviceKey string, mfa bool) (*api.AuthOutput, error) {
 	var meta *api.NewDeviceMetadata
 	if deviceKey == "" {
 		var err error
@@ -225,6 +226,9 @@ func (s *Service) complete(ctx context.Context, c *client, u *store.User, authTi
 		}
 	}
 	if err := s.recordSuccess(ctx, u); err != nil {
+		return nil, err
+	}
+	if err := s.signedIn(ctx, u, mfa); err != nil {
 		return nil, err
 	}
 	res, err := s.issueTokens(ctx, grant{client: c, user: u, authTime: authTime, refresh: true, deviceKey: deviceKey})
@@ -283,7 +287,7 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToA
 		}
 		checked, err := s.checkTOTP(ctx, u, code)
 		if api.IsCode(err, api.ErrCodeMismatch) || api.IsCode(err, api.ErrExpiredCode) {
-			return nil, s.failed(ctx, u, err)
+			return nil, s.failedSignIn(ctx, u, stepMFA, err)
 		}
 		if err != nil {
 			return nil, err
@@ -312,18 +316,18 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToA
 		}
 		if err := s.devicePasswordVerify(ctx, u, ss, r); err != nil {
 			if err == api.ErrBadCredentials {
-				return nil, s.failed(ctx, u, err)
+				return nil, s.failedSignIn(ctx, u, stepMFA, err)
 			}
 			return nil, err
 		}
-		return s.complete(ctx, c, u, time.Unix(ss.AuthTime, 0), ss.DeviceKey)
+		return s.complete(ctx, c, u, time.Unix(ss.AuthTime, 0), ss.DeviceKey, true)
 	default:
 		return nil, api.Errorf(api.ErrInvalidParameter, "Challenge %s is not supported by Cognate.", in.ChallengeName)
 	}
 	if err := s.spend(ctx, ss); err != nil {
 		return nil, err
 	}
-	return s.complete(ctx, c, u, time.Unix(ss.AuthTime, 0), ss.DeviceKey)
+	return s.complete(ctx, c, u, time.Unix(ss.AuthTime, 0), ss.DeviceKey, true)
 }
 
 // checkTOTP verifies a code of the user's authenticator and records its

@@ -77,6 +77,10 @@ type User struct {
 	FailedAttempts int
 	LastFailure    time.Time
 	LockedUntil    time.Time
+
+	// AuthEvents is the user's recent sign-in history (AdminListUserAuthEvents),
+	// encoded and bounded by the domain; the store keeps it as opaque bytes.
+	AuthEvents []byte `json:",omitempty"`
 }
 
 // Filter selects users in ListUsers: attribute Attr compared to Value, either
