@@ -3,6 +3,7 @@ package sdk_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -213,4 +214,154 @@ func TestRememberedDevice(t *testing.T) {
 	wantErr(t, err, "ResourceNotFoundException", "")
 	_, err = e.c.AdminForgetDevice(ctx, &cip.AdminForgetDeviceInput{UserPoolId: &poolID, Username: &name, DeviceKey: aws.String("us-east-1_00000000-0000-0000-0000-000000000000")})
 	wantErr(t, err, "ResourceNotFoundException", "")
+}
+
+// TestDeviceConfigurationFlags: with DeviceOnlyRememberedOnUserPrompt off a
+// confirmed device is remembered at once; with ChallengeRequiredOnNewDevice
+// off a remembered device does not stand in for MFA (Cognito: "when true, a
+// remembered device can sign in with device authentication instead of SMS
+// and TOTP factors"), and turning it on lets the device sign in without a
+// code.
+func TestDeviceConfigurationFlags(t *testing.T) {
+	e := newEnv(t)
+	poolID, clientID := e.pool(types.UserPoolMfaTypeOn)
+	configure := func(replacesMFA bool) {
+		must(e.c.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: &poolID, MfaConfiguration: types.UserPoolMfaTypeOn,
+			AutoVerifiedAttributes: []types.VerifiedAttributeType{"email"},
+			DeviceConfiguration:    &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: replacesMFA, DeviceOnlyRememberedOnUserPrompt: false}}))
+	}
+	configure(false)
+	name := e.user(poolID, clientID)
+	secret, first := e.enrol(clientID, name)
+	meta := first.NewDeviceMetadata
+	if meta == nil {
+		t.Fatal("no NewDeviceMetadata")
+	}
+	dev, err := srp.NewDeviceSecret(*meta.DeviceGroupKey, *meta.DeviceKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pv, salt := dev.VerifierConfig()
+	conf := must(e.c.ConfirmDevice(ctx, &cip.ConfirmDeviceInput{AccessToken: first.AccessToken, DeviceKey: meta.DeviceKey,
+		DeviceSecretVerifierConfig: &types.DeviceSecretVerifierConfigType{PasswordVerifier: &pv, Salt: &salt}}))
+	if conf.UserConfirmationNecessary {
+		t.Fatal("DeviceOnlyRememberedOnUserPrompt off: no confirmation should be necessary")
+	}
+	got := must(e.c.GetDevice(ctx, &cip.GetDeviceInput{AccessToken: first.AccessToken, DeviceKey: meta.DeviceKey})).Device
+	if attr(got.DeviceAttributes, "dev:device_remembered_status") != "remembered" {
+		t.Fatalf("device not remembered at ConfirmDevice: %+v", got.DeviceAttributes)
+	}
+
+	// Remembered, but the pool does not let devices replace MFA: the code is
+	// asked, and the tokens still carry the device.
+	out := must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))
+	if out.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+		t.Fatalf("ChallengeRequiredOnNewDevice off: want SOFTWARE_TOKEN_MFA, got %q", out.ChallengeName)
+	}
+	done := must(e.respond(clientID, types.ChallengeNameTypeSoftwareTokenMfa, out.Session,
+		map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(secret, 0)}))
+	e.nextStep()
+	if done.AuthenticationResult.NewDeviceMetadata != nil || claims(t, *done.AuthenticationResult.AccessToken)["device_key"] != *meta.DeviceKey {
+		t.Fatal("a known device got new metadata or lost its device_key")
+	}
+
+	// The pool lets remembered devices replace MFA: device SRP, no code.
+	configure(true)
+	out = must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))
+	if out.ChallengeName != types.ChallengeNameTypeDeviceSrpAuth {
+		t.Fatalf("ChallengeRequiredOnNewDevice on: want DEVICE_SRP_AUTH, got %q", out.ChallengeName)
+	}
+	must(e.deviceProof(clientID, name, out, meta, dev))
+	// A sign-in naming no device is still asked for the code.
+	if out := must(e.srpSignIn(poolID, clientID, name, "")); out.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+		t.Fatalf("no device: want SOFTWARE_TOKEN_MFA, got %q", out.ChallengeName)
+	}
+}
+
+func within(got *time.Time, want time.Time) bool {
+	return got != nil && got.Sub(want).Abs() <= time.Second
+}
+
+// TestDeviceListingAndDates: ListDevices and AdminListDevices page with
+// Limit and PaginationToken; DeviceCreateDate is the confirmation,
+// DeviceLastModifiedDate moves with a status change, and
+// DeviceLastAuthenticatedDate and last_ip_used with a device sign-in;
+// AdminForgetDevice forgets.
+func TestDeviceListingAndDates(t *testing.T) {
+	e := newEnv(t)
+	poolID, clientID := e.devicePool()
+	name := e.user(poolID, clientID)
+	secret, first := e.enrol(clientID, name)
+	created := e.srv.Clock.Now()
+	devs := map[string]*srp.DeviceSecret{*first.NewDeviceMetadata.DeviceKey: e.confirmDevice(first.AccessToken, first.NewDeviceMetadata, "one")}
+	metas := []*types.NewDeviceMetadataType{first.NewDeviceMetadata}
+	for _, dn := range []string{"two", "three"} {
+		e.srv.Clock.Advance(time.Minute)
+		tok := e.mfaSignIn(clientID, name, secret)
+		devs[*tok.NewDeviceMetadata.DeviceKey] = e.confirmDevice(tok.AccessToken, tok.NewDeviceMetadata, dn)
+		metas = append(metas, tok.NewDeviceMetadata)
+	}
+	access := first.AccessToken
+
+	// Two pages of at most two, for the user and for the administrator.
+	pages := func(list func(token *string) ([]types.DeviceType, *string)) map[string]types.DeviceType {
+		t.Helper()
+		seen := map[string]types.DeviceType{}
+		page1, next := list(nil)
+		if len(page1) != 2 || next == nil {
+			t.Fatalf("first page: %d devices, token %v", len(page1), next)
+		}
+		page2, end := list(next)
+		if len(page2) != 1 || end != nil {
+			t.Fatalf("second page: %d devices, token %v", len(page2), end)
+		}
+		for _, d := range append(page1, page2...) {
+			seen[*d.DeviceKey] = d
+		}
+		if len(seen) != 3 {
+			t.Fatalf("pages repeat devices: %d distinct", len(seen))
+		}
+		return seen
+	}
+	user := pages(func(tok *string) ([]types.DeviceType, *string) {
+		out := must(e.c.ListDevices(ctx, &cip.ListDevicesInput{AccessToken: access, Limit: aws.Int32(2), PaginationToken: tok}))
+		return out.Devices, out.PaginationToken
+	})
+	pages(func(tok *string) ([]types.DeviceType, *string) {
+		out := must(e.c.AdminListDevices(ctx, &cip.AdminListDevicesInput{UserPoolId: &poolID, Username: &name, Limit: aws.Int32(2), PaginationToken: tok}))
+		return out.Devices, out.PaginationToken
+	})
+	one := user[*metas[0].DeviceKey]
+	if !within(one.DeviceCreateDate, created) || !within(one.DeviceLastModifiedDate, created) || attr(one.DeviceAttributes, "device_name") != "one" {
+		t.Fatalf("device one at confirmation (%v): %+v", created, one)
+	}
+
+	// A status change an hour later moves the modification date only.
+	e.srv.Clock.Advance(time.Hour)
+	modified := e.srv.Clock.Now()
+	must(e.c.AdminUpdateDeviceStatus(ctx, &cip.AdminUpdateDeviceStatusInput{UserPoolId: &poolID, Username: &name, DeviceKey: metas[0].DeviceKey,
+		DeviceRememberedStatus: types.DeviceRememberedStatusTypeRemembered}))
+	d := must(e.c.AdminGetDevice(ctx, &cip.AdminGetDeviceInput{UserPoolId: &poolID, Username: &name, DeviceKey: metas[0].DeviceKey})).Device
+	if !within(d.DeviceLastModifiedDate, modified) || !within(d.DeviceCreateDate, created) || !within(d.DeviceLastAuthenticatedDate, created) {
+		t.Fatalf("after UpdateDeviceStatus at %v: %+v", modified, d)
+	}
+
+	// A device sign-in an hour later moves the authentication date.
+	e.srv.Clock.Advance(time.Hour)
+	signedIn := e.srv.Clock.Now()
+	out := must(e.srpSignIn(poolID, clientID, name, *metas[0].DeviceKey))
+	must(e.deviceProof(clientID, name, out, metas[0], devs[*metas[0].DeviceKey]))
+	d = must(e.c.AdminGetDevice(ctx, &cip.AdminGetDeviceInput{UserPoolId: &poolID, Username: &name, DeviceKey: metas[0].DeviceKey})).Device
+	if !within(d.DeviceLastAuthenticatedDate, signedIn) || !within(d.DeviceCreateDate, created) || attr(d.DeviceAttributes, "last_ip_used") != "127.0.0.1" {
+		t.Fatalf("after a device sign-in at %v: %+v", signedIn, d)
+	}
+
+	// AdminForgetDevice.
+	must(e.c.AdminForgetDevice(ctx, &cip.AdminForgetDeviceInput{UserPoolId: &poolID, Username: &name, DeviceKey: metas[1].DeviceKey}))
+	left := must(e.c.AdminListDevices(ctx, &cip.AdminListDevicesInput{UserPoolId: &poolID, Username: &name}))
+	if len(left.Devices) != 2 {
+		t.Fatalf("after AdminForgetDevice: %d devices", len(left.Devices))
+	}
+	_, err := e.c.AdminGetDevice(ctx, &cip.AdminGetDeviceInput{UserPoolId: &poolID, Username: &name, DeviceKey: metas[1].DeviceKey})
+	wantErr(t, err, "ResourceNotFoundException", "Device does not exist.")
 }

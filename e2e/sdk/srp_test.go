@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -180,4 +181,100 @@ func TestSRPWithEmailUsername(t *testing.T) {
 	if *u.Username != *su.UserSub || attr(u.UserAttributes, "email") != "Mia@example.com" {
 		t.Fatalf("AdminGetUser by email %+v", u)
 	}
+}
+
+// TestSRPExchangeExpiresAndIsOneShot: the state behind SECRET_BLOCK lives
+// as long as the client's AuthSessionValidity, and one proof spends it,
+// right or wrong.
+func TestSRPExchangeExpiresAndIsOneShot(t *testing.T) {
+	e := newEnv(t)
+	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
+	name := e.user(poolID, clientID)
+	proofAfter := func(wait time.Duration) (*cip.RespondToAuthChallengeOutput, error) {
+		cl, ch := e.srpStart(clientID, name, nil)
+		e.srv.Clock.Advance(wait)
+		// The client signs at the moment it answers: the TIMESTAMP is fresh.
+		return e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, e.srpProof(cl, poolID, ch, password))
+	}
+	// The default AuthSessionValidity is 3 minutes.
+	if out := must(proofAfter(2*time.Minute + 50*time.Second)); out.AuthenticationResult == nil {
+		t.Fatalf("proof within the session validity: %+v", out)
+	}
+	_, err := proofAfter(3*time.Minute + time.Second)
+	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
+	// A client with 10 minutes: the limit moves with it.
+	must(e.c.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: &poolID, ClientId: &clientID, AuthSessionValidity: aws.Int32(10),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}}))
+	must(proofAfter(9 * time.Minute))
+	_, err = proofAfter(10*time.Minute + time.Second)
+	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
+
+	// A wrong password spends the exchange: the right proof for the same
+	// SECRET_BLOCK is refused afterwards, with or without the Session.
+	cl, ch := e.srpStart(clientID, name, nil)
+	_, err = e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, e.srpProof(cl, poolID, ch, "Wrong-Passw0rd!"))
+	wantErr(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	right := e.srpProof(cl, poolID, ch, password)
+	_, err = e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, right)
+	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
+	_, err = e.respond(clientID, types.ChallengeNameTypePasswordVerifier, nil, right)
+	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
+}
+
+// TestSRPWithPhoneAndAlias: in a pool that signs in by phone number the
+// canonical username is the sub, and with an email alias it is the
+// username; either way USER_ID_FOR_SRP is the canonical name, the client's
+// maths uses it, and the answer may name the user either way.
+func TestSRPWithPhoneAndAlias(t *testing.T) {
+	e := newEnv(t)
+	signIn := func(poolID, clientID, typed, answerAs string) (string, *types.AuthenticationResultType) {
+		t.Helper()
+		cl, ch := e.srpStart(clientID, typed, nil)
+		id := ch.ChallengeParameters["USER_ID_FOR_SRP"]
+		proof := e.srpProof(cl, poolID, ch, password)
+		if answerAs != "" {
+			proof["USERNAME"] = answerAs
+		}
+		out := must(e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, proof))
+		if out.AuthenticationResult == nil {
+			t.Fatalf("%s: no tokens: %+v", typed, out)
+		}
+		return id, out.AuthenticationResult
+	}
+
+	// Phone number as username.
+	pp := *must(e.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("phone"),
+		UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypePhoneNumber}})).UserPool.Id
+	pc := *must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &pp, ClientName: aws.String("web")})).UserPoolClient.ClientId
+	const phone = "+15555550123"
+	su := must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &pc, Username: aws.String(phone), Password: aws.String(password)}))
+	must(e.c.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: &pp, Username: aws.String(phone)}))
+	for _, answerAs := range []string{"", phone} {
+		id, tok := signIn(pp, pc, phone, answerAs)
+		if id != *su.UserSub || claims(t, *tok.AccessToken)["username"] != *su.UserSub {
+			t.Fatalf("phone pool: USER_ID_FOR_SRP %q, token username %v, want the sub %s", id, claims(t, *tok.AccessToken)["username"], *su.UserSub)
+		}
+		if claims(t, *tok.IdToken)["phone_number"] != phone {
+			t.Fatalf("phone pool: ID token %v", claims(t, *tok.IdToken))
+		}
+	}
+
+	// Email as an alias of a username, once verified.
+	ap := *must(e.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("alias"),
+		AliasAttributes: []types.AliasAttributeType{types.AliasAttributeTypeEmail}, AutoVerifiedAttributes: []types.VerifiedAttributeType{"email"}})).UserPool.Id
+	ac := *must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &ap, ClientName: aws.String("web")})).UserPoolClient.ClientId
+	e.signUp(ac, "carol") // email carol@example.com
+	must(e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &ac, Username: aws.String("carol"), ConfirmationCode: aws.String(e.code(ap, "carol"))}))
+	for _, answerAs := range []string{"", "carol@example.com"} {
+		id, tok := signIn(ap, ac, "carol@example.com", answerAs)
+		if id != "carol" || claims(t, *tok.AccessToken)["username"] != "carol" {
+			t.Fatalf("alias pool: USER_ID_FOR_SRP %q, token username %v, want carol", id, claims(t, *tok.AccessToken)["username"])
+		}
+	}
+	// The maths uses the canonical name: a proof computed over the alias
+	// (what a client ignoring USER_ID_FOR_SRP would do) fails.
+	cl, ch := e.srpStart(ac, "carol@example.com", nil)
+	ch.ChallengeParameters["USER_ID_FOR_SRP"] = "carol@example.com"
+	_, err := e.respond(ac, types.ChallengeNameTypePasswordVerifier, ch.Session, e.srpProof(cl, ap, ch, password))
+	wantErr(t, err, "NotAuthorizedException", "")
 }

@@ -89,7 +89,7 @@ func newBench(b *testing.B, mfa string, devices bool) *bench {
 	in := &api.CreateUserPoolInput{PoolName: "bench"}
 	in.MfaConfiguration = mfa
 	if devices {
-		in.DeviceConfiguration = &api.DeviceConfiguration{}
+		in.DeviceConfiguration = &api.DeviceConfiguration{ChallengeRequiredOnNewDevice: true}
 	}
 	p, err := bn.svc.CreatePool(ctx, "", in)
 	if err != nil {

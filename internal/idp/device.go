@@ -61,6 +61,22 @@ func (s *Service) rememberedDevice(ctx context.Context, u *store.User, key strin
 	return d.Confirmed && d.Remembered && len(d.Verifier) > 0, nil
 }
 
+// deviceReplacesMFA reports whether the device of a sign-in proves itself
+// (DEVICE_SRP_AUTH) in place of an MFA code: key names a remembered device,
+// and the pool lets remembered devices do so. That is what the pool's
+// ChallengeRequiredOnNewDevice means, whatever its name says: "when true, a
+// remembered device can sign in with device authentication instead of SMS
+// and TOTP factors" (DeviceConfigurationType). Devices that are not
+// remembered are asked for MFA either way.
+func (s *Service) deviceReplacesMFA(ctx context.Context, c *client, u *store.User, key string) (bool, error) {
+	remembered, err := s.rememberedDevice(ctx, u, key)
+	if err != nil || !remembered {
+		return false, err
+	}
+	cfg := c.pool.doc.DeviceConfiguration
+	return cfg != nil && cfg.ChallengeRequiredOnNewDevice, nil
+}
+
 // newDevice names a new device for a sign-in that named none, when the pool
 // tracks devices. Nothing is stored until the client confirms it: a client
 // that ignores NewDeviceMetadata leaves no trace.
