@@ -164,7 +164,7 @@ func (s *Service) afterPassword(ctx context.Context, c *client, u *store.User, a
 	if u.Status == StatusForceChange {
 		return s.newPasswordChallenge(c, u, authTime, deviceKey)
 	}
-	remembered, err := s.rememberedDevice(ctx, u, deviceKey)
+	remembered, err := s.deviceReplacesMFA(ctx, c, u, deviceKey)
 	if err != nil {
 		return nil, err
 	}
