@@ -12,6 +12,7 @@ import (
 	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/seal"
 	"github.com/cognate-idp/cognate/internal/srp"
+	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/cognate-idp/cognate/internal/store/sqlite"
 	"github.com/cognate-idp/cognate/internal/token"
 )
@@ -308,5 +309,15 @@ func TestAuthorizeChecksEveryClaim(t *testing.T) {
 		if err := getUser(mint(c.change)); !api.IsCode(err, api.ErrNotAuthorized) {
 			t.Errorf("%s: want NotAuthorizedException, got %v", c.what, err)
 		}
+	}
+
+	// A disabled user's token is refused by the check of the user's state
+	// itself: AdminDisableUser also revokes the user's sign-ins, which would
+	// hide that check, so the flag is set in the store directly.
+	if _, err := e.svc.st.UpdateUser(ctx, e.pool, name, func(u *store.User) error { u.Enabled = false; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := getUser(out.AuthenticationResult.AccessToken); !api.IsCode(err, api.ErrNotAuthorized) {
+		t.Errorf("disabled user: want NotAuthorizedException, got %v", err)
 	}
 }
