@@ -54,7 +54,7 @@ func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result
 	var res sql.Result
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var err error
-		res, err = tx.ExecContext(ctx, query, args...)
+		res, err = s.txExec(ctx, tx, query, args...)
 		return err
 	})
 	return res, err
@@ -83,6 +83,7 @@ func (s *Store) commitLoop() {
 		}
 		s.commitBatch(batch)
 		clear(batch)
+		s.prepareWanted()
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -171,5 +172,41 @@ func TestPageSize(t *testing.T) {
 	defer o.Close()
 	if err := o.r.QueryRow(`PRAGMA page_size`).Scan(&size); err != nil || size != 4096 {
 		t.Fatalf("an existing file's page size became %d (%v)", size, err)
+	}
+}
+
+// Queries run again are prepared once: writes from their second batch on,
+// reads at once.
+func TestStatementsPrepared(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	for i := range 3 {
+		if err := s.CreateUser(ctx, &store.User{PoolID: "us-east-1_commit", Username: fmt.Sprint("p", i), Sub: fmt.Sprint("s", i), Status: "CONFIRMED"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UpdateUser(ctx, "us-east-1_commit", fmt.Sprint("p", i), func(u *store.User) error { u.TOTPLastStep = int64(i); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if u, err := s.GetUser(ctx, "us-east-1_commit", fmt.Sprint("p", i)); err != nil || u.TOTPLastStep != int64(i) {
+			t.Fatalf("GetUser: %+v %v", u, err)
+		}
+	}
+	// The writer takes this op only after preparing what the last batch
+	// noted.
+	s.ops <- &writeOp{ctx: ctx, fn: func(*sql.Tx) error { return nil }, done: make(chan error, 1)}
+	found := 0
+	for q := range s.wst {
+		if strings.HasPrefix(q, "UPDATE users") || strings.HasPrefix(q, "INSERT INTO users") || strings.HasPrefix(q, "SELECT doc FROM users") {
+			found++
+		}
+	}
+	if found != 3 {
+		t.Errorf("prepared write queries: %d of the 3 the calls used (%d in all)", found, len(s.wst))
+	}
+	s.rst.mu.Lock()
+	n := len(s.rst.m)
+	s.rst.mu.Unlock()
+	if n == 0 {
+		t.Error("no read query was prepared")
 	}
 }

@@ -34,6 +34,10 @@ type Store struct {
 	loopDone  chan struct{}
 	closeOnce sync.Once
 	commits   atomic.Int64 // transactions committed by commitLoop
+
+	rst      readStmts
+	wst      map[string]*sql.Stmt // prepared on w; commitLoop's own
+	wantStmt map[string]struct{}  // write queries to prepare between batches
 }
 
 var _ store.Store = (*Store)(nil)
@@ -137,7 +141,8 @@ func Open(path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	s := &Store{w: w, r: r, ops: make(chan *writeOp), quit: make(chan struct{}), loopDone: make(chan struct{})}
+	s := &Store{w: w, r: r, ops: make(chan *writeOp), quit: make(chan struct{}), loopDone: make(chan struct{}),
+		rst: readStmts{m: map[string]*sql.Stmt{}}, wst: map[string]*sql.Stmt{}, wantStmt: map[string]struct{}{}}
 	go s.commitLoop()
 	return s, nil
 }
@@ -197,8 +202,22 @@ func migrate(db *sql.DB) error {
 // Close stops the writer (writes already handed to it finish first) and
 // closes both connection pools.
 func (s *Store) Close() error {
-	s.closeOnce.Do(func() { close(s.quit) })
+	first := false
+	s.closeOnce.Do(func() { close(s.quit); first = true })
 	<-s.loopDone
+	if !first {
+		return nil
+	}
+	// Finalize the prepared statements first: SQLite keeps a connection
+	// with live statements open after it is closed.
+	for _, st := range s.wst {
+		st.Close()
+	}
+	s.rst.mu.Lock()
+	for _, st := range s.rst.m {
+		st.Close()
+	}
+	s.rst.mu.Unlock()
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
@@ -261,11 +280,11 @@ func scanPool(r rowScanner) (*store.Pool, error) {
 const poolCols = `id, name, created, updated, settings, signing_key`
 
 func (s *Store) GetPool(ctx context.Context, id string) (*store.Pool, error) {
-	return scanPool(s.r.QueryRowContext(ctx, `SELECT `+poolCols+` FROM pools WHERE id = ?`, id))
+	return scanPool(s.row(ctx, `SELECT `+poolCols+` FROM pools WHERE id = ?`, id))
 }
 
 func (s *Store) ListPools(ctx context.Context, after string, limit int) ([]*store.Pool, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+poolCols+` FROM pools WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
+	rows, err := s.rows(ctx, `SELECT `+poolCols+` FROM pools WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -284,14 +303,14 @@ func (s *Store) ListPools(ctx context.Context, after string, limit int) ([]*stor
 func (s *Store) UpdatePool(ctx context.Context, id string, fn func(*store.Pool) error) (*store.Pool, error) {
 	var out *store.Pool
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		p, err := scanPool(tx.QueryRowContext(ctx, `SELECT `+poolCols+` FROM pools WHERE id = ?`, id))
+		p, err := scanPool(s.txRow(ctx, tx, `SELECT `+poolCols+` FROM pools WHERE id = ?`, id))
 		if err != nil {
 			return err
 		}
 		if err := fn(p); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE pools SET name=?, updated=?, settings=?, signing_key=? WHERE id=?`,
+		_, err = s.txExec(ctx, tx, `UPDATE pools SET name=?, updated=?, settings=?, signing_key=? WHERE id=?`,
 			p.Name, ns(p.Updated), p.Settings, p.SigningKey, id)
 		out = p
 		return err
@@ -345,11 +364,11 @@ func (s *Store) CreateClient(ctx context.Context, c *store.Client) error {
 }
 
 func (s *Store) GetClient(ctx context.Context, id string) (*store.Client, error) {
-	return scanClient(s.r.QueryRowContext(ctx, `SELECT `+clientCols+` FROM clients WHERE id = ?`, id))
+	return scanClient(s.row(ctx, `SELECT `+clientCols+` FROM clients WHERE id = ?`, id))
 }
 
 func (s *Store) ListClients(ctx context.Context, poolID, after string, limit int) ([]*store.Client, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+clientCols+` FROM clients WHERE pool_id = ? AND id > ? ORDER BY id LIMIT ?`, poolID, after, limit)
+	rows, err := s.rows(ctx, `SELECT `+clientCols+` FROM clients WHERE pool_id = ? AND id > ? ORDER BY id LIMIT ?`, poolID, after, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -368,14 +387,14 @@ func (s *Store) ListClients(ctx context.Context, poolID, after string, limit int
 func (s *Store) UpdateClient(ctx context.Context, id string, fn func(*store.Client) error) (*store.Client, error) {
 	var out *store.Client
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		c, err := scanClient(tx.QueryRowContext(ctx, `SELECT `+clientCols+` FROM clients WHERE id = ?`, id))
+		c, err := scanClient(s.txRow(ctx, tx, `SELECT `+clientCols+` FROM clients WHERE id = ?`, id))
 		if err != nil {
 			return err
 		}
 		if err := fn(c); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE clients SET name=?, updated=?, settings=? WHERE id=?`, c.Name, ns(c.Updated), c.Settings, id)
+		_, err = s.txExec(ctx, tx, `UPDATE clients SET name=?, updated=?, settings=? WHERE id=?`, c.Name, ns(c.Updated), c.Settings, id)
 		out = c
 		return err
 	})
@@ -467,7 +486,7 @@ func scanUser(r rowScanner) (*store.User, error) {
 }
 
 func (s *Store) GetUser(ctx context.Context, poolID, username string) (*store.User, error) {
-	return scanUser(s.r.QueryRowContext(ctx, `SELECT doc FROM users WHERE pool_id = ? AND username = ?`, poolID, username))
+	return scanUser(s.row(ctx, `SELECT doc FROM users WHERE pool_id = ? AND username = ?`, poolID, username))
 }
 
 var filterColumns = map[string]string{
@@ -498,7 +517,7 @@ func (s *Store) FindUsers(ctx context.Context, poolID string, f *store.Filter, a
 	}
 	q += ` ORDER BY username LIMIT ?`
 	args = append(args, limit)
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.rows(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -517,7 +536,7 @@ func (s *Store) FindUsers(ctx context.Context, poolID string, f *store.Filter, a
 func (s *Store) UpdateUser(ctx context.Context, poolID, username string, fn func(*store.User) error) (*store.User, error) {
 	var out *store.User
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT doc FROM users WHERE pool_id = ? AND username = ?`, poolID, username))
+		u, err := scanUser(s.txRow(ctx, tx, `SELECT doc FROM users WHERE pool_id = ? AND username = ?`, poolID, username))
 		if err != nil {
 			return err
 		}
@@ -529,7 +548,7 @@ func (s *Store) UpdateUser(ctx context.Context, poolID, username string, fn func
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE users SET sub=?, status=?, enabled=?, `+strings.Join(indexed, "=?, ")+`=?, doc=? WHERE pool_id=? AND username=?`,
+		_, err = s.txExec(ctx, tx, `UPDATE users SET sub=?, status=?, enabled=?, `+strings.Join(indexed, "=?, ")+`=?, doc=? WHERE pool_id=? AND username=?`,
 			append(args[2:], poolID, username)...)
 		if isUnique(err) {
 			return store.ErrExists
@@ -542,18 +561,18 @@ func (s *Store) UpdateUser(ctx context.Context, poolID, username string, fn func
 
 func (s *Store) DeleteUser(ctx context.Context, poolID, username string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE pool_id = ? AND username = ?`, poolID, username)
+		res, err := s.txExec(ctx, tx, `DELETE FROM users WHERE pool_id = ? AND username = ?`, poolID, username)
 		if err := affected(res, err); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM refresh_tokens WHERE pool_id = ? AND username = ?`, poolID, username)
+		_, err = s.txExec(ctx, tx, `DELETE FROM refresh_tokens WHERE pool_id = ? AND username = ?`, poolID, username)
 		return err
 	})
 }
 
 func (s *Store) CountUsers(ctx context.Context, poolID string) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE pool_id = ?`, poolID).Scan(&n)
+	err := s.row(ctx, `SELECT COUNT(*) FROM users WHERE pool_id = ?`, poolID).Scan(&n)
 	return n, err
 }
 
@@ -571,7 +590,7 @@ func (s *Store) PutRefreshToken(ctx context.Context, t *store.RefreshToken) erro
 func (s *Store) GetRefreshToken(ctx context.Context, hash []byte) (*store.RefreshToken, error) {
 	var t store.RefreshToken
 	var at, cr, ex int64
-	err := s.r.QueryRowContext(ctx, `SELECT hash, pool_id, client_id, username, origin_jti, device_key, auth_time, created, expires, revoked FROM refresh_tokens WHERE hash = ?`, hash).
+	err := s.row(ctx, `SELECT hash, pool_id, client_id, username, origin_jti, device_key, auth_time, created, expires, revoked FROM refresh_tokens WHERE hash = ?`, hash).
 		Scan(&t.Hash, &t.PoolID, &t.ClientID, &t.Username, &t.OriginJTI, &t.DeviceKey, &at, &cr, &ex, &t.Revoked)
 	if err != nil {
 		return nil, notFound(err)
@@ -592,7 +611,7 @@ func (s *Store) RevokeUserRefreshTokens(ctx context.Context, poolID, username st
 
 func (s *Store) OriginRevoked(ctx context.Context, poolID, originJTI string) (bool, error) {
 	var revoked bool
-	err := s.r.QueryRowContext(ctx, `SELECT revoked FROM refresh_tokens WHERE origin_jti = ? AND pool_id = ? LIMIT 1`, originJTI, poolID).Scan(&revoked)
+	err := s.row(ctx, `SELECT revoked FROM refresh_tokens WHERE origin_jti = ? AND pool_id = ? LIMIT 1`, originJTI, poolID).Scan(&revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -611,10 +630,10 @@ func (s *Store) MarkUsed(ctx context.Context, key string, expires time.Time) err
 
 func (s *Store) PurgeExpired(ctx context.Context, now time.Time) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM used_marks WHERE expires < ?`, ns(now)); err != nil {
+		if _, err := s.txExec(ctx, tx, `DELETE FROM used_marks WHERE expires < ?`, ns(now)); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM refresh_tokens WHERE expires < ?`, ns(now))
+		_, err := s.txExec(ctx, tx, `DELETE FROM refresh_tokens WHERE expires < ?`, ns(now))
 		return err
 	})
 }
@@ -649,11 +668,11 @@ func scanDevice(r rowScanner) (*store.Device, error) {
 }
 
 func (s *Store) GetDevice(ctx context.Context, poolID, key string) (*store.Device, error) {
-	return scanDevice(s.r.QueryRowContext(ctx, `SELECT doc FROM devices WHERE pool_id = ? AND device_key = ?`, poolID, key))
+	return scanDevice(s.row(ctx, `SELECT doc FROM devices WHERE pool_id = ? AND device_key = ?`, poolID, key))
 }
 
 func (s *Store) ListDevices(ctx context.Context, poolID, username, after string, limit int) ([]*store.Device, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT doc FROM devices WHERE pool_id = ? AND username = ? AND device_key > ? ORDER BY device_key LIMIT ?`, poolID, username, after, limit)
+	rows, err := s.rows(ctx, `SELECT doc FROM devices WHERE pool_id = ? AND username = ? AND device_key > ? ORDER BY device_key LIMIT ?`, poolID, username, after, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -672,7 +691,7 @@ func (s *Store) ListDevices(ctx context.Context, poolID, username, after string,
 func (s *Store) UpdateDevice(ctx context.Context, poolID, key string, fn func(*store.Device) error) (*store.Device, error) {
 	var out *store.Device
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		d, err := scanDevice(tx.QueryRowContext(ctx, `SELECT doc FROM devices WHERE pool_id = ? AND device_key = ?`, poolID, key))
+		d, err := scanDevice(s.txRow(ctx, tx, `SELECT doc FROM devices WHERE pool_id = ? AND device_key = ?`, poolID, key))
 		if err != nil {
 			return err
 		}
@@ -684,7 +703,7 @@ func (s *Store) UpdateDevice(ctx context.Context, poolID, key string, fn func(*s
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE devices SET doc = ? WHERE pool_id = ? AND device_key = ?`, doc, poolID, key)
+		_, err = s.txExec(ctx, tx, `UPDATE devices SET doc = ? WHERE pool_id = ? AND device_key = ?`, doc, poolID, key)
 		out = d
 		return err
 	})
