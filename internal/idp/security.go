@@ -134,6 +134,18 @@ func (s *Service) phantom(p *pool, name string) *store.User {
 		Verifier: s.seal.Encrypt(v, "verifier|"+poolID+"|"+name)}
 }
 
+// phantomFailure stands in, for a phantom, for the store writes a wrong
+// password costs a real user: failedSignIn updates the user's row twice (the
+// sign-in event, then the failure count), so the phantom writes two one-time
+// marks that expire in a minute. Writes wait for the disk; without them an
+// unknown user would answer measurably faster.
+func (s *Service) phantomFailure(ctx context.Context, answer error) error {
+	for range 2 {
+		s.st.MarkUsed(ctx, "phantom:"+randomToken(12), s.now().Add(time.Minute))
+	}
+	return answer
+}
+
 // ---- Revocation ----
 
 // RevokeToken answers RevokeToken: the refresh token, and every access and

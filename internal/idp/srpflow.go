@@ -136,6 +136,10 @@ func (s *Service) srpVerify(ctx context.Context, c *client, r map[string]string)
 		if name != st.User && s.phantomName(c.pool, name) != st.User {
 			return nil, api.ErrBadSession
 		}
+		// The read a real user answering with USER_ID_FOR_SRP costs.
+		if _, err := s.st.GetUser(ctx, c.pool.rec.ID, c.pool.canonicalName(name)); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, internal(err)
+		}
 		u = s.phantom(c.pool, st.User)
 	} else if u, err = s.resolveUser(ctx, c.pool, name); err != nil {
 		return nil, api.ErrBadSession
@@ -180,7 +184,7 @@ func (s *Service) srpVerify(ctx context.Context, c *client, r map[string]string)
 	}
 	ok := server.Verify(a, srp.Claim{PoolName: poolName(u.PoolID), UserID: u.Username, SecretBlock: block, Timestamp: ts, Signature: sig})
 	if st.Phantom {
-		return nil, api.ErrBadCredentials
+		return nil, s.phantomFailure(ctx, api.ErrBadCredentials)
 	}
 	if err := checkSignInState(u); err != nil {
 		return nil, err
