@@ -194,6 +194,10 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 	}
 	a.Service = idp.New(idp.Config{Store: st, Sealer: sealer, Now: o.Now, Region: o.Region, Issuer: issuer,
 		Delivery: delivery, Logger: o.Logger})
+	if err := a.Service.CheckMasterKey(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
 	if o.ConfigFile != "" {
 		if err := applyConfig(ctx, a.Service, o.ConfigFile); err != nil {
 			st.Close()

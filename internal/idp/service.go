@@ -9,6 +9,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -115,6 +116,23 @@ func (s *Service) signingKey(p *pool) (*token.Key, error) {
 	}
 	s.keys.Store(h, k)
 	return k, nil
+}
+
+// CheckMasterKey opens one pool's signing key, so that a server given the
+// wrong master key refuses to start instead of answering every sign-in with
+// an internal error. A store without pools has nothing to open yet.
+func (s *Service) CheckMasterKey(ctx context.Context) error {
+	pools, err := s.st.ListPools(ctx, "", 1)
+	if err != nil {
+		return err
+	}
+	if len(pools) == 0 {
+		return nil
+	}
+	if _, err := s.seal.Decrypt(pools[0].SigningKey, "signing-key|"+pools[0].ID); err != nil {
+		return fmt.Errorf("the master key does not open the secrets of pool %s: is it the key this data was written with (--master-key-file, COGNATE_MASTER_KEY)?", pools[0].ID)
+	}
+	return nil
 }
 
 // JWKS returns the pool's public keys as a JSON Web Key Set.
