@@ -25,12 +25,25 @@ func eventSummary(ev types.AuthEventType) string {
 	return s
 }
 
+// withAdvancedSecurity turns on the add-on under which Cognito (and
+// Cognate) keeps a sign-in history.
+func withAdvancedSecurity(in *cip.CreateUserPoolInput) {
+	in.UserPoolAddOns = &types.UserPoolAddOnsType{AdvancedSecurityMode: types.AdvancedSecurityModeTypeAudit}
+}
+
 // TestAdminListUserAuthEvents: every finished sign-in, passed or failed at
 // the password or the TOTP code, is listed newest first with where it came
-// from. (Cognito needs advanced security for this; Cognate always records.)
+// from, in a pool with advanced security; without it there is no history
+// and the operation says so, as in Cognito.
 func TestAdminListUserAuthEvents(t *testing.T) {
 	e := newEnv(t)
-	poolID, clientID := e.pool(types.UserPoolMfaTypeOn)
+	plainPool, plainClient := e.pool(types.UserPoolMfaTypeOff)
+	plainUser := e.user(plainPool, plainClient)
+	must(e.passwordAuth(plainClient, plainUser, password))
+	_, err := e.c.AdminListUserAuthEvents(ctx, &cip.AdminListUserAuthEventsInput{UserPoolId: &plainPool, Username: &plainUser})
+	wantErr(t, err, "UserPoolAddOnNotEnabledException", "")
+
+	poolID, clientID := e.pool(types.UserPoolMfaTypeOn, withAdvancedSecurity)
 	name := e.user(poolID, clientID)
 	if evs, next := e.events(poolID, name, 0, nil); len(evs) != 0 || next != nil {
 		t.Fatalf("events before any sign-in: %+v", evs)
@@ -38,7 +51,7 @@ func TestAdminListUserAuthEvents(t *testing.T) {
 	start := e.srv.Clock.Now().Add(-time.Second) // the wire keeps milliseconds
 	secret, _ := e.enrol(clientID, name)         // Pass, with the code of the set-up
 	e.srv.Clock.Advance(time.Minute)
-	_, err := e.passwordAuth(clientID, name, "Wrong-Passw0rd!")
+	_, err = e.passwordAuth(clientID, name, "Wrong-Passw0rd!")
 	wantErr(t, err, "NotAuthorizedException", "")
 	e.srv.Clock.Advance(time.Minute)
 	ch := must(e.passwordAuth(clientID, name, password))
@@ -81,7 +94,7 @@ func TestAdminListUserAuthEvents(t *testing.T) {
 // alone, for USER_PASSWORD_AUTH and SRP alike, and keeps the latest 50.
 func TestAuthEventsWithoutMFA(t *testing.T) {
 	e := newEnv(t)
-	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
+	poolID, clientID := e.pool(types.UserPoolMfaTypeOff, withAdvancedSecurity)
 	name := e.user(poolID, clientID)
 	cl, ch := e.srpStart(clientID, name, nil)
 	_, err := e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, e.srpProof(cl, poolID, ch, "Wrong-Passw0rd!"))

@@ -88,12 +88,16 @@ func wantErr(t *testing.T, err error, code, msg string) {
 
 // pool creates a pool with the given MFA configuration (OFF, OPTIONAL, ON)
 // and a public client allowing password sign-in.
-func (e *env) pool(mfa types.UserPoolMfaType) (poolID, clientID string) {
+func (e *env) pool(mfa types.UserPoolMfaType, opts ...func(*cip.CreateUserPoolInput)) (poolID, clientID string) {
 	e.t.Helper()
-	p := must(e.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{
+	in := &cip.CreateUserPoolInput{
 		PoolName:               aws.String("test-" + string(mfa)),
 		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
-	}))
+	}
+	for _, o := range opts {
+		o(in)
+	}
+	p := must(e.c.CreateUserPool(ctx, in))
 	poolID = *p.UserPool.Id
 	if mfa != types.UserPoolMfaTypeOff {
 		must(e.c.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{

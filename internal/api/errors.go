@@ -82,6 +82,7 @@ const (
 	ErrInvalidLambdaResponse      = "InvalidLambdaResponseException"
 	ErrConcurrentModification     = "ConcurrentModificationException"
 	ErrUnsupportedOperation       = "UnsupportedOperationException"
+	ErrUserPoolAddOnNotEnabled    = "UserPoolAddOnNotEnabledException"
 	ErrForbidden                  = "ForbiddenException"
 	ErrInvalidEmailRoleAccess     = "InvalidEmailRoleAccessPolicyException"
 	ErrUnsupportedUserState       = "UnsupportedUserStateException"

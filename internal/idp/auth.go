@@ -135,7 +135,7 @@ func (s *Service) passwordAuth(ctx context.Context, c *client, p map[string]stri
 		return nil, err
 	}
 	if !match {
-		return nil, s.failedSignIn(ctx, u, stepPassword, api.ErrBadCredentials)
+		return nil, s.failedSignIn(ctx, c.pool, u, stepPassword, api.ErrBadCredentials)
 	}
 	if _, err := s.userDevice(ctx, u, p["DEVICE_KEY"]); err != nil {
 		return nil, err
@@ -228,7 +228,7 @@ func (s *Service) complete(ctx context.Context, c *client, u *store.User, authTi
 	if err := s.recordSuccess(ctx, u); err != nil {
 		return nil, err
 	}
-	if err := s.signedIn(ctx, u, mfa); err != nil {
+	if err := s.signedIn(ctx, c.pool, u, mfa); err != nil {
 		return nil, err
 	}
 	res, err := s.issueTokens(ctx, grant{client: c, user: u, authTime: authTime, refresh: true, deviceKey: deviceKey})
@@ -287,7 +287,7 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToA
 		}
 		checked, err := s.checkTOTP(ctx, u, code)
 		if api.IsCode(err, api.ErrCodeMismatch) || api.IsCode(err, api.ErrExpiredCode) {
-			return nil, s.failedSignIn(ctx, u, stepMFA, err)
+			return nil, s.failedSignIn(ctx, c.pool, u, stepMFA, err)
 		}
 		if err != nil {
 			return nil, err
@@ -316,7 +316,7 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToA
 		}
 		if err := s.devicePasswordVerify(ctx, u, ss, r); err != nil {
 			if err == api.ErrBadCredentials {
-				return nil, s.failedSignIn(ctx, u, stepMFA, err)
+				return nil, s.failedSignIn(ctx, c.pool, u, stepMFA, err)
 			}
 			return nil, err
 		}

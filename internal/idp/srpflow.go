@@ -190,7 +190,7 @@ func (s *Service) srpVerify(ctx context.Context, c *client, r map[string]string)
 		return nil, err
 	}
 	if !ok {
-		return nil, s.failedSignIn(ctx, u, stepPassword, api.ErrBadCredentials)
+		return nil, s.failedSignIn(ctx, c.pool, u, stepPassword, api.ErrBadCredentials)
 	}
 	return s.afterPassword(ctx, c, u, s.now(), deviceKey)
 }
