@@ -176,12 +176,7 @@ func (b *bench) prepareUser(ctx context.Context, u *user) error {
 	}
 	switch {
 	case b.def.tokens:
-		out, err := b.raw.initiateAuth(ctx, initiateAuthInput{ClientId: b.clientID, AuthFlow: "USER_PASSWORD_AUTH",
-			AuthParameters: map[string]string{"USERNAME": u.name, "PASSWORD": b.cfg.Password}})
-		if err != nil {
-			return fmt.Errorf("InitiateAuth: %w", err)
-		}
-		res, err := wantTokens(out)
+		res, err := b.signInForTokens(ctx, u)
 		if err != nil {
 			return err
 		}
@@ -199,6 +194,17 @@ func (b *bench) prepareUser(ctx context.Context, u *user) error {
 		}
 	}
 	return nil
+}
+
+// signInForTokens signs u in with its password where that yields tokens
+// at once (no MFA asked).
+func (b *bench) signInForTokens(ctx context.Context, u *user) (*authResult, error) {
+	out, err := b.raw.initiateAuth(ctx, initiateAuthInput{ClientId: b.clientID, AuthFlow: "USER_PASSWORD_AUTH",
+		AuthParameters: map[string]string{"USERNAME": u.name, "PASSWORD": b.cfg.Password}})
+	if err != nil {
+		return nil, fmt.Errorf("InitiateAuth: %w", err)
+	}
+	return wantTokens(out)
 }
 
 // enrolTOTP walks MFA_SETUP: password sign-in, AssociateSoftwareToken,
@@ -242,12 +248,7 @@ func (b *bench) enrolTOTP(ctx context.Context, u *user) (*authResult, error) {
 // sign-in (MFA OPTIONAL, nothing enabled yet: tokens), AssociateSoftwareToken
 // and VerifySoftwareToken with the access token, SetUserMFAPreference.
 func (b *bench) enrolTOTPSignedIn(ctx context.Context, u *user) error {
-	out, err := b.raw.initiateAuth(ctx, initiateAuthInput{ClientId: b.clientID, AuthFlow: "USER_PASSWORD_AUTH",
-		AuthParameters: map[string]string{"USERNAME": u.name, "PASSWORD": b.cfg.Password}})
-	if err != nil {
-		return fmt.Errorf("InitiateAuth: %w", err)
-	}
-	res, err := wantTokens(out)
+	res, err := b.signInForTokens(ctx, u)
 	if err != nil {
 		return err
 	}
