@@ -80,6 +80,34 @@ func (h *Handler) postForm(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
+// formPage starts the answer to a page's form: the CSRF check, the sealed
+// request and a fresh page. It answers the browser itself and returns a nil
+// page when the form cannot go on.
+func (h *Handler) formPage(w http.ResponseWriter, r *http.Request, title string) (*authRequest, *page) {
+	if !h.postForm(w, r) {
+		return nil, nil
+	}
+	req := h.pageRequest(w, r)
+	if req == nil {
+		return nil, nil
+	}
+	return req, h.newPage(r, req, title)
+}
+
+// usernamePage serves a page whose only prefilled field is the username
+// (from the link that led there).
+func (h *Handler) usernamePage(tmpl, title string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		req := h.pageRequest(w, r)
+		if req == nil {
+			return
+		}
+		p := h.newPage(r, req, title)
+		p.Username = r.URL.Query().Get("username")
+		h.render(w, r, http.StatusOK, tmpl, p)
+	}
+}
+
 func (h *Handler) newPage(r *http.Request, req *authRequest, title string) *page {
 	p := &page{Title: title, Request: h.seal(req, "request"), Errs: map[string]string{}}
 	if c, err := h.svc.HostedClient(r.Context(), req.ClientID); err == nil {
@@ -119,14 +147,10 @@ func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
-	if !h.postForm(w, r) {
+	req, p := h.formPage(w, r, "Sign in")
+	if p == nil {
 		return
 	}
-	req := h.pageRequest(w, r)
-	if req == nil {
-		return
-	}
-	p := h.newPage(r, req, "Sign in")
 	p.Username = r.PostFormValue("username")
 	password := r.PostFormValue("password")
 	switch {
@@ -366,14 +390,10 @@ func (h *Handler) signupPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) signupSubmit(w http.ResponseWriter, r *http.Request) {
-	if !h.postForm(w, r) {
+	req, p := h.formPage(w, r, "Sign up")
+	if p == nil {
 		return
 	}
-	req := h.pageRequest(w, r)
-	if req == nil {
-		return
-	}
-	p := h.newPage(r, req, "Sign up")
 	p.Username, p.Email = r.PostFormValue("username"), r.PostFormValue("email")
 	password := r.PostFormValue("password")
 	if p.EmailOnly {
@@ -420,25 +440,11 @@ func (h *Handler) signupSubmit(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "confirm", cp)
 }
 
-func (h *Handler) confirmPage(w http.ResponseWriter, r *http.Request) {
-	req := h.pageRequest(w, r)
-	if req == nil {
-		return
-	}
-	p := h.newPage(r, req, "Confirm your account")
-	p.Username = r.URL.Query().Get("username")
-	h.render(w, r, http.StatusOK, "confirm", p)
-}
-
 func (h *Handler) confirmSubmit(w http.ResponseWriter, r *http.Request) {
-	if !h.postForm(w, r) {
+	req, p := h.formPage(w, r, "Confirm your account")
+	if p == nil {
 		return
 	}
-	req := h.pageRequest(w, r)
-	if req == nil {
-		return
-	}
-	p := h.newPage(r, req, "Confirm your account")
 	p.Username = r.PostFormValue("username")
 	code := r.PostFormValue("code")
 	if p.Username == "" {

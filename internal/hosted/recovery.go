@@ -11,25 +11,11 @@ import (
 // code) and the new-password step of users created by an administrator
 // (NEW_PASSWORD_REQUIRED). The paths are Cognito's hosted UI paths.
 
-func (h *Handler) forgotPage(w http.ResponseWriter, r *http.Request) {
-	req := h.pageRequest(w, r)
-	if req == nil {
-		return
-	}
-	p := h.newPage(r, req, "Forgot your password?")
-	p.Username = r.URL.Query().Get("username")
-	h.render(w, r, http.StatusOK, "forgot", p)
-}
-
 func (h *Handler) forgotSubmit(w http.ResponseWriter, r *http.Request) {
-	if !h.postForm(w, r) {
+	req, p := h.formPage(w, r, "Forgot your password?")
+	if p == nil {
 		return
 	}
-	req := h.pageRequest(w, r)
-	if req == nil {
-		return
-	}
-	p := h.newPage(r, req, "Forgot your password?")
 	p.Username = strings.TrimSpace(r.PostFormValue("username"))
 	if p.Username == "" {
 		p.Errs["username"] = "Enter your username."
@@ -64,25 +50,11 @@ func (h *Handler) forgotSubmit(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "reset", rp)
 }
 
-func (h *Handler) resetPage(w http.ResponseWriter, r *http.Request) {
-	req := h.pageRequest(w, r)
-	if req == nil {
-		return
-	}
-	p := h.newPage(r, req, "Reset your password")
-	p.Username = r.URL.Query().Get("username")
-	h.render(w, r, http.StatusOK, "reset", p)
-}
-
 func (h *Handler) resetSubmit(w http.ResponseWriter, r *http.Request) {
-	if !h.postForm(w, r) {
+	req, p := h.formPage(w, r, "Reset your password")
+	if p == nil {
 		return
 	}
-	req := h.pageRequest(w, r)
-	if req == nil {
-		return
-	}
-	p := h.newPage(r, req, "Reset your password")
 	p.Username = strings.TrimSpace(r.PostFormValue("username"))
 	code, password := strings.TrimSpace(r.PostFormValue("code")), r.PostFormValue("password")
 	switch {
