@@ -189,14 +189,20 @@ func (h *Handler) clientAuth(w http.ResponseWriter, r *http.Request) (*idp.Hoste
 	return c, true
 }
 
-// token is POST /oauth2/token.
-func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
+// clientForm reads the form of a back-channel request (token, revoke) and
+// authenticates its client; it answers the error itself when it fails.
+func (h *Handler) clientForm(w http.ResponseWriter, r *http.Request) (*idp.HostedClient, bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 		tokenError(w, http.StatusBadRequest, "invalid_request", "The body must be application/x-www-form-urlencoded.")
-		return
+		return nil, false
 	}
-	c, ok := h.clientAuth(w, r)
+	return h.clientAuth(w, r)
+}
+
+// token is POST /oauth2/token.
+func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.clientForm(w, r)
 	if !ok {
 		return
 	}
@@ -260,12 +266,7 @@ func (h *Handler) clientCredentials(w http.ResponseWriter, r *http.Request, c *i
 // the token endpoint; the refresh token, and the tokens issued from it,
 // stop working. An unknown token answers 200, as the RFC asks.
 func (h *Handler) revoke(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-		tokenError(w, http.StatusBadRequest, "invalid_request", "The body must be application/x-www-form-urlencoded.")
-		return
-	}
-	c, ok := h.clientAuth(w, r)
+	c, ok := h.clientForm(w, r)
 	if !ok {
 		return
 	}
