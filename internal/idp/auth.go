@@ -129,7 +129,7 @@ func (s *Service) passwordAuth(ctx context.Context, c *client, p map[string]stri
 		return nil, err
 	}
 	if phantom {
-		return nil, s.phantomFailure(ctx, api.ErrBadCredentials)
+		return nil, s.phantomFailure(ctx, c.pool, api.ErrBadCredentials)
 	}
 	if err := checkSignInState(u); err != nil {
 		return nil, err

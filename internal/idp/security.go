@@ -135,12 +135,16 @@ func (s *Service) phantom(p *pool, name string) *store.User {
 }
 
 // phantomFailure stands in, for a phantom, for the store writes a wrong
-// password costs a real user: failedSignIn updates the user's row twice (the
-// sign-in event, then the failure count), so the phantom writes two one-time
-// marks that expire in a minute. Writes wait for the disk; without them an
-// unknown user would answer measurably faster.
-func (s *Service) phantomFailure(ctx context.Context, answer error) error {
-	for range 2 {
+// password costs a real user: the failure count, and the sign-in event in
+// pools that keep them (failedSignIn). Each is a one-time mark that expires
+// in a minute. Writes wait for the disk; without them an unknown user would
+// answer measurably faster.
+func (s *Service) phantomFailure(ctx context.Context, p *pool, answer error) error {
+	writes := 1
+	if p.keepsAuthEvents() {
+		writes++
+	}
+	for range writes {
 		s.st.MarkUsed(ctx, "phantom:"+randomToken(12), s.now().Add(time.Minute))
 	}
 	return answer

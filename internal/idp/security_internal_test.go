@@ -2,6 +2,7 @@ package idp
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -231,6 +232,9 @@ func TestPhantomUsersCostTheSameWork(t *testing.T) {
 		attrs      []api.AttributeType
 	}{
 		{"username", nil, "alice", "ghost", nil},
+		// A pool with advanced security also records each sign-in.
+		{"audit", &api.CreateUserPoolInput{UserPoolSettings: api.UserPoolSettings{UserPoolAddOns: json.RawMessage(`{"AdvancedSecurityMode":"AUDIT"}`)}},
+			"alice", "ghost", nil},
 		{"email", &api.CreateUserPoolInput{UserPoolIdentity: api.UserPoolIdentity{UsernameAttributes: []string{"email"}}},
 			"alice@example.com", "ghost@example.com", nil},
 	} {

@@ -184,7 +184,7 @@ func (s *Service) srpVerify(ctx context.Context, c *client, r map[string]string)
 	}
 	ok := server.Verify(a, srp.Claim{PoolName: poolName(u.PoolID), UserID: u.Username, SecretBlock: block, Timestamp: ts, Signature: sig})
 	if st.Phantom {
-		return nil, s.phantomFailure(ctx, api.ErrBadCredentials)
+		return nil, s.phantomFailure(ctx, c.pool, api.ErrBadCredentials)
 	}
 	if err := checkSignInState(u); err != nil {
 		return nil, err
