@@ -184,7 +184,12 @@ func (p *proc) waitHealthy(t *testing.T, began time.Time) time.Duration {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
-				return time.Since(began)
+				took := time.Since(began)
+				// The server logs this line before it serves, after the
+				// credentials banner; /health can answer before the pipe
+				// reader has seen them.
+				p.stderr.waitFor(t, "cognate listening")
+				return took
 			}
 		}
 		select {
