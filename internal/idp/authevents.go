@@ -13,10 +13,11 @@ import (
 // Sign-in history for AdminListUserAuthEvents. As in Cognito, it is kept
 // only in pools with advanced security (threat protection) on, in AUDIT or
 // ENFORCED mode, and AdminListUserAuthEvents answers
-// UserPoolAddOnNotEnabledException elsewhere. Keeping it costs a write and
-// a larger user record at every sign-in (the mfa benchmark lost a fifth of
-// its throughput to it), which pools that never read it should not pay. No
-// risk is assessed: events carry no EventRisk.
+// UserPoolAddOnNotEnabledException elsewhere. Keeping it costs a write at
+// every sign-in and a user record that grows by up to 50 events (5% of the
+// mfa benchmark's throughput with one-event histories: BENCHMARKS.md), which
+// pools that never read it should not pay. No risk is assessed: events carry
+// no EventRisk.
 //
 // A sign-in is recorded when it ends: with tokens (Pass) or with a refused
 // proof (Fail). One that stops at a challenge and is never answered leaves
