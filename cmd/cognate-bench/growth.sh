@@ -3,7 +3,7 @@
 # in the store, start-up time to a healthy /health, and the server's memory
 # idle and under load (BENCHMARKS.md, "Growth").
 #
-#   cmd/cognate-bench/growth.sh          # ~25 min, most of it loading 999,000 users
+#   cmd/cognate-bench/growth.sh          # ~20 min, most of it loading 999,000 users
 #   BIG=100000 RUNS=1 cmd/cognate-bench/growth.sh
 #
 # Both sizes run the same 1,000 working users, made by the tool through the
