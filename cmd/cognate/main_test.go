@@ -367,10 +367,25 @@ func TestSIGTERMDrainsInFlightRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
+	// Expect: 100-continue makes the server say when the handler has the
+	// request and reads its body. Go's server drops a request whose headers
+	// it has not finished reading when shutdown begins, so SIGTERM must come
+	// after that point for the request to be in flight.
 	head := "POST / HTTP/1.1\r\nHost: " + p.addr + "\r\nContent-Type: application/x-amz-json-1.1\r\n" +
-		"X-Amz-Target: AWSCognitoIdentityProviderService.SignUp\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n"
+		"X-Amz-Target: AWSCognitoIdentityProviderService.SignUp\r\nExpect: 100-continue\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n"
+	if _, err := io.WriteString(conn, head); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(conn)
+	conn.SetReadDeadline(time.Now().Add(15 * time.Second))
+	if line, err := br.ReadString('\n'); err != nil || !strings.Contains(line, "100 Continue") {
+		t.Fatalf("no 100 Continue: %q %v", line, err)
+	}
+	if _, err := br.ReadString('\n'); err != nil { // the blank line after it
+		t.Fatal(err)
+	}
 	half := len(body) / 2
-	if _, err := io.WriteString(conn, head+body[:half]); err != nil {
+	if _, err := io.WriteString(conn, body[:half]); err != nil {
 		t.Fatal(err)
 	}
 	p.cmd.Process.Signal(syscall.SIGTERM)
@@ -398,7 +413,7 @@ func TestSIGTERMDrainsInFlightRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	conn.SetReadDeadline(time.Now().Add(15 * time.Second))
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	resp, err := http.ReadResponse(br, nil)
 	if err != nil {
 		t.Fatalf("the request in flight got no answer: %v\n%s", err, p.stderr.String())
 	}
