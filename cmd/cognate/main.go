@@ -123,10 +123,12 @@ func serve(args []string) error {
 	}
 	log.Info("cognate listening", "addr", l.Addr().String(), "data_dir", *dataDir, "region", *region)
 
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(l) }()
+	// Catch the signals before serving: a SIGTERM that arrives once the
+	// server answers must drain, not kill.
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(l) }()
 	select {
 	case err := <-done:
 		return err
