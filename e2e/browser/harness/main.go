@@ -29,29 +29,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/cognate-idp/cognate/cognatetest"
 	"github.com/cognate-idp/cognate/internal/app"
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/pquerna/otp/totp"
 	"golang.org/x/oauth2"
 )
-
-// clock is the server's clock, moved by POST /control/advance.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // config is what the test learns at start.
 type config struct {
@@ -90,7 +73,7 @@ type rp struct {
 }
 
 type harness struct {
-	clock   *clock
+	clock   *cognatetest.Clock // the server's, moved by POST /control/advance
 	app     *app.App
 	admin   *cip.Client
 	rps     map[string]*rp
@@ -110,7 +93,8 @@ func run() error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	h := &harness{clock: &clock{t: time.Now().UTC()}, rps: map[string]*rp{}, results: make(chan result, 16)}
+	h := &harness{clock: &cognatetest.Clock{}, rps: map[string]*rp{}, results: make(chan result, 16)}
+	h.clock.Set(time.Now().UTC())
 
 	cl, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -121,7 +105,7 @@ func run() error {
 	if os.Getenv("COGNATE_TEST_LOG") != "" {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	h.app, err = app.New(ctx, app.Options{DataDir: dir, Region: "us-east-1", Now: h.clock.now, AccessKeyID: "AKCOGNATEBROWSER",
+	h.app, err = app.New(ctx, app.Options{DataDir: dir, Region: "us-east-1", Now: h.clock.Now, AccessKeyID: "AKCOGNATEBROWSER",
 		SecretAccessKey: "cognate-browser-secret", Logger: logger}, base)
 	if err != nil {
 		return err
@@ -316,13 +300,13 @@ func (h *harness) advance(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "seconds", http.StatusBadRequest)
 		return
 	}
-	h.clock.advance(time.Duration(s) * time.Second)
-	writeJSON(w, map[string]any{"now": h.clock.now().Unix()})
+	h.clock.Advance(time.Duration(s) * time.Second)
+	writeJSON(w, map[string]any{"now": h.clock.Now().Unix()})
 }
 
 // totp is the code of an authenticator secret at the server's time.
 func (h *harness) totp(w http.ResponseWriter, r *http.Request) {
-	c, err := totp.GenerateCode(r.URL.Query().Get("secret"), h.clock.now())
+	c, err := totp.GenerateCode(r.URL.Query().Get("secret"), h.clock.Now())
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
