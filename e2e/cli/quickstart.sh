@@ -19,31 +19,9 @@
 set -u
 set -o pipefail
 
-if [ $# -ne 1 ]; then
-	echo "usage: $0 PATH_TO_COGNATE_BINARY" >&2
-	exit 2
-fi
-BIN=$1
-case $BIN in /*) ;; */*) BIN="$(pwd)/$BIN" ;; *) BIN=$(command -v -- "$BIN" || echo "$BIN") ;; esac
-if [ ! -x "$BIN" ]; then
-	echo "quickstart: $BIN is not an executable file" >&2
-	exit 2
-fi
-for tool in aws python3 curl; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "quickstart: $tool is not on PATH" >&2
-		exit 2
-	fi
-done
+NAME=quickstart
+. "$(dirname "$0")/common.sh" "$@"
 README="$(cd "$(dirname "$0")/../.." && pwd)/README.md"
-PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
-if [ -z "$PY" ] || [ ! -x "$PY" ]; then PY=python3; fi
-
-PASSED=0
-FAILED=0
-ok() { PASSED=$((PASSED + 1)); echo "ok - $1"; }
-not_ok() { FAILED=$((FAILED + 1)); echo "not ok - $1: $2"; }
-summary() { echo "$PASSED passed, $FAILED failed"; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cognate-quickstart.XXXXXX") || exit 2
 SERVER_PID=""

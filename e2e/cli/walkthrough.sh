@@ -14,38 +14,15 @@
 set -u
 set -o pipefail
 
-if [ $# -ne 1 ]; then
-	echo "usage: $0 PATH_TO_COGNATE_BINARY" >&2
-	exit 2
-fi
-BIN=$1
-case $BIN in */*) ;; *) BIN=$(command -v -- "$BIN" || echo "$BIN") ;; esac
-if [ ! -x "$BIN" ]; then
-	echo "walkthrough: $BIN is not an executable file" >&2
-	exit 2
-fi
-for tool in aws python3 curl; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "walkthrough: $tool is not on PATH" >&2
-		exit 2
-	fi
-done
+NAME=walkthrough
+. "$(dirname "$0")/common.sh" "$@"
 
 START=$SECONDS
-# Resolve the interpreter once: a version-manager shim (pyenv, asdf) costs a
-# noticeable fraction of a second per start, and the helpers start it often.
-PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
-if [ -z "$PY" ] || [ ! -x "$PY" ]; then PY=python3; fi
-PASSED=0
-FAILED=0
 WAITS=0
 LIMIT=${WALKTHROUGH_LIMIT:-160}
 
 # ---------------------------------------------------------------------------
 # Reporting
-
-ok() { PASSED=$((PASSED + 1)); echo "ok - $1"; }
-not_ok() { FAILED=$((FAILED + 1)); echo "not ok - $1: $2"; }
 
 # oneline TEXT: TEXT on one line, at most 900 characters.
 oneline() {
@@ -53,10 +30,6 @@ oneline() {
 	s=$(printf '%s' "$1" | tr '\n\r\t' '   ' | tr -s ' ')
 	if [ ${#s} -gt 900 ]; then s="${s:0:900}..."; fi
 	printf '%s' "$s"
-}
-
-summary() {
-	echo "$PASSED passed, $FAILED failed"
 }
 
 # ---------------------------------------------------------------------------
