@@ -108,31 +108,42 @@ func (b *bench) deletePool(ctx context.Context) error {
 		_, err := b.admin.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: &b.poolID})
 		return err
 	}
+	// Every user is tried; the errors are reported together.
 	var (
-		wg   sync.WaitGroup
-		next atomic.Int64
-		errs = make([]error, b.cfg.SetupConcurrency)
+		mu   sync.Mutex
+		errs []error
 	)
-	for w := range b.cfg.SetupConcurrency {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(b.users); i = int(next.Add(1) - 1) {
-				if u := b.users[i]; u != nil && errs[w] == nil {
-					_, errs[w] = b.admin.AdminDeleteUser(ctx, &cip.AdminDeleteUserInput{UserPoolId: &b.poolID, Username: &u.name})
-				}
+	perr := b.parallel(ctx, len(b.users), func(ctx context.Context, i int) error {
+		if u := b.users[i]; u != nil {
+			if _, err := b.admin.AdminDeleteUser(ctx, &cip.AdminDeleteUserInput{UserPoolId: &b.poolID, Username: &u.name}); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
 			}
-		}()
-	}
-	wg.Wait()
+		}
+		return nil
+	})
 	_, err := b.admin.DeleteUserPoolClient(ctx, &cip.DeleteUserPoolClientInput{UserPoolId: &b.poolID, ClientId: &b.clientID})
-	return errors.Join(append(errs, err)...)
+	return errors.Join(append(errs, perr, err)...)
 }
 
 // createUsers signs up and confirms n users in parallel, then prepares each
 // as the workload needs (tokens, TOTP, a remembered device).
 func (b *bench) createUsers(ctx context.Context, n int) error {
 	b.users = make([]*user, n)
+	return b.parallel(ctx, n, func(ctx context.Context, i int) error {
+		u := &user{name: fmt.Sprintf("bench-%s-%07d", b.runID, i)}
+		if err := b.prepareUser(ctx, u); err != nil {
+			return fmt.Errorf("set-up of %s: %w", u.name, err)
+		}
+		b.users[i] = u
+		return nil
+	})
+}
+
+// parallel runs fn for 0..n-1 on SetupConcurrency workers. The first error
+// cancels the rest and is returned; so is ctx's if it ends first.
+func (b *bench) parallel(ctx context.Context, n int, fn func(ctx context.Context, i int) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -141,8 +152,7 @@ func (b *bench) createUsers(ctx context.Context, n int) error {
 		firstErr error
 		wg       sync.WaitGroup
 	)
-	workers := min(b.cfg.SetupConcurrency, n)
-	for range workers {
+	for range min(b.cfg.SetupConcurrency, n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -151,12 +161,10 @@ func (b *bench) createUsers(ctx context.Context, n int) error {
 				if i >= n || ctx.Err() != nil {
 					return
 				}
-				u := &user{name: fmt.Sprintf("bench-%s-%07d", b.runID, i)}
-				if err := b.prepareUser(ctx, u); err != nil {
-					once.Do(func() { firstErr = fmt.Errorf("set-up of %s: %w", u.name, err); cancel() })
+				if err := fn(ctx, i); err != nil {
+					once.Do(func() { firstErr = err; cancel() })
 					return
 				}
-				b.users[i] = u
 			}
 		}()
 	}
