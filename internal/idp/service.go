@@ -129,7 +129,7 @@ func (s *Service) CheckMasterKey(ctx context.Context) error {
 	if len(pools) == 0 {
 		return nil
 	}
-	if _, err := s.seal.Decrypt(pools[0].SigningKey, "signing-key|"+pools[0].ID); err != nil {
+	if _, err := s.signingKey(&pool{rec: pools[0]}); err != nil {
 		return fmt.Errorf("the master key does not open the secrets of pool %s: is it the key this data was written with (--master-key-file, COGNATE_MASTER_KEY)?", pools[0].ID)
 	}
 	return nil
