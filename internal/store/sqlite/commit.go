@@ -92,9 +92,7 @@ func (s *Store) commitBatch(batch []*writeOp) {
 	results := make([]error, len(batch))
 	tx, err := s.w.BeginTx(bg, nil)
 	if err != nil {
-		for _, op := range batch {
-			op.done <- err
-		}
+		failAll(batch, err)
 		return
 	}
 	for i, op := range batch {
@@ -115,9 +113,7 @@ func (s *Store) commitBatch(batch []*writeOp) {
 			if _, err := tx.ExecContext(bg, `ROLLBACK TO op`); err != nil {
 				// The transaction cannot be trusted past this point.
 				tx.Rollback()
-				for _, op := range batch {
-					op.done <- fmt.Errorf("sqlite: rolling back a failed write: %w", err)
-				}
+				failAll(batch, fmt.Errorf("sqlite: rolling back a failed write: %w", err))
 				return
 			}
 		}
@@ -131,14 +127,19 @@ func (s *Store) commitBatch(batch []*writeOp) {
 		return
 	}
 	if err := tx.Commit(); err != nil {
-		for _, op := range batch {
-			op.done <- err
-		}
+		failAll(batch, err)
 		return
 	}
 	s.commits.Add(1)
 	for i, op := range batch {
 		op.done <- results[i]
+	}
+}
+
+// failAll answers every op of a batch that could not be committed.
+func failAll(batch []*writeOp, err error) {
+	for _, op := range batch {
+		op.done <- err
 	}
 }
 

@@ -152,7 +152,8 @@ func Open(path string) (*Store, error) {
 // fit the largest payload a 4 KiB page keeps in a WITHOUT ROWID leaf (about
 // 1 KB), so at 4 KiB every user spills into an overflow page of its own:
 // 4.9 KB of file a user. 8 KiB pages keep rows up to about 2 KB whole
-// (about 1.6 KB a user). Files made before keep their page size.
+// (1.8 KB of file a user, indexes included). Files made before keep their
+// page size.
 const pageSize = 8192
 
 // create makes a new database file with the page size set before anything
