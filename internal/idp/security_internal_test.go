@@ -168,17 +168,10 @@ func (e *testEnv) measure(f func()) work {
 	return work{int64(srp.Exponentiations() - x), e.st.reads.Load() - r, e.st.writes.Load() - w}
 }
 
-// exps runs f and returns how many modular exponentiations it cost.
-func exps(f func()) uint64 {
-	before := srp.Exponentiations()
-	f()
-	return srp.Exponentiations() - before
-}
-
 // srpProof runs USER_SRP_AUTH for name and answers PASSWORD_VERIFIER with pw;
 // it returns the two answers' errors and the exponentiations the server did
 // for each.
-func (e *testEnv) srpProof(name, pw string) (startErr, proofErr error, startWork, proofWork work) {
+func (e *testEnv) srpProof(name, pw string) (startWork, proofWork work, startErr, proofErr error) {
 	e.t.Helper()
 	ctx := context.Background()
 	cl, err := srp.NewClient()
@@ -191,7 +184,7 @@ func (e *testEnv) srpProof(name, pw string) (startErr, proofErr error, startWork
 			AuthParameters: authParams("USERNAME", name, "SRP_A", cl.PublicHex())}, false)
 	})
 	if startErr != nil {
-		return startErr, nil, startWork, work{}
+		return startWork, work{}, startErr, nil
 	}
 	p := ch.ChallengeParameters
 	resp, err := cl.Respond(srp.Challenge{PoolName: poolName(e.pool), UserID: p["USER_ID_FOR_SRP"], Salt: p["SALT"], B: p["SRP_B"],
@@ -204,7 +197,7 @@ func (e *testEnv) srpProof(name, pw string) (startErr, proofErr error, startWork
 			ChallengeResponses: authParams("USERNAME", p["USER_ID_FOR_SRP"], "PASSWORD_CLAIM_SECRET_BLOCK", resp.SecretBlock,
 				"PASSWORD_CLAIM_SIGNATURE", resp.Signature, "TIMESTAMP", resp.Timestamp)}, false)
 	})
-	return startErr, proofErr, startWork, proofWork
+	return startWork, proofWork, startErr, proofErr
 }
 
 func sameError(t *testing.T, what string, real, phantom error) {
@@ -256,8 +249,8 @@ func TestPhantomUsersCostTheSameWork(t *testing.T) {
 				t.Errorf("USER_PASSWORD_AUTH: %+v for a real user, %+v for an unknown one", realWork, phantomWork)
 			}
 
-			rs, rp, rse, rpe := e.srpProof(c.real, "Wrong-Passw0rd!")
-			ps, pp, pse, ppe := e.srpProof(c.nope, "Wrong-Passw0rd!")
+			rse, rpe, rs, rp := e.srpProof(c.real, "Wrong-Passw0rd!")
+			pse, ppe, ps, pp := e.srpProof(c.nope, "Wrong-Passw0rd!")
 			if rs != nil || ps != nil {
 				t.Fatalf("USER_SRP_AUTH refused: real %v, unknown %v", rs, ps)
 			}

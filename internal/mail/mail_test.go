@@ -181,7 +181,7 @@ func TestPlainAuthOnLoopback(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if err := s.Deliver(nil, message()); err != nil {
+	if err := s.Deliver(context.Background(), message()); err != nil {
 		t.Fatal(err)
 	}
 	got := box.wait(t)
@@ -200,7 +200,7 @@ func TestStartTLS(t *testing.T) {
 	}
 	s.RootCAs = ca.pool
 	defer s.Close()
-	s.Deliver(nil, message())
+	s.Deliver(context.Background(), message())
 	if got := box.wait(t); !got.tls || !got.authed {
 		t.Fatalf("not sent over STARTTLS with auth: %+v", got)
 	}
@@ -216,7 +216,7 @@ func TestRetriesUntilTheServerAnswers(t *testing.T) {
 	}
 	s.Backoff = []time.Duration{300 * time.Millisecond, 300 * time.Millisecond, 300 * time.Millisecond}
 	defer s.Close()
-	s.Deliver(nil, message())
+	s.Deliver(context.Background(), message())
 	time.Sleep(100 * time.Millisecond)
 	box := &inbox{arrived: make(chan struct{}, 1)}
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{box: box, conn: c}, nil }))
@@ -242,7 +242,7 @@ func TestRefusals(t *testing.T) {
 	defer s.Close()
 	sms := message()
 	sms.Medium = "SMS"
-	if err := s.Deliver(nil, sms); err == nil {
+	if err := s.Deliver(context.Background(), sms); err == nil {
 		t.Error("SMS accepted by the email sender")
 	}
 }
@@ -393,7 +393,7 @@ func TestGivingUp(t *testing.T) {
 	var logs lockedBuffer
 	s, _ := New("smtp://"+addr, "no-reply@example.com", slog.New(slog.NewTextHandler(&logs, nil)))
 	s.Backoff = []time.Duration{time.Millisecond, time.Millisecond}
-	if err := s.Deliver(nil, message()); err != nil {
+	if err := s.Deliver(context.Background(), message()); err != nil {
 		t.Fatal(err)
 	}
 	logs.await(t, "giving up")
@@ -418,7 +418,7 @@ func TestCloseCutsTheBackoff(t *testing.T) {
 	var logs lockedBuffer
 	s, _ := New("smtp://"+addr, "no-reply@example.com", slog.New(slog.NewTextHandler(&logs, nil)))
 	s.Backoff = []time.Duration{time.Hour}
-	s.Deliver(nil, message())
+	s.Deliver(context.Background(), message())
 	logs.await(t, "retrying")
 	closed := make(chan struct{})
 	go func() { s.Close(); close(closed) }()
@@ -430,7 +430,7 @@ func TestCloseCutsTheBackoff(t *testing.T) {
 	if !strings.Contains(logs.String(), "giving up") || !strings.Contains(logs.String(), "attempts=2") {
 		t.Fatalf("log:\n%s", logs.String())
 	}
-	if err := s.Deliver(nil, message()); err == nil {
+	if err := s.Deliver(context.Background(), message()); err == nil {
 		t.Fatal("Deliver after Close accepted")
 	}
 }
