@@ -118,7 +118,7 @@ func (l HTTPLimits) withDefaults() HTTPLimits {
 type App struct {
 	Service     *idp.Service
 	Handler     http.Handler
-	Outbox      *idp.Outbox
+	Outbox      *mail.Outbox
 	Store       store.Store
 	AccessKeyID string
 	SecretKey   string
@@ -181,7 +181,7 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 		}
 		a.mailer, delivery = m, m
 	} else {
-		a.Outbox = idp.NewOutbox(1000, o.Logger)
+		a.Outbox = mail.NewOutbox(1000, o.Logger)
 		delivery = a.Outbox
 	}
 	base := strings.TrimSuffix(o.PublicURL, "/")

@@ -17,6 +17,7 @@ import (
 
 	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/idp"
+	"github.com/cognate-idp/cognate/internal/mail"
 	"github.com/cognate-idp/cognate/internal/sigv4"
 	"github.com/google/uuid"
 )
@@ -32,7 +33,7 @@ type Config struct {
 	// Credentials returns the secret of an admin access key id.
 	Credentials func(accessKeyID string) (secret string, ok bool)
 	// Outbox, when set, is served at /_cognate/outbox.
-	Outbox *idp.Outbox
+	Outbox *mail.Outbox
 	// Issuer returns a pool's iss claim, also its discovery issuer.
 	Issuer func(poolID string) string
 	// PublicURL is the base URL clients reach this server at.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/idp"
+	"github.com/cognate-idp/cognate/internal/mail"
 	"github.com/cognate-idp/cognate/internal/seal"
 	"github.com/cognate-idp/cognate/internal/srp"
 	"github.com/cognate-idp/cognate/internal/store/sqlite"
@@ -64,7 +65,7 @@ func (m *cpuMeter) report() {
 
 type bench struct {
 	svc    *idp.Service
-	outbox *idp.Outbox
+	outbox *mail.Outbox
 	pool   string
 	client string
 	clock  atomic.Int64 // unix nanoseconds
@@ -81,7 +82,7 @@ func newBench(b *testing.B, mfa string, devices bool) *bench {
 	bn := &bench{}
 	bn.clock.Store(time.Now().UnixNano())
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	bn.outbox = idp.NewOutbox(10, log)
+	bn.outbox = mail.NewOutbox(10, log)
 	bn.svc = idp.New(idp.Config{Store: st, Sealer: sealer, Region: "us-east-1", Logger: log, Delivery: bn.outbox,
 		Now:    func() time.Time { return time.Unix(0, bn.clock.Load()) },
 		Issuer: func(p string) string { return "http://127.0.0.1/" + p }})

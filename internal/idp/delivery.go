@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -31,42 +30,13 @@ type Delivery interface {
 	Deliver(ctx context.Context, m Message) error
 }
 
-// Outbox is the development Delivery: it keeps the last messages in memory
-// for GET /_cognate/outbox and logs that a message went out (never the code).
-type Outbox struct {
-	mu   sync.Mutex
-	max  int
-	msgs []Message
-	log  *slog.Logger
-}
+// dropped is the Delivery of a Service configured with none: it logs that a
+// message was not sent (never the code).
+type dropped struct{ log *slog.Logger }
 
-// NewOutbox keeps up to max messages.
-func NewOutbox(max int, log *slog.Logger) *Outbox { return &Outbox{max: max, log: log} }
-
-// Deliver records m.
-func (o *Outbox) Deliver(_ context.Context, m Message) error {
-	o.mu.Lock()
-	o.msgs = append(o.msgs, m)
-	if len(o.msgs) > o.max {
-		o.msgs = append([]Message(nil), o.msgs[len(o.msgs)-o.max:]...)
-	}
-	o.mu.Unlock()
-	o.log.Info("code delivered to outbox", "pool", m.PoolID, "username", m.Username, "purpose", m.Purpose, "medium", m.Medium)
+func (d dropped) Deliver(_ context.Context, m Message) error {
+	d.log.Warn("no delivery configured: message dropped", "pool", m.PoolID, "username", m.Username, "purpose", m.Purpose)
 	return nil
-}
-
-// Messages returns the kept messages, oldest first, optionally only those of
-// one pool and user.
-func (o *Outbox) Messages(poolID, username string) []Message {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	out := []Message{}
-	for _, m := range o.msgs {
-		if (poolID == "" || m.PoolID == poolID) && (username == "" || m.Username == username) {
-			out = append(out, m)
-		}
-	}
-	return out
 }
 
 // Cognito's default messages.

@@ -92,7 +92,7 @@ func newTestEnv(t testing.TB, pool *api.CreateUserPoolInput, clientSettings func
 	}
 	e := &testEnv{t: t, now: time.Now().UTC(), key: key, st: &countingStore{Store: st}}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e.svc = New(Config{Store: e.st, Sealer: sealer, Region: "us-east-1", Logger: log, Delivery: NewOutbox(100, log),
+	e.svc = New(Config{Store: e.st, Sealer: sealer, Region: "us-east-1", Logger: log, Delivery: dropped{log},
 		Now: e.clock, Issuer: func(p string) string { return "http://127.0.0.1:9229/" + p }})
 	if pool == nil {
 		pool = &api.CreateUserPoolInput{}

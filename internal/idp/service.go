@@ -55,7 +55,7 @@ func New(c Config) *Service {
 		c.Logger = slog.Default()
 	}
 	if c.Delivery == nil {
-		c.Delivery = NewOutbox(1000, c.Logger)
+		c.Delivery = dropped{c.Logger}
 	}
 	return &Service{st: c.Store, seal: c.Sealer, now: func() time.Time { return c.Now().UTC() }, region: c.Region,
 		issuer: c.Issuer, delivery: c.Delivery, log: c.Logger}

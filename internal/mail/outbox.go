@@ -1,0 +1,47 @@
+package mail
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+
+	"github.com/cognate-idp/cognate/internal/idp"
+)
+
+// Outbox is the development delivery (an idp.Delivery): it keeps the last messages in memory
+// for GET /_cognate/outbox and logs that a message went out (never the code).
+type Outbox struct {
+	mu   sync.Mutex
+	max  int
+	msgs []idp.Message
+	log  *slog.Logger
+}
+
+// NewOutbox keeps up to max messages.
+func NewOutbox(max int, log *slog.Logger) *Outbox { return &Outbox{max: max, log: log} }
+
+// Deliver records m.
+func (o *Outbox) Deliver(_ context.Context, m idp.Message) error {
+	o.mu.Lock()
+	o.msgs = append(o.msgs, m)
+	if len(o.msgs) > o.max {
+		o.msgs = append([]idp.Message(nil), o.msgs[len(o.msgs)-o.max:]...)
+	}
+	o.mu.Unlock()
+	o.log.Info("code delivered to outbox", "pool", m.PoolID, "username", m.Username, "purpose", m.Purpose, "medium", m.Medium)
+	return nil
+}
+
+// Messages returns the kept messages, oldest first, optionally only those of
+// one pool and user.
+func (o *Outbox) Messages(poolID, username string) []idp.Message {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := []idp.Message{}
+	for _, m := range o.msgs {
+		if (poolID == "" || m.PoolID == poolID) && (username == "" || m.Username == username) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
