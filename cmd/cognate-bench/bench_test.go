@@ -132,7 +132,7 @@ func TestCommandLine(t *testing.T) {
 	dir := t.TempDir()
 	out, svg := filepath.Join(dir, "r.json"), filepath.Join(dir, "c.svg")
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"-endpoint", srv.URL, "-access-key", srv.AccessKeyID, "-secret-key", srv.SecretAccessKey,
+	code := run([]string{"run", "-endpoint", srv.URL, "-access-key", srv.AccessKeyID, "-secret-key", srv.SecretAccessKey,
 		"-workload", "password", "-users", "3", "-sweep", "1,2", "-duration", "300ms", "-warmup", "0s", "-out", out, "-svg", svg, "-q"}, &stdout, &stderr)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, stdout.String(), stderr.String())
@@ -150,7 +150,7 @@ func TestCommandLine(t *testing.T) {
 	}
 	for _, ep := range []string{"http://192.0.2.1:9229", "http://example.com", "ftp://127.0.0.1/"} {
 		stderr.Reset()
-		if code := run([]string{"-endpoint", ep, "-access-key", "a", "-secret-key", "b"}, &stdout, &stderr); code != 2 {
+		if code := run([]string{"run", "-endpoint", ep, "-access-key", "a", "-secret-key", "b"}, &stdout, &stderr); code != 2 {
 			t.Fatalf("%s: exit %d", ep, code)
 		}
 	}
@@ -182,7 +182,7 @@ func TestPercentiles(t *testing.T) {
 // testdata/mfa-sweep.json, the -out file of the sweep in BENCHMARKS.md.
 // After changing the chart, redraw it with
 //
-//	go run ./cmd/cognate-bench -summarize -svg cmd/cognate-bench/testdata/mfa-sweep.svg cmd/cognate-bench/testdata/mfa-sweep.json
+//	go run ./cmd/cognate-bench summarize -svg cmd/cognate-bench/testdata/mfa-sweep.svg cmd/cognate-bench/testdata/mfa-sweep.json
 func TestCommittedChart(t *testing.T) {
 	b, err := os.ReadFile("testdata/mfa-sweep.json")
 	if err != nil {
@@ -205,7 +205,7 @@ func TestCommittedChart(t *testing.T) {
 	}
 }
 
-// TestLoadThenRunInThePool: -load writes real users straight into a data
+// TestLoadThenRunInThePool: load writes real users straight into a data
 // dir's store (each signs in with its password and has a TOTP
 // authenticator), and a run with -pool-id works among them and removes only
 // what it made.
@@ -319,5 +319,49 @@ func TestFloor(t *testing.T) {
 	printReport(&txt, rep)
 	if !strings.Contains(txt.String(), "of the floor") {
 		t.Fatalf("report:\n%s", txt.String())
+	}
+}
+
+// TestSubcommands: each command is reached by name with its own flags; no
+// command, an unknown one or a bad flag is a usage error.
+func TestSubcommands(t *testing.T) {
+	call := func(args ...string) (int, string, string) {
+		var stdout, stderr bytes.Buffer
+		code := run(args, &stdout, &stderr)
+		return code, stdout.String(), stderr.String()
+	}
+	if code, _, errs := call(); code != 2 || !strings.Contains(errs, "Commands:") {
+		t.Fatalf("no command: exit %d, %q", code, errs)
+	}
+	if code, _, errs := call("sweep"); code != 2 || !strings.Contains(errs, `unknown command "sweep"`) {
+		t.Fatalf("unknown command: exit %d, %q", code, errs)
+	}
+	if code, out, _ := call("help"); code != 0 || !strings.Contains(out, "cognate-bench load") {
+		t.Fatalf("help: exit %d, %q", code, out)
+	}
+	if code, _, _ := call("run", "-load", "5"); code != 2 {
+		t.Fatalf("run takes no -load flag: exit %d", code)
+	}
+	code, out, errs := call("summarize", "testdata/mfa-sweep.json")
+	if code != 0 || !strings.Contains(out, "| mfa") {
+		t.Fatalf("summarize: exit %d, %q %q", code, out, errs)
+	}
+	if code, _, _ := call("summarize"); code != 2 {
+		t.Fatalf("summarize without files: exit %d", code)
+	}
+	dir := t.TempDir()
+	res := filepath.Join(dir, "load.json")
+	code, out, errs = call("load", "-pool-id", "us-east-1_subcmd1", "-data-dir", dir, "-out", res, "4")
+	if code != 0 || !strings.Contains(out, "loaded 4 users into us-east-1_subcmd1") {
+		t.Fatalf("load: exit %d, %q %q", code, out, errs)
+	}
+	if _, err := os.Stat(res); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := call("load", "-pool-id", "p", "-data-dir", dir, "many"); code != 2 {
+		t.Fatalf("load with a bad count: exit %d", code)
+	}
+	if code, _, errs := call("floor", "-workload", "bogus"); code != 2 || !strings.Contains(errs, "unknown workload") {
+		t.Fatalf("floor with a bad workload: exit %d, %q", code, errs)
 	}
 }

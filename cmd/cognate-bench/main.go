@@ -5,8 +5,11 @@
 // text and JSON, optionally with an SVG chart. It deletes its pool at the
 // end.
 //
-//	cognate-bench -endpoint http://127.0.0.1:9229 -access-key ... -secret-key ... \
+//	cognate-bench run -endpoint http://127.0.0.1:9229 -access-key ... -secret-key ... \
 //	    -workload mfa -users 1000 -concurrency 16 -duration 15s -out result.json
+//	cognate-bench load -pool-id ID -data-dir DIR 999000
+//	cognate-bench summarize result.json...
+//	cognate-bench floor -workload mfa
 //
 // Set-up (pools, users, TOTP enrolment, devices) uses aws-sdk-go-v2 for the
 // signed admin operations; the measured requests use plain net/http and
@@ -46,9 +49,168 @@ func env(names ...string) string {
 	return ""
 }
 
+// commands are cognate-bench's subcommands, each with its own flags.
+var commands = []struct {
+	name, args, doc string
+	run             func(args []string, stdout, stderr io.Writer) int
+}{
+	{"run", "[flags]", "run one workload (or a sweep of concurrencies) against a server and report", runWorkload},
+	{"load", "-pool-id ID -data-dir DIR [flags] N", "write N users straight into a server's store (for growth runs)", runLoad},
+	{"summarize", "[-svg FILE] RESULT.json...", "print a Markdown table of medians of earlier runs; with -svg, redraw one run's chart", runSummarize},
+	{"floor", "[-workload NAME]", "measure a workload's crypto floor in-process and print it", runFloor},
+}
+
 func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("cognate-bench", flag.ContinueOnError)
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "Usage: cognate-bench COMMAND [flags]\n\nCommands:\n")
+		for _, c := range commands {
+			fmt.Fprintf(w, "  %-9s %s\n            cognate-bench %s %s\n", c.name, c.doc, c.name, c.args)
+		}
+		fmt.Fprintf(w, "\n'cognate-bench COMMAND -h' lists a command's flags.\n")
+	}
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	for _, c := range commands {
+		if args[0] == c.name {
+			return c.run(args[1:], stdout, stderr)
+		}
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		usage(stdout)
+		return 0
+	}
+	fmt.Fprintf(stderr, "cognate-bench: unknown command %q\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+// newFlags is a command's flag set; parse reports the exit status to return
+// when parsing ends the command (help, or a bad flag).
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("cognate-bench "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) (status int, done bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, true
+		}
+		return 2, true
+	}
+	return 0, false
+}
+
+func failf(stderr io.Writer, status int, format string, a ...any) int {
+	fmt.Fprintf(stderr, "cognate-bench: "+format+"\n", a...)
+	return status
+}
+
+func runSummarize(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("summarize", stderr)
+	svg := fs.String("svg", "", "with one file: redraw its chart (throughput and latency against concurrency) into this SVG file")
+	if st, done := parse(fs, args); done {
+		return st
+	}
+	if fs.NArg() == 0 {
+		return failf(stderr, 2, "summarize needs JSON files")
+	}
+	if err := summarize(stdout, fs.Args()); err != nil {
+		return failf(stderr, 1, "%v", err)
+	}
+	if *svg != "" {
+		if fs.NArg() != 1 {
+			return failf(stderr, 2, "summarize -svg takes one JSON file")
+		}
+		var rep Report
+		b, err := os.ReadFile(fs.Arg(0))
+		if err == nil {
+			err = json.Unmarshal(b, &rep)
+		}
+		if err == nil {
+			err = writeSVGFile(*svg, &rep)
+		}
+		if err != nil {
+			return failf(stderr, 1, "%v", err)
+		}
+	}
+	return 0
+}
+
+func runLoad(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("load", stderr)
+	poolID := fs.String("pool-id", "", "the pool to fill (created if absent)")
+	dataDir := fs.String("data-dir", "", "the server's data dir (its master.key seals the users)")
+	database := fs.String("database", "", "the servers' PostgreSQL URL (or COGNATE_DATABASE_URL); the master key comes from -data-dir or COGNATE_MASTER_KEY")
+	prefix := fs.String("prefix", "load-", "username prefix (then 7 digits)")
+	out := fs.String("out", "", "write the result as JSON to this file")
+	if st, done := parse(fs, args); done {
+		return st
+	}
+	if fs.NArg() != 1 {
+		return failf(stderr, 2, "load takes the number of users to write")
+	}
+	n, err := strconv.Atoi(fs.Arg(0))
+	if err != nil || n < 1 || n > 10_000_000 {
+		return failf(stderr, 2, "load: the number of users must be between 1 and 10000000")
+	}
+	if *poolID == "" || *dataDir == "" && os.Getenv("COGNATE_MASTER_KEY") == "" {
+		return failf(stderr, 2, "load needs -pool-id, and -data-dir for the master key (or -database with COGNATE_MASTER_KEY)")
+	}
+	cfg := LoadConfig{DataDir: *dataDir, DatabaseURL: *database, PoolID: *poolID, Users: n, Prefix: *prefix, Log: stderr}
+	if cfg.DatabaseURL == "" {
+		cfg.DatabaseURL = os.Getenv("COGNATE_DATABASE_URL")
+	}
+	if k := os.Getenv("COGNATE_MASTER_KEY"); k != "" {
+		key, err := app.ParseKey(k)
+		if err != nil {
+			return failf(stderr, 2, "COGNATE_MASTER_KEY: %v", err)
+		}
+		cfg.MasterKey = key
+	}
+	if cfg.DataDir == "" && cfg.DatabaseURL == "" {
+		return failf(stderr, 2, "load into SQLite needs -data-dir")
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = os.TempDir() // a key from the environment: nothing is read or written there
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rep, err := loadUsers(ctx, cfg)
+	if err != nil {
+		return failf(stderr, 1, "load: %v", err)
+	}
+	fmt.Fprintf(stdout, "loaded %d users into %s in %.1f s (%.0f users/s); the pool holds %d\n", rep.Users, rep.PoolID, rep.Seconds, rep.UsersPerS, rep.PoolAfter)
+	if *out != "" {
+		b, _ := json.MarshalIndent(rep, "", "  ")
+		if err := os.WriteFile(*out, append(b, '\n'), 0o644); err != nil {
+			return failf(stderr, 1, "%v", err)
+		}
+	}
+	return 0
+}
+
+func runFloor(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("floor", stderr)
+	workload := fs.String("workload", "mfa", "workload: "+workloadNames())
+	if st, done := parse(fs, args); done {
+		return st
+	}
+	if _, ok := workloads[*workload]; !ok || fs.NArg() > 0 {
+		return failf(stderr, 2, "floor: unknown workload %q (want one of %s)", *workload, workloadNames())
+	}
+	f := measureFloor(*workload)
+	printFloor(stdout, &f)
+	fmt.Fprintf(stdout, "reference    one 3072-bit modexp with a 256-bit exponent = %.2fms\n", f.ReferenceModExpMs)
+	return 0
+}
+
+func runWorkload(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("run", stderr)
 	endpoint := fs.String("endpoint", "http://127.0.0.1:9229", "Cognate server URL; must be loopback unless -allow-remote")
 	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback -endpoint")
 	accessKey := fs.String("access-key", env("COGNATE_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"), "admin access key id (COGNATE_ACCESS_KEY_ID, AWS_ACCESS_KEY_ID)")
@@ -69,105 +231,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 	svg := fs.String("svg", "", "write an SVG chart (throughput and latency against concurrency) to this file")
 	maxOther := fs.Float64("max-other-cpu", 0, "with -server-pid: when a run's CPU use by other processes (and the kernel) exceeds this many cores, call it disturbed and exit with status 3 after reporting (0 = off)")
 	quiet := fs.Bool("q", false, "no progress lines on stderr")
-	poolID := fs.String("pool-id", "", "run in this existing pool (e.g. one filled by -load) instead of a new one; only the tool's own client and users are removed afterwards")
+	poolID := fs.String("pool-id", "", "run in this existing pool (e.g. one filled by 'cognate-bench load') instead of a new one; only the tool's own client and users are removed afterwards")
 	accessEnrol := fs.Bool("access-token-enrolment", false, "set TOTP up with the access token (AssociateSoftwareToken, VerifySoftwareToken, SetUserMFAPreference) in an MFA OPTIONAL pool instead of through MFA_SETUP: for servers without MFA_SETUP (cognito-local)")
 	floor := fs.Bool("floor", true, "measure the crypto floor of the workload in-process first and report throughput against it")
-	load := fs.Int("load", 0, "instead of running a workload, write this many users straight into the store of -data-dir (or -database) in pool -pool-id (created if absent), then exit")
-	dataDir := fs.String("data-dir", "", "with -load: the server's data dir (its master.key seals the users)")
-	database := fs.String("database", "", "with -load: the servers' PostgreSQL URL (or COGNATE_DATABASE_URL); the master key comes from -data-dir or COGNATE_MASTER_KEY")
-	loadPrefix := fs.String("load-prefix", "load-", "with -load: username prefix (then 7 digits)")
-	summary := fs.Bool("summarize", false, "instead of running, read the -out JSON files given as arguments and print a Markdown table of medians (with -svg and one file: redraw its chart)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: cognate-bench [flags]\n       cognate-bench -summarize result.json...\n\nWorkloads:\n")
-		names := strings.Split(workloadNames(), ", ")
-		for _, n := range names {
+		fmt.Fprintf(stderr, "Usage: cognate-bench run [flags]\n\nWorkloads:\n")
+		for _, n := range strings.Split(workloadNames(), ", ") {
 			fmt.Fprintf(stderr, "  %-9s %s\n", n, workloads[n].doc)
 		}
 		fmt.Fprintf(stderr, "\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if st, done := parse(fs, args); done {
+		return st
 	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "cognate-bench: "+format+"\n", a...)
-		return 2
-	}
-	if *summary {
-		if fs.NArg() == 0 {
-			fmt.Fprintln(stderr, "cognate-bench: -summarize needs JSON files")
-			return 2
-		}
-		if err := summarize(stdout, fs.Args()); err != nil {
-			fmt.Fprintf(stderr, "cognate-bench: %v\n", err)
-			return 1
-		}
-		if *svg != "" {
-			// Redraw the chart of one earlier run (a sweep's -out file).
-			if fs.NArg() != 1 {
-				return fail("-summarize with -svg takes one JSON file")
-			}
-			var rep Report
-			b, err := os.ReadFile(fs.Arg(0))
-			if err == nil {
-				err = json.Unmarshal(b, &rep)
-			}
-			if err == nil {
-				err = writeSVGFile(*svg, &rep)
-			}
-			if err != nil {
-				fmt.Fprintf(stderr, "cognate-bench: %v\n", err)
-				return 1
-			}
-		}
-		return 0
-	}
+	fail := func(format string, a ...any) int { return failf(stderr, 2, format, a...) }
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "cognate-bench: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
-	if *load > 0 {
-		if *poolID == "" || *dataDir == "" && os.Getenv("COGNATE_MASTER_KEY") == "" {
-			return fail("-load needs -pool-id, and -data-dir for the master key (or -database with COGNATE_MASTER_KEY)")
-		}
-		if *load > 10_000_000 {
-			return fail("-load is at most 10000000")
-		}
-		cfg := LoadConfig{DataDir: *dataDir, DatabaseURL: *database, PoolID: *poolID, Users: *load, Prefix: *loadPrefix, Log: stderr}
-		if cfg.DatabaseURL == "" {
-			cfg.DatabaseURL = os.Getenv("COGNATE_DATABASE_URL")
-		}
-		if k := os.Getenv("COGNATE_MASTER_KEY"); k != "" {
-			key, err := app.ParseKey(k)
-			if err != nil {
-				return fail("COGNATE_MASTER_KEY: %v", err)
-			}
-			cfg.MasterKey = key
-		}
-		if cfg.DataDir == "" && cfg.DatabaseURL == "" {
-			return fail("-load into SQLite needs -data-dir")
-		}
-		if cfg.DataDir == "" {
-			cfg.DataDir = os.TempDir() // a key from the environment: nothing is read or written there
-		}
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		rep, err := loadUsers(ctx, cfg)
-		if err != nil {
-			fmt.Fprintf(stderr, "cognate-bench: -load: %v\n", err)
-			return 1
-		}
-		fmt.Fprintf(stdout, "loaded %d users into %s in %.1f s (%.0f users/s); the pool holds %d\n", rep.Users, rep.PoolID, rep.Seconds, rep.UsersPerS, rep.PoolAfter)
-		if *out != "" {
-			b, _ := json.MarshalIndent(rep, "", "  ")
-			if err := os.WriteFile(*out, append(b, '\n'), 0o644); err != nil {
-				return fail("%v", err)
-			}
-		}
-		return 0
+		return fail("unexpected argument %q", fs.Arg(0))
 	}
 	if err := checkEndpoint(*endpoint, *allowRemote); err != nil {
 		return fail("%v", err)
@@ -305,12 +385,8 @@ func printReport(w io.Writer, rep *Report) {
 	if rep.PoolUsers > 0 {
 		fmt.Fprintf(w, "in the pool  %d users\n", rep.PoolUsers)
 	}
-	if f := rep.Floor; f != nil {
-		fmt.Fprintf(w, "floor        %.0f ops/s on %d cores: server crypto %s = %.2fms", f.OpsPerS, f.Cores, f.Server, f.ServerMs)
-		if f.ClientMs > 0 {
-			fmt.Fprintf(w, "; with the tool's %s (%.2fms) on the same cores, %.0f ops/s", f.Client, f.ClientMs, f.SharedOpsPerS)
-		}
-		fmt.Fprintln(w)
+	if rep.Floor != nil {
+		printFloor(w, rep.Floor)
 	}
 	if rep.ServerIdleRSSMB != nil {
 		fmt.Fprintf(w, "server RSS   %.1f MiB idle, before set-up\n", *rep.ServerIdleRSSMB)
@@ -357,6 +433,14 @@ func printReport(w io.Writer, rep *Report) {
 			fmt.Fprintf(w, "errors at concurrency %d:%s\n", r.Concurrency, errorList(r.Errors))
 		}
 	}
+}
+
+func printFloor(w io.Writer, f *Floor) {
+	fmt.Fprintf(w, "floor        %.0f ops/s on %d cores: server crypto %s = %.2fms", f.OpsPerS, f.Cores, f.Server, f.ServerMs)
+	if f.ClientMs > 0 {
+		fmt.Fprintf(w, "; with the tool's %s (%.2fms) on the same cores, %.0f ops/s", f.Client, f.ClientMs, f.SharedOpsPerS)
+	}
+	fmt.Fprintln(w)
 }
 
 func optMs(v *float64) string {

@@ -4,8 +4,8 @@
 # on both; then the medians of each side and their ratio. This is how each
 # optimisation in BENCHMARKS.md ("What the profiles showed") was measured.
 #
-#   cmd/cognate-bench/ab.sh REV_A REV_B WORKLOAD [bench flags...]
-#   cmd/cognate-bench/ab.sh 2d0f508 6115bcb mfa -users 2000 -max-ops 1800 -warmup 0s
+#   scripts/bench/ab.sh REV_A REV_B WORKLOAD [bench flags...]
+#   scripts/bench/ab.sh 2d0f508 6115bcb mfa -users 2000 -max-ops 1800 -warmup 0s
 #
 # RUNS pairs (default 3), each on a fresh data dir; the load generator is
 # always the current tree's. Output in OUT (default /tmp/cognate-ab).
@@ -20,7 +20,7 @@ runs=${RUNS:-3}
 duration=${DURATION:-10s}
 concurrency=${CONCURRENCY:-16}
 
-source cmd/cognate-bench/lib.sh
+source scripts/bench/lib.sh
 
 # Build each revision's server in a temporary worktree.
 for side in a b; do

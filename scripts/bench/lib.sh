@@ -68,7 +68,7 @@ stop_server() {
 }
 trap 'stop_server; pg_drop' EXIT
 
-bench() { "$out/cognate-bench" -endpoint "http://127.0.0.1:$port" -server-pid "$server" -max-other-cpu "$max_other" -q "$@"; }
+bench() { "$out/cognate-bench" run -endpoint "http://127.0.0.1:$port" -server-pid "$server" -max-other-cpu "$max_other" -q "$@"; }
 
 # measure FILE ARGS...: runs until the run is not disturbed (status 3), at
 # most $attempts times; the last attempt is kept either way.

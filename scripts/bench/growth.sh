@@ -3,13 +3,13 @@
 # in the store, start-up time to a healthy /health, and the server's memory
 # idle and under load (BENCHMARKS.md, "Growth").
 #
-#   cmd/cognate-bench/growth.sh          # ~20 min, most of it loading 999,000 users
-#   BIG=100000 RUNS=1 cmd/cognate-bench/growth.sh
+#   scripts/bench/growth.sh          # ~20 min, most of it loading 999,000 users
+#   BIG=100000 RUNS=1 scripts/bench/growth.sh
 #
 # Both sizes run the same 1,000 working users, made by the tool through the
 # API (sign-up, confirmation, TOTP set-up through MFA_SETUP). For the big
 # size, BIG-1000 more users are first written straight into the store by
-# `cognate-bench -load` (real users: own salt, SRP verifier and TOTP secret,
+# `cognate-bench load` (real users: own salt, SRP verifier and TOTP secret,
 # sealed), into the pool the workloads then run in. mfa runs are bounded by
 # MFA_OPS so that no user signs in twice within one 30-s TOTP step (the
 # tool never waits for a step, so latency is the server's).
@@ -26,7 +26,7 @@ mfa_ops=${MFA_OPS:-900}
 duration=${DURATION:-15s}
 pool=us-east-1_growth001
 
-source cmd/cognate-bench/lib.sh
+source scripts/bench/lib.sh
 
 files=()
 : >"$out/growth.txt"
@@ -35,7 +35,7 @@ for size in 1000 "$big"; do
   pool_args=()
   if [ "$size" -gt "$working" ]; then
     echo "== loading $((size - working)) users into $pool"
-    "$out/cognate-bench" -load $((size - working)) -data-dir "$out/data" "${db_args[@]}" -pool-id "$pool" -out "$out/load-$size.json"
+    "$out/cognate-bench" load -data-dir "$out/data" "${db_args[@]}" -pool-id "$pool" -out "$out/load-$size.json" $((size - working))
     pool_args=(-pool-id "$pool")
   fi
   start_server keep
@@ -65,5 +65,5 @@ done
 
 echo
 echo "== summary (also in $out/summary.md)"
-"$out/cognate-bench" -summarize "${files[@]}" | tee "$out/summary.md"
+"$out/cognate-bench" summarize "${files[@]}" | tee "$out/summary.md"
 cat "$out/growth.txt"

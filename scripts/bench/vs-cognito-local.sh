@@ -5,7 +5,7 @@
 # the other in one run, with the same tool, users, concurrency and duration;
 # then the ratios (BENCHMARKS.md, "Side by side").
 #
-#   cmd/cognate-bench/vs-cognito-local.sh        # ~20 min
+#   scripts/bench/vs-cognito-local.sh        # ~20 min
 #
 # Both servers get the same set-up path: cognito-local 5.3.0 sets TOTP up
 # only with an access token (its MFA_SETUP is not implemented), so the mfa
@@ -36,13 +36,13 @@ users=${USERS:-800}
 mfa_ops=${MFA_OPS:-700}
 workloads=${WORKLOADS:-"password mfa"}
 
-source cmd/cognate-bench/lib.sh
+source scripts/bench/lib.sh
 
 command -v node >/dev/null || { echo "node is needed for cognito-local" >&2; exit 1; }
 peer=$out/cognito-local
 rm -rf "$peer"
 mkdir -p "$peer"
-cp cmd/cognate-bench/peers/cognito-local/package.json cmd/cognate-bench/peers/cognito-local/package-lock.json "$peer/"
+cp scripts/bench/peers/cognito-local/package.json scripts/bench/peers/cognito-local/package-lock.json "$peer/"
 echo "== installing cognito-local (npm ci)"
 (cd "$peer" && npm ci --no-audit --no-fund --loglevel=error)
 
@@ -95,10 +95,10 @@ done
 echo
 {
   echo "### cognito-local"
-  "$out/cognate-bench" -summarize "$out"/cognito-local-*.json
+  "$out/cognate-bench" summarize "$out"/cognito-local-*.json
   echo
   echo "### Cognate"
-  "$out/cognate-bench" -summarize "$out"/cognate-*.json
+  "$out/cognate-bench" summarize "$out"/cognate-*.json
   echo
   echo "### Ratios (Cognate / cognito-local, medians)"
   for w in $workloads; do

@@ -3,8 +3,8 @@
 # fresh data dir, RUNS runs at CONCURRENCY for DURATION, then one mfa sweep,
 # then a Markdown table of medians. Everything lands in OUT.
 #
-#   cmd/cognate-bench/run-benchmarks.sh                 # the whole set (~20 min)
-#   WORKLOADS="password getuser" RUNS=1 cmd/cognate-bench/run-benchmarks.sh
+#   scripts/bench/run-benchmarks.sh                 # the whole set (~20 min)
+#   WORKLOADS="password getuser" RUNS=1 scripts/bench/run-benchmarks.sh
 #
 # WORKLOADS entries are name or name:users (users default to USERS).
 # On a shared machine, a run during which other processes (and the kernel)
@@ -25,7 +25,7 @@ workloads=${WORKLOADS:-"signup password mfa:4000 mfa:1000 srp device refresh get
 sweep=${SWEEP-1,4,16,64}
 sweep_users=${SWEEP_USERS:-6000}
 
-source cmd/cognate-bench/lib.sh
+source scripts/bench/lib.sh
 
 files=()
 for entry in $workloads; do
@@ -53,4 +53,4 @@ fi
 
 echo
 echo "== summary (also in $out/summary.md)"
-"$out/cognate-bench" -summarize "${files[@]}" | tee "$out/summary.md"
+"$out/cognate-bench" summarize "${files[@]}" | tee "$out/summary.md"
