@@ -336,6 +336,9 @@ func (s *Service) ForgotPassword(ctx context.Context, in *api.ForgotPasswordInpu
 	if !u.Enabled {
 		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
 	}
+	if err := s.limitCodeSends(ctx, u, purposeForgot); err != nil {
+		return nil, err
+	}
 	details, err := s.sendResetCode(ctx, c.pool, u, "")
 	if err != nil {
 		return nil, err
@@ -617,6 +620,9 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *api.
 	dest := a.user.Attributes[in.AttributeName]
 	if medium == "" || dest == "" {
 		return nil, api.Errorf(api.ErrInvalidParameter, "The user has no %s to verify.", in.AttributeName)
+	}
+	if err := s.limitCodeSends(ctx, a.user, purposeVerifyPrefix+in.AttributeName); err != nil {
+		return nil, err
 	}
 	var msg Message
 	var details *api.CodeDeliveryDetails

@@ -294,21 +294,27 @@ func (s *Service) issueCode(u *store.User, purpose, attr, medium, dest string, t
 }
 
 // useCode checks and spends a code of purpose on u (inside an update).
+// A wrong code is counted and written with u (see codelimits.go), so call
+// it before the update changes anything else on u.
 func (s *Service) useCode(u *store.User, purpose, code string) error {
+	if err := s.codeGuessAllowed(u, purpose); err != nil {
+		return err
+	}
 	c, ok := u.Codes[purpose]
 	if !ok {
-		return api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again.")
+		return s.codeGuessFailed(u, purpose, api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again."))
 	}
 	match := false
 	for _, h := range s.seal.MACs("code", u.PoolID, u.Username, purpose, code) {
 		match = match || subtle.ConstantTimeCompare(c.Hash, h) == 1
 	}
 	if !match {
-		return api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again.")
+		return s.codeGuessFailed(u, purpose, api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again."))
 	}
 	if !s.now().Before(c.Expires) {
 		return api.Errorf(api.ErrExpiredCode, "Invalid code provided, please request a code again.")
 	}
+	s.codeGuessSucceeded(u, purpose)
 	delete(u.Codes, purpose)
 	return nil
 }
@@ -447,12 +453,16 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *api.ConfirmSignUpInput)
 
 // updateUser runs fn on the stored user atomically, mapping store errors.
 func (s *Service) updateUser(ctx context.Context, u *store.User, fn func(*store.User) error) (*store.User, error) {
+	fn, kept := keepWrites(fn)
 	out, err := s.st.UpdateUser(ctx, u.PoolID, u.Username, fn)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errUserNotFound()
 	}
 	if err != nil {
 		return nil, internal(err)
+	}
+	if *kept != nil {
+		return nil, *kept
 	}
 	return out, nil
 }
@@ -464,6 +474,9 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *api.ResendConf
 		return nil, errNoClientUser()
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := s.limitCodeSends(ctx, u, purposeSignUp); err != nil {
 		return nil, err
 	}
 	var msg Message
