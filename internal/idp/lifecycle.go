@@ -102,7 +102,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *api.AdminCreateUserIn
 		return nil, internal(err)
 	}
 	s.invite(ctx, p, u, pw, mediums)
-	return &api.AdminCreateUserOutput{User: userType(u, nil)}, nil
+	return &api.AdminCreateUserOutput{User: createdUserType(u, in.UserAttributes)}, nil
 }
 
 // smsConfigured reports whether the pool has an SmsConfiguration: Cognito

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math/big"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -534,22 +533,7 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *api.AdminUserRef) 
 }
 
 func attributeList(u *store.User, only []string) []api.AttributeType {
-	names := make([]string, 0, len(u.Attributes)+1)
-	for k := range u.Attributes {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	out := []api.AttributeType{}
-	add := func(n, v string) {
-		if len(only) == 0 || contains(only, n) {
-			out = append(out, api.AttributeType{Name: n, Value: &v})
-		}
-	}
-	for _, n := range names {
-		add(n, u.Attributes[n])
-	}
-	add("sub", u.Sub)
-	return out
+	return orderedAttributes(u, only) // Cognito's order: attrorder.go
 }
 
 func mfaSettings(u *store.User) (preferred string, list []string) {
