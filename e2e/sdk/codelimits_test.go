@@ -242,3 +242,54 @@ func TestCodeGuessingLimitSharedByServers(t *testing.T) {
 	}
 	wantErr(t, confirm(b.c, other, &right), "LimitExceededException", attemptLimitMsg)
 }
+
+// TestCodeLimitsHideUserExistence: with PreventUserExistenceErrors a name
+// that is no user answers as a real user does, limits included: five
+// wrong codes, then LimitExceededException; five password-reset codes
+// "sent", then LimitExceededException. Otherwise the limit would tell
+// which names are users.
+func TestCodeLimitsHideUserExistence(t *testing.T) {
+	e := newEnv(t)
+	poolID, _ := e.pool(types.UserPoolMfaTypeOff)
+	clientID := *must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("hiding"),
+		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled})).UserPoolClient.ClientId
+	confirmed := e.user(poolID, clientID)
+	pending := fmt.Sprintf("user%d", userSeq.Add(1))
+	e.signUp(clientID, pending)
+
+	forgot := func(name string) error {
+		_, err := e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &name})
+		return err
+	}
+	confirmForgot := func(name string, code *string) error {
+		_, err := e.c.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &clientID, Username: &name,
+			ConfirmationCode: code, Password: aws.String("Taken-0ver!")})
+		return err
+	}
+	confirmSignUp := func(name string, code *string) error {
+		_, err := e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: &name, ConfirmationCode: code})
+		return err
+	}
+	for _, name := range []string{confirmed, "nobody-here"} {
+		for i := range codeSendLimit {
+			if err := forgot(name); err != nil {
+				t.Fatalf("ForgotPassword %s #%d: %v", name, i+1, err)
+			}
+		}
+		wantErr(t, forgot(name), "LimitExceededException", attemptLimitMsg)
+	}
+	for _, c := range []struct {
+		name string
+		op   func(string, *string) error
+	}{{confirmed, confirmForgot}, {"nobody-here", confirmForgot}, {pending, confirmSignUp}, {"nobody-here", confirmSignUp}} {
+		// The user's newest code; any code for the name that is no user.
+		right := e.srv.LastCode(poolID, c.name)
+		if right == "" {
+			right = "123456"
+		}
+		for i := range codeFailureLimit {
+			wantErr(t, c.op(c.name, wrongCode(right, i)), "CodeMismatchException", "")
+		}
+		wantErr(t, c.op(c.name, &right), "LimitExceededException", attemptLimitMsg)
+	}
+}

@@ -2,7 +2,9 @@ package idp
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/api"
@@ -125,4 +127,43 @@ func keepWrites(fn func(*store.User) error) (func(*store.User) error, *error) {
 		}
 		return err
 	}, kept
+}
+
+// A client with PreventUserExistenceErrors answers a name that is no user
+// as it would a user with a wrong code. Once real users reach the limits
+// above, such names must reach them too, or LimitExceededException would
+// tell the two apart. Their counts are one-time marks in the store, at
+// most limit of them in a clock-aligned window (a real user's window
+// starts at its first event instead); the name is kept only as a MAC.
+
+// phantomCodeGuess answers a code offered for a name that is no user.
+func (s *Service) phantomCodeGuess(ctx context.Context, p *pool, name, purpose string) error {
+	if s.phantomLimited(ctx, p, name, "guess:"+purpose, codeFailureLimit, codeFailureWindow) {
+		return errAttemptLimit()
+	}
+	return api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again.")
+}
+
+// phantomCodeSend counts a code "sent" to a name that is no user.
+func (s *Service) phantomCodeSend(ctx context.Context, p *pool, name, purpose string) error {
+	if s.phantomLimited(ctx, p, name, "send:"+purpose, codeSendLimit, codeSendWindow) {
+		return errAttemptLimit()
+	}
+	return nil
+}
+
+// phantomLimited takes one of the limit marks of the current window and
+// reports whether all were taken already. A store failure takes none and
+// limits no one.
+func (s *Service) phantomLimited(ctx context.Context, p *pool, name, what string, limit int, window time.Duration) bool {
+	w := s.now().UnixNano() / int64(window)
+	id := hex.EncodeToString(s.seal.MAC("phantom-code", p.rec.ID, p.canonicalName(name), what))
+	until := time.Unix(0, (w+1)*int64(window))
+	for i := range limit {
+		err := s.st.MarkUsed(ctx, fmt.Sprintf("phantom-code:%s:%d:%d", id, w, i), until)
+		if !errors.Is(err, store.ErrExists) {
+			return false
+		}
+	}
+	return true
 }

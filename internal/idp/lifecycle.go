@@ -324,6 +324,9 @@ func (s *Service) sendResetCode(ctx context.Context, p *pool, u *store.User, sta
 func (s *Service) ForgotPassword(ctx context.Context, in *api.ForgotPasswordInput) (*api.CodeDeliveryOutput, error) {
 	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if api.IsCode(err, api.ErrUserNotFound) && c.preventExistence() {
+		if err := s.phantomCodeSend(ctx, c.pool, in.Username, purposeForgot); err != nil {
+			return nil, err
+		}
 		// As if a code went to an address the caller cannot see.
 		return &api.CodeDeliveryOutput{CodeDeliveryDetails: &api.CodeDeliveryDetails{Destination: mask("EMAIL", in.Username+"@x"), DeliveryMedium: "EMAIL", AttributeName: "email"}}, nil
 	}
@@ -350,7 +353,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *api.ForgotPasswordInpu
 func (s *Service) ConfirmForgotPassword(ctx context.Context, in *api.ConfirmForgotPasswordInput) (*api.Empty, error) {
 	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if api.IsCode(err, api.ErrUserNotFound) && c.preventExistence() {
-		return nil, api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again.")
+		return nil, s.phantomCodeGuess(ctx, c.pool, in.Username, purposeForgot)
 	}
 	if api.IsCode(err, api.ErrUserNotFound) {
 		return nil, errNoClientUser()

@@ -423,7 +423,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *api.ConfirmSignUpInput)
 	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if api.IsCode(err, api.ErrUserNotFound) {
 		if c.preventExistence() {
-			return nil, api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again.")
+			return nil, s.phantomCodeGuess(ctx, c.pool, in.Username, purposeSignUp)
 		}
 		return nil, errNoClientUser()
 	}
