@@ -76,6 +76,11 @@ func WithConfigFile(path string) Option { return func(o *app.Options) { o.Config
 // server on the same data.
 func WithDataDir(dir string) Option { return func(o *app.Options) { o.DataDir = dir } }
 
+// WithDatabase keeps the state in the PostgreSQL database at url instead of
+// SQLite. Servers started with the same url and the same WithDataDir (which
+// holds the master key) act as nodes of one deployment.
+func WithDatabase(url string) Option { return func(o *app.Options) { o.DatabaseURL = url } }
+
 // WithSMTP sends codes by email through the SMTP server at url instead of
 // the outbox (Outbox and LastCode then return nothing).
 func WithSMTP(url, from string) Option {

@@ -161,6 +161,8 @@ type UserPoolRef struct {
 // UpdateUserPoolInput is UpdateUserPool's request.
 type UpdateUserPoolInput struct {
 	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	// PoolName renames the pool; absent, the name stays.
+	PoolName *string `json:",omitempty" v:"len=1:128,pat=poolname"`
 	UserPoolSettings
 }
 
@@ -497,6 +499,14 @@ type SetUserMFAPreferenceInput struct {
 	SMSMfaSettings           *MFASettings `json:",omitempty"`
 	SoftwareTokenMfaSettings *MFASettings `json:",omitempty"`
 	EmailMfaSettings         *MFASettings `json:",omitempty"`
+	// WebAuthnMfaSettings has no PreferredMfa: passkey MFA applies only
+	// when a passkey is the first factor.
+	WebAuthnMfaSettings *WebAuthnMFASettings `json:",omitempty"`
+}
+
+// WebAuthnMFASettings is a user's passkey MFA switch.
+type WebAuthnMFASettings struct {
+	Enabled bool
 }
 
 // Empty is the answer of operations that return nothing.

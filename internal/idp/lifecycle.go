@@ -102,7 +102,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *api.AdminCreateUserIn
 		return nil, internal(err)
 	}
 	s.invite(ctx, p, u, pw, mediums)
-	return &api.AdminCreateUserOutput{User: userType(u, nil)}, nil
+	return &api.AdminCreateUserOutput{User: createdUserType(u, in.UserAttributes)}, nil
 }
 
 // smsConfigured reports whether the pool has an SmsConfiguration: Cognito
@@ -324,6 +324,9 @@ func (s *Service) sendResetCode(ctx context.Context, p *pool, u *store.User, sta
 func (s *Service) ForgotPassword(ctx context.Context, in *api.ForgotPasswordInput) (*api.CodeDeliveryOutput, error) {
 	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if api.IsCode(err, api.ErrUserNotFound) && c.preventExistence() {
+		if err := s.phantomCodeSend(ctx, c.pool, in.Username, purposeForgot); err != nil {
+			return nil, err
+		}
 		// As if a code went to an address the caller cannot see.
 		return &api.CodeDeliveryOutput{CodeDeliveryDetails: &api.CodeDeliveryDetails{Destination: mask("EMAIL", in.Username+"@x"), DeliveryMedium: "EMAIL", AttributeName: "email"}}, nil
 	}
@@ -336,6 +339,9 @@ func (s *Service) ForgotPassword(ctx context.Context, in *api.ForgotPasswordInpu
 	if !u.Enabled {
 		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
 	}
+	if err := s.limitCodeSends(ctx, u, purposeForgot); err != nil {
+		return nil, err
+	}
 	details, err := s.sendResetCode(ctx, c.pool, u, "")
 	if err != nil {
 		return nil, err
@@ -347,7 +353,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *api.ForgotPasswordInpu
 func (s *Service) ConfirmForgotPassword(ctx context.Context, in *api.ConfirmForgotPasswordInput) (*api.Empty, error) {
 	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if api.IsCode(err, api.ErrUserNotFound) && c.preventExistence() {
-		return nil, api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again.")
+		return nil, s.phantomCodeGuess(ctx, c.pool, in.Username, purposeForgot)
 	}
 	if api.IsCode(err, api.ErrUserNotFound) {
 		return nil, errNoClientUser()
@@ -617,6 +623,9 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *api.
 	dest := a.user.Attributes[in.AttributeName]
 	if medium == "" || dest == "" {
 		return nil, api.Errorf(api.ErrInvalidParameter, "The user has no %s to verify.", in.AttributeName)
+	}
+	if err := s.limitCodeSends(ctx, a.user, purposeVerifyPrefix+in.AttributeName); err != nil {
+		return nil, err
 	}
 	var msg Message
 	var details *api.CodeDeliveryDetails

@@ -138,6 +138,10 @@ func (s *Service) SetUserMFAPreference(ctx context.Context, in *api.SetUserMFAPr
 	if in.EmailMfaSettings != nil && in.EmailMfaSettings.Enabled {
 		return nil, api.Errorf(api.ErrInvalidParameter, "User does not have delivery config set to turn on EMAIL_OTP")
 	}
+	if in.WebAuthnMfaSettings != nil && in.WebAuthnMfaSettings.Enabled {
+		// Cognate has no passkeys yet, so no user can have one.
+		return nil, api.Errorf(api.ErrInvalidParameter, "User does not have a registered passkey to turn on WEB_AUTHN MFA")
+	}
 	st := in.SoftwareTokenMfaSettings
 	if st == nil {
 		return &api.Empty{}, nil

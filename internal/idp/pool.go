@@ -221,6 +221,9 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *api.UpdateUserPoolInpu
 		}
 		return nil
 	})
+	if err == nil && in.PoolName != nil {
+		err = s.renamePool(ctx, in.UserPoolId, *in.PoolName)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -247,6 +250,21 @@ func (s *Service) updatePool(ctx context.Context, id string, fn func(*poolDoc) e
 		return nil, internal(err)
 	}
 	return &doc, nil
+}
+
+// renamePool gives a pool a new name (UpdateUserPool's PoolName).
+func (s *Service) renamePool(ctx context.Context, id, name string) error {
+	_, err := s.st.UpdatePool(ctx, id, func(p *store.Pool) error {
+		p.Name = name
+		return nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return api.Errorf(api.ErrResourceNotFound, "User pool %s does not exist.", id)
+	}
+	if err != nil {
+		return internal(err)
+	}
+	return nil
 }
 
 // DeleteUserPool deletes a pool and everything in it.

@@ -172,6 +172,9 @@ func (s *Service) RevokeToken(ctx context.Context, in *api.RevokeTokenInput) (*a
 	if c.doc.EnableTokenRevocation != nil && !*c.doc.EnableTokenRevocation {
 		return nil, api.Errorf(api.ErrUnsupportedOperation, "Token revocation is not enabled for client %s.", c.rec.ID)
 	}
+	if isJWT(in.Token) {
+		return nil, api.Errorf(api.ErrUnsupportedTokenType, "Only refresh tokens can be revoked.")
+	}
 	rt, err := s.findRefreshToken(ctx, in.Token)
 	if errors.Is(err, store.ErrNotFound) {
 		// As RFC 7009: an unknown token is already as good as revoked.

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math/big"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -294,21 +293,27 @@ func (s *Service) issueCode(u *store.User, purpose, attr, medium, dest string, t
 }
 
 // useCode checks and spends a code of purpose on u (inside an update).
+// A wrong code is counted and written with u (see codelimits.go), so call
+// it before the update changes anything else on u.
 func (s *Service) useCode(u *store.User, purpose, code string) error {
+	if err := s.codeGuessAllowed(u, purpose); err != nil {
+		return err
+	}
 	c, ok := u.Codes[purpose]
 	if !ok {
-		return api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again.")
+		return s.codeGuessFailed(u, purpose, api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again."))
 	}
 	match := false
 	for _, h := range s.seal.MACs("code", u.PoolID, u.Username, purpose, code) {
 		match = match || subtle.ConstantTimeCompare(c.Hash, h) == 1
 	}
 	if !match {
-		return api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again.")
+		return s.codeGuessFailed(u, purpose, api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again."))
 	}
 	if !s.now().Before(c.Expires) {
 		return api.Errorf(api.ErrExpiredCode, "Invalid code provided, please request a code again.")
 	}
+	s.codeGuessSucceeded(u, purpose)
 	delete(u.Codes, purpose)
 	return nil
 }
@@ -418,7 +423,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *api.ConfirmSignUpInput)
 	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if api.IsCode(err, api.ErrUserNotFound) {
 		if c.preventExistence() {
-			return nil, api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again.")
+			return nil, s.phantomCodeGuess(ctx, c.pool, in.Username, purposeSignUp)
 		}
 		return nil, errNoClientUser()
 	}
@@ -447,12 +452,16 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *api.ConfirmSignUpInput)
 
 // updateUser runs fn on the stored user atomically, mapping store errors.
 func (s *Service) updateUser(ctx context.Context, u *store.User, fn func(*store.User) error) (*store.User, error) {
+	fn, kept := keepWrites(fn)
 	out, err := s.st.UpdateUser(ctx, u.PoolID, u.Username, fn)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errUserNotFound()
 	}
 	if err != nil {
 		return nil, internal(err)
+	}
+	if *kept != nil {
+		return nil, *kept
 	}
 	return out, nil
 }
@@ -464,6 +473,9 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *api.ResendConf
 		return nil, errNoClientUser()
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := s.limitCodeSends(ctx, u, purposeSignUp); err != nil {
 		return nil, err
 	}
 	var msg Message
@@ -521,22 +533,7 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *api.AdminUserRef) 
 }
 
 func attributeList(u *store.User, only []string) []api.AttributeType {
-	names := make([]string, 0, len(u.Attributes)+1)
-	for k := range u.Attributes {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	out := []api.AttributeType{}
-	add := func(n, v string) {
-		if len(only) == 0 || contains(only, n) {
-			out = append(out, api.AttributeType{Name: n, Value: &v})
-		}
-	}
-	for _, n := range names {
-		add(n, u.Attributes[n])
-	}
-	add("sub", u.Sub)
-	return out
+	return orderedAttributes(u, only) // Cognito's order: attrorder.go
 }
 
 func mfaSettings(u *store.User) (preferred string, list []string) {

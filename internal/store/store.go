@@ -44,6 +44,17 @@ type Code struct {
 	Expires time.Time
 }
 
+// CodeLimit counts, for one purpose of a user's codes, the wrong codes
+// offered and the codes sent, each in a window that starts at its first
+// event. The domain sets the limits; the store keeps the counts with the
+// user, so every node and every restart sees them.
+type CodeLimit struct {
+	Failures      int       `json:",omitempty"`
+	FailuresSince time.Time `json:",omitempty"`
+	Sends         int       `json:",omitempty"`
+	SendsSince    time.Time `json:",omitempty"`
+}
+
 // User is one user of a pool. Fields that hold secrets (Verifier,
 // TOTPSecret, TOTPPending) are encrypted by the domain before they get here.
 type User struct {
@@ -69,6 +80,8 @@ type User struct {
 	PreferredMFA     string // "" or SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP
 
 	Codes map[string]Code // by purpose
+	// CodeLimits are the guessing and sending counts, by code purpose.
+	CodeLimits map[string]CodeLimit `json:",omitempty"`
 
 	DeviceGroupKey string // shared by the user's devices
 

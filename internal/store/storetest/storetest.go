@@ -316,6 +316,7 @@ func testUsers(t *testing.T, s store.Store) {
 	mkPool(t, s, "p_1")
 	u := mkUser("p_1", "alice")
 	u.Codes["signup"] = store.Code{Hash: []byte("h"), Expires: now().Add(time.Hour)}
+	u.CodeLimits = map[string]store.CodeLimit{"forgot": {Failures: 3, FailuresSince: now(), Sends: 2, SendsSince: now()}}
 	if err := s.CreateUser(ctx, u); err != nil {
 		t.Fatal(err)
 	}
@@ -330,6 +331,9 @@ func testUsers(t *testing.T, s store.Store) {
 	got, err := s.GetUser(ctx, "p_1", "alice")
 	if err != nil || got.Sub != u.Sub || !bytes.Equal(got.Verifier, u.Verifier) || !got.Codes["signup"].Expires.Equal(now().Add(time.Hour)) {
 		t.Fatalf("GetUser = %+v, %v", got, err)
+	}
+	if l := got.CodeLimits["forgot"]; l.Failures != 3 || l.Sends != 2 || !l.FailuresSince.Equal(now()) || !l.SendsSince.Equal(now()) {
+		t.Fatalf("GetUser lost the code limits: %+v", got.CodeLimits)
 	}
 	if _, err := s.GetUser(ctx, "p_1", "ALICE"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("usernames are exact: %v", err)
