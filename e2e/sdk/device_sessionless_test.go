@@ -201,15 +201,12 @@ func TestSessionlessDeviceRefusals(t *testing.T) {
 	_, err = e.sessionlessVerifier(clientID, name, meta, cl, ch, dev.Password)
 	badSession(err)
 
-	// Many password steps keep a bounded number of tickets: the latest works.
-	for i := 0; i < 30; i++ {
+	// Many password steps never continued (the record keeps the newest
+	// few, internal/idp TestDeviceTicketsAreBounded): the latest works.
+	for i := 0; i < 12; i++ {
 		e.devicePasswordStep(clientID, name, meta)
 	}
 	wantDeviceTokens(t, must(e.sessionlessDevice(clientID, name, meta, dev)), meta)
-	u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name}))
-	if u.Username == nil {
-		t.Fatal("user gone")
-	}
 }
 
 // TestSessionlessDeviceSignInAcrossRestart: the password step's record and
