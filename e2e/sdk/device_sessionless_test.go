@@ -240,3 +240,53 @@ func TestSessionlessDeviceSignInAcrossRestart(t *testing.T) {
 	_, err = e3.sessionlessVerifier(clientID, name, meta, cl, ch, dev.Password)
 	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
 }
+
+// TestSessionlessDeviceSecretHash: for a client with a secret, both
+// sessionless device steps need SECRET_HASH, refused with Cognito's words
+// when missing or wrong, and a refusal spends nothing.
+func TestSessionlessDeviceSecretHash(t *testing.T) {
+	e := newEnv(t)
+	poolID, clientID := e.devicePool()
+	name := e.user(poolID, clientID)
+	_, meta, dev := e.rememberDevice(clientID, name)
+	sc := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("server"),
+		GenerateSecret: true, ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth,
+			types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})).UserPoolClient
+	id, hash := *sc.ClientId, secretHash(*sc.ClientSecret, name, *sc.ClientId)
+	out := must(e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &id, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password, "DEVICE_KEY": *meta.DeviceKey, "SECRET_HASH": hash}}))
+	if out.ChallengeName != types.ChallengeNameTypeDeviceSrpAuth {
+		t.Fatalf("want DEVICE_SRP_AUTH, got %q", out.ChallengeName)
+	}
+	respond := func(challenge types.ChallengeNameType, r map[string]string) (*cip.RespondToAuthChallengeOutput, error) {
+		return e.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: &id, ChallengeName: challenge, ChallengeResponses: r})
+	}
+	cl, err := srp.NewClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := map[string]string{"USERNAME": name, "SRP_A": cl.PublicHex(), "DEVICE_KEY": *meta.DeviceKey}
+	_, err = respond(types.ChallengeNameTypeDeviceSrpAuth, r)
+	wantErr(t, err, "NotAuthorizedException", "is configured for secret but secret was not received")
+	r["SECRET_HASH"] = secretHash(*sc.ClientSecret, name+"x", *sc.ClientId)
+	_, err = respond(types.ChallengeNameTypeDeviceSrpAuth, r)
+	wantErr(t, err, "NotAuthorizedException", "Unable to verify secret hash for client")
+	// An unknown user is answered the same way.
+	_, err = respond(types.ChallengeNameTypeDeviceSrpAuth, map[string]string{"USERNAME": "nobody", "SRP_A": cl.PublicHex(), "DEVICE_KEY": *meta.DeviceKey})
+	wantErr(t, err, "NotAuthorizedException", "is configured for secret but secret was not received")
+	r["SECRET_HASH"] = hash
+	ch := must(respond(types.ChallengeNameTypeDeviceSrpAuth, r))
+
+	p := ch.ChallengeParameters
+	resp, err := cl.Respond(srp.Challenge{PoolName: *meta.DeviceGroupKey, UserID: *meta.DeviceKey, Salt: p["SALT"], B: p["SRP_B"],
+		SecretBlock: p["SECRET_BLOCK"]}, dev.Password, e.srv.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := map[string]string{"USERNAME": name, "DEVICE_KEY": *meta.DeviceKey, "TIMESTAMP": resp.Timestamp,
+		"PASSWORD_CLAIM_SECRET_BLOCK": resp.SecretBlock, "PASSWORD_CLAIM_SIGNATURE": resp.Signature}
+	_, err = respond(types.ChallengeNameTypeDevicePasswordVerifier, v)
+	wantErr(t, err, "NotAuthorizedException", "is configured for secret but secret was not received")
+	v["SECRET_HASH"] = hash
+	wantDeviceTokens(t, must(respond(types.ChallengeNameTypeDevicePasswordVerifier, v)), meta)
+}

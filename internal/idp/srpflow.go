@@ -222,6 +222,11 @@ func (s *Service) sessionlessDeviceSRP(ctx context.Context, c *client, r map[str
 	}
 	u, err := s.resolveUser(ctx, c.pool, r["USERNAME"])
 	if api.IsCode(err, api.ErrUserNotFound) {
+		// The secret hash is checked as for a real user, so that the
+		// answers do not tell who exists.
+		if err := c.checkSecretHash(r["SECRET_HASH"], r["USERNAME"]); err != nil {
+			return nil, err
+		}
 		return nil, api.ErrBadSession
 	}
 	if err != nil {
@@ -230,12 +235,13 @@ func (s *Service) sessionlessDeviceSRP(ctx context.Context, c *client, r map[str
 	if err := c.checkSecretHash(r["SECRET_HASH"], r["USERNAME"], u.Username); err != nil {
 		return nil, err
 	}
-	if !u.Enabled {
-		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
-	}
+	// The ticket first: without one, a disabled user is not told apart.
 	t, err := s.takeDeviceTicket(ctx, c, u, r["DEVICE_KEY"], "")
 	if err != nil {
 		return nil, err
+	}
+	if !u.Enabled {
+		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
 	}
 	return s.deviceSRPAuth(ctx, c, u, t, r)
 }
