@@ -55,16 +55,25 @@ func (s *Service) issueDeviceTicket(ctx context.Context, c *client, u *store.Use
 // the newest. Without one the answer is Cognito's for a bad session.
 func (s *Service) takeDeviceTicket(ctx context.Context, c *client, u *store.User, deviceKey, id string) (*store.DeviceTicket, error) {
 	now := s.now()
-	var taken *store.DeviceTicket
-	_, err := s.updateUser(ctx, u, func(u *store.User) error {
-		taken = nil
+	find := func(tickets []store.DeviceTicket) int {
 		found := -1
-		for i, t := range u.DeviceTickets {
+		for i, t := range tickets {
 			if t.ClientID == c.rec.ID && subtle.ConstantTimeCompare([]byte(t.DeviceKey), []byte(deviceKey)) == 1 &&
 				now.Before(t.Expires) && (id == "" || t.ID == id) {
 				found = i
 			}
 		}
+		return found
+	}
+	// Most callers without a ticket stop at the record already read, before
+	// any write.
+	if find(u.DeviceTickets) < 0 {
+		return nil, api.ErrBadSession
+	}
+	var taken *store.DeviceTicket
+	_, err := s.updateUser(ctx, u, func(u *store.User) error {
+		taken = nil
+		found := find(u.DeviceTickets)
 		if found < 0 {
 			return api.ErrBadSession
 		}

@@ -39,10 +39,10 @@ func TestDeviceTicketsAreBounded(t *testing.T) {
 	if len(stored.DeviceTickets) != maxDeviceTickets {
 		t.Fatalf("%d tickets kept, want %d", len(stored.DeviceTickets), maxDeviceTickets)
 	}
-	if _, err := e.svc.takeDeviceTicket(ctx, c, u, key, ids[0]); err != api.ErrBadSession {
+	if _, err := e.svc.takeDeviceTicket(ctx, c, stored, key, ids[0]); err != api.ErrBadSession {
 		t.Fatalf("the oldest ticket: %v, want a bad session", err)
 	}
-	if _, err := e.svc.takeDeviceTicket(ctx, c, u, key, ids[len(ids)-1]); err != nil {
+	if _, err := e.svc.takeDeviceTicket(ctx, c, stored, key, ids[len(ids)-1]); err != nil {
 		t.Fatalf("the newest ticket: %v", err)
 	}
 
