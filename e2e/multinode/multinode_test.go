@@ -267,6 +267,75 @@ func TestMultiNode(t *testing.T) {
 	if ref.AuthenticationResult == nil || ref.AuthenticationResult.AccessToken == nil {
 		t.Fatalf("REFRESH_TOKEN_AUTH on B: %+v", ref)
 	}
+
+	// ---- A remembered device without Session (AWS's Python example), over A and B ----
+
+	dpool := must(a.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("multinode-devices"),
+		DeviceConfiguration: &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: true}}))(t)
+	dpoolID := *dpool.UserPool.Id
+	must(a.c.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: &dpoolID, MfaConfiguration: types.UserPoolMfaTypeOn,
+		SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true}}))(t)
+	dclient := must(a.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &dpoolID, ClientName: aws.String("app"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}}))(t)
+	dclientID := *dclient.UserPoolClient.ClientId
+	const ava = "ava"
+	must(a.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &dpoolID, Username: aws.String(ava), MessageAction: types.MessageActionTypeSuppress}))(t)
+	must(a.c.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &dpoolID, Username: aws.String(ava),
+		Password: aws.String(password), Permanent: true}))(t)
+	dstart := must(b.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &dclientID, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": ava, "PASSWORD": password}}))(t)
+	dassoc := must(a.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: dstart.Session}))(t)
+	tablet := &authenticator{secret: *dassoc.SecretCode}
+	dver := must(b.c.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{Session: dassoc.Session, UserCode: aws.String(tablet.code(t))}))(t)
+	ddone := must(a.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: &dclientID,
+		ChallengeName: types.ChallengeNameTypeMfaSetup, Session: dver.Session, ChallengeResponses: map[string]string{"USERNAME": ava}}))(t)
+	meta := ddone.AuthenticationResult.NewDeviceMetadata
+	if meta == nil {
+		t.Fatal("no NewDeviceMetadata from the device pool")
+	}
+	dev, err := srp.NewDeviceSecret(*meta.DeviceGroupKey, *meta.DeviceKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pv, salt := dev.VerifierConfig()
+	must(b.c.ConfirmDevice(ctx, &cip.ConfirmDeviceInput{AccessToken: ddone.AuthenticationResult.AccessToken, DeviceKey: meta.DeviceKey,
+		DeviceSecretVerifierConfig: &types.DeviceSecretVerifierConfigType{PasswordVerifier: &pv, Salt: &salt}}))(t)
+	// A: the password step with the device's key.
+	pwStep := must(a.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &dclientID, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": ava, "PASSWORD": password, "DEVICE_KEY": *meta.DeviceKey}}))(t)
+	if pwStep.ChallengeName != types.ChallengeNameTypeDeviceSrpAuth {
+		t.Fatalf("password step on A: want DEVICE_SRP_AUTH, got %q", pwStep.ChallengeName)
+	}
+	// B: DEVICE_SRP_AUTH without Session continues what A recorded.
+	dc, err := srp.NewClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dsrp := map[string]string{"USERNAME": ava, "SRP_A": dc.PublicHex(), "DEVICE_KEY": *meta.DeviceKey}
+	dch := must(b.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: &dclientID,
+		ChallengeName: types.ChallengeNameTypeDeviceSrpAuth, ChallengeResponses: dsrp}))(t)
+	// A: the record B took is gone for A too.
+	_, err = a.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: &dclientID,
+		ChallengeName: types.ChallengeNameTypeDeviceSrpAuth, ChallengeResponses: dsrp})
+	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
+	dp := dch.ChallengeParameters
+	dproof, err := dc.Respond(srp.Challenge{PoolName: *meta.DeviceGroupKey, UserID: *meta.DeviceKey, Salt: dp["SALT"], B: dp["SRP_B"],
+		SecretBlock: dp["SECRET_BLOCK"]}, dev.Password, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dclaim := map[string]string{"USERNAME": ava, "DEVICE_KEY": *meta.DeviceKey, "PASSWORD_CLAIM_SECRET_BLOCK": dproof.SecretBlock,
+		"PASSWORD_CLAIM_SIGNATURE": dproof.Signature, "TIMESTAMP": dproof.Timestamp}
+	// A: DEVICE_PASSWORD_VERIFIER without Session: tokens, no TOTP code.
+	dtok := must(a.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: &dclientID,
+		ChallengeName: types.ChallengeNameTypeDevicePasswordVerifier, ChallengeResponses: dclaim}))(t)
+	if dtok.AuthenticationResult == nil || dtok.AuthenticationResult.AccessToken == nil {
+		t.Fatalf("sessionless device sign-in over A and B gave no tokens: %+v", dtok)
+	}
+	// B: the same proof again is spent.
+	_, err = b.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: &dclientID,
+		ChallengeName: types.ChallengeNameTypeDevicePasswordVerifier, ChallengeResponses: dclaim})
+	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
 }
 
 // ---- the processes ----

@@ -193,6 +193,11 @@ func (s *Service) afterPassword(ctx context.Context, c *client, u *store.User, a
 	}
 	ss := s.newSession(c, u, challenge, authTime)
 	ss.DeviceKey = deviceKey
+	if challenge == challengeDeviceSRP {
+		if ss.Ticket, err = s.issueDeviceTicket(ctx, c, u, deviceKey, authTime); err != nil {
+			return nil, err
+		}
+	}
 	cp := map[string]string{"USER_ID_FOR_SRP": u.Username}
 	if challenge == challengeMFASetup {
 		cp["MFAS_CAN_SETUP"] = `["SOFTWARE_TOKEN_MFA"]`
@@ -247,10 +252,18 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToA
 		return nil, err
 	}
 	r := params(in.ChallengeResponses)
-	if in.ChallengeName == challengePasswordVerify {
+	switch {
+	case in.ChallengeName == challengePasswordVerify:
 		// Some clients send no Session here: the state is found from the
 		// secret block.
 		return s.srpVerify(ctx, c, r)
+	case in.ChallengeName == challengeDevicePassword:
+		// The same for the device's proof.
+		return s.devicePasswordVerify(ctx, c, r)
+	case in.ChallengeName == challengeDeviceSRP && in.Session == "":
+		// AWS's examples and pycognito: the device ticket stands in for
+		// the Session.
+		return s.sessionlessDeviceSRP(ctx, c, r)
 	}
 	ss, err := s.openSession(in.Session)
 	if err != nil {
@@ -309,18 +322,14 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToA
 	case challengeNewPassword:
 		return s.answerNewPassword(ctx, c, u, ss, r)
 	case challengeDeviceSRP:
-		return s.deviceSRPAuth(ctx, c, u, ss, r)
-	case challengeDevicePassword:
-		if err := s.checkLock(u); err != nil {
+		if r["DEVICE_KEY"] != ss.DeviceKey {
+			return nil, api.ErrBadSession
+		}
+		t, err := s.takeDeviceTicket(ctx, c, u, ss.DeviceKey, ss.Ticket)
+		if err != nil {
 			return nil, err
 		}
-		if err := s.devicePasswordVerify(ctx, u, ss, r); err != nil {
-			if err == api.ErrBadCredentials {
-				return nil, s.failedSignIn(ctx, c.pool, u, stepMFA, err)
-			}
-			return nil, err
-		}
-		return s.complete(ctx, c, u, time.Unix(ss.AuthTime, 0), ss.DeviceKey, true)
+		return s.deviceSRPAuth(ctx, c, u, t, r)
 	default:
 		return nil, api.Errorf(api.ErrInvalidParameter, "Challenge %s is not supported by Cognate.", in.ChallengeName)
 	}

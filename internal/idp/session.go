@@ -23,12 +23,10 @@ type session struct {
 	Expires   int64  `json:"e"`
 	AuthTime  int64  `json:"at"`
 	DeviceKey string `json:"dk,omitempty"`
-
-	// Device SRP state (DEVICE_PASSWORD_VERIFIER): the server's secret b,
-	// the client's A, and the secret block handed out.
-	SRPb        []byte `json:"b,omitempty"`
-	SRPA        string `json:"A,omitempty"`
-	SecretBlock []byte `json:"sb,omitempty"`
+	// Ticket names the device ticket of a DEVICE_SRP_AUTH session (see
+	// deviceticket.go); the device proof's own state travels in its
+	// SECRET_BLOCK, as PASSWORD_VERIFIER's does.
+	Ticket string `json:"tk,omitempty"`
 }
 
 const sessionContext = "cognate session"

@@ -84,6 +84,10 @@ type User struct {
 	CodeLimits map[string]CodeLimit `json:",omitempty"`
 
 	DeviceGroupKey string // shared by the user's devices
+	// DeviceTickets are the device sign-ins whose password step passed and
+	// whose DEVICE_SRP_AUTH may still come without a Session: one-shot,
+	// expiring, few, owned and bounded by the domain.
+	DeviceTickets []DeviceTicket `json:",omitempty"`
 
 	Groups []string // names of the pool groups the user belongs to
 
@@ -94,6 +98,16 @@ type User struct {
 	// AuthEvents is the user's recent sign-in history (AdminListUserAuthEvents),
 	// encoded and bounded by the domain; the store keeps it as opaque bytes.
 	AuthEvents []byte `json:",omitempty"`
+}
+
+// DeviceTicket lets one DEVICE_SRP_AUTH continue a sign-in whose password
+// step the user passed with that device, through that client, until Expires.
+type DeviceTicket struct {
+	ID        string
+	DeviceKey string
+	ClientID  string
+	AuthTime  time.Time
+	Expires   time.Time
 }
 
 // Filter selects users in ListUsers: attribute Attr compared to Value, either

@@ -342,6 +342,7 @@ func testUsers(t *testing.T, s store.Store) {
 		u.Status = "UNCONFIRMED"
 		u.TOTPLastStep = 42
 		u.Attributes["email"] = "new@example.com"
+		u.DeviceTickets = []store.DeviceTicket{{ID: "t1", DeviceKey: "us-east-1_k", ClientID: "c1", AuthTime: now(), Expires: now().Add(time.Minute)}}
 		return nil
 	}); err != nil {
 		t.Fatal(err)
@@ -349,6 +350,10 @@ func testUsers(t *testing.T, s store.Store) {
 	got, _ = s.GetUser(ctx, "p_1", "alice")
 	if got.Status != "UNCONFIRMED" || got.TOTPLastStep != 42 {
 		t.Fatalf("update not kept: %+v", got)
+	}
+	if len(got.DeviceTickets) != 1 || got.DeviceTickets[0].ID != "t1" || got.DeviceTickets[0].ClientID != "c1" ||
+		!got.DeviceTickets[0].Expires.Equal(now().Add(time.Minute)) {
+		t.Fatalf("device tickets not kept: %+v", got.DeviceTickets)
 	}
 	if l, _ := s.FindUsers(ctx, "p_1", &store.Filter{Attr: "email", Value: "new@example.com"}, "", 10); len(l) != 1 {
 		t.Fatalf("indexed attribute not updated: %v", l)
