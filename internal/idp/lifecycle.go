@@ -299,7 +299,7 @@ func verifiedContact(u *store.User) (attr, medium, dest string) {
 // sendResetCode stores and delivers a password-reset code (inside no
 // update: it makes its own).
 func (s *Service) sendResetCode(ctx context.Context, p *pool, u *store.User, status string) (*api.CodeDeliveryDetails, error) {
-	attr, medium, dest := verifiedContact(u)
+	attr, medium, dest := recoveryContact(p, u)
 	if attr == "" {
 		return nil, api.Errorf(api.ErrInvalidParameter, "Cannot reset password for the user as there is no registered/verified email or phone_number")
 	}
@@ -335,6 +335,9 @@ func (s *Service) ForgotPassword(ctx context.Context, in *api.ForgotPasswordInpu
 	}
 	if !u.Enabled {
 		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
+	}
+	if err := adminOnlyRecovery(c.pool); err != nil {
+		return nil, err
 	}
 	details, err := s.sendResetCode(ctx, c.pool, u, "")
 	if err != nil {

@@ -256,7 +256,7 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *api.UserPoolRef) (*api
 		return nil, err
 	}
 	if p.doc.DeletionProtection == "ACTIVE" {
-		return nil, api.Errorf(api.ErrInvalidParameter, "The user pool %s has deletion protection enabled.", in.UserPoolId)
+		return nil, api.Errorf(api.ErrInvalidParameter, "The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.")
 	}
 	if err := s.st.DeletePool(ctx, in.UserPoolId); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, internal(err)
