@@ -103,3 +103,66 @@ func TestDeletionProtection(t *testing.T) {
 	_, err = e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID})
 	wantErr(t, err, "ResourceNotFoundException", "")
 }
+
+// TestPasswordHistorySize: with PasswordHistorySize 2, the current and the
+// previous password are refused by every way a password is set, the third
+// newest is allowed again, and a refused NEW_PASSWORD_REQUIRED answer leaves
+// the session usable.
+func TestPasswordHistorySize(t *testing.T) {
+	e := newEnv(t)
+	poolID, clientID := e.pool(types.UserPoolMfaTypeOff, func(in *cip.CreateUserPoolInput) {
+		in.Policies = &types.UserPoolPolicyType{PasswordPolicy: &types.PasswordPolicyType{
+			MinimumLength: aws.Int32(8), PasswordHistorySize: aws.Int32(2)}}
+	})
+	const p1, p2, p3, p4 = "first-Pass1", "second-Pass2", "third-Pass3", "fourth-Pass4"
+	name := e.user(poolID, clientID) // signed up with `password`
+	const violation = "PasswordHistoryPolicyViolationException"
+	tokens := func(pw string) *string {
+		t.Helper()
+		return must(e.passwordAuth(clientID, name, pw)).AuthenticationResult.AccessToken
+	}
+	change := func(old, proposed string) error {
+		_, err := e.c.ChangePassword(ctx, &cip.ChangePasswordInput{AccessToken: tokens(old),
+			PreviousPassword: aws.String(old), ProposedPassword: aws.String(proposed)})
+		return err
+	}
+
+	// ChangePassword: the current password is in the history.
+	wantErr(t, change(password, password), violation, "")
+	must(struct{}{}, change(password, p1))
+	wantErr(t, change(p1, password), violation, "") // the previous one
+	must(struct{}{}, change(p1, p2))
+	must(struct{}{}, change(p2, password)) // three back: allowed again
+
+	// ConfirmForgotPassword.
+	must(e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &name}))
+	_, err := e.c.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &clientID, Username: &name,
+		ConfirmationCode: aws.String(e.code(poolID, name)), Password: aws.String(p2)})
+	wantErr(t, err, violation, "")
+	must(e.c.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &clientID, Username: &name,
+		ConfirmationCode: aws.String(e.code(poolID, name)), Password: aws.String(p3)}))
+	tokens(p3)
+
+	// AdminSetUserPassword, permanent or temporary.
+	for _, permanent := range []bool{true, false} {
+		_, err = e.c.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: &name,
+			Password: aws.String(password), Permanent: permanent})
+		wantErr(t, err, violation, "")
+	}
+	// A temporary password, then NEW_PASSWORD_REQUIRED with a reused one.
+	must(e.c.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: &name,
+		Password: aws.String(p4), Permanent: false}))
+	start := must(e.passwordAuth(clientID, name, p4))
+	if start.ChallengeName != types.ChallengeNameTypeNewPasswordRequired {
+		t.Fatalf("want NEW_PASSWORD_REQUIRED, got %q", start.ChallengeName)
+	}
+	_, err = e.respond(clientID, types.ChallengeNameTypeNewPasswordRequired, start.Session,
+		map[string]string{"USERNAME": name, "NEW_PASSWORD": p3})
+	wantErr(t, err, violation, "")
+	done := must(e.respond(clientID, types.ChallengeNameTypeNewPasswordRequired, start.Session,
+		map[string]string{"USERNAME": name, "NEW_PASSWORD": p1}))
+	if done.AuthenticationResult == nil {
+		t.Fatal("no tokens after a fresh new password")
+	}
+	tokens(p1)
+}

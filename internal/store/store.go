@@ -81,6 +81,13 @@ type User struct {
 	// AuthEvents is the user's recent sign-in history (AdminListUserAuthEvents),
 	// encoded and bounded by the domain; the store keeps it as opaque bytes.
 	AuthEvents []byte `json:",omitempty"`
+
+	// PasswordHistory holds keyed hashes (never the passwords) of the user's
+	// recent passwords, newest first, bounded by the domain.
+	PasswordHistory [][]byte `json:",omitempty"`
+	// PendingAttributes are new email or phone values that wait for
+	// verification before they replace the current ones.
+	PendingAttributes map[string]string `json:",omitempty"`
 }
 
 // Filter selects users in ListUsers: attribute Attr compared to Value, either
