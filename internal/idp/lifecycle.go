@@ -260,6 +260,9 @@ func (s *Service) answerNewPassword(ctx context.Context, c *client, u *store.Use
 		// Cognito's words for this case, unlike SignUp's.
 		return nil, api.Errorf(api.ErrInvalidParameter, "Invalid attributes given, %s is missing", strings.Join(missing, " and "))
 	}
+	if err := s.reusedPassword(c.pool, u, pw); err != nil {
+		return nil, err // the session stays usable for another password
+	}
 	if err := s.spend(ctx, ss); err != nil {
 		return nil, err
 	}
@@ -276,7 +279,7 @@ func (s *Service) answerNewPassword(ctx context.Context, c *client, u *store.Use
 		u.Status = StatusConfirmed
 		u.PasswordExpires = time.Time{}
 		u.Updated = s.now()
-		return s.setPassword(u, pw)
+		return s.newPassword(c.pool, u, pw)
 	})
 	if err != nil {
 		return nil, err
@@ -371,7 +374,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *api.ConfirmForg
 		u.PasswordExpires = time.Time{}
 		u.FailedAttempts, u.LockedUntil = 0, time.Time{}
 		u.Updated = s.now()
-		return s.setPassword(u, in.Password)
+		return s.newPassword(c.pool, u, in.Password)
 	})
 	if err != nil {
 		return nil, err
@@ -400,7 +403,7 @@ func (s *Service) ChangePassword(ctx context.Context, in *api.ChangePasswordInpu
 	}
 	_, err = s.updateUser(ctx, a.user, func(u *store.User) error {
 		u.Updated = s.now()
-		return s.setPassword(u, in.ProposedPassword)
+		return s.newPassword(a.client.pool, u, in.ProposedPassword)
 	})
 	if err != nil {
 		return nil, err
@@ -426,7 +429,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *api.AdminSetUser
 			u.PasswordExpires = s.now().Add(p.temporaryPasswordValidity())
 		}
 		u.Updated = s.now()
-		return s.setPassword(u, in.Password)
+		return s.newPassword(p, u, in.Password)
 	})
 	if err != nil {
 		return nil, err

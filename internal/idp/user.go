@@ -324,7 +324,7 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 	}
 	p := c.pool
 	if in.Password == nil {
-		return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null")
+		return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must not be null")
 	}
 	attrs, err := checkAttributes(p, in.UserAttributes)
 	if err != nil {
@@ -364,7 +364,7 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 	now := s.now()
 	u := &store.User{PoolID: p.rec.ID, Username: username, Sub: sub, Status: StatusUnconfirmed, Enabled: true,
 		Created: now, Updated: now, Attributes: attrs, Codes: map[string]store.Code{}}
-	if err := s.setPassword(u, *in.Password); err != nil {
+	if err := s.newPassword(p, u, *in.Password); err != nil {
 		return nil, internal(err)
 	}
 	attr, medium, dest := verificationTarget(p, attrs)
