@@ -1,6 +1,10 @@
 package sdk_test
 
 import (
+	"encoding/base64"
+	"encoding/json"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -165,4 +169,94 @@ func TestPasswordHistorySize(t *testing.T) {
 		t.Fatal("no tokens after a fresh new password")
 	}
 	tokens(p1)
+}
+
+// claimsOf decodes a JWT's payload without checking it (the token tests do).
+func claimsOf(t *testing.T, jwt string) map[string]any {
+	t.Helper()
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %q", jwt)
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func attrNames(list []types.AttributeType) []string {
+	var out []string
+	for _, a := range list {
+		out = append(out, *a.Name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestClientReadWriteAttributes: an app client's ReadAttributes limit what
+// GetUser and its ID tokens show, and its WriteAttributes what SignUp,
+// UpdateUserAttributes and NEW_PASSWORD_REQUIRED may set; admin operations
+// see and set everything.
+func TestClientReadWriteAttributes(t *testing.T) {
+	e := newEnv(t)
+	poolID, _ := e.pool(types.UserPoolMfaTypeOff)
+	clientID := e.client(poolID, func(in *cip.CreateUserPoolClientInput) {
+		in.ReadAttributes = []string{"email", "email_verified", "name"}
+		in.WriteAttributes = []string{"name"}
+	})
+	e.adminUser(poolID, "rw", map[string]string{"email": "rw@example.com", "email_verified": "true",
+		"name": "Ro Wu", "family_name": "Wu", "locale": "en"})
+
+	res := must(e.passwordAuth(clientID, "rw", password)).AuthenticationResult
+	got := must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: res.AccessToken}))
+	if names := strings.Join(attrNames(got.UserAttributes), ","); names != "email,email_verified,name,sub" {
+		t.Fatalf("GetUser through a client that reads email, email_verified, name returned %s", names)
+	}
+	id := claimsOf(t, *res.IdToken)
+	if _, ok := id["family_name"]; ok {
+		t.Fatal("the ID token carries family_name, which the client may not read")
+	}
+	if id["name"] != "Ro Wu" || id["email"] != "rw@example.com" {
+		t.Fatalf("the ID token lacks readable attributes: %v", id)
+	}
+	admin := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("rw")}))
+	if len(admin.UserAttributes) != 6 {
+		t.Fatalf("AdminGetUser is not limited by a client, got %v", attrNames(admin.UserAttributes))
+	}
+
+	// Writing.
+	must(e.c.UpdateUserAttributes(ctx, &cip.UpdateUserAttributesInput{AccessToken: res.AccessToken,
+		UserAttributes: []types.AttributeType{{Name: aws.String("name"), Value: aws.String("Ro W.")}}}))
+	_, err := e.c.UpdateUserAttributes(ctx, &cip.UpdateUserAttributesInput{AccessToken: res.AccessToken,
+		UserAttributes: []types.AttributeType{{Name: aws.String("name"), Value: aws.String("X")}, {Name: aws.String("family_name"), Value: aws.String("Y")}}})
+	wantErr(t, err, "NotAuthorizedException", "A client attempted to write unauthorized attribute")
+	admin = must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("rw")}))
+	for _, a := range admin.UserAttributes {
+		if (*a.Name == "family_name" && *a.Value != "Wu") || (*a.Name == "name" && *a.Value != "Ro W.") {
+			t.Fatalf("a refused update changed %s to %s", *a.Name, *a.Value)
+		}
+	}
+	must(e.c.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: &poolID, Username: aws.String("rw"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("family_name"), Value: aws.String("Woo")}}}))
+
+	_, err = e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("rw2"), Password: aws.String(password),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("rw2@example.com")}}})
+	wantErr(t, err, "NotAuthorizedException", "A client attempted to write unauthorized attribute")
+	must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("rw3"), Password: aws.String(password),
+		UserAttributes: []types.AttributeType{{Name: aws.String("name"), Value: aws.String("Three")}}}))
+
+	// NEW_PASSWORD_REQUIRED with an attribute the client may not write.
+	must(e.c.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: aws.String("rw"),
+		Password: aws.String("Temp-Pass1!"), Permanent: false}))
+	start := must(e.passwordAuth(clientID, "rw", "Temp-Pass1!"))
+	_, err = e.respond(clientID, types.ChallengeNameTypeNewPasswordRequired, start.Session,
+		map[string]string{"USERNAME": "rw", "NEW_PASSWORD": "Fresh-Pass2!", "userAttributes.locale": "fr"})
+	wantErr(t, err, "NotAuthorizedException", "A client attempted to write unauthorized attribute")
+	must(e.respond(clientID, types.ChallengeNameTypeNewPasswordRequired, start.Session,
+		map[string]string{"USERNAME": "rw", "NEW_PASSWORD": "Fresh-Pass2!", "userAttributes.name": "Ro"}))
 }

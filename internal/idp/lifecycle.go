@@ -245,6 +245,9 @@ func (s *Service) answerNewPassword(ctx context.Context, c *client, u *store.Use
 		}
 	}
 	attrs, err := checkAttributes(c.pool, given)
+	if err == nil {
+		err = c.checkWritable(given)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -564,6 +567,9 @@ func immutable(p *pool, name string) bool {
 func (s *Service) UpdateUserAttributes(ctx context.Context, in *api.UpdateUserAttributesInput) (*api.UpdateUserAttributesOutput, error) {
 	if in.AccessToken == "" {
 		return nil, missing("AccessToken")
+	}
+	if err := s.checkTokenWritable(ctx, in.AccessToken, in.UserAttributes); err != nil {
+		return nil, err
 	}
 	return s.updateAttributes(ctx, in, false)
 }

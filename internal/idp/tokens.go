@@ -49,6 +49,9 @@ func (s *Service) issueTokens(ctx context.Context, g grant) (*api.Authentication
 		"jti": uuid.NewString(), "cognito:username": u.Username,
 	}
 	for k, v := range u.Attributes {
+		if !c.canRead(k) {
+			continue
+		}
 		if k == "email_verified" || k == "phone_number_verified" {
 			id[k] = v == "true"
 		} else {
