@@ -260,3 +260,79 @@ func TestClientReadWriteAttributes(t *testing.T) {
 	must(e.respond(clientID, types.ChallengeNameTypeNewPasswordRequired, start.Session,
 		map[string]string{"USERNAME": "rw", "NEW_PASSWORD": "Fresh-Pass2!", "userAttributes.name": "Ro"}))
 }
+
+func (e *env) attrs(accessToken *string) map[string]string {
+	e.t.Helper()
+	out := map[string]string{}
+	for _, a := range must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: accessToken})).UserAttributes {
+		out[*a.Name] = *a.Value
+	}
+	return out
+}
+
+// TestAttributesRequireVerificationBeforeUpdate: in a pool that requires
+// verification before an email update, the old verified email stays (and
+// still signs in) until the code sent to the new address is verified.
+func TestAttributesRequireVerificationBeforeUpdate(t *testing.T) {
+	e := newEnv(t)
+	poolID, clientID := e.pool(types.UserPoolMfaTypeOff, func(in *cip.CreateUserPoolInput) {
+		in.AliasAttributes = []types.AliasAttributeType{types.AliasAttributeTypeEmail}
+		in.UserAttributeUpdateSettings = &types.UserAttributeUpdateSettingsType{
+			AttributesRequireVerificationBeforeUpdate: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}}
+	})
+	name := e.user(poolID, clientID)
+	oldEmail, newEmail := name+"@example.com", name+"@new.example.com"
+	tok := must(e.passwordAuth(clientID, name, password)).AuthenticationResult.AccessToken
+
+	out := must(e.c.UpdateUserAttributes(ctx, &cip.UpdateUserAttributesInput{AccessToken: tok,
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(newEmail)}}}))
+	if len(out.CodeDeliveryDetailsList) != 1 || *out.CodeDeliveryDetailsList[0].AttributeName != "email" {
+		t.Fatalf("want one code for the new email, got %+v", out.CodeDeliveryDetailsList)
+	}
+	msgs := e.srv.Outbox(poolID, name)
+	if last := msgs[len(msgs)-1]; last.Destination != newEmail {
+		t.Fatalf("the code went to %q, not the new address", last.Destination)
+	}
+	if a := e.attrs(tok); a["email"] != oldEmail || a["email_verified"] != "true" {
+		t.Fatalf("before verification the old verified email must stay, got %v", a)
+	}
+	must(e.passwordAuth(clientID, oldEmail, password)) // the old address still signs in
+	_, err := e.passwordAuth(clientID, newEmail, password)
+	wantErr(t, err, "UserNotFoundException", "") // nobody has the new address yet
+
+	// A new code for the pending address, a wrong code, then the right one.
+	must(e.c.GetUserAttributeVerificationCode(ctx, &cip.GetUserAttributeVerificationCodeInput{AccessToken: tok, AttributeName: aws.String("email")}))
+	msgs = e.srv.Outbox(poolID, name)
+	if last := msgs[len(msgs)-1]; last.Destination != newEmail {
+		t.Fatalf("a resent code went to %q, not the pending address", last.Destination)
+	}
+	code := e.code(poolID, name)
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	_, err = e.c.VerifyUserAttribute(ctx, &cip.VerifyUserAttributeInput{AccessToken: tok, AttributeName: aws.String("email"), Code: aws.String(wrong)})
+	wantErr(t, err, "CodeMismatchException", "")
+	if a := e.attrs(tok); a["email"] != oldEmail {
+		t.Fatalf("a wrong code changed the email to %q", a["email"])
+	}
+	must(e.c.VerifyUserAttribute(ctx, &cip.VerifyUserAttributeInput{AccessToken: tok, AttributeName: aws.String("email"), Code: aws.String(code)}))
+	if a := e.attrs(tok); a["email"] != newEmail || a["email_verified"] != "true" {
+		t.Fatalf("after verification want the new verified email, got %v", a)
+	}
+	must(e.passwordAuth(clientID, newEmail, password))
+
+	// An admin who marks the new address verified changes it at once; one
+	// who does not leaves it pending too.
+	must(e.c.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: &poolID, Username: &name,
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(oldEmail)}}}))
+	if a := e.attrs(tok); a["email"] != newEmail {
+		t.Fatalf("an admin update without email_verified must wait too, got %q", a["email"])
+	}
+	must(e.c.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: &poolID, Username: &name,
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(oldEmail)},
+			{Name: aws.String("email_verified"), Value: aws.String("true")}}}))
+	if a := e.attrs(tok); a["email"] != oldEmail || a["email_verified"] != "true" {
+		t.Fatalf("an admin update with email_verified=true applies at once, got %v", a)
+	}
+}

@@ -524,7 +524,7 @@ func (s *Service) updateAttributes(ctx context.Context, in *api.UpdateUserAttrib
 	out := &api.UpdateUserAttributesOutput{}
 	_, err = s.updateUser(ctx, u, func(u *store.User) error {
 		msgs, out.CodeDeliveryDetailsList = nil, nil
-		for k, v := range attrs {
+		for k, v := range s.holdPending(p, u, attrs, admin, &msgs, &out.CodeDeliveryDetailsList) {
 			changed := u.Attributes[k] != v
 			u.Attributes[k] = v
 			if (k == "email" || k == "phone_number") && changed {
@@ -626,7 +626,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *api.
 		return nil, err
 	}
 	medium := map[string]string{"email": "EMAIL", "phone_number": "SMS"}[in.AttributeName]
-	dest := a.user.Attributes[in.AttributeName]
+	dest := pendingOr(a.user, in.AttributeName)
 	if medium == "" || dest == "" {
 		return nil, api.Errorf(api.ErrInvalidParameter, "The user has no %s to verify.", in.AttributeName)
 	}
@@ -656,6 +656,7 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *api.AttributeVeri
 		if err := s.useCode(u, purposeVerifyPrefix+in.AttributeName, in.Code); err != nil {
 			return err
 		}
+		applyPending(u, in.AttributeName)
 		u.Attributes[in.AttributeName+"_verified"] = "true"
 		u.Updated = s.now()
 		return nil
