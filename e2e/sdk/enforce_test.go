@@ -1,8 +1,11 @@
 package sdk_test
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -10,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/cognate-idp/cognate/cognatetest"
 )
 
 // adminUser creates a confirmed user with the given attributes and the
@@ -113,7 +117,8 @@ func TestDeletionProtection(t *testing.T) {
 // newest is allowed again, and a refused NEW_PASSWORD_REQUIRED answer leaves
 // the session usable.
 func TestPasswordHistorySize(t *testing.T) {
-	e := newEnv(t)
+	dir := t.TempDir()
+	e := newEnv(t, cognatetest.WithDataDir(dir))
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOff, func(in *cip.CreateUserPoolInput) {
 		in.Policies = &types.UserPoolPolicyType{PasswordPolicy: &types.PasswordPolicyType{
 			MinimumLength: aws.Int32(8), PasswordHistorySize: aws.Int32(2)}}
@@ -169,6 +174,32 @@ func TestPasswordHistorySize(t *testing.T) {
 		t.Fatal("no tokens after a fresh new password")
 	}
 	tokens(p1)
+
+	// The history is kept hashed with a key: no password, nor its bare
+	// SHA-256, is in the database files.
+	e.srv.Close()
+	var data []byte
+	files, _ := filepath.Glob(filepath.Join(dir, "cognate.db*"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data = append(data, b...)
+	}
+	if len(data) == 0 {
+		t.Fatal("no database files found")
+	}
+	for _, pw := range []string{password, p1, p2, p3, p4} {
+		sum := sha256.Sum256([]byte(pw))
+		for _, secret := range [][]byte{[]byte(pw), sum[:]} {
+			for form, b := range encodings(secret) {
+				if containsPiece(data, b) {
+					t.Errorf("password %q found in the database (%s)", pw, form)
+				}
+			}
+		}
+	}
 }
 
 // claimsOf decodes a JWT's payload without checking it (the token tests do).
