@@ -311,6 +311,13 @@ func TestAttributesRequireVerificationBeforeUpdate(t *testing.T) {
 		in.UserAttributeUpdateSettings = &types.UserAttributeUpdateSettingsType{
 			AttributesRequireVerificationBeforeUpdate: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}}
 	})
+	// Cognito refuses the setting for an attribute it does not verify.
+	_, err := e.c.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: &poolID,
+		UserAttributeUpdateSettings: &types.UserAttributeUpdateSettingsType{
+			AttributesRequireVerificationBeforeUpdate: []types.VerifiedAttributeType{types.VerifiedAttributeTypePhoneNumber}},
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}})
+	wantErr(t, err, "InvalidParameterException", "All attributes in AttributesRequireVerificationBeforeUpdate must exist in AutoVerifiedAttributes")
+
 	name := e.user(poolID, clientID)
 	oldEmail, newEmail := name+"@example.com", name+"@new.example.com"
 	tok := must(e.passwordAuth(clientID, name, password)).AuthenticationResult.AccessToken
@@ -328,7 +335,7 @@ func TestAttributesRequireVerificationBeforeUpdate(t *testing.T) {
 		t.Fatalf("before verification the old verified email must stay, got %v", a)
 	}
 	must(e.passwordAuth(clientID, oldEmail, password)) // the old address still signs in
-	_, err := e.passwordAuth(clientID, newEmail, password)
+	_, err = e.passwordAuth(clientID, newEmail, password)
 	wantErr(t, err, "UserNotFoundException", "") // nobody has the new address yet
 
 	// A new code for the pending address, a wrong code, then the right one.

@@ -78,3 +78,15 @@ func applyPending(u *store.User, name string) {
 		delete(u.PendingAttributes, name)
 	}
 }
+
+// checkUpdateSettings refuses, as Cognito does, attributes that require
+// verification before update without being verified automatically: their
+// new values could never be verified.
+func checkUpdateSettings(p *pool) error {
+	for _, a := range p.verifyBeforeUpdate() {
+		if !contains(p.doc.AutoVerifiedAttributes, a) {
+			return api.Errorf(api.ErrInvalidParameter, "All attributes in AttributesRequireVerificationBeforeUpdate must exist in AutoVerifiedAttributes")
+		}
+	}
+	return nil
+}
