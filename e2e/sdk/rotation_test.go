@@ -1,6 +1,10 @@
 package sdk_test
 
 import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,4 +92,31 @@ func TestRefreshTokenRotation(t *testing.T) {
 	must(refresh(strict, rt))
 	_, err = refresh(strict, rt)
 	wantErr(t, err, reuse, "")
+
+	// The token endpoint's refresh_token grant rotates too.
+	rt = *must(e.passwordAuth(strict, name, password)).AuthenticationResult.RefreshToken
+	status, body := e.tokenEndpoint(url.Values{"grant_type": {"refresh_token"}, "client_id": {strict}, "refresh_token": {rt}})
+	if status != http.StatusOK || body["refresh_token"] == nil || body["refresh_token"] == rt || body["access_token"] == nil {
+		t.Fatalf("token endpoint refresh under rotation: %d %v", status, body)
+	}
+	status, body = e.tokenEndpoint(url.Values{"grant_type": {"refresh_token"}, "client_id": {strict}, "refresh_token": {rt}})
+	if status != http.StatusBadRequest || body["error"] != "invalid_grant" {
+		t.Fatalf("token endpoint reusing a replaced refresh token: %d %v", status, body)
+	}
+}
+
+// tokenEndpoint posts a form to /oauth2/token and returns the status and
+// the JSON answer.
+func (e *env) tokenEndpoint(form url.Values) (int, map[string]any) {
+	e.t.Helper()
+	resp, err := http.Post(e.srv.URL+"/oauth2/token", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		e.t.Fatal(err)
+	}
+	return resp.StatusCode, out
 }
