@@ -53,8 +53,19 @@ func TestAccountRecoverySetting(t *testing.T) {
 		return e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &name})
 	}
 
+	// No setting: Cognito's legacy order prefers SMS over email.
+	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
+	e.adminUser(poolID, "both", both)
+	e.adminUser(poolID, "mailonly", emailOnly)
+	if d := must(forgot(clientID, "both")).CodeDeliveryDetails; d.DeliveryMedium != types.DeliveryMediumTypeSms {
+		t.Fatalf("without AccountRecoverySetting the code went by %s, want SMS", d.DeliveryMedium)
+	}
+	if d := must(forgot(clientID, "mailonly")).CodeDeliveryDetails; d.DeliveryMedium != types.DeliveryMediumTypeEmail {
+		t.Fatalf("without AccountRecoverySetting and no phone the code went by %s, want EMAIL", d.DeliveryMedium)
+	}
+
 	// Phone first, email second.
-	poolID, clientID := e.pool(types.UserPoolMfaTypeOff, recovery(
+	poolID, clientID = e.pool(types.UserPoolMfaTypeOff, recovery(
 		option(types.RecoveryOptionNameTypeVerifiedPhoneNumber, 1), option(types.RecoveryOptionNameTypeVerifiedEmail, 2)))
 	e.adminUser(poolID, "both", both)
 	e.adminUser(poolID, "mailonly", emailOnly)

@@ -290,18 +290,6 @@ func (s *Service) answerNewPassword(ctx context.Context, c *client, u *store.Use
 	return s.afterPassword(ctx, c, u, time.Unix(ss.AuthTime, 0), ss.DeviceKey)
 }
 
-// verifiedContact picks where a password-reset code goes: a verified email,
-// else a verified phone number.
-func verifiedContact(u *store.User) (attr, medium, dest string) {
-	if u.Attributes["email"] != "" && u.Attributes["email_verified"] == "true" {
-		return "email", "EMAIL", u.Attributes["email"]
-	}
-	if u.Attributes["phone_number"] != "" && u.Attributes["phone_number_verified"] == "true" {
-		return "phone_number", "SMS", u.Attributes["phone_number"]
-	}
-	return "", "", ""
-}
-
 // sendResetCode stores and delivers a password-reset code (inside no
 // update: it makes its own).
 func (s *Service) sendResetCode(ctx context.Context, p *pool, u *store.User, status string) (*api.CodeDeliveryDetails, error) {

@@ -40,13 +40,17 @@ func adminOnlyRecovery(p *pool) error {
 	return nil
 }
 
+// legacyRecovery is Cognito's order for a pool without
+// AccountRecoverySetting: SMS is preferred over email.
+var legacyRecovery = []recoveryOption{{Name: "verified_phone_number", Priority: 1}, {Name: "verified_email", Priority: 2}}
+
 // recoveryContact picks where a password-reset code goes: the first channel
-// of the pool's AccountRecoverySetting that the user has verified. A pool
-// without the setting uses a verified email, else a verified phone number.
+// of the pool's AccountRecoverySetting (or the legacy order) that the user
+// has verified.
 func recoveryContact(p *pool, u *store.User) (attr, medium, dest string) {
 	list := p.recoveryMechanisms()
 	if len(list) == 0 {
-		return verifiedContact(u)
+		list = legacyRecovery
 	}
 	for _, o := range list {
 		var a, m string
