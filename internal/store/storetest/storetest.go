@@ -699,6 +699,34 @@ func testRefreshTokenRotation(t *testing.T, s store.Store) {
 	if got, _ := s.GetRefreshToken(ctx, []byte("r1")); !got.Rotated.Equal(at) || got.Revoked {
 		t.Fatalf("GetRefreshToken after rotation = %+v", got)
 	}
+	// Of concurrent rotations of one token, exactly one is first.
+	tok3 := *tok
+	tok3.Hash = []byte("r3")
+	if err := s.PutRefreshToken(ctx, &tok3); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	firsts := 0
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			_, first, err := s.RotateRefreshToken(ctx, []byte("r3"), at.Add(time.Duration(i)*time.Millisecond))
+			if err != nil {
+				t.Error(err)
+			}
+			if first {
+				mu.Lock()
+				firsts++
+				mu.Unlock()
+			}
+		}(i)
+	}
+	wg.Wait()
+	if firsts != 1 {
+		t.Fatalf("%d of 8 concurrent rotations were first", firsts)
+	}
 	if _, _, err := s.RotateRefreshToken(ctx, []byte("nope"), at); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("RotateRefreshToken of an unknown token = %v", err)
 	}
