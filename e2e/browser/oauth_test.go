@@ -227,7 +227,7 @@ func TestCodeBinding(t *testing.T) {
 
 // TestAuthorizeRefusals: the authorization errors of RFC 6749 §4.1.2.1,
 // sent to the registered redirect URI with the state: an unsupported
-// response type, a scope the client is not allowed, a client not enabled
+// response type, the implicit grant for a client without it, a scope the client is not allowed, a client not enabled
 // for OAuth, an identity provider other than the pool's; and login_hint
 // filling the user name.
 func TestAuthorizeRefusals(t *testing.T) {
@@ -254,7 +254,8 @@ func TestAuthorizeRefusals(t *testing.T) {
 		}
 		return q
 	}
-	refused("response_type=token", with(*app.ClientId, "response_type", "token"), "unsupported_response_type")
+	refused("response_type=id_token", with(*app.ClientId, "response_type", "id_token"), "unsupported_response_type")
+	refused("response_type=token without the implicit flow", with(*app.ClientId, "response_type", "token"), "unauthorized_client")
 	refused("a scope not allowed", with(*app.ClientId, "scope", "openid phone"), "invalid_scope")
 	refused("AllowedOAuthFlowsUserPoolClient false", with(*disabled.ClientId), "unauthorized_client")
 	refused("identity_provider Google", with(*app.ClientId, "identity_provider", "Google"), "invalid_request")

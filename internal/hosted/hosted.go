@@ -107,6 +107,7 @@ type authRequest struct {
 	Nonce       string `json:"n,omitempty"`
 	Challenge   string `json:"pk,omitempty"` // PKCE S256 code_challenge
 	LoginHint   string `json:"lh,omitempty"` // prefills the user name
+	Implicit    bool   `json:"i,omitempty"`  // response_type=token: tokens in the fragment
 	Expires     int64  `json:"e"`
 }
 

@@ -34,16 +34,19 @@ func (h *Handler) checkRequest(w http.ResponseWriter, r *http.Request) *authRequ
 		return nil
 	}
 	state := q.Get("state")
+	implicit := false // errors of the implicit grant go in the fragment
 	fail := func(code, desc string) *authRequest {
-		redirectError(w, r, redirect, state, code, desc)
+		implicitAwareError(w, r, redirect, state, code, desc, implicit)
 		return nil
 	}
-	if q.Get("response_type") != "code" {
-		return fail("unsupported_response_type", "Only response_type=code is supported.")
+	flow, refused := grantOf(q.Get("response_type"))
+	if refused != "" {
+		return fail("unsupported_response_type", refused)
 	}
-	if !c.OAuthEnabled || !slices.Contains(c.AllowedOAuthFlows, "code") {
-		return fail("unauthorized_client", "The app client is not allowed the authorization code grant.")
+	if !c.OAuthEnabled || !slices.Contains(c.AllowedOAuthFlows, flow) {
+		return fail("unauthorized_client", "The app client is not allowed the "+flow+" grant.")
 	}
+	implicit = flow == "implicit"
 	// The pool's own users (COGNITO) are the one identity provider here.
 	// Choice: a client that lists no providers at all may use it.
 	cognito := len(c.SupportedIdentityProviders) == 0 || slices.Contains(c.SupportedIdentityProviders, "COGNITO")
@@ -64,7 +67,7 @@ func (h *Handler) checkRequest(w http.ResponseWriter, r *http.Request) *authRequ
 	}
 	challenge, method := q.Get("code_challenge"), q.Get("code_challenge_method")
 	switch {
-	case challenge == "" && !c.HasSecret:
+	case challenge == "" && !c.HasSecret && !implicit:
 		return fail("invalid_request", "code_challenge is required for a client without a secret (PKCE).")
 	case challenge != "" && method != "S256":
 		return fail("invalid_request", "code_challenge_method must be S256.")
@@ -79,7 +82,7 @@ func (h *Handler) checkRequest(w http.ResponseWriter, r *http.Request) *authRequ
 		hint = ""
 	}
 	return &authRequest{ClientID: c.ID, RedirectURI: redirect, State: state, Scope: scope, Nonce: q.Get("nonce"),
-		Challenge: challenge, LoginHint: hint, Expires: h.svc.Now().Add(requestTTL).Unix()}
+		Challenge: challenge, LoginHint: hint, Implicit: implicit, Expires: h.svc.Now().Add(requestTTL).Unix()}
 }
 
 func redirectError(w http.ResponseWriter, r *http.Request, redirect, state, code, desc string) {
@@ -120,7 +123,7 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if prompt == "none" {
-		redirectError(w, r, req.RedirectURI, req.State, "login_required", "There is no sign-in session for this browser.")
+		implicitAwareError(w, r, req.RedirectURI, req.State, "login_required", "There is no sign-in session for this browser.", req.Implicit)
 		return
 	}
 	http.Redirect(w, r, "/login?"+url.Values{"request": {h.seal(req, "request")}}.Encode(), http.StatusFound)
@@ -128,6 +131,10 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 
 // finish ends a sign-in: an authorization code for the client's callback.
 func (h *Handler) finish(w http.ResponseWriter, r *http.Request, req *authRequest, refresh string) {
+	if req.Implicit {
+		h.implicitTokens(w, r, req, refresh)
+		return
+	}
 	code := authCode{ID: randomID(16), ClientID: req.ClientID, RedirectURI: req.RedirectURI, Challenge: req.Challenge,
 		Nonce: req.Nonce, Scope: req.Scope, Refresh: refresh, Expires: h.svc.Now().Add(codeTTL).Unix()}
 	v := url.Values{"code": {h.seal(code, "code")}}

@@ -69,6 +69,9 @@ func (s *Service) InitiateAuth(ctx context.Context, in *api.InitiateAuthInput, a
 		}
 		return s.passwordAuth(ctx, c, p)
 	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
+		if err := c.refreshAuthAllowed(); err != nil {
+			return nil, err
+		}
 		res, err := s.refresh(ctx, c, p["REFRESH_TOKEN"], p["SECRET_HASH"], true)
 		if err != nil {
 			return nil, err

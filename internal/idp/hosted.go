@@ -303,7 +303,9 @@ func (s *Service) UserInfo(ctx context.Context, accessToken string) (map[string]
 	}
 	out := map[string]string{"sub": a.user.Sub, "username": a.user.Username}
 	for k, v := range a.user.Attributes {
-		out[k] = v
+		if a.client.canRead(k) {
+			out[k] = v
+		}
 	}
 	return out, nil
 }

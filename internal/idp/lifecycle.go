@@ -245,6 +245,9 @@ func (s *Service) answerNewPassword(ctx context.Context, c *client, u *store.Use
 		}
 	}
 	attrs, err := checkAttributes(c.pool, given)
+	if err == nil {
+		err = c.checkWritable(given)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -259,6 +262,9 @@ func (s *Service) answerNewPassword(ctx context.Context, c *client, u *store.Use
 	if missing := missingRequired(c.pool, merged); len(missing) > 0 {
 		// Cognito's words for this case, unlike SignUp's.
 		return nil, api.Errorf(api.ErrInvalidParameter, "Invalid attributes given, %s is missing", strings.Join(missing, " and "))
+	}
+	if err := s.reusedPassword(c.pool, u, pw); err != nil {
+		return nil, err // the session stays usable for another password
 	}
 	if err := s.spend(ctx, ss); err != nil {
 		return nil, err
@@ -276,7 +282,7 @@ func (s *Service) answerNewPassword(ctx context.Context, c *client, u *store.Use
 		u.Status = StatusConfirmed
 		u.PasswordExpires = time.Time{}
 		u.Updated = s.now()
-		return s.setPassword(u, pw)
+		return s.newPassword(c.pool, u, pw)
 	})
 	if err != nil {
 		return nil, err
@@ -284,22 +290,10 @@ func (s *Service) answerNewPassword(ctx context.Context, c *client, u *store.Use
 	return s.afterPassword(ctx, c, u, time.Unix(ss.AuthTime, 0), ss.DeviceKey)
 }
 
-// verifiedContact picks where a password-reset code goes: a verified email,
-// else a verified phone number.
-func verifiedContact(u *store.User) (attr, medium, dest string) {
-	if u.Attributes["email"] != "" && u.Attributes["email_verified"] == "true" {
-		return "email", "EMAIL", u.Attributes["email"]
-	}
-	if u.Attributes["phone_number"] != "" && u.Attributes["phone_number_verified"] == "true" {
-		return "phone_number", "SMS", u.Attributes["phone_number"]
-	}
-	return "", "", ""
-}
-
 // sendResetCode stores and delivers a password-reset code (inside no
 // update: it makes its own).
 func (s *Service) sendResetCode(ctx context.Context, p *pool, u *store.User, status string) (*api.CodeDeliveryDetails, error) {
-	attr, medium, dest := verifiedContact(u)
+	attr, medium, dest := recoveryContact(p, u)
 	if attr == "" {
 		return nil, api.Errorf(api.ErrInvalidParameter, "Cannot reset password for the user as there is no registered/verified email or phone_number")
 	}
@@ -324,6 +318,9 @@ func (s *Service) sendResetCode(ctx context.Context, p *pool, u *store.User, sta
 func (s *Service) ForgotPassword(ctx context.Context, in *api.ForgotPasswordInput) (*api.CodeDeliveryOutput, error) {
 	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if api.IsCode(err, api.ErrUserNotFound) && c.preventExistence() {
+		if err := adminOnlyRecovery(c.pool); err != nil {
+			return nil, err // as for a real user: the pool's setting, not the user, refuses
+		}
 		if err := s.phantomCodeSend(ctx, c.pool, in.Username, purposeForgot); err != nil {
 			return nil, err
 		}
@@ -338,6 +335,9 @@ func (s *Service) ForgotPassword(ctx context.Context, in *api.ForgotPasswordInpu
 	}
 	if !u.Enabled {
 		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
+	}
+	if err := adminOnlyRecovery(c.pool); err != nil {
+		return nil, err
 	}
 	if err := s.limitCodeSends(ctx, u, purposeForgot); err != nil {
 		return nil, err
@@ -374,7 +374,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *api.ConfirmForg
 		u.PasswordExpires = time.Time{}
 		u.FailedAttempts, u.LockedUntil = 0, time.Time{}
 		u.Updated = s.now()
-		return s.setPassword(u, in.Password)
+		return s.newPassword(c.pool, u, in.Password)
 	})
 	if err != nil {
 		return nil, err
@@ -403,7 +403,7 @@ func (s *Service) ChangePassword(ctx context.Context, in *api.ChangePasswordInpu
 	}
 	_, err = s.updateUser(ctx, a.user, func(u *store.User) error {
 		u.Updated = s.now()
-		return s.setPassword(u, in.ProposedPassword)
+		return s.newPassword(a.client.pool, u, in.ProposedPassword)
 	})
 	if err != nil {
 		return nil, err
@@ -429,7 +429,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *api.AdminSetUser
 			u.PasswordExpires = s.now().Add(p.temporaryPasswordValidity())
 		}
 		u.Updated = s.now()
-		return s.setPassword(u, in.Password)
+		return s.newPassword(p, u, in.Password)
 	})
 	if err != nil {
 		return nil, err
@@ -521,7 +521,7 @@ func (s *Service) updateAttributes(ctx context.Context, in *api.UpdateUserAttrib
 	out := &api.UpdateUserAttributesOutput{}
 	_, err = s.updateUser(ctx, u, func(u *store.User) error {
 		msgs, out.CodeDeliveryDetailsList = nil, nil
-		for k, v := range attrs {
+		for k, v := range s.holdPending(p, u, attrs, admin, &msgs, &out.CodeDeliveryDetailsList) {
 			changed := u.Attributes[k] != v
 			u.Attributes[k] = v
 			if (k == "email" || k == "phone_number") && changed {
@@ -564,6 +564,9 @@ func immutable(p *pool, name string) bool {
 func (s *Service) UpdateUserAttributes(ctx context.Context, in *api.UpdateUserAttributesInput) (*api.UpdateUserAttributesOutput, error) {
 	if in.AccessToken == "" {
 		return nil, missing("AccessToken")
+	}
+	if err := s.checkTokenWritable(ctx, in.AccessToken, in.UserAttributes); err != nil {
+		return nil, err
 	}
 	return s.updateAttributes(ctx, in, false)
 }
@@ -620,7 +623,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *api.
 		return nil, err
 	}
 	medium := map[string]string{"email": "EMAIL", "phone_number": "SMS"}[in.AttributeName]
-	dest := a.user.Attributes[in.AttributeName]
+	dest := pendingOr(a.user, in.AttributeName)
 	if medium == "" || dest == "" {
 		return nil, api.Errorf(api.ErrInvalidParameter, "The user has no %s to verify.", in.AttributeName)
 	}
@@ -653,6 +656,7 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *api.AttributeVeri
 		if err := s.useCode(u, purposeVerifyPrefix+in.AttributeName, in.Code); err != nil {
 			return err
 		}
+		applyPending(u, in.AttributeName)
 		u.Attributes[in.AttributeName+"_verified"] = "true"
 		u.Updated = s.now()
 		return nil

@@ -115,6 +115,9 @@ func (s *Service) CreatePool(ctx context.Context, id string, in *api.CreateUserP
 	}
 	doc := poolDoc{UserPoolSettings: in.UserPoolSettings, UserPoolIdentity: in.UserPoolIdentity, Schema: in.Schema}
 	normalizeSettings(&doc.UserPoolSettings)
+	if err := checkUpdateSettings(&pool{doc: doc}); err != nil {
+		return nil, err
+	}
 	// Choice: a pool created with MFA ON or OPTIONAL has authenticator-app MFA
 	// enabled, since that is the one factor Cognate delivers without SMS.
 	doc.SoftwareTokenMfaEnabled = doc.MfaConfiguration != "OFF"
@@ -216,6 +219,9 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *api.UpdateUserPoolInpu
 	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
 		d.UserPoolSettings = in.UserPoolSettings
 		normalizeSettings(&d.UserPoolSettings)
+		if err := checkUpdateSettings(&pool{doc: *d}); err != nil {
+			return err
+		}
 		if d.MfaConfiguration != "OFF" && !d.SoftwareTokenMfaEnabled {
 			d.SoftwareTokenMfaEnabled = true
 		}
@@ -274,7 +280,7 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *api.UserPoolRef) (*api
 		return nil, err
 	}
 	if p.doc.DeletionProtection == "ACTIVE" {
-		return nil, api.Errorf(api.ErrInvalidParameter, "The user pool %s has deletion protection enabled.", in.UserPoolId)
+		return nil, api.Errorf(api.ErrInvalidParameter, "The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.")
 	}
 	if err := s.st.DeletePool(ctx, in.UserPoolId); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, internal(err)

@@ -49,6 +49,9 @@ func (s *Service) issueTokens(ctx context.Context, g grant) (*api.Authentication
 		"jti": uuid.NewString(), "cognito:username": u.Username,
 	}
 	for k, v := range u.Attributes {
+		if !c.canRead(k) {
+			continue
+		}
 		if k == "email_verified" || k == "phone_number_verified" {
 			id[k] = v == "true"
 		} else {
@@ -208,7 +211,13 @@ func (s *Service) refresh(ctx context.Context, c *client, raw, secretHash string
 	if !u.Enabled {
 		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
 	}
-	return s.issueTokens(ctx, grant{client: c, user: u, authTime: rt.AuthTime, originJTI: rt.OriginJTI, deviceKey: rt.DeviceKey})
+	rotating, grace := c.rotation()
+	if rotating {
+		if err := s.rotate(ctx, rt, grace); err != nil {
+			return nil, err
+		}
+	}
+	return s.issueTokens(ctx, grant{client: c, user: u, authTime: rt.AuthTime, originJTI: rt.OriginJTI, deviceKey: rt.DeviceKey, refresh: rotating})
 }
 
 // GetTokensFromRefreshToken answers GetTokensFromRefreshToken.

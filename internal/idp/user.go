@@ -332,6 +332,9 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 		return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must not be null")
 	}
 	attrs, err := checkAttributes(p, in.UserAttributes)
+	if err == nil {
+		err = c.checkWritable(in.UserAttributes)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -369,7 +372,7 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 	now := s.now()
 	u := &store.User{PoolID: p.rec.ID, Username: username, Sub: sub, Status: StatusUnconfirmed, Enabled: true,
 		Created: now, Updated: now, Attributes: attrs, Codes: map[string]store.Code{}}
-	if err := s.setPassword(u, *in.Password); err != nil {
+	if err := s.newPassword(p, u, *in.Password); err != nil {
 		return nil, internal(err)
 	}
 	attr, medium, dest := verificationTarget(p, attrs)
@@ -561,7 +564,7 @@ func (s *Service) GetUser(ctx context.Context, in *api.AccessTokenInput) (*api.G
 		return nil, err
 	}
 	pref, list := mfaSettings(a.user)
-	return &api.GetUserOutput{Username: a.user.Username, UserAttributes: attributeList(a.user, nil), PreferredMfaSetting: pref, UserMFASettingList: list}, nil
+	return &api.GetUserOutput{Username: a.user.Username, UserAttributes: a.client.readable(attributeList(a.user, nil)), PreferredMfaSetting: pref, UserMFASettingList: list}, nil
 }
 
 // setEnabled backs AdminEnableUser and AdminDisableUser.

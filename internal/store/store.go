@@ -98,6 +98,13 @@ type User struct {
 	// AuthEvents is the user's recent sign-in history (AdminListUserAuthEvents),
 	// encoded and bounded by the domain; the store keeps it as opaque bytes.
 	AuthEvents []byte `json:",omitempty"`
+
+	// PasswordHistory holds keyed hashes (never the passwords) of the user's
+	// recent passwords, newest first, bounded by the domain.
+	PasswordHistory [][]byte `json:",omitempty"`
+	// PendingAttributes are new email or phone values that wait for
+	// verification before they replace the current ones.
+	PendingAttributes map[string]string `json:",omitempty"`
 }
 
 // DeviceTicket lets one DEVICE_SRP_AUTH continue a sign-in whose password
@@ -132,6 +139,9 @@ type RefreshToken struct {
 	Created   time.Time
 	Expires   time.Time
 	Revoked   bool
+	// Rotated is when refresh-token rotation replaced this token (zero:
+	// never); it stays usable for the client's grace period after that.
+	Rotated time.Time
 }
 
 // Device is a device a user signed in from (remembered-device tracking).
@@ -185,9 +195,14 @@ type Store interface {
 	PutRefreshToken(ctx context.Context, t *RefreshToken) error
 	GetRefreshToken(ctx context.Context, hash []byte) (*RefreshToken, error)
 	RevokeRefreshToken(ctx context.Context, hash []byte) error
+	// RotateRefreshToken records that the token was replaced at `at`, unless
+	// it already was: it returns the recorded time and whether this call
+	// recorded it, so that of concurrent callers exactly one is first.
+	RotateRefreshToken(ctx context.Context, hash []byte, at time.Time) (rotated time.Time, first bool, err error)
 	RevokeUserRefreshTokens(ctx context.Context, poolID, username string) error
-	// OriginRevoked reports whether the refresh token of a sign-in (its
-	// origin_jti) was revoked; tokens of unknown origins are not revoked.
+	// OriginRevoked reports whether a refresh token of a sign-in (its
+	// origin_jti; rotation gives one sign-in several) was revoked; tokens of
+	// unknown origins are not revoked.
 	OriginRevoked(ctx context.Context, poolID, originJTI string) (bool, error)
 
 	CreateDevice(ctx context.Context, d *Device) error

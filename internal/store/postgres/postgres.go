@@ -696,13 +696,33 @@ func (s *Store) PutRefreshToken(ctx context.Context, t *store.RefreshToken) erro
 func (s *Store) GetRefreshToken(ctx context.Context, hash []byte) (*store.RefreshToken, error) {
 	return one(ctx, s, func(r pgx.Row) (*store.RefreshToken, error) {
 		var t store.RefreshToken
-		var at, cr, ex int64
-		if err := r.Scan(&t.Hash, &t.PoolID, &t.ClientID, &t.Username, &t.OriginJTI, &t.DeviceKey, &at, &cr, &ex, &t.Revoked); err != nil {
+		var at, cr, ex, ro int64
+		if err := r.Scan(&t.Hash, &t.PoolID, &t.ClientID, &t.Username, &t.OriginJTI, &t.DeviceKey, &at, &cr, &ex, &t.Revoked, &ro); err != nil {
 			return nil, notFound(err)
 		}
 		t.AuthTime, t.Created, t.Expires = fromNS(at), fromNS(cr), fromNS(ex)
+		if ro != 0 {
+			t.Rotated = fromNS(ro)
+		}
 		return &t, nil
-	}, `SELECT hash, pool_id, client_id, username, origin_jti, device_key, auth_time, created, expires, revoked FROM refresh_tokens WHERE hash = $1`, nonNil(hash))
+	}, `SELECT hash, pool_id, client_id, username, origin_jti, device_key, auth_time, created, expires, revoked, rotated FROM refresh_tokens WHERE hash = $1`, nonNil(hash))
+}
+
+// RotateRefreshToken sets rotated only where it is still 0, in one
+// statement, and reads back the time recorded.
+func (s *Store) RotateRefreshToken(ctx context.Context, hash []byte, at time.Time) (time.Time, bool, error) {
+	tag, err := s.exec(ctx, `UPDATE refresh_tokens SET rotated = $1 WHERE hash = $2 AND rotated = 0`, ns(at), nonNil(hash))
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	ro, err := one(ctx, s, func(r pgx.Row) (int64, error) {
+		var ro int64
+		return ro, notFound(r.Scan(&ro))
+	}, `SELECT rotated FROM refresh_tokens WHERE hash = $1`, nonNil(hash))
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	return fromNS(ro), tag.RowsAffected() == 1, nil
 }
 
 func (s *Store) RevokeRefreshToken(ctx context.Context, hash []byte) error {

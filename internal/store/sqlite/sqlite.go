@@ -105,6 +105,7 @@ var migrations = []string{
 	) WITHOUT ROWID;
 	CREATE INDEX devices_user ON devices(pool_id, username, device_key);`,
 	`CREATE INDEX refresh_origin ON refresh_tokens(origin_jti);`,
+	`ALTER TABLE refresh_tokens ADD COLUMN rotated INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // Open opens (creating if needed) the database file at path and applies
@@ -590,14 +591,33 @@ func (s *Store) PutRefreshToken(ctx context.Context, t *store.RefreshToken) erro
 
 func (s *Store) GetRefreshToken(ctx context.Context, hash []byte) (*store.RefreshToken, error) {
 	var t store.RefreshToken
-	var at, cr, ex int64
-	err := s.row(ctx, `SELECT hash, pool_id, client_id, username, origin_jti, device_key, auth_time, created, expires, revoked FROM refresh_tokens WHERE hash = ?`, hash).
-		Scan(&t.Hash, &t.PoolID, &t.ClientID, &t.Username, &t.OriginJTI, &t.DeviceKey, &at, &cr, &ex, &t.Revoked)
+	var at, cr, ex, ro int64
+	err := s.row(ctx, `SELECT hash, pool_id, client_id, username, origin_jti, device_key, auth_time, created, expires, revoked, rotated FROM refresh_tokens WHERE hash = ?`, hash).
+		Scan(&t.Hash, &t.PoolID, &t.ClientID, &t.Username, &t.OriginJTI, &t.DeviceKey, &at, &cr, &ex, &t.Revoked, &ro)
 	if err != nil {
 		return nil, notFound(err)
 	}
 	t.AuthTime, t.Created, t.Expires = fromNS(at), fromNS(cr), fromNS(ex)
+	if ro != 0 {
+		t.Rotated = fromNS(ro)
+	}
 	return &t, nil
+}
+
+func (s *Store) RotateRefreshToken(ctx context.Context, hash []byte, at time.Time) (time.Time, bool, error) {
+	res, err := s.exec(ctx, `UPDATE refresh_tokens SET rotated = ? WHERE hash = ? AND rotated = 0`, ns(at), hash)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	var ro int64
+	if err := s.row(ctx, `SELECT rotated FROM refresh_tokens WHERE hash = ?`, hash).Scan(&ro); err != nil {
+		return time.Time{}, false, notFound(err)
+	}
+	return fromNS(ro), n == 1, nil
 }
 
 func (s *Store) RevokeRefreshToken(ctx context.Context, hash []byte) error {
@@ -612,7 +632,7 @@ func (s *Store) RevokeUserRefreshTokens(ctx context.Context, poolID, username st
 
 func (s *Store) OriginRevoked(ctx context.Context, poolID, originJTI string) (bool, error) {
 	var revoked bool
-	err := s.row(ctx, `SELECT revoked FROM refresh_tokens WHERE origin_jti = ? AND pool_id = ? LIMIT 1`, originJTI, poolID).Scan(&revoked)
+	err := s.row(ctx, `SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE origin_jti = ? AND pool_id = ? AND revoked)`, originJTI, poolID).Scan(&revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

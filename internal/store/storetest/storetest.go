@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store, opts ...Option) {
 		{"UpdateUserIsAtomic", testUpdateAtomic},
 		{"FindUsers", testFindUsers},
 		{"RefreshTokens", testRefreshTokens},
+		{"RefreshTokenRotation", testRefreshTokenRotation},
 		{"MarkUsed", testMarkUsed},
 		{"DeletePoolCascades", testDeleteCascade},
 		{"Devices", testDevices},
@@ -683,5 +684,73 @@ func testCreateUsers(t *testing.T, s store.Store) {
 	}
 	if err := s.CreateUsers(ctx, nil); err != nil {
 		t.Fatalf("empty batch: %v", err)
+	}
+}
+
+func testRefreshTokenRotation(t *testing.T, s store.Store) {
+	mkPool(t, s, "p_1")
+	tok := &store.RefreshToken{Hash: []byte("r1"), PoolID: "p_1", ClientID: "c", Username: "u", OriginJTI: "o", AuthTime: now(), Created: now(), Expires: now().Add(time.Hour)}
+	if err := s.PutRefreshToken(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.GetRefreshToken(ctx, []byte("r1")); !got.Rotated.IsZero() {
+		t.Fatalf("a new token is rotated at %v", got.Rotated)
+	}
+	at := now().Add(time.Minute)
+	rotated, first, err := s.RotateRefreshToken(ctx, []byte("r1"), at)
+	if err != nil || !first || !rotated.Equal(at) {
+		t.Fatalf("first RotateRefreshToken = %v, %v, %v", rotated, first, err)
+	}
+	rotated, first, err = s.RotateRefreshToken(ctx, []byte("r1"), at.Add(time.Minute))
+	if err != nil || first || !rotated.Equal(at) {
+		t.Fatalf("second RotateRefreshToken = %v, %v, %v; want the first time kept", rotated, first, err)
+	}
+	if got, _ := s.GetRefreshToken(ctx, []byte("r1")); !got.Rotated.Equal(at) || got.Revoked {
+		t.Fatalf("GetRefreshToken after rotation = %+v", got)
+	}
+	// Of concurrent rotations of one token, exactly one is first.
+	tok3 := *tok
+	tok3.Hash = []byte("r3")
+	if err := s.PutRefreshToken(ctx, &tok3); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	firsts := 0
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			_, first, err := s.RotateRefreshToken(ctx, []byte("r3"), at.Add(time.Duration(i)*time.Millisecond))
+			if err != nil {
+				t.Error(err)
+			}
+			if first {
+				mu.Lock()
+				firsts++
+				mu.Unlock()
+			}
+		}(i)
+	}
+	wg.Wait()
+	if firsts != 1 {
+		t.Fatalf("%d of 8 concurrent rotations were first", firsts)
+	}
+	if _, _, err := s.RotateRefreshToken(ctx, []byte("nope"), at); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("RotateRefreshToken of an unknown token = %v", err)
+	}
+	// The replacement shares the origin: revoking either revokes the sign-in.
+	next := *tok
+	next.Hash = []byte("r2")
+	if err := s.PutRefreshToken(ctx, &next); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RevokeRefreshToken(ctx, []byte("r2")); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if r, err := s.OriginRevoked(ctx, "p_1", "o"); err != nil || !r {
+			t.Fatalf("OriginRevoked with one of two tokens revoked = %v, %v", r, err)
+		}
 	}
 }
