@@ -231,7 +231,7 @@ func claimsOf(t *testing.T, jwt string) map[string]any {
 	return m
 }
 
-func attrNames(list []types.AttributeType) []string {
+func sortedAttrNames(list []types.AttributeType) []string {
 	var out []string
 	for _, a := range list {
 		out = append(out, *a.Name)
@@ -256,7 +256,7 @@ func TestClientReadWriteAttributes(t *testing.T) {
 
 	res := must(e.passwordAuth(clientID, "rw", password)).AuthenticationResult
 	got := must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: res.AccessToken}))
-	if names := strings.Join(attrNames(got.UserAttributes), ","); names != "email,email_verified,name,sub" {
+	if names := strings.Join(sortedAttrNames(got.UserAttributes), ","); names != "email,email_verified,name,sub" {
 		t.Fatalf("GetUser through a client that reads email, email_verified, name returned %s", names)
 	}
 	id := claimsOf(t, *res.IdToken)
@@ -268,7 +268,7 @@ func TestClientReadWriteAttributes(t *testing.T) {
 	}
 	admin := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("rw")}))
 	if len(admin.UserAttributes) != 6 {
-		t.Fatalf("AdminGetUser is not limited by a client, got %v", attrNames(admin.UserAttributes))
+		t.Fatalf("AdminGetUser is not limited by a client, got %v", sortedAttrNames(admin.UserAttributes))
 	}
 
 	// Writing.
