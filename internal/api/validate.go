@@ -58,6 +58,11 @@ var rulesCache sync.Map // reflect.Type -> []rule
 func Validate(v any) error {
 	var problems []string
 	walk(reflect.ValueOf(v), "", &problems)
+	if n, ok := v.(nestedChecker); ok {
+		if err := n.checkNested(&problems); err != nil {
+			return err
+		}
+	}
 	if len(problems) == 0 {
 		return nil
 	}
@@ -155,10 +160,14 @@ func check(f reflect.Value, r rule, name string, problems *[]string) {
 	add := func(constraint string) {
 		*problems = append(*problems, fmt.Sprintf("Value at '%s' failed to satisfy constraint: %s", name, constraint))
 	}
+	// AWS names a missing member's value: "Value null at 'x'".
+	null := func() {
+		*problems = append(*problems, fmt.Sprintf("Value null at '%s' failed to satisfy constraint: Member must not be null", name))
+	}
 	if f.Kind() == reflect.Pointer {
 		if f.IsNil() {
 			if r.required {
-				add("Member must not be null")
+				null()
 			}
 			return
 		}
@@ -169,7 +178,7 @@ func check(f reflect.Value, r rule, name string, problems *[]string) {
 		s := f.String()
 		if s == "" {
 			if r.required {
-				add("Member must not be null")
+				null()
 			}
 			return
 		}
@@ -195,7 +204,7 @@ func check(f reflect.Value, r rule, name string, problems *[]string) {
 		}
 	case reflect.Slice, reflect.Map:
 		if f.Len() == 0 && r.required {
-			add("Member must not be null")
+			null()
 			return
 		}
 		if f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String {
