@@ -96,10 +96,15 @@ func TestClientCredentials(t *testing.T) {
 	if st, out := tokenCall(t, s, "/oauth2/token", url.Values{"grant_type": {"client_credentials"}}, id, secret+"x"); st != 401 || out["error"] != "invalid_client" {
 		t.Errorf("wrong secret: %d %v", st, out)
 	}
-	public := s.client(poolID, func(in *cip.CreateUserPoolClientInput) {
-		in.AllowedOAuthFlows = []types.OAuthFlowType{types.OAuthFlowTypeClientCredentials}
-		in.AllowedOAuthScopes = []string{"orders/read"}
-	})
+	// A public client cannot have the grant (Cognito refuses it at
+	// creation), and a public client asking for it is refused.
+	_, err = s.admin.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("public"),
+		AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeClientCredentials},
+		AllowedOAuthScopes: []string{"orders/read"}})
+	if err == nil || !strings.Contains(err.Error(), "InvalidOAuthFlowException") {
+		t.Errorf("a public client_credentials client: %v", err)
+	}
+	public := s.client(poolID, nil)
 	if st, out := tokenCall(t, s, "/oauth2/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {*public.ClientId}}, "", ""); st != 400 || out["error"] != "unauthorized_client" {
 		t.Errorf("a public client: %d %v", st, out)
 	}
