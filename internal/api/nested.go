@@ -149,6 +149,45 @@ type WebAuthnConfigurationType struct {
 	FactorConfiguration string `v:"enum=SINGLE_FACTOR|MULTI_FACTOR_WITH_USER_VERIFICATION"`
 }
 
+// AnalyticsMetadataType is the model's AnalyticsMetadataType.
+type AnalyticsMetadataType struct {
+	AnalyticsEndpointId string `v:"len=0:131072"`
+}
+
+// UserContextDataType is the model's UserContextDataType.
+type UserContextDataType struct {
+	IpAddress   string `v:"len=0:131072"`
+	EncodedData string `v:"len=0:131072"`
+}
+
+// HttpHeader is one header of ContextDataType (the model names its
+// members in lower case).
+type HttpHeader struct {
+	HeaderName  string `json:"headerName" v:"len=0:131072"`
+	HeaderValue string `json:"headerValue" v:"len=0:131072"`
+}
+
+// ContextDataType is the model's ContextDataType.
+type ContextDataType struct {
+	IpAddress   string       `v:"req,len=0:131072"`
+	ServerName  string       `v:"req,len=0:131072"`
+	ServerPath  string       `v:"req,len=0:131072"`
+	HttpHeaders []HttpHeader `v:"req"`
+	EncodedData string       `v:"len=0:131072"`
+}
+
+// NumberAttributeConstraintsType is the model's shape of that name.
+type NumberAttributeConstraintsType struct {
+	MinValue string `v:"len=0:131072"`
+	MaxValue string `v:"len=0:131072"`
+}
+
+// StringAttributeConstraintsType is the model's shape of that name.
+type StringAttributeConstraintsType struct {
+	MinLength string `v:"len=0:131072"`
+	MaxLength string `v:"len=0:131072"`
+}
+
 // NestedShapes lists the shadow types by their model shape names, so that
 // the model conformance test holds them to the model as well.
 var NestedShapes = map[string]any{
@@ -169,81 +208,49 @@ var NestedShapes = map[string]any{
 	"SmsMfaConfigType":                SmsMfaConfigType{},
 	"EmailMfaConfigType":              EmailMfaConfigType{},
 	"WebAuthnConfigurationType":       WebAuthnConfigurationType{},
+	"AnalyticsMetadataType":           AnalyticsMetadataType{},
+	"UserContextDataType":             UserContextDataType{},
+	"ContextDataType":                 ContextDataType{},
+	"NumberAttributeConstraintsType":  NumberAttributeConstraintsType{},
+	"StringAttributeConstraintsType":  StringAttributeConstraintsType{},
 }
 
-// nestedChecker is a request shape with raw members to check.
-type nestedChecker interface {
-	checkNested(problems *[]string) error
+// rawShadows maps the Go name of a raw member to its shadow type. Every
+// raw member of that name, in any request, is checked against it.
+var rawShadows = map[string]any{
+	"UserPoolAddOns":              UserPoolAddOnsType{},
+	"AccountRecoverySetting":      AccountRecoverySettingType{},
+	"AdminCreateUserConfig":       AdminCreateUserConfigType{},
+	"VerificationMessageTemplate": VerificationMessageTemplateType{},
+	"EmailConfiguration":          EmailConfigurationType{},
+	"SmsConfiguration":            SmsConfigurationType{},
+	"UserAttributeUpdateSettings": UserAttributeUpdateSettingsType{},
+	"UsernameConfiguration":       UsernameConfigurationType{},
+	"SignInPolicy":                SignInPolicyType{},
+	"LambdaConfig":                LambdaConfigType{},
+	"RefreshTokenRotation":        RefreshTokenRotationType{},
+	"AnalyticsConfiguration":      AnalyticsConfigurationType{},
+	"SmsMfaConfiguration":         SmsMfaConfigType{},
+	"EmailMfaConfiguration":       EmailMfaConfigType{},
+	"WebAuthnConfiguration":       WebAuthnConfigurationType{},
+	"AnalyticsMetadata":           AnalyticsMetadataType{},
+	"UserContextData":             UserContextDataType{},
+	"ContextData":                 ContextDataType{},
+	"NumberAttributeConstraints":  NumberAttributeConstraintsType{},
+	"StringAttributeConstraints":  StringAttributeConstraintsType{},
 }
 
-// nested checks one member against its shadow type when the member is raw
-// JSON; a member already typed is checked by walk and left alone here.
-type nested struct {
-	problems *[]string
-	err      error
-}
-
-func (n *nested) check(name string, member any, shadow any) {
-	raw, ok := member.(json.RawMessage)
-	if !ok || len(raw) == 0 || n.err != nil || string(raw) == "null" {
+// checkRaw checks a raw member against its shadow type, if it has one.
+func checkRaw(raw json.RawMessage, goName, name string, p *problems) {
+	shadow, ok := rawShadows[goName]
+	if !ok || len(raw) == 0 || p.err != nil || string(raw) == "null" {
 		return
 	}
-	v := reflect.New(reflect.TypeOf(shadow))
+	t := reflect.TypeOf(shadow)
+	v := reflect.New(t)
 	if err := json.Unmarshal(raw, v.Interface()); err != nil {
-		n.err = Errorf(ErrSerialization, "Unexpected value for member '%s': expected a structure matching %s", name, reflect.TypeOf(shadow).Name())
+		p.err = Errorf(ErrSerialization, "Unexpected value for member '%s': expected a structure matching %s", name, t.Name())
 		return
 	}
-	walk(v, name, n.problems)
-}
-
-func (s *UserPoolSettings) checkSettings(n *nested) {
-	if s.Policies != nil {
-		n.check("policies.signInPolicy", s.Policies.SignInPolicy, SignInPolicyType{})
-	}
-	n.check("lambdaConfig", s.LambdaConfig, LambdaConfigType{})
-	n.check("verificationMessageTemplate", s.VerificationMessageTemplate, VerificationMessageTemplateType{})
-	n.check("userAttributeUpdateSettings", s.UserAttributeUpdateSettings, UserAttributeUpdateSettingsType{})
-	n.check("emailConfiguration", s.EmailConfiguration, EmailConfigurationType{})
-	n.check("smsConfiguration", s.SmsConfiguration, SmsConfigurationType{})
-	n.check("adminCreateUserConfig", s.AdminCreateUserConfig, AdminCreateUserConfigType{})
-	n.check("userPoolAddOns", s.UserPoolAddOns, UserPoolAddOnsType{})
-	n.check("accountRecoverySetting", s.AccountRecoverySetting, AccountRecoverySettingType{})
-}
-
-func (in *CreateUserPoolInput) checkNested(problems *[]string) error {
-	n := &nested{problems: problems}
-	in.UserPoolSettings.checkSettings(n)
-	n.check("usernameConfiguration", in.UsernameConfiguration, UsernameConfigurationType{})
-	return n.err
-}
-
-func (in *UpdateUserPoolInput) checkNested(problems *[]string) error {
-	n := &nested{problems: problems}
-	in.UserPoolSettings.checkSettings(n)
-	return n.err
-}
-
-func (s *UserPoolClientSettings) checkClient(n *nested) {
-	n.check("analyticsConfiguration", s.AnalyticsConfiguration, AnalyticsConfigurationType{})
-	n.check("refreshTokenRotation", s.RefreshTokenRotation, RefreshTokenRotationType{})
-}
-
-func (in *CreateUserPoolClientInput) checkNested(problems *[]string) error {
-	n := &nested{problems: problems}
-	in.UserPoolClientSettings.checkClient(n)
-	return n.err
-}
-
-func (in *UpdateUserPoolClientInput) checkNested(problems *[]string) error {
-	n := &nested{problems: problems}
-	in.UserPoolClientSettings.checkClient(n)
-	return n.err
-}
-
-func (in *UserPoolMfaConfig) checkNested(problems *[]string) error {
-	n := &nested{problems: problems}
-	n.check("smsMfaConfiguration", in.SmsMfaConfiguration, SmsMfaConfigType{})
-	n.check("emailMfaConfiguration", in.EmailMfaConfiguration, EmailMfaConfigType{})
-	n.check("webAuthnConfiguration", in.WebAuthnConfiguration, WebAuthnConfigurationType{})
-	return n.err
+	walk(v, name, p)
 }
