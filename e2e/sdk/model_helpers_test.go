@@ -3,6 +3,7 @@ package sdk_test
 import (
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,6 +38,8 @@ var (
 	modelOnce sync.Once
 	model     *cognitoModel
 	modelErr  string
+	// modelVersion is the botocore version the model came from.
+	modelVersion string
 )
 
 // loadModel finds the model through the installed botocore (never a copy in
@@ -45,12 +48,20 @@ var (
 func loadModel(t *testing.T) *cognitoModel {
 	t.Helper()
 	modelOnce.Do(func() {
-		out, err := exec.Command("python3", "-c", "import botocore,os;print(os.path.dirname(botocore.__file__))").Output()
+		// COGNATE_MODEL_PYTHON picks another interpreter (and so another
+		// botocore), to check the tests against an older or newer model.
+		python := os.Getenv("COGNATE_MODEL_PYTHON")
+		if python == "" {
+			python = "python3"
+		}
+		out, err := exec.Command(python, "-c", "import botocore,os;print(botocore.__version__, os.path.dirname(botocore.__file__))").Output()
 		if err != nil {
-			modelErr = "botocore is not installed for python3: " + err.Error()
+			modelErr = "botocore is not installed for " + python + ": " + err.Error()
 			return
 		}
-		path := filepath.Join(strings.TrimSpace(string(out)), "data", "cognito-idp", "2016-04-18", "service-2.json")
+		version, dir, _ := strings.Cut(strings.TrimSpace(string(out)), " ")
+		modelVersion = version
+		path := filepath.Join(dir, "data", "cognito-idp", "2016-04-18", "service-2.json")
 		var f *os.File
 		if f, err = os.Open(path + ".gz"); err == nil {
 			defer f.Close()
@@ -64,6 +75,15 @@ func loadModel(t *testing.T) *cognitoModel {
 		}
 		if err != nil {
 			model, modelErr = nil, "reading the cognito-idp model: "+err.Error()
+			return
+		}
+		// Cognate follows the current model; an older botocore (Debian's
+		// python3-botocore 1.29 is from 2023) lacks members and operations
+		// Cognate serves, and would report them all as drift.
+		if _, ok := model.Operations["GetTokensFromRefreshToken"]; !ok {
+			model, modelErr = nil, fmt.Sprintf("botocore %s (%s) carries a cognito-idp model older than the one Cognate follows "+
+				"(it has no GetTokensFromRefreshToken, added in 2025): install a newer botocore or AWS CLI, "+
+				"or point COGNATE_MODEL_PYTHON at a Python that has one", version, python)
 		}
 	})
 	if model == nil {

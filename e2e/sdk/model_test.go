@@ -175,8 +175,8 @@ func TestModelConformance(t *testing.T) {
 	for _, k := range stale {
 		t.Errorf("allowlisted deviation no longer happens (remove it): %s", k)
 	}
-	t.Logf("%d operations, %d shapes compared, %d requests sent; %d deviations found, %d allowlisted, %d not allowlisted",
-		len(names), len(c.seen), requests, len(got), len(got)-unexpected, unexpected)
+	t.Logf("botocore %s: %d operations, %d shapes compared, %d requests sent; %d deviations found, %d allowlisted, %d not allowlisted",
+		modelVersion, len(names), len(c.seen), requests, len(got), len(got)-unexpected, unexpected)
 }
 
 // conformance compares Go shapes with model shapes.
