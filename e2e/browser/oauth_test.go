@@ -96,10 +96,15 @@ func TestClientCredentials(t *testing.T) {
 	if st, out := tokenCall(t, s, "/oauth2/token", url.Values{"grant_type": {"client_credentials"}}, id, secret+"x"); st != 401 || out["error"] != "invalid_client" {
 		t.Errorf("wrong secret: %d %v", st, out)
 	}
-	public := s.client(poolID, func(in *cip.CreateUserPoolClientInput) {
-		in.AllowedOAuthFlows = []types.OAuthFlowType{types.OAuthFlowTypeClientCredentials}
-		in.AllowedOAuthScopes = []string{"orders/read"}
-	})
+	// A public client cannot have the grant (Cognito refuses it at
+	// creation), and a public client asking for it is refused.
+	_, err = s.admin.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("public"),
+		AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeClientCredentials},
+		AllowedOAuthScopes: []string{"orders/read"}})
+	if err == nil || !strings.Contains(err.Error(), "InvalidOAuthFlowException") {
+		t.Errorf("a public client_credentials client: %v", err)
+	}
+	public := s.client(poolID, nil)
 	if st, out := tokenCall(t, s, "/oauth2/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {*public.ClientId}}, "", ""); st != 400 || out["error"] != "unauthorized_client" {
 		t.Errorf("a public client: %d %v", st, out)
 	}
@@ -235,7 +240,14 @@ func TestAuthorizeRefusals(t *testing.T) {
 	poolID := s.pool(nil)
 	app := s.client(poolID, func(in *cip.CreateUserPoolClientInput) { in.SupportedIdentityProviders = []string{"COGNITO"} })
 	disabled := s.client(poolID, func(in *cip.CreateUserPoolClientInput) { in.AllowedOAuthFlowsUserPoolClient = false })
-	federated := s.client(poolID, func(in *cip.CreateUserPoolClientInput) { in.SupportedIdentityProviders = []string{"Google"} })
+	// A client naming only a provider the pool does not have cannot be
+	// made (Cognito's refusal; federation is issue 16, which brings back a
+	// client without COGNITO to the refusals below).
+	_, err := s.admin.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("federated"),
+		SupportedIdentityProviders: []string{"Google"}})
+	if err == nil || !strings.Contains(err.Error(), "The provider Google does not exist for User Pool "+poolID) {
+		t.Errorf("a client of a provider the pool lacks: %v", err)
+	}
 	pk := newPKCE("refusals")
 	b := s.agent()
 	refused := func(name string, q url.Values, want string) {
@@ -259,8 +271,6 @@ func TestAuthorizeRefusals(t *testing.T) {
 	refused("a scope not allowed", with(*app.ClientId, "scope", "openid phone"), "invalid_scope")
 	refused("AllowedOAuthFlowsUserPoolClient false", with(*disabled.ClientId), "unauthorized_client")
 	refused("identity_provider Google", with(*app.ClientId, "identity_provider", "Google"), "invalid_request")
-	refused("a client without COGNITO", with(*federated.ClientId), "unauthorized_client")
-	refused("COGNITO for a client without it", with(*federated.ClientId, "identity_provider", "COGNITO"), "invalid_request")
 
 	page := b.follow(b.get("/oauth2/authorize?" + with(*app.ClientId, "identity_provider", "COGNITO", "login_hint", "hint@example.com").Encode()))
 	if page.StatusCode != 200 || b.field("username") != "hint@example.com" {

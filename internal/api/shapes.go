@@ -218,7 +218,7 @@ type UserPoolClientSettings struct {
 	CallbackURLs                             []string            `json:",omitempty" v:"len=0:100"`
 	LogoutURLs                               []string            `json:",omitempty" v:"len=0:100"`
 	DefaultRedirectURI                       string              `json:",omitempty" v:"len=1:1024"`
-	AllowedOAuthFlows                        []string            `json:",omitempty" v:"enum=code|implicit|client_credentials"`
+	AllowedOAuthFlows                        []string            `json:",omitempty" v:"len=0:3,enum=code|implicit|client_credentials"`
 	AllowedOAuthScopes                       []string            `json:",omitempty" v:"len=0:50"`
 	AllowedOAuthFlowsUserPoolClient          *bool               `json:",omitempty"`
 	AnalyticsConfiguration                   json.RawMessage     `json:",omitempty"`
@@ -451,7 +451,7 @@ type AuthOutput struct {
 type GetTokensFromRefreshTokenInput struct {
 	RefreshToken   string            `v:"req,len=0:131072,pat=token"`
 	ClientId       string            `v:"req,len=1:128,pat=clientid"`
-	ClientSecret   string            `json:",omitempty" v:"len=1:64"`
+	ClientSecret   string            `json:",omitempty" v:"len=24:64"`
 	DeviceKey      string            `json:",omitempty" v:"len=1:55"`
 	ClientMetadata map[string]string `json:",omitempty"`
 }
@@ -516,8 +516,8 @@ type Empty struct{}
 
 // DeviceSecretVerifierConfig is the device's SRP verifier from ConfirmDevice.
 type DeviceSecretVerifierConfig struct {
-	PasswordVerifier string `json:",omitempty"`
-	Salt             string `json:",omitempty"`
+	PasswordVerifier string `json:",omitempty" v:"len=0:131072"`
+	Salt             string `json:",omitempty" v:"len=0:131072"`
 }
 
 // ConfirmDeviceInput is ConfirmDevice's request.
@@ -585,7 +585,7 @@ type ListDevicesOutput struct {
 type RevokeTokenInput struct {
 	Token        string `v:"req,len=0:131072,pat=token"`
 	ClientId     string `v:"req,len=1:128,pat=clientid"`
-	ClientSecret string `json:",omitempty" v:"len=1:64"`
+	ClientSecret string `json:",omitempty" v:"len=24:64"`
 }
 
 // ---- User lifecycle ----
@@ -756,7 +756,7 @@ type ListGroupsInput struct {
 	UserPoolId string `v:"req,len=1:55,pat=poolid"`
 	Username   string `json:",omitempty" v:"len=1:128,pat=username"`
 	Limit      *int32 `json:",omitempty" v:"range=0:60"`
-	NextToken  string `json:",omitempty"`
+	NextToken  string `json:",omitempty" v:"len=1:131072"`
 }
 
 // ListGroupsOutput is their answer.
@@ -778,7 +778,7 @@ type ListUsersInGroupInput struct {
 	UserPoolId string `v:"req,len=1:55,pat=poolid"`
 	GroupName  string `v:"req,len=1:128,pat=username"`
 	Limit      *int32 `json:",omitempty" v:"range=0:60"`
-	NextToken  string `json:",omitempty"`
+	NextToken  string `json:",omitempty" v:"len=1:131072"`
 }
 
 // ListUsersInGroupOutput is its answer.

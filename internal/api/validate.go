@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -46,6 +47,7 @@ type rule struct {
 	pattern       string
 	hasLen        bool
 	fieldName     string
+	goName        string
 	fieldIndex    []int
 	isStructField bool
 }
@@ -54,21 +56,36 @@ var rulesCache sync.Map // reflect.Type -> []rule
 
 // Validate checks v (a pointer to a request shape) against its `v` tags and
 // returns an InvalidParameterException that names every offending member, in
-// the form AWS services use ("1 validation error detected: ...").
-func Validate(v any) error {
-	var problems []string
-	walk(reflect.ValueOf(v), "", &problems)
-	if len(problems) == 0 {
+// the form AWS services use ("1 validation error detected: ..."). required
+// names top-level members that this operation requires beyond the tags, for
+// shapes that several operations share (UserPoolId in AdminInitiateAuth but
+// not in InitiateAuth).
+func Validate(v any, required ...string) error {
+	p := &problems{required: required}
+	walk(reflect.ValueOf(v), "", p)
+	if p.err != nil {
+		return p.err
+	}
+	if len(p.list) == 0 {
 		return nil
 	}
 	noun := "error"
-	if len(problems) > 1 {
+	if len(p.list) > 1 {
 		noun = "errors"
 	}
-	return &Error{Code: ErrInvalidParameter, Message: fmt.Sprintf("%d validation %s detected: %s", len(problems), noun, strings.Join(problems, "; "))}
+	return &Error{Code: ErrInvalidParameter, Message: fmt.Sprintf("%d validation %s detected: %s", len(p.list), noun, strings.Join(p.list, "; "))}
 }
 
-func walk(v reflect.Value, path string, problems *[]string) {
+// problems gathers what a walk finds.
+type problems struct {
+	list     []string
+	err      error    // a raw member that does not decode into its shape
+	required []string // top-level members required beyond the tags
+}
+
+var rawMessageType = reflect.TypeOf(json.RawMessage{})
+
+func walk(v reflect.Value, path string, p *problems) {
 	for v.Kind() == reflect.Pointer {
 		if v.IsNil() {
 			return
@@ -79,7 +96,7 @@ func walk(v reflect.Value, path string, problems *[]string) {
 	case reflect.Struct:
 	case reflect.Slice:
 		for i := 0; i < v.Len(); i++ {
-			walk(v.Index(i), fmt.Sprintf("%s.%d.member", path, i+1), problems)
+			walk(v.Index(i), fmt.Sprintf("%s.%d.member", path, i+1), p)
 		}
 		return
 	default:
@@ -90,10 +107,15 @@ func walk(v reflect.Value, path string, problems *[]string) {
 		name := r.fieldName
 		if path != "" {
 			name = path + "." + name
+		} else if !r.required && contains(p.required, r.goName) {
+			r.required = true
 		}
-		check(f, r, name, problems)
+		check(f, r, name, &p.list)
 		if r.isStructField {
-			walk(f, name, problems)
+			walk(f, name, p)
+		}
+		if f.Type() == rawMessageType {
+			checkRaw(f.Interface().(json.RawMessage), r.goName, name, p)
 		}
 	}
 }
@@ -109,6 +131,7 @@ func rulesFor(t reflect.Type) []rule {
 		}
 		r := parseRule(f.Tag.Get("v"))
 		r.fieldName = lowerFirst(f.Name)
+		r.goName = f.Name
 		r.fieldIndex = f.Index
 		ft := f.Type
 		for ft.Kind() == reflect.Pointer {
@@ -155,10 +178,14 @@ func check(f reflect.Value, r rule, name string, problems *[]string) {
 	add := func(constraint string) {
 		*problems = append(*problems, fmt.Sprintf("Value at '%s' failed to satisfy constraint: %s", name, constraint))
 	}
+	// AWS names a missing member's value: "Value null at 'x'".
+	null := func() {
+		*problems = append(*problems, fmt.Sprintf("Value null at '%s' failed to satisfy constraint: Member must not be null", name))
+	}
 	if f.Kind() == reflect.Pointer {
 		if f.IsNil() {
 			if r.required {
-				add("Member must not be null")
+				null()
 			}
 			return
 		}
@@ -169,7 +196,7 @@ func check(f reflect.Value, r rule, name string, problems *[]string) {
 		s := f.String()
 		if s == "" {
 			if r.required {
-				add("Member must not be null")
+				null()
 			}
 			return
 		}
@@ -195,21 +222,23 @@ func check(f reflect.Value, r rule, name string, problems *[]string) {
 		}
 	case reflect.Slice, reflect.Map:
 		if f.Len() == 0 && r.required {
-			add("Member must not be null")
+			null()
 			return
 		}
-		if f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String {
-			if r.enum != nil {
-				for i := 0; i < f.Len(); i++ {
-					if !contains(r.enum, f.Index(i).String()) {
-						add("Member must satisfy constraint: [Member must satisfy enum value set: [" + strings.Join(r.enum, ", ") + "]]")
-						break
-					}
+		if f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String && r.enum != nil {
+			for i := 0; i < f.Len(); i++ {
+				if !contains(r.enum, f.Index(i).String()) {
+					add("Member must satisfy constraint: [Member must satisfy enum value set: [" + strings.Join(r.enum, ", ") + "]]")
+					break
 				}
 			}
-			if r.hasLen && f.Len() > r.maxLen && r.maxLen >= 0 {
-				add(fmt.Sprintf("Member must have length less than or equal to %d", r.maxLen))
-			}
+		}
+		// A list sent empty is checked against its minimum; one not sent
+		// is not.
+		if r.hasLen && r.maxLen >= 0 && f.Len() > r.maxLen {
+			add(fmt.Sprintf("Member must have length less than or equal to %d", r.maxLen))
+		} else if r.hasLen && !f.IsNil() && f.Len() < r.minLen {
+			add(fmt.Sprintf("Member must have length greater than or equal to %d", r.minLen))
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/cognate-idp/cognate/internal/api"
@@ -31,20 +32,27 @@ type operation struct {
 	// that fuzzing reaches every operation's input handling, those behind
 	// SigV4 included.
 	check func(body []byte) error
+	// in and out are the request and answer shapes, for the model
+	// conformance test.
+	in, out reflect.Type
+	// required lists the request members this operation requires beyond
+	// its shape's tags (see requiredFor).
+	required *[]string
 }
 
 func op[In any, Out any](auth authClass, fn func(context.Context, *In) (Out, error)) operation {
+	required := new([]string)
 	input := func(body []byte) (*In, error) {
 		in := new(In)
 		if err := decode(body, in); err != nil {
 			return nil, err
 		}
-		if err := api.Validate(in); err != nil {
+		if err := api.Validate(in, *required...); err != nil {
 			return nil, err
 		}
 		return in, nil
 	}
-	return operation{auth: auth,
+	return operation{auth: auth, in: reflect.TypeFor[In](), out: reflect.TypeFor[Out](), required: required,
 		call: func(ctx context.Context, body []byte) (any, error) {
 			in, err := input(body)
 			if err != nil {
@@ -188,7 +196,7 @@ func operations(v *idp.Service) map[string]operation {
 			return v.ListGroups(ctx, in, forUser)
 		}
 	}
-	return map[string]operation{
+	table := map[string]operation{
 		// Users and sign-in, authorised by their body.
 		"SignUp":                           op(public, v.SignUp),
 		"ConfirmSignUp":                    op(public, v.ConfirmSignUp),
@@ -272,4 +280,10 @@ func operations(v *idp.Service) map[string]operation {
 		"UpdateUserPoolDomain":   op(iam, v.UpdateUserPoolDomain),
 		"DeleteUserPoolDomain":   op(iam, v.DeleteUserPoolDomain),
 	}
+	for name, req := range requiredFor {
+		if o, ok := table[name]; ok {
+			*o.required = req
+		}
+	}
+	return table
 }

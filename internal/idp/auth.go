@@ -37,7 +37,7 @@ func missing(name string) error {
 func (s *Service) authClient(ctx context.Context, poolID, clientID string, admin bool) (*client, error) {
 	if admin {
 		if poolID == "" {
-			return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value at 'userPoolId' failed to satisfy constraint: Member must not be null")
+			return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value null at 'userPoolId' failed to satisfy constraint: Member must not be null")
 		}
 		return s.loadPoolClient(ctx, poolID, clientID)
 	}

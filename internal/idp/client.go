@@ -138,16 +138,24 @@ func (c *client) units() api.TokenValidityUnits {
 	return api.TokenValidityUnits{}
 }
 
+// validity is a lifetime in its unit, or dflt when the client has none.
+func validity(v *int32, u string, dfltUnit, dflt time.Duration) time.Duration {
+	if v == nil {
+		return dflt
+	}
+	return time.Duration(*v) * unit(u, dfltUnit)
+}
+
 func (c *client) accessValidity() time.Duration {
-	return time.Duration(*c.doc.AccessTokenValidity) * unit(c.units().AccessToken, time.Hour)
+	return validity(c.doc.AccessTokenValidity, c.units().AccessToken, time.Hour, time.Hour)
 }
 
 func (c *client) idValidity() time.Duration {
-	return time.Duration(*c.doc.IdTokenValidity) * unit(c.units().IdToken, time.Hour)
+	return validity(c.doc.IdTokenValidity, c.units().IdToken, time.Hour, time.Hour)
 }
 
 func (c *client) refreshValidity() time.Duration {
-	return time.Duration(*c.doc.RefreshTokenValidity) * unit(c.units().RefreshToken, 24*time.Hour)
+	return validity(c.doc.RefreshTokenValidity, c.units().RefreshToken, 24*time.Hour, 30*24*time.Hour)
 }
 
 func (c *client) sessionValidity() time.Duration {
@@ -157,31 +165,25 @@ func (c *client) sessionValidity() time.Duration {
 func (c *client) preventExistence() bool { return c.doc.PreventUserExistenceErrors == "ENABLED" }
 
 // normalizeClient fills Cognito's defaults and checks validity bounds.
+// TokenValidityUnits and the access and ID token validities stay as the
+// caller gave them: Cognito returns no units, and no access or ID validity,
+// for a client created without them (and Terraform's
+// aws_cognito_user_pool_client fails on units it did not set). Lifetimes
+// then default to one hour, in the default units (hours, hours, days).
 func normalizeClient(d *api.UserPoolClientSettings) error {
 	i32 := func(v int32) *int32 { return &v }
-	if d.TokenValidityUnits == nil {
-		d.TokenValidityUnits = &api.TokenValidityUnits{}
-	}
-	u := d.TokenValidityUnits
-	if d.AccessTokenValidity == nil {
-		d.AccessTokenValidity, u.AccessToken = i32(60), "minutes"
-	}
-	if d.IdTokenValidity == nil {
-		d.IdTokenValidity, u.IdToken = i32(60), "minutes"
+	var u api.TokenValidityUnits
+	if d.TokenValidityUnits != nil {
+		u = *d.TokenValidityUnits
 	}
 	// Cognito reads a refresh validity of 0 as "the default", not as an
 	// error (the CLI sends the 0 it is given).
 	if d.RefreshTokenValidity == nil || *d.RefreshTokenValidity == 0 {
-		d.RefreshTokenValidity, u.RefreshToken = i32(30), "days"
-	}
-	if u.AccessToken == "" {
-		u.AccessToken = "hours"
-	}
-	if u.IdToken == "" {
-		u.IdToken = "hours"
-	}
-	if u.RefreshToken == "" {
-		u.RefreshToken = "days"
+		d.RefreshTokenValidity = i32(30)
+		if u.RefreshToken != "" && u.RefreshToken != "days" {
+			// 30 in another unit than days is not the default.
+			d.RefreshTokenValidity = nil
+		}
 	}
 	if d.AuthSessionValidity == nil {
 		d.AuthSessionValidity = i32(3)
@@ -193,33 +195,40 @@ func normalizeClient(d *api.UserPoolClientSettings) error {
 		t := true
 		d.EnableTokenRevocation = &t
 	}
-	check := func(name string, v int32, u string, lo, hi time.Duration) error {
-		got := time.Duration(v) * unit(u, time.Hour)
+	check := func(name string, v *int32, u string, dfltUnit, lo, hi time.Duration) error {
+		if v == nil {
+			return nil
+		}
+		got := time.Duration(*v) * unit(u, dfltUnit)
 		if got < lo || got > hi {
 			return api.Errorf(api.ErrInvalidParameter, "%s must be between %v and %v.", name, lo, hi)
 		}
 		return nil
 	}
-	if err := check("Access token validity", *d.AccessTokenValidity, u.AccessToken, 5*time.Minute, 24*time.Hour); err != nil {
+	if err := check("Access token validity", d.AccessTokenValidity, u.AccessToken, time.Hour, 5*time.Minute, 24*time.Hour); err != nil {
 		return err
 	}
-	if err := check("Id token validity", *d.IdTokenValidity, u.IdToken, 5*time.Minute, 24*time.Hour); err != nil {
+	if err := check("Id token validity", d.IdTokenValidity, u.IdToken, time.Hour, 5*time.Minute, 24*time.Hour); err != nil {
 		return err
 	}
-	return check("Refresh token validity", *d.RefreshTokenValidity, u.RefreshToken, time.Hour, 3650*24*time.Hour)
+	return check("Refresh token validity", d.RefreshTokenValidity, u.RefreshToken, 24*time.Hour, time.Hour, 3650*24*time.Hour)
 }
 
 // CreateClient creates an app client with the given id and secret ("" for
 // new ones; a secret is only made when GenerateSecret is set).
 func (s *Service) CreateClient(ctx context.Context, id, secret string, in *api.CreateUserPoolClientInput) (*api.UserPoolClientOutput, error) {
 	if in.ClientName == "" {
-		return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value at 'clientName' failed to satisfy constraint: Member must not be null")
+		return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value null at 'clientName' failed to satisfy constraint: Member must not be null")
 	}
-	if _, err := s.loadPool(ctx, in.UserPoolId); err != nil {
+	p, err := s.loadPool(ctx, in.UserPoolId)
+	if err != nil {
 		return nil, err
 	}
 	doc := clientDoc{UserPoolClientSettings: in.UserPoolClientSettings}
 	if err := normalizeClient(&doc.UserPoolClientSettings); err != nil {
+		return nil, err
+	}
+	if err := checkClientSettings(p, &doc.UserPoolClientSettings, in.GenerateSecret || in.ClientSecret != "" || secret != ""); err != nil {
 		return nil, err
 	}
 	if id == "" {
@@ -297,7 +306,8 @@ func (s *Service) ListUserPoolClients(ctx context.Context, in *api.ListUserPoolC
 // UpdateUserPoolClient replaces the client's settings; as in Cognito,
 // members left out return to their defaults.
 func (s *Service) UpdateUserPoolClient(ctx context.Context, in *api.UpdateUserPoolClientInput) (*api.UserPoolClientOutput, error) {
-	if _, err := s.loadPoolClient(ctx, in.UserPoolId, in.ClientId); err != nil {
+	loaded, err := s.loadPoolClient(ctx, in.UserPoolId, in.ClientId)
+	if err != nil {
 		return nil, err
 	}
 	var doc clientDoc
@@ -312,6 +322,9 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *api.UpdateUserPo
 			doc.ClientName = name
 		}
 		if err := normalizeClient(&doc.UserPoolClientSettings); err != nil {
+			return err
+		}
+		if err := checkClientSettings(loaded.pool, &doc.UserPoolClientSettings, len(doc.Secret) > 0); err != nil {
 			return err
 		}
 		c.Name = doc.ClientName

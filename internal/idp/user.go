@@ -328,8 +328,11 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 		return nil, err
 	}
 	p := c.pool
+	if p.adminCreateOnly() {
+		return nil, api.Errorf(api.ErrNotAuthorized, "SignUp is not permitted for this user pool")
+	}
 	if in.Password == nil {
-		return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must not be null")
+		return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null")
 	}
 	attrs, err := checkAttributes(p, in.UserAttributes)
 	if err == nil {

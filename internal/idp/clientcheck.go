@@ -1,0 +1,41 @@
+package idp
+
+import (
+	"slices"
+
+	"github.com/cognate-idp/cognate/internal/api"
+)
+
+// standardScopes are the OAuth scopes every pool has; any other scope must
+// be "identifier/scope" of one of the pool's resource servers.
+var standardScopes = []string{"phone", "email", "openid", "profile", "aws.cognito.signin.user.admin"}
+
+// checkClientSettings refuses app-client settings that Cognito refuses:
+// scopes that do not exist in the pool, the client_credentials grant on a
+// client without a secret or beside a user grant, and identity providers
+// the pool does not have. Cognate has no federation yet (issue 16), so
+// COGNITO is the only provider.
+func checkClientSettings(p *pool, d *api.UserPoolClientSettings, hasSecret bool) error {
+	if slices.Contains(d.AllowedOAuthFlows, "client_credentials") {
+		if !hasSecret {
+			return api.Errorf(api.ErrInvalidOAuthFlow, "client_credentials flow can not be selected if client does not have a client secret.")
+		}
+		if slices.Contains(d.AllowedOAuthFlows, "code") || slices.Contains(d.AllowedOAuthFlows, "implicit") {
+			return api.Errorf(api.ErrInvalidOAuthFlow, "client_credentials flow can not be selected along with code flow or implicit flow.")
+		}
+	}
+	if len(d.AllowedOAuthScopes) > 0 {
+		custom := p.resourceScopes()
+		for _, s := range d.AllowedOAuthScopes {
+			if !slices.Contains(standardScopes, s) && !slices.Contains(custom, s) {
+				return api.Errorf(api.ErrScopeDoesNotExist, "Invalid scope requested: %s", s)
+			}
+		}
+	}
+	for _, idp := range d.SupportedIdentityProviders {
+		if idp != "COGNITO" {
+			return api.Errorf(api.ErrInvalidParameter, "The provider %s does not exist for User Pool %s.", idp, p.rec.ID)
+		}
+	}
+	return nil
+}
