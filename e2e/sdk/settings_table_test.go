@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -15,13 +14,6 @@ import (
 // settingsOperations are the operations whose members the README's
 // settings table must cover.
 var settingsOperations = []string{"CreateUserPool", "UpdateUserPool", "CreateUserPoolClient", "UpdateUserPoolClient"}
-
-// pendingTests are tests the table names that live on branches of the
-// same issue not merged yet (i12-enforce, i12-codes); once merged they
-// exist and this list may be emptied.
-var pendingTests = []string{"TestUpdateUserPoolPoolName", "TestPasswordHistorySize", "TestDeletionProtection",
-	"TestAttributesRequireVerificationBeforeUpdate", "TestAccountRecoverySetting", "TestClientReadWriteAttributes",
-	"TestImplicitGrant", "TestRefreshTokenRotation"}
 
 // TestSettingsTable: every member of CreateUserPool, UpdateUserPool,
 // CreateUserPoolClient and UpdateUserPoolClient that Cognate accepts has a
@@ -70,7 +62,7 @@ func TestSettingsTable(t *testing.T) {
 		}
 		for _, name := range strings.Split(shown, ",") {
 			name = strings.Trim(strings.TrimSpace(name), "`")
-			if !tests[name] && !slices.Contains(pendingTests, name) {
+			if !tests[name] {
 				t.Errorf("%s: the table names %s, which is no test", member, name)
 			}
 		}
