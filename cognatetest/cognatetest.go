@@ -86,6 +86,28 @@ func WithSMTP(url, from string) Option {
 // COGNATE_TEST_LOG is set).
 func WithLogger(l *slog.Logger) Option { return func(o *app.Options) { o.Logger = l } }
 
+// WithDatabase keeps the state in the PostgreSQL database at url instead of
+// SQLite: servers started with the same url and WithMasterKey are nodes of
+// one deployment.
+func WithDatabase(url string) Option { return func(o *app.Options) { o.DatabaseURL = url } }
+
+// WithMasterKey uses key (32 bytes) as the only master key instead of a key
+// file in the data directory, so that several servers can share secrets.
+func WithMasterKey(key []byte) Option { return func(o *app.Options) { o.MasterKey = key } }
+
+// WithClock gives the server an existing clock, another server's Clock for
+// instance, so that one Advance moves the time of every node.
+func WithClock(c *Clock) Option {
+	return func(o *app.Options) {
+		o.Now = c.Now
+		sharedClocks.Store(o, c)
+	}
+}
+
+// sharedClocks passes WithClock's clock to the Start that applies it
+// (options only see app.Options), keyed by that Start's options.
+var sharedClocks sync.Map
+
 // Start runs a server until the test ends.
 func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
@@ -97,6 +119,9 @@ func Start(t testing.TB, opts ...Option) *Server {
 	}
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if c, ok := sharedClocks.LoadAndDelete(&o); ok {
+		clock = c.(*Clock)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
