@@ -574,7 +574,7 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 }
 
 // TestDefaults: with no flags the server keeps its data in ./cognate-data
-// and listens on 127.0.0.1:9229 (checked only when that port is free here).
+// and listens on 127.0.0.1:9229.
 func TestDefaults(t *testing.T) {
 	bin := buildBinary(t)
 	cwd := t.TempDir()
@@ -593,12 +593,24 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	l, err := net.Listen("tcp", "127.0.0.1:9229")
+	// Without --listen the server takes 127.0.0.1:9229. With that port
+	// held (by this test, or by whatever holds it here) it must fail naming
+	// it; once this test lets go of it, it serves there.
+	held, err := net.Listen("tcp", "127.0.0.1:9229")
+	p = launch(t, bin, cwd, "127.0.0.1:9229", []string{"serve"})
+	select {
+	case <-p.done:
+	case <-time.After(15 * time.Second):
+		t.Fatalf("serve did not fail with 127.0.0.1:9229 taken:\n%s", p.stderr.String())
+	}
+	if out := p.stderr.String(); !strings.Contains(out, "127.0.0.1:9229") || !strings.Contains(out, "address already in use") {
+		t.Fatalf("serve with 127.0.0.1:9229 taken:\n%s", out)
+	}
 	if err != nil {
-		t.Logf("127.0.0.1:9229 is busy here (%v): the default address is not checked", err)
+		t.Logf("127.0.0.1:9229 is held by another process here (%v): only the refusal is checked", err)
 		return
 	}
-	l.Close()
+	held.Close()
 	p = launch(t, bin, cwd, "127.0.0.1:9229", []string{"serve"})
 	p.waitHealthy(t, p.started)
 	p.stderr.waitFor(t, `addr=127.0.0.1:9229`)
