@@ -77,8 +77,9 @@ func WithConfigFile(path string) Option { return func(o *app.Options) { o.Config
 func WithDataDir(dir string) Option { return func(o *app.Options) { o.DataDir = dir } }
 
 // WithDatabase keeps the state in the PostgreSQL database at url instead of
-// SQLite. Servers started with the same url and the same WithDataDir (which
-// holds the master key) act as nodes of one deployment.
+// SQLite. Servers started with the same url and the same master key (the
+// same WithDataDir, which holds it, or WithMasterKey) act as nodes of one
+// deployment.
 func WithDatabase(url string) Option { return func(o *app.Options) { o.DatabaseURL = url } }
 
 // WithSMTP sends codes by email through the SMTP server at url instead of
@@ -91,6 +92,23 @@ func WithSMTP(url, from string) Option {
 // COGNATE_TEST_LOG is set).
 func WithLogger(l *slog.Logger) Option { return func(o *app.Options) { o.Logger = l } }
 
+// WithMasterKey uses key (32 bytes) as the only master key instead of a key
+// file in the data directory, so that several servers can share secrets.
+func WithMasterKey(key []byte) Option { return func(o *app.Options) { o.MasterKey = key } }
+
+// WithClock gives the server an existing clock, another server's Clock for
+// instance, so that one Advance moves the time of every node.
+func WithClock(c *Clock) Option {
+	return func(o *app.Options) {
+		o.Now = c.Now
+		sharedClocks.Store(o, c)
+	}
+}
+
+// sharedClocks passes WithClock's clock to the Start that applies it
+// (options only see app.Options), keyed by that Start's options.
+var sharedClocks sync.Map
+
 // Start runs a server until the test ends.
 func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
@@ -102,6 +120,9 @@ func Start(t testing.TB, opts ...Option) *Server {
 	}
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if c, ok := sharedClocks.LoadAndDelete(&o); ok {
+		clock = c.(*Clock)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

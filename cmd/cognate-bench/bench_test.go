@@ -106,12 +106,16 @@ func TestSweepMaxOpsAndOutputs(t *testing.T) {
 
 // TestInterrupt: cancelling the context (Ctrl-C) stops a run early and
 // reports it as interrupted, without counting cut-off requests as errors.
+// The cancel comes 300 ms into the first measured run (the tool's log says
+// when it begins), so there is always exactly one run to check, stopped by
+// the interrupt; the second concurrency of the sweep never starts.
 func TestInterrupt(t *testing.T) {
 	srv := cognatetest.Start(t)
-	cfg := testConfig(srv, "password", 4, 4)
+	cfg := testConfig(srv, "password", 4, 4, 8)
 	cfg.Duration = time.Minute
 	ctx, cancel := context.WithCancel(t.Context())
-	time.AfterFunc(1500*time.Millisecond, cancel)
+	defer cancel()
+	cfg.Log = &onLine{prefix: "run: ", do: func() { time.AfterFunc(300*time.Millisecond, cancel) }}
 	start := time.Now()
 	rep, err := Run(ctx, cfg)
 	if err != nil {
@@ -120,9 +124,29 @@ func TestInterrupt(t *testing.T) {
 	if time.Since(start) > 20*time.Second || !rep.Interrupted {
 		t.Fatalf("interrupted=%v after %s", rep.Interrupted, time.Since(start))
 	}
-	if len(rep.Runs) == 1 && (rep.Runs[0].StoppedBy != "interrupt" || rep.Runs[0].ErrorCount != 0) {
-		t.Fatalf("run %+v", rep.Runs[0])
+	if len(rep.Runs) != 1 {
+		t.Fatalf("%d runs, want the one interrupted: %+v", len(rep.Runs), rep.Runs)
 	}
+	for _, r := range rep.Runs {
+		if r.StoppedBy != "interrupt" || r.ErrorCount != 0 || r.Completed == 0 || r.Concurrency != 4 {
+			t.Fatalf("run %+v", r)
+		}
+	}
+}
+
+// onLine is a log that calls do once, when a line starting with prefix is
+// written.
+type onLine struct {
+	prefix string
+	do     func()
+	once   sync.Once
+}
+
+func (o *onLine) Write(p []byte) (int, error) {
+	if strings.HasPrefix(string(p), o.prefix) {
+		o.once.Do(o.do)
+	}
+	return len(p), nil
 }
 
 // TestCommandLine runs the command's entry point against the in-process

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cognate-idp/cognate/cognatetest"
 	"github.com/cognate-idp/cognate/internal/app"
+	"github.com/cognate-idp/cognate/internal/httpapi"
 )
 
 // withHTTPLimits sets the server's HTTP limits (app.HTTPLimits); members
@@ -83,23 +84,58 @@ func TestHTTPLimits(t *testing.T) {
 	}
 }
 
-// TestDefaultHTTPLimits: a server started without limits gets the defaults.
+// TestDefaultHTTPLimits: a server started without limits applies the
+// defaults (app.DefaultHTTPLimits and the body cap), seen from a client:
+// headers well within 64 KiB are served and headers past it (and past
+// net/http's 4 KiB of slack) get 431, where net/http's own default would
+// take up to 1 MiB; a body one byte over 1 MiB gets 413; a client that
+// never finishes its headers is cut off after the 10 s header timeout.
 func TestDefaultHTTPLimits(t *testing.T) {
-	d := app.DefaultHTTPLimits
-	if d.ReadHeaderTimeout != 10*time.Second || d.ReadTimeout != 30*time.Second || d.WriteTimeout != 30*time.Second ||
-		d.IdleTimeout != 120*time.Second || d.MaxHeaderBytes != 64<<10 {
-		t.Fatalf("default HTTP limits changed: %+v", d)
-	}
 	e := newEnv(t)
-	c, err := net.Dial("tcp", strings.TrimPrefix(e.srv.URL, "http://"))
+	addr := strings.TrimPrefix(e.srv.URL, "http://")
+	dial := func() net.Conn {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	get := func(padding int) int {
+		c := dial()
+		io.WriteString(c, "GET /health HTTP/1.1\r\nHost: cognate\r\nX-Padding: "+strings.Repeat("a", padding)+"\r\n\r\n")
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatalf("%d bytes of headers: %v", padding, err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := get(56 << 10); got != http.StatusOK {
+		t.Errorf("56 KiB of headers: %d, want 200", got)
+	}
+	if got := get(72 << 10); got != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("72 KiB of headers: %d, want 431", got)
+	}
+
+	body := `{"ClientId":"` + strings.Repeat("c", httpapi.MaxBody) + `"}`
+	body = body[:httpapi.MaxBody+1]
+	req, _ := http.NewRequest("POST", e.srv.URL+"/", strings.NewReader(body))
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.SignUp")
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
-	// 32 KiB of headers are within the default 64 KiB.
-	io.WriteString(c, "GET /health HTTP/1.1\r\nHost: cognate\r\nX-Padding: "+strings.Repeat("a", 32<<10)+"\r\n\r\n")
-	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("32 KiB of headers with the defaults: %v %v", resp, err)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("a body of 1 MiB + 1 byte: %s, want 413", resp.Status)
+	}
+
+	// Headers that never end: cut off at the default ReadHeaderTimeout.
+	slow := dial()
+	io.WriteString(slow, "POST / HTTP/1.1\r\nHost: cognate\r\nX-Amz-Target: AWSCognitoIdentityProviderService.GetUser\r\n")
+	if _, took := cutOff(t, slow, 20*time.Second); took < 9*time.Second {
+		t.Errorf("cut off after %v, before the 10 s header timeout", took)
 	}
 }

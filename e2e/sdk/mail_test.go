@@ -25,6 +25,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/cognate-idp/cognate/cognatetest"
+	"github.com/cognate-idp/cognate/internal/porttest"
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
@@ -91,19 +92,25 @@ func startMailbox(t *testing.T) (*mailbox, string) {
 // startMailboxAt serves at addr, speaking TLS from the first byte (smtps)
 // when given a certificate.
 func startMailboxAt(t *testing.T, addr string, cert *tls.Certificate) (*mailbox, string, error) {
-	box := &mailbox{in: make(chan struct{}, 20)}
-	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &mailSession{box: box, conn: c}, nil }))
-	srv.Domain, srv.AllowInsecureAuth = "localhost", true
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, "", err
 	}
+	box, addr := startMailboxOn(t, l, cert)
+	return box, addr, nil
+}
+
+// startMailboxOn serves on l.
+func startMailboxOn(t *testing.T, l net.Listener, cert *tls.Certificate) (*mailbox, string) {
+	box := &mailbox{in: make(chan struct{}, 20)}
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &mailSession{box: box, conn: c}, nil }))
+	srv.Domain, srv.AllowInsecureAuth = "localhost", true
 	if cert != nil {
 		l = tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{*cert}})
 	}
 	go srv.Serve(l)
 	t.Cleanup(func() { srv.Close() })
-	return box, l.Addr().String(), nil
+	return box, l.Addr().String()
 }
 
 func (b *mailbox) next(t *testing.T) mailMsg {
@@ -290,12 +297,8 @@ func (l *syncLog) lines(s string) []string {
 // not go; once the server is up, the retry and ResendConfirmationCode
 // deliver, and the newest code confirms the user.
 func TestFailedDeliveryLosesNothing(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close() // the mail server is down
+	port := porttest.Reserve(t) // the mail server is down
+	addr := port.Addr
 	logs := &syncLog{}
 	e := newEnv(t, cognatetest.WithSMTP("smtp://cognate:mail-pass@"+addr, "Cognate <no-reply@example.com>"),
 		cognatetest.WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
@@ -319,10 +322,7 @@ func TestFailedDeliveryLosesNothing(t *testing.T) {
 		t.Fatalf("status %q", u.UserStatus)
 	}
 
-	box, _, err := startMailboxAt(t, addr, nil)
-	if err != nil {
-		t.Skipf("the mail server's port was taken meanwhile: %v", err)
-	}
+	box, _ := startMailboxOn(t, port.Listen(t), nil)
 	first := codeIn(t, box.next(t), "verification code is") // the retry
 	must(e.c.ResendConfirmationCode(ctx, &cip.ResendConfirmationCodeInput{ClientId: &clientID, Username: aws.String("patient")}))
 	second := codeIn(t, box.next(t), "verification code is")

@@ -1,13 +1,16 @@
 package sdk_test
 
 import (
+	"errors"
 	"regexp"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/aws/smithy-go"
 	"github.com/cognate-idp/cognate/cognatetest"
 	"github.com/cognate-idp/cognate/internal/srp"
 )
@@ -96,6 +99,61 @@ func TestLockout(t *testing.T) {
 	cl, ch := e.srpStart(clientID, name, nil)
 	_, err = e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, e.srpProof(cl, l.poolID, ch, password))
 	wantErr(t, err, "NotAuthorizedException", "Password attempts exceeded")
+}
+
+// TestConcurrentFailuresDoNotExtendLockout: wrong passwords sent at once
+// all pass the lockout check before any of them is counted; the one that
+// counts as the fifth failure locks the user for 1 s, and the others, which
+// reach the count during that lockout, are answered as attempts in a
+// lockout and must not extend it. Three rounds, each ending with the right
+// password accepted just after the 1 s.
+func TestConcurrentFailuresDoNotExtendLockout(t *testing.T) {
+	e := newEnv(t)
+	l := e.lockoutProbe(types.UserPoolMfaTypeOff)
+	const burst = 16
+	for round := 0; round < 3; round++ {
+		for i := 0; i < 4; i++ {
+			l.fail()
+		}
+		errs := make([]error, burst)
+		var start, wg sync.WaitGroup
+		start.Add(1)
+		for i := range burst {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				start.Wait()
+				_, errs[i] = e.passwordAuth(l.clientID, l.name, "Wrong-Passw0rd!")
+			}()
+		}
+		start.Done()
+		wg.Wait()
+		counted, locked := 0, 0
+		for _, err := range errs {
+			var ae smithy.APIError
+			switch {
+			case !errors.As(err, &ae) || ae.ErrorCode() != "NotAuthorizedException":
+				t.Fatalf("round %d: want NotAuthorizedException, got %v", round, err)
+			case ae.ErrorMessage() == "Incorrect username or password.":
+				counted++
+			case ae.ErrorMessage() == "Password attempts exceeded":
+				locked++
+			default:
+				t.Fatalf("round %d: unexpected message %q", round, ae.ErrorMessage())
+			}
+		}
+		// Only the fifth failure is answered as a wrong password; every
+		// other one came during its lockout.
+		if counted != 1 || locked != burst-1 {
+			t.Errorf("round %d: %d answered as wrong passwords, %d as locked; want 1 and %d", round, counted, locked, burst-1)
+		}
+		e.srv.Clock.Advance(900 * time.Millisecond)
+		l.locked()
+		e.srv.Clock.Advance(110 * time.Millisecond) // 1.01 s after the burst
+		if _, err := e.passwordAuth(l.clientID, l.name, password); err != nil {
+			t.Fatalf("round %d: the right password 1.01 s after the burst: %v (the lockout was extended)", round, err)
+		}
+	}
 }
 
 // TestLockoutCountResetsAfterQuiet: fifteen minutes without attempts start

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/idp"
+	"github.com/cognate-idp/cognate/internal/porttest"
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
@@ -206,29 +207,58 @@ func TestStartTLS(t *testing.T) {
 	}
 }
 
+// TestRetriesUntilTheServerAnswers: the first attempt finds the mail
+// server down (connection refused) and says so in the log; the server comes
+// up on the same port, and a retry delivers.
 func TestRetriesUntilTheServerAnswers(t *testing.T) {
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := l.Addr().String()
-	l.Close() // nothing listens yet
-	s, err := New("smtp://"+addr, "no-reply@example.com", quiet)
+	port := porttest.Reserve(t) // nothing listens yet
+	logs := &logLines{}
+	s, err := New("smtp://"+port.Addr, "no-reply@example.com", slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Backoff = []time.Duration{300 * time.Millisecond, 300 * time.Millisecond, 300 * time.Millisecond}
+	s.Backoff = []time.Duration{100 * time.Millisecond, 100 * time.Millisecond, 100 * time.Millisecond}
 	defer s.Close()
 	s.Deliver(context.Background(), message())
-	time.Sleep(100 * time.Millisecond)
+	logs.waitFor(t, "email delivery failed, retrying")
+	if l := logs.String(); !strings.Contains(l, "connection refused") || strings.Contains(l, "email sent") {
+		t.Fatalf("the first attempt did not fail on a closed port:\n%s", l)
+	}
 	box := &inbox{arrived: make(chan struct{}, 1)}
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{box: box, conn: c}, nil }))
 	srv.Domain = "localhost"
-	l2, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Skipf("port taken meanwhile: %v", err)
-	}
-	go srv.Serve(l2)
+	go srv.Serve(port.Listen(t))
 	defer srv.Close()
 	if got := box.wait(t); got.to != "ann@example.com" {
 		t.Fatalf("received %+v", got)
+	}
+	logs.waitFor(t, "email sent")
+}
+
+// logLines is a log destination tests can read while it is written.
+type logLines struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logLines) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logLines) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func (l *logLines) waitFor(t *testing.T, s string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(l.String(), s); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%q never logged:\n%s", s, l.String())
+		}
 	}
 }
 

@@ -89,6 +89,16 @@ func Open(ctx context.Context, connString string) (*Store, error) {
 	setDefault(cc.RuntimeParams, "statement_timeout", statementTimeout)
 	setDefault(cc.RuntimeParams, "idle_in_transaction_session_timeout", idleInTxTimeout)
 	setDefault(cc.RuntimeParams, "application_name", "cognate")
+	// A write is acknowledged only once it is flushed to the WAL on disk,
+	// whatever the server's or the database's default says: a node that
+	// answered before the flush could lose a spent session or a lockout
+	// count in a crash. Asking for more (remote_write, remote_apply) is fine.
+	switch strings.ToLower(cc.RuntimeParams["synchronous_commit"]) {
+	case "":
+		cc.RuntimeParams["synchronous_commit"] = "on"
+	case "off", "false", "no", "0":
+		return nil, errors.New("postgres: synchronous_commit=off would lose acknowledged writes in a crash")
+	}
 
 	if err := migrate(ctx, cc.Copy()); err != nil {
 		return nil, err
