@@ -41,12 +41,12 @@ func TestAdminCallsNeedSignature(t *testing.T) {
 	_, err = unknownKey.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("x")})
 	wantErr(t, err, "UnrecognizedClientException", "")
 	// Nothing those calls asked for happened.
-	if u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name})); !u.Enabled {
+	if u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name}))(t); !u.Enabled {
 		t.Fatal("a wrongly signed call disabled the user")
 	}
 	// Public operations work unsigned.
 	must(anon.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
-		AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}}))
+		AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}}))(t)
 }
 
 // TestPoolAndClientManagement covers the management operations.
@@ -60,40 +60,40 @@ func TestPoolAndClientManagement(t *testing.T) {
 		DeviceConfiguration:      &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: true},
 		EmailVerificationSubject: aws.String("Your code"),
 		LambdaConfig:             &types.LambdaConfigType{PreSignUp: aws.String("arn:aws:lambda:us-east-1:123456789012:function:x")},
-	})).UserPool
+	}))(t).UserPool
 	poolID := *created.Id
 	if !poolIDPattern(poolID) || created.Arn == nil || created.CreationDate == nil || created.MfaConfiguration != types.UserPoolMfaTypeOff {
 		t.Fatalf("created pool %+v", created)
 	}
-	d := must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID})).UserPool
+	d := must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID}))(t).UserPool
 	if *d.Policies.PasswordPolicy.MinimumLength != 10 || d.UserPoolTags["team"] != "identity" || !d.DeviceConfiguration.ChallengeRequiredOnNewDevice ||
 		aws.ToString(d.LambdaConfig.PreSignUp) == "" || aws.ToString(d.EmailVerificationSubject) != "Your code" {
 		t.Fatalf("settings not stored and returned: %+v", d)
 	}
 	// The policy is enforced: 10 characters, numbers, nothing else.
-	c := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("web")})).UserPoolClient
+	c := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("web")}))(t).UserPoolClient
 	_, err := e.c.SignUp(ctx, &cip.SignUpInput{ClientId: c.ClientId, Username: aws.String("u"), Password: aws.String("abcdefgh1")})
 	wantErr(t, err, "InvalidPasswordException", "")
-	must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: c.ClientId, Username: aws.String("u"), Password: aws.String("abcdefghi1")}))
-	if d := must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID})).UserPool; d.EstimatedNumberOfUsers != 1 {
+	must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: c.ClientId, Username: aws.String("u"), Password: aws.String("abcdefghi1")}))(t)
+	if d := must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID}))(t).UserPool; d.EstimatedNumberOfUsers != 1 {
 		t.Fatalf("EstimatedNumberOfUsers %d", d.EstimatedNumberOfUsers)
 	}
 
 	// UpdateUserPool: members left out return to their defaults.
-	must(e.c.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: &poolID, UserPoolTags: map[string]string{"team": "auth"}}))
-	d = must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID})).UserPool
+	must(e.c.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: &poolID, UserPoolTags: map[string]string{"team": "auth"}}))(t)
+	d = must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID}))(t).UserPool
 	if d.UserPoolTags["team"] != "auth" || *d.Policies.PasswordPolicy.MinimumLength != 8 || d.DeviceConfiguration != nil || *d.Name != "managed" {
 		t.Fatalf("after update %+v", d)
 	}
 
 	// Listing pages through every pool.
 	for i := 0; i < 4; i++ {
-		must(e.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String(fmt.Sprintf("p%d", i))}))
+		must(e.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String(fmt.Sprintf("p%d", i))}))(t)
 	}
 	seen := map[string]bool{}
 	var next *string
 	for pages := 0; ; pages++ {
-		out := must(e.c.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(2), NextToken: next}))
+		out := must(e.c.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(2), NextToken: next}))(t)
 		for _, p := range out.UserPools {
 			seen[*p.Id] = true
 		}
@@ -117,11 +117,11 @@ func TestPoolAndClientManagement(t *testing.T) {
 		t.Fatalf("client defaults %+v", c)
 	}
 	sc := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("server"), GenerateSecret: true,
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})).UserPoolClient
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}}))(t).UserPoolClient
 	if sc.ClientSecret == nil || len(*sc.ClientSecret) < 24 {
 		t.Fatalf("secret client %+v", sc)
 	}
-	desc := must(e.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: sc.ClientId})).UserPoolClient
+	desc := must(e.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: sc.ClientId}))(t).UserPoolClient
 	if aws.ToString(desc.ClientSecret) != *sc.ClientSecret || len(desc.ExplicitAuthFlows) != 2 {
 		t.Fatalf("described client %+v", desc)
 	}
@@ -131,46 +131,46 @@ func TestPoolAndClientManagement(t *testing.T) {
 	_, err = e.c.SignUp(ctx, &cip.SignUpInput{ClientId: sc.ClientId, Username: aws.String("v"), Password: aws.String(password), SecretHash: aws.String("d3Jvbmc=")})
 	wantErr(t, err, "NotAuthorizedException", "Unable to verify secret hash")
 	must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: sc.ClientId, Username: aws.String("v"), Password: aws.String(password),
-		SecretHash: aws.String(secretHash(*sc.ClientSecret, "v", *sc.ClientId))}))
-	must(e.c.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: &poolID, Username: aws.String("v")}))
+		SecretHash: aws.String(secretHash(*sc.ClientSecret, "v", *sc.ClientId))}))(t)
+	must(e.c.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: &poolID, Username: aws.String("v")}))(t)
 	_, err = e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: sc.ClientId, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
 		AuthParameters: map[string]string{"USERNAME": "v", "PASSWORD": password}})
 	wantErr(t, err, "NotAuthorizedException", "secret")
 	signed := must(e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: sc.ClientId, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
-		AuthParameters: map[string]string{"USERNAME": "v", "PASSWORD": password, "SECRET_HASH": secretHash(*sc.ClientSecret, "v", *sc.ClientId)}}))
+		AuthParameters: map[string]string{"USERNAME": "v", "PASSWORD": password, "SECRET_HASH": secretHash(*sc.ClientSecret, "v", *sc.ClientId)}}))(t)
 	_, err = e.c.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{ClientId: sc.ClientId, RefreshToken: signed.AuthenticationResult.RefreshToken})
 	wantErr(t, err, "NotAuthorizedException", "")
 	must(e.c.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{ClientId: sc.ClientId, ClientSecret: sc.ClientSecret,
-		RefreshToken: signed.AuthenticationResult.RefreshToken}))
+		RefreshToken: signed.AuthenticationResult.RefreshToken}))(t)
 
 	// The default client allows SRP and refresh, not password sign-in.
 	_, err = e.passwordAuth(*c.ClientId, "u", "abcdefghi1")
 	wantErr(t, err, "InvalidParameterException", "USER_PASSWORD_AUTH flow not enabled for this client")
 	up := must(e.c.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: &poolID, ClientId: c.ClientId, ClientName: aws.String("web2"),
 		AccessTokenValidity: aws.Int32(2), TokenValidityUnits: &types.TokenValidityUnitsType{AccessToken: types.TimeUnitsTypeHours},
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}})).UserPoolClient
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}}))(t).UserPoolClient
 	if *up.ClientName != "web2" || *up.AccessTokenValidity != 2 {
 		t.Fatalf("updated client %+v", up)
 	}
-	must(e.c.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: &poolID, Username: aws.String("u")}))
-	r := must(e.passwordAuth(*c.ClientId, "u", "abcdefghi1"))
+	must(e.c.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: &poolID, Username: aws.String("u")}))(t)
+	r := must(e.passwordAuth(*c.ClientId, "u", "abcdefghi1"))(t)
 	if r.AuthenticationResult.ExpiresIn != 7200 {
 		t.Fatalf("ExpiresIn %d after 2-hour validity", r.AuthenticationResult.ExpiresIn)
 	}
 	_, err = e.c.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: &poolID, ClientId: c.ClientId, AccessTokenValidity: aws.Int32(2),
 		TokenValidityUnits: &types.TokenValidityUnitsType{AccessToken: types.TimeUnitsTypeDays}})
 	wantErr(t, err, "InvalidParameterException", "")
-	list := must(e.c.ListUserPoolClients(ctx, &cip.ListUserPoolClientsInput{UserPoolId: &poolID, MaxResults: aws.Int32(1)}))
+	list := must(e.c.ListUserPoolClients(ctx, &cip.ListUserPoolClientsInput{UserPoolId: &poolID, MaxResults: aws.Int32(1)}))(t)
 	if len(list.UserPoolClients) != 1 || list.NextToken == nil {
 		t.Fatalf("client list page %+v", list)
 	}
-	must(e.c.DeleteUserPoolClient(ctx, &cip.DeleteUserPoolClientInput{UserPoolId: &poolID, ClientId: c.ClientId}))
+	must(e.c.DeleteUserPoolClient(ctx, &cip.DeleteUserPoolClientInput{UserPoolId: &poolID, ClientId: c.ClientId}))(t)
 	_, err = e.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: c.ClientId})
 	wantErr(t, err, "ResourceNotFoundException", "")
 	_, err = e.passwordAuth(*c.ClientId, "u", "abcdefghi1")
 	wantErr(t, err, "ResourceNotFoundException", "")
 
-	must(e.c.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: &poolID}))
+	must(e.c.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: &poolID}))(t)
 	_, err = e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID})
 	wantErr(t, err, "ResourceNotFoundException", "")
 	_, err = e.c.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: &poolID})
@@ -204,15 +204,15 @@ func TestListUsers(t *testing.T) {
 	for _, p := range people {
 		must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String(p.user), Password: aws.String(password),
 			UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(p.user + "@example.org")},
-				{Name: aws.String("name"), Value: aws.String(p.name)}, {Name: aws.String("phone_number"), Value: aws.String(p.phone)}}}))
+				{Name: aws.String("name"), Value: aws.String(p.name)}, {Name: aws.String("phone_number"), Value: aws.String(p.phone)}}}))(t)
 	}
 	// dora is invited by an administrator (FORCE_CHANGE_PASSWORD); her name
 	// needs escaped quotes in a filter.
 	must(e.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("dora"),
 		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("dora@example.net")},
-			{Name: aws.String("name"), Value: aws.String(`Dora "D" Doe`)}, {Name: aws.String("phone_number"), Value: aws.String("+447700900123")}}}))
-	must(e.c.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: &poolID, Username: aws.String("bert")}))
-	must(e.c.AdminDisableUser(ctx, &cip.AdminDisableUserInput{UserPoolId: &poolID, Username: aws.String("carla")}))
+			{Name: aws.String("name"), Value: aws.String(`Dora "D" Doe`)}, {Name: aws.String("phone_number"), Value: aws.String("+447700900123")}}}))(t)
+	must(e.c.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: &poolID, Username: aws.String("bert")}))(t)
+	must(e.c.AdminDisableUser(ctx, &cip.AdminDisableUserInput{UserPoolId: &poolID, Username: aws.String("carla")}))(t)
 	names := func(f string, limit int32, attrs ...string) ([]string, *cip.ListUsersOutput) {
 		in := &cip.ListUsersInput{UserPoolId: &poolID, AttributesToGet: attrs}
 		if f != "" {
@@ -221,7 +221,7 @@ func TestListUsers(t *testing.T) {
 		if limit > 0 {
 			in.Limit = &limit
 		}
-		out := must(e.c.ListUsers(ctx, in))
+		out := must(e.c.ListUsers(ctx, in))(t)
 		var n []string
 		for _, u := range out.Users {
 			n = append(n, *u.Username)
@@ -229,7 +229,7 @@ func TestListUsers(t *testing.T) {
 		return n, out
 	}
 	sub := func(user string) string {
-		return attr(must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &user})).UserAttributes, "sub")
+		return attr(must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &user}))(t).UserAttributes, "sub")
 	}
 	bertSub := sub("bert")
 	cases := []struct{ filter, want string }{
@@ -274,7 +274,7 @@ func TestListUsers(t *testing.T) {
 	var matched []string
 	var token *string
 	for i := 0; i < 10; i++ {
-		out := must(e.c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, Filter: aws.String(`phone_number ^= "+1"`), Limit: aws.Int32(1), PaginationToken: token}))
+		out := must(e.c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, Filter: aws.String(`phone_number ^= "+1"`), Limit: aws.Int32(1), PaginationToken: token}))(t)
 		for _, u := range out.Users {
 			matched = append(matched, *u.Username)
 		}
@@ -289,7 +289,7 @@ func TestListUsers(t *testing.T) {
 	var all []string
 	token = nil
 	for i := 0; i < 10; i++ {
-		out := must(e.c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, Limit: aws.Int32(2), PaginationToken: token}))
+		out := must(e.c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, Limit: aws.Int32(2), PaginationToken: token}))(t)
 		for _, u := range out.Users {
 			all = append(all, *u.Username)
 		}
@@ -355,16 +355,16 @@ func TestReplayRefusedAfterRestart(t *testing.T) {
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOn)
 	name := e.user(poolID, clientID)
 	secret, _ := e.enrol(clientID, name)
-	start := must(e.passwordAuth(clientID, name, password))
+	start := must(e.passwordAuth(clientID, name, password))(t)
 	code := e.totpCode(secret, 0)
 	must(e.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: &clientID, ChallengeName: types.ChallengeNameTypeSoftwareTokenMfa,
-		Session: start.Session, ChallengeResponses: map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": code}}))
+		Session: start.Session, ChallengeResponses: map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": code}}))(t)
 	now := e.srv.Clock.Now()
 	e.srv.Close()
 
 	e2 := newEnv(t, cognatetest.WithDataDir(dir))
 	e2.srv.Clock.Set(now)
-	again := must(e2.passwordAuth(clientID, name, password))
+	again := must(e2.passwordAuth(clientID, name, password))(t)
 	_, err := e2.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: &clientID, ChallengeName: types.ChallengeNameTypeSoftwareTokenMfa,
 		Session: again.Session, ChallengeResponses: map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": code}})
 	wantErr(t, err, "ExpiredCodeException", "already been used")
@@ -387,7 +387,7 @@ UserPools:
 `), 0o600)
 	e := newEnv(t, cognatetest.WithConfigFile(path))
 	name := e.user("us-east-1_devpool01", "devclient0000000000000000a")
-	if r := must(e.passwordAuth("devclient0000000000000000a", name, password)); r.ChallengeName != types.ChallengeNameTypeMfaSetup {
+	if r := must(e.passwordAuth("devclient0000000000000000a", name, password))(t); r.ChallengeName != types.ChallengeNameTypeMfaSetup {
 		t.Fatalf("declared pool: challenge %q", r.ChallengeName)
 	}
 }
@@ -511,18 +511,18 @@ func TestClientSettingsKept(t *testing.T) {
 		EnablePropagateAdditionalUserContextData: aws.Bool(true), EnableTokenRevocation: aws.Bool(false),
 		RefreshTokenRotation:       &types.RefreshTokenRotationType{Feature: types.FeatureTypeEnabled, RetryGracePeriodSeconds: aws.Int32(30)},
 		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled}
-	created := must(e.c.CreateUserPoolClient(ctx, in)).UserPoolClient
+	created := must(e.c.CreateUserPoolClient(ctx, in))(t).UserPoolClient
 	if got := settings(created); got != want {
 		t.Fatalf("created: %s\nwant:    %s", got, want)
 	}
-	described := must(e.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: created.ClientId})).UserPoolClient
+	described := must(e.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: created.ClientId}))(t).UserPoolClient
 	if got := settings(described); got != want {
 		t.Fatalf("described: %s\nwant:      %s", got, want)
 	}
 	up := must(e.c.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: &poolID, ClientId: created.ClientId,
 		ReadAttributes: []string{"email"}, AnalyticsConfiguration: in.AnalyticsConfiguration,
-		RefreshTokenRotation: &types.RefreshTokenRotationType{Feature: types.FeatureTypeDisabled}})).UserPoolClient
-	described = must(e.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: created.ClientId})).UserPoolClient
+		RefreshTokenRotation: &types.RefreshTokenRotationType{Feature: types.FeatureTypeDisabled}}))(t).UserPoolClient
+	described = must(e.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: created.ClientId}))(t).UserPoolClient
 	if settings(up) != settings(described) || !strings.Contains(settings(described), "read=[email] write=[]") ||
 		!strings.Contains(settings(described), "rotation=DISABLED") {
 		t.Fatalf("after update: %s", settings(described))
@@ -537,18 +537,18 @@ func TestCustomClientSecret(t *testing.T) {
 	poolID, _ := e.pool(types.UserPoolMfaTypeOff)
 	const secret = "my0own0client0secret0of0thirty0two"
 	c := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("custom"),
-		ClientSecret: aws.String(secret), ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}})).UserPoolClient
+		ClientSecret: aws.String(secret), ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}}))(t).UserPoolClient
 	if aws.ToString(c.ClientSecret) != secret {
 		t.Fatalf("created client secret %q", aws.ToString(c.ClientSecret))
 	}
-	d := must(e.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: c.ClientId})).UserPoolClient
+	d := must(e.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: c.ClientId}))(t).UserPoolClient
 	if aws.ToString(d.ClientSecret) != secret {
 		t.Fatalf("described client secret %q", aws.ToString(d.ClientSecret))
 	}
 	_, err := e.c.SignUp(ctx, &cip.SignUpInput{ClientId: c.ClientId, Username: aws.String("cs"), Password: aws.String(password)})
 	wantErr(t, err, "NotAuthorizedException", "configured for secret but secret was not received")
 	must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: c.ClientId, Username: aws.String("cs"), Password: aws.String(password),
-		SecretHash: aws.String(secretHash(secret, "cs", *c.ClientId))}))
+		SecretHash: aws.String(secretHash(secret, "cs", *c.ClientId))}))(t)
 
 	_, err = e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("both"),
 		ClientSecret: aws.String(secret), GenerateSecret: true})

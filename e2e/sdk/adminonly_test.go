@@ -26,10 +26,10 @@ func TestAllowAdminCreateUserOnly(t *testing.T) {
 	if _, err := e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("walk-in")}); err == nil {
 		t.Fatal("a refused SignUp created the user")
 	}
-	must(e.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("invited"), MessageAction: types.MessageActionTypeSuppress}))
+	must(e.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("invited"), MessageAction: types.MessageActionTypeSuppress}))(t)
 
 	must(e.c.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: &poolID, AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
-		AdminCreateUserConfig: &types.AdminCreateUserConfigType{AllowAdminCreateUserOnly: false}}))
+		AdminCreateUserConfig: &types.AdminCreateUserConfigType{AllowAdminCreateUserOnly: false}}))(t)
 	if err := signUp("walk-in"); err != nil {
 		t.Fatalf("SignUp once the pool allows it: %v", err)
 	}

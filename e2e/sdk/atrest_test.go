@@ -73,7 +73,7 @@ func TestSecretsAtRest(t *testing.T) {
 	pendingCode := e.code(poolID, "pending")
 	totpSecret, meta, dev := e.rememberDevice(clientID, name)
 	tokens := e.mfaSignIn(clientID, name, totpSecret)
-	sc := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("s"), GenerateSecret: true}))
+	sc := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("s"), GenerateSecret: true}))(t)
 	// The SRP salt comes with the challenge; with it and the password the
 	// stored verifier can be computed here.
 	_, ch := e.srpStart(clientID, name, nil)

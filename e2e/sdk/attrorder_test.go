@@ -32,7 +32,7 @@ func TestAttributeOrder(t *testing.T) {
 			list = append(list, types.AttributeType{Name: aws.String(attrs[i]), Value: aws.String(attrs[i+1])})
 		}
 		out := must(e.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: &name,
-			MessageAction: types.MessageActionTypeSuppress, UserAttributes: list}))
+			MessageAction: types.MessageActionTypeSuppress, UserAttributes: list}))(t)
 		want := append(attrNames(list), "sub")
 		if got := attrNames(out.User.Attributes); !reflect.DeepEqual(got, want) {
 			t.Fatalf("AdminCreateUser attributes %v, want %v", got, want)
@@ -41,27 +41,27 @@ func TestAttributeOrder(t *testing.T) {
 			t.Fatalf("AdminCreateUser: sub without a value")
 		}
 		must(e.c.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: &name,
-			Password: aws.String(password), Permanent: true}))
+			Password: aws.String(password), Permanent: true}))(t)
 		return name
 	}
 	check := func(name string, want []string) {
 		t.Helper()
-		got := attrNames(must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name})).UserAttributes)
+		got := attrNames(must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name}))(t).UserAttributes)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("AdminGetUser order %v, want %v", got, want)
 		}
-		tok := must(e.passwordAuth(clientID, name, password)).AuthenticationResult
-		if got := attrNames(must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: tok.AccessToken})).UserAttributes); !reflect.DeepEqual(got, want) {
+		tok := must(e.passwordAuth(clientID, name, password))(t).AuthenticationResult
+		if got := attrNames(must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: tok.AccessToken}))(t).UserAttributes); !reflect.DeepEqual(got, want) {
 			t.Fatalf("GetUser order %v, want %v", got, want)
 		}
-		users := must(e.c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, Filter: aws.String(fmt.Sprintf("username = %q", name))})).Users
+		users := must(e.c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, Filter: aws.String(fmt.Sprintf("username = %q", name))}))(t).Users
 		if len(users) != 1 || !reflect.DeepEqual(attrNames(users[0].Attributes), want) {
 			t.Fatalf("ListUsers gave %v, want one user with %v", users, want)
 		}
 		group := "g-" + name
-		must(e.c.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: &poolID, GroupName: &group}))
-		must(e.c.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: &poolID, Username: &name, GroupName: &group}))
-		members := must(e.c.ListUsersInGroup(ctx, &cip.ListUsersInGroupInput{UserPoolId: &poolID, GroupName: &group})).Users
+		must(e.c.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: &poolID, GroupName: &group}))(t)
+		must(e.c.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: &poolID, Username: &name, GroupName: &group}))(t)
+		members := must(e.c.ListUsersInGroup(ctx, &cip.ListUsersInGroupInput{UserPoolId: &poolID, GroupName: &group}))(t).Users
 		if len(members) != 1 || !reflect.DeepEqual(attrNames(members[0].Attributes), want) {
 			t.Fatalf("ListUsersInGroup gave %v, want one user with %v", members, want)
 		}
@@ -79,7 +79,7 @@ func TestAttributeOrder(t *testing.T) {
 
 	// AttributesToGet keeps Cognito's order.
 	users := must(e.c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, AttributesToGet: []string{"email", "sub", "email_verified"},
-		Filter: aws.String(fmt.Sprintf("username = %q", cli))})).Users
+		Filter: aws.String(fmt.Sprintf("username = %q", cli))}))(t).Users
 	if len(users) != 1 || !reflect.DeepEqual(attrNames(users[0].Attributes), []string{"sub", "email_verified", "email"}) {
 		t.Fatalf("ListUsers with AttributesToGet: %v", users)
 	}

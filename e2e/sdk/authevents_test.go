@@ -13,7 +13,7 @@ import (
 func (e *env) events(poolID, name string, max int32, next *string) ([]types.AuthEventType, *string) {
 	e.t.Helper()
 	out := must(e.c.AdminListUserAuthEvents(ctx, &cip.AdminListUserAuthEventsInput{UserPoolId: &poolID, Username: &name,
-		MaxResults: aws.Int32(max), NextToken: next}))
+		MaxResults: aws.Int32(max), NextToken: next}))(e.t)
 	return out.AuthEvents, out.NextToken
 }
 
@@ -39,7 +39,7 @@ func TestAdminListUserAuthEvents(t *testing.T) {
 	e := newEnv(t)
 	plainPool, plainClient := e.pool(types.UserPoolMfaTypeOff)
 	plainUser := e.user(plainPool, plainClient)
-	must(e.passwordAuth(plainClient, plainUser, password))
+	must(e.passwordAuth(plainClient, plainUser, password))(t)
 	_, err := e.c.AdminListUserAuthEvents(ctx, &cip.AdminListUserAuthEventsInput{UserPoolId: &plainPool, Username: &plainUser})
 	wantErr(t, err, "UserPoolAddOnNotEnabledException", "")
 
@@ -54,14 +54,14 @@ func TestAdminListUserAuthEvents(t *testing.T) {
 	_, err = e.passwordAuth(clientID, name, "Wrong-Passw0rd!")
 	wantErr(t, err, "NotAuthorizedException", "")
 	e.srv.Clock.Advance(time.Minute)
-	ch := must(e.passwordAuth(clientID, name, password))
+	ch := must(e.passwordAuth(clientID, name, password))(t)
 	_, err = e.respond(clientID, types.ChallengeNameTypeSoftwareTokenMfa, ch.Session,
 		map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": badCode(e.totpCode(secret, 0))})
 	wantErr(t, err, "CodeMismatchException", "")
 	e.srv.Clock.Advance(time.Minute)
 	e.mfaSignIn(clientID, name, secret)
 	// A sign-in left at its challenge is no event.
-	must(e.passwordAuth(clientID, name, password))
+	must(e.passwordAuth(clientID, name, password))(t)
 
 	evs, next := e.events(poolID, name, 0, nil)
 	want := []string{"Pass Password:Success Mfa:Success", "Fail Password:Success Mfa:Failure", "Fail Password:Failure", "Pass Password:Success Mfa:Success"}
@@ -100,13 +100,13 @@ func TestAuthEventsWithoutMFA(t *testing.T) {
 	_, err := e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, e.srpProof(cl, poolID, ch, "Wrong-Passw0rd!"))
 	wantErr(t, err, "NotAuthorizedException", "")
 	cl, ch = e.srpStart(clientID, name, nil)
-	must(e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, e.srpProof(cl, poolID, ch, password)))
+	must(e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, e.srpProof(cl, poolID, ch, password)))(t)
 	evs, _ := e.events(poolID, name, 10, nil)
 	if len(evs) != 2 || eventSummary(evs[0]) != "Pass Password:Success" || eventSummary(evs[1]) != "Fail Password:Failure" {
 		t.Fatalf("SRP events: %d, %v", len(evs), evs)
 	}
 	for i := 0; i < 50; i++ {
-		must(e.passwordAuth(clientID, name, password))
+		must(e.passwordAuth(clientID, name, password))(t)
 	}
 	if evs, next := e.events(poolID, name, 60, nil); len(evs) != 50 || next != nil || eventSummary(evs[49]) != "Pass Password:Success" {
 		t.Fatalf("kept %d events (next %v)", len(evs), next)

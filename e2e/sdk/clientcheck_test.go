@@ -37,7 +37,7 @@ func TestClientSettingsRefused(t *testing.T) {
 	code := []types.OAuthFlowType{types.OAuthFlowTypeCode}
 	must(newClient(func(in *cip.CreateUserPoolClientInput) {
 		oauth(in, code, "openid", "email", "phone", "profile", "aws.cognito.signin.user.admin")
-	}))
+	}))(t)
 	_, err := newClient(func(in *cip.CreateUserPoolClientInput) { oauth(in, code, "openid", "orders/read") })
 	wantErr(t, err, "ScopeDoesNotExistException", "Invalid scope requested: orders/read")
 	_, err = newClient(func(in *cip.CreateUserPoolClientInput) { oauth(in, code, "Cognito") })
@@ -48,8 +48,8 @@ func TestClientSettingsRefused(t *testing.T) {
 	})
 	wantErr(t, err, "ScopeDoesNotExistException", "Invalid scope requested: orders/read")
 	must(e.c.CreateResourceServer(ctx, &cip.CreateResourceServerInput{UserPoolId: &poolID, Identifier: aws.String("orders"), Name: aws.String("Orders"),
-		Scopes: []types.ResourceServerScopeType{{ScopeName: aws.String("read"), ScopeDescription: aws.String("read")}}}))
-	must(newClient(func(in *cip.CreateUserPoolClientInput) { oauth(in, code, "openid", "orders/read") }))
+		Scopes: []types.ResourceServerScopeType{{ScopeName: aws.String("read"), ScopeDescription: aws.String("read")}}}))(t)
+	must(newClient(func(in *cip.CreateUserPoolClientInput) { oauth(in, code, "openid", "orders/read") }))(t)
 
 	// client_credentials needs a secret, and stands alone.
 	m2m := []types.OAuthFlowType{types.OAuthFlowTypeClientCredentials}
@@ -64,14 +64,14 @@ func TestClientSettingsRefused(t *testing.T) {
 		in.GenerateSecret = true
 	})
 	wantErr(t, err, "InvalidOAuthFlowException", "")
-	must(newClient(func(in *cip.CreateUserPoolClientInput) { oauth(in, m2m, "orders/read"); in.GenerateSecret = true }))
+	must(newClient(func(in *cip.CreateUserPoolClientInput) { oauth(in, m2m, "orders/read"); in.GenerateSecret = true }))(t)
 
 	// Identity providers: the pool has only COGNITO (federation: issue 16).
 	_, err = newClient(func(in *cip.CreateUserPoolClientInput) { in.SupportedIdentityProviders = []string{"COGNITO", "Google"} })
 	wantErr(t, err, "InvalidParameterException", "The provider Google does not exist for User Pool "+poolID)
 	err = update(func(in *cip.UpdateUserPoolClientInput) { in.SupportedIdentityProviders = []string{"Okta"} })
 	wantErr(t, err, "InvalidParameterException", "The provider Okta does not exist")
-	must(newClient(func(in *cip.CreateUserPoolClientInput) { in.SupportedIdentityProviders = []string{"COGNITO"} }))
+	must(newClient(func(in *cip.CreateUserPoolClientInput) { in.SupportedIdentityProviders = []string{"COGNITO"} }))(t)
 
 	// A chosen secret within the model's 24 to 64 characters.
 	_, err = newClient(func(in *cip.CreateUserPoolClientInput) { in.ClientSecret = aws.String("tooshort") })
@@ -94,7 +94,7 @@ func TestClientSettingsRefused(t *testing.T) {
 	_, err = e.c.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: &poolID,
 		WebAuthnConfiguration: &types.WebAuthnConfigurationType{UserVerification: "sometimes"}})
 	wantErr(t, err, "InvalidParameterException", "webAuthnConfiguration.userVerification")
-	must(e.c.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: &poolID, UserPoolAddOns: &types.UserPoolAddOnsType{AdvancedSecurityMode: types.AdvancedSecurityModeTypeAudit}}))
+	must(e.c.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: &poolID, UserPoolAddOns: &types.UserPoolAddOnsType{AdvancedSecurityMode: types.AdvancedSecurityModeTypeAudit}}))(t)
 }
 
 // TestTokenValidityUnitsAsGiven: a client created without
@@ -107,15 +107,15 @@ func TestTokenValidityUnitsAsGiven(t *testing.T) {
 	e := newEnv(t)
 	poolID, _ := e.pool(types.UserPoolMfaTypeOff)
 	created := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("plain"),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})).UserPoolClient
-	described := must(e.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: created.ClientId})).UserPoolClient
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}}))(t).UserPoolClient
+	described := must(e.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: created.ClientId}))(t).UserPoolClient
 	for name, c := range map[string]*types.UserPoolClientType{"created": created, "described": described} {
 		if c.TokenValidityUnits != nil || c.AccessTokenValidity != nil || c.IdTokenValidity != nil || c.RefreshTokenValidity != 30 {
 			t.Errorf("%s without units: units %+v access %v id %v refresh %d", name, c.TokenValidityUnits, c.AccessTokenValidity, c.IdTokenValidity, c.RefreshTokenValidity)
 		}
 	}
 	name := e.user(poolID, *created.ClientId)
-	out := must(e.passwordAuth(*created.ClientId, name, password))
+	out := must(e.passwordAuth(*created.ClientId, name, password))(t)
 	if out.AuthenticationResult.ExpiresIn != 3600 {
 		t.Errorf("default access lifetime %d s, want 3600", out.AuthenticationResult.ExpiresIn)
 	}
@@ -123,15 +123,15 @@ func TestTokenValidityUnitsAsGiven(t *testing.T) {
 	given := &types.TokenValidityUnitsType{AccessToken: types.TimeUnitsTypeMinutes}
 	updated := must(e.c.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: &poolID, ClientId: created.ClientId,
 		AccessTokenValidity: aws.Int32(30), TokenValidityUnits: given,
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})).UserPoolClient
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}}))(t).UserPoolClient
 	if u := updated.TokenValidityUnits; u == nil || *u != *given || aws.ToInt32(updated.AccessTokenValidity) != 30 || updated.IdTokenValidity != nil {
 		t.Errorf("units given: %+v access %v id %v", u, updated.AccessTokenValidity, updated.IdTokenValidity)
 	}
-	out = must(e.passwordAuth(*created.ClientId, name, password))
+	out = must(e.passwordAuth(*created.ClientId, name, password))(t)
 	if out.AuthenticationResult.ExpiresIn != 1800 {
 		t.Errorf("access lifetime %d s, want 1800", out.AuthenticationResult.ExpiresIn)
 	}
-	again := must(e.c.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: &poolID, ClientId: created.ClientId})).UserPoolClient
+	again := must(e.c.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: &poolID, ClientId: created.ClientId}))(t).UserPoolClient
 	if again.TokenValidityUnits != nil || again.AccessTokenValidity != nil {
 		t.Errorf("update without units: %+v access %v", again.TokenValidityUnits, again.AccessTokenValidity)
 	}

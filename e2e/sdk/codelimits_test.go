@@ -41,7 +41,7 @@ func TestCodeGuessingLimited(t *testing.T) {
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
 	name := e.user(poolID, clientID)
 
-	must(e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &name}))
+	must(e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &name}))(t)
 	right := e.code(poolID, name)
 	confirm := func(c *cip.Client, code *string) error {
 		_, err := c.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &clientID, Username: &name,
@@ -64,17 +64,17 @@ func TestCodeGuessingLimited(t *testing.T) {
 	wantErr(t, confirm(e.c, &right), "LimitExceededException", attemptLimitMsg)
 	_, err := e.passwordAuth(clientID, name, "Taken-0ver!")
 	wantErr(t, err, "NotAuthorizedException", "")
-	must(e.passwordAuth(clientID, name, password))
+	must(e.passwordAuth(clientID, name, password))(t)
 
 	// An hour on, the reset code has expired too; a new one works.
 	e.srv.Clock.Advance(time.Hour + time.Minute)
 	wantErr(t, confirm(e.c, &right), "ExpiredCodeException", "")
-	must(e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &name}))
+	must(e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &name}))(t)
 	fresh := e.code(poolID, name)
 	if err := confirm(e.c, &fresh); err != nil {
 		t.Fatalf("a fresh code after the hour: %v", err)
 	}
-	must(e.passwordAuth(clientID, name, "Taken-0ver!"))
+	must(e.passwordAuth(clientID, name, "Taken-0ver!"))(t)
 
 	// Sign-up codes.
 	other := fmt.Sprintf("user%d", userSeq.Add(1))
@@ -86,15 +86,15 @@ func TestCodeGuessingLimited(t *testing.T) {
 	}
 	_, err = e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: &other, ConfirmationCode: &signUpCode})
 	wantErr(t, err, "LimitExceededException", attemptLimitMsg)
-	if u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &other})); u.UserStatus != types.UserStatusTypeUnconfirmed {
+	if u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &other}))(t); u.UserStatus != types.UserStatusTypeUnconfirmed {
 		t.Fatalf("status after refused confirmation: %s", u.UserStatus)
 	}
 
 	// Attribute verification codes: the limit is per purpose, so the
 	// reset code's count above does not spend these.
-	tok := must(e.passwordAuth(clientID, name, "Taken-0ver!")).AuthenticationResult
+	tok := must(e.passwordAuth(clientID, name, "Taken-0ver!"))(t).AuthenticationResult
 	must(e.c.UpdateUserAttributes(ctx, &cip.UpdateUserAttributesInput{AccessToken: tok.AccessToken,
-		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("moved@example.com")}}}))
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("moved@example.com")}}}))(t)
 	verify := e.code(poolID, name)
 	for i := range codeFailureLimit {
 		_, err := e.c.VerifyUserAttribute(ctx, &cip.VerifyUserAttributeInput{AccessToken: tok.AccessToken, AttributeName: aws.String("email"), Code: wrongCode(verify, i)})
@@ -111,7 +111,7 @@ func TestCodeGuessingBelowLimit(t *testing.T) {
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
 	name := e.user(poolID, clientID)
 	for round := range 2 {
-		must(e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &name}))
+		must(e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &name}))(t)
 		right := e.code(poolID, name)
 		for i := range codeFailureLimit - 1 {
 			_, err := e.c.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &clientID, Username: &name,
@@ -134,7 +134,7 @@ func TestCodeSendingLimited(t *testing.T) {
 	e := newEnv(t)
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
 	name := e.user(poolID, clientID)
-	tok := must(e.passwordAuth(clientID, name, password)).AuthenticationResult
+	tok := must(e.passwordAuth(clientID, name, password))(t).AuthenticationResult
 	unconfirmed := fmt.Sprintf("user%d", userSeq.Add(1))
 	e.signUp(clientID, unconfirmed)
 
@@ -177,7 +177,7 @@ func TestCodeSendingLimited(t *testing.T) {
 		}
 	}
 	e.srv.Clock.Advance(time.Hour + time.Minute)
-	tok = must(e.passwordAuth(clientID, name, password)).AuthenticationResult
+	tok = must(e.passwordAuth(clientID, name, password))(t).AuthenticationResult
 	for _, s := range sends {
 		if err := s.send(); err != nil {
 			t.Fatalf("%s an hour later: %v", s.what, err)
@@ -200,7 +200,7 @@ func TestCodeGuessingLimitSharedByServers(t *testing.T) {
 	name := a.user(poolID, clientID)
 	other := a.user(poolID, clientID)
 
-	must(a.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &name}))
+	must(a.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &name}))(t)
 	right := a.code(poolID, name)
 	confirm := func(c *cip.Client, user string, code *string) error {
 		_, err := c.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &clientID, Username: &user,
@@ -214,7 +214,7 @@ func TestCodeGuessingLimitSharedByServers(t *testing.T) {
 		wantErr(t, confirm(n.c, name, &right), "LimitExceededException", attemptLimitMsg)
 	}
 
-	must(a.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &other}))
+	must(a.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &other}))(t)
 	right = a.code(poolID, other)
 	var mu sync.Mutex
 	answers := map[string]int{}
@@ -252,7 +252,7 @@ func TestCodeLimitsHideUserExistence(t *testing.T) {
 	e := newEnv(t)
 	poolID, _ := e.pool(types.UserPoolMfaTypeOff)
 	clientID := *must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("hiding"),
-		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled})).UserPoolClient.ClientId
+		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled}))(t).UserPoolClient.ClientId
 	confirmed := e.user(poolID, clientID)
 	pending := fmt.Sprintf("user%d", userSeq.Add(1))
 	e.signUp(clientID, pending)

@@ -21,31 +21,31 @@ func TestCodesAreOneShot(t *testing.T) {
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
 	name := e.user(poolID, clientID)
 
-	must(e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &name}))
+	must(e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &name}))(t)
 	code := e.code(poolID, name)
-	must(e.c.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &clientID, Username: &name, ConfirmationCode: &code, Password: aws.String("First-Passw0rd!")}))
+	must(e.c.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &clientID, Username: &name, ConfirmationCode: &code, Password: aws.String("First-Passw0rd!")}))(t)
 	_, err := e.c.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &clientID, Username: &name, ConfirmationCode: &code, Password: aws.String("Second-Passw0rd!")})
 	wantErr(t, err, "CodeMismatchException", "")
 	// The second reset did not happen.
 	_, err = e.passwordAuth(clientID, name, "Second-Passw0rd!")
 	wantErr(t, err, "NotAuthorizedException", "")
-	tok := must(e.passwordAuth(clientID, name, "First-Passw0rd!")).AuthenticationResult
+	tok := must(e.passwordAuth(clientID, name, "First-Passw0rd!"))(t).AuthenticationResult
 
 	must(e.c.UpdateUserAttributes(ctx, &cip.UpdateUserAttributesInput{AccessToken: tok.AccessToken,
-		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("moved@example.com")}}}))
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("moved@example.com")}}}))(t)
 	code = e.code(poolID, name)
-	must(e.c.VerifyUserAttribute(ctx, &cip.VerifyUserAttributeInput{AccessToken: tok.AccessToken, AttributeName: aws.String("email"), Code: &code}))
+	must(e.c.VerifyUserAttribute(ctx, &cip.VerifyUserAttributeInput{AccessToken: tok.AccessToken, AttributeName: aws.String("email"), Code: &code}))(t)
 	_, err = e.c.VerifyUserAttribute(ctx, &cip.VerifyUserAttributeInput{AccessToken: tok.AccessToken, AttributeName: aws.String("email"), Code: &code})
 	wantErr(t, err, "CodeMismatchException", "")
 	// A code asked for again replaces the old one, which is refused once
 	// the new one is used.
-	must(e.c.GetUserAttributeVerificationCode(ctx, &cip.GetUserAttributeVerificationCodeInput{AccessToken: tok.AccessToken, AttributeName: aws.String("email")}))
+	must(e.c.GetUserAttributeVerificationCode(ctx, &cip.GetUserAttributeVerificationCodeInput{AccessToken: tok.AccessToken, AttributeName: aws.String("email")}))(t)
 	fresh := e.code(poolID, name)
-	must(e.c.VerifyUserAttribute(ctx, &cip.VerifyUserAttributeInput{AccessToken: tok.AccessToken, AttributeName: aws.String("email"), Code: &fresh}))
+	must(e.c.VerifyUserAttribute(ctx, &cip.VerifyUserAttributeInput{AccessToken: tok.AccessToken, AttributeName: aws.String("email"), Code: &fresh}))(t)
 	_, err = e.c.VerifyUserAttribute(ctx, &cip.VerifyUserAttributeInput{AccessToken: tok.AccessToken, AttributeName: aws.String("email"), Code: &fresh})
 	wantErr(t, err, "CodeMismatchException", "")
 	// A reset code is not an attribute code, nor the other way round.
-	must(e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &name}))
+	must(e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &name}))(t)
 	reset := e.code(poolID, name)
 	_, err = e.c.VerifyUserAttribute(ctx, &cip.VerifyUserAttributeInput{AccessToken: tok.AccessToken, AttributeName: aws.String("email"), Code: &reset})
 	wantErr(t, err, "CodeMismatchException", "")
@@ -60,10 +60,10 @@ func TestOutbox(t *testing.T) {
 	name := e.user(poolID, clientID) // a sign-up code
 	pending := fmt.Sprintf("pending%d", userSeq.Add(1))
 	e.signUp(clientID, pending)
-	must(e.c.ResendConfirmationCode(ctx, &cip.ResendConfirmationCodeInput{ClientId: &clientID, Username: &pending}))
-	must(e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &name}))
-	tok := must(e.passwordAuth(clientID, name, password)).AuthenticationResult
-	must(e.c.GetUserAttributeVerificationCode(ctx, &cip.GetUserAttributeVerificationCodeInput{AccessToken: tok.AccessToken, AttributeName: aws.String("email")}))
+	must(e.c.ResendConfirmationCode(ctx, &cip.ResendConfirmationCodeInput{ClientId: &clientID, Username: &pending}))(t)
+	must(e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &name}))(t)
+	tok := must(e.passwordAuth(clientID, name, password))(t).AuthenticationResult
+	must(e.c.GetUserAttributeVerificationCode(ctx, &cip.GetUserAttributeVerificationCodeInput{AccessToken: tok.AccessToken, AttributeName: aws.String("email")}))(t)
 	otherPool, otherClient := e.pool(types.UserPoolMfaTypeOff)
 	e.signUp(otherClient, name) // the same name in another pool
 

@@ -20,7 +20,7 @@ import (
 func (e *env) devicePasswordStep(clientID, name string, meta *types.NewDeviceMetadataType) {
 	e.t.Helper()
 	out := must(e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
-		AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password, "DEVICE_KEY": *meta.DeviceKey}}))
+		AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password, "DEVICE_KEY": *meta.DeviceKey}}))(e.t)
 	if out.ChallengeName != types.ChallengeNameTypeDeviceSrpAuth {
 		e.t.Fatalf("password step with a remembered device: want DEVICE_SRP_AUTH, got %q", out.ChallengeName)
 	}
@@ -87,22 +87,22 @@ func TestSessionlessDeviceSignIn(t *testing.T) {
 	_, meta, dev := e.rememberDevice(clientID, name)
 
 	e.devicePasswordStep(clientID, name, meta)
-	wantDeviceTokens(t, must(e.sessionlessDevice(clientID, name, meta, dev)), meta)
+	wantDeviceTokens(t, must(e.sessionlessDevice(clientID, name, meta, dev))(t), meta)
 
 	// After an SRP password proof (PASSWORD_VERIFIER, itself sessionless).
 	cl, ch := e.srpStart(clientID, name, nil)
 	proof := e.srpProof(cl, poolID, ch, password)
 	proof["DEVICE_KEY"] = *meta.DeviceKey
 	out := must(e.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: &clientID,
-		ChallengeName: types.ChallengeNameTypePasswordVerifier, ChallengeResponses: proof}))
+		ChallengeName: types.ChallengeNameTypePasswordVerifier, ChallengeResponses: proof}))(t)
 	if out.ChallengeName != types.ChallengeNameTypeDeviceSrpAuth {
 		t.Fatalf("SRP with a remembered device: want DEVICE_SRP_AUTH, got %q", out.ChallengeName)
 	}
-	wantDeviceTokens(t, must(e.sessionlessDevice(clientID, name, meta, dev)), meta)
+	wantDeviceTokens(t, must(e.sessionlessDevice(clientID, name, meta, dev))(t), meta)
 
 	// The session-carrying form (Amplify, amazon-cognito-identity-js) still works.
-	out = must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))
-	wantDeviceTokens(t, must(e.deviceProof(clientID, name, out, meta, dev)), meta)
+	out = must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))(t)
+	wantDeviceTokens(t, must(e.deviceProof(clientID, name, out, meta, dev))(t), meta)
 }
 
 // TestSessionlessDeviceRefusals: a sessionless DEVICE_SRP_AUTH only
@@ -124,8 +124,8 @@ func TestSessionlessDeviceRefusals(t *testing.T) {
 
 	// A password step finished through its Session (as Amplify does) leaves
 	// nothing for a sessionless caller to continue.
-	out := must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))
-	wantDeviceTokens(t, must(e.deviceProof(clientID, name, out, meta, dev)), meta)
+	out := must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))(t)
+	wantDeviceTokens(t, must(e.deviceProof(clientID, name, out, meta, dev))(t), meta)
 	_, _, err = e.sessionlessSRP(clientID, name, *meta.DeviceKey)
 	badSession(err)
 
@@ -137,7 +137,7 @@ func TestSessionlessDeviceRefusals(t *testing.T) {
 	}
 	dev2 := e.confirmDevice(tokens.AccessToken, meta2, "phone")
 	must(e.c.UpdateDeviceStatus(ctx, &cip.UpdateDeviceStatusInput{AccessToken: tokens.AccessToken, DeviceKey: meta2.DeviceKey,
-		DeviceRememberedStatus: types.DeviceRememberedStatusTypeRemembered}))
+		DeviceRememberedStatus: types.DeviceRememberedStatusTypeRemembered}))(t)
 
 	// Wrong device: the password step named the first device.
 	e.devicePasswordStep(clientID, name, meta)
@@ -150,7 +150,7 @@ func TestSessionlessDeviceRefusals(t *testing.T) {
 
 	// Another client of the same pool cannot continue it.
 	c2 := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("other"),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}}))
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}}))(t)
 	_, _, err = e.sessionlessSRP(*c2.UserPoolClient.ClientId, name, *meta.DeviceKey)
 	badSession(err)
 
@@ -173,7 +173,7 @@ func TestSessionlessDeviceRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantDeviceTokens(t, must(e.sessionlessVerifier(clientID, name, meta, cl, ch, dev.Password)), meta)
+	wantDeviceTokens(t, must(e.sessionlessVerifier(clientID, name, meta, cl, ch, dev.Password))(t), meta)
 	_, err = e.sessionlessVerifier(clientID, name, meta, cl, ch, dev.Password)
 	badSession(err)
 	// The block names its device: the second device cannot use the first's.
@@ -206,7 +206,7 @@ func TestSessionlessDeviceRefusals(t *testing.T) {
 	for i := 0; i < 12; i++ {
 		e.devicePasswordStep(clientID, name, meta)
 	}
-	wantDeviceTokens(t, must(e.sessionlessDevice(clientID, name, meta, dev)), meta)
+	wantDeviceTokens(t, must(e.sessionlessDevice(clientID, name, meta, dev))(t), meta)
 }
 
 // TestSessionlessDeviceSignInAcrossRestart: the password step's record and
@@ -233,7 +233,7 @@ func TestSessionlessDeviceSignInAcrossRestart(t *testing.T) {
 
 	e3 := newEnv(t, cognatetest.WithDataDir(dir))
 	e3.srv.Clock.Set(now.Add(time.Second))
-	wantDeviceTokens(t, must(e3.sessionlessVerifier(clientID, name, meta, cl, ch, dev.Password)), meta)
+	wantDeviceTokens(t, must(e3.sessionlessVerifier(clientID, name, meta, cl, ch, dev.Password))(t), meta)
 	// Spent on the old server, spent here too.
 	_, _, err = e3.sessionlessSRP(clientID, name, *meta.DeviceKey)
 	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
@@ -251,10 +251,10 @@ func TestSessionlessDeviceSecretHash(t *testing.T) {
 	_, meta, dev := e.rememberDevice(clientID, name)
 	sc := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("server"),
 		GenerateSecret: true, ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth,
-			types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})).UserPoolClient
+			types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}}))(t).UserPoolClient
 	id, hash := *sc.ClientId, secretHash(*sc.ClientSecret, name, *sc.ClientId)
 	out := must(e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &id, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
-		AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password, "DEVICE_KEY": *meta.DeviceKey, "SECRET_HASH": hash}}))
+		AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password, "DEVICE_KEY": *meta.DeviceKey, "SECRET_HASH": hash}}))(t)
 	if out.ChallengeName != types.ChallengeNameTypeDeviceSrpAuth {
 		t.Fatalf("want DEVICE_SRP_AUTH, got %q", out.ChallengeName)
 	}
@@ -275,7 +275,7 @@ func TestSessionlessDeviceSecretHash(t *testing.T) {
 	_, err = respond(types.ChallengeNameTypeDeviceSrpAuth, map[string]string{"USERNAME": "nobody", "SRP_A": cl.PublicHex(), "DEVICE_KEY": *meta.DeviceKey})
 	wantErr(t, err, "NotAuthorizedException", "is configured for secret but secret was not received")
 	r["SECRET_HASH"] = hash
-	ch := must(respond(types.ChallengeNameTypeDeviceSrpAuth, r))
+	ch := must(respond(types.ChallengeNameTypeDeviceSrpAuth, r))(t)
 
 	p := ch.ChallengeParameters
 	resp, err := cl.Respond(srp.Challenge{PoolName: *meta.DeviceGroupKey, UserID: *meta.DeviceKey, Salt: p["SALT"], B: p["SRP_B"],
@@ -288,5 +288,5 @@ func TestSessionlessDeviceSecretHash(t *testing.T) {
 	_, err = respond(types.ChallengeNameTypeDevicePasswordVerifier, v)
 	wantErr(t, err, "NotAuthorizedException", "is configured for secret but secret was not received")
 	v["SECRET_HASH"] = hash
-	wantDeviceTokens(t, must(respond(types.ChallengeNameTypeDevicePasswordVerifier, v)), meta)
+	wantDeviceTokens(t, must(respond(types.ChallengeNameTypeDevicePasswordVerifier, v))(t), meta)
 }

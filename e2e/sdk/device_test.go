@@ -17,7 +17,7 @@ func (e *env) devicePool() (poolID, clientID string) {
 	poolID, clientID = e.pool(types.UserPoolMfaTypeOn)
 	must(e.c.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: &poolID, MfaConfiguration: types.UserPoolMfaTypeOn,
 		AutoVerifiedAttributes: []types.VerifiedAttributeType{"email"},
-		DeviceConfiguration:    &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true}}))
+		DeviceConfiguration:    &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true}}))(e.t)
 	return poolID, clientID
 }
 
@@ -37,7 +37,7 @@ func (e *env) deviceProof(clientID, name string, after *cip.RespondToAuthChallen
 	e.t.Helper()
 	cl, _ := srp.NewClient()
 	ch := must(e.respond(clientID, types.ChallengeNameTypeDeviceSrpAuth, after.Session,
-		map[string]string{"USERNAME": name, "DEVICE_KEY": *meta.DeviceKey, "SRP_A": cl.PublicHex()}))
+		map[string]string{"USERNAME": name, "DEVICE_KEY": *meta.DeviceKey, "SRP_A": cl.PublicHex()}))(e.t)
 	if ch.ChallengeName != types.ChallengeNameTypeDevicePasswordVerifier {
 		e.t.Fatalf("want DEVICE_PASSWORD_VERIFIER, got %q", ch.ChallengeName)
 	}
@@ -63,7 +63,7 @@ func (e *env) rememberDevice(clientID, name string) (string, *types.NewDeviceMet
 	}
 	dev := e.confirmDevice(first.AccessToken, meta, "laptop")
 	must(e.c.UpdateDeviceStatus(ctx, &cip.UpdateDeviceStatusInput{AccessToken: first.AccessToken, DeviceKey: meta.DeviceKey,
-		DeviceRememberedStatus: types.DeviceRememberedStatusTypeRemembered}))
+		DeviceRememberedStatus: types.DeviceRememberedStatusTypeRemembered}))(e.t)
 	return secret, meta, dev
 }
 
@@ -77,7 +77,7 @@ func (e *env) confirmDevice(accessToken *string, meta *types.NewDeviceMetadataTy
 	}
 	pv, salt := dev.VerifierConfig()
 	must(e.c.ConfirmDevice(ctx, &cip.ConfirmDeviceInput{AccessToken: accessToken, DeviceKey: meta.DeviceKey, DeviceName: aws.String(deviceName),
-		DeviceSecretVerifierConfig: &types.DeviceSecretVerifierConfigType{PasswordVerifier: &pv, Salt: &salt}}))
+		DeviceSecretVerifierConfig: &types.DeviceSecretVerifierConfigType{PasswordVerifier: &pv, Salt: &salt}}))(e.t)
 	return dev
 }
 
@@ -103,7 +103,7 @@ func TestRememberedDevice(t *testing.T) {
 	}
 	pv, salt := dev.VerifierConfig()
 	conf := must(e.c.ConfirmDevice(ctx, &cip.ConfirmDeviceInput{AccessToken: first.AccessToken, DeviceKey: meta.DeviceKey, DeviceName: aws.String("laptop"),
-		DeviceSecretVerifierConfig: &types.DeviceSecretVerifierConfigType{PasswordVerifier: &pv, Salt: &salt}}))
+		DeviceSecretVerifierConfig: &types.DeviceSecretVerifierConfigType{PasswordVerifier: &pv, Salt: &salt}}))(t)
 	if !conf.UserConfirmationNecessary {
 		t.Fatal("DeviceOnlyRememberedOnUserPrompt: confirmation should be necessary")
 	}
@@ -112,40 +112,40 @@ func TestRememberedDevice(t *testing.T) {
 		DeviceSecretVerifierConfig: &types.DeviceSecretVerifierConfigType{PasswordVerifier: &pv, Salt: &salt}})
 	wantErr(t, err, "ResourceNotFoundException", "Device does not exist.")
 	// A sign-in whose client ignores NewDeviceMetadata leaves no device behind.
-	if r := must(e.srpSignIn(poolID, clientID, name, "")); r.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+	if r := must(e.srpSignIn(poolID, clientID, name, ""))(t); r.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
 		t.Fatalf("sign-in without a device: %q", r.ChallengeName)
 	}
-	if l := must(e.c.AdminListDevices(ctx, &cip.AdminListDevicesInput{UserPoolId: &poolID, Username: &name})); len(l.Devices) != 1 {
+	if l := must(e.c.AdminListDevices(ctx, &cip.AdminListDevicesInput{UserPoolId: &poolID, Username: &name}))(t); len(l.Devices) != 1 {
 		t.Fatalf("unconfirmed devices are listed: %d", len(l.Devices))
 	}
 
 	// Not remembered yet: the code is still asked.
-	out := must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))
+	out := must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))(t)
 	if out.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
 		t.Fatalf("not-remembered device: want SOFTWARE_TOKEN_MFA, got %q", out.ChallengeName)
 	}
 	done := must(e.respond(clientID, types.ChallengeNameTypeSoftwareTokenMfa, out.Session,
-		map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(secret, 0)}))
+		map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(secret, 0)}))(t)
 	if done.AuthenticationResult.NewDeviceMetadata != nil || claims(t, *done.AuthenticationResult.AccessToken)["device_key"] != *meta.DeviceKey {
 		t.Fatal("a known device got new metadata or lost its device_key")
 	}
 	e.nextStep()
 
 	must(e.c.UpdateDeviceStatus(ctx, &cip.UpdateDeviceStatusInput{AccessToken: first.AccessToken, DeviceKey: meta.DeviceKey,
-		DeviceRememberedStatus: types.DeviceRememberedStatusTypeRemembered}))
+		DeviceRememberedStatus: types.DeviceRememberedStatusTypeRemembered}))(t)
 
 	// Remembered: password, then the device's own SRP proof, then tokens.
-	out = must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))
+	out = must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))(t)
 	if out.ChallengeName != types.ChallengeNameTypeDeviceSrpAuth {
 		t.Fatalf("remembered device: want DEVICE_SRP_AUTH, got %q", out.ChallengeName)
 	}
-	tokens := must(e.deviceProof(clientID, name, out, meta, dev))
+	tokens := must(e.deviceProof(clientID, name, out, meta, dev))(t)
 	if tokens.AuthenticationResult == nil || claims(t, *tokens.AuthenticationResult.AccessToken)["device_key"] != *meta.DeviceKey {
 		t.Fatalf("device sign-in result %+v", tokens)
 	}
 	// The same with USER_PASSWORD_AUTH and the key in AuthParameters.
 	pw := must(e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
-		AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password, "DEVICE_KEY": *meta.DeviceKey}}))
+		AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password, "DEVICE_KEY": *meta.DeviceKey}}))(t)
 	if pw.ChallengeName != types.ChallengeNameTypeDeviceSrpAuth {
 		t.Fatalf("password flow with device: %q", pw.ChallengeName)
 	}
@@ -156,52 +156,52 @@ func TestRememberedDevice(t *testing.T) {
 
 	// Refresh accepts DEVICE_KEY and keeps device_key.
 	r := must(e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeRefreshTokenAuth,
-		AuthParameters: map[string]string{"REFRESH_TOKEN": *tokens.AuthenticationResult.RefreshToken, "DEVICE_KEY": *meta.DeviceKey}}))
+		AuthParameters: map[string]string{"REFRESH_TOKEN": *tokens.AuthenticationResult.RefreshToken, "DEVICE_KEY": *meta.DeviceKey}}))(t)
 	if claims(t, *r.AuthenticationResult.AccessToken)["device_key"] != *meta.DeviceKey {
 		t.Fatal("refreshed access token lacks device_key")
 	}
 	g := must(e.c.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{ClientId: &clientID,
-		RefreshToken: tokens.AuthenticationResult.RefreshToken, DeviceKey: meta.DeviceKey}))
+		RefreshToken: tokens.AuthenticationResult.RefreshToken, DeviceKey: meta.DeviceKey}))(t)
 	if g.AuthenticationResult.AccessToken == nil {
 		t.Fatal("GetTokensFromRefreshToken with DeviceKey failed")
 	}
 
 	// Device listing and details.
 	access := tokens.AuthenticationResult.AccessToken
-	got := must(e.c.GetDevice(ctx, &cip.GetDeviceInput{AccessToken: access, DeviceKey: meta.DeviceKey})).Device
+	got := must(e.c.GetDevice(ctx, &cip.GetDeviceInput{AccessToken: access, DeviceKey: meta.DeviceKey}))(t).Device
 	if attr(got.DeviceAttributes, "device_name") != "laptop" || attr(got.DeviceAttributes, "dev:device_remembered_status") != "remembered" ||
 		attr(got.DeviceAttributes, "last_ip_used") != "127.0.0.1" || got.DeviceLastAuthenticatedDate == nil {
 		t.Fatalf("GetDevice %+v", got)
 	}
-	list := must(e.c.ListDevices(ctx, &cip.ListDevicesInput{AccessToken: access}))
+	list := must(e.c.ListDevices(ctx, &cip.ListDevicesInput{AccessToken: access}))(t)
 	if len(list.Devices) != 1 {
 		t.Fatalf("ListDevices %+v", list)
 	}
-	adm := must(e.c.AdminListDevices(ctx, &cip.AdminListDevicesInput{UserPoolId: &poolID, Username: &name}))
+	adm := must(e.c.AdminListDevices(ctx, &cip.AdminListDevicesInput{UserPoolId: &poolID, Username: &name}))(t)
 	if len(adm.Devices) != 1 || *adm.Devices[0].DeviceKey != *meta.DeviceKey {
 		t.Fatalf("AdminListDevices %+v", adm)
 	}
-	must(e.c.AdminGetDevice(ctx, &cip.AdminGetDeviceInput{UserPoolId: &poolID, Username: &name, DeviceKey: meta.DeviceKey}))
+	must(e.c.AdminGetDevice(ctx, &cip.AdminGetDeviceInput{UserPoolId: &poolID, Username: &name, DeviceKey: meta.DeviceKey}))(t)
 
 	// Admin says not remembered: the code is asked again.
 	must(e.c.AdminUpdateDeviceStatus(ctx, &cip.AdminUpdateDeviceStatusInput{UserPoolId: &poolID, Username: &name, DeviceKey: meta.DeviceKey,
-		DeviceRememberedStatus: types.DeviceRememberedStatusTypeNotRemembered}))
-	if out := must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey)); out.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+		DeviceRememberedStatus: types.DeviceRememberedStatusTypeNotRemembered}))(t)
+	if out := must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))(t); out.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
 		t.Fatalf("after not_remembered: %q", out.ChallengeName)
 	}
 	must(e.c.UpdateDeviceStatus(ctx, &cip.UpdateDeviceStatusInput{AccessToken: access, DeviceKey: meta.DeviceKey,
-		DeviceRememberedStatus: types.DeviceRememberedStatusTypeRemembered}))
+		DeviceRememberedStatus: types.DeviceRememberedStatusTypeRemembered}))(t)
 
 	// Forgotten: the key is unknown ("Device does not exist."), the same
 	// proof without the key still works, and the code is asked.
-	must(e.c.ForgetDevice(ctx, &cip.ForgetDeviceInput{AccessToken: access, DeviceKey: meta.DeviceKey}))
+	must(e.c.ForgetDevice(ctx, &cip.ForgetDeviceInput{AccessToken: access, DeviceKey: meta.DeviceKey}))(t)
 	cl, ch := e.srpStart(clientID, name, nil)
 	proof := e.srpProof(cl, poolID, ch, password)
 	proof["DEVICE_KEY"] = *meta.DeviceKey
 	_, err = e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, proof)
 	wantErr(t, err, "ResourceNotFoundException", "Device does not exist.")
 	delete(proof, "DEVICE_KEY")
-	out = must(e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, proof))
+	out = must(e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, proof))(t)
 	if out.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
 		t.Fatalf("forgotten device: want SOFTWARE_TOKEN_MFA, got %q", out.ChallengeName)
 	}
@@ -228,7 +228,7 @@ func TestDeviceConfigurationFlags(t *testing.T) {
 	configure := func(replacesMFA bool) {
 		must(e.c.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: &poolID, MfaConfiguration: types.UserPoolMfaTypeOn,
 			AutoVerifiedAttributes: []types.VerifiedAttributeType{"email"},
-			DeviceConfiguration:    &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: replacesMFA, DeviceOnlyRememberedOnUserPrompt: false}}))
+			DeviceConfiguration:    &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: replacesMFA, DeviceOnlyRememberedOnUserPrompt: false}}))(t)
 	}
 	configure(false)
 	name := e.user(poolID, clientID)
@@ -243,23 +243,23 @@ func TestDeviceConfigurationFlags(t *testing.T) {
 	}
 	pv, salt := dev.VerifierConfig()
 	conf := must(e.c.ConfirmDevice(ctx, &cip.ConfirmDeviceInput{AccessToken: first.AccessToken, DeviceKey: meta.DeviceKey,
-		DeviceSecretVerifierConfig: &types.DeviceSecretVerifierConfigType{PasswordVerifier: &pv, Salt: &salt}}))
+		DeviceSecretVerifierConfig: &types.DeviceSecretVerifierConfigType{PasswordVerifier: &pv, Salt: &salt}}))(t)
 	if conf.UserConfirmationNecessary {
 		t.Fatal("DeviceOnlyRememberedOnUserPrompt off: no confirmation should be necessary")
 	}
-	got := must(e.c.GetDevice(ctx, &cip.GetDeviceInput{AccessToken: first.AccessToken, DeviceKey: meta.DeviceKey})).Device
+	got := must(e.c.GetDevice(ctx, &cip.GetDeviceInput{AccessToken: first.AccessToken, DeviceKey: meta.DeviceKey}))(t).Device
 	if attr(got.DeviceAttributes, "dev:device_remembered_status") != "remembered" {
 		t.Fatalf("device not remembered at ConfirmDevice: %+v", got.DeviceAttributes)
 	}
 
 	// Remembered, but the pool does not let devices replace MFA: the code is
 	// asked, and the tokens still carry the device.
-	out := must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))
+	out := must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))(t)
 	if out.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
 		t.Fatalf("ChallengeRequiredOnNewDevice off: want SOFTWARE_TOKEN_MFA, got %q", out.ChallengeName)
 	}
 	done := must(e.respond(clientID, types.ChallengeNameTypeSoftwareTokenMfa, out.Session,
-		map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(secret, 0)}))
+		map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(secret, 0)}))(t)
 	e.nextStep()
 	if done.AuthenticationResult.NewDeviceMetadata != nil || claims(t, *done.AuthenticationResult.AccessToken)["device_key"] != *meta.DeviceKey {
 		t.Fatal("a known device got new metadata or lost its device_key")
@@ -267,13 +267,13 @@ func TestDeviceConfigurationFlags(t *testing.T) {
 
 	// The pool lets remembered devices replace MFA: device SRP, no code.
 	configure(true)
-	out = must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))
+	out = must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))(t)
 	if out.ChallengeName != types.ChallengeNameTypeDeviceSrpAuth {
 		t.Fatalf("ChallengeRequiredOnNewDevice on: want DEVICE_SRP_AUTH, got %q", out.ChallengeName)
 	}
-	must(e.deviceProof(clientID, name, out, meta, dev))
+	must(e.deviceProof(clientID, name, out, meta, dev))(t)
 	// A sign-in naming no device is still asked for the code.
-	if out := must(e.srpSignIn(poolID, clientID, name, "")); out.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+	if out := must(e.srpSignIn(poolID, clientID, name, ""))(t); out.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
 		t.Fatalf("no device: want SOFTWARE_TOKEN_MFA, got %q", out.ChallengeName)
 	}
 }
@@ -324,11 +324,11 @@ func TestDeviceListingAndDates(t *testing.T) {
 		return seen
 	}
 	user := pages(func(tok *string) ([]types.DeviceType, *string) {
-		out := must(e.c.ListDevices(ctx, &cip.ListDevicesInput{AccessToken: access, Limit: aws.Int32(2), PaginationToken: tok}))
+		out := must(e.c.ListDevices(ctx, &cip.ListDevicesInput{AccessToken: access, Limit: aws.Int32(2), PaginationToken: tok}))(t)
 		return out.Devices, out.PaginationToken
 	})
 	pages(func(tok *string) ([]types.DeviceType, *string) {
-		out := must(e.c.AdminListDevices(ctx, &cip.AdminListDevicesInput{UserPoolId: &poolID, Username: &name, Limit: aws.Int32(2), PaginationToken: tok}))
+		out := must(e.c.AdminListDevices(ctx, &cip.AdminListDevicesInput{UserPoolId: &poolID, Username: &name, Limit: aws.Int32(2), PaginationToken: tok}))(t)
 		return out.Devices, out.PaginationToken
 	})
 	one := user[*metas[0].DeviceKey]
@@ -340,8 +340,8 @@ func TestDeviceListingAndDates(t *testing.T) {
 	e.srv.Clock.Advance(time.Hour)
 	modified := e.srv.Clock.Now()
 	must(e.c.AdminUpdateDeviceStatus(ctx, &cip.AdminUpdateDeviceStatusInput{UserPoolId: &poolID, Username: &name, DeviceKey: metas[0].DeviceKey,
-		DeviceRememberedStatus: types.DeviceRememberedStatusTypeRemembered}))
-	d := must(e.c.AdminGetDevice(ctx, &cip.AdminGetDeviceInput{UserPoolId: &poolID, Username: &name, DeviceKey: metas[0].DeviceKey})).Device
+		DeviceRememberedStatus: types.DeviceRememberedStatusTypeRemembered}))(t)
+	d := must(e.c.AdminGetDevice(ctx, &cip.AdminGetDeviceInput{UserPoolId: &poolID, Username: &name, DeviceKey: metas[0].DeviceKey}))(t).Device
 	if !within(d.DeviceLastModifiedDate, modified) || !within(d.DeviceCreateDate, created) || !within(d.DeviceLastAuthenticatedDate, created) {
 		t.Fatalf("after UpdateDeviceStatus at %v: %+v", modified, d)
 	}
@@ -349,16 +349,16 @@ func TestDeviceListingAndDates(t *testing.T) {
 	// A device sign-in an hour later moves the authentication date.
 	e.srv.Clock.Advance(time.Hour)
 	signedIn := e.srv.Clock.Now()
-	out := must(e.srpSignIn(poolID, clientID, name, *metas[0].DeviceKey))
-	must(e.deviceProof(clientID, name, out, metas[0], devs[*metas[0].DeviceKey]))
-	d = must(e.c.AdminGetDevice(ctx, &cip.AdminGetDeviceInput{UserPoolId: &poolID, Username: &name, DeviceKey: metas[0].DeviceKey})).Device
+	out := must(e.srpSignIn(poolID, clientID, name, *metas[0].DeviceKey))(t)
+	must(e.deviceProof(clientID, name, out, metas[0], devs[*metas[0].DeviceKey]))(t)
+	d = must(e.c.AdminGetDevice(ctx, &cip.AdminGetDeviceInput{UserPoolId: &poolID, Username: &name, DeviceKey: metas[0].DeviceKey}))(t).Device
 	if !within(d.DeviceLastAuthenticatedDate, signedIn) || !within(d.DeviceCreateDate, created) || attr(d.DeviceAttributes, "last_ip_used") != "127.0.0.1" {
 		t.Fatalf("after a device sign-in at %v: %+v", signedIn, d)
 	}
 
 	// AdminForgetDevice.
-	must(e.c.AdminForgetDevice(ctx, &cip.AdminForgetDeviceInput{UserPoolId: &poolID, Username: &name, DeviceKey: metas[1].DeviceKey}))
-	left := must(e.c.AdminListDevices(ctx, &cip.AdminListDevicesInput{UserPoolId: &poolID, Username: &name}))
+	must(e.c.AdminForgetDevice(ctx, &cip.AdminForgetDeviceInput{UserPoolId: &poolID, Username: &name, DeviceKey: metas[1].DeviceKey}))(t)
+	left := must(e.c.AdminListDevices(ctx, &cip.AdminListDevicesInput{UserPoolId: &poolID, Username: &name}))(t)
 	if len(left.Devices) != 2 {
 		t.Fatalf("after AdminForgetDevice: %d devices", len(left.Devices))
 	}

@@ -41,20 +41,20 @@ func TestEndpointFromEnvironment(t *testing.T) {
 	}
 
 	c := client()
-	created := must(c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("from-env")}))
+	created := must(c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("from-env")}))(t)
 	// The pool is Cognate's: the test's own client sees it.
-	got := must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: created.UserPool.Id}))
+	got := must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: created.UserPool.Id}))(t)
 	if *got.UserPool.Name != "from-env" {
 		t.Fatalf("pool %+v", got.UserPool)
 	}
 	// An unsigned operation takes the same way.
-	pc := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: created.UserPool.Id, ClientName: aws.String("app")}))
-	must(c.SignUp(ctx, &cip.SignUpInput{ClientId: pc.UserPoolClient.ClientId, Username: aws.String("env-user"), Password: aws.String(password)}))
+	pc := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: created.UserPool.Id, ClientName: aws.String("app")}))(t)
+	must(c.SignUp(ctx, &cip.SignUpInput{ClientId: pc.UserPoolClient.ClientId, Username: aws.String("env-user"), Password: aws.String(password)}))(t)
 
 	// Only the global variable: it is used.
 	os.Unsetenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
 	t.Setenv("AWS_ENDPOINT_URL", e.srv.URL)
-	pools := must(client().ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)}))
+	pools := must(client().ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)}))(t)
 	found := false
 	for _, p := range pools.UserPools {
 		found = found || *p.Id == *created.UserPool.Id

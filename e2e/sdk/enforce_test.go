@@ -25,9 +25,9 @@ func (e *env) adminUser(poolID, name string, attrs map[string]string) {
 		list = append(list, types.AttributeType{Name: aws.String(k), Value: aws.String(v)})
 	}
 	must(e.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: &name,
-		UserAttributes: list, MessageAction: types.MessageActionTypeSuppress}))
+		UserAttributes: list, MessageAction: types.MessageActionTypeSuppress}))(e.t)
 	must(e.c.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: &name,
-		Password: aws.String(password), Permanent: true}))
+		Password: aws.String(password), Permanent: true}))(e.t)
 }
 
 func recovery(opts ...types.RecoveryOptionType) func(*cip.CreateUserPoolInput) {
@@ -57,10 +57,10 @@ func TestAccountRecoverySetting(t *testing.T) {
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
 	e.adminUser(poolID, "both", both)
 	e.adminUser(poolID, "mailonly", emailOnly)
-	if d := must(forgot(clientID, "both")).CodeDeliveryDetails; d.DeliveryMedium != types.DeliveryMediumTypeSms {
+	if d := must(forgot(clientID, "both"))(t).CodeDeliveryDetails; d.DeliveryMedium != types.DeliveryMediumTypeSms {
 		t.Fatalf("without AccountRecoverySetting the code went by %s, want SMS", d.DeliveryMedium)
 	}
-	if d := must(forgot(clientID, "mailonly")).CodeDeliveryDetails; d.DeliveryMedium != types.DeliveryMediumTypeEmail {
+	if d := must(forgot(clientID, "mailonly"))(t).CodeDeliveryDetails; d.DeliveryMedium != types.DeliveryMediumTypeEmail {
 		t.Fatalf("without AccountRecoverySetting and no phone the code went by %s, want EMAIL", d.DeliveryMedium)
 	}
 
@@ -69,11 +69,11 @@ func TestAccountRecoverySetting(t *testing.T) {
 		option(types.RecoveryOptionNameTypeVerifiedPhoneNumber, 1), option(types.RecoveryOptionNameTypeVerifiedEmail, 2)))
 	e.adminUser(poolID, "both", both)
 	e.adminUser(poolID, "mailonly", emailOnly)
-	out := must(forgot(clientID, "both"))
+	out := must(forgot(clientID, "both"))(t)
 	if d := out.CodeDeliveryDetails; d.DeliveryMedium != types.DeliveryMediumTypeSms || *d.AttributeName != "phone_number" {
 		t.Fatalf("phone has priority 1, code went by %s to %s", d.DeliveryMedium, *d.AttributeName)
 	}
-	out = must(forgot(clientID, "mailonly"))
+	out = must(forgot(clientID, "mailonly"))(t)
 	if d := out.CodeDeliveryDetails; d.DeliveryMedium != types.DeliveryMediumTypeEmail || *d.AttributeName != "email" {
 		t.Fatalf("falling back to the verified email, code went by %s to %s", d.DeliveryMedium, *d.AttributeName)
 	}
@@ -82,7 +82,7 @@ func TestAccountRecoverySetting(t *testing.T) {
 	poolID, clientID = e.pool(types.UserPoolMfaTypeOff, recovery(
 		option(types.RecoveryOptionNameTypeVerifiedEmail, 1), option(types.RecoveryOptionNameTypeVerifiedPhoneNumber, 2)))
 	e.adminUser(poolID, "both", both)
-	out = must(forgot(clientID, "both"))
+	out = must(forgot(clientID, "both"))(t)
 	if d := out.CodeDeliveryDetails; d.DeliveryMedium != types.DeliveryMediumTypeEmail {
 		t.Fatalf("email has priority 1, code went by %s", d.DeliveryMedium)
 	}
@@ -102,7 +102,7 @@ func TestAccountRecoverySetting(t *testing.T) {
 		t.Fatalf("admin_only pool sent %d messages", n)
 	}
 	must(e.c.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: aws.String("both"),
-		Password: aws.String("An0ther-Pass!"), Permanent: true}))
+		Password: aws.String("An0ther-Pass!"), Permanent: true}))(t)
 }
 
 // TestDeletionProtection: a pool with DeletionProtection ACTIVE cannot be
@@ -115,10 +115,10 @@ func TestDeletionProtection(t *testing.T) {
 	_, err := e.c.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: &poolID})
 	wantErr(t, err, "InvalidParameterException",
 		"The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.")
-	must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID}))
+	must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID}))(t)
 	must(e.c.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: &poolID, DeletionProtection: types.DeletionProtectionTypeInactive,
-		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}}))
-	must(e.c.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: &poolID}))
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}}))(t)
+	must(e.c.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: &poolID}))(t)
 	_, err = e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID})
 	wantErr(t, err, "ResourceNotFoundException", "")
 }
@@ -139,7 +139,7 @@ func TestPasswordHistorySize(t *testing.T) {
 	const violation = "PasswordHistoryPolicyViolationException"
 	tokens := func(pw string) *string {
 		t.Helper()
-		return must(e.passwordAuth(clientID, name, pw)).AuthenticationResult.AccessToken
+		return must(e.passwordAuth(clientID, name, pw))(t).AuthenticationResult.AccessToken
 	}
 	change := func(old, proposed string) error {
 		_, err := e.c.ChangePassword(ctx, &cip.ChangePasswordInput{AccessToken: tokens(old),
@@ -149,18 +149,18 @@ func TestPasswordHistorySize(t *testing.T) {
 
 	// ChangePassword: the current password is in the history.
 	wantErr(t, change(password, password), violation, "")
-	must(struct{}{}, change(password, p1))
+	must(struct{}{}, change(password, p1))(t)
 	wantErr(t, change(p1, password), violation, "") // the previous one
-	must(struct{}{}, change(p1, p2))
-	must(struct{}{}, change(p2, password)) // three back: allowed again
+	must(struct{}{}, change(p1, p2))(t)
+	must(struct{}{}, change(p2, password))(t) // three back: allowed again
 
 	// ConfirmForgotPassword.
-	must(e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &name}))
+	must(e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: &name}))(t)
 	_, err := e.c.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &clientID, Username: &name,
 		ConfirmationCode: aws.String(e.code(poolID, name)), Password: aws.String(p2)})
 	wantErr(t, err, violation, "")
 	must(e.c.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &clientID, Username: &name,
-		ConfirmationCode: aws.String(e.code(poolID, name)), Password: aws.String(p3)}))
+		ConfirmationCode: aws.String(e.code(poolID, name)), Password: aws.String(p3)}))(t)
 	tokens(p3)
 
 	// AdminSetUserPassword, permanent or temporary.
@@ -171,8 +171,8 @@ func TestPasswordHistorySize(t *testing.T) {
 	}
 	// A temporary password, then NEW_PASSWORD_REQUIRED with a reused one.
 	must(e.c.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: &name,
-		Password: aws.String(p4), Permanent: false}))
-	start := must(e.passwordAuth(clientID, name, p4))
+		Password: aws.String(p4), Permanent: false}))(t)
+	start := must(e.passwordAuth(clientID, name, p4))(t)
 	if start.ChallengeName != types.ChallengeNameTypeNewPasswordRequired {
 		t.Fatalf("want NEW_PASSWORD_REQUIRED, got %q", start.ChallengeName)
 	}
@@ -180,7 +180,7 @@ func TestPasswordHistorySize(t *testing.T) {
 		map[string]string{"USERNAME": name, "NEW_PASSWORD": p3})
 	wantErr(t, err, violation, "")
 	done := must(e.respond(clientID, types.ChallengeNameTypeNewPasswordRequired, start.Session,
-		map[string]string{"USERNAME": name, "NEW_PASSWORD": p1}))
+		map[string]string{"USERNAME": name, "NEW_PASSWORD": p1}))(t)
 	if done.AuthenticationResult == nil {
 		t.Fatal("no tokens after a fresh new password")
 	}
@@ -254,8 +254,8 @@ func TestClientReadWriteAttributes(t *testing.T) {
 	e.adminUser(poolID, "rw", map[string]string{"email": "rw@example.com", "email_verified": "true",
 		"name": "Ro Wu", "family_name": "Wu", "locale": "en"})
 
-	res := must(e.passwordAuth(clientID, "rw", password)).AuthenticationResult
-	got := must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: res.AccessToken}))
+	res := must(e.passwordAuth(clientID, "rw", password))(t).AuthenticationResult
+	got := must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: res.AccessToken}))(t)
 	if names := strings.Join(sortedAttrNames(got.UserAttributes), ","); names != "email,email_verified,name,sub" {
 		t.Fatalf("GetUser through a client that reads email, email_verified, name returned %s", names)
 	}
@@ -266,47 +266,47 @@ func TestClientReadWriteAttributes(t *testing.T) {
 	if id["name"] != "Ro Wu" || id["email"] != "rw@example.com" {
 		t.Fatalf("the ID token lacks readable attributes: %v", id)
 	}
-	admin := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("rw")}))
+	admin := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("rw")}))(t)
 	if len(admin.UserAttributes) != 6 {
 		t.Fatalf("AdminGetUser is not limited by a client, got %v", sortedAttrNames(admin.UserAttributes))
 	}
 
 	// Writing.
 	must(e.c.UpdateUserAttributes(ctx, &cip.UpdateUserAttributesInput{AccessToken: res.AccessToken,
-		UserAttributes: []types.AttributeType{{Name: aws.String("name"), Value: aws.String("Ro W.")}}}))
+		UserAttributes: []types.AttributeType{{Name: aws.String("name"), Value: aws.String("Ro W.")}}}))(t)
 	_, err := e.c.UpdateUserAttributes(ctx, &cip.UpdateUserAttributesInput{AccessToken: res.AccessToken,
 		UserAttributes: []types.AttributeType{{Name: aws.String("name"), Value: aws.String("X")}, {Name: aws.String("family_name"), Value: aws.String("Y")}}})
 	wantErr(t, err, "NotAuthorizedException", "A client attempted to write unauthorized attribute")
-	admin = must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("rw")}))
+	admin = must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("rw")}))(t)
 	for _, a := range admin.UserAttributes {
 		if (*a.Name == "family_name" && *a.Value != "Wu") || (*a.Name == "name" && *a.Value != "Ro W.") {
 			t.Fatalf("a refused update changed %s to %s", *a.Name, *a.Value)
 		}
 	}
 	must(e.c.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: &poolID, Username: aws.String("rw"),
-		UserAttributes: []types.AttributeType{{Name: aws.String("family_name"), Value: aws.String("Woo")}}}))
+		UserAttributes: []types.AttributeType{{Name: aws.String("family_name"), Value: aws.String("Woo")}}}))(t)
 
 	_, err = e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("rw2"), Password: aws.String(password),
 		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("rw2@example.com")}}})
 	wantErr(t, err, "NotAuthorizedException", "A client attempted to write unauthorized attribute")
 	must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("rw3"), Password: aws.String(password),
-		UserAttributes: []types.AttributeType{{Name: aws.String("name"), Value: aws.String("Three")}}}))
+		UserAttributes: []types.AttributeType{{Name: aws.String("name"), Value: aws.String("Three")}}}))(t)
 
 	// NEW_PASSWORD_REQUIRED with an attribute the client may not write.
 	must(e.c.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: aws.String("rw"),
-		Password: aws.String("Temp-Pass1!"), Permanent: false}))
-	start := must(e.passwordAuth(clientID, "rw", "Temp-Pass1!"))
+		Password: aws.String("Temp-Pass1!"), Permanent: false}))(t)
+	start := must(e.passwordAuth(clientID, "rw", "Temp-Pass1!"))(t)
 	_, err = e.respond(clientID, types.ChallengeNameTypeNewPasswordRequired, start.Session,
 		map[string]string{"USERNAME": "rw", "NEW_PASSWORD": "Fresh-Pass2!", "userAttributes.locale": "fr"})
 	wantErr(t, err, "NotAuthorizedException", "A client attempted to write unauthorized attribute")
 	must(e.respond(clientID, types.ChallengeNameTypeNewPasswordRequired, start.Session,
-		map[string]string{"USERNAME": "rw", "NEW_PASSWORD": "Fresh-Pass2!", "userAttributes.name": "Ro"}))
+		map[string]string{"USERNAME": "rw", "NEW_PASSWORD": "Fresh-Pass2!", "userAttributes.name": "Ro"}))(t)
 }
 
 func (e *env) attrs(accessToken *string) map[string]string {
 	e.t.Helper()
 	out := map[string]string{}
-	for _, a := range must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: accessToken})).UserAttributes {
+	for _, a := range must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: accessToken}))(e.t).UserAttributes {
 		out[*a.Name] = *a.Value
 	}
 	return out
@@ -331,10 +331,10 @@ func TestAttributesRequireVerificationBeforeUpdate(t *testing.T) {
 
 	name := e.user(poolID, clientID)
 	oldEmail, newEmail := name+"@example.com", name+"@new.example.com"
-	tok := must(e.passwordAuth(clientID, name, password)).AuthenticationResult.AccessToken
+	tok := must(e.passwordAuth(clientID, name, password))(t).AuthenticationResult.AccessToken
 
 	out := must(e.c.UpdateUserAttributes(ctx, &cip.UpdateUserAttributesInput{AccessToken: tok,
-		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(newEmail)}}}))
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(newEmail)}}}))(t)
 	if len(out.CodeDeliveryDetailsList) != 1 || *out.CodeDeliveryDetailsList[0].AttributeName != "email" {
 		t.Fatalf("want one code for the new email, got %+v", out.CodeDeliveryDetailsList)
 	}
@@ -345,12 +345,12 @@ func TestAttributesRequireVerificationBeforeUpdate(t *testing.T) {
 	if a := e.attrs(tok); a["email"] != oldEmail || a["email_verified"] != "true" {
 		t.Fatalf("before verification the old verified email must stay, got %v", a)
 	}
-	must(e.passwordAuth(clientID, oldEmail, password)) // the old address still signs in
+	must(e.passwordAuth(clientID, oldEmail, password))(t) // the old address still signs in
 	_, err = e.passwordAuth(clientID, newEmail, password)
 	wantErr(t, err, "UserNotFoundException", "") // nobody has the new address yet
 
 	// A new code for the pending address, a wrong code, then the right one.
-	must(e.c.GetUserAttributeVerificationCode(ctx, &cip.GetUserAttributeVerificationCodeInput{AccessToken: tok, AttributeName: aws.String("email")}))
+	must(e.c.GetUserAttributeVerificationCode(ctx, &cip.GetUserAttributeVerificationCodeInput{AccessToken: tok, AttributeName: aws.String("email")}))(t)
 	msgs = e.srv.Outbox(poolID, name)
 	if last := msgs[len(msgs)-1]; last.Destination != newEmail {
 		t.Fatalf("a resent code went to %q, not the pending address", last.Destination)
@@ -365,22 +365,22 @@ func TestAttributesRequireVerificationBeforeUpdate(t *testing.T) {
 	if a := e.attrs(tok); a["email"] != oldEmail {
 		t.Fatalf("a wrong code changed the email to %q", a["email"])
 	}
-	must(e.c.VerifyUserAttribute(ctx, &cip.VerifyUserAttributeInput{AccessToken: tok, AttributeName: aws.String("email"), Code: aws.String(code)}))
+	must(e.c.VerifyUserAttribute(ctx, &cip.VerifyUserAttributeInput{AccessToken: tok, AttributeName: aws.String("email"), Code: aws.String(code)}))(t)
 	if a := e.attrs(tok); a["email"] != newEmail || a["email_verified"] != "true" {
 		t.Fatalf("after verification want the new verified email, got %v", a)
 	}
-	must(e.passwordAuth(clientID, newEmail, password))
+	must(e.passwordAuth(clientID, newEmail, password))(t)
 
 	// An admin who marks the new address verified changes it at once; one
 	// who does not leaves it pending too.
 	must(e.c.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: &poolID, Username: &name,
-		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(oldEmail)}}}))
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(oldEmail)}}}))(t)
 	if a := e.attrs(tok); a["email"] != newEmail {
 		t.Fatalf("an admin update without email_verified must wait too, got %q", a["email"])
 	}
 	must(e.c.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: &poolID, Username: &name,
 		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(oldEmail)},
-			{Name: aws.String("email_verified"), Value: aws.String("true")}}}))
+			{Name: aws.String("email_verified"), Value: aws.String("true")}}}))(t)
 	if a := e.attrs(tok); a["email"] != oldEmail || a["email_verified"] != "true" {
 		t.Fatalf("an admin update with email_verified=true applies at once, got %v", a)
 	}

@@ -39,7 +39,6 @@ type env struct {
 
 func newEnv(t *testing.T, opts ...cognatetest.Option) *env {
 	t.Helper()
-	curT = t
 	srv := cognatetest.Start(t, opts...)
 	return &env{t: t, srv: srv, c: sdkClient(srv, credentials.NewStaticCredentialsProvider(srv.AccessKeyID, srv.SecretAccessKey, ""))}
 }
@@ -53,18 +52,18 @@ func sdkClient(srv *cognatetest.Server, creds aws.CredentialsProvider) *cip.Clie
 	})
 }
 
-// curT is the running test. The tests of this package do not run in
-// parallel, so must can reach it without taking it as an argument (Go does
-// not let a call pass f()'s two results after another argument).
-var curT *testing.T
-
-// must fails the running test on err.
-func must[T any](v T, err error) T {
-	curT.Helper()
-	if err != nil {
-		curT.Fatalf("unexpected error: %v", err)
+// must takes a call's two results and returns a function that fails the
+// test on the error and otherwise gives the value: must(f())(t). The test
+// is passed, not kept in a global, so tests may run in parallel; a must
+// without its (t) checks nothing, which TestEveryMustIsApplied refuses.
+func must[T any](v T, err error) func(t *testing.T) T {
+	return func(t *testing.T) T {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
+		return v
 	}
-	return v
 }
 
 // wantErr checks err is the Cognito exception code, with msg in its message
@@ -97,14 +96,14 @@ func (e *env) pool(mfa types.UserPoolMfaType, opts ...func(*cip.CreateUserPoolIn
 	for _, o := range opts {
 		o(in)
 	}
-	p := must(e.c.CreateUserPool(ctx, in))
+	p := must(e.c.CreateUserPool(ctx, in))(e.t)
 	poolID = *p.UserPool.Id
 	if mfa != types.UserPoolMfaTypeOff {
 		must(e.c.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{
 			UserPoolId:                    &poolID,
 			SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true},
 			MfaConfiguration:              mfa,
-		}))
+		}))(e.t)
 	}
 	c := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
 		UserPoolId: &poolID,
@@ -112,7 +111,7 @@ func (e *env) pool(mfa types.UserPoolMfaType, opts ...func(*cip.CreateUserPoolIn
 		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth,
 			types.ExplicitAuthFlowsTypeAllowAdminUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth,
 			types.ExplicitAuthFlowsTypeAllowUserSrpAuth},
-	}))
+	}))(e.t)
 	return poolID, *c.UserPoolClient.ClientId
 }
 
@@ -124,14 +123,14 @@ func (e *env) user(poolID, clientID string) string {
 	e.t.Helper()
 	name := fmt.Sprintf("user%d", userSeq.Add(1))
 	e.signUp(clientID, name)
-	must(e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: &name, ConfirmationCode: aws.String(e.code(poolID, name))}))
+	must(e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: &name, ConfirmationCode: aws.String(e.code(poolID, name))}))(e.t)
 	return name
 }
 
 func (e *env) signUp(clientID, name string) *cip.SignUpOutput {
 	e.t.Helper()
 	return must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: &name, Password: aws.String(password),
-		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(name + "@example.com")}}}))
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(name + "@example.com")}}}))(e.t)
 }
 
 // code returns the newest code the outbox holds for the user.
@@ -168,18 +167,18 @@ func (e *env) nextStep() { e.srv.Clock.Advance(30 * time.Second) }
 // the authenticator secret and the tokens.
 func (e *env) enrol(clientID, name string) (string, *types.AuthenticationResultType) {
 	e.t.Helper()
-	start := must(e.passwordAuth(clientID, name, password))
+	start := must(e.passwordAuth(clientID, name, password))(e.t)
 	if start.ChallengeName != types.ChallengeNameTypeMfaSetup {
 		e.t.Fatalf("want MFA_SETUP, got %q", start.ChallengeName)
 	}
-	assoc := must(e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: start.Session}))
+	assoc := must(e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: start.Session}))(e.t)
 	ver := must(e.c.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{Session: assoc.Session,
-		UserCode: aws.String(e.totpCode(*assoc.SecretCode, 0)), FriendlyDeviceName: aws.String("phone")}))
+		UserCode: aws.String(e.totpCode(*assoc.SecretCode, 0)), FriendlyDeviceName: aws.String("phone")}))(e.t)
 	if ver.Status != types.VerifySoftwareTokenResponseTypeSuccess {
 		e.t.Fatalf("verify status %q", ver.Status)
 	}
 	done := must(e.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: &clientID,
-		ChallengeName: types.ChallengeNameTypeMfaSetup, Session: ver.Session, ChallengeResponses: map[string]string{"USERNAME": name}}))
+		ChallengeName: types.ChallengeNameTypeMfaSetup, Session: ver.Session, ChallengeResponses: map[string]string{"USERNAME": name}}))(e.t)
 	e.nextStep()
 	return *assoc.SecretCode, done.AuthenticationResult
 }
@@ -187,13 +186,13 @@ func (e *env) enrol(clientID, name string) (string, *types.AuthenticationResultT
 // mfaSignIn signs in with password and TOTP code.
 func (e *env) mfaSignIn(clientID, name, secret string) *types.AuthenticationResultType {
 	e.t.Helper()
-	start := must(e.passwordAuth(clientID, name, password))
+	start := must(e.passwordAuth(clientID, name, password))(e.t)
 	if start.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
 		e.t.Fatalf("want SOFTWARE_TOKEN_MFA, got %q", start.ChallengeName)
 	}
 	out := must(e.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: &clientID,
 		ChallengeName: types.ChallengeNameTypeSoftwareTokenMfa, Session: start.Session,
-		ChallengeResponses: map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(secret, 0)}}))
+		ChallengeResponses: map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(secret, 0)}}))(e.t)
 	e.nextStep()
 	return out.AuthenticationResult
 }

@@ -129,7 +129,7 @@ func TestImplicitGrant(t *testing.T) {
 	if id["aud"] != implicitID || id["nonce"] != "n-1" || id["email"] != "imp@example.com" || id["token_use"] != "id" {
 		t.Fatalf("ID token claims %v", id)
 	}
-	user := must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: aws.String(frag.Get("access_token"))}))
+	user := must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: aws.String(frag.Get("access_token"))}))(t)
 	if *user.Username != "imp" {
 		t.Fatalf("the access token is %s's", *user.Username)
 	}

@@ -138,10 +138,10 @@ func TestEmailDelivery(t *testing.T) {
 			EmailMessage: aws.String("Hello {username}, your code is {####}.")},
 		AdminCreateUserConfig: &types.AdminCreateUserConfigType{InviteMessageTemplate: &types.MessageTemplateType{
 			EmailSubject: aws.String("Welcome aboard"), EmailMessage: aws.String("Sign in as {username} with {####}")}},
-	}))
+	}))(t)
 	poolID := *p.UserPool.Id
 	c := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("web"),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}}))
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}}))(t)
 	clientID := *c.UserPoolClient.ClientId
 
 	e.signUp(clientID, "mailer")
@@ -151,20 +151,20 @@ func TestEmailDelivery(t *testing.T) {
 		t.Fatalf("verification email: %+v", msg)
 	}
 	code := sixDigits.FindString(msg.data[strings.Index(msg.data, "your code is"):])
-	must(e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("mailer"), ConfirmationCode: &code}))
+	must(e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("mailer"), ConfirmationCode: &code}))(t)
 	if e.srv.LastCode(poolID, "mailer") != "" {
 		t.Fatal("the outbox is on while SMTP is configured")
 	}
 
 	must(e.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("guest"),
-		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("guest@example.com")}}}))
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("guest@example.com")}}}))(t)
 	inv := box.next(t)
 	i := strings.Index(inv.data, "Sign in as guest with ")
 	if inv.to != "guest@example.com" || !strings.Contains(inv.data, "Subject: Welcome aboard") || i < 0 {
 		t.Fatalf("invitation email: %+v", inv)
 	}
 	temp := strings.TrimSpace(strings.SplitN(inv.data[i+len("Sign in as guest with "):], "\r\n", 2)[0])
-	if r := must(e.passwordAuth(clientID, "guest", temp)); r.ChallengeName != types.ChallengeNameTypeNewPasswordRequired {
+	if r := must(e.passwordAuth(clientID, "guest", temp))(t); r.ChallengeName != types.ChallengeNameTypeNewPasswordRequired {
 		t.Fatalf("temporary password from the email: %q", r.ChallengeName)
 	}
 }
@@ -188,10 +188,10 @@ func TestEmailFromThePoolAndPasswordReset(t *testing.T) {
 	p := must(e.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("sender"),
 		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
 		EmailConfiguration: &types.EmailConfigurationType{EmailSendingAccount: types.EmailSendingAccountTypeDeveloper,
-			From: aws.String("Pool Team <team@pool.example>"), SourceArn: aws.String("arn:aws:ses:us-east-1:123456789012:identity/pool.example")}}))
+			From: aws.String("Pool Team <team@pool.example>"), SourceArn: aws.String("arn:aws:ses:us-east-1:123456789012:identity/pool.example")}}))(t)
 	poolID := *p.UserPool.Id
 	c := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("web"),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}}))
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}}))(t)
 	clientID := *c.UserPoolClient.ClientId
 
 	e.signUp(clientID, "forgetful")
@@ -200,9 +200,9 @@ func TestEmailFromThePoolAndPasswordReset(t *testing.T) {
 		t.Fatalf("sender of the pool: envelope %q, message:\n%s", msg.from, msg.data)
 	}
 	must(e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("forgetful"),
-		ConfirmationCode: aws.String(codeIn(t, msg, "verification code is"))}))
+		ConfirmationCode: aws.String(codeIn(t, msg, "verification code is"))}))(t)
 
-	must(e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: aws.String("forgetful")}))
+	must(e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: aws.String("forgetful")}))(t)
 	reset := box.next(t)
 	if reset.from != "team@pool.example" || reset.to != "forgetful@example.com" {
 		t.Fatalf("reset email: %+v", reset)
@@ -212,10 +212,10 @@ func TestEmailFromThePoolAndPasswordReset(t *testing.T) {
 		ConfirmationCode: aws.String(badCode(code)), Password: aws.String("Rem3mbered-now!")})
 	wantErr(t, err, "CodeMismatchException", "")
 	must(e.c.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &clientID, Username: aws.String("forgetful"),
-		ConfirmationCode: &code, Password: aws.String("Rem3mbered-now!")}))
+		ConfirmationCode: &code, Password: aws.String("Rem3mbered-now!")}))(t)
 	_, err = e.passwordAuth(clientID, "forgetful", password)
 	wantErr(t, err, "NotAuthorizedException", "")
-	if r := must(e.passwordAuth(clientID, "forgetful", "Rem3mbered-now!")); r.AuthenticationResult == nil {
+	if r := must(e.passwordAuth(clientID, "forgetful", "Rem3mbered-now!"))(t); r.AuthenticationResult == nil {
 		t.Fatalf("sign-in with the reset password: %+v", r)
 	}
 }
@@ -261,8 +261,8 @@ func TestSMTPS(t *testing.T) {
 		t.Fatalf("not received over TLS: %+v", msg)
 	}
 	must(e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("secure"),
-		ConfirmationCode: aws.String(codeIn(t, msg, "verification code is"))}))
-	if u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("secure")})); u.UserStatus != types.UserStatusTypeConfirmed {
+		ConfirmationCode: aws.String(codeIn(t, msg, "verification code is"))}))(t)
+	if u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("secure")}))(t); u.UserStatus != types.UserStatusTypeConfirmed {
 		t.Fatalf("status %q", u.UserStatus)
 	}
 }
@@ -318,13 +318,13 @@ func TestFailedDeliveryLosesNothing(t *testing.T) {
 		!strings.Contains(line, "purpose=signup") || !strings.Contains(line, "connection refused") || sixDigits.MatchString(line) {
 		t.Fatalf("failure line: %s", line)
 	}
-	if u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("patient")})); u.UserStatus != types.UserStatusTypeUnconfirmed {
+	if u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("patient")}))(t); u.UserStatus != types.UserStatusTypeUnconfirmed {
 		t.Fatalf("status %q", u.UserStatus)
 	}
 
 	box, _ := startMailboxOn(t, port.Listen(t), nil)
 	first := codeIn(t, box.next(t), "verification code is") // the retry
-	must(e.c.ResendConfirmationCode(ctx, &cip.ResendConfirmationCodeInput{ClientId: &clientID, Username: aws.String("patient")}))
+	must(e.c.ResendConfirmationCode(ctx, &cip.ResendConfirmationCodeInput{ClientId: &clientID, Username: aws.String("patient")}))(t)
 	second := codeIn(t, box.next(t), "verification code is")
 	for _, code := range []string{first, second} {
 		if leaked := logs.lines(code); len(leaked) > 0 {
@@ -335,6 +335,6 @@ func TestFailedDeliveryLosesNothing(t *testing.T) {
 		_, err := e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("patient"), ConfirmationCode: &first})
 		wantErr(t, err, "CodeMismatchException", "") // replaced by the resent one
 	}
-	must(e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("patient"), ConfirmationCode: &second}))
-	must(e.passwordAuth(clientID, "patient", password))
+	must(e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("patient"), ConfirmationCode: &second}))(t)
+	must(e.passwordAuth(clientID, "patient", password))(t)
 }

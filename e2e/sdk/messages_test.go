@@ -19,9 +19,9 @@ func TestEmailVerificationMessage(t *testing.T) {
 	e := newEnv(t, cognatetest.WithSMTP("smtp://cognate:mail-pass@"+addr, "Cognate <no-reply@example.com>"))
 	p := must(e.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("legacy-words"),
 		AutoVerifiedAttributes:   []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
-		EmailVerificationSubject: aws.String("Your legacy code"), EmailVerificationMessage: aws.String("Old style: {####} is the code.")}))
+		EmailVerificationSubject: aws.String("Your legacy code"), EmailVerificationMessage: aws.String("Old style: {####} is the code.")}))(t)
 	poolID := *p.UserPool.Id
-	c := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("web")}))
+	c := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("web")}))(t)
 	clientID := *c.UserPoolClient.ClientId
 
 	e.signUp(clientID, "oldtimer")
@@ -30,5 +30,5 @@ func TestEmailVerificationMessage(t *testing.T) {
 		t.Fatalf("verification email in the pool's words:\n%s", msg.data)
 	}
 	must(e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("oldtimer"),
-		ConfirmationCode: aws.String(codeIn(t, msg, "Old style: "))}))
+		ConfirmationCode: aws.String(codeIn(t, msg, "Old style: "))}))(t)
 }

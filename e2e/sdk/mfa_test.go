@@ -26,7 +26,7 @@ func TestSignedInEnrolment(t *testing.T) {
 	name := e.user(poolID, clientID)
 
 	// OPTIONAL and nothing enabled: tokens at once.
-	first := must(e.passwordAuth(clientID, name, password))
+	first := must(e.passwordAuth(clientID, name, password))(t)
 	if first.ChallengeName != "" || first.AuthenticationResult == nil {
 		t.Fatalf("want tokens, got %+v", first)
 	}
@@ -37,13 +37,13 @@ func TestSignedInEnrolment(t *testing.T) {
 		SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: true, PreferredMfa: true}})
 	wantErr(t, err, "InvalidParameterException", "User has not verified software token mfa")
 
-	assoc := must(e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{AccessToken: access}))
+	assoc := must(e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{AccessToken: access}))(t)
 	if assoc.Session != nil {
 		t.Fatalf("access-token association returned a session")
 	}
 	_, err = e.c.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{AccessToken: access, UserCode: aws.String(badCode(e.totpCode(*assoc.SecretCode, 0)))})
 	wantErr(t, err, "EnableSoftwareTokenMFAException", "")
-	ver := must(e.c.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{AccessToken: access, UserCode: aws.String(e.totpCode(*assoc.SecretCode, 0))}))
+	ver := must(e.c.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{AccessToken: access, UserCode: aws.String(e.totpCode(*assoc.SecretCode, 0))}))(t)
 	if ver.Status != types.VerifySoftwareTokenResponseTypeSuccess {
 		t.Fatalf("status %q", ver.Status)
 	}
@@ -51,12 +51,12 @@ func TestSignedInEnrolment(t *testing.T) {
 	e.nextStep()
 
 	// Verified but not enabled: OPTIONAL still signs in without a code.
-	if r := must(e.passwordAuth(clientID, name, password)); r.ChallengeName != "" {
+	if r := must(e.passwordAuth(clientID, name, password))(t); r.ChallengeName != "" {
 		t.Fatalf("MFA asked before it was enabled: %q", r.ChallengeName)
 	}
 	must(e.c.SetUserMFAPreference(ctx, &cip.SetUserMFAPreferenceInput{AccessToken: access,
-		SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: true, PreferredMfa: true}}))
-	u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name}))
+		SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: true, PreferredMfa: true}}))(t)
+	u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name}))(t)
 	if !slices.Contains(u.UserMFASettingList, "SOFTWARE_TOKEN_MFA") || aws.ToString(u.PreferredMfaSetting) != "SOFTWARE_TOKEN_MFA" {
 		t.Fatalf("AdminGetUser after preference %+v", u)
 	}
@@ -65,16 +65,16 @@ func TestSignedInEnrolment(t *testing.T) {
 	// A second association does not replace the verified authenticator
 	// until it is verified itself.
 	tokens := e.mfaSignIn(clientID, name, secret)
-	must(e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{AccessToken: tokens.AccessToken}))
+	must(e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{AccessToken: tokens.AccessToken}))(t)
 	e.mfaSignIn(clientID, name, secret)
 
 	// The admin turns it off: tokens at once again.
 	must(e.c.AdminSetUserMFAPreference(ctx, &cip.AdminSetUserMFAPreferenceInput{UserPoolId: &poolID, Username: &name,
-		SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: false, PreferredMfa: false}}))
-	if r := must(e.passwordAuth(clientID, name, password)); r.ChallengeName != "" || r.AuthenticationResult == nil {
+		SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: false, PreferredMfa: false}}))(t)
+	if r := must(e.passwordAuth(clientID, name, password))(t); r.ChallengeName != "" || r.AuthenticationResult == nil {
 		t.Fatalf("after admin disabled MFA: %+v", r)
 	}
-	u = must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name}))
+	u = must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name}))(t)
 	if len(u.UserMFASettingList) != 0 || u.PreferredMfaSetting != nil {
 		t.Fatalf("MFA settings after disable %+v", u)
 	}
@@ -88,25 +88,25 @@ func TestSignedInEnrolment(t *testing.T) {
 func TestPoolMfaConfig(t *testing.T) {
 	e := newEnv(t)
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
-	got := must(e.c.GetUserPoolMfaConfig(ctx, &cip.GetUserPoolMfaConfigInput{UserPoolId: &poolID}))
+	got := must(e.c.GetUserPoolMfaConfig(ctx, &cip.GetUserPoolMfaConfigInput{UserPoolId: &poolID}))(t)
 	if got.MfaConfiguration != types.UserPoolMfaTypeOff || got.SoftwareTokenMfaConfiguration == nil || got.SoftwareTokenMfaConfiguration.Enabled {
 		t.Fatalf("initial MFA config %+v", got)
 	}
 	name := e.user(poolID, clientID)
-	tokens := must(e.passwordAuth(clientID, name, password)).AuthenticationResult
+	tokens := must(e.passwordAuth(clientID, name, password))(t).AuthenticationResult
 	_, err := e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{AccessToken: tokens.AccessToken})
 	wantErr(t, err, "SoftwareTokenMFANotFoundException", "")
 
 	set := must(e.c.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: &poolID, MfaConfiguration: types.UserPoolMfaTypeOn,
-		SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true}}))
+		SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true}}))(t)
 	if set.MfaConfiguration != types.UserPoolMfaTypeOn || !set.SoftwareTokenMfaConfiguration.Enabled {
 		t.Fatalf("set output %+v", set)
 	}
-	if d := must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID})); d.UserPool.MfaConfiguration != types.UserPoolMfaTypeOn {
+	if d := must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID}))(t); d.UserPool.MfaConfiguration != types.UserPoolMfaTypeOn {
 		t.Fatalf("DescribeUserPool MfaConfiguration %q", d.UserPool.MfaConfiguration)
 	}
 	// The existing user must now set up MFA.
-	if r := must(e.passwordAuth(clientID, name, password)); r.ChallengeName != types.ChallengeNameTypeMfaSetup {
+	if r := must(e.passwordAuth(clientID, name, password))(t); r.ChallengeName != types.ChallengeNameTypeMfaSetup {
 		t.Fatalf("want MFA_SETUP, got %q", r.ChallengeName)
 	}
 	_, err = e.c.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: &poolID, MfaConfiguration: types.UserPoolMfaTypeOn,
@@ -121,10 +121,10 @@ func TestTokenIsolation(t *testing.T) {
 	e := newEnv(t)
 	poolA, clientA := e.pool(types.UserPoolMfaTypeOff)
 	poolB, clientB := e.pool(types.UserPoolMfaTypeOff)
-	a := must(e.passwordAuth(clientA, e.user(poolA, clientA), password)).AuthenticationResult
-	b := must(e.passwordAuth(clientB, e.user(poolB, clientB), password)).AuthenticationResult
+	a := must(e.passwordAuth(clientA, e.user(poolA, clientA), password))(t).AuthenticationResult
+	b := must(e.passwordAuth(clientB, e.user(poolB, clientB), password))(t).AuthenticationResult
 
-	must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: a.AccessToken}))
+	must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: a.AccessToken}))(t)
 	refused := func(what, tok string) {
 		t.Helper()
 		_, err := e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: &tok})
@@ -155,7 +155,7 @@ func TestTokenIsolation(t *testing.T) {
 	e.srv.Clock.Advance(-time.Hour)
 	refused("token from the future", *a.AccessToken)
 	e.srv.Clock.Advance(time.Hour)
-	must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: a.AccessToken}))
+	must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: a.AccessToken}))(t)
 }
 
 // TestAdminEnablesTOTP: an administrator's AdminSetUserMFAPreference
@@ -174,22 +174,22 @@ func TestAdminEnablesTOTP(t *testing.T) {
 	wantErr(t, err, "UserNotFoundException", "")
 
 	// The user verifies an authenticator but does not turn it on.
-	access := must(e.passwordAuth(clientID, name, password)).AuthenticationResult.AccessToken
-	assoc := must(e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{AccessToken: access}))
-	must(e.c.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{AccessToken: access, UserCode: aws.String(e.totpCode(*assoc.SecretCode, 0))}))
+	access := must(e.passwordAuth(clientID, name, password))(t).AuthenticationResult.AccessToken
+	assoc := must(e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{AccessToken: access}))(t)
+	must(e.c.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{AccessToken: access, UserCode: aws.String(e.totpCode(*assoc.SecretCode, 0))}))(t)
 	e.nextStep()
-	if r := must(e.passwordAuth(clientID, name, password)); r.ChallengeName != "" || r.AuthenticationResult == nil {
+	if r := must(e.passwordAuth(clientID, name, password))(t); r.ChallengeName != "" || r.AuthenticationResult == nil {
 		t.Fatalf("verified but not enabled: %+v", r)
 	}
 
-	must(e.c.AdminSetUserMFAPreference(ctx, &cip.AdminSetUserMFAPreferenceInput{UserPoolId: &poolID, Username: &name, SoftwareTokenMfaSettings: on}))
-	u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name}))
+	must(e.c.AdminSetUserMFAPreference(ctx, &cip.AdminSetUserMFAPreferenceInput{UserPoolId: &poolID, Username: &name, SoftwareTokenMfaSettings: on}))(t)
+	u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name}))(t)
 	if !slices.Contains(u.UserMFASettingList, "SOFTWARE_TOKEN_MFA") || aws.ToString(u.PreferredMfaSetting) != "SOFTWARE_TOKEN_MFA" {
 		t.Fatalf("AdminGetUser after the admin's preference %+v", u)
 	}
 	e.mfaSignIn(clientID, name, *assoc.SecretCode)
 	adm := must(e.c.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: &poolID, ClientId: &clientID,
-		AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}}))
+		AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}}))(t)
 	if adm.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
 		t.Fatalf("admin sign-in after the admin's preference: %q", adm.ChallengeName)
 	}
@@ -207,22 +207,22 @@ func TestPoolMfaOffIgnoresTOTP(t *testing.T) {
 	mfa := func(m types.UserPoolMfaType) {
 		t.Helper()
 		must(e.c.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: &poolID, MfaConfiguration: m,
-			SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true}}))
+			SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true}}))(t)
 	}
 	mfa(types.UserPoolMfaTypeOff)
-	if r := must(e.passwordAuth(clientID, name, password)); r.ChallengeName != "" || r.AuthenticationResult == nil {
+	if r := must(e.passwordAuth(clientID, name, password))(t); r.ChallengeName != "" || r.AuthenticationResult == nil {
 		t.Fatalf("MFA OFF, TOTP enabled: want tokens, got %+v", r)
 	}
 	adm := must(e.c.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: &poolID, ClientId: &clientID,
-		AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}}))
+		AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}}))(t)
 	if adm.ChallengeName != "" || adm.AuthenticationResult == nil {
 		t.Fatalf("MFA OFF, admin sign-in: want tokens, got %+v", adm)
 	}
 	cl, ch := e.srpStart(clientID, name, nil)
-	if r := must(e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, e.srpProof(cl, poolID, ch, password))); r.AuthenticationResult == nil {
+	if r := must(e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, e.srpProof(cl, poolID, ch, password)))(t); r.AuthenticationResult == nil {
 		t.Fatalf("MFA OFF, SRP sign-in: want tokens, got %+v", r)
 	}
-	if u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name})); !slices.Contains(u.UserMFASettingList, "SOFTWARE_TOKEN_MFA") {
+	if u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name}))(t); !slices.Contains(u.UserMFASettingList, "SOFTWARE_TOKEN_MFA") {
 		t.Fatalf("the pool switch dropped the user's setting: %+v", u)
 	}
 	mfa(types.UserPoolMfaTypeOptional)

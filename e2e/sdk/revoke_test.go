@@ -17,7 +17,7 @@ func TestRevokeTokenRefusesAccessAndIDTokens(t *testing.T) {
 	e := newEnv(t)
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
 	name := e.user(poolID, clientID)
-	tok := must(e.passwordAuth(clientID, name, password)).AuthenticationResult
+	tok := must(e.passwordAuth(clientID, name, password))(t).AuthenticationResult
 
 	for what, jwt := range map[string]*string{"access token": tok.AccessToken, "ID token": tok.IdToken} {
 		_, err := e.c.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: &clientID, Token: jwt})
@@ -26,7 +26,7 @@ func TestRevokeTokenRefusesAccessAndIDTokens(t *testing.T) {
 		}
 		wantErr(t, err, "UnsupportedTokenTypeException", "")
 	}
-	must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: tok.AccessToken}))
+	must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: tok.AccessToken}))(t)
 
 	// A JWT of no sign-in at all is still not a refresh token.
 	foreign := "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
@@ -35,8 +35,8 @@ func TestRevokeTokenRefusesAccessAndIDTokens(t *testing.T) {
 
 	// An unknown opaque token is as good as revoked (RFC 7009), and the
 	// refresh token itself is revoked as before.
-	must(e.c.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: &clientID, Token: aws.String("not-a-refresh-token")}))
-	must(e.c.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: &clientID, Token: tok.RefreshToken}))
+	must(e.c.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: &clientID, Token: aws.String("not-a-refresh-token")}))(t)
+	must(e.c.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: &clientID, Token: tok.RefreshToken}))(t)
 	_, err = e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: tok.AccessToken})
 	wantErr(t, err, "NotAuthorizedException", "revoked")
 }

@@ -106,8 +106,8 @@ func TestRotateMasterKey(t *testing.T) {
 	poolID, clientID := e.devicePool()
 	name := e.user(poolID, clientID)
 	secret, meta, dev := e.rememberDevice(clientID, name)
-	tokens := must(e.deviceSignIn(poolID, clientID, name, meta, dev))
-	sc := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("s"), GenerateSecret: true})).UserPoolClient
+	tokens := must(e.deviceSignIn(poolID, clientID, name, meta, dev))(t)
+	sc := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("s"), GenerateSecret: true}))(t).UserPoolClient
 	// More users, so that re-encryption takes a while and requests overlap it.
 	const others = 20
 	for range others {
@@ -187,11 +187,11 @@ func TestRotateMasterKey(t *testing.T) {
 	t.Logf("%d requests served during the rotation", duringRotation)
 	// The running server serves on: password and TOTP, the old refresh token.
 	must(e.c.AdminUpdateDeviceStatus(ctx, &cip.AdminUpdateDeviceStatusInput{UserPoolId: &poolID, Username: &name, DeviceKey: meta.DeviceKey,
-		DeviceRememberedStatus: types.DeviceRememberedStatusTypeNotRemembered}))
+		DeviceRememberedStatus: types.DeviceRememberedStatusTypeNotRemembered}))(t)
 	e.mfaSignIn(clientID, name, secret)
 	must(e.c.AdminUpdateDeviceStatus(ctx, &cip.AdminUpdateDeviceStatusInput{UserPoolId: &poolID, Username: &name, DeviceKey: meta.DeviceKey,
-		DeviceRememberedStatus: types.DeviceRememberedStatusTypeRemembered}))
-	must(e.c.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{ClientId: &clientID, RefreshToken: tokens.RefreshToken}))
+		DeviceRememberedStatus: types.DeviceRememberedStatusTypeRemembered}))(t)
+	must(e.c.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{ClientId: &clientID, RefreshToken: tokens.RefreshToken}))(t)
 
 	// Retire the old key: only the new one is left, and a restarted server
 	// opens every secret with it, the device's verifier too.
@@ -206,11 +206,11 @@ func TestRotateMasterKey(t *testing.T) {
 	e.srv.Close()
 	e2 := newEnv(t, cognatetest.WithDataDir(dir))
 	e2.srv.Clock.Set(now.Add(time.Minute))
-	must(e2.deviceSignIn(poolID, clientID, name, meta, dev))
+	must(e2.deviceSignIn(poolID, clientID, name, meta, dev))(t)
 	must(e2.c.AdminUpdateDeviceStatus(ctx, &cip.AdminUpdateDeviceStatusInput{UserPoolId: &poolID, Username: &name, DeviceKey: meta.DeviceKey,
-		DeviceRememberedStatus: types.DeviceRememberedStatusTypeNotRemembered}))
+		DeviceRememberedStatus: types.DeviceRememberedStatusTypeNotRemembered}))(t)
 	e2.mfaSignIn(clientID, name, secret)
-	if d := must(e2.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: sc.ClientId})); *d.UserPoolClient.ClientSecret != *sc.ClientSecret {
+	if d := must(e2.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: sc.ClientId}))(t); *d.UserPoolClient.ClientSecret != *sc.ClientSecret {
 		t.Fatal("client secret lost")
 	}
 }

@@ -40,28 +40,28 @@ func TestRefreshTokenRotation(t *testing.T) {
 	const reuse = "RefreshTokenReuseException"
 
 	// Without rotation: same token, used again and again.
-	rt := *must(e.passwordAuth(plainID, name, password)).AuthenticationResult.RefreshToken
+	rt := *must(e.passwordAuth(plainID, name, password))(t).AuthenticationResult.RefreshToken
 	for i := 0; i < 2; i++ {
-		if res := must(refresh(plainID, rt)); res.RefreshToken != nil {
+		if res := must(refresh(plainID, rt))(t); res.RefreshToken != nil {
 			t.Fatal("a client without rotation returned a new refresh token")
 		}
 	}
 
-	rt0 := *must(e.passwordAuth(clientID, name, password)).AuthenticationResult.RefreshToken
+	rt0 := *must(e.passwordAuth(clientID, name, password))(t).AuthenticationResult.RefreshToken
 	_, err := e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeRefreshTokenAuth,
 		AuthParameters: map[string]string{"REFRESH_TOKEN": rt0}})
 	wantErr(t, err, "InvalidParameterException", "GetTokensFromRefreshToken")
 
-	res := must(refresh(clientID, rt0))
+	res := must(refresh(clientID, rt0))(t)
 	if res.RefreshToken == nil || *res.RefreshToken == rt0 {
 		t.Fatal("rotation did not return a new refresh token")
 	}
 	rt1 := *res.RefreshToken
-	must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: res.AccessToken}))
+	must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: res.AccessToken}))(t)
 
 	// A retry within the grace period works (and gets a token of its own).
 	e.srv.Clock.Advance(9 * time.Second)
-	retry := must(refresh(clientID, rt0))
+	retry := must(refresh(clientID, rt0))(t)
 	if retry.RefreshToken == nil || *retry.RefreshToken == rt1 {
 		t.Fatal("a retry within the grace period got no new refresh token")
 	}
@@ -72,15 +72,15 @@ func TestRefreshTokenRotation(t *testing.T) {
 		wantErr(t, err, reuse, "")
 	}
 	// The new token rotates in turn.
-	rt2 := *must(refresh(clientID, rt1)).RefreshToken
+	rt2 := *must(refresh(clientID, rt1))(t).RefreshToken
 	e.srv.Clock.Advance(11 * time.Second)
 	_, err = refresh(clientID, rt1)
 	wantErr(t, err, reuse, "")
-	last := must(refresh(clientID, rt2))
+	last := must(refresh(clientID, rt2))(t)
 
 	// Revoking the newest token ends the whole sign-in: its access tokens
 	// and every other token of the chain, the retry's included.
-	must(e.c.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: &clientID, Token: last.RefreshToken}))
+	must(e.c.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: &clientID, Token: last.RefreshToken}))(t)
 	_, err = e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: last.AccessToken})
 	wantErr(t, err, "NotAuthorizedException", "")
 	_, err = refresh(clientID, *retry.RefreshToken)
@@ -88,13 +88,13 @@ func TestRefreshTokenRotation(t *testing.T) {
 
 	// Grace 0: the first use replaces the token at once.
 	strict := e.client(poolID, rotating(0))
-	rt = *must(e.passwordAuth(strict, name, password)).AuthenticationResult.RefreshToken
-	must(refresh(strict, rt))
+	rt = *must(e.passwordAuth(strict, name, password))(t).AuthenticationResult.RefreshToken
+	must(refresh(strict, rt))(t)
 	_, err = refresh(strict, rt)
 	wantErr(t, err, reuse, "")
 
 	// The token endpoint's refresh_token grant rotates too.
-	rt = *must(e.passwordAuth(strict, name, password)).AuthenticationResult.RefreshToken
+	rt = *must(e.passwordAuth(strict, name, password))(t).AuthenticationResult.RefreshToken
 	status, body := e.tokenEndpoint(url.Values{"grant_type": {"refresh_token"}, "client_id": {strict}, "refresh_token": {rt}})
 	if status != http.StatusOK || body["refresh_token"] == nil || body["refresh_token"] == rt || body["access_token"] == nil {
 		t.Fatalf("token endpoint refresh under rotation: %d %v", status, body)

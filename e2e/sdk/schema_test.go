@@ -21,10 +21,10 @@ func (e *env) schemaPool() (poolID, clientID string, created *types.UserPoolType
 			{Name: aws.String("tier"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(false)},
 			{Name: aws.String("plan"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true),
 				StringAttributeConstraints: &types.StringAttributeConstraintsType{MinLength: aws.String("1"), MaxLength: aws.String("16")}},
-		}}))
+		}}))(e.t)
 	poolID = *p.UserPool.Id
 	c := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("web"),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}}))
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}}))(e.t)
 	return poolID, *c.UserPoolClient.ClientId, p.UserPool
 }
 
@@ -33,7 +33,7 @@ func (e *env) schemaPool() (poolID, clientID string, created *types.UserPoolType
 func TestSchemaAttributes(t *testing.T) {
 	e := newEnv(t)
 	poolID, _, created := e.schemaPool()
-	described := must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID})).UserPool
+	described := must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID}))(t).UserPool
 	for _, pool := range []*types.UserPoolType{created, described} {
 		var names []string
 		byName := map[string]types.SchemaAttributeType{}
@@ -78,11 +78,11 @@ func TestSchemaRules(t *testing.T) {
 	wantErr(t, signUp("noname", a("email", "noname@example.com")), "InvalidParameterException", "name: The attribute is required")
 	wantErr(t, signUp("undeclared", a("email", "u@example.com"), a("name", "U"), a("custom:nope", "x")),
 		"InvalidParameterException", "custom:nope: Attribute does not exist in the schema")
-	must(0, signUp("gold", a("email", "gold@example.com"), a("name", "Gold"), a("custom:tier", "gold"), a("custom:plan", "basic")))
-	must(e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("gold"), ConfirmationCode: aws.String(e.code(poolID, "gold"))}))
+	must(0, signUp("gold", a("email", "gold@example.com"), a("name", "Gold"), a("custom:tier", "gold"), a("custom:plan", "basic")))(t)
+	must(e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("gold"), ConfirmationCode: aws.String(e.code(poolID, "gold"))}))(t)
 
 	// Immutable: set at creation, never changed, not even by an admin.
-	tok := must(e.passwordAuth(clientID, "gold", password)).AuthenticationResult
+	tok := must(e.passwordAuth(clientID, "gold", password))(t).AuthenticationResult
 	_, err := e.c.UpdateUserAttributes(ctx, &cip.UpdateUserAttributesInput{AccessToken: tok.AccessToken, UserAttributes: []types.AttributeType{a("custom:tier", "platinum")}})
 	wantErr(t, err, "InvalidParameterException", "non-mutable attribute custom:tier")
 	_, err = e.c.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: &poolID, Username: aws.String("gold"), UserAttributes: []types.AttributeType{a("custom:tier", "platinum")}})
@@ -91,8 +91,8 @@ func TestSchemaRules(t *testing.T) {
 	wantErr(t, err, "InvalidParameterException", "non-mutable attribute custom:tier")
 	_, err = e.c.UpdateUserAttributes(ctx, &cip.UpdateUserAttributesInput{AccessToken: tok.AccessToken, UserAttributes: []types.AttributeType{a("custom:other", "x")}})
 	wantErr(t, err, "InvalidParameterException", "Attribute does not exist in the schema")
-	must(e.c.UpdateUserAttributes(ctx, &cip.UpdateUserAttributesInput{AccessToken: tok.AccessToken, UserAttributes: []types.AttributeType{a("custom:plan", "pro")}}))
-	u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("gold")}))
+	must(e.c.UpdateUserAttributes(ctx, &cip.UpdateUserAttributesInput{AccessToken: tok.AccessToken, UserAttributes: []types.AttributeType{a("custom:plan", "pro")}}))(t)
+	u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("gold")}))(t)
 	if attr(u.UserAttributes, "custom:tier") != "gold" || attr(u.UserAttributes, "custom:plan") != "pro" {
 		t.Fatalf("attributes after the updates: %+v", u.UserAttributes)
 	}
@@ -106,8 +106,8 @@ func TestSchemaRules(t *testing.T) {
 	wantErr(t, err, "InvalidParameterException", "custom:nope: Attribute does not exist in the schema")
 	must(e.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("invited"),
 		TemporaryPassword: aws.String("Temp-Passw0rd!"), MessageAction: types.MessageActionTypeSuppress,
-		UserAttributes: []types.AttributeType{a("email", "invited@example.com"), a("custom:tier", "silver")}}))
-	start := must(e.passwordAuth(clientID, "invited", "Temp-Passw0rd!"))
+		UserAttributes: []types.AttributeType{a("email", "invited@example.com"), a("custom:tier", "silver")}}))(t)
+	start := must(e.passwordAuth(clientID, "invited", "Temp-Passw0rd!"))(t)
 	var required []string
 	if err := json.Unmarshal([]byte(start.ChallengeParameters["requiredAttributes"]), &required); err != nil || len(required) != 1 || required[0] != "userAttributes.name" {
 		t.Fatalf("requiredAttributes %q", start.ChallengeParameters["requiredAttributes"])
@@ -115,15 +115,15 @@ func TestSchemaRules(t *testing.T) {
 	_, err = e.respond(clientID, types.ChallengeNameTypeNewPasswordRequired, start.Session, map[string]string{"USERNAME": "invited", "NEW_PASSWORD": password})
 	wantErr(t, err, "InvalidParameterException", "Invalid attributes given, name is missing")
 	done := must(e.respond(clientID, types.ChallengeNameTypeNewPasswordRequired, start.Session,
-		map[string]string{"USERNAME": "invited", "NEW_PASSWORD": password, "userAttributes.name": "Invited"}))
+		map[string]string{"USERNAME": "invited", "NEW_PASSWORD": password, "userAttributes.name": "Invited"}))(t)
 	if done.AuthenticationResult == nil || claims(t, *done.AuthenticationResult.IdToken)["name"] != "Invited" {
 		t.Fatalf("after giving the required attribute: %+v", done)
 	}
 
 	// A user who has every required attribute is asked for none.
 	must(e.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("complete"),
-		TemporaryPassword: aws.String("Temp-Passw0rd!"), MessageAction: types.MessageActionTypeSuppress, UserAttributes: []types.AttributeType{a("name", "C")}}))
-	if r := must(e.passwordAuth(clientID, "complete", "Temp-Passw0rd!")); r.ChallengeParameters["requiredAttributes"] != "[]" {
+		TemporaryPassword: aws.String("Temp-Passw0rd!"), MessageAction: types.MessageActionTypeSuppress, UserAttributes: []types.AttributeType{a("name", "C")}}))(t)
+	if r := must(e.passwordAuth(clientID, "complete", "Temp-Passw0rd!"))(t); r.ChallengeParameters["requiredAttributes"] != "[]" {
 		t.Fatalf("requiredAttributes of a complete user %q", r.ChallengeParameters["requiredAttributes"])
 	}
 }

@@ -20,10 +20,10 @@ func TestSecretHashOnEveryOperation(t *testing.T) {
 	poolID, _ := e.pool(types.UserPoolMfaTypeOff)
 	sc := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("server"), GenerateSecret: true,
 		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowUserSrpAuth,
-			types.ExplicitAuthFlowsTypeAllowAdminUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})).UserPoolClient
+			types.ExplicitAuthFlowsTypeAllowAdminUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}}))(t).UserPoolClient
 	clientID, secret := *sc.ClientId, *sc.ClientSecret
 	otherSecret := *must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("other"),
-		GenerateSecret: true})).UserPoolClient.ClientSecret
+		GenerateSecret: true}))(t).UserPoolClient.ClientSecret
 	missingMsg := "Client " + clientID + " is configured for secret but secret was not received"
 	wrongMsg := "Unable to verify secret hash for client " + clientID
 	hash := func(name string) string { return secretHash(secret, name, clientID) }
@@ -63,7 +63,7 @@ func TestSecretHashOnEveryOperation(t *testing.T) {
 	)
 	invite := func(name string) {
 		must(e.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: &name,
-			TemporaryPassword: aws.String("Temp-Passw0rd!"), MessageAction: types.MessageActionTypeSuppress}))
+			TemporaryPassword: aws.String("Temp-Passw0rd!"), MessageAction: types.MessageActionTypeSuppress}))(t)
 	}
 
 	cases := []struct {
@@ -153,7 +153,7 @@ func TestSecretHashOnEveryOperation(t *testing.T) {
 			if newPwSession == nil {
 				invite("invitee")
 				newPwSession = must(e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
-					AuthParameters: params("right", "invitee", "USERNAME", "invitee", "PASSWORD", "Temp-Passw0rd!")})).Session
+					AuthParameters: params("right", "invitee", "USERNAME", "invitee", "PASSWORD", "Temp-Passw0rd!")}))(t).Session
 			}
 			_, err := e.respond(clientID, types.ChallengeNameTypeNewPasswordRequired, newPwSession,
 				params(kind, "invitee", "USERNAME", "invitee", "NEW_PASSWORD", newPassword))
@@ -163,7 +163,7 @@ func TestSecretHashOnEveryOperation(t *testing.T) {
 			if adminNewPwSession == nil {
 				invite("invitee2")
 				adminNewPwSession = must(e.c.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: &poolID, ClientId: &clientID,
-					AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: params("right", "invitee2", "USERNAME", "invitee2", "PASSWORD", "Temp-Passw0rd!")})).Session
+					AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: params("right", "invitee2", "USERNAME", "invitee2", "PASSWORD", "Temp-Passw0rd!")}))(t).Session
 			}
 			_, err := e.c.AdminRespondToAuthChallenge(ctx, &cip.AdminRespondToAuthChallengeInput{UserPoolId: &poolID, ClientId: &clientID,
 				ChallengeName: types.ChallengeNameTypeNewPasswordRequired, Session: adminNewPwSession,
@@ -188,7 +188,7 @@ func TestSecretHashOnEveryOperation(t *testing.T) {
 	}
 	wantErr(t, getTokens(nil), "NotAuthorizedException", missingMsg)
 	wantErr(t, getTokens(&otherSecret), "NotAuthorizedException", "Unable to verify client secret for client "+clientID)
-	must(struct{}{}, getTokens(&secret))
+	must(struct{}{}, getTokens(&secret))(t)
 	revoke := func(s *string) error {
 		_, err := e.c.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: &clientID, ClientSecret: s, Token: &refreshToken})
 		return err
@@ -197,7 +197,7 @@ func TestSecretHashOnEveryOperation(t *testing.T) {
 	// UnauthorizedException, as for a token of another client.
 	wantErr(t, revoke(nil), "UnauthorizedException", missingMsg)
 	wantErr(t, revoke(&otherSecret), "UnauthorizedException", "Unable to verify client secret for client "+clientID)
-	must(struct{}{}, getTokens(&secret)) // the failed calls revoked nothing
-	must(struct{}{}, revoke(&secret))
+	must(struct{}{}, getTokens(&secret))(t) // the failed calls revoked nothing
+	must(struct{}{}, revoke(&secret))(t)
 	wantErr(t, getTokens(&secret), "NotAuthorizedException", "revoked")
 }

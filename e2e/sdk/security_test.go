@@ -53,7 +53,7 @@ func TestLockout(t *testing.T) {
 	for i := 0; i < 4; i++ {
 		l.fail()
 	}
-	must(e.passwordAuth(clientID, name, password))
+	must(e.passwordAuth(clientID, name, password))(t)
 	// The success cleared the count: five more failures are needed.
 	for i := 0; i < 5; i++ {
 		l.fail()
@@ -66,7 +66,7 @@ func TestLockout(t *testing.T) {
 	e.srv.Clock.Advance(400 * time.Millisecond)
 	l.locked()
 	e.srv.Clock.Advance(110 * time.Millisecond) // +1.01 s
-	must(e.passwordAuth(clientID, name, password))
+	must(e.passwordAuth(clientID, name, password))(t)
 
 	// From the sixth failure on, each lockout doubles: 2 s, 4 s, 8 s, ...
 	// up to 15 minutes, which the fifteenth failure reaches (2^10 s would be
@@ -86,9 +86,9 @@ func TestLockout(t *testing.T) {
 		e.srv.Clock.Advance(110 * time.Millisecond)
 	}
 	// The last lockout is over: the right password works, and clears the count.
-	must(e.passwordAuth(clientID, name, password))
+	must(e.passwordAuth(clientID, name, password))(t)
 	l.fail()
-	must(e.passwordAuth(clientID, name, password))
+	must(e.passwordAuth(clientID, name, password))(t)
 
 	// SRP proofs count the same way.
 	for i := 0; i < 5; i++ {
@@ -168,7 +168,7 @@ func TestLockoutCountResetsAfterQuiet(t *testing.T) {
 	e.srv.Clock.Advance(16 * time.Minute)
 	l.fail()
 	l.fail() // would be the sixth failure, and locked, had the count survived
-	must(e.passwordAuth(l.clientID, l.name, password))
+	must(e.passwordAuth(l.clientID, l.name, password))(t)
 
 	for i := 0; i < 4; i++ {
 		l.fail()
@@ -205,7 +205,7 @@ func TestLockoutSurvivesRestart(t *testing.T) {
 	_, err := e3.passwordAuth(l.clientID, l.name, password)
 	wantErr(t, err, "NotAuthorizedException", "Password attempts exceeded")
 	e3.srv.Clock.Advance(600 * time.Millisecond)
-	must(e3.passwordAuth(l.clientID, l.name, password))
+	must(e3.passwordAuth(l.clientID, l.name, password))(t)
 }
 
 // TestDeviceProofFailuresLockOut: wrong device passwords
@@ -217,7 +217,7 @@ func TestDeviceProofFailuresLockOut(t *testing.T) {
 	_, meta, dev := e.rememberDevice(clientID, name)
 	wrong := &srp.DeviceSecret{Password: "not-the-device-password"}
 	for i := 0; i < 5; i++ {
-		out := must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))
+		out := must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))(t)
 		if out.ChallengeName != types.ChallengeNameTypeDeviceSrpAuth {
 			t.Fatalf("attempt %d: want DEVICE_SRP_AUTH, got %q", i+1, out.ChallengeName)
 		}
@@ -231,8 +231,8 @@ func TestDeviceProofFailuresLockOut(t *testing.T) {
 	_, err := e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, proof)
 	wantErr(t, err, "NotAuthorizedException", "Password attempts exceeded")
 	e.srv.Clock.Advance(1100 * time.Millisecond)
-	out := must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))
-	must(e.deviceProof(clientID, name, out, meta, dev))
+	out := must(e.srpSignIn(poolID, clientID, name, *meta.DeviceKey))(t)
+	must(e.deviceProof(clientID, name, out, meta, dev))(t)
 }
 
 // TestWrongTOTPCodesLockOut: wrong MFA codes count as failures too.
@@ -241,7 +241,7 @@ func TestWrongTOTPCodesLockOut(t *testing.T) {
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOn)
 	name := e.user(poolID, clientID)
 	secret, _ := e.enrol(clientID, name)
-	start := must(e.passwordAuth(clientID, name, password))
+	start := must(e.passwordAuth(clientID, name, password))(t)
 	bad := badCode(e.totpCode(secret, 0))
 	for i := 0; i < 5; i++ {
 		_, err := e.respond(clientID, types.ChallengeNameTypeSoftwareTokenMfa, start.Session, map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": bad})
@@ -250,7 +250,7 @@ func TestWrongTOTPCodesLockOut(t *testing.T) {
 	_, err := e.respond(clientID, types.ChallengeNameTypeSoftwareTokenMfa, start.Session, map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(secret, 0)})
 	wantErr(t, err, "NotAuthorizedException", "Password attempts exceeded")
 	e.srv.Clock.Advance(2 * time.Second)
-	must(e.respond(clientID, types.ChallengeNameTypeSoftwareTokenMfa, start.Session, map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(secret, 0)}))
+	must(e.respond(clientID, types.ChallengeNameTypeSoftwareTokenMfa, start.Session, map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(secret, 0)}))(t)
 }
 
 // TestPreventUserExistenceErrors: with ENABLED, unknown users look like
@@ -260,7 +260,7 @@ func TestPreventUserExistenceErrors(t *testing.T) {
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
 	name := e.user(poolID, clientID)
 	must(e.c.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: &poolID, ClientId: &clientID, PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled,
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowUserSrpAuth}}))
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowUserSrpAuth}}))(t)
 
 	_, errKnown := e.passwordAuth(clientID, name, "Wrong-Passw0rd!")
 	_, errUnknown := e.passwordAuth(clientID, "ghost", "Wrong-Passw0rd!")
@@ -279,17 +279,17 @@ func TestPreventUserExistenceErrors(t *testing.T) {
 	_, err = e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("ghost"), ConfirmationCode: aws.String("123456")})
 	wantErr(t, err, "CodeMismatchException", "")
 	// A real user still signs in.
-	must(e.passwordAuth(clientID, name, password))
+	must(e.passwordAuth(clientID, name, password))(t)
 
 	// In a pool that signs in by email, real users are known by a UUID, and
 	// so is an unknown email: a stable one, another for another email, never
 	// the email itself; and the proof fails as a wrong password does.
 	ep := must(e.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("email"),
-		UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}})).UserPool.Id
+		UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}}))(t).UserPool.Id
 	ec := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: ep, ClientName: aws.String("web"),
-		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled})).UserPoolClient.ClientId
-	su := must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: ec, Username: aws.String("real@example.com"), Password: aws.String(password)}))
-	must(e.c.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: ep, Username: su.UserSub}))
+		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled}))(t).UserPoolClient.ClientId
+	su := must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: ec, Username: aws.String("real@example.com"), Password: aws.String(password)}))(t)
+	must(e.c.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: ep, Username: su.UserSub}))(t)
 	_, ghost1 := e.srpStart(*ec, "ghost@example.com", nil)
 	cl, ghost2 := e.srpStart(*ec, "ghost@example.com", nil)
 	_, other := e.srpStart(*ec, "other@example.com", nil)
@@ -321,7 +321,7 @@ func TestRevocation(t *testing.T) {
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
 	name := e.user(poolID, clientID)
 	signIn := func() *types.AuthenticationResultType {
-		return must(e.passwordAuth(clientID, name, password)).AuthenticationResult
+		return must(e.passwordAuth(clientID, name, password))(t).AuthenticationResult
 	}
 	getUser := func(tok *types.AuthenticationResultType) error {
 		_, err := e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: tok.AccessToken})
@@ -343,11 +343,11 @@ func TestRevocation(t *testing.T) {
 	}
 
 	a, b := signIn(), signIn()
-	refreshed := must(refresh(a))
+	refreshed := must(refresh(a))(t)
 	if err := getTokens(a); err != nil {
 		t.Fatalf("GetTokensFromRefreshToken before revocation: %v", err)
 	}
-	must(e.c.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: &clientID, Token: a.RefreshToken}))
+	must(e.c.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: &clientID, Token: a.RefreshToken}))(t)
 	_, err := refresh(a)
 	wantErr(t, err, "NotAuthorizedException", "Refresh Token has been revoked")
 	wantErr(t, getTokens(a), "NotAuthorizedException", "Refresh Token has been revoked")
@@ -364,7 +364,7 @@ func TestRevocation(t *testing.T) {
 
 	// GlobalSignOut ends every sign-in of the user.
 	c := signIn()
-	must(e.c.GlobalSignOut(ctx, &cip.GlobalSignOutInput{AccessToken: b.AccessToken}))
+	must(e.c.GlobalSignOut(ctx, &cip.GlobalSignOutInput{AccessToken: b.AccessToken}))(t)
 	for _, tok := range []*types.AuthenticationResultType{b, c} {
 		wantErr(t, getUser(tok), "NotAuthorizedException", "")
 		_, err := refresh(tok)
@@ -376,7 +376,7 @@ func TestRevocation(t *testing.T) {
 	if err := getUser(d); err != nil {
 		t.Fatalf("new sign-in after global sign-out: %v", err)
 	}
-	must(e.c.AdminUserGlobalSignOut(ctx, &cip.AdminUserGlobalSignOutInput{UserPoolId: &poolID, Username: &name}))
+	must(e.c.AdminUserGlobalSignOut(ctx, &cip.AdminUserGlobalSignOutInput{UserPoolId: &poolID, Username: &name}))(t)
 	wantErr(t, getUser(d), "NotAuthorizedException", "")
 	_, err = refresh(d)
 	wantErr(t, err, "NotAuthorizedException", "Refresh Token has been revoked")
@@ -384,7 +384,7 @@ func TestRevocation(t *testing.T) {
 
 	// With EnableTokenRevocation off, RevokeToken is refused.
 	must(e.c.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: &poolID, ClientId: &clientID, EnableTokenRevocation: aws.Bool(false),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}}))
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}}))(t)
 	f := signIn()
 	_, err = e.c.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: &clientID, Token: f.RefreshToken})
 	wantErr(t, err, "UnsupportedOperationException", "")

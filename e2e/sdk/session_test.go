@@ -19,7 +19,7 @@ func (e *env) client(poolID string, set func(*cip.CreateUserPoolClientInput)) st
 	if set != nil {
 		set(in)
 	}
-	return *must(e.c.CreateUserPoolClient(ctx, in)).UserPoolClient.ClientId
+	return *must(e.c.CreateUserPoolClient(ctx, in))(e.t).UserPoolClient.ClientId
 }
 
 // answerTOTP answers a SOFTWARE_TOKEN_MFA challenge.
@@ -37,25 +37,25 @@ func TestSessionLifetime(t *testing.T) {
 	const justBefore, justAfter = 3*time.Minute - time.Second, 3*time.Minute + time.Second
 
 	// MFA_SETUP: each step's session lasts 3 minutes from that step.
-	start := must(e.passwordAuth(clientID, name, password))
+	start := must(e.passwordAuth(clientID, name, password))(t)
 	e.srv.Clock.Advance(justAfter)
 	_, err := e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: start.Session})
 	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
-	start = must(e.passwordAuth(clientID, name, password))
+	start = must(e.passwordAuth(clientID, name, password))(t)
 	e.srv.Clock.Advance(justBefore)
-	assoc := must(e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: start.Session}))
+	assoc := must(e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: start.Session}))(t)
 	secret := *assoc.SecretCode
 	e.srv.Clock.Advance(justBefore)
-	ver := must(e.c.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{Session: assoc.Session, UserCode: aws.String(e.totpCode(secret, 0))}))
+	ver := must(e.c.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{Session: assoc.Session, UserCode: aws.String(e.totpCode(secret, 0))}))(t)
 	e.srv.Clock.Advance(justBefore)
-	must(e.respond(clientID, types.ChallengeNameTypeMfaSetup, ver.Session, map[string]string{"USERNAME": name}))
+	must(e.respond(clientID, types.ChallengeNameTypeMfaSetup, ver.Session, map[string]string{"USERNAME": name}))(t)
 	e.nextStep()
 
 	// SOFTWARE_TOKEN_MFA: fine at 2m59s, refused at 3m01s.
-	ok := must(e.passwordAuth(clientID, name, password))
-	late := must(e.passwordAuth(clientID, name, password))
+	ok := must(e.passwordAuth(clientID, name, password))(t)
+	late := must(e.passwordAuth(clientID, name, password))(t)
 	e.srv.Clock.Advance(justBefore)
-	must(e.answerTOTP(clientID, name, ok.Session, e.totpCode(secret, 0)))
+	must(e.answerTOTP(clientID, name, ok.Session, e.totpCode(secret, 0)))(t)
 	e.srv.Clock.Advance(2 * time.Second)
 	_, err = e.answerTOTP(clientID, name, late.Session, e.totpCode(secret, 1))
 	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
@@ -63,8 +63,8 @@ func TestSessionLifetime(t *testing.T) {
 	// The verify session expires as well.
 	e.nextStep()
 	other := e.user(poolID, clientID)
-	s := must(e.passwordAuth(clientID, other, password))
-	a := must(e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: s.Session}))
+	s := must(e.passwordAuth(clientID, other, password))(t)
+	a := must(e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: s.Session}))(t)
 	e.srv.Clock.Advance(justAfter)
 	_, err = e.c.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{Session: a.Session, UserCode: aws.String(e.totpCode(*a.SecretCode, 0))})
 	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
@@ -78,14 +78,14 @@ func TestAuthSessionValidity(t *testing.T) {
 	name := e.user(poolID, clientID)
 	secret, _ := e.enrol(clientID, name)
 	ten := e.client(poolID, func(in *cip.CreateUserPoolClientInput) { in.AuthSessionValidity = aws.Int32(10) })
-	if d := must(e.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: &ten})); aws.ToInt32(d.UserPoolClient.AuthSessionValidity) != 10 {
+	if d := must(e.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: &ten}))(t); aws.ToInt32(d.UserPoolClient.AuthSessionValidity) != 10 {
 		t.Fatalf("AuthSessionValidity %v", d.UserPoolClient.AuthSessionValidity)
 	}
 
-	kept := must(e.passwordAuth(ten, name, password))
-	lost := must(e.passwordAuth(ten, name, password))
+	kept := must(e.passwordAuth(ten, name, password))(t)
+	lost := must(e.passwordAuth(ten, name, password))(t)
 	e.srv.Clock.Advance(10*time.Minute - time.Second)
-	must(e.answerTOTP(ten, name, kept.Session, e.totpCode(secret, 0)))
+	must(e.answerTOTP(ten, name, kept.Session, e.totpCode(secret, 0)))(t)
 	e.srv.Clock.Advance(2 * time.Second)
 	_, err := e.answerTOTP(ten, name, lost.Session, e.totpCode(secret, 1))
 	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
@@ -93,10 +93,10 @@ func TestAuthSessionValidity(t *testing.T) {
 	// Updating the client changes the lifetime of sessions made after.
 	e.nextStep()
 	must(e.c.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: &poolID, ClientId: &ten, AuthSessionValidity: aws.Int32(15),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}}))
-	s := must(e.passwordAuth(ten, name, password))
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}}))(t)
+	s := must(e.passwordAuth(ten, name, password))(t)
 	e.srv.Clock.Advance(15*time.Minute - time.Second)
-	must(e.answerTOTP(ten, name, s.Session, e.totpCode(secret, 0)))
+	must(e.answerTOTP(ten, name, s.Session, e.totpCode(secret, 0)))(t)
 
 	// The bounds are 3 and 15 minutes.
 	for _, v := range []int32{3, 15} {
@@ -121,19 +121,19 @@ func TestSessionBinding(t *testing.T) {
 	name := e.user(poolID, clientA)
 
 	// MFA_SETUP sessions from client A, answered as client B.
-	start := must(e.passwordAuth(clientA, name, password))
-	assoc := must(e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: start.Session}))
+	start := must(e.passwordAuth(clientA, name, password))(t)
+	assoc := must(e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: start.Session}))(t)
 	secret := *assoc.SecretCode
-	ver := must(e.c.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{Session: assoc.Session, UserCode: aws.String(e.totpCode(secret, 0))}))
+	ver := must(e.c.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{Session: assoc.Session, UserCode: aws.String(e.totpCode(secret, 0))}))(t)
 	for _, c := range []string{clientB, foreign} {
 		_, err := e.respond(c, types.ChallengeNameTypeMfaSetup, ver.Session, map[string]string{"USERNAME": name})
 		wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
 	}
-	must(e.respond(clientA, types.ChallengeNameTypeMfaSetup, ver.Session, map[string]string{"USERNAME": name}))
+	must(e.respond(clientA, types.ChallengeNameTypeMfaSetup, ver.Session, map[string]string{"USERNAME": name}))(t)
 	e.nextStep()
 
 	// SOFTWARE_TOKEN_MFA: the same, in both the public and the admin form.
-	s := must(e.passwordAuth(clientA, name, password))
+	s := must(e.passwordAuth(clientA, name, password))(t)
 	for _, c := range []string{clientB, foreign} {
 		_, err := e.answerTOTP(c, name, s.Session, e.totpCode(secret, 0))
 		wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
@@ -143,7 +143,7 @@ func TestSessionBinding(t *testing.T) {
 		ChallengeResponses: map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(secret, 0)}})
 	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
 	// Client A's own session still works, once.
-	must(e.answerTOTP(clientA, name, s.Session, e.totpCode(secret, 0)))
+	must(e.answerTOTP(clientA, name, s.Session, e.totpCode(secret, 0)))(t)
 	e.nextStep()
 	_, err = e.answerTOTP(clientA, name, s.Session, e.totpCode(secret, 0))
 	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
@@ -153,7 +153,7 @@ func TestSessionBinding(t *testing.T) {
 
 	// A session for one challenge does not answer another.
 	e.nextStep()
-	s = must(e.passwordAuth(clientA, name, password))
+	s = must(e.passwordAuth(clientA, name, password))(t)
 	_, err = e.respond(clientA, types.ChallengeNameTypeMfaSetup, s.Session, map[string]string{"USERNAME": name})
 	wantErr(t, err, "InvalidParameterException", "")
 	_, err = e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: s.Session})
@@ -193,7 +193,7 @@ func TestTokenValidityUnits(t *testing.T) {
 				}
 			})
 			name := e.user(poolID, clientID)
-			res := must(e.passwordAuth(clientID, name, password)).AuthenticationResult
+			res := must(e.passwordAuth(clientID, name, password))(t).AuthenticationResult
 			if got := lifetime(*res.IdToken); got != c.idLife.Seconds() {
 				t.Errorf("%s: ID token lives %vs, want %v", c.name, got, c.idLife)
 			}
@@ -206,17 +206,17 @@ func TestTokenValidityUnits(t *testing.T) {
 			}
 			// Refreshed tokens follow the same validities.
 			e.srv.Clock.Advance(c.refreshLife - time.Second)
-			r := must(refresh()).AuthenticationResult
+			r := must(refresh())(t).AuthenticationResult
 			if lifetime(*r.IdToken) != c.idLife.Seconds() || lifetime(*r.AccessToken) != c.accessLife.Seconds() {
 				t.Errorf("%s: refreshed tokens live %vs and %vs", c.name, lifetime(*r.IdToken), lifetime(*r.AccessToken))
 			}
-			must(e.c.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{ClientId: &clientID, RefreshToken: res.RefreshToken}))
+			must(e.c.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{ClientId: &clientID, RefreshToken: res.RefreshToken}))(t)
 			e.srv.Clock.Advance(2 * time.Second)
 			_, err := refresh()
 			wantErr(t, err, "NotAuthorizedException", "Refresh Token has expired")
 			_, err = e.c.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{ClientId: &clientID, RefreshToken: res.RefreshToken})
 			wantErr(t, err, "NotAuthorizedException", "")
-			d := must(e.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: &clientID})).UserPoolClient
+			d := must(e.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: &clientID}))(t).UserPoolClient
 			if aws.ToInt32(d.IdTokenValidity) != c.id || aws.ToInt32(d.AccessTokenValidity) != c.access || d.RefreshTokenValidity != c.refresh {
 				t.Errorf("%s: described validities %v %v %v", c.name, aws.ToInt32(d.IdTokenValidity), aws.ToInt32(d.AccessTokenValidity), d.RefreshTokenValidity)
 			}

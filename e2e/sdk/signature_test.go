@@ -96,17 +96,17 @@ var signatureErrors = []string{"MissingAuthenticationTokenException", "Incomplet
 func (e *env) poolState(poolID, name string) string {
 	e.t.Helper()
 	var b strings.Builder
-	pools := must(e.c.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)}))
+	pools := must(e.c.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)}))(e.t)
 	for _, p := range pools.UserPools {
 		fmt.Fprintf(&b, "pool %s %s %v\n", *p.Id, *p.Name, p.LastModifiedDate)
 	}
-	d := must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID})).UserPool
+	d := must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID}))(e.t).UserPool
 	fmt.Fprintf(&b, "describe %s %v %d\n", d.MfaConfiguration, d.LastModifiedDate, d.EstimatedNumberOfUsers)
-	clients := must(e.c.ListUserPoolClients(ctx, &cip.ListUserPoolClientsInput{UserPoolId: &poolID, MaxResults: aws.Int32(60)}))
+	clients := must(e.c.ListUserPoolClients(ctx, &cip.ListUserPoolClientsInput{UserPoolId: &poolID, MaxResults: aws.Int32(60)}))(e.t)
 	for _, c := range clients.UserPoolClients {
 		fmt.Fprintf(&b, "client %s %s\n", *c.ClientId, *c.ClientName)
 	}
-	users := must(e.c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID}))
+	users := must(e.c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID}))(e.t)
 	for _, u := range users.Users {
 		fmt.Fprintf(&b, "user %s %s %v %v\n", *u.Username, u.UserStatus, u.Enabled, u.UserLastModifiedDate)
 		attrs := []string{}
@@ -116,13 +116,13 @@ func (e *env) poolState(poolID, name string) string {
 		sort.Strings(attrs)
 		fmt.Fprintf(&b, "  %s\n", strings.Join(attrs, " "))
 	}
-	groups := must(e.c.ListGroups(ctx, &cip.ListGroupsInput{UserPoolId: &poolID}))
+	groups := must(e.c.ListGroups(ctx, &cip.ListGroupsInput{UserPoolId: &poolID}))(e.t)
 	for _, g := range groups.Groups {
 		fmt.Fprintf(&b, "group %s %v\n", *g.GroupName, g.LastModifiedDate)
 	}
-	mine := must(e.c.AdminListGroupsForUser(ctx, &cip.AdminListGroupsForUserInput{UserPoolId: &poolID, Username: &name}))
+	mine := must(e.c.AdminListGroupsForUser(ctx, &cip.AdminListGroupsForUserInput{UserPoolId: &poolID, Username: &name}))(e.t)
 	fmt.Fprintf(&b, "member of %d groups\n", len(mine.Groups))
-	mfa := must(e.c.GetUserPoolMfaConfig(ctx, &cip.GetUserPoolMfaConfigInput{UserPoolId: &poolID}))
+	mfa := must(e.c.GetUserPoolMfaConfig(ctx, &cip.GetUserPoolMfaConfigInput{UserPoolId: &poolID}))(e.t)
 	fmt.Fprintf(&b, "mfa %s\n", mfa.MfaConfiguration)
 	return b.String()
 }
@@ -135,7 +135,7 @@ func TestEveryAdminOperationNeedsSignature(t *testing.T) {
 	e := newEnv(t)
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
 	name := e.user(poolID, clientID)
-	must(e.c.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: &poolID, GroupName: aws.String("staff")}))
+	must(e.c.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: &poolID, GroupName: aws.String("staff")}))(t)
 
 	// One body naming real things, valid for most operations: were any of
 	// them to run, it would act on this pool, client, user and group.
@@ -213,7 +213,7 @@ func TestEveryAdminOperationNeedsSignature(t *testing.T) {
 		t.Fatalf("refused calls changed the pool:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 	// The user's password is the old one still.
-	must(e.passwordAuth(clientID, name, password))
+	must(e.passwordAuth(clientID, name, password))(t)
 
 	// The body is live: signed properly, the same request acts.
 	for _, op := range []string{"AdminDisableUser", "AdminAddUserToGroup"} {
@@ -274,32 +274,32 @@ func TestPublicOperationsAcceptSignatures(t *testing.T) {
 			RetryMaxAttempts: 1, AuthSchemeResolver: signEverything{}})
 		name := fmt.Sprintf("signer%d", userSeq.Add(1))
 		must(c.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: &name, Password: aws.String(password),
-			UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(name + "@example.com")}}}))
-		must(c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: &name, ConfirmationCode: aws.String(e.code(poolID, name))}))
+			UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(name + "@example.com")}}}))(t)
+		must(c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: &name, ConfirmationCode: aws.String(e.code(poolID, name))}))(t)
 		start := must(c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
-			AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}}))
+			AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}}))(t)
 		if start.ChallengeName != types.ChallengeNameTypeMfaSetup {
 			t.Fatalf("want MFA_SETUP, got %q", start.ChallengeName)
 		}
-		assoc := must(c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: start.Session}))
-		ver := must(c.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{Session: assoc.Session, UserCode: aws.String(e.totpCode(*assoc.SecretCode, 0))}))
+		assoc := must(c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: start.Session}))(t)
+		ver := must(c.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{Session: assoc.Session, UserCode: aws.String(e.totpCode(*assoc.SecretCode, 0))}))(t)
 		done := must(c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: &clientID, ChallengeName: types.ChallengeNameTypeMfaSetup,
-			Session: ver.Session, ChallengeResponses: map[string]string{"USERNAME": name}}))
+			Session: ver.Session, ChallengeResponses: map[string]string{"USERNAME": name}}))(t)
 		tok := done.AuthenticationResult
-		must(c.GetUser(ctx, &cip.GetUserInput{AccessToken: tok.AccessToken}))
+		must(c.GetUser(ctx, &cip.GetUserInput{AccessToken: tok.AccessToken}))(t)
 		must(c.SetUserMFAPreference(ctx, &cip.SetUserMFAPreferenceInput{AccessToken: tok.AccessToken,
-			SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: true, PreferredMfa: true}}))
-		must(c.ListDevices(ctx, &cip.ListDevicesInput{AccessToken: tok.AccessToken}))
+			SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: true, PreferredMfa: true}}))(t)
+		must(c.ListDevices(ctx, &cip.ListDevicesInput{AccessToken: tok.AccessToken}))(t)
 		e.nextStep()
 		again := must(c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
-			AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}}))
+			AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}}))(t)
 		second := must(c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: &clientID, ChallengeName: types.ChallengeNameTypeSoftwareTokenMfa,
-			Session: again.Session, ChallengeResponses: map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(*assoc.SecretCode, 0)}})).AuthenticationResult
+			Session: again.Session, ChallengeResponses: map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(*assoc.SecretCode, 0)}}))(t).AuthenticationResult
 		e.nextStep()
-		must(c.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: &clientID, Token: second.RefreshToken}))
+		must(c.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: &clientID, Token: second.RefreshToken}))(t)
 		_, err := c.GetUser(ctx, &cip.GetUserInput{AccessToken: second.AccessToken})
 		wantErr(t, err, "NotAuthorizedException", "")
-		must(c.GlobalSignOut(ctx, &cip.GlobalSignOutInput{AccessToken: tok.AccessToken}))
+		must(c.GlobalSignOut(ctx, &cip.GlobalSignOutInput{AccessToken: tok.AccessToken}))(t)
 		_, err = c.GetUser(ctx, &cip.GetUserInput{AccessToken: tok.AccessToken})
 		wantErr(t, err, "NotAuthorizedException", "")
 		// And the signature was really sent: the same client is refused an

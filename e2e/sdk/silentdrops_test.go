@@ -15,19 +15,19 @@ import (
 func TestUpdateUserPoolPoolName(t *testing.T) {
 	e := newEnv(t)
 	poolID, _ := e.pool(types.UserPoolMfaTypeOff)
-	must(e.c.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: &poolID, PoolName: aws.String("renamed pool")}))
-	if got := *must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID})).UserPool.Name; got != "renamed pool" {
+	must(e.c.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: &poolID, PoolName: aws.String("renamed pool")}))(t)
+	if got := *must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID}))(t).UserPool.Name; got != "renamed pool" {
 		t.Fatalf("DescribeUserPool name %q after rename", got)
 	}
 	found := false
-	for _, p := range must(e.c.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})).UserPools {
+	for _, p := range must(e.c.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)}))(t).UserPools {
 		found = found || (*p.Id == poolID && *p.Name == "renamed pool")
 	}
 	if !found {
 		t.Fatal("ListUserPools does not show the new name")
 	}
-	must(e.c.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: &poolID}))
-	if got := *must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID})).UserPool.Name; got != "renamed pool" {
+	must(e.c.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: &poolID}))(t)
+	if got := *must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID}))(t).UserPool.Name; got != "renamed pool" {
 		t.Fatalf("UpdateUserPool without PoolName changed the name to %q", got)
 	}
 	_, err := e.c.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: &poolID, PoolName: aws.String("bad/name")})
@@ -43,7 +43,7 @@ func TestWebAuthnMfaSettings(t *testing.T) {
 	e := newEnv(t)
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
 	name := e.user(poolID, clientID)
-	tok := must(e.passwordAuth(clientID, name, password)).AuthenticationResult
+	tok := must(e.passwordAuth(clientID, name, password))(t).AuthenticationResult
 	on := &types.WebAuthnMfaSettingsType{Enabled: true}
 	_, err := e.c.SetUserMFAPreference(ctx, &cip.SetUserMFAPreferenceInput{AccessToken: tok.AccessToken, WebAuthnMfaSettings: on})
 	wantErr(t, err, "InvalidParameterException", "passkey")
@@ -51,9 +51,9 @@ func TestWebAuthnMfaSettings(t *testing.T) {
 	wantErr(t, err, "InvalidParameterException", "passkey")
 
 	off := &types.WebAuthnMfaSettingsType{Enabled: false}
-	must(e.c.SetUserMFAPreference(ctx, &cip.SetUserMFAPreferenceInput{AccessToken: tok.AccessToken, WebAuthnMfaSettings: off}))
-	must(e.c.AdminSetUserMFAPreference(ctx, &cip.AdminSetUserMFAPreferenceInput{UserPoolId: &poolID, Username: &name, WebAuthnMfaSettings: off}))
-	u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name}))
+	must(e.c.SetUserMFAPreference(ctx, &cip.SetUserMFAPreferenceInput{AccessToken: tok.AccessToken, WebAuthnMfaSettings: off}))(t)
+	must(e.c.AdminSetUserMFAPreference(ctx, &cip.AdminSetUserMFAPreferenceInput{UserPoolId: &poolID, Username: &name, WebAuthnMfaSettings: off}))(t)
+	u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name}))(t)
 	if len(u.UserMFASettingList) != 0 || u.PreferredMfaSetting != nil {
 		t.Fatalf("MFA settings after turning passkey MFA off: %v %v", u.UserMFASettingList, u.PreferredMfaSetting)
 	}

@@ -25,7 +25,7 @@ func (e *env) srpStart(clientID, name string, extra map[string]string) (*srp.Cli
 	for k, v := range extra {
 		params[k] = v
 	}
-	out := must(e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserSrpAuth, AuthParameters: params}))
+	out := must(e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserSrpAuth, AuthParameters: params}))(e.t)
 	if out.ChallengeName != types.ChallengeNameTypePasswordVerifier {
 		e.t.Fatalf("want PASSWORD_VERIFIER, got %q", out.ChallengeName)
 	}
@@ -61,7 +61,7 @@ func TestSRPSignIn(t *testing.T) {
 	if ch.ChallengeParameters["USERNAME"] != name || ch.ChallengeParameters["SALT"] == "" || ch.Session == nil {
 		t.Fatalf("PASSWORD_VERIFIER parameters %+v", ch.ChallengeParameters)
 	}
-	out := must(e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, e.srpProof(cl, poolID, ch, password)))
+	out := must(e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, e.srpProof(cl, poolID, ch, password)))(t)
 	if out.ChallengeName != types.ChallengeNameTypeMfaSetup {
 		t.Fatalf("want MFA_SETUP after SRP, got %q", out.ChallengeName)
 	}
@@ -71,12 +71,12 @@ func TestSRPSignIn(t *testing.T) {
 	// as pycognito does.
 	cl, ch = e.srpStart(clientID, name, nil)
 	proof := e.srpProof(cl, poolID, ch, password)
-	out = must(e.respond(clientID, types.ChallengeNameTypePasswordVerifier, nil, proof))
+	out = must(e.respond(clientID, types.ChallengeNameTypePasswordVerifier, nil, proof))(t)
 	if out.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
 		t.Fatalf("want SOFTWARE_TOKEN_MFA, got %q", out.ChallengeName)
 	}
 	done := must(e.respond(clientID, types.ChallengeNameTypeSoftwareTokenMfa, out.Session,
-		map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(secret, 0)}))
+		map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(secret, 0)}))(t)
 	e.checkTokens(poolID, clientID, name, done.AuthenticationResult)
 	e.nextStep()
 
@@ -132,7 +132,7 @@ func TestSRPSignIn(t *testing.T) {
 	// Admin flavour.
 	cl, _ = srp.NewClient()
 	adm := must(e.c.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: &poolID, ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserSrpAuth,
-		AuthParameters: map[string]string{"USERNAME": name, "SRP_A": cl.PublicHex()}}))
+		AuthParameters: map[string]string{"USERNAME": name, "SRP_A": cl.PublicHex()}}))(t)
 	p := adm.ChallengeParameters
 	resp, err := cl.Respond(srp.Challenge{PoolName: strings.SplitN(poolID, "_", 2)[1], UserID: p["USER_ID_FOR_SRP"], Salt: p["SALT"], B: p["SRP_B"],
 		SecretBlock: p["SECRET_BLOCK"]}, password, e.srv.Clock.Now())
@@ -141,7 +141,7 @@ func TestSRPSignIn(t *testing.T) {
 	}
 	next := must(e.c.AdminRespondToAuthChallenge(ctx, &cip.AdminRespondToAuthChallengeInput{UserPoolId: &poolID, ClientId: &clientID,
 		ChallengeName: types.ChallengeNameTypePasswordVerifier, Session: adm.Session, ChallengeResponses: map[string]string{
-			"USERNAME": name, "PASSWORD_CLAIM_SECRET_BLOCK": resp.SecretBlock, "PASSWORD_CLAIM_SIGNATURE": resp.Signature, "TIMESTAMP": resp.Timestamp}}))
+			"USERNAME": name, "PASSWORD_CLAIM_SECRET_BLOCK": resp.SecretBlock, "PASSWORD_CLAIM_SIGNATURE": resp.Signature, "TIMESTAMP": resp.Timestamp}}))(t)
 	if next.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
 		t.Fatalf("admin SRP: %q", next.ChallengeName)
 	}
@@ -152,13 +152,13 @@ func TestSRPSignIn(t *testing.T) {
 func TestSRPWithEmailUsername(t *testing.T) {
 	e := newEnv(t)
 	p := must(e.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("email"),
-		UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}, AutoVerifiedAttributes: []types.VerifiedAttributeType{"email"}}))
+		UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}, AutoVerifiedAttributes: []types.VerifiedAttributeType{"email"}}))(t)
 	poolID := *p.UserPool.Id
-	c := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("web")}))
+	c := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("web")}))(t)
 	clientID := *c.UserPoolClient.ClientId
-	su := must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("Mia@example.com"), Password: aws.String(password)}))
+	su := must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("Mia@example.com"), Password: aws.String(password)}))(t)
 	must(e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("Mia@example.com"),
-		ConfirmationCode: aws.String(e.code(poolID, *su.UserSub))}))
+		ConfirmationCode: aws.String(e.code(poolID, *su.UserSub))}))(t)
 	_, err := e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("Mia@example.com"), Password: aws.String(password)})
 	wantErr(t, err, "UsernameExistsException", "")
 	_, err = e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("not-an-email"), Password: aws.String(password)})
@@ -170,14 +170,14 @@ func TestSRPWithEmailUsername(t *testing.T) {
 	}
 	proof := e.srpProof(cl, poolID, ch, password)
 	proof["USERNAME"] = "Mia@example.com" // the name the user typed also resolves
-	out := must(e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, proof))
+	out := must(e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, proof))(t)
 	if out.AuthenticationResult == nil {
 		t.Fatalf("no tokens: %+v", out)
 	}
 	if got := claims(t, *out.AuthenticationResult.AccessToken)["username"]; got != *su.UserSub {
 		t.Fatalf("access token username %v", got)
 	}
-	u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("Mia@example.com")}))
+	u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("Mia@example.com")}))(t)
 	if *u.Username != *su.UserSub || attr(u.UserAttributes, "email") != "Mia@example.com" {
 		t.Fatalf("AdminGetUser by email %+v", u)
 	}
@@ -197,15 +197,15 @@ func TestSRPExchangeExpiresAndIsOneShot(t *testing.T) {
 		return e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, e.srpProof(cl, poolID, ch, password))
 	}
 	// The default AuthSessionValidity is 3 minutes.
-	if out := must(proofAfter(2*time.Minute + 50*time.Second)); out.AuthenticationResult == nil {
+	if out := must(proofAfter(2*time.Minute + 50*time.Second))(t); out.AuthenticationResult == nil {
 		t.Fatalf("proof within the session validity: %+v", out)
 	}
 	_, err := proofAfter(3*time.Minute + time.Second)
 	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
 	// A client with 10 minutes: the limit moves with it.
 	must(e.c.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: &poolID, ClientId: &clientID, AuthSessionValidity: aws.Int32(10),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}}))
-	must(proofAfter(9 * time.Minute))
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}}))(t)
+	must(proofAfter(9 * time.Minute))(t)
 	_, err = proofAfter(10*time.Minute + time.Second)
 	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
 
@@ -235,7 +235,7 @@ func TestSRPWithPhoneAndAlias(t *testing.T) {
 		if answerAs != "" {
 			proof["USERNAME"] = answerAs
 		}
-		out := must(e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, proof))
+		out := must(e.respond(clientID, types.ChallengeNameTypePasswordVerifier, ch.Session, proof))(t)
 		if out.AuthenticationResult == nil {
 			t.Fatalf("%s: no tokens: %+v", typed, out)
 		}
@@ -244,11 +244,11 @@ func TestSRPWithPhoneAndAlias(t *testing.T) {
 
 	// Phone number as username.
 	pp := *must(e.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("phone"),
-		UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypePhoneNumber}})).UserPool.Id
-	pc := *must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &pp, ClientName: aws.String("web")})).UserPoolClient.ClientId
+		UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypePhoneNumber}}))(t).UserPool.Id
+	pc := *must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &pp, ClientName: aws.String("web")}))(t).UserPoolClient.ClientId
 	const phone = "+15555550123"
-	su := must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &pc, Username: aws.String(phone), Password: aws.String(password)}))
-	must(e.c.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: &pp, Username: aws.String(phone)}))
+	su := must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: &pc, Username: aws.String(phone), Password: aws.String(password)}))(t)
+	must(e.c.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: &pp, Username: aws.String(phone)}))(t)
 	for _, answerAs := range []string{"", phone} {
 		id, tok := signIn(pp, pc, phone, answerAs)
 		if id != *su.UserSub || claims(t, *tok.AccessToken)["username"] != *su.UserSub {
@@ -261,10 +261,10 @@ func TestSRPWithPhoneAndAlias(t *testing.T) {
 
 	// Email as an alias of a username, once verified.
 	ap := *must(e.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("alias"),
-		AliasAttributes: []types.AliasAttributeType{types.AliasAttributeTypeEmail}, AutoVerifiedAttributes: []types.VerifiedAttributeType{"email"}})).UserPool.Id
-	ac := *must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &ap, ClientName: aws.String("web")})).UserPoolClient.ClientId
+		AliasAttributes: []types.AliasAttributeType{types.AliasAttributeTypeEmail}, AutoVerifiedAttributes: []types.VerifiedAttributeType{"email"}}))(t).UserPool.Id
+	ac := *must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &ap, ClientName: aws.String("web")}))(t).UserPoolClient.ClientId
 	e.signUp(ac, "carol") // email carol@example.com
-	must(e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &ac, Username: aws.String("carol"), ConfirmationCode: aws.String(e.code(ap, "carol"))}))
+	must(e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &ac, Username: aws.String("carol"), ConfirmationCode: aws.String(e.code(ap, "carol"))}))(t)
 	for _, answerAs := range []string{"", "carol@example.com"} {
 		id, tok := signIn(ap, ac, "carol@example.com", answerAs)
 		if id != "carol" || claims(t, *tok.AccessToken)["username"] != "carol" {

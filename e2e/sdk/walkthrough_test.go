@@ -44,12 +44,12 @@ func TestSignUpAndConfirm(t *testing.T) {
 	}
 	_, err = e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("alice"), ConfirmationCode: &wrong})
 	wantErr(t, err, "CodeMismatchException", "")
-	must(e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("alice"), ConfirmationCode: &code}))
+	must(e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("alice"), ConfirmationCode: &code}))(t)
 	// Codes are one-shot.
 	_, err = e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("alice"), ConfirmationCode: &code})
 	wantErr(t, err, "NotAuthorizedException", "Current status is CONFIRMED")
 
-	got := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("alice")}))
+	got := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("alice")}))(t)
 	if got.UserStatus != types.UserStatusTypeConfirmed || !got.Enabled || attr(got.UserAttributes, "email_verified") != "true" || attr(got.UserAttributes, "sub") != *out.UserSub {
 		t.Fatalf("AdminGetUser %+v", got)
 	}
@@ -57,7 +57,7 @@ func TestSignUpAndConfirm(t *testing.T) {
 	// Resend replaces the code; the old one no longer works.
 	e.signUp(clientID, "bob")
 	first := e.code(poolID, "bob")
-	res := must(e.c.ResendConfirmationCode(ctx, &cip.ResendConfirmationCodeInput{ClientId: &clientID, Username: aws.String("bob")}))
+	res := must(e.c.ResendConfirmationCode(ctx, &cip.ResendConfirmationCodeInput{ClientId: &clientID, Username: aws.String("bob")}))(t)
 	if res.CodeDeliveryDetails == nil || res.CodeDeliveryDetails.AttributeName == nil || *res.CodeDeliveryDetails.AttributeName != "email" {
 		t.Fatalf("Resend output %+v", res)
 	}
@@ -71,14 +71,14 @@ func TestSignUpAndConfirm(t *testing.T) {
 	_, err = e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("bob"), ConfirmationCode: &second})
 	wantErr(t, err, "ExpiredCodeException", "")
 
-	must(e.c.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: &poolID, Username: aws.String("bob")}))
+	must(e.c.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: &poolID, Username: aws.String("bob")}))(t)
 	_, err = e.c.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: &poolID, Username: aws.String("bob")})
 	wantErr(t, err, "NotAuthorizedException", "")
 	_, err = e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("nobody"), ConfirmationCode: aws.String("123456")})
 	wantErr(t, err, "UserNotFoundException", "")
 
 	// MFA OFF: a confirmed user gets tokens at once.
-	tok := must(e.passwordAuth(clientID, "bob", password))
+	tok := must(e.passwordAuth(clientID, "bob", password))(t)
 	if tok.ChallengeName != "" || tok.AuthenticationResult == nil {
 		t.Fatalf("MFA OFF sign-in %+v", tok)
 	}
@@ -105,7 +105,7 @@ func TestTOTPWalkthrough(t *testing.T) {
 	wantErr(t, err, "UserNotFoundException", "")
 
 	// Step 2: MFA ON and no authenticator yet -> MFA_SETUP.
-	start := must(e.passwordAuth(clientID, name, password))
+	start := must(e.passwordAuth(clientID, name, password))(t)
 	if start.ChallengeName != types.ChallengeNameTypeMfaSetup || start.ChallengeParameters["MFAS_CAN_SETUP"] != `["SOFTWARE_TOKEN_MFA"]` {
 		t.Fatalf("want MFA_SETUP, got %+v", start)
 	}
@@ -118,7 +118,7 @@ func TestTOTPWalkthrough(t *testing.T) {
 	wantErr(t, err, "InvalidParameterException", "")
 
 	// Step 3: associate, verify (wrong code first), answer MFA_SETUP.
-	assoc := must(e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: start.Session}))
+	assoc := must(e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: start.Session}))(t)
 	if len(*assoc.SecretCode) < 16 || assoc.Session == nil || *assoc.Session == *start.Session {
 		t.Fatalf("associate output %+v", assoc)
 	}
@@ -129,12 +129,12 @@ func TestTOTPWalkthrough(t *testing.T) {
 	_, err = e.c.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{Session: start.Session, UserCode: aws.String(e.totpCode(*assoc.SecretCode, 0))})
 	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
 	ver := must(e.c.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{Session: assoc.Session,
-		UserCode: aws.String(e.totpCode(*assoc.SecretCode, 0)), FriendlyDeviceName: aws.String("my phone")}))
+		UserCode: aws.String(e.totpCode(*assoc.SecretCode, 0)), FriendlyDeviceName: aws.String("my phone")}))(t)
 	if ver.Status != types.VerifySoftwareTokenResponseTypeSuccess || ver.Session == nil {
 		t.Fatalf("verify output %+v", ver)
 	}
 	done := must(e.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: &clientID, ChallengeName: types.ChallengeNameTypeMfaSetup,
-		Session: ver.Session, ChallengeResponses: map[string]string{"USERNAME": name}}))
+		Session: ver.Session, ChallengeResponses: map[string]string{"USERNAME": name}}))(t)
 	res := done.AuthenticationResult
 	if res == nil || *res.TokenType != "Bearer" || res.ExpiresIn != 3600 || res.IdToken == nil || res.AccessToken == nil || res.RefreshToken == nil {
 		t.Fatalf("MFA_SETUP result %+v", done)
@@ -149,18 +149,18 @@ func TestTOTPWalkthrough(t *testing.T) {
 	e.checkTokens(poolID, clientID, name, res)
 
 	// Step 4 (read side): the user now has TOTP enabled and preferred.
-	u := must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: res.AccessToken}))
+	u := must(e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: res.AccessToken}))(t)
 	if *u.Username != name || !slices.Contains(u.UserMFASettingList, "SOFTWARE_TOKEN_MFA") || *u.PreferredMfaSetting != "SOFTWARE_TOKEN_MFA" {
 		t.Fatalf("GetUser %+v", u)
 	}
-	au := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name}))
+	au := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name}))(t)
 	if !slices.Contains(au.UserMFASettingList, "SOFTWARE_TOKEN_MFA") || au.UserStatus != types.UserStatusTypeConfirmed {
 		t.Fatalf("AdminGetUser %+v", au)
 	}
 
 	// Step 5: the next sign-in asks for the code.
 	e.nextStep()
-	start = must(e.passwordAuth(clientID, name, password))
+	start = must(e.passwordAuth(clientID, name, password))(t)
 	if start.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
 		t.Fatalf("want SOFTWARE_TOKEN_MFA, got %q", start.ChallengeName)
 	}
@@ -174,12 +174,12 @@ func TestTOTPWalkthrough(t *testing.T) {
 	_, err = answer(start.Session, e.totpCode(secret, 2)) // two steps ahead: outside the window
 	wantErr(t, err, "CodeMismatchException", "")
 	// The session survives a wrong code.
-	ok := must(answer(start.Session, code))
+	ok := must(answer(start.Session, code))(t)
 	if ok.AuthenticationResult == nil || ok.AuthenticationResult.AccessToken == nil {
 		t.Fatalf("SOFTWARE_TOKEN_MFA result %+v", ok)
 	}
 	// The same code in a new sign-in is a replay.
-	again := must(e.passwordAuth(clientID, name, password))
+	again := must(e.passwordAuth(clientID, name, password))(t)
 	_, err = answer(again.Session, code)
 	wantErr(t, err, "ExpiredCodeException", "Your software token has already been used once.")
 	// So is a code from an earlier step still inside the window.
@@ -187,16 +187,16 @@ func TestTOTPWalkthrough(t *testing.T) {
 	_, err = answer(again.Session, e.totpCode(secret, -1))
 	wantErr(t, err, "ExpiredCodeException", "already been used")
 	// The next step's code works.
-	must(answer(again.Session, e.totpCode(secret, 0)))
+	must(answer(again.Session, e.totpCode(secret, 0)))(t)
 
 	// An expired session is refused; the clock moves past AuthSessionValidity (3 min).
 	e.nextStep()
-	late := must(e.passwordAuth(clientID, name, password))
+	late := must(e.passwordAuth(clientID, name, password))(t)
 	e.srv.Clock.Advance(3*time.Minute + time.Second)
 	_, err = answer(late.Session, e.totpCode(secret, 0))
 	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
 	// A tampered session is refused.
-	fresh := must(e.passwordAuth(clientID, name, password))
+	fresh := must(e.passwordAuth(clientID, name, password))(t)
 	tampered := []byte(*fresh.Session)
 	tampered[len(tampered)/2] ^= 1
 	_, err = answer(aws.String(string(tampered)), e.totpCode(secret, 0))
@@ -209,13 +209,13 @@ func TestTOTPWalkthrough(t *testing.T) {
 
 	// Admin flavour: AdminInitiateAuth + AdminRespondToAuthChallenge.
 	adm := must(e.c.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: &poolID, ClientId: &clientID,
-		AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}}))
+		AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}}))(t)
 	if adm.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
 		t.Fatalf("admin sign-in challenge %q", adm.ChallengeName)
 	}
 	admDone := must(e.c.AdminRespondToAuthChallenge(ctx, &cip.AdminRespondToAuthChallengeInput{UserPoolId: &poolID, ClientId: &clientID,
 		ChallengeName: types.ChallengeNameTypeSoftwareTokenMfa, Session: adm.Session,
-		ChallengeResponses: map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(secret, 0)}}))
+		ChallengeResponses: map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(secret, 0)}}))(t)
 	if admDone.AuthenticationResult == nil {
 		t.Fatal("admin respond gave no tokens")
 	}
@@ -227,13 +227,13 @@ func TestTOTPWalkthrough(t *testing.T) {
 	refresh := res.RefreshToken
 	for _, flow := range []types.AuthFlowType{types.AuthFlowTypeRefreshTokenAuth, types.AuthFlowTypeRefreshToken} {
 		r := must(e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: flow,
-			AuthParameters: map[string]string{"REFRESH_TOKEN": *refresh}}))
+			AuthParameters: map[string]string{"REFRESH_TOKEN": *refresh}}))(t)
 		if r.AuthenticationResult == nil || r.AuthenticationResult.AccessToken == nil || r.AuthenticationResult.RefreshToken != nil {
 			t.Fatalf("%s result %+v", flow, r.AuthenticationResult)
 		}
 		e.checkTokens(poolID, clientID, name, r.AuthenticationResult)
 	}
-	g := must(e.c.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{ClientId: &clientID, RefreshToken: refresh}))
+	g := must(e.c.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{ClientId: &clientID, RefreshToken: refresh}))(t)
 	if g.AuthenticationResult == nil || g.AuthenticationResult.IdToken == nil {
 		t.Fatalf("GetTokensFromRefreshToken %+v", g)
 	}
@@ -245,14 +245,14 @@ func TestTOTPWalkthrough(t *testing.T) {
 	wantErr(t, err, "NotAuthorizedException", "")
 
 	// Disabled users cannot sign in, refresh, or use their access token.
-	must(e.c.AdminDisableUser(ctx, &cip.AdminDisableUserInput{UserPoolId: &poolID, Username: &name}))
+	must(e.c.AdminDisableUser(ctx, &cip.AdminDisableUserInput{UserPoolId: &poolID, Username: &name}))(t)
 	_, err = e.passwordAuth(clientID, name, password)
 	wantErr(t, err, "NotAuthorizedException", "User is disabled.")
 	_, err = e.c.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{ClientId: &clientID, RefreshToken: refresh})
 	wantErr(t, err, "NotAuthorizedException", "")
 	_, err = e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: ok.AuthenticationResult.AccessToken})
 	wantErr(t, err, "NotAuthorizedException", "")
-	must(e.c.AdminEnableUser(ctx, &cip.AdminEnableUserInput{UserPoolId: &poolID, Username: &name}))
+	must(e.c.AdminEnableUser(ctx, &cip.AdminEnableUserInput{UserPoolId: &poolID, Username: &name}))(t)
 	e.nextStep()
 	e.mfaSignIn(clientID, name, secret)
 
@@ -262,7 +262,7 @@ func TestTOTPWalkthrough(t *testing.T) {
 	wantErr(t, err, "NotAuthorizedException", "Access Token has expired")
 
 	// A deleted user is gone.
-	must(e.c.AdminDeleteUser(ctx, &cip.AdminDeleteUserInput{UserPoolId: &poolID, Username: &name}))
+	must(e.c.AdminDeleteUser(ctx, &cip.AdminDeleteUserInput{UserPoolId: &poolID, Username: &name}))(t)
 	_, err = e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &name})
 	wantErr(t, err, "UserNotFoundException", "")
 }
@@ -333,7 +333,7 @@ func TestAdminSignInMFASetup(t *testing.T) {
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOn)
 	// A client that allows the flow by its legacy name only.
 	legacy := *must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("legacy"),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAdminNoSrpAuth}})).UserPoolClient.ClientId
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAdminNoSrpAuth}}))(t).UserPoolClient.ClientId
 	otherPool, _ := e.pool(types.UserPoolMfaTypeOn)
 
 	for _, c := range []struct {
@@ -349,16 +349,16 @@ func TestAdminSignInMFASetup(t *testing.T) {
 		signIn := func() *cip.AdminInitiateAuthOutput {
 			t.Helper()
 			return must(e.c.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: &poolID, ClientId: &c.client,
-				AuthFlow: c.flow, AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}}))
+				AuthFlow: c.flow, AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}}))(t)
 		}
 		start := signIn()
 		if start.ChallengeName != types.ChallengeNameTypeMfaSetup || start.ChallengeParameters["MFAS_CAN_SETUP"] != `["SOFTWARE_TOKEN_MFA"]` ||
 			start.Session == nil || start.AuthenticationResult != nil {
 			t.Fatalf("%s on %s: want MFA_SETUP, got %+v", c.flow, c.client, start)
 		}
-		assoc := must(e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: start.Session}))
+		assoc := must(e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: start.Session}))(t)
 		ver := must(e.c.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{Session: assoc.Session,
-			UserCode: aws.String(e.totpCode(*assoc.SecretCode, 0)), FriendlyDeviceName: aws.String("phone")}))
+			UserCode: aws.String(e.totpCode(*assoc.SecretCode, 0)), FriendlyDeviceName: aws.String("phone")}))(t)
 		if ver.Status != types.VerifySoftwareTokenResponseTypeSuccess {
 			t.Fatalf("verify status %q", ver.Status)
 		}
@@ -369,7 +369,7 @@ func TestAdminSignInMFASetup(t *testing.T) {
 		// The admin answer names the pool, which must be the client's.
 		_, err := respond(otherPool, types.ChallengeNameTypeMfaSetup, ver.Session, map[string]string{"USERNAME": name})
 		wantErr(t, err, "ResourceNotFoundException", "")
-		done := must(respond(poolID, types.ChallengeNameTypeMfaSetup, ver.Session, map[string]string{"USERNAME": name}))
+		done := must(respond(poolID, types.ChallengeNameTypeMfaSetup, ver.Session, map[string]string{"USERNAME": name}))(t)
 		if done.ChallengeName != "" || done.AuthenticationResult == nil {
 			t.Fatalf("MFA_SETUP answer %+v", done)
 		}
@@ -383,7 +383,7 @@ func TestAdminSignInMFASetup(t *testing.T) {
 			t.Fatalf("after set-up: want SOFTWARE_TOKEN_MFA, got %q", next.ChallengeName)
 		}
 		res := must(respond(poolID, types.ChallengeNameTypeSoftwareTokenMfa, next.Session,
-			map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(*assoc.SecretCode, 0)}))
+			map[string]string{"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": e.totpCode(*assoc.SecretCode, 0)}))(t)
 		e.checkTokens(poolID, c.client, name, res.AuthenticationResult)
 		e.nextStep()
 	}
@@ -394,7 +394,7 @@ func TestAdminSignInMFASetup(t *testing.T) {
 		AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}})
 	wantErr(t, err, "InvalidParameterException", "")
 	userOnly := *must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("user-only"),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}})).UserPoolClient.ClientId
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}}))(t).UserPoolClient.ClientId
 	for _, flow := range []types.AuthFlowType{types.AuthFlowTypeAdminUserPasswordAuth, types.AuthFlowTypeAdminNoSrpAuth} {
 		_, err = e.c.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: &poolID, ClientId: &userOnly,
 			AuthFlow: flow, AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}})
