@@ -67,10 +67,17 @@ func randomString(alphabet string, n int) string {
 	return string(b)
 }
 
+// randomToken returns n random bytes in base64url. Such values (refresh
+// tokens, ids) are passed on command lines, so one never starts with '-':
+// the AWS CLI would take `--refresh-token -x...` for an option.
 func randomToken(n int) string {
 	b := make([]byte, n)
-	rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
+	for {
+		rand.Read(b)
+		if s := base64.RawURLEncoding.EncodeToString(b); s[0] != '-' {
+			return s
+		}
+	}
 }
 
 // NewPoolID returns an id in Cognito's form: region_ + 9 alphanumerics.
