@@ -57,7 +57,7 @@ func applyConfig(ctx context.Context, svc *idp.Service, path string) error {
 				return fmt.Errorf("pool %s: %w", p.Id, err)
 			}
 			if p.SoftwareTokenMfaConfiguration != nil {
-				if _, err := svc.SetUserPoolMfaConfig(ctx, &api.UserPoolMfaConfig{UserPoolId: p.Id, SoftwareTokenMfaConfiguration: p.SoftwareTokenMfaConfiguration}); err != nil {
+				if _, err := svc.SetUserPoolMfaConfig(ctx, &api.SetUserPoolMfaConfigInput{UserPoolId: p.Id, UserPoolMfaConfig: api.UserPoolMfaConfig{SoftwareTokenMfaConfiguration: p.SoftwareTokenMfaConfiguration}}); err != nil {
 					return fmt.Errorf("pool %s: %w", p.Id, err)
 				}
 			}

@@ -14,6 +14,7 @@ import (
 
 // clientDoc is an app client's configuration as kept in store.Client.Settings.
 type clientDoc struct {
+	ClientName string `json:",omitempty"`
 	api.UserPoolClientSettings
 	Secret []byte `json:",omitempty"` // encrypted
 }
@@ -217,14 +218,11 @@ func normalizeClient(d *api.UserPoolClientSettings) error {
 // CreateClient creates an app client with the given id and secret ("" for
 // new ones; a secret is only made when GenerateSecret is set).
 func (s *Service) CreateClient(ctx context.Context, id, secret string, in *api.CreateUserPoolClientInput) (*api.UserPoolClientOutput, error) {
-	if in.ClientName == "" {
-		return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value null at 'clientName' failed to satisfy constraint: Member must not be null")
-	}
 	p, err := s.loadPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
 	}
-	doc := clientDoc{UserPoolClientSettings: in.UserPoolClientSettings}
+	doc := clientDoc{ClientName: in.ClientName, UserPoolClientSettings: in.UserPoolClientSettings}
 	if err := normalizeClient(&doc.UserPoolClientSettings); err != nil {
 		return nil, err
 	}
@@ -265,7 +263,7 @@ func (s *Service) CreateClient(ctx context.Context, id, secret string, in *api.C
 }
 
 func describeClient(rec *store.Client, doc clientDoc, secret string) *api.UserPoolClientType {
-	return &api.UserPoolClientType{UserPoolId: rec.PoolID, ClientId: rec.ID, ClientSecret: secret,
+	return &api.UserPoolClientType{UserPoolId: rec.PoolID, ClientId: rec.ID, ClientSecret: secret, ClientName: doc.ClientName,
 		CreationDate: api.At(rec.Created), LastModifiedDate: api.At(rec.Updated), UserPoolClientSettings: doc.UserPoolClientSettings}
 }
 
@@ -316,10 +314,9 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *api.UpdateUserPo
 		if err := decodeDoc(c.Settings, &doc); err != nil {
 			return err
 		}
-		name := doc.ClientName
 		doc.UserPoolClientSettings = in.UserPoolClientSettings
-		if doc.ClientName == "" {
-			doc.ClientName = name
+		if in.ClientName != "" {
+			doc.ClientName = in.ClientName
 		}
 		if err := normalizeClient(&doc.UserPoolClientSettings); err != nil {
 			return err

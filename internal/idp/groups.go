@@ -170,29 +170,36 @@ func pageOf(names []string, token string, limit *int32) (page []string, next str
 	return page, next, nil
 }
 
-// ListGroups answers ListGroups (username "") and AdminListGroupsForUser.
-func (s *Service) ListGroups(ctx context.Context, in *api.ListGroupsInput, forUser bool) (*api.ListGroupsOutput, error) {
+// ListGroups answers ListGroups: the pool's groups.
+func (s *Service) ListGroups(ctx context.Context, in *api.ListGroupsInput) (*api.ListGroupsOutput, error) {
 	p, err := s.loadPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
 	}
 	var names []string
-	if forUser {
-		if in.Username == "" {
-			return nil, missing("Username")
-		}
-		u, err := s.resolveUser(ctx, p, in.Username)
-		if err != nil {
-			return nil, err
-		}
-		names = groupsOf(p, u)
-	} else {
-		for n := range p.doc.Groups {
-			names = append(names, n)
-		}
+	for n := range p.doc.Groups {
+		names = append(names, n)
 	}
+	return groupList(p, names, in.NextToken, in.Limit)
+}
+
+// AdminListGroupsForUser answers AdminListGroupsForUser: the user's groups.
+func (s *Service) AdminListGroupsForUser(ctx context.Context, in *api.AdminListGroupsForUserInput) (*api.ListGroupsOutput, error) {
+	p, err := s.loadPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.resolveUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	return groupList(p, groupsOf(p, u), in.NextToken, in.Limit)
+}
+
+// groupList is one page of the named groups, in name order.
+func groupList(p *pool, names []string, token string, limit *int32) (*api.ListGroupsOutput, error) {
 	sort.Strings(names)
-	page, next, err := pageOf(names, in.NextToken, in.Limit)
+	page, next, err := pageOf(names, token, limit)
 	if err != nil {
 		return nil, err
 	}

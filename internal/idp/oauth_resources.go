@@ -361,7 +361,7 @@ func (s *Service) UpdateUserPoolDomain(ctx context.Context, in *api.UserPoolDoma
 }
 
 // DeleteUserPoolDomain answers DeleteUserPoolDomain.
-func (s *Service) DeleteUserPoolDomain(ctx context.Context, in *api.UserPoolDomainInput) (*api.Empty, error) {
+func (s *Service) DeleteUserPoolDomain(ctx context.Context, in *api.DeleteUserPoolDomainInput) (*api.Empty, error) {
 	_, err := s.updatePool(ctx, in.UserPoolId, func(doc *poolDoc) error {
 		if _, ok := doc.Domains[in.Domain]; !ok {
 			return errNoDomain()

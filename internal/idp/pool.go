@@ -289,10 +289,7 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *api.UserPoolRef) (*api
 }
 
 // SetUserPoolMfaConfig answers SetUserPoolMfaConfig.
-func (s *Service) SetUserPoolMfaConfig(ctx context.Context, in *api.UserPoolMfaConfig) (*api.UserPoolMfaConfig, error) {
-	if in.UserPoolId == "" {
-		return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value null at 'userPoolId' failed to satisfy constraint: Member must not be null")
-	}
+func (s *Service) SetUserPoolMfaConfig(ctx context.Context, in *api.SetUserPoolMfaConfigInput) (*api.UserPoolMfaConfig, error) {
 	doc, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
 		if in.SoftwareTokenMfaConfiguration != nil {
 			d.SoftwareTokenMfaEnabled = in.SoftwareTokenMfaConfiguration.Enabled

@@ -518,7 +518,7 @@ func (s *Service) adminUser(ctx context.Context, poolID, username string) (*pool
 }
 
 // AdminConfirmSignUp answers AdminConfirmSignUp.
-func (s *Service) AdminConfirmSignUp(ctx context.Context, in *api.AdminUserRef) (*api.Empty, error) {
+func (s *Service) AdminConfirmSignUp(ctx context.Context, in *api.AdminConfirmSignUpInput) (*api.Empty, error) {
 	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
