@@ -152,9 +152,18 @@ type UserPoolDescription struct {
 	LastModifiedDate Time
 }
 
-// UserPoolRef names a pool: the request of DescribeUserPool, DeleteUserPool,
-// GetUserPoolMfaConfig.
-type UserPoolRef struct {
+// DescribeUserPoolInput is DescribeUserPool's request.
+type DescribeUserPoolInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+}
+
+// DeleteUserPoolInput is DeleteUserPool's request.
+type DeleteUserPoolInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+}
+
+// GetUserPoolMfaConfigInput is GetUserPoolMfaConfig's request.
+type GetUserPoolMfaConfigInput struct {
 	UserPoolId string `v:"req,len=1:55,pat=poolid"`
 }
 
@@ -278,8 +287,14 @@ type UserPoolOutput struct {
 	UserPool *UserPoolType
 }
 
-// ClientRef names an app client: DescribeUserPoolClient, DeleteUserPoolClient.
-type ClientRef struct {
+// DescribeUserPoolClientInput is DescribeUserPoolClient's request.
+type DescribeUserPoolClientInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	ClientId   string `v:"req,len=1:128,pat=clientid"`
+}
+
+// DeleteUserPoolClientInput is DeleteUserPoolClient's request.
+type DeleteUserPoolClientInput struct {
 	UserPoolId string `v:"req,len=1:55,pat=poolid"`
 	ClientId   string `v:"req,len=1:128,pat=clientid"`
 }
@@ -355,11 +370,41 @@ type CodeDeliveryOutput struct {
 	CodeDeliveryDetails *CodeDeliveryDetails `json:",omitempty"`
 }
 
-// AdminUserRef names a user: AdminGetUser, AdminDeleteUser,
-// AdminDisableUser, AdminEnableUser, AdminUserGlobalSignOut.
-type AdminUserRef struct {
+// AdminGetUserInput is AdminGetUser's request.
+type AdminGetUserInput struct {
 	UserPoolId string `v:"req,len=1:55,pat=poolid"`
 	Username   string `v:"req,len=1:128,pat=username"`
+}
+
+// AdminDeleteUserInput is AdminDeleteUser's request.
+type AdminDeleteUserInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Username   string `v:"req,len=1:128,pat=username"`
+}
+
+// AdminDisableUserInput is AdminDisableUser's request.
+type AdminDisableUserInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Username   string `v:"req,len=1:128,pat=username"`
+}
+
+// AdminEnableUserInput is AdminEnableUser's request.
+type AdminEnableUserInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Username   string `v:"req,len=1:128,pat=username"`
+}
+
+// AdminUserGlobalSignOutInput is AdminUserGlobalSignOut's request.
+type AdminUserGlobalSignOutInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Username   string `v:"req,len=1:128,pat=username"`
+}
+
+// AdminResetUserPasswordInput is AdminResetUserPassword's request.
+type AdminResetUserPasswordInput struct {
+	UserPoolId     string            `v:"req,len=1:55,pat=poolid"`
+	Username       string            `v:"req,len=1:128,pat=username"`
+	ClientMetadata map[string]string `json:",omitempty"`
 }
 
 // AdminConfirmSignUpInput is AdminConfirmSignUp's request.
@@ -391,9 +436,18 @@ type GetUserOutput struct {
 	UserMFASettingList  []string    `json:",omitempty"`
 }
 
-// AccessTokenInput is the request of operations that take only an access
-// token: GetUser, GlobalSignOut, DeleteUser.
-type AccessTokenInput struct {
+// GetUserInput is GetUser's request.
+type GetUserInput struct {
+	AccessToken string `v:"req,len=0:131072,pat=token"`
+}
+
+// GlobalSignOutInput is GlobalSignOut's request.
+type GlobalSignOutInput struct {
+	AccessToken string `v:"req,len=0:131072,pat=token"`
+}
+
+// DeleteUserInput is DeleteUser's request.
+type DeleteUserInput struct {
 	AccessToken string `v:"req,len=0:131072,pat=token"`
 }
 
@@ -809,8 +863,8 @@ type VerifyUserAttributeInput struct {
 
 // ---- Groups ----
 
-// GroupInput is the request of CreateGroup and UpdateGroup.
-type GroupInput struct {
+// CreateGroupInput is CreateGroup's request.
+type CreateGroupInput struct {
 	UserPoolId  string  `v:"req,len=1:55,pat=poolid"`
 	GroupName   string  `v:"req,len=1:128,pat=username"`
 	Description *string `json:",omitempty" v:"len=0:2048"`
@@ -818,8 +872,23 @@ type GroupInput struct {
 	Precedence  *int32  `json:",omitempty" v:"range=0:2147483647"`
 }
 
-// GroupRef names a group: GetGroup, DeleteGroup.
-type GroupRef struct {
+// UpdateGroupInput is UpdateGroup's request.
+type UpdateGroupInput struct {
+	UserPoolId  string  `v:"req,len=1:55,pat=poolid"`
+	GroupName   string  `v:"req,len=1:128,pat=username"`
+	Description *string `json:",omitempty" v:"len=0:2048"`
+	RoleArn     *string `json:",omitempty" v:"len=20:2048"`
+	Precedence  *int32  `json:",omitempty" v:"range=0:2147483647"`
+}
+
+// GetGroupInput is GetGroup's request.
+type GetGroupInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	GroupName  string `v:"req,len=1:128,pat=username"`
+}
+
+// DeleteGroupInput is DeleteGroup's request.
+type DeleteGroupInput struct {
 	UserPoolId string `v:"req,len=1:55,pat=poolid"`
 	GroupName  string `v:"req,len=1:128,pat=username"`
 }
@@ -861,9 +930,15 @@ type ListGroupsOutput struct {
 	NextToken string `json:",omitempty"`
 }
 
-// GroupMemberInput is the request of AdminAddUserToGroup and
-// AdminRemoveUserFromGroup.
-type GroupMemberInput struct {
+// AdminAddUserToGroupInput is AdminAddUserToGroup's request.
+type AdminAddUserToGroupInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Username   string `v:"req,len=1:128,pat=username"`
+	GroupName  string `v:"req,len=1:128,pat=username"`
+}
+
+// AdminRemoveUserFromGroupInput is AdminRemoveUserFromGroup's request.
+type AdminRemoveUserFromGroupInput struct {
 	UserPoolId string `v:"req,len=1:55,pat=poolid"`
 	Username   string `v:"req,len=1:128,pat=username"`
 	GroupName  string `v:"req,len=1:128,pat=username"`
@@ -891,18 +966,30 @@ type ResourceServerScopeType struct {
 	ScopeDescription string `v:"req,len=1:256"`
 }
 
-// ResourceServerInput is the request of CreateResourceServer and
-// UpdateResourceServer.
-type ResourceServerInput struct {
+// CreateResourceServerInput is CreateResourceServer's request.
+type CreateResourceServerInput struct {
 	UserPoolId string                    `v:"req,len=1:55,pat=poolid"`
 	Identifier string                    `v:"req,len=1:256,pat=resourceserver"`
 	Name       string                    `v:"req,len=1:256,pat=clientname"`
 	Scopes     []ResourceServerScopeType `json:",omitempty" v:"len=0:100"`
 }
 
-// ResourceServerRef names a resource server: DescribeResourceServer,
-// DeleteResourceServer.
-type ResourceServerRef struct {
+// UpdateResourceServerInput is UpdateResourceServer's request.
+type UpdateResourceServerInput struct {
+	UserPoolId string                    `v:"req,len=1:55,pat=poolid"`
+	Identifier string                    `v:"req,len=1:256,pat=resourceserver"`
+	Name       string                    `v:"req,len=1:256,pat=clientname"`
+	Scopes     []ResourceServerScopeType `json:",omitempty" v:"len=0:100"`
+}
+
+// DescribeResourceServerInput is DescribeResourceServer's request.
+type DescribeResourceServerInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Identifier string `v:"req,len=1:256,pat=resourceserver"`
+}
+
+// DeleteResourceServerInput is DeleteResourceServer's request.
+type DeleteResourceServerInput struct {
 	UserPoolId string `v:"req,len=1:55,pat=poolid"`
 	Identifier string `v:"req,len=1:256,pat=resourceserver"`
 }
@@ -938,11 +1025,19 @@ type CustomDomainConfigType struct {
 	CertificateArn string `v:"req,len=20:2048"`
 }
 
-// UserPoolDomainInput is the request of CreateUserPoolDomain and
-// UpdateUserPoolDomain. The domain's form (a
-// prefix, or a host name for a custom domain) is checked by the domain
-// package, since the model's pattern admits no dots.
-type UserPoolDomainInput struct {
+// CreateUserPoolDomainInput is CreateUserPoolDomain's request. The
+// domain's form (a prefix, or a host name for a custom domain) is checked by
+// the domain package, since the model's pattern admits no dots.
+type CreateUserPoolDomainInput struct {
+	Domain              string                  `v:"req,len=1:63"`
+	UserPoolId          string                  `v:"req,len=1:55,pat=poolid"`
+	ManagedLoginVersion *int32                  `json:",omitempty"`
+	CustomDomainConfig  *CustomDomainConfigType `json:",omitempty"`
+}
+
+// UpdateUserPoolDomainInput is UpdateUserPoolDomain's request, checked as
+// CreateUserPoolDomain's is.
+type UpdateUserPoolDomainInput struct {
 	Domain              string                  `v:"req,len=1:63"`
 	UserPoolId          string                  `v:"req,len=1:55,pat=poolid"`
 	ManagedLoginVersion *int32                  `json:",omitempty"`

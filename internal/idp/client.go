@@ -268,7 +268,7 @@ func describeClient(rec *store.Client, doc clientDoc, secret string) *api.UserPo
 }
 
 // DescribeUserPoolClient answers DescribeUserPoolClient.
-func (s *Service) DescribeUserPoolClient(ctx context.Context, in *api.ClientRef) (*api.UserPoolClientOutput, error) {
+func (s *Service) DescribeUserPoolClient(ctx context.Context, in *api.DescribeUserPoolClientInput) (*api.UserPoolClientOutput, error) {
 	c, err := s.loadPoolClient(ctx, in.UserPoolId, in.ClientId)
 	if err != nil {
 		return nil, err
@@ -343,7 +343,7 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *api.UpdateUserPo
 }
 
 // DeleteUserPoolClient answers DeleteUserPoolClient.
-func (s *Service) DeleteUserPoolClient(ctx context.Context, in *api.ClientRef) (*api.Empty, error) {
+func (s *Service) DeleteUserPoolClient(ctx context.Context, in *api.DeleteUserPoolClientInput) (*api.Empty, error) {
 	if _, err := s.loadPoolClient(ctx, in.UserPoolId, in.ClientId); err != nil {
 		return nil, err
 	}

@@ -439,7 +439,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *api.AdminSetUser
 
 // AdminResetUserPassword answers AdminResetUserPassword: the user must
 // reset with a code before signing in again.
-func (s *Service) AdminResetUserPassword(ctx context.Context, in *api.AdminUserRef) (*api.Empty, error) {
+func (s *Service) AdminResetUserPassword(ctx context.Context, in *api.AdminResetUserPasswordInput) (*api.Empty, error) {
 	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
@@ -672,7 +672,7 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *api.VerifyUserAtt
 }
 
 // DeleteUser answers DeleteUser: users delete themselves.
-func (s *Service) DeleteUser(ctx context.Context, in *api.AccessTokenInput) (*api.Empty, error) {
+func (s *Service) DeleteUser(ctx context.Context, in *api.DeleteUserInput) (*api.Empty, error) {
 	a, err := s.authorize(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err

@@ -154,7 +154,7 @@ func (s *Service) describePool(p *pool, users int) *api.UserPoolType {
 }
 
 // DescribeUserPool answers DescribeUserPool.
-func (s *Service) DescribeUserPool(ctx context.Context, in *api.UserPoolRef) (*api.UserPoolOutput, error) {
+func (s *Service) DescribeUserPool(ctx context.Context, in *api.DescribeUserPoolInput) (*api.UserPoolOutput, error) {
 	p, err := s.loadPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
@@ -274,7 +274,7 @@ func (s *Service) renamePool(ctx context.Context, id, name string) error {
 }
 
 // DeleteUserPool deletes a pool and everything in it.
-func (s *Service) DeleteUserPool(ctx context.Context, in *api.UserPoolRef) (*api.Empty, error) {
+func (s *Service) DeleteUserPool(ctx context.Context, in *api.DeleteUserPoolInput) (*api.Empty, error) {
 	p, err := s.loadPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
@@ -328,7 +328,7 @@ func mfaConfigOf(d *poolDoc) *api.UserPoolMfaConfig {
 }
 
 // GetUserPoolMfaConfig answers GetUserPoolMfaConfig.
-func (s *Service) GetUserPoolMfaConfig(ctx context.Context, in *api.UserPoolRef) (*api.UserPoolMfaConfig, error) {
+func (s *Service) GetUserPoolMfaConfig(ctx context.Context, in *api.GetUserPoolMfaConfigInput) (*api.UserPoolMfaConfig, error) {
 	p, err := s.loadPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err

@@ -139,7 +139,7 @@ func (e *testEnv) user(name string, attrs ...api.AttributeType) string {
 	if _, err := e.svc.AdminConfirmSignUp(ctx, &api.AdminConfirmSignUpInput{UserPoolId: e.pool, Username: name}); err != nil {
 		e.t.Fatal(err)
 	}
-	u, err := e.svc.AdminGetUser(ctx, &api.AdminUserRef{UserPoolId: e.pool, Username: name})
+	u, err := e.svc.AdminGetUser(ctx, &api.AdminGetUserInput{UserPoolId: e.pool, Username: name})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -303,11 +303,11 @@ func TestAuthorizeChecksEveryClaim(t *testing.T) {
 		t.Fatal(err)
 	}
 	gone := e.newClient(nil)
-	if _, err := e.svc.DeleteUserPoolClient(ctx, &api.ClientRef{UserPoolId: e.pool, ClientId: gone}); err != nil {
+	if _, err := e.svc.DeleteUserPoolClient(ctx, &api.DeleteUserPoolClientInput{UserPoolId: e.pool, ClientId: gone}); err != nil {
 		t.Fatal(err)
 	}
 	bobSub := func() string {
-		u, err := e.svc.AdminGetUser(ctx, &api.AdminUserRef{UserPoolId: e.pool, Username: other})
+		u, err := e.svc.AdminGetUser(ctx, &api.AdminGetUserInput{UserPoolId: e.pool, Username: other})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -333,7 +333,7 @@ func TestAuthorizeChecksEveryClaim(t *testing.T) {
 		return raw
 	}
 	getUser := func(raw string) error {
-		_, err := e.svc.GetUser(ctx, &api.AccessTokenInput{AccessToken: raw})
+		_, err := e.svc.GetUser(ctx, &api.GetUserInput{AccessToken: raw})
 		return err
 	}
 	if err := getUser(mint(func(map[string]any) {})); err != nil {
