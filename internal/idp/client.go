@@ -215,6 +215,12 @@ func normalizeClient(d *api.UserPoolClientSettings) error {
 	return check("Refresh token validity", d.RefreshTokenValidity, u.RefreshToken, 24*time.Hour, time.Hour, 3650*24*time.Hour)
 }
 
+// CreateUserPoolClient answers CreateUserPoolClient: a client with a new
+// id.
+func (s *Service) CreateUserPoolClient(ctx context.Context, in *api.CreateUserPoolClientInput) (*api.UserPoolClientOutput, error) {
+	return s.CreateClient(ctx, "", "", in)
+}
+
 // CreateClient creates an app client with the given id and secret ("" for
 // new ones; a secret is only made when GenerateSecret is set).
 func (s *Service) CreateClient(ctx context.Context, id, secret string, in *api.CreateUserPoolClientInput) (*api.UserPoolClientOutput, error) {

@@ -108,6 +108,11 @@ func normalizeSettings(st *api.UserPoolSettings) {
 	}
 }
 
+// CreateUserPool answers CreateUserPool: a pool with a new id.
+func (s *Service) CreateUserPool(ctx context.Context, in *api.CreateUserPoolInput) (*api.UserPoolOutput, error) {
+	return s.CreatePool(ctx, "", in)
+}
+
 // CreatePool creates a pool with the given id ("" for a new one).
 func (s *Service) CreatePool(ctx context.Context, id string, in *api.CreateUserPoolInput) (*api.UserPoolOutput, error) {
 	if len(in.UsernameAttributes) > 0 && len(in.AliasAttributes) > 0 {
