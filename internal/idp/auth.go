@@ -32,8 +32,8 @@ func missing(name string) error {
 	return api.Errorf(api.ErrInvalidParameter, "Missing required parameter %s", name)
 }
 
-// InitiateAuth answers InitiateAuth. The flows that send the password
-// itself are the admin form's.
+// InitiateAuth answers InitiateAuth. ADMIN_USER_PASSWORD_AUTH and
+// ADMIN_NO_SRP_AUTH are AdminInitiateAuth's.
 func (s *Service) InitiateAuth(ctx context.Context, in *api.InitiateAuthInput) (*api.AuthOutput, error) {
 	c, err := s.loadClient(ctx, in.ClientId)
 	if err != nil {
