@@ -633,7 +633,8 @@ type ConfirmDeviceOutput struct {
 }
 
 // GetDeviceInput is GetDevice's request. The model leaves AccessToken
-// optional; without one the call is refused as unauthorised.
+// optional; without one the domain refuses the call ("Missing required
+// parameter AccessToken").
 type GetDeviceInput struct {
 	DeviceKey   string `v:"req,len=1:55,pat=devicekey"`
 	AccessToken string `json:",omitempty" v:"len=0:131072,pat=token"`
