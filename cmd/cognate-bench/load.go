@@ -67,12 +67,12 @@ func loadUsers(ctx context.Context, cfg LoadConfig) (*LoadReport, error) {
 	}
 	defer a.Shutdown(context.Background())
 	svc := a.Service
-	desc, err := svc.DescribeUserPool(ctx, &api.UserPoolRef{UserPoolId: cfg.PoolID})
+	desc, err := svc.DescribeUserPool(ctx, &api.DescribeUserPoolInput{UserPoolId: cfg.PoolID})
 	if api.IsCode(err, api.ErrResourceNotFound) {
 		if _, err := svc.CreatePool(ctx, cfg.PoolID, &api.CreateUserPoolInput{PoolName: "cognate-bench-load"}); err != nil {
 			return nil, fmt.Errorf("CreatePool %s: %w", cfg.PoolID, err)
 		}
-		desc, err = svc.DescribeUserPool(ctx, &api.UserPoolRef{UserPoolId: cfg.PoolID})
+		desc, err = svc.DescribeUserPool(ctx, &api.DescribeUserPoolInput{UserPoolId: cfg.PoolID})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("DescribeUserPool %s: %w", cfg.PoolID, err)
@@ -104,7 +104,7 @@ func loadUsers(ctx context.Context, cfg LoadConfig) (*LoadReport, error) {
 	if rep.Seconds > 0 {
 		rep.UsersPerS = float64(cfg.Users) / rep.Seconds
 	}
-	if desc, err := svc.DescribeUserPool(ctx, &api.UserPoolRef{UserPoolId: cfg.PoolID}); err == nil {
+	if desc, err := svc.DescribeUserPool(ctx, &api.DescribeUserPoolInput{UserPoolId: cfg.PoolID}); err == nil {
 		rep.PoolAfter = int(desc.UserPool.EstimatedNumberOfUsers)
 	}
 	return rep, nil

@@ -26,29 +26,8 @@ var modelDeviations = func() map[string]string {
 			m[w+": "+finding] = reason
 		}
 	}
-	// One Go shape serves an operation and its admin (or user) twin; the
-	// member belongs to the twin, and this operation's handler never reads
-	// it (as Cognito ignores a member it does not know).
-	const shared = "request shape shared with the twin operation; ignored by this one"
-	add("not in the model", shared,
-		"AdminDeleteUserAttributesRequest.AccessToken", "AdminForgetDeviceRequest.AccessToken", "AdminGetDeviceRequest.AccessToken",
-		"AdminListDevicesRequest.AccessToken", "AdminSetUserMFAPreferenceRequest.AccessToken", "AdminUpdateDeviceStatusRequest.AccessToken",
-		"AdminUpdateUserAttributesRequest.AccessToken",
-		"DeleteUserAttributesRequest.UserPoolId", "DeleteUserAttributesRequest.Username", "ForgetDeviceRequest.UserPoolId",
-		"ForgetDeviceRequest.Username", "GetDeviceRequest.UserPoolId", "GetDeviceRequest.Username", "ListDevicesRequest.UserPoolId",
-		"ListDevicesRequest.Username", "SetUserMFAPreferenceRequest.UserPoolId", "SetUserMFAPreferenceRequest.Username",
-		"UpdateDeviceStatusRequest.UserPoolId", "UpdateDeviceStatusRequest.Username", "UpdateUserAttributesRequest.UserPoolId",
-		"UpdateUserAttributesRequest.Username", "InitiateAuthRequest.UserPoolId", "RespondToAuthChallengeRequest.UserPoolId",
-		"InitiateAuthRequest.ContextData", "RespondToAuthChallengeRequest.ContextData",
-		"AdminInitiateAuthRequest.UserContextData", "AdminRespondToAuthChallengeRequest.UserContextData",
-		"ListGroupsRequest.Username", "GetUserAttributeVerificationCodeRequest.Code", "VerifyUserAttributeRequest.ClientMetadata",
-		"DeleteUserPoolDomainRequest.CustomDomainConfig", "DeleteUserPoolDomainRequest.ManagedLoginVersion",
-		"AdminDeleteUserRequest.ClientMetadata", "AdminDisableUserRequest.ClientMetadata", "AdminEnableUserRequest.ClientMetadata",
-		"AdminGetUserRequest.ClientMetadata", "AdminUserGlobalSignOutRequest.ClientMetadata")
 	add("not in the model", "answer shape shared with InitiateAuth, the only operation that sets it (USER_AUTH)",
 		"RespondToAuthChallengeResponse.AvailableChallenges", "AdminRespondToAuthChallengeResponse.AvailableChallenges")
-	add("not in the model", "answer shape shared with the SetUserPoolMfaConfig request; never set in an answer",
-		"GetUserPoolMfaConfigResponse.UserPoolId", "SetUserPoolMfaConfigResponse.UserPoolId")
 	// The model sets no upper bound on pagination tokens; Cognate caps them
 	// at 128 KiB, far above any token it issues, so that a request cannot
 	// make it decode megabytes.

@@ -152,9 +152,18 @@ type UserPoolDescription struct {
 	LastModifiedDate Time
 }
 
-// UserPoolRef names a pool: the request of DescribeUserPool, DeleteUserPool,
-// GetUserPoolMfaConfig.
-type UserPoolRef struct {
+// DescribeUserPoolInput is DescribeUserPool's request.
+type DescribeUserPoolInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+}
+
+// DeleteUserPoolInput is DeleteUserPool's request.
+type DeleteUserPoolInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+}
+
+// GetUserPoolMfaConfigInput is GetUserPoolMfaConfig's request.
+type GetUserPoolMfaConfigInput struct {
 	UserPoolId string `v:"req,len=1:55,pat=poolid"`
 }
 
@@ -183,15 +192,20 @@ type SoftwareTokenMfaConfig struct {
 	Enabled bool
 }
 
-// UserPoolMfaConfig is both SetUserPoolMfaConfig's request (with UserPoolId)
-// and the answer of Set/GetUserPoolMfaConfig.
+// UserPoolMfaConfig is the answer of Set/GetUserPoolMfaConfig, and the
+// settings SetUserPoolMfaConfig's request carries.
 type UserPoolMfaConfig struct {
-	UserPoolId                    string                  `json:",omitempty" v:"len=1:55,pat=poolid"`
 	SmsMfaConfiguration           json.RawMessage         `json:",omitempty"`
 	SoftwareTokenMfaConfiguration *SoftwareTokenMfaConfig `json:",omitempty"`
 	EmailMfaConfiguration         json.RawMessage         `json:",omitempty"`
 	MfaConfiguration              string                  `json:",omitempty" v:"enum=OFF|ON|OPTIONAL"`
 	WebAuthnConfiguration         json.RawMessage         `json:",omitempty"`
+}
+
+// SetUserPoolMfaConfigInput is SetUserPoolMfaConfig's request.
+type SetUserPoolMfaConfigInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	UserPoolMfaConfig
 }
 
 // ---- App clients ----
@@ -205,8 +219,9 @@ type TokenValidityUnits struct {
 
 // UserPoolClientSettings are the members shared by CreateUserPoolClient,
 // UpdateUserPoolClient and UserPoolClientType.
+// ClientName is not among them: CreateUserPoolClient requires it, the
+// others do not.
 type UserPoolClientSettings struct {
-	ClientName                               string              `json:",omitempty" v:"len=1:128,pat=clientname"`
 	RefreshTokenValidity                     *int32              `json:",omitempty" v:"range=0:315360000"`
 	AccessTokenValidity                      *int32              `json:",omitempty" v:"range=1:86400"`
 	IdTokenValidity                          *int32              `json:",omitempty" v:"range=1:86400"`
@@ -232,6 +247,7 @@ type UserPoolClientSettings struct {
 // CreateUserPoolClientInput is CreateUserPoolClient's request.
 type CreateUserPoolClientInput struct {
 	UserPoolId     string `v:"req,len=1:55,pat=poolid"`
+	ClientName     string `v:"req,len=1:128,pat=clientname"`
 	GenerateSecret bool
 	// ClientSecret is a secret of the caller's choosing, instead of a
 	// generated one.
@@ -243,6 +259,8 @@ type CreateUserPoolClientInput struct {
 type UpdateUserPoolClientInput struct {
 	UserPoolId string `v:"req,len=1:55,pat=poolid"`
 	ClientId   string `v:"req,len=1:128,pat=clientid"`
+	// ClientName renames the client; absent, the name stays.
+	ClientName string `json:",omitempty" v:"len=1:128,pat=clientname"`
 	UserPoolClientSettings
 }
 
@@ -251,6 +269,7 @@ type UserPoolClientType struct {
 	UserPoolId       string
 	ClientId         string
 	ClientSecret     string `json:",omitempty"`
+	ClientName       string `json:",omitempty"`
 	CreationDate     Time
 	LastModifiedDate Time
 	UserPoolClientSettings
@@ -268,8 +287,14 @@ type UserPoolOutput struct {
 	UserPool *UserPoolType
 }
 
-// ClientRef names an app client: DescribeUserPoolClient, DeleteUserPoolClient.
-type ClientRef struct {
+// DescribeUserPoolClientInput is DescribeUserPoolClient's request.
+type DescribeUserPoolClientInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	ClientId   string `v:"req,len=1:128,pat=clientid"`
+}
+
+// DeleteUserPoolClientInput is DeleteUserPoolClient's request.
+type DeleteUserPoolClientInput struct {
 	UserPoolId string `v:"req,len=1:55,pat=poolid"`
 	ClientId   string `v:"req,len=1:128,pat=clientid"`
 }
@@ -345,9 +370,45 @@ type CodeDeliveryOutput struct {
 	CodeDeliveryDetails *CodeDeliveryDetails `json:",omitempty"`
 }
 
-// AdminUserRef names a user: AdminConfirmSignUp, AdminGetUser,
-// AdminDeleteUser, AdminDisableUser, AdminEnableUser.
-type AdminUserRef struct {
+// AdminGetUserInput is AdminGetUser's request.
+type AdminGetUserInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Username   string `v:"req,len=1:128,pat=username"`
+}
+
+// AdminDeleteUserInput is AdminDeleteUser's request.
+type AdminDeleteUserInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Username   string `v:"req,len=1:128,pat=username"`
+}
+
+// AdminDisableUserInput is AdminDisableUser's request.
+type AdminDisableUserInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Username   string `v:"req,len=1:128,pat=username"`
+}
+
+// AdminEnableUserInput is AdminEnableUser's request.
+type AdminEnableUserInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Username   string `v:"req,len=1:128,pat=username"`
+}
+
+// AdminUserGlobalSignOutInput is AdminUserGlobalSignOut's request.
+type AdminUserGlobalSignOutInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Username   string `v:"req,len=1:128,pat=username"`
+}
+
+// AdminResetUserPasswordInput is AdminResetUserPassword's request.
+type AdminResetUserPasswordInput struct {
+	UserPoolId     string            `v:"req,len=1:55,pat=poolid"`
+	Username       string            `v:"req,len=1:128,pat=username"`
+	ClientMetadata map[string]string `json:",omitempty"`
+}
+
+// AdminConfirmSignUpInput is AdminConfirmSignUp's request.
+type AdminConfirmSignUpInput struct {
 	UserPoolId     string `v:"req,len=1:55,pat=poolid"`
 	Username       string `v:"req,len=1:128,pat=username"`
 	ClientMetadata map[string]string
@@ -375,9 +436,18 @@ type GetUserOutput struct {
 	UserMFASettingList  []string    `json:",omitempty"`
 }
 
-// AccessTokenInput is the request of operations that take only an access
-// token: GetUser, GlobalSignOut, DeleteUser.
-type AccessTokenInput struct {
+// GetUserInput is GetUser's request.
+type GetUserInput struct {
+	AccessToken string `v:"req,len=0:131072,pat=token"`
+}
+
+// GlobalSignOutInput is GlobalSignOut's request.
+type GlobalSignOutInput struct {
+	AccessToken string `v:"req,len=0:131072,pat=token"`
+}
+
+// DeleteUserInput is DeleteUser's request.
+type DeleteUserInput struct {
 	AccessToken string `v:"req,len=0:131072,pat=token"`
 }
 
@@ -409,10 +479,8 @@ type ListUsersOutput struct {
 
 // ---- Authentication ----
 
-// InitiateAuthInput is the request of InitiateAuth and AdminInitiateAuth
-// (UserPoolId is only in the latter).
+// InitiateAuthInput is InitiateAuth's request.
 type InitiateAuthInput struct {
-	UserPoolId        string             `json:",omitempty" v:"len=1:55,pat=poolid"`
 	ClientId          string             `v:"req,len=1:128,pat=clientid"`
 	AuthFlow          string             `v:"req,enum=USER_SRP_AUTH|REFRESH_TOKEN_AUTH|REFRESH_TOKEN|CUSTOM_AUTH|ADMIN_NO_SRP_AUTH|USER_PASSWORD_AUTH|ADMIN_USER_PASSWORD_AUTH|USER_AUTH"`
 	AuthParameters    map[string]*string `json:",omitempty"`
@@ -420,13 +488,22 @@ type InitiateAuthInput struct {
 	Session           string             `json:",omitempty" v:"len=20:2048"`
 	AnalyticsMetadata json.RawMessage
 	UserContextData   json.RawMessage
+}
+
+// AdminInitiateAuthInput is AdminInitiateAuth's request.
+type AdminInitiateAuthInput struct {
+	UserPoolId        string             `v:"req,len=1:55,pat=poolid"`
+	ClientId          string             `v:"req,len=1:128,pat=clientid"`
+	AuthFlow          string             `v:"req,enum=USER_SRP_AUTH|REFRESH_TOKEN_AUTH|REFRESH_TOKEN|CUSTOM_AUTH|ADMIN_NO_SRP_AUTH|USER_PASSWORD_AUTH|ADMIN_USER_PASSWORD_AUTH|USER_AUTH"`
+	AuthParameters    map[string]*string `json:",omitempty"`
+	ClientMetadata    map[string]string  `json:",omitempty"`
+	Session           string             `json:",omitempty" v:"len=20:2048"`
+	AnalyticsMetadata json.RawMessage
 	ContextData       json.RawMessage
 }
 
-// RespondToAuthChallengeInput is the request of RespondToAuthChallenge and
-// AdminRespondToAuthChallenge.
+// RespondToAuthChallengeInput is RespondToAuthChallenge's request.
 type RespondToAuthChallengeInput struct {
-	UserPoolId         string             `json:",omitempty" v:"len=1:55,pat=poolid"`
 	ClientId           string             `v:"req,len=1:128,pat=clientid"`
 	ChallengeName      string             `v:"req,enum=SMS_MFA|EMAIL_OTP|SOFTWARE_TOKEN_MFA|SELECT_MFA_TYPE|MFA_SETUP|PASSWORD_VERIFIER|CUSTOM_CHALLENGE|SELECT_CHALLENGE|DEVICE_SRP_AUTH|DEVICE_PASSWORD_VERIFIER|ADMIN_NO_SRP_AUTH|NEW_PASSWORD_REQUIRED|SMS_OTP|PASSWORD|WEB_AUTHN|PASSWORD_SRP"`
 	Session            string             `json:",omitempty" v:"len=20:2048"`
@@ -434,6 +511,18 @@ type RespondToAuthChallengeInput struct {
 	ClientMetadata     map[string]string  `json:",omitempty"`
 	AnalyticsMetadata  json.RawMessage
 	UserContextData    json.RawMessage
+}
+
+// AdminRespondToAuthChallengeInput is AdminRespondToAuthChallenge's
+// request.
+type AdminRespondToAuthChallengeInput struct {
+	UserPoolId         string             `v:"req,len=1:55,pat=poolid"`
+	ClientId           string             `v:"req,len=1:128,pat=clientid"`
+	ChallengeName      string             `v:"req,enum=SMS_MFA|EMAIL_OTP|SOFTWARE_TOKEN_MFA|SELECT_MFA_TYPE|MFA_SETUP|PASSWORD_VERIFIER|CUSTOM_CHALLENGE|SELECT_CHALLENGE|DEVICE_SRP_AUTH|DEVICE_PASSWORD_VERIFIER|ADMIN_NO_SRP_AUTH|NEW_PASSWORD_REQUIRED|SMS_OTP|PASSWORD|WEB_AUTHN|PASSWORD_SRP"`
+	ChallengeResponses map[string]*string `json:",omitempty"`
+	Session            string             `json:",omitempty" v:"len=20:2048"`
+	ClientMetadata     map[string]string  `json:",omitempty"`
+	AnalyticsMetadata  json.RawMessage
 	ContextData        json.RawMessage
 }
 
@@ -490,12 +579,22 @@ type VerifySoftwareTokenOutput struct {
 	Session string `json:",omitempty"`
 }
 
-// SetUserMFAPreferenceInput is the request of SetUserMFAPreference (with
-// AccessToken) and AdminSetUserMFAPreference (with UserPoolId and Username).
+// SetUserMFAPreferenceInput is SetUserMFAPreference's request.
 type SetUserMFAPreferenceInput struct {
-	AccessToken              string       `json:",omitempty" v:"len=0:131072,pat=token"`
-	UserPoolId               string       `json:",omitempty" v:"len=1:55,pat=poolid"`
-	Username                 string       `json:",omitempty" v:"len=1:128,pat=username"`
+	AccessToken string `v:"req,len=0:131072,pat=token"`
+	MFAPreferences
+}
+
+// AdminSetUserMFAPreferenceInput is AdminSetUserMFAPreference's request.
+type AdminSetUserMFAPreferenceInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Username   string `v:"req,len=1:128,pat=username"`
+	MFAPreferences
+}
+
+// MFAPreferences are the settings SetUserMFAPreference and
+// AdminSetUserMFAPreference carry.
+type MFAPreferences struct {
 	SMSMfaSettings           *MFASettings `json:",omitempty"`
 	SoftwareTokenMfaSettings *MFASettings `json:",omitempty"`
 	EmailMfaSettings         *MFASettings `json:",omitempty"`
@@ -533,30 +632,61 @@ type ConfirmDeviceOutput struct {
 	UserConfirmationNecessary bool
 }
 
-// DeviceRef names a device of the access token's user (GetDevice,
-// ForgetDevice) or, with UserPoolId and Username, of any user (the admin forms).
-type DeviceRef struct {
+// GetDeviceInput is GetDevice's request. The model leaves AccessToken
+// optional; without one the domain refuses the call ("Missing required
+// parameter AccessToken").
+type GetDeviceInput struct {
+	DeviceKey   string `v:"req,len=1:55,pat=devicekey"`
 	AccessToken string `json:",omitempty" v:"len=0:131072,pat=token"`
-	UserPoolId  string `json:",omitempty" v:"len=1:55,pat=poolid"`
-	Username    string `json:",omitempty" v:"len=1:128,pat=username"`
+}
+
+// AdminGetDeviceInput is AdminGetDevice's request.
+type AdminGetDeviceInput struct {
+	DeviceKey  string `v:"req,len=1:55,pat=devicekey"`
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Username   string `v:"req,len=1:128,pat=username"`
+}
+
+// ForgetDeviceInput is ForgetDevice's request; as in GetDevice, the model
+// leaves AccessToken optional.
+type ForgetDeviceInput struct {
+	AccessToken string `json:",omitempty" v:"len=0:131072,pat=token"`
 	DeviceKey   string `v:"req,len=1:55,pat=devicekey"`
 }
 
-// UpdateDeviceStatusInput is the request of UpdateDeviceStatus and
-// AdminUpdateDeviceStatus.
+// AdminForgetDeviceInput is AdminForgetDevice's request.
+type AdminForgetDeviceInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Username   string `v:"req,len=1:128,pat=username"`
+	DeviceKey  string `v:"req,len=1:55,pat=devicekey"`
+}
+
+// UpdateDeviceStatusInput is UpdateDeviceStatus' request.
 type UpdateDeviceStatusInput struct {
-	AccessToken            string `json:",omitempty" v:"len=0:131072,pat=token"`
-	UserPoolId             string `json:",omitempty" v:"len=1:55,pat=poolid"`
-	Username               string `json:",omitempty" v:"len=1:128,pat=username"`
+	AccessToken            string `v:"req,len=0:131072,pat=token"`
 	DeviceKey              string `v:"req,len=1:55,pat=devicekey"`
 	DeviceRememberedStatus string `json:",omitempty" v:"enum=remembered|not_remembered"`
 }
 
-// ListDevicesInput is the request of ListDevices and AdminListDevices.
+// AdminUpdateDeviceStatusInput is AdminUpdateDeviceStatus' request.
+type AdminUpdateDeviceStatusInput struct {
+	UserPoolId             string `v:"req,len=1:55,pat=poolid"`
+	Username               string `v:"req,len=1:128,pat=username"`
+	DeviceKey              string `v:"req,len=1:55,pat=devicekey"`
+	DeviceRememberedStatus string `json:",omitempty" v:"enum=remembered|not_remembered"`
+}
+
+// ListDevicesInput is ListDevices' request.
 type ListDevicesInput struct {
-	AccessToken     string `json:",omitempty" v:"len=0:131072,pat=token"`
-	UserPoolId      string `json:",omitempty" v:"len=1:55,pat=poolid"`
-	Username        string `json:",omitempty" v:"len=1:128,pat=username"`
+	AccessToken     string `v:"req,len=0:131072,pat=token"`
+	Limit           *int32 `json:",omitempty" v:"range=0:60"`
+	PaginationToken string `json:",omitempty" v:"len=1:131072"`
+}
+
+// AdminListDevicesInput is AdminListDevices' request.
+type AdminListDevicesInput struct {
+	UserPoolId      string `v:"req,len=1:55,pat=poolid"`
+	Username        string `v:"req,len=1:128,pat=username"`
 	Limit           *int32 `json:",omitempty" v:"range=0:60"`
 	PaginationToken string `json:",omitempty" v:"len=1:131072"`
 }
@@ -684,12 +814,17 @@ type AdminSetUserPasswordInput struct {
 	Permanent  bool
 }
 
-// UpdateUserAttributesInput is the request of UpdateUserAttributes (access
-// token) and AdminUpdateUserAttributes (pool and username).
+// UpdateUserAttributesInput is UpdateUserAttributes' request.
 type UpdateUserAttributesInput struct {
-	AccessToken    string            `json:",omitempty" v:"len=0:131072,pat=token"`
-	UserPoolId     string            `json:",omitempty" v:"len=1:55,pat=poolid"`
-	Username       string            `json:",omitempty" v:"len=1:128,pat=username"`
+	UserAttributes []AttributeType   `v:"req"`
+	AccessToken    string            `v:"req,len=0:131072,pat=token"`
+	ClientMetadata map[string]string `json:",omitempty"`
+}
+
+// AdminUpdateUserAttributesInput is AdminUpdateUserAttributes' request.
+type AdminUpdateUserAttributesInput struct {
+	UserPoolId     string            `v:"req,len=1:55,pat=poolid"`
+	Username       string            `v:"req,len=1:128,pat=username"`
 	UserAttributes []AttributeType   `v:"req"`
 	ClientMetadata map[string]string `json:",omitempty"`
 }
@@ -699,28 +834,38 @@ type UpdateUserAttributesOutput struct {
 	CodeDeliveryDetailsList []CodeDeliveryDetails `json:",omitempty"`
 }
 
-// DeleteUserAttributesInput is the request of DeleteUserAttributes and
-// AdminDeleteUserAttributes.
+// DeleteUserAttributesInput is DeleteUserAttributes' request.
 type DeleteUserAttributesInput struct {
-	AccessToken        string   `json:",omitempty" v:"len=0:131072,pat=token"`
-	UserPoolId         string   `json:",omitempty" v:"len=1:55,pat=poolid"`
-	Username           string   `json:",omitempty" v:"len=1:128,pat=username"`
+	UserAttributeNames []string `v:"req"`
+	AccessToken        string   `v:"req,len=0:131072,pat=token"`
+}
+
+// AdminDeleteUserAttributesInput is AdminDeleteUserAttributes' request.
+type AdminDeleteUserAttributesInput struct {
+	UserPoolId         string   `v:"req,len=1:55,pat=poolid"`
+	Username           string   `v:"req,len=1:128,pat=username"`
 	UserAttributeNames []string `v:"req"`
 }
 
-// AttributeVerificationInput is the request of
-// GetUserAttributeVerificationCode and VerifyUserAttribute (with Code).
-type AttributeVerificationInput struct {
+// GetUserAttributeVerificationCodeInput is
+// GetUserAttributeVerificationCode's request.
+type GetUserAttributeVerificationCodeInput struct {
 	AccessToken    string            `v:"req,len=0:131072,pat=token"`
 	AttributeName  string            `v:"req,len=1:32"`
-	Code           string            `json:",omitempty" v:"len=1:2048,pat=nospace"`
 	ClientMetadata map[string]string `json:",omitempty"`
+}
+
+// VerifyUserAttributeInput is VerifyUserAttribute's request.
+type VerifyUserAttributeInput struct {
+	AccessToken   string `v:"req,len=0:131072,pat=token"`
+	AttributeName string `v:"req,len=1:32"`
+	Code          string `v:"req,len=1:2048,pat=nospace"`
 }
 
 // ---- Groups ----
 
-// GroupInput is the request of CreateGroup and UpdateGroup.
-type GroupInput struct {
+// CreateGroupInput is CreateGroup's request.
+type CreateGroupInput struct {
 	UserPoolId  string  `v:"req,len=1:55,pat=poolid"`
 	GroupName   string  `v:"req,len=1:128,pat=username"`
 	Description *string `json:",omitempty" v:"len=0:2048"`
@@ -728,8 +873,23 @@ type GroupInput struct {
 	Precedence  *int32  `json:",omitempty" v:"range=0:2147483647"`
 }
 
-// GroupRef names a group: GetGroup, DeleteGroup.
-type GroupRef struct {
+// UpdateGroupInput is UpdateGroup's request.
+type UpdateGroupInput struct {
+	UserPoolId  string  `v:"req,len=1:55,pat=poolid"`
+	GroupName   string  `v:"req,len=1:128,pat=username"`
+	Description *string `json:",omitempty" v:"len=0:2048"`
+	RoleArn     *string `json:",omitempty" v:"len=20:2048"`
+	Precedence  *int32  `json:",omitempty" v:"range=0:2147483647"`
+}
+
+// GetGroupInput is GetGroup's request.
+type GetGroupInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	GroupName  string `v:"req,len=1:128,pat=username"`
+}
+
+// DeleteGroupInput is DeleteGroup's request.
+type DeleteGroupInput struct {
 	UserPoolId string `v:"req,len=1:55,pat=poolid"`
 	GroupName  string `v:"req,len=1:128,pat=username"`
 }
@@ -750,11 +910,17 @@ type GroupOutput struct {
 	Group *GroupType
 }
 
-// ListGroupsInput is the request of ListGroups and AdminListGroupsForUser
-// (with Username).
+// ListGroupsInput is ListGroups' request.
 type ListGroupsInput struct {
 	UserPoolId string `v:"req,len=1:55,pat=poolid"`
-	Username   string `json:",omitempty" v:"len=1:128,pat=username"`
+	Limit      *int32 `json:",omitempty" v:"range=0:60"`
+	NextToken  string `json:",omitempty" v:"len=1:131072"`
+}
+
+// AdminListGroupsForUserInput is AdminListGroupsForUser's request.
+type AdminListGroupsForUserInput struct {
+	Username   string `v:"req,len=1:128,pat=username"`
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
 	Limit      *int32 `json:",omitempty" v:"range=0:60"`
 	NextToken  string `json:",omitempty" v:"len=1:131072"`
 }
@@ -765,9 +931,15 @@ type ListGroupsOutput struct {
 	NextToken string `json:",omitempty"`
 }
 
-// GroupMemberInput is the request of AdminAddUserToGroup and
-// AdminRemoveUserFromGroup.
-type GroupMemberInput struct {
+// AdminAddUserToGroupInput is AdminAddUserToGroup's request.
+type AdminAddUserToGroupInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Username   string `v:"req,len=1:128,pat=username"`
+	GroupName  string `v:"req,len=1:128,pat=username"`
+}
+
+// AdminRemoveUserFromGroupInput is AdminRemoveUserFromGroup's request.
+type AdminRemoveUserFromGroupInput struct {
 	UserPoolId string `v:"req,len=1:55,pat=poolid"`
 	Username   string `v:"req,len=1:128,pat=username"`
 	GroupName  string `v:"req,len=1:128,pat=username"`
@@ -795,18 +967,30 @@ type ResourceServerScopeType struct {
 	ScopeDescription string `v:"req,len=1:256"`
 }
 
-// ResourceServerInput is the request of CreateResourceServer and
-// UpdateResourceServer.
-type ResourceServerInput struct {
+// CreateResourceServerInput is CreateResourceServer's request.
+type CreateResourceServerInput struct {
 	UserPoolId string                    `v:"req,len=1:55,pat=poolid"`
 	Identifier string                    `v:"req,len=1:256,pat=resourceserver"`
 	Name       string                    `v:"req,len=1:256,pat=clientname"`
 	Scopes     []ResourceServerScopeType `json:",omitempty" v:"len=0:100"`
 }
 
-// ResourceServerRef names a resource server: DescribeResourceServer,
-// DeleteResourceServer.
-type ResourceServerRef struct {
+// UpdateResourceServerInput is UpdateResourceServer's request.
+type UpdateResourceServerInput struct {
+	UserPoolId string                    `v:"req,len=1:55,pat=poolid"`
+	Identifier string                    `v:"req,len=1:256,pat=resourceserver"`
+	Name       string                    `v:"req,len=1:256,pat=clientname"`
+	Scopes     []ResourceServerScopeType `json:",omitempty" v:"len=0:100"`
+}
+
+// DescribeResourceServerInput is DescribeResourceServer's request.
+type DescribeResourceServerInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	Identifier string `v:"req,len=1:256,pat=resourceserver"`
+}
+
+// DeleteResourceServerInput is DeleteResourceServer's request.
+type DeleteResourceServerInput struct {
 	UserPoolId string `v:"req,len=1:55,pat=poolid"`
 	Identifier string `v:"req,len=1:256,pat=resourceserver"`
 }
@@ -842,15 +1026,29 @@ type CustomDomainConfigType struct {
 	CertificateArn string `v:"req,len=20:2048"`
 }
 
-// UserPoolDomainInput is the request of CreateUserPoolDomain,
-// UpdateUserPoolDomain and DeleteUserPoolDomain. The domain's form (a
-// prefix, or a host name for a custom domain) is checked by the domain
-// package, since the model's pattern admits no dots.
-type UserPoolDomainInput struct {
+// CreateUserPoolDomainInput is CreateUserPoolDomain's request. The
+// domain's form (a prefix, or a host name for a custom domain) is checked by
+// the domain package, since the model's pattern admits no dots.
+type CreateUserPoolDomainInput struct {
 	Domain              string                  `v:"req,len=1:63"`
 	UserPoolId          string                  `v:"req,len=1:55,pat=poolid"`
 	ManagedLoginVersion *int32                  `json:",omitempty"`
 	CustomDomainConfig  *CustomDomainConfigType `json:",omitempty"`
+}
+
+// UpdateUserPoolDomainInput is UpdateUserPoolDomain's request, checked as
+// CreateUserPoolDomain's is.
+type UpdateUserPoolDomainInput struct {
+	Domain              string                  `v:"req,len=1:63"`
+	UserPoolId          string                  `v:"req,len=1:55,pat=poolid"`
+	ManagedLoginVersion *int32                  `json:",omitempty"`
+	CustomDomainConfig  *CustomDomainConfigType `json:",omitempty"`
+}
+
+// DeleteUserPoolDomainInput is DeleteUserPoolDomain's request.
+type DeleteUserPoolDomainInput struct {
+	Domain     string `v:"req,len=1:63"`
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
 }
 
 // UserPoolDomainOutput is the answer of CreateUserPoolDomain and

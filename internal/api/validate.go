@@ -56,12 +56,9 @@ var rulesCache sync.Map // reflect.Type -> []rule
 
 // Validate checks v (a pointer to a request shape) against its `v` tags and
 // returns an InvalidParameterException that names every offending member, in
-// the form AWS services use ("1 validation error detected: ..."). required
-// names top-level members that this operation requires beyond the tags, for
-// shapes that several operations share (UserPoolId in AdminInitiateAuth but
-// not in InitiateAuth).
-func Validate(v any, required ...string) error {
-	p := &problems{required: required}
+// the form AWS services use ("1 validation error detected: ...").
+func Validate(v any) error {
+	p := &problems{}
 	walk(reflect.ValueOf(v), "", p)
 	if p.err != nil {
 		return p.err
@@ -78,9 +75,8 @@ func Validate(v any, required ...string) error {
 
 // problems gathers what a walk finds.
 type problems struct {
-	list     []string
-	err      error    // a raw member that does not decode into its shape
-	required []string // top-level members required beyond the tags
+	list []string
+	err  error // a raw member that does not decode into its shape
 }
 
 var rawMessageType = reflect.TypeOf(json.RawMessage{})
@@ -107,8 +103,6 @@ func walk(v reflect.Value, path string, p *problems) {
 		name := r.fieldName
 		if path != "" {
 			name = path + "." + name
-		} else if !r.required && contains(p.required, r.goName) {
-			r.required = true
 		}
 		check(f, r, name, &p.list)
 		if r.isStructField {

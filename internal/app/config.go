@@ -51,13 +51,13 @@ func applyConfig(ctx context.Context, svc *idp.Service, path string) error {
 		if err := api.Validate(&p.CreateUserPoolInput); err != nil {
 			return fmt.Errorf("pool %s: %w", p.Id, err)
 		}
-		_, err := svc.DescribeUserPool(ctx, &api.UserPoolRef{UserPoolId: p.Id})
+		_, err := svc.DescribeUserPool(ctx, &api.DescribeUserPoolInput{UserPoolId: p.Id})
 		if api.IsCode(err, api.ErrResourceNotFound) {
 			if _, err := svc.CreatePool(ctx, p.Id, &p.CreateUserPoolInput); err != nil {
 				return fmt.Errorf("pool %s: %w", p.Id, err)
 			}
 			if p.SoftwareTokenMfaConfiguration != nil {
-				if _, err := svc.SetUserPoolMfaConfig(ctx, &api.UserPoolMfaConfig{UserPoolId: p.Id, SoftwareTokenMfaConfiguration: p.SoftwareTokenMfaConfiguration}); err != nil {
+				if _, err := svc.SetUserPoolMfaConfig(ctx, &api.SetUserPoolMfaConfigInput{UserPoolId: p.Id, UserPoolMfaConfig: api.UserPoolMfaConfig{SoftwareTokenMfaConfiguration: p.SoftwareTokenMfaConfiguration}}); err != nil {
 					return fmt.Errorf("pool %s: %w", p.Id, err)
 				}
 			}
@@ -72,7 +72,7 @@ func applyConfig(ctx context.Context, svc *idp.Service, path string) error {
 			if err := api.Validate(&c.CreateUserPoolClientInput); err != nil {
 				return fmt.Errorf("client %s: %w", c.ClientId, err)
 			}
-			_, err := svc.DescribeUserPoolClient(ctx, &api.ClientRef{UserPoolId: p.Id, ClientId: c.ClientId})
+			_, err := svc.DescribeUserPoolClient(ctx, &api.DescribeUserPoolClientInput{UserPoolId: p.Id, ClientId: c.ClientId})
 			if api.IsCode(err, api.ErrResourceNotFound) {
 				if _, err := svc.CreateClient(ctx, c.ClientId, c.ClientSecret, &c.CreateUserPoolClientInput); err != nil {
 					return fmt.Errorf("client %s: %w", c.ClientId, err)

@@ -111,14 +111,14 @@ func (h *Handler) deviceSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.PostFormValue("remember") == "yes" {
 		_, err = h.svc.UpdateDeviceStatus(r.Context(), &api.UpdateDeviceStatusInput{AccessToken: dc.Access, DeviceKey: dc.Device.Key,
-			DeviceRememberedStatus: "remembered"}, false)
+			DeviceRememberedStatus: "remembered"})
 		if err == nil {
 			h.rememberDevice(w, r, c.PoolID, dc.Device)
 		}
 	} else {
 		// Choice: a device the user declines is forgotten, so that nothing
 		// of it stays in the browser or in the user's device list.
-		_, err = h.svc.ForgetDevice(r.Context(), &api.DeviceRef{AccessToken: dc.Access, DeviceKey: dc.Device.Key}, false)
+		_, err = h.svc.ForgetDevice(r.Context(), &api.ForgetDeviceInput{AccessToken: dc.Access, DeviceKey: dc.Device.Key})
 	}
 	if err != nil {
 		h.log.Warn("hosted: device choice", "err", err)
@@ -148,7 +148,7 @@ func (h *Handler) deviceProof(r *http.Request, req *authRequest, user string, ou
 		return nil, err
 	}
 	ch, err := h.svc.RespondToAuthChallenge(r.Context(), &api.RespondToAuthChallengeInput{ClientId: req.ClientID,
-		ChallengeName: "DEVICE_SRP_AUTH", Session: out.Session, ChallengeResponses: resp}, false)
+		ChallengeName: "DEVICE_SRP_AUTH", Session: out.Session, ChallengeResponses: resp})
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +164,7 @@ func (h *Handler) deviceProof(r *http.Request, req *authRequest, user string, ou
 		return nil, err
 	}
 	return h.svc.RespondToAuthChallenge(r.Context(), &api.RespondToAuthChallengeInput{ClientId: req.ClientID,
-		ChallengeName: "DEVICE_PASSWORD_VERIFIER", Session: ch.Session, ChallengeResponses: resp}, false)
+		ChallengeName: "DEVICE_PASSWORD_VERIFIER", Session: ch.Session, ChallengeResponses: resp})
 }
 
 func ptr(s string) *string { return &s }

@@ -322,7 +322,7 @@ func (h *Handler) mfaSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := h.svc.RespondToAuthChallenge(r.Context(), &api.RespondToAuthChallengeInput{ClientId: req.ClientID,
-		ChallengeName: "SOFTWARE_TOKEN_MFA", Session: f.Session, ChallengeResponses: resp}, false)
+		ChallengeName: "SOFTWARE_TOKEN_MFA", Session: f.Session, ChallengeResponses: resp})
 	if err != nil {
 		if !h.sessionLost(w, r, req, err) {
 			again(message(err))
@@ -367,7 +367,7 @@ func (h *Handler) setupSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := h.svc.RespondToAuthChallenge(r.Context(), &api.RespondToAuthChallengeInput{ClientId: req.ClientID,
-		ChallengeName: "MFA_SETUP", Session: v.Session, ChallengeResponses: resp}, false)
+		ChallengeName: "MFA_SETUP", Session: v.Session, ChallengeResponses: resp})
 	if err != nil {
 		if !h.sessionLost(w, r, req, err) {
 			p := h.newPage(r, req, "Sign in")

@@ -172,7 +172,7 @@ func (h *Handler) newPasswordSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := h.svc.RespondToAuthChallenge(r.Context(), &api.RespondToAuthChallengeInput{ClientId: req.ClientID,
-		ChallengeName: "NEW_PASSWORD_REQUIRED", Session: f.Session, ChallengeResponses: resp}, false)
+		ChallengeName: "NEW_PASSWORD_REQUIRED", Session: f.Session, ChallengeResponses: resp})
 	if err != nil {
 		switch {
 		case h.sessionLost(w, r, req, err):

@@ -35,24 +35,20 @@ type operation struct {
 	// in and out are the request and answer shapes, for the model
 	// conformance test.
 	in, out reflect.Type
-	// required lists the request members this operation requires beyond
-	// its shape's tags (see requiredFor).
-	required *[]string
 }
 
 func op[In any, Out any](auth authClass, fn func(context.Context, *In) (Out, error)) operation {
-	required := new([]string)
 	input := func(body []byte) (*In, error) {
 		in := new(In)
 		if err := decode(body, in); err != nil {
 			return nil, err
 		}
-		if err := api.Validate(in, *required...); err != nil {
+		if err := api.Validate(in); err != nil {
 			return nil, err
 		}
 		return in, nil
 	}
-	return operation{auth: auth, in: reflect.TypeFor[In](), out: reflect.TypeFor[Out](), required: required,
+	return operation{auth: auth, in: reflect.TypeFor[In](), out: reflect.TypeFor[Out](),
 		call: func(ctx context.Context, body []byte) (any, error) {
 			in, err := input(body)
 			if err != nil {
@@ -151,88 +147,43 @@ func Operations() map[string]bool {
 // operations is the operation table: every Cognito operation Cognate serves
 // is one row here.
 func operations(v *idp.Service) map[string]operation {
-	admin := func(fn func(context.Context, *api.InitiateAuthInput, bool) (*api.AuthOutput, error), isAdmin bool) func(context.Context, *api.InitiateAuthInput) (*api.AuthOutput, error) {
-		return func(ctx context.Context, in *api.InitiateAuthInput) (*api.AuthOutput, error) {
-			return fn(ctx, in, isAdmin)
-		}
-	}
-	respond := func(isAdmin bool) func(context.Context, *api.RespondToAuthChallengeInput) (*api.AuthOutput, error) {
-		return func(ctx context.Context, in *api.RespondToAuthChallengeInput) (*api.AuthOutput, error) {
-			return v.RespondToAuthChallenge(ctx, in, isAdmin)
-		}
-	}
-	mfaPref := func(isAdmin bool) func(context.Context, *api.SetUserMFAPreferenceInput) (*api.Empty, error) {
-		return func(ctx context.Context, in *api.SetUserMFAPreferenceInput) (*api.Empty, error) {
-			return v.SetUserMFAPreference(ctx, in, isAdmin)
-		}
-	}
-	devRef := func(fn func(context.Context, *api.DeviceRef, bool) (*api.GetDeviceOutput, error), isAdmin bool) func(context.Context, *api.DeviceRef) (*api.GetDeviceOutput, error) {
-		return func(ctx context.Context, in *api.DeviceRef) (*api.GetDeviceOutput, error) {
-			return fn(ctx, in, isAdmin)
-		}
-	}
-	forget := func(isAdmin bool) func(context.Context, *api.DeviceRef) (*api.Empty, error) {
-		return func(ctx context.Context, in *api.DeviceRef) (*api.Empty, error) {
-			return v.ForgetDevice(ctx, in, isAdmin)
-		}
-	}
-	listDevices := func(isAdmin bool) func(context.Context, *api.ListDevicesInput) (*api.ListDevicesOutput, error) {
-		return func(ctx context.Context, in *api.ListDevicesInput) (*api.ListDevicesOutput, error) {
-			return v.ListDevices(ctx, in, isAdmin)
-		}
-	}
-	deviceStatus := func(isAdmin bool) func(context.Context, *api.UpdateDeviceStatusInput) (*api.Empty, error) {
-		return func(ctx context.Context, in *api.UpdateDeviceStatusInput) (*api.Empty, error) {
-			return v.UpdateDeviceStatus(ctx, in, isAdmin)
-		}
-	}
-	delAttrs := func(isAdmin bool) func(context.Context, *api.DeleteUserAttributesInput) (*api.Empty, error) {
-		return func(ctx context.Context, in *api.DeleteUserAttributesInput) (*api.Empty, error) {
-			return v.DeleteUserAttributes(ctx, in, isAdmin)
-		}
-	}
-	listGroups := func(forUser bool) func(context.Context, *api.ListGroupsInput) (*api.ListGroupsOutput, error) {
-		return func(ctx context.Context, in *api.ListGroupsInput) (*api.ListGroupsOutput, error) {
-			return v.ListGroups(ctx, in, forUser)
-		}
-	}
-	table := map[string]operation{
+	return map[string]operation{
 		// Users and sign-in, authorised by their body.
 		"SignUp":                           op(public, v.SignUp),
 		"ConfirmSignUp":                    op(public, v.ConfirmSignUp),
 		"ResendConfirmationCode":           op(public, v.ResendConfirmationCode),
-		"InitiateAuth":                     op(public, admin(v.InitiateAuth, false)),
-		"RespondToAuthChallenge":           op(public, respond(false)),
+		"InitiateAuth":                     op(public, v.InitiateAuth),
+		"RespondToAuthChallenge":           op(public, v.RespondToAuthChallenge),
 		"GetTokensFromRefreshToken":        op(public, v.GetTokensFromRefreshToken),
 		"AssociateSoftwareToken":           op(public, v.AssociateSoftwareToken),
 		"VerifySoftwareToken":              op(public, v.VerifySoftwareToken),
-		"SetUserMFAPreference":             op(public, mfaPref(false)),
+		"SetUserMFAPreference":             op(public, v.SetUserMFAPreference),
 		"GetUser":                          op(public, v.GetUser),
 		"RevokeToken":                      op(public, v.RevokeToken),
 		"ForgotPassword":                   op(public, v.ForgotPassword),
 		"ConfirmForgotPassword":            op(public, v.ConfirmForgotPassword),
 		"ChangePassword":                   op(public, v.ChangePassword),
 		"UpdateUserAttributes":             op(public, v.UpdateUserAttributes),
-		"DeleteUserAttributes":             op(public, delAttrs(false)),
+		"DeleteUserAttributes":             op(public, v.DeleteUserAttributes),
 		"GetUserAttributeVerificationCode": op(public, v.GetUserAttributeVerificationCode),
 		"VerifyUserAttribute":              op(public, v.VerifyUserAttribute),
 		"DeleteUser":                       op(public, v.DeleteUser),
 		"GlobalSignOut":                    op(public, v.GlobalSignOut),
 		"ConfirmDevice":                    op(public, v.ConfirmDevice),
-		"GetDevice":                        op(public, devRef(v.GetDevice, false)),
-		"ListDevices":                      op(public, listDevices(false)),
-		"ForgetDevice":                     op(public, forget(false)),
-		"UpdateDeviceStatus":               op(public, deviceStatus(false)),
+		"GetDevice":                        op(public, v.GetDevice),
+		"ListDevices":                      op(public, v.ListDevices),
+		"ForgetDevice":                     op(public, v.ForgetDevice),
+		"UpdateDeviceStatus":               op(public, v.UpdateDeviceStatus),
 
 		// Administration, SigV4-signed.
-		"AdminInitiateAuth":           op(iam, admin(v.InitiateAuth, true)),
-		"AdminRespondToAuthChallenge": op(iam, respond(true)),
-		"AdminSetUserMFAPreference":   op(iam, mfaPref(true)),
+		"AdminInitiateAuth":           op(iam, v.AdminInitiateAuth),
+		"AdminRespondToAuthChallenge": op(iam, v.AdminRespondToAuthChallenge),
+		"AdminSetUserMFAPreference":   op(iam, v.AdminSetUserMFAPreference),
 		"AdminConfirmSignUp":          op(iam, v.AdminConfirmSignUp),
-		"AdminGetDevice":              op(iam, devRef(v.GetDevice, true)),
-		"AdminListDevices":            op(iam, listDevices(true)),
-		"AdminForgetDevice":           op(iam, forget(true)),
-		"AdminUpdateDeviceStatus":     op(iam, deviceStatus(true)),
+		"AdminGetDevice":              op(iam, v.AdminGetDevice),
+		"AdminListDevices":            op(iam, v.AdminListDevices),
+		"AdminForgetDevice":           op(iam, v.AdminForgetDevice),
+		"AdminUpdateDeviceStatus":     op(iam, v.AdminUpdateDeviceStatus),
 		"AdminGetUser":                op(iam, v.AdminGetUser),
 		"AdminDeleteUser":             op(iam, v.AdminDeleteUser),
 		"AdminUserGlobalSignOut":      op(iam, v.AdminUserGlobalSignOut),
@@ -242,48 +193,38 @@ func operations(v *idp.Service) map[string]operation {
 		"GetGroup":                    op(iam, v.GetGroup),
 		"UpdateGroup":                 op(iam, v.UpdateGroup),
 		"DeleteGroup":                 op(iam, v.DeleteGroup),
-		"ListGroups":                  op(iam, listGroups(false)),
-		"AdminListGroupsForUser":      op(iam, listGroups(true)),
+		"ListGroups":                  op(iam, v.ListGroups),
+		"AdminListGroupsForUser":      op(iam, v.AdminListGroupsForUser),
 		"AdminAddUserToGroup":         op(iam, v.AdminAddUserToGroup),
 		"AdminRemoveUserFromGroup":    op(iam, v.AdminRemoveUserFromGroup),
 		"ListUsersInGroup":            op(iam, v.ListUsersInGroup),
 		"AdminSetUserPassword":        op(iam, v.AdminSetUserPassword),
 		"AdminResetUserPassword":      op(iam, v.AdminResetUserPassword),
 		"AdminUpdateUserAttributes":   op(iam, v.AdminUpdateUserAttributes),
-		"AdminDeleteUserAttributes":   op(iam, delAttrs(true)),
+		"AdminDeleteUserAttributes":   op(iam, v.AdminDeleteUserAttributes),
 		"AdminDisableUser":            op(iam, v.AdminDisableUser),
 		"AdminEnableUser":             op(iam, v.AdminEnableUser),
 		"ListUsers":                   op(iam, v.ListUsers),
-		"CreateUserPool": op(iam, func(ctx context.Context, in *api.CreateUserPoolInput) (*api.UserPoolOutput, error) {
-			return v.CreatePool(ctx, "", in)
-		}),
-		"DescribeUserPool":     op(iam, v.DescribeUserPool),
-		"ListUserPools":        op(iam, v.ListUserPools),
-		"UpdateUserPool":       op(iam, v.UpdateUserPool),
-		"DeleteUserPool":       op(iam, v.DeleteUserPool),
-		"SetUserPoolMfaConfig": op(iam, v.SetUserPoolMfaConfig),
-		"GetUserPoolMfaConfig": op(iam, v.GetUserPoolMfaConfig),
-		"CreateUserPoolClient": op(iam, func(ctx context.Context, in *api.CreateUserPoolClientInput) (*api.UserPoolClientOutput, error) {
-			return v.CreateClient(ctx, "", "", in)
-		}),
-		"DescribeUserPoolClient": op(iam, v.DescribeUserPoolClient),
-		"ListUserPoolClients":    op(iam, v.ListUserPoolClients),
-		"UpdateUserPoolClient":   op(iam, v.UpdateUserPoolClient),
-		"DeleteUserPoolClient":   op(iam, v.DeleteUserPoolClient),
-		"CreateResourceServer":   op(iam, v.CreateResourceServer),
-		"DescribeResourceServer": op(iam, v.DescribeResourceServer),
-		"ListResourceServers":    op(iam, v.ListResourceServers),
-		"UpdateResourceServer":   op(iam, v.UpdateResourceServer),
-		"DeleteResourceServer":   op(iam, v.DeleteResourceServer),
-		"CreateUserPoolDomain":   op(iam, v.CreateUserPoolDomain),
-		"DescribeUserPoolDomain": op(iam, v.DescribeUserPoolDomain),
-		"UpdateUserPoolDomain":   op(iam, v.UpdateUserPoolDomain),
-		"DeleteUserPoolDomain":   op(iam, v.DeleteUserPoolDomain),
+		"CreateUserPool":              op(iam, v.CreateUserPool),
+		"DescribeUserPool":            op(iam, v.DescribeUserPool),
+		"ListUserPools":               op(iam, v.ListUserPools),
+		"UpdateUserPool":              op(iam, v.UpdateUserPool),
+		"DeleteUserPool":              op(iam, v.DeleteUserPool),
+		"SetUserPoolMfaConfig":        op(iam, v.SetUserPoolMfaConfig),
+		"GetUserPoolMfaConfig":        op(iam, v.GetUserPoolMfaConfig),
+		"CreateUserPoolClient":        op(iam, v.CreateUserPoolClient),
+		"DescribeUserPoolClient":      op(iam, v.DescribeUserPoolClient),
+		"ListUserPoolClients":         op(iam, v.ListUserPoolClients),
+		"UpdateUserPoolClient":        op(iam, v.UpdateUserPoolClient),
+		"DeleteUserPoolClient":        op(iam, v.DeleteUserPoolClient),
+		"CreateResourceServer":        op(iam, v.CreateResourceServer),
+		"DescribeResourceServer":      op(iam, v.DescribeResourceServer),
+		"ListResourceServers":         op(iam, v.ListResourceServers),
+		"UpdateResourceServer":        op(iam, v.UpdateResourceServer),
+		"DeleteResourceServer":        op(iam, v.DeleteResourceServer),
+		"CreateUserPoolDomain":        op(iam, v.CreateUserPoolDomain),
+		"DescribeUserPoolDomain":      op(iam, v.DescribeUserPoolDomain),
+		"UpdateUserPoolDomain":        op(iam, v.UpdateUserPoolDomain),
+		"DeleteUserPoolDomain":        op(iam, v.DeleteUserPoolDomain),
 	}
-	for name, req := range requiredFor {
-		if o, ok := table[name]; ok {
-			*o.required = req
-		}
-	}
-	return table
 }

@@ -16,28 +16,3 @@ func Shapes() map[string]Shape {
 	}
 	return out
 }
-
-// requiredFor lists, for operations whose request shape is shared with
-// another operation, the members Cognito's model requires of this one that
-// the shared shape cannot mark required (UserPoolId and Username in the
-// admin forms, AccessToken in the user's own). They are refused when
-// missing in the same "Value null at" words as the tagged ones.
-var requiredFor = map[string][]string{
-	"AdminInitiateAuth":           {"UserPoolId"},
-	"AdminRespondToAuthChallenge": {"UserPoolId"},
-	"AdminGetDevice":              {"UserPoolId", "Username"},
-	"AdminForgetDevice":           {"UserPoolId", "Username"},
-	"AdminListDevices":            {"UserPoolId", "Username"},
-	"AdminUpdateDeviceStatus":     {"UserPoolId", "Username"},
-	"AdminSetUserMFAPreference":   {"UserPoolId", "Username"},
-	"AdminUpdateUserAttributes":   {"UserPoolId", "Username"},
-	"AdminDeleteUserAttributes":   {"UserPoolId", "Username"},
-	"AdminListGroupsForUser":      {"Username"},
-	"ListDevices":                 {"AccessToken"},
-	"SetUserMFAPreference":        {"AccessToken"},
-	"UpdateDeviceStatus":          {"AccessToken"},
-	"UpdateUserAttributes":        {"AccessToken"},
-	"DeleteUserAttributes":        {"AccessToken"},
-	"VerifyUserAttribute":         {"Code"},
-	"CreateUserPoolClient":        {"ClientName"},
-}

@@ -32,38 +32,44 @@ func missing(name string) error {
 	return api.Errorf(api.ErrInvalidParameter, "Missing required parameter %s", name)
 }
 
-// authClient loads the client of an auth request; the admin forms also name
-// the pool, which must be the client's.
-func (s *Service) authClient(ctx context.Context, poolID, clientID string, admin bool) (*client, error) {
-	if admin {
-		if poolID == "" {
-			return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value null at 'userPoolId' failed to satisfy constraint: Member must not be null")
-		}
-		return s.loadPoolClient(ctx, poolID, clientID)
-	}
-	return s.loadClient(ctx, clientID)
-}
-
-// InitiateAuth answers InitiateAuth (admin false) and AdminInitiateAuth.
-func (s *Service) InitiateAuth(ctx context.Context, in *api.InitiateAuthInput, admin bool) (*api.AuthOutput, error) {
-	c, err := s.authClient(ctx, in.UserPoolId, in.ClientId, admin)
+// InitiateAuth answers InitiateAuth. ADMIN_USER_PASSWORD_AUTH and
+// ADMIN_NO_SRP_AUTH are AdminInitiateAuth's.
+func (s *Service) InitiateAuth(ctx context.Context, in *api.InitiateAuthInput) (*api.AuthOutput, error) {
+	c, err := s.loadClient(ctx, in.ClientId)
 	if err != nil {
 		return nil, err
 	}
+	if in.AuthFlow == "ADMIN_USER_PASSWORD_AUTH" || in.AuthFlow == "ADMIN_NO_SRP_AUTH" {
+		return nil, api.Errorf(api.ErrInvalidParameter, "Initiate Auth method not supported.")
+	}
+	return s.initiateAuth(ctx, c, in)
+}
+
+// AdminInitiateAuth answers AdminInitiateAuth: the pool it names must be
+// the client's, and USER_PASSWORD_AUTH is the user form's.
+func (s *Service) AdminInitiateAuth(ctx context.Context, in *api.AdminInitiateAuthInput) (*api.AuthOutput, error) {
+	c, err := s.loadPoolClient(ctx, in.UserPoolId, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if in.AuthFlow == "USER_PASSWORD_AUTH" {
+		return nil, api.Errorf(api.ErrInvalidParameter, "Initiate Auth method not supported.")
+	}
+	return s.initiateAuth(ctx, c, &api.InitiateAuthInput{ClientId: in.ClientId, AuthFlow: in.AuthFlow,
+		AuthParameters: in.AuthParameters, ClientMetadata: in.ClientMetadata, Session: in.Session})
+}
+
+// initiateAuth starts the flow of InitiateAuth and AdminInitiateAuth once
+// the client is loaded and the flow is one of the operation's.
+func (s *Service) initiateAuth(ctx context.Context, c *client, in *api.InitiateAuthInput) (*api.AuthOutput, error) {
 	p := params(in.AuthParameters)
 	switch in.AuthFlow {
 	case "USER_PASSWORD_AUTH":
-		if admin {
-			return nil, api.Errorf(api.ErrInvalidParameter, "Initiate Auth method not supported.")
-		}
 		if !c.allows("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH") {
 			return nil, api.Errorf(api.ErrInvalidParameter, "USER_PASSWORD_AUTH flow not enabled for this client")
 		}
 		return s.passwordAuth(ctx, c, p)
 	case "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH":
-		if !admin {
-			return nil, api.Errorf(api.ErrInvalidParameter, "Initiate Auth method not supported.")
-		}
 		if !c.allows("ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH") {
 			return nil, api.Errorf(api.ErrInvalidParameter, "Auth flow not enabled for this client")
 		}
@@ -247,13 +253,29 @@ func (s *Service) complete(ctx context.Context, c *client, u *store.User, authTi
 	return &api.AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: res}, nil
 }
 
-// RespondToAuthChallenge answers RespondToAuthChallenge (admin false) and
-// AdminRespondToAuthChallenge.
-func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToAuthChallengeInput, admin bool) (*api.AuthOutput, error) {
-	c, err := s.authClient(ctx, in.UserPoolId, in.ClientId, admin)
+// RespondToAuthChallenge answers RespondToAuthChallenge.
+func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToAuthChallengeInput) (*api.AuthOutput, error) {
+	c, err := s.loadClient(ctx, in.ClientId)
 	if err != nil {
 		return nil, err
 	}
+	return s.respondToAuthChallenge(ctx, c, in)
+}
+
+// AdminRespondToAuthChallenge answers AdminRespondToAuthChallenge: the
+// pool it names must be the client's.
+func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *api.AdminRespondToAuthChallengeInput) (*api.AuthOutput, error) {
+	c, err := s.loadPoolClient(ctx, in.UserPoolId, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	return s.respondToAuthChallenge(ctx, c, &api.RespondToAuthChallengeInput{ClientId: in.ClientId, ChallengeName: in.ChallengeName,
+		Session: in.Session, ChallengeResponses: in.ChallengeResponses, ClientMetadata: in.ClientMetadata})
+}
+
+// respondToAuthChallenge answers a challenge of RespondToAuthChallenge or
+// AdminRespondToAuthChallenge once the client is loaded.
+func (s *Service) respondToAuthChallenge(ctx context.Context, c *client, in *api.RespondToAuthChallengeInput) (*api.AuthOutput, error) {
 	r := params(in.ChallengeResponses)
 	switch {
 	case in.ChallengeName == challengePasswordVerify:

@@ -115,7 +115,7 @@ func (bn *bench) user(b *testing.B, name string) {
 	if _, err := bn.svc.SignUp(ctx, &api.SignUpInput{ClientId: bn.client, Username: name, Password: ptr(pw)}); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := bn.svc.AdminConfirmSignUp(ctx, &api.AdminUserRef{UserPoolId: bn.pool, Username: name}); err != nil {
+	if _, err := bn.svc.AdminConfirmSignUp(ctx, &api.AdminConfirmSignUpInput{UserPoolId: bn.pool, Username: name}); err != nil {
 		b.Fatal(err)
 	}
 }
@@ -136,7 +136,7 @@ func BenchmarkPasswordSignIn(b *testing.B) {
 	in := &api.InitiateAuthInput{ClientId: bn.client, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: params(map[string]string{"USERNAME": "u", "PASSWORD": pw})}
 	m := meter(b)
 	for b.Loop() {
-		if _, err := bn.svc.InitiateAuth(context.Background(), in, false); err != nil {
+		if _, err := bn.svc.InitiateAuth(context.Background(), in); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -146,7 +146,7 @@ func BenchmarkPasswordSignIn(b *testing.B) {
 func (bn *bench) enrolTOTP(b *testing.B, name string) (string, *api.AuthenticationResult) {
 	ctx := context.Background()
 	out, err := bn.svc.InitiateAuth(ctx, &api.InitiateAuthInput{ClientId: bn.client, AuthFlow: "USER_PASSWORD_AUTH",
-		AuthParameters: params(map[string]string{"USERNAME": name, "PASSWORD": pw})}, false)
+		AuthParameters: params(map[string]string{"USERNAME": name, "PASSWORD": pw})})
 	if err != nil || out.ChallengeName != "MFA_SETUP" {
 		b.Fatalf("%v %+v", err, out)
 	}
@@ -160,7 +160,7 @@ func (bn *bench) enrolTOTP(b *testing.B, name string) (string, *api.Authenticati
 		b.Fatal(err)
 	}
 	done, err := bn.svc.RespondToAuthChallenge(ctx, &api.RespondToAuthChallengeInput{ClientId: bn.client, ChallengeName: "MFA_SETUP",
-		Session: v.Session, ChallengeResponses: params(map[string]string{"USERNAME": name})}, false)
+		Session: v.Session, ChallengeResponses: params(map[string]string{"USERNAME": name})})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func BenchmarkTOTPSignIn(b *testing.B) {
 	m := meter(b)
 	for b.Loop() {
 		bn.clock.Add(int64(totp.Period))
-		out, err := bn.svc.InitiateAuth(ctx, in, false)
+		out, err := bn.svc.InitiateAuth(ctx, in)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -186,7 +186,7 @@ func BenchmarkTOTPSignIn(b *testing.B) {
 		code, _ := totp.Now(secret, bn.now())
 		m.start()
 		if _, err := bn.svc.RespondToAuthChallenge(ctx, &api.RespondToAuthChallengeInput{ClientId: bn.client, ChallengeName: "SOFTWARE_TOKEN_MFA",
-			Session: out.Session, ChallengeResponses: params(map[string]string{"USERNAME": "u", "SOFTWARE_TOKEN_MFA_CODE": code})}, false); err != nil {
+			Session: out.Session, ChallengeResponses: params(map[string]string{"USERNAME": "u", "SOFTWARE_TOKEN_MFA_CODE": code})}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -199,7 +199,7 @@ func (bn *bench) srpLogin(b *testing.B, m *cpuMeter, name string, deviceKey stri
 	cl, _ := srp.NewClient()
 	m.start()
 	ch, err := bn.svc.InitiateAuth(ctx, &api.InitiateAuthInput{ClientId: bn.client, AuthFlow: "USER_SRP_AUTH",
-		AuthParameters: params(map[string]string{"USERNAME": name, "SRP_A": cl.PublicHex()})}, false)
+		AuthParameters: params(map[string]string{"USERNAME": name, "SRP_A": cl.PublicHex()})})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -216,7 +216,7 @@ func (bn *bench) srpLogin(b *testing.B, m *cpuMeter, name string, deviceKey stri
 	}
 	m.start()
 	out, err := bn.svc.RespondToAuthChallenge(ctx, &api.RespondToAuthChallengeInput{ClientId: bn.client, ChallengeName: "PASSWORD_VERIFIER",
-		Session: ch.Session, ChallengeResponses: params(r)}, false)
+		Session: ch.Session, ChallengeResponses: params(r)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -261,7 +261,7 @@ func BenchmarkDeviceSignIn(b *testing.B) {
 		cl, _ := srp.NewClient()
 		m.start()
 		ch, err := bn.svc.RespondToAuthChallenge(ctx, &api.RespondToAuthChallengeInput{ClientId: bn.client, ChallengeName: "DEVICE_SRP_AUTH",
-			Session: out.Session, ChallengeResponses: params(map[string]string{"USERNAME": "u", "DEVICE_KEY": key, "SRP_A": cl.PublicHex()})}, false)
+			Session: out.Session, ChallengeResponses: params(map[string]string{"USERNAME": "u", "DEVICE_KEY": key, "SRP_A": cl.PublicHex()})})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -274,7 +274,7 @@ func BenchmarkDeviceSignIn(b *testing.B) {
 		m.start()
 		done, err := bn.svc.RespondToAuthChallenge(ctx, &api.RespondToAuthChallengeInput{ClientId: bn.client, ChallengeName: "DEVICE_PASSWORD_VERIFIER",
 			Session: ch.Session, ChallengeResponses: params(map[string]string{"USERNAME": "u", "DEVICE_KEY": key,
-				"PASSWORD_CLAIM_SECRET_BLOCK": resp.SecretBlock, "PASSWORD_CLAIM_SIGNATURE": resp.Signature, "TIMESTAMP": resp.Timestamp})}, false)
+				"PASSWORD_CLAIM_SECRET_BLOCK": resp.SecretBlock, "PASSWORD_CLAIM_SIGNATURE": resp.Signature, "TIMESTAMP": resp.Timestamp})})
 		if err != nil || done.AuthenticationResult == nil {
 			b.Fatalf("%v %+v", err, done)
 		}

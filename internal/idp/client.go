@@ -14,6 +14,7 @@ import (
 
 // clientDoc is an app client's configuration as kept in store.Client.Settings.
 type clientDoc struct {
+	ClientName string `json:",omitempty"`
 	api.UserPoolClientSettings
 	Secret []byte `json:",omitempty"` // encrypted
 }
@@ -214,17 +215,20 @@ func normalizeClient(d *api.UserPoolClientSettings) error {
 	return check("Refresh token validity", d.RefreshTokenValidity, u.RefreshToken, 24*time.Hour, time.Hour, 3650*24*time.Hour)
 }
 
+// CreateUserPoolClient answers CreateUserPoolClient: a client with a new
+// id.
+func (s *Service) CreateUserPoolClient(ctx context.Context, in *api.CreateUserPoolClientInput) (*api.UserPoolClientOutput, error) {
+	return s.CreateClient(ctx, "", "", in)
+}
+
 // CreateClient creates an app client with the given id and secret ("" for
 // new ones; a secret is only made when GenerateSecret is set).
 func (s *Service) CreateClient(ctx context.Context, id, secret string, in *api.CreateUserPoolClientInput) (*api.UserPoolClientOutput, error) {
-	if in.ClientName == "" {
-		return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value null at 'clientName' failed to satisfy constraint: Member must not be null")
-	}
 	p, err := s.loadPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
 	}
-	doc := clientDoc{UserPoolClientSettings: in.UserPoolClientSettings}
+	doc := clientDoc{ClientName: in.ClientName, UserPoolClientSettings: in.UserPoolClientSettings}
 	if err := normalizeClient(&doc.UserPoolClientSettings); err != nil {
 		return nil, err
 	}
@@ -265,12 +269,12 @@ func (s *Service) CreateClient(ctx context.Context, id, secret string, in *api.C
 }
 
 func describeClient(rec *store.Client, doc clientDoc, secret string) *api.UserPoolClientType {
-	return &api.UserPoolClientType{UserPoolId: rec.PoolID, ClientId: rec.ID, ClientSecret: secret,
+	return &api.UserPoolClientType{UserPoolId: rec.PoolID, ClientId: rec.ID, ClientSecret: secret, ClientName: doc.ClientName,
 		CreationDate: api.At(rec.Created), LastModifiedDate: api.At(rec.Updated), UserPoolClientSettings: doc.UserPoolClientSettings}
 }
 
 // DescribeUserPoolClient answers DescribeUserPoolClient.
-func (s *Service) DescribeUserPoolClient(ctx context.Context, in *api.ClientRef) (*api.UserPoolClientOutput, error) {
+func (s *Service) DescribeUserPoolClient(ctx context.Context, in *api.DescribeUserPoolClientInput) (*api.UserPoolClientOutput, error) {
 	c, err := s.loadPoolClient(ctx, in.UserPoolId, in.ClientId)
 	if err != nil {
 		return nil, err
@@ -316,10 +320,9 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *api.UpdateUserPo
 		if err := decodeDoc(c.Settings, &doc); err != nil {
 			return err
 		}
-		name := doc.ClientName
 		doc.UserPoolClientSettings = in.UserPoolClientSettings
-		if doc.ClientName == "" {
-			doc.ClientName = name
+		if in.ClientName != "" {
+			doc.ClientName = in.ClientName
 		}
 		if err := normalizeClient(&doc.UserPoolClientSettings); err != nil {
 			return err
@@ -346,7 +349,7 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *api.UpdateUserPo
 }
 
 // DeleteUserPoolClient answers DeleteUserPoolClient.
-func (s *Service) DeleteUserPoolClient(ctx context.Context, in *api.ClientRef) (*api.Empty, error) {
+func (s *Service) DeleteUserPoolClient(ctx context.Context, in *api.DeleteUserPoolClientInput) (*api.Empty, error) {
 	if _, err := s.loadPoolClient(ctx, in.UserPoolId, in.ClientId); err != nil {
 		return nil, err
 	}

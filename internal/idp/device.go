@@ -157,21 +157,20 @@ func deviceVerifierConfig(cfg *api.DeviceSecretVerifierConfig) (verifier, salt [
 	return verifier, salt, nil
 }
 
-// deviceOwner finds the user a device call is about: the access token's, or
-// for the admin forms the named one.
-func (s *Service) deviceOwner(ctx context.Context, accessToken, poolID, username string, admin bool) (*store.User, error) {
-	if admin {
-		if poolID == "" || username == "" {
-			return nil, api.Errorf(api.ErrInvalidParameter, "UserPoolId and Username are required.")
-		}
-		_, u, err := s.adminUser(ctx, poolID, username)
-		return u, err
-	}
+// deviceOwner finds the user of the user forms of the device calls: the
+// access token's. The admin forms name theirs (adminDeviceOwner).
+func (s *Service) deviceOwner(ctx context.Context, accessToken string) (*store.User, error) {
 	a, err := s.authorize(ctx, accessToken)
 	if err != nil {
 		return nil, err
 	}
 	return a.user, nil
+}
+
+// adminDeviceOwner finds the user the admin forms of the device calls name.
+func (s *Service) adminDeviceOwner(ctx context.Context, poolID, username string) (*store.User, error) {
+	_, u, err := s.adminUser(ctx, poolID, username)
+	return u, err
 }
 
 func describeDevice(d *store.Device) api.DeviceType {
@@ -196,13 +195,26 @@ func describeDevice(d *store.Device) api.DeviceType {
 
 func ptr(s string) *string { return &s }
 
-// GetDevice answers GetDevice and AdminGetDevice.
-func (s *Service) GetDevice(ctx context.Context, in *api.DeviceRef, admin bool) (*api.GetDeviceOutput, error) {
-	u, err := s.deviceOwner(ctx, in.AccessToken, in.UserPoolId, in.Username, admin)
+// GetDevice answers GetDevice.
+func (s *Service) GetDevice(ctx context.Context, in *api.GetDeviceInput) (*api.GetDeviceOutput, error) {
+	u, err := s.deviceOwner(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.userDevice(ctx, u, in.DeviceKey)
+	return s.getDevice(ctx, u, in.DeviceKey)
+}
+
+// AdminGetDevice answers AdminGetDevice.
+func (s *Service) AdminGetDevice(ctx context.Context, in *api.AdminGetDeviceInput) (*api.GetDeviceOutput, error) {
+	u, err := s.adminDeviceOwner(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	return s.getDevice(ctx, u, in.DeviceKey)
+}
+
+func (s *Service) getDevice(ctx context.Context, u *store.User, key string) (*api.GetDeviceOutput, error) {
+	d, err := s.userDevice(ctx, u, key)
 	if err != nil {
 		return nil, err
 	}
@@ -210,17 +222,30 @@ func (s *Service) GetDevice(ctx context.Context, in *api.DeviceRef, admin bool) 
 	return &api.GetDeviceOutput{Device: &dt}, nil
 }
 
-// ListDevices answers ListDevices and AdminListDevices.
-func (s *Service) ListDevices(ctx context.Context, in *api.ListDevicesInput, admin bool) (*api.ListDevicesOutput, error) {
-	u, err := s.deviceOwner(ctx, in.AccessToken, in.UserPoolId, in.Username, admin)
+// ListDevices answers ListDevices.
+func (s *Service) ListDevices(ctx context.Context, in *api.ListDevicesInput) (*api.ListDevicesOutput, error) {
+	u, err := s.deviceOwner(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
-	after, err := decodePageToken(in.PaginationToken)
+	return s.listDevices(ctx, u, in.PaginationToken, in.Limit)
+}
+
+// AdminListDevices answers AdminListDevices.
+func (s *Service) AdminListDevices(ctx context.Context, in *api.AdminListDevicesInput) (*api.ListDevicesOutput, error) {
+	u, err := s.adminDeviceOwner(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	limit := pageSize(in.Limit)
+	return s.listDevices(ctx, u, in.PaginationToken, in.Limit)
+}
+
+func (s *Service) listDevices(ctx context.Context, u *store.User, token string, size *int32) (*api.ListDevicesOutput, error) {
+	after, err := decodePageToken(token)
+	if err != nil {
+		return nil, err
+	}
+	limit := pageSize(size)
 	devices, err := s.st.ListDevices(ctx, u.PoolID, u.Username, after, limit+1)
 	if err != nil {
 		return nil, internal(err)
@@ -236,32 +261,58 @@ func (s *Service) ListDevices(ctx context.Context, in *api.ListDevicesInput, adm
 	return out, nil
 }
 
-// ForgetDevice answers ForgetDevice and AdminForgetDevice.
-func (s *Service) ForgetDevice(ctx context.Context, in *api.DeviceRef, admin bool) (*api.Empty, error) {
-	u, err := s.deviceOwner(ctx, in.AccessToken, in.UserPoolId, in.Username, admin)
+// ForgetDevice answers ForgetDevice.
+func (s *Service) ForgetDevice(ctx context.Context, in *api.ForgetDeviceInput) (*api.Empty, error) {
+	u, err := s.deviceOwner(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.userDevice(ctx, u, in.DeviceKey); err != nil {
+	return s.forgetDevice(ctx, u, in.DeviceKey)
+}
+
+// AdminForgetDevice answers AdminForgetDevice.
+func (s *Service) AdminForgetDevice(ctx context.Context, in *api.AdminForgetDeviceInput) (*api.Empty, error) {
+	u, err := s.adminDeviceOwner(ctx, in.UserPoolId, in.Username)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.st.DeleteDevice(ctx, u.PoolID, in.DeviceKey); err != nil && !errors.Is(err, store.ErrNotFound) {
+	return s.forgetDevice(ctx, u, in.DeviceKey)
+}
+
+func (s *Service) forgetDevice(ctx context.Context, u *store.User, key string) (*api.Empty, error) {
+	if _, err := s.userDevice(ctx, u, key); err != nil {
+		return nil, err
+	}
+	if err := s.st.DeleteDevice(ctx, u.PoolID, key); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, internal(err)
 	}
 	return &api.Empty{}, nil
 }
 
-// UpdateDeviceStatus answers UpdateDeviceStatus and AdminUpdateDeviceStatus.
-func (s *Service) UpdateDeviceStatus(ctx context.Context, in *api.UpdateDeviceStatusInput, admin bool) (*api.Empty, error) {
-	u, err := s.deviceOwner(ctx, in.AccessToken, in.UserPoolId, in.Username, admin)
+// UpdateDeviceStatus answers UpdateDeviceStatus.
+func (s *Service) UpdateDeviceStatus(ctx context.Context, in *api.UpdateDeviceStatusInput) (*api.Empty, error) {
+	u, err := s.deviceOwner(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.userDevice(ctx, u, in.DeviceKey); err != nil {
+	return s.updateDeviceStatus(ctx, u, in.DeviceKey, in.DeviceRememberedStatus)
+}
+
+// AdminUpdateDeviceStatus answers AdminUpdateDeviceStatus.
+func (s *Service) AdminUpdateDeviceStatus(ctx context.Context, in *api.AdminUpdateDeviceStatusInput) (*api.Empty, error) {
+	u, err := s.adminDeviceOwner(ctx, in.UserPoolId, in.Username)
+	if err != nil {
 		return nil, err
 	}
-	_, err = s.st.UpdateDevice(ctx, u.PoolID, in.DeviceKey, func(d *store.Device) error {
-		d.Remembered = in.DeviceRememberedStatus == "remembered"
+	return s.updateDeviceStatus(ctx, u, in.DeviceKey, in.DeviceRememberedStatus)
+}
+
+func (s *Service) updateDeviceStatus(ctx context.Context, u *store.User, key, status string) (*api.Empty, error) {
+	if _, err := s.userDevice(ctx, u, key); err != nil {
+		return nil, err
+	}
+	_, err := s.st.UpdateDevice(ctx, u.PoolID, key, func(d *store.Device) error {
+		d.Remembered = status == "remembered"
 		d.Updated = s.now()
 		return nil
 	})

@@ -50,7 +50,7 @@ func FuzzPasswordClaim(f *testing.F) {
 			t.Fatal(err)
 		}
 		ch, err := e.svc.InitiateAuth(ctx, &api.InitiateAuthInput{ClientId: e.client, AuthFlow: "USER_SRP_AUTH",
-			AuthParameters: authParams("USERNAME", name, "SRP_A", cl.PublicHex())}, false)
+			AuthParameters: authParams("USERNAME", name, "SRP_A", cl.PublicHex())})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +78,7 @@ func FuzzPasswordClaim(f *testing.F) {
 		set("TIMESTAMP", pick(ts, genuine.Timestamp))
 		set("DEVICE_KEY", deviceKey)
 		out, err := e.svc.RespondToAuthChallenge(ctx, &api.RespondToAuthChallengeInput{ClientId: e.client, ChallengeName: "PASSWORD_VERIFIER",
-			ChallengeResponses: r}, false)
+			ChallengeResponses: r})
 		if err != nil {
 			if e, ok := api.As(err); !ok || e.Code == api.ErrInternal {
 				t.Fatalf("user %q block %q signature %q timestamp %q device %q: %v", user, block, sig, ts, deviceKey, err)

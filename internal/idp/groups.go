@@ -20,7 +20,7 @@ func describeGroup(poolID, name string, g *groupDoc) *api.GroupType {
 }
 
 // CreateGroup answers CreateGroup.
-func (s *Service) CreateGroup(ctx context.Context, in *api.GroupInput) (*api.GroupOutput, error) {
+func (s *Service) CreateGroup(ctx context.Context, in *api.CreateGroupInput) (*api.GroupOutput, error) {
 	var g *groupDoc
 	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
 		if _, ok := d.Groups[in.GroupName]; ok {
@@ -48,7 +48,7 @@ func deref(p *string) string {
 }
 
 // UpdateGroup answers UpdateGroup: members given replace the group's.
-func (s *Service) UpdateGroup(ctx context.Context, in *api.GroupInput) (*api.GroupOutput, error) {
+func (s *Service) UpdateGroup(ctx context.Context, in *api.UpdateGroupInput) (*api.GroupOutput, error) {
 	var g *groupDoc
 	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
 		var ok bool
@@ -74,7 +74,7 @@ func (s *Service) UpdateGroup(ctx context.Context, in *api.GroupInput) (*api.Gro
 }
 
 // GetGroup answers GetGroup.
-func (s *Service) GetGroup(ctx context.Context, in *api.GroupRef) (*api.GroupOutput, error) {
+func (s *Service) GetGroup(ctx context.Context, in *api.GetGroupInput) (*api.GroupOutput, error) {
 	p, err := s.loadPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
@@ -88,7 +88,7 @@ func (s *Service) GetGroup(ctx context.Context, in *api.GroupRef) (*api.GroupOut
 
 // DeleteGroup answers DeleteGroup and removes the group from its members,
 // so that a new group of the same name starts empty.
-func (s *Service) DeleteGroup(ctx context.Context, in *api.GroupRef) (*api.Empty, error) {
+func (s *Service) DeleteGroup(ctx context.Context, in *api.DeleteGroupInput) (*api.Empty, error) {
 	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
 		if _, ok := d.Groups[in.GroupName]; !ok {
 			return errNoGroup(in.GroupName)
@@ -170,29 +170,36 @@ func pageOf(names []string, token string, limit *int32) (page []string, next str
 	return page, next, nil
 }
 
-// ListGroups answers ListGroups (username "") and AdminListGroupsForUser.
-func (s *Service) ListGroups(ctx context.Context, in *api.ListGroupsInput, forUser bool) (*api.ListGroupsOutput, error) {
+// ListGroups answers ListGroups: the pool's groups.
+func (s *Service) ListGroups(ctx context.Context, in *api.ListGroupsInput) (*api.ListGroupsOutput, error) {
 	p, err := s.loadPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
 	}
 	var names []string
-	if forUser {
-		if in.Username == "" {
-			return nil, missing("Username")
-		}
-		u, err := s.resolveUser(ctx, p, in.Username)
-		if err != nil {
-			return nil, err
-		}
-		names = groupsOf(p, u)
-	} else {
-		for n := range p.doc.Groups {
-			names = append(names, n)
-		}
+	for n := range p.doc.Groups {
+		names = append(names, n)
 	}
+	return groupList(p, names, in.NextToken, in.Limit)
+}
+
+// AdminListGroupsForUser answers AdminListGroupsForUser: the user's groups.
+func (s *Service) AdminListGroupsForUser(ctx context.Context, in *api.AdminListGroupsForUserInput) (*api.ListGroupsOutput, error) {
+	p, err := s.loadPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.resolveUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	return groupList(p, groupsOf(p, u), in.NextToken, in.Limit)
+}
+
+// groupList is one page of the named groups, in name order.
+func groupList(p *pool, names []string, token string, limit *int32) (*api.ListGroupsOutput, error) {
 	sort.Strings(names)
-	page, next, err := pageOf(names, in.NextToken, in.Limit)
+	page, next, err := pageOf(names, token, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -215,18 +222,18 @@ func groupsOf(p *pool, u *store.User) []string {
 }
 
 // setMembership backs AdminAddUserToGroup and AdminRemoveUserFromGroup.
-func (s *Service) setMembership(ctx context.Context, in *api.GroupMemberInput, member bool) (*api.Empty, error) {
-	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+func (s *Service) setMembership(ctx context.Context, poolID, username, group string, member bool) (*api.Empty, error) {
+	p, u, err := s.adminUser(ctx, poolID, username)
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := p.doc.Groups[in.GroupName]; !ok {
-		return nil, errNoGroup(in.GroupName)
+	if _, ok := p.doc.Groups[group]; !ok {
+		return nil, errNoGroup(group)
 	}
 	_, err = s.updateUser(ctx, u, func(u *store.User) error {
-		kept := without(u.Groups, in.GroupName)
+		kept := without(u.Groups, group)
 		if member {
-			kept = append(kept, in.GroupName)
+			kept = append(kept, group)
 		}
 		sort.Strings(kept)
 		u.Groups = kept
@@ -239,13 +246,13 @@ func (s *Service) setMembership(ctx context.Context, in *api.GroupMemberInput, m
 }
 
 // AdminAddUserToGroup answers AdminAddUserToGroup.
-func (s *Service) AdminAddUserToGroup(ctx context.Context, in *api.GroupMemberInput) (*api.Empty, error) {
-	return s.setMembership(ctx, in, true)
+func (s *Service) AdminAddUserToGroup(ctx context.Context, in *api.AdminAddUserToGroupInput) (*api.Empty, error) {
+	return s.setMembership(ctx, in.UserPoolId, in.Username, in.GroupName, true)
 }
 
 // AdminRemoveUserFromGroup answers AdminRemoveUserFromGroup.
-func (s *Service) AdminRemoveUserFromGroup(ctx context.Context, in *api.GroupMemberInput) (*api.Empty, error) {
-	return s.setMembership(ctx, in, false)
+func (s *Service) AdminRemoveUserFromGroup(ctx context.Context, in *api.AdminRemoveUserFromGroupInput) (*api.Empty, error) {
+	return s.setMembership(ctx, in.UserPoolId, in.Username, in.GroupName, false)
 }
 
 // ListUsersInGroup answers ListUsersInGroup. Memberships live in the users'

@@ -439,7 +439,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *api.AdminSetUser
 
 // AdminResetUserPassword answers AdminResetUserPassword: the user must
 // reset with a code before signing in again.
-func (s *Service) AdminResetUserPassword(ctx context.Context, in *api.AdminUserRef) (*api.Empty, error) {
+func (s *Service) AdminResetUserPassword(ctx context.Context, in *api.AdminResetUserPasswordInput) (*api.Empty, error) {
 	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
@@ -479,35 +479,29 @@ func (s *Service) checkSignInAttributeFree(ctx context.Context, p *pool, attrs m
 	return nil
 }
 
-// attributeSubject is who an attribute call is about.
-func (s *Service) attributeSubject(ctx context.Context, accessToken, poolID, username string) (*pool, *store.User, error) {
-	if accessToken != "" {
-		a, err := s.authorize(ctx, accessToken)
-		if err != nil {
-			return nil, nil, err
-		}
-		return a.client.pool, a.user, nil
-	}
-	if poolID == "" || username == "" {
-		return nil, nil, api.Errorf(api.ErrInvalidParameter, "UserPoolId and Username are required.")
-	}
-	return s.adminUser(ctx, poolID, username)
+// attributeWrite is an UpdateUserAttributes or AdminUpdateUserAttributes
+// call, its user found.
+type attributeWrite struct {
+	pool       *pool
+	user       *store.User
+	attributes []api.AttributeType
+	// setsVerified: the caller may set email_verified and
+	// phone_number_verified, and so change a held address at once. Admins
+	// may; users may not.
+	setsVerified bool
 }
 
 // updateAttributes backs UpdateUserAttributes and AdminUpdateUserAttributes.
 // A changed email or phone becomes unverified (unless an admin sets it
 // verified) and, when the pool auto-verifies it, a code is sent.
-func (s *Service) updateAttributes(ctx context.Context, in *api.UpdateUserAttributesInput, admin bool) (*api.UpdateUserAttributesOutput, error) {
-	p, u, err := s.attributeSubject(ctx, in.AccessToken, in.UserPoolId, in.Username)
-	if err != nil {
-		return nil, err
-	}
-	attrs, err := checkAttributes(p, in.UserAttributes)
+func (s *Service) updateAttributes(ctx context.Context, w attributeWrite) (*api.UpdateUserAttributesOutput, error) {
+	p, u := w.pool, w.user
+	attrs, err := checkAttributes(p, w.attributes)
 	if err != nil {
 		return nil, err
 	}
 	for name := range attrs {
-		if !admin && (name == "email_verified" || name == "phone_number_verified") {
+		if !w.setsVerified && (name == "email_verified" || name == "phone_number_verified") {
 			return nil, api.Errorf(api.ErrInvalidParameter, "Cannot modify the non-mutable attribute %s", name)
 		}
 		if immutable(p, name) {
@@ -521,7 +515,7 @@ func (s *Service) updateAttributes(ctx context.Context, in *api.UpdateUserAttrib
 	out := &api.UpdateUserAttributesOutput{}
 	_, err = s.updateUser(ctx, u, func(u *store.User) error {
 		msgs, out.CodeDeliveryDetailsList = nil, nil
-		for k, v := range s.holdPending(p, u, attrs, admin, &msgs, &out.CodeDeliveryDetailsList) {
+		for k, v := range s.holdPending(p, u, attrs, w.setsVerified, &msgs, &out.CodeDeliveryDetailsList) {
 			changed := u.Attributes[k] != v
 			u.Attributes[k] = v
 			if (k == "email" || k == "phone_number") && changed {
@@ -562,43 +556,56 @@ func immutable(p *pool, name string) bool {
 
 // UpdateUserAttributes answers UpdateUserAttributes.
 func (s *Service) UpdateUserAttributes(ctx context.Context, in *api.UpdateUserAttributesInput) (*api.UpdateUserAttributesOutput, error) {
-	if in.AccessToken == "" {
-		return nil, missing("AccessToken")
-	}
 	if err := s.checkTokenWritable(ctx, in.AccessToken, in.UserAttributes); err != nil {
 		return nil, err
 	}
-	return s.updateAttributes(ctx, in, false)
+	a, err := s.authorize(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	return s.updateAttributes(ctx, attributeWrite{pool: a.client.pool, user: a.user, attributes: in.UserAttributes})
 }
 
 // AdminUpdateUserAttributes answers AdminUpdateUserAttributes.
-func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *api.UpdateUserAttributesInput) (*api.Empty, error) {
-	in.AccessToken = ""
-	if _, err := s.updateAttributes(ctx, in, true); err != nil {
+func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *api.AdminUpdateUserAttributesInput) (*api.Empty, error) {
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.updateAttributes(ctx, attributeWrite{pool: p, user: u, attributes: in.UserAttributes, setsVerified: true}); err != nil {
 		return nil, err
 	}
 	return &api.Empty{}, nil
 }
 
-// DeleteUserAttributes answers DeleteUserAttributes (admin false: by access
-// token only) and AdminDeleteUserAttributes.
-func (s *Service) DeleteUserAttributes(ctx context.Context, in *api.DeleteUserAttributesInput, admin bool) (*api.Empty, error) {
-	if admin {
-		in.AccessToken = ""
-	} else if in.AccessToken == "" {
-		return nil, missing("AccessToken")
-	}
-	p, u, err := s.attributeSubject(ctx, in.AccessToken, in.UserPoolId, in.Username)
+// DeleteUserAttributes answers DeleteUserAttributes, for the access
+// token's user.
+func (s *Service) DeleteUserAttributes(ctx context.Context, in *api.DeleteUserAttributesInput) (*api.Empty, error) {
+	a, err := s.authorize(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range in.UserAttributeNames {
+	return s.deleteAttributes(ctx, a.client.pool, a.user, in.UserAttributeNames)
+}
+
+// AdminDeleteUserAttributes answers AdminDeleteUserAttributes.
+func (s *Service) AdminDeleteUserAttributes(ctx context.Context, in *api.AdminDeleteUserAttributesInput) (*api.Empty, error) {
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	return s.deleteAttributes(ctx, p, u, in.UserAttributeNames)
+}
+
+// deleteAttributes backs DeleteUserAttributes and AdminDeleteUserAttributes.
+func (s *Service) deleteAttributes(ctx context.Context, p *pool, u *store.User, names []string) (*api.Empty, error) {
+	for _, name := range names {
 		if name == "sub" || immutable(p, name) {
 			return nil, api.Errorf(api.ErrInvalidParameter, "Cannot delete the non-mutable attribute %s", name)
 		}
 	}
-	_, err = s.updateUser(ctx, u, func(u *store.User) error {
-		for _, name := range in.UserAttributeNames {
+	_, err := s.updateUser(ctx, u, func(u *store.User) error {
+		for _, name := range names {
 			delete(u.Attributes, name)
 			if name == "email" || name == "phone_number" {
 				delete(u.Attributes, name+"_verified")
@@ -617,7 +624,7 @@ func (s *Service) DeleteUserAttributes(ctx context.Context, in *api.DeleteUserAt
 }
 
 // GetUserAttributeVerificationCode answers GetUserAttributeVerificationCode.
-func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *api.AttributeVerificationInput) (*api.CodeDeliveryOutput, error) {
+func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *api.GetUserAttributeVerificationCodeInput) (*api.CodeDeliveryOutput, error) {
 	a, err := s.authorize(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
@@ -644,13 +651,10 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *api.
 }
 
 // VerifyUserAttribute answers VerifyUserAttribute.
-func (s *Service) VerifyUserAttribute(ctx context.Context, in *api.AttributeVerificationInput) (*api.Empty, error) {
+func (s *Service) VerifyUserAttribute(ctx context.Context, in *api.VerifyUserAttributeInput) (*api.Empty, error) {
 	a, err := s.authorize(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
-	}
-	if in.Code == "" {
-		return nil, missing("Code")
 	}
 	_, err = s.updateUser(ctx, a.user, func(u *store.User) error {
 		if err := s.useCode(u, purposeVerifyPrefix+in.AttributeName, in.Code); err != nil {
@@ -668,7 +672,7 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *api.AttributeVeri
 }
 
 // DeleteUser answers DeleteUser: users delete themselves.
-func (s *Service) DeleteUser(ctx context.Context, in *api.AccessTokenInput) (*api.Empty, error) {
+func (s *Service) DeleteUser(ctx context.Context, in *api.DeleteUserInput) (*api.Empty, error) {
 	a, err := s.authorize(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err

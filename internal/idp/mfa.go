@@ -112,26 +112,27 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, in *api.VerifySoftwar
 	return out, nil
 }
 
-// SetUserMFAPreference answers SetUserMFAPreference (access token) and
-// AdminSetUserMFAPreference (admin true: pool and username).
-func (s *Service) SetUserMFAPreference(ctx context.Context, in *api.SetUserMFAPreferenceInput, admin bool) (*api.Empty, error) {
-	var u *store.User
-	if admin {
-		if in.UserPoolId == "" || in.Username == "" {
-			return nil, api.Errorf(api.ErrInvalidParameter, "UserPoolId and Username are required.")
-		}
-		_, user, err := s.adminUser(ctx, in.UserPoolId, in.Username)
-		if err != nil {
-			return nil, err
-		}
-		u = user
-	} else {
-		a, err := s.authorize(ctx, in.AccessToken)
-		if err != nil {
-			return nil, err
-		}
-		u = a.user
+// SetUserMFAPreference answers SetUserMFAPreference, for the access
+// token's user.
+func (s *Service) SetUserMFAPreference(ctx context.Context, in *api.SetUserMFAPreferenceInput) (*api.Empty, error) {
+	a, err := s.authorize(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
 	}
+	return s.setMFAPreference(ctx, a.user, &in.MFAPreferences)
+}
+
+// AdminSetUserMFAPreference answers AdminSetUserMFAPreference.
+func (s *Service) AdminSetUserMFAPreference(ctx context.Context, in *api.AdminSetUserMFAPreferenceInput) (*api.Empty, error) {
+	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	return s.setMFAPreference(ctx, u, &in.MFAPreferences)
+}
+
+// setMFAPreference applies a user's MFA preferences.
+func (s *Service) setMFAPreference(ctx context.Context, u *store.User, in *api.MFAPreferences) (*api.Empty, error) {
 	if in.SMSMfaSettings != nil && in.SMSMfaSettings.Enabled {
 		return nil, api.Errorf(api.ErrInvalidParameter, "User does not have delivery config set to turn on SMS_MFA")
 	}

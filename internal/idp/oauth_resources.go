@@ -73,7 +73,7 @@ func checkScopes(scopes []api.ResourceServerScopeType) error {
 }
 
 // CreateResourceServer answers CreateResourceServer.
-func (s *Service) CreateResourceServer(ctx context.Context, in *api.ResourceServerInput) (*api.ResourceServerOutput, error) {
+func (s *Service) CreateResourceServer(ctx context.Context, in *api.CreateResourceServerInput) (*api.ResourceServerOutput, error) {
 	if err := checkScopes(in.Scopes); err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ func (s *Service) CreateResourceServer(ctx context.Context, in *api.ResourceServ
 }
 
 // DescribeResourceServer answers DescribeResourceServer.
-func (s *Service) DescribeResourceServer(ctx context.Context, in *api.ResourceServerRef) (*api.ResourceServerOutput, error) {
+func (s *Service) DescribeResourceServer(ctx context.Context, in *api.DescribeResourceServerInput) (*api.ResourceServerOutput, error) {
 	p, err := s.loadPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
@@ -142,7 +142,7 @@ func (s *Service) ListResourceServers(ctx context.Context, in *api.ListResourceS
 
 // UpdateResourceServer answers UpdateResourceServer: as in Cognito, the
 // name and scopes given replace the old ones, a scope left out is gone.
-func (s *Service) UpdateResourceServer(ctx context.Context, in *api.ResourceServerInput) (*api.ResourceServerOutput, error) {
+func (s *Service) UpdateResourceServer(ctx context.Context, in *api.UpdateResourceServerInput) (*api.ResourceServerOutput, error) {
 	if err := checkScopes(in.Scopes); err != nil {
 		return nil, err
 	}
@@ -162,7 +162,7 @@ func (s *Service) UpdateResourceServer(ctx context.Context, in *api.ResourceServ
 
 // DeleteResourceServer answers DeleteResourceServer. Its scopes stop being
 // granted at once, since grants are checked against the pool's servers.
-func (s *Service) DeleteResourceServer(ctx context.Context, in *api.ResourceServerRef) (*api.Empty, error) {
+func (s *Service) DeleteResourceServer(ctx context.Context, in *api.DeleteResourceServerInput) (*api.Empty, error) {
 	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
 		if _, ok := d.ResourceServers[in.Identifier]; !ok {
 			return errNoResourceServer(in.Identifier)
@@ -267,7 +267,7 @@ func domainOutput(name string, d *domainDoc) *api.UserPoolDomainOutput {
 
 // CreateUserPoolDomain answers CreateUserPoolDomain. A pool has at most one
 // prefix domain and one custom domain; a domain belongs to one pool.
-func (s *Service) CreateUserPoolDomain(ctx context.Context, in *api.UserPoolDomainInput) (*api.UserPoolDomainOutput, error) {
+func (s *Service) CreateUserPoolDomain(ctx context.Context, in *api.CreateUserPoolDomainInput) (*api.UserPoolDomainOutput, error) {
 	custom := in.CustomDomainConfig != nil
 	if err := checkDomainName(in.Domain, custom); err != nil {
 		return nil, err
@@ -334,7 +334,7 @@ func (s *Service) DescribeUserPoolDomain(ctx context.Context, in *api.DescribeUs
 
 // UpdateUserPoolDomain answers UpdateUserPoolDomain: a custom domain's
 // certificate and the managed login version.
-func (s *Service) UpdateUserPoolDomain(ctx context.Context, in *api.UserPoolDomainInput) (*api.UserPoolDomainOutput, error) {
+func (s *Service) UpdateUserPoolDomain(ctx context.Context, in *api.UpdateUserPoolDomainInput) (*api.UserPoolDomainOutput, error) {
 	var out *api.UserPoolDomainOutput
 	_, err := s.updatePool(ctx, in.UserPoolId, func(doc *poolDoc) error {
 		d, ok := doc.Domains[in.Domain]
@@ -361,7 +361,7 @@ func (s *Service) UpdateUserPoolDomain(ctx context.Context, in *api.UserPoolDoma
 }
 
 // DeleteUserPoolDomain answers DeleteUserPoolDomain.
-func (s *Service) DeleteUserPoolDomain(ctx context.Context, in *api.UserPoolDomainInput) (*api.Empty, error) {
+func (s *Service) DeleteUserPoolDomain(ctx context.Context, in *api.DeleteUserPoolDomainInput) (*api.Empty, error) {
 	_, err := s.updatePool(ctx, in.UserPoolId, func(doc *poolDoc) error {
 		if _, ok := doc.Domains[in.Domain]; !ok {
 			return errNoDomain()

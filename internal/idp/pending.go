@@ -23,9 +23,10 @@ func (p *pool) verifyBeforeUpdate() []string {
 // holdPending sets aside the new values of attributes that the pool only
 // changes once verified: the current value stays (and stays verified), the
 // new one waits in u.PendingAttributes, and a code goes to the new address.
-// An admin who marks the new value verified in the same call changes it at
-// once. It returns the attributes left to apply now; attrs is not changed.
-func (s *Service) holdPending(p *pool, u *store.User, attrs map[string]string, admin bool, msgs *[]Message, details *[]api.CodeDeliveryDetails) map[string]string {
+// A caller who may mark the new value verified (setsVerified: an admin) and
+// does so in the same call changes it at once. It returns the attributes
+// left to apply now; attrs is not changed.
+func (s *Service) holdPending(p *pool, u *store.User, attrs map[string]string, setsVerified bool, msgs *[]Message, details *[]api.CodeDeliveryDetails) map[string]string {
 	held := p.verifyBeforeUpdate()
 	if len(held) == 0 {
 		return attrs
@@ -36,7 +37,7 @@ func (s *Service) holdPending(p *pool, u *store.User, attrs map[string]string, a
 	}
 	for _, k := range []string{"email", "phone_number"} {
 		v, given := attrs[k]
-		if !given || !contains(held, k) || (admin && attrs[k+"_verified"] == "true") {
+		if !given || !contains(held, k) || (setsVerified && attrs[k+"_verified"] == "true") {
 			continue
 		}
 		delete(now, k)

@@ -115,6 +115,11 @@ func normalizeSettings(st *api.UserPoolSettings) {
 	}
 }
 
+// CreateUserPool answers CreateUserPool: a pool with a new id.
+func (s *Service) CreateUserPool(ctx context.Context, in *api.CreateUserPoolInput) (*api.UserPoolOutput, error) {
+	return s.CreatePool(ctx, "", in)
+}
+
 // CreatePool creates a pool with the given id ("" for a new one).
 func (s *Service) CreatePool(ctx context.Context, id string, in *api.CreateUserPoolInput) (*api.UserPoolOutput, error) {
 	if len(in.UsernameAttributes) > 0 && len(in.AliasAttributes) > 0 {
@@ -161,7 +166,7 @@ func (s *Service) describePool(p *pool, users int) *api.UserPoolType {
 }
 
 // DescribeUserPool answers DescribeUserPool.
-func (s *Service) DescribeUserPool(ctx context.Context, in *api.UserPoolRef) (*api.UserPoolOutput, error) {
+func (s *Service) DescribeUserPool(ctx context.Context, in *api.DescribeUserPoolInput) (*api.UserPoolOutput, error) {
 	p, err := s.loadPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
@@ -281,7 +286,7 @@ func (s *Service) renamePool(ctx context.Context, id, name string) error {
 }
 
 // DeleteUserPool deletes a pool and everything in it.
-func (s *Service) DeleteUserPool(ctx context.Context, in *api.UserPoolRef) (*api.Empty, error) {
+func (s *Service) DeleteUserPool(ctx context.Context, in *api.DeleteUserPoolInput) (*api.Empty, error) {
 	p, err := s.loadPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
@@ -296,10 +301,7 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *api.UserPoolRef) (*api
 }
 
 // SetUserPoolMfaConfig answers SetUserPoolMfaConfig.
-func (s *Service) SetUserPoolMfaConfig(ctx context.Context, in *api.UserPoolMfaConfig) (*api.UserPoolMfaConfig, error) {
-	if in.UserPoolId == "" {
-		return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value null at 'userPoolId' failed to satisfy constraint: Member must not be null")
-	}
+func (s *Service) SetUserPoolMfaConfig(ctx context.Context, in *api.SetUserPoolMfaConfigInput) (*api.UserPoolMfaConfig, error) {
 	doc, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
 		if in.SoftwareTokenMfaConfiguration != nil {
 			d.SoftwareTokenMfaEnabled = in.SoftwareTokenMfaConfiguration.Enabled
@@ -338,7 +340,7 @@ func mfaConfigOf(d *poolDoc) *api.UserPoolMfaConfig {
 }
 
 // GetUserPoolMfaConfig answers GetUserPoolMfaConfig.
-func (s *Service) GetUserPoolMfaConfig(ctx context.Context, in *api.UserPoolRef) (*api.UserPoolMfaConfig, error) {
+func (s *Service) GetUserPoolMfaConfig(ctx context.Context, in *api.GetUserPoolMfaConfigInput) (*api.UserPoolMfaConfig, error) {
 	p, err := s.loadPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err

@@ -194,7 +194,7 @@ func (s *Service) RevokeToken(ctx context.Context, in *api.RevokeTokenInput) (*a
 
 // GlobalSignOut answers GlobalSignOut: every refresh token of the user is
 // revoked, and with them every access token issued from those sign-ins.
-func (s *Service) GlobalSignOut(ctx context.Context, in *api.AccessTokenInput) (*api.Empty, error) {
+func (s *Service) GlobalSignOut(ctx context.Context, in *api.GlobalSignOutInput) (*api.Empty, error) {
 	a, err := s.authorize(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
@@ -206,7 +206,7 @@ func (s *Service) GlobalSignOut(ctx context.Context, in *api.AccessTokenInput) (
 }
 
 // AdminUserGlobalSignOut answers AdminUserGlobalSignOut.
-func (s *Service) AdminUserGlobalSignOut(ctx context.Context, in *api.AdminUserRef) (*api.Empty, error) {
+func (s *Service) AdminUserGlobalSignOut(ctx context.Context, in *api.AdminUserGlobalSignOutInput) (*api.Empty, error) {
 	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err

@@ -136,10 +136,10 @@ func (e *testEnv) user(name string, attrs ...api.AttributeType) string {
 	if _, err := e.svc.SignUp(ctx, &api.SignUpInput{ClientId: e.client, Username: name, Password: &pw, UserAttributes: attrs}); err != nil {
 		e.t.Fatal(err)
 	}
-	if _, err := e.svc.AdminConfirmSignUp(ctx, &api.AdminUserRef{UserPoolId: e.pool, Username: name}); err != nil {
+	if _, err := e.svc.AdminConfirmSignUp(ctx, &api.AdminConfirmSignUpInput{UserPoolId: e.pool, Username: name}); err != nil {
 		e.t.Fatal(err)
 	}
-	u, err := e.svc.AdminGetUser(ctx, &api.AdminUserRef{UserPoolId: e.pool, Username: name})
+	u, err := e.svc.AdminGetUser(ctx, &api.AdminGetUserInput{UserPoolId: e.pool, Username: name})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func (e *testEnv) srpProof(name, pw string) (startWork, proofWork work, startErr
 	var ch *api.AuthOutput
 	startWork = e.measure(func() {
 		ch, startErr = e.svc.InitiateAuth(ctx, &api.InitiateAuthInput{ClientId: e.client, AuthFlow: "USER_SRP_AUTH",
-			AuthParameters: authParams("USERNAME", name, "SRP_A", cl.PublicHex())}, false)
+			AuthParameters: authParams("USERNAME", name, "SRP_A", cl.PublicHex())})
 	})
 	if startErr != nil {
 		return startWork, work{}, startErr, nil
@@ -195,7 +195,7 @@ func (e *testEnv) srpProof(name, pw string) (startWork, proofWork work, startErr
 	proofWork = e.measure(func() {
 		_, proofErr = e.svc.RespondToAuthChallenge(ctx, &api.RespondToAuthChallengeInput{ClientId: e.client, ChallengeName: "PASSWORD_VERIFIER",
 			ChallengeResponses: authParams("USERNAME", p["USER_ID_FOR_SRP"], "PASSWORD_CLAIM_SECRET_BLOCK", resp.SecretBlock,
-				"PASSWORD_CLAIM_SIGNATURE", resp.Signature, "TIMESTAMP", resp.Timestamp)}, false)
+				"PASSWORD_CLAIM_SIGNATURE", resp.Signature, "TIMESTAMP", resp.Timestamp)})
 	})
 	return startWork, proofWork, startErr, proofErr
 }
@@ -238,11 +238,11 @@ func TestPhantomUsersCostTheSameWork(t *testing.T) {
 			var realErr, phantomErr error
 			realWork := e.measure(func() {
 				_, realErr = e.svc.InitiateAuth(ctx, &api.InitiateAuthInput{ClientId: e.client, AuthFlow: "USER_PASSWORD_AUTH",
-					AuthParameters: authParams("USERNAME", c.real, "PASSWORD", "Wrong-Passw0rd!")}, false)
+					AuthParameters: authParams("USERNAME", c.real, "PASSWORD", "Wrong-Passw0rd!")})
 			})
 			phantomWork := e.measure(func() {
 				_, phantomErr = e.svc.InitiateAuth(ctx, &api.InitiateAuthInput{ClientId: e.client, AuthFlow: "USER_PASSWORD_AUTH",
-					AuthParameters: authParams("USERNAME", c.nope, "PASSWORD", "Wrong-Passw0rd!")}, false)
+					AuthParameters: authParams("USERNAME", c.nope, "PASSWORD", "Wrong-Passw0rd!")})
 			})
 			sameError(t, "USER_PASSWORD_AUTH", realErr, phantomErr)
 			if realWork.exps == 0 || realWork != phantomWork {
@@ -275,7 +275,7 @@ func TestAuthorizeChecksEveryClaim(t *testing.T) {
 	name := e.user("alice")
 	other := e.user("bob")
 	out, err := e.svc.InitiateAuth(ctx, &api.InitiateAuthInput{ClientId: e.client, AuthFlow: "USER_PASSWORD_AUTH",
-		AuthParameters: authParams("USERNAME", name, "PASSWORD", testPassword)}, false)
+		AuthParameters: authParams("USERNAME", name, "PASSWORD", testPassword)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,11 +303,11 @@ func TestAuthorizeChecksEveryClaim(t *testing.T) {
 		t.Fatal(err)
 	}
 	gone := e.newClient(nil)
-	if _, err := e.svc.DeleteUserPoolClient(ctx, &api.ClientRef{UserPoolId: e.pool, ClientId: gone}); err != nil {
+	if _, err := e.svc.DeleteUserPoolClient(ctx, &api.DeleteUserPoolClientInput{UserPoolId: e.pool, ClientId: gone}); err != nil {
 		t.Fatal(err)
 	}
 	bobSub := func() string {
-		u, err := e.svc.AdminGetUser(ctx, &api.AdminUserRef{UserPoolId: e.pool, Username: other})
+		u, err := e.svc.AdminGetUser(ctx, &api.AdminGetUserInput{UserPoolId: e.pool, Username: other})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -333,7 +333,7 @@ func TestAuthorizeChecksEveryClaim(t *testing.T) {
 		return raw
 	}
 	getUser := func(raw string) error {
-		_, err := e.svc.GetUser(ctx, &api.AccessTokenInput{AccessToken: raw})
+		_, err := e.svc.GetUser(ctx, &api.GetUserInput{AccessToken: raw})
 		return err
 	}
 	if err := getUser(mint(func(map[string]any) {})); err != nil {

@@ -518,7 +518,7 @@ func (s *Service) adminUser(ctx context.Context, poolID, username string) (*pool
 }
 
 // AdminConfirmSignUp answers AdminConfirmSignUp.
-func (s *Service) AdminConfirmSignUp(ctx context.Context, in *api.AdminUserRef) (*api.Empty, error) {
+func (s *Service) AdminConfirmSignUp(ctx context.Context, in *api.AdminConfirmSignUpInput) (*api.Empty, error) {
 	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
@@ -550,7 +550,7 @@ func mfaSettings(u *store.User) (preferred string, list []string) {
 }
 
 // AdminGetUser answers AdminGetUser.
-func (s *Service) AdminGetUser(ctx context.Context, in *api.AdminUserRef) (*api.AdminGetUserOutput, error) {
+func (s *Service) AdminGetUser(ctx context.Context, in *api.AdminGetUserInput) (*api.AdminGetUserOutput, error) {
 	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
@@ -561,7 +561,7 @@ func (s *Service) AdminGetUser(ctx context.Context, in *api.AdminUserRef) (*api.
 }
 
 // GetUser answers GetUser.
-func (s *Service) GetUser(ctx context.Context, in *api.AccessTokenInput) (*api.GetUserOutput, error) {
+func (s *Service) GetUser(ctx context.Context, in *api.GetUserInput) (*api.GetUserOutput, error) {
 	a, err := s.authorize(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
@@ -571,8 +571,8 @@ func (s *Service) GetUser(ctx context.Context, in *api.AccessTokenInput) (*api.G
 }
 
 // setEnabled backs AdminEnableUser and AdminDisableUser.
-func (s *Service) setEnabled(ctx context.Context, in *api.AdminUserRef, enabled bool) (*api.Empty, error) {
-	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+func (s *Service) setEnabled(ctx context.Context, poolID, username string, enabled bool) (*api.Empty, error) {
+	_, u, err := s.adminUser(ctx, poolID, username)
 	if err != nil {
 		return nil, err
 	}
@@ -594,17 +594,17 @@ func (s *Service) setEnabled(ctx context.Context, in *api.AdminUserRef, enabled 
 }
 
 // AdminDisableUser answers AdminDisableUser.
-func (s *Service) AdminDisableUser(ctx context.Context, in *api.AdminUserRef) (*api.Empty, error) {
-	return s.setEnabled(ctx, in, false)
+func (s *Service) AdminDisableUser(ctx context.Context, in *api.AdminDisableUserInput) (*api.Empty, error) {
+	return s.setEnabled(ctx, in.UserPoolId, in.Username, false)
 }
 
 // AdminEnableUser answers AdminEnableUser.
-func (s *Service) AdminEnableUser(ctx context.Context, in *api.AdminUserRef) (*api.Empty, error) {
-	return s.setEnabled(ctx, in, true)
+func (s *Service) AdminEnableUser(ctx context.Context, in *api.AdminEnableUserInput) (*api.Empty, error) {
+	return s.setEnabled(ctx, in.UserPoolId, in.Username, true)
 }
 
 // AdminDeleteUser answers AdminDeleteUser.
-func (s *Service) AdminDeleteUser(ctx context.Context, in *api.AdminUserRef) (*api.Empty, error) {
+func (s *Service) AdminDeleteUser(ctx context.Context, in *api.AdminDeleteUserInput) (*api.Empty, error) {
 	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
