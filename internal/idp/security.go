@@ -172,22 +172,8 @@ func (s *Service) RevokeToken(ctx context.Context, in *api.RevokeTokenInput) (*a
 	if c.doc.EnableTokenRevocation != nil && !*c.doc.EnableTokenRevocation {
 		return nil, api.Errorf(api.ErrUnsupportedOperation, "Token revocation is not enabled for client %s.", c.rec.ID)
 	}
-	if isJWT(in.Token) {
-		return nil, api.Errorf(api.ErrUnsupportedTokenType, "Only refresh tokens can be revoked.")
-	}
-	rt, err := s.findRefreshToken(ctx, in.Token)
-	if errors.Is(err, store.ErrNotFound) {
-		// As RFC 7009: an unknown token is already as good as revoked.
-		return &api.Empty{}, nil
-	}
-	if err != nil {
-		return nil, internal(err)
-	}
-	if rt.ClientID != c.rec.ID {
-		return nil, api.Errorf(api.ErrUnauthorized, "The token was not issued to client %s.", c.rec.ID)
-	}
-	if err := s.st.RevokeRefreshToken(ctx, rt.Hash); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, internal(err)
+	if err := s.tok.Revoke(ctx, c.rec.ID, in.Token); err != nil {
+		return nil, err
 	}
 	return &api.Empty{}, nil
 }
@@ -199,8 +185,8 @@ func (s *Service) GlobalSignOut(ctx context.Context, in *api.AccessTokenInput) (
 	if err != nil {
 		return nil, err
 	}
-	if err := s.st.RevokeUserRefreshTokens(ctx, a.user.PoolID, a.user.Username); err != nil {
-		return nil, internal(err)
+	if err := s.tok.SignOutEverywhere(ctx, a.user.PoolID, a.user.Username); err != nil {
+		return nil, err
 	}
 	return &api.Empty{}, nil
 }
@@ -211,8 +197,8 @@ func (s *Service) AdminUserGlobalSignOut(ctx context.Context, in *api.AdminUserR
 	if err != nil {
 		return nil, err
 	}
-	if err := s.st.RevokeUserRefreshTokens(ctx, u.PoolID, u.Username); err != nil {
-		return nil, internal(err)
+	if err := s.tok.SignOutEverywhere(ctx, u.PoolID, u.Username); err != nil {
+		return nil, err
 	}
 	return &api.Empty{}, nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/cognate-idp/cognate/internal/seal"
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/cognate-idp/cognate/internal/token"
+	"github.com/cognate-idp/cognate/internal/tokens"
 )
 
 // Config is what a Service needs.
@@ -42,6 +43,7 @@ type Service struct {
 	issuer   func(string) string
 	delivery Delivery
 	log      *slog.Logger
+	tok      *tokens.Issuer
 
 	keys sync.Map // sha256 of encrypted key -> *token.Key (parsing RSA keys is slow)
 }
@@ -57,8 +59,9 @@ func New(c Config) *Service {
 	if c.Delivery == nil {
 		c.Delivery = dropped{c.Logger}
 	}
-	return &Service{st: c.Store, seal: c.Sealer, now: func() time.Time { return c.Now().UTC() }, region: c.Region,
-		issuer: c.Issuer, delivery: c.Delivery, log: c.Logger}
+	now := func() time.Time { return c.Now().UTC() }
+	return &Service{st: c.Store, seal: c.Sealer, now: now, region: c.Region,
+		issuer: c.Issuer, delivery: c.Delivery, log: c.Logger, tok: tokens.New(c.Store, c.Sealer, now)}
 }
 
 // Region is the region pool ids are made in.
