@@ -7,7 +7,6 @@ import (
 
 	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/store"
-	"github.com/cognate-idp/cognate/internal/totp"
 )
 
 // Challenge names.
@@ -112,38 +111,6 @@ func (s *Service) signInUser(ctx context.Context, c *client, p map[string]string
 		return nil, false, err
 	}
 	return u, false, nil
-}
-
-// passwordAuth is USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH.
-func (s *Service) passwordAuth(ctx context.Context, c *client, p map[string]string) (*api.AuthOutput, error) {
-	u, phantom, err := s.signInUser(ctx, c, p)
-	if err != nil {
-		return nil, err
-	}
-	pw, ok := p["PASSWORD"]
-	if !ok {
-		return nil, missing("PASSWORD")
-	}
-	if err := s.checkLock(u); err != nil {
-		return nil, err
-	}
-	match, err := s.passwordMatches(u, pw)
-	if err != nil {
-		return nil, err
-	}
-	if phantom {
-		return nil, s.phantomFailure(ctx, c.pool, api.ErrBadCredentials)
-	}
-	if err := checkSignInState(u); err != nil {
-		return nil, err
-	}
-	if !match {
-		return nil, s.failedSignIn(ctx, c.pool, u, stepPassword, api.ErrBadCredentials)
-	}
-	if _, err := s.userDevice(ctx, u, p["DEVICE_KEY"]); err != nil {
-		return nil, err
-	}
-	return s.afterPassword(ctx, c, u, s.now(), p["DEVICE_KEY"])
 }
 
 // checkSignInState refuses users who may not sign in whatever the password:
@@ -340,27 +307,4 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToA
 		return nil, err
 	}
 	return s.complete(ctx, c, u, time.Unix(ss.AuthTime, 0), ss.DeviceKey, true)
-}
-
-// checkTOTP verifies a code of the user's authenticator and records its
-// step, atomically, so that no code is accepted twice (across nodes too).
-func (s *Service) checkTOTP(ctx context.Context, u *store.User, code string) (*store.User, error) {
-	return s.updateUser(ctx, u, func(u *store.User) error {
-		if len(u.TOTPSecret) == 0 {
-			return api.Errorf(api.ErrSoftwareTokenMFANotFound, "Software token MFA is not set up for the user.")
-		}
-		secret, err := s.seal.Decrypt(u.TOTPSecret, "totp|"+u.PoolID+"|"+u.Username)
-		if err != nil {
-			return err
-		}
-		step, r := totp.Match(string(secret), code, s.now(), u.TOTPLastStep)
-		switch r {
-		case totp.Replayed:
-			return api.Errorf(api.ErrExpiredCode, "Your software token has already been used once.")
-		case totp.Mismatch:
-			return api.Errorf(api.ErrCodeMismatch, "Invalid code received for user")
-		}
-		u.TOTPLastStep = step
-		return nil
-	})
 }

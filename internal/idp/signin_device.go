@@ -1,0 +1,161 @@
+package idp
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/srp"
+	"github.com/cognate-idp/cognate/internal/store"
+)
+
+// deviceSRPState is the server's half of a device SRP exchange. Like
+// srpState it travels sealed inside SECRET_BLOCK, so DEVICE_PASSWORD_VERIFIER
+// needs no Session; a one-time mark in the store makes it single-use.
+type deviceSRPState struct {
+	ID        string `json:"i"`
+	Pool      string `json:"p"`
+	Client    string `json:"c"`
+	User      string `json:"u"`
+	DeviceKey string `json:"dk"`
+	A         string `json:"A"`
+	B         []byte `json:"b"`
+	Expires   int64  `json:"e"`
+	AuthTime  int64  `json:"at"`
+}
+
+const deviceSRPContext = "cognate device srp"
+
+// sessionlessDeviceSRP answers DEVICE_SRP_AUTH sent without a Session: only
+// a device ticket of this user, device and client, left by a password step
+// moments ago, lets it go on. Every refusal is the same bad-session answer,
+// whether the user, the device or the ticket is missing.
+func (s *Service) sessionlessDeviceSRP(ctx context.Context, c *client, r map[string]string) (*api.AuthOutput, error) {
+	for _, k := range []string{"USERNAME", "DEVICE_KEY", "SRP_A"} {
+		if r[k] == "" {
+			return nil, missing(k)
+		}
+	}
+	u, err := s.resolveUser(ctx, c.pool, r["USERNAME"])
+	if api.IsCode(err, api.ErrUserNotFound) {
+		// The secret hash is checked as for a real user, so that the
+		// answers do not tell who exists.
+		if err := c.checkSecretHash(r["SECRET_HASH"], r["USERNAME"]); err != nil {
+			return nil, err
+		}
+		return nil, api.ErrBadSession
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := c.checkSecretHash(r["SECRET_HASH"], r["USERNAME"], u.Username); err != nil {
+		return nil, err
+	}
+	// The ticket first: without one, a disabled user is not told apart.
+	t, err := s.takeDeviceTicket(ctx, c, u, r["DEVICE_KEY"], "")
+	if err != nil {
+		return nil, err
+	}
+	if !u.Enabled {
+		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
+	}
+	return s.deviceSRPAuth(ctx, c, u, t, r)
+}
+
+// deviceSRPAuth answers DEVICE_SRP_AUTH once its ticket is taken: the device
+// starts its own SRP exchange with the verifier it gave at ConfirmDevice.
+func (s *Service) deviceSRPAuth(ctx context.Context, c *client, u *store.User, t *store.DeviceTicket, r map[string]string) (*api.AuthOutput, error) {
+	if r["SRP_A"] == "" {
+		return nil, missing("SRP_A")
+	}
+	if _, err := srp.ParseA(r["SRP_A"]); err != nil {
+		return nil, api.Errorf(api.ErrInvalidParameter, "SRP_A is not a valid SRP public value.")
+	}
+	d, err := s.userDevice(ctx, u, t.DeviceKey)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.seal.Decrypt(d.Verifier, deviceContext(d))
+	if err != nil {
+		return nil, internal(err)
+	}
+	server, err := srp.NewServer(v)
+	if err != nil {
+		return nil, internal(err)
+	}
+	st := deviceSRPState{ID: randomToken(12), Pool: c.pool.rec.ID, Client: c.rec.ID, User: u.Username, DeviceKey: d.Key,
+		A: r["SRP_A"], B: server.Secret(), Expires: s.now().Add(c.sessionValidity()).Unix(), AuthTime: t.AuthTime.Unix()}
+	b, _ := json.Marshal(st)
+	block := base64.StdEncoding.EncodeToString(s.seal.SealBytes(b, deviceSRPContext))
+	ss := s.newSession(c, u, challengeDevicePassword, t.AuthTime)
+	ss.DeviceKey = d.Key
+	return &api.AuthOutput{ChallengeName: challengeDevicePassword, Session: s.sealSession(ss), ChallengeParameters: map[string]string{
+		"SRP_B": server.PublicHex(), "SALT": hex.EncodeToString(d.Salt), "SECRET_BLOCK": block,
+		"USERNAME": u.Username, "DEVICE_KEY": d.Key,
+	}}, nil
+}
+
+// devicePasswordVerify answers DEVICE_PASSWORD_VERIFIER, with or without
+// the Session: the state comes from the sealed SECRET_BLOCK. A right proof
+// ends the sign-in without an MFA code.
+func (s *Service) devicePasswordVerify(ctx context.Context, c *client, r map[string]string) (*api.AuthOutput, error) {
+	block, sig, ts, err := s.claimFrom(r)
+	if err != nil {
+		return nil, err
+	}
+	plain, err := s.seal.OpenBytes(block, deviceSRPContext)
+	if err != nil {
+		return nil, api.ErrBadSession
+	}
+	var st deviceSRPState
+	if json.Unmarshal(plain, &st) != nil || st.Client != c.rec.ID || st.Pool != c.pool.rec.ID || s.now().Unix() >= st.Expires {
+		return nil, api.ErrBadSession
+	}
+	name := r["USERNAME"]
+	if name == "" {
+		return nil, missing("USERNAME")
+	}
+	u, err := s.resolveUser(ctx, c.pool, name)
+	if err != nil || u.Username != st.User || r["DEVICE_KEY"] != st.DeviceKey {
+		return nil, api.ErrBadSession
+	}
+	if err := c.checkSecretHash(r["SECRET_HASH"], name, u.Username); err != nil {
+		return nil, err
+	}
+	if !u.Enabled {
+		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
+	}
+	if err := s.checkLock(u); err != nil {
+		return nil, err
+	}
+	if err := s.st.MarkUsed(ctx, "devsrp:"+st.ID, time.Unix(st.Expires, 0)); err != nil {
+		if errors.Is(err, store.ErrExists) {
+			return nil, api.ErrBadSession
+		}
+		return nil, internal(err)
+	}
+	d, err := s.userDevice(ctx, u, st.DeviceKey)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.seal.Decrypt(d.Verifier, deviceContext(d))
+	if err != nil {
+		return nil, internal(err)
+	}
+	server, err := srp.RestoreServer(v, st.B)
+	if err != nil {
+		return nil, internal(err)
+	}
+	a, err := srp.ParseA(st.A)
+	if err != nil {
+		return nil, api.ErrBadSession
+	}
+	if !server.Verify(a, srp.Claim{PoolName: u.DeviceGroupKey, UserID: d.Key, SecretBlock: block, Timestamp: ts, Signature: sig}) {
+		return nil, s.failedSignIn(ctx, c.pool, u, stepMFA, api.ErrBadCredentials)
+	}
+	return s.complete(ctx, c, u, time.Unix(st.AuthTime, 0), d.Key, true)
+}

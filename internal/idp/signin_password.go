@@ -1,0 +1,39 @@
+package idp
+
+import (
+	"context"
+
+	"github.com/cognate-idp/cognate/internal/api"
+)
+
+// passwordAuth is USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH.
+func (s *Service) passwordAuth(ctx context.Context, c *client, p map[string]string) (*api.AuthOutput, error) {
+	u, phantom, err := s.signInUser(ctx, c, p)
+	if err != nil {
+		return nil, err
+	}
+	pw, ok := p["PASSWORD"]
+	if !ok {
+		return nil, missing("PASSWORD")
+	}
+	if err := s.checkLock(u); err != nil {
+		return nil, err
+	}
+	match, err := s.passwordMatches(u, pw)
+	if err != nil {
+		return nil, err
+	}
+	if phantom {
+		return nil, s.phantomFailure(ctx, c.pool, api.ErrBadCredentials)
+	}
+	if err := checkSignInState(u); err != nil {
+		return nil, err
+	}
+	if !match {
+		return nil, s.failedSignIn(ctx, c.pool, u, stepPassword, api.ErrBadCredentials)
+	}
+	if _, err := s.userDevice(ctx, u, p["DEVICE_KEY"]); err != nil {
+		return nil, err
+	}
+	return s.afterPassword(ctx, c, u, s.now(), p["DEVICE_KEY"])
+}

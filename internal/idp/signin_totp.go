@@ -1,0 +1,32 @@
+package idp
+
+import (
+	"context"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/store"
+	"github.com/cognate-idp/cognate/internal/totp"
+)
+
+// checkTOTP verifies a code of the user's authenticator and records its
+// step, atomically, so that no code is accepted twice (across nodes too).
+func (s *Service) checkTOTP(ctx context.Context, u *store.User, code string) (*store.User, error) {
+	return s.updateUser(ctx, u, func(u *store.User) error {
+		if len(u.TOTPSecret) == 0 {
+			return api.Errorf(api.ErrSoftwareTokenMFANotFound, "Software token MFA is not set up for the user.")
+		}
+		secret, err := s.seal.Decrypt(u.TOTPSecret, "totp|"+u.PoolID+"|"+u.Username)
+		if err != nil {
+			return err
+		}
+		step, r := totp.Match(string(secret), code, s.now(), u.TOTPLastStep)
+		switch r {
+		case totp.Replayed:
+			return api.Errorf(api.ErrExpiredCode, "Your software token has already been used once.")
+		case totp.Mismatch:
+			return api.Errorf(api.ErrCodeMismatch, "Invalid code received for user")
+		}
+		u.TOTPLastStep = step
+		return nil
+	})
+}
