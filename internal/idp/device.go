@@ -11,11 +11,6 @@ import (
 	"github.com/google/uuid"
 )
 
-const (
-	challengeDeviceSRP      = "DEVICE_SRP_AUTH"
-	challengeDevicePassword = "DEVICE_PASSWORD_VERIFIER"
-)
-
 type ctxKey int
 
 const clientIPKey ctxKey = 0

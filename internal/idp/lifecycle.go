@@ -15,10 +15,9 @@ import (
 // password recovery and changes, attributes and their verification.
 
 const (
-	challengeNewPassword = "NEW_PASSWORD_REQUIRED"
-	purposeInvitation    = "invitation"
-	purposeForgot        = "forgot-password"
-	purposeVerifyPrefix  = "verify:"
+	purposeInvitation   = "invitation"
+	purposeForgot       = "forgot-password"
+	purposeVerifyPrefix = "verify:"
 	// forgotCodeTTL: Cognito's password-reset codes last one hour.
 	forgotCodeTTL = time.Hour
 	// verifyCodeTTL: attribute verification codes last 24 hours.

@@ -9,12 +9,66 @@ import (
 	"github.com/cognate-idp/cognate/internal/store"
 )
 
-// Challenge names.
+// Challenge names, as Cognito spells them.
 const (
 	challengeTOTP           = "SOFTWARE_TOKEN_MFA"
 	challengeMFASetup       = "MFA_SETUP"
 	challengePasswordVerify = "PASSWORD_VERIFIER"
+	challengeNewPassword    = "NEW_PASSWORD_REQUIRED"
+	challengeDeviceSRP      = "DEVICE_SRP_AUTH"
+	challengeDevicePassword = "DEVICE_PASSWORD_VERIFIER"
 )
+
+// authRequest is one InitiateAuth or RespondToAuthChallenge call, as the
+// flow and challenge handlers see it.
+type authRequest struct {
+	client *client
+	admin  bool              // the Admin* form of the operation
+	params map[string]string // AuthParameters or ChallengeResponses, null and empty members dropped
+	// challenge and session are RespondToAuthChallenge's ChallengeName and
+	// Session ("" when none was sent).
+	challenge, session string
+}
+
+// authFlow starts a sign-in: the handler of one InitiateAuth AuthFlow.
+type authFlow interface {
+	initiate(ctx context.Context, s *Service, req *authRequest) (*api.AuthOutput, error)
+}
+
+// challengeHandler answers one challenge of RespondToAuthChallenge. A
+// handler whose state travels in the sealed Session is a sessionStep; the
+// others (PASSWORD_VERIFIER, DEVICE_PASSWORD_VERIFIER, a sessionless
+// DEVICE_SRP_AUTH) find their state themselves.
+type challengeHandler interface {
+	respond(ctx context.Context, s *Service, req *authRequest) (*api.AuthOutput, error)
+}
+
+// authFlows and challenges are the sign-in's tables: a new way to sign in
+// is a new entry and a new signin_*.go file, not an edit of a switch.
+var (
+	authFlows = map[string]authFlow{
+		"USER_PASSWORD_AUTH":       passwordFlow{admin: false},
+		"ADMIN_USER_PASSWORD_AUTH": passwordFlow{admin: true},
+		"ADMIN_NO_SRP_AUTH":        passwordFlow{admin: true},
+		"REFRESH_TOKEN_AUTH":       refreshFlow{},
+		"REFRESH_TOKEN":            refreshFlow{},
+		"USER_SRP_AUTH":            srpFlow{},
+	}
+	challenges = map[string]challengeHandler{
+		challengePasswordVerify: passwordVerifierChallenge{},
+		challengeDevicePassword: devicePasswordChallenge{},
+		challengeDeviceSRP:      deviceSRPChallenge{},
+		challengeTOTP:           sessionStep(totpStep),
+		challengeMFASetup:       sessionStep(mfaSetupStep),
+		challengeNewPassword:    sessionStep(newPasswordStep),
+	}
+)
+
+// unsupportedChallenge answers a challenge Cognate does not know, after the
+// same checks of the Session as a known one.
+var unsupportedChallenge = sessionStep(func(_ context.Context, _ *Service, req *authRequest, _ *session, _ *store.User) (*api.AuthOutput, error) {
+	return nil, api.Errorf(api.ErrInvalidParameter, "Challenge %s is not supported by Cognate.", req.challenge)
+})
 
 // params drops null and empty members: clients send DEVICE_KEY: null.
 func params(m map[string]*string) map[string]string {
@@ -43,47 +97,18 @@ func (s *Service) authClient(ctx context.Context, poolID, clientID string, admin
 	return s.loadClient(ctx, clientID)
 }
 
-// InitiateAuth answers InitiateAuth (admin false) and AdminInitiateAuth.
+// InitiateAuth answers InitiateAuth (admin false) and AdminInitiateAuth:
+// the AuthFlow's handler starts the sign-in.
 func (s *Service) InitiateAuth(ctx context.Context, in *api.InitiateAuthInput, admin bool) (*api.AuthOutput, error) {
 	c, err := s.authClient(ctx, in.UserPoolId, in.ClientId, admin)
 	if err != nil {
 		return nil, err
 	}
-	p := params(in.AuthParameters)
-	switch in.AuthFlow {
-	case "USER_PASSWORD_AUTH":
-		if admin {
-			return nil, api.Errorf(api.ErrInvalidParameter, "Initiate Auth method not supported.")
-		}
-		if !c.allows("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH") {
-			return nil, api.Errorf(api.ErrInvalidParameter, "USER_PASSWORD_AUTH flow not enabled for this client")
-		}
-		return s.passwordAuth(ctx, c, p)
-	case "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH":
-		if !admin {
-			return nil, api.Errorf(api.ErrInvalidParameter, "Initiate Auth method not supported.")
-		}
-		if !c.allows("ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH") {
-			return nil, api.Errorf(api.ErrInvalidParameter, "Auth flow not enabled for this client")
-		}
-		return s.passwordAuth(ctx, c, p)
-	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
-		if err := c.refreshAuthAllowed(); err != nil {
-			return nil, err
-		}
-		res, err := s.refresh(ctx, c, p["REFRESH_TOKEN"], p["SECRET_HASH"], true)
-		if err != nil {
-			return nil, err
-		}
-		return &api.AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: res}, nil
-	case "USER_SRP_AUTH":
-		if !c.allows("ALLOW_USER_SRP_AUTH") {
-			return nil, api.Errorf(api.ErrInvalidParameter, "USER_SRP_AUTH is not enabled for the client.")
-		}
-		return s.srpAuth(ctx, c, p)
-	default:
+	flow, ok := authFlows[in.AuthFlow]
+	if !ok {
 		return nil, api.Errorf(api.ErrInvalidParameter, "AuthFlow %s is not supported by Cognate.", in.AuthFlow)
 	}
+	return flow.initiate(ctx, s, &authRequest{client: c, admin: admin, params: params(in.AuthParameters)})
 }
 
 // signInUser resolves the user named by a sign-in request, checks the
@@ -215,35 +240,37 @@ func (s *Service) complete(ctx context.Context, c *client, u *store.User, authTi
 }
 
 // RespondToAuthChallenge answers RespondToAuthChallenge (admin false) and
-// AdminRespondToAuthChallenge.
+// AdminRespondToAuthChallenge: the challenge's handler answers.
 func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToAuthChallengeInput, admin bool) (*api.AuthOutput, error) {
 	c, err := s.authClient(ctx, in.UserPoolId, in.ClientId, admin)
 	if err != nil {
 		return nil, err
 	}
-	r := params(in.ChallengeResponses)
-	switch {
-	case in.ChallengeName == challengePasswordVerify:
-		// Some clients send no Session here: the state is found from the
-		// secret block.
-		return s.srpVerify(ctx, c, r)
-	case in.ChallengeName == challengeDevicePassword:
-		// The same for the device's proof.
-		return s.devicePasswordVerify(ctx, c, r)
-	case in.ChallengeName == challengeDeviceSRP && in.Session == "":
-		// AWS's examples and pycognito: the device ticket stands in for
-		// the Session.
-		return s.sessionlessDeviceSRP(ctx, c, r)
+	h, ok := challenges[in.ChallengeName]
+	if !ok {
+		h = unsupportedChallenge
 	}
-	ss, err := s.openSession(in.Session)
+	return h.respond(ctx, s, &authRequest{client: c, admin: admin, params: params(in.ChallengeResponses),
+		challenge: in.ChallengeName, session: in.Session})
+}
+
+// sessionStep is a challenge answered within its sealed Session: before
+// the step runs, the Session is opened and checked against the client and
+// the challenge, and the user it names is resolved, with the secret hash
+// checked and the user enabled.
+type sessionStep func(ctx context.Context, s *Service, req *authRequest, ss *session, u *store.User) (*api.AuthOutput, error)
+
+func (step sessionStep) respond(ctx context.Context, s *Service, req *authRequest) (*api.AuthOutput, error) {
+	c, r := req.client, req.params
+	ss, err := s.openSession(req.session)
 	if err != nil {
 		return nil, err
 	}
 	if ss.Client != c.rec.ID || ss.Pool != c.pool.rec.ID {
 		return nil, api.ErrBadSession
 	}
-	if ss.Challenge != in.ChallengeName {
-		return nil, api.Errorf(api.ErrInvalidParameter, "The session is for the %s challenge, not %s.", ss.Challenge, in.ChallengeName)
+	if ss.Challenge != req.challenge {
+		return nil, api.Errorf(api.ErrInvalidParameter, "The session is for the %s challenge, not %s.", ss.Challenge, req.challenge)
 	}
 	name := r["USERNAME"]
 	if name == "" {
@@ -259,50 +286,13 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToA
 	if !u.Enabled {
 		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
 	}
-	switch in.ChallengeName {
-	case challengeTOTP:
-		code := r["SOFTWARE_TOKEN_MFA_CODE"]
-		if code == "" {
-			return nil, missing("SOFTWARE_TOKEN_MFA_CODE")
-		}
-		if err := s.checkLock(u); err != nil {
-			return nil, err
-		}
-		checked, err := s.checkTOTP(ctx, u, code)
-		if api.IsCode(err, api.ErrCodeMismatch) || api.IsCode(err, api.ErrExpiredCode) {
-			return nil, s.failedSignIn(ctx, c.pool, u, stepMFA, err)
-		}
-		if err != nil {
-			return nil, err
-		}
-		u = checked
-	case challengeMFASetup:
-		if ss.Stage != stageVerified || len(u.TOTPSecret) == 0 {
-			return nil, api.Errorf(api.ErrInvalidParameter, "MFA set-up is not complete: call AssociateSoftwareToken and VerifySoftwareToken with this session first.")
-		}
-		u, err = s.updateUser(ctx, u, func(u *store.User) error {
-			u.TOTPEnabled = true
-			u.PreferredMFA = challengeTOTP
-			u.Updated = s.now()
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	case challengeNewPassword:
-		return s.answerNewPassword(ctx, c, u, ss, r)
-	case challengeDeviceSRP:
-		if r["DEVICE_KEY"] != ss.DeviceKey {
-			return nil, api.ErrBadSession
-		}
-		t, err := s.takeDeviceTicket(ctx, c, u, ss.DeviceKey, ss.Ticket)
-		if err != nil {
-			return nil, err
-		}
-		return s.deviceSRPAuth(ctx, c, u, t, r)
-	default:
-		return nil, api.Errorf(api.ErrInvalidParameter, "Challenge %s is not supported by Cognate.", in.ChallengeName)
-	}
+	return step(ctx, s, req, ss, u)
+}
+
+// secondFactorDone ends a sign-in whose second factor (a TOTP code, a
+// completed MFA set-up) was just proved: the session is spent and tokens
+// issued.
+func (s *Service) secondFactorDone(ctx context.Context, c *client, ss *session, u *store.User) (*api.AuthOutput, error) {
 	if err := s.spend(ctx, ss); err != nil {
 		return nil, err
 	}

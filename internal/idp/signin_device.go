@@ -13,6 +13,38 @@ import (
 	"github.com/cognate-idp/cognate/internal/store"
 )
 
+// deviceSRPChallenge answers DEVICE_SRP_AUTH: a remembered device proves
+// itself in place of an MFA code. With a Session, the session's device
+// ticket is taken; without one (AWS's examples, pycognito), the newest
+// ticket of the user, device and client stands in for the Session.
+type deviceSRPChallenge struct{}
+
+func (deviceSRPChallenge) respond(ctx context.Context, s *Service, req *authRequest) (*api.AuthOutput, error) {
+	if req.session == "" {
+		return s.sessionlessDeviceSRP(ctx, req.client, req.params)
+	}
+	return sessionStep(deviceSRPStep).respond(ctx, s, req)
+}
+
+func deviceSRPStep(ctx context.Context, s *Service, req *authRequest, ss *session, u *store.User) (*api.AuthOutput, error) {
+	if req.params["DEVICE_KEY"] != ss.DeviceKey {
+		return nil, api.ErrBadSession
+	}
+	t, err := s.takeDeviceTicket(ctx, req.client, u, ss.DeviceKey, ss.Ticket)
+	if err != nil {
+		return nil, err
+	}
+	return s.deviceSRPAuth(ctx, req.client, u, t, req.params)
+}
+
+// devicePasswordChallenge answers DEVICE_PASSWORD_VERIFIER, with or without
+// the Session: its state travels in the sealed secret block.
+type devicePasswordChallenge struct{}
+
+func (devicePasswordChallenge) respond(ctx context.Context, s *Service, req *authRequest) (*api.AuthOutput, error) {
+	return s.devicePasswordVerify(ctx, req.client, req.params)
+}
+
 // deviceSRPState is the server's half of a device SRP exchange. Like
 // srpState it travels sealed inside SECRET_BLOCK, so DEVICE_PASSWORD_VERIFIER
 // needs no Session; a one-time mark in the store makes it single-use.

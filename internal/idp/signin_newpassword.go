@@ -10,6 +10,12 @@ import (
 	"github.com/cognate-idp/cognate/internal/store"
 )
 
+// newPasswordStep answers NEW_PASSWORD_REQUIRED: a user with a temporary
+// password chooses their own.
+func newPasswordStep(ctx context.Context, s *Service, req *authRequest, ss *session, u *store.User) (*api.AuthOutput, error) {
+	return s.answerNewPassword(ctx, req.client, u, ss, req.params)
+}
+
 // newPasswordChallenge is NEW_PASSWORD_REQUIRED for a user with a temporary
 // password; both parameters are JSON strings, as the JS clients parse them.
 func (s *Service) newPasswordChallenge(c *client, u *store.User, authTime time.Time, deviceKey string) (*api.AuthOutput, error) {

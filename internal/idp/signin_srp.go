@@ -13,6 +13,25 @@ import (
 	"github.com/cognate-idp/cognate/internal/store"
 )
 
+// srpFlow is USER_SRP_AUTH: the password proved without being sent. The
+// answer is the PASSWORD_VERIFIER challenge.
+type srpFlow struct{}
+
+func (srpFlow) initiate(ctx context.Context, s *Service, req *authRequest) (*api.AuthOutput, error) {
+	if !req.client.allows("ALLOW_USER_SRP_AUTH") {
+		return nil, api.Errorf(api.ErrInvalidParameter, "USER_SRP_AUTH is not enabled for the client.")
+	}
+	return s.srpAuth(ctx, req.client, req.params)
+}
+
+// passwordVerifierChallenge answers PASSWORD_VERIFIER. Some clients send no
+// Session here: the state is found from the sealed secret block.
+type passwordVerifierChallenge struct{}
+
+func (passwordVerifierChallenge) respond(ctx context.Context, s *Service, req *authRequest) (*api.AuthOutput, error) {
+	return s.srpVerify(ctx, req.client, req.params)
+}
+
 // srpState is the server's half of a USER_SRP_AUTH exchange. It travels
 // sealed inside SECRET_BLOCK, because some clients answer PASSWORD_VERIFIER
 // without the Session; a one-time mark in the store makes it single-use.

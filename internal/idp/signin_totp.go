@@ -8,6 +8,26 @@ import (
 	"github.com/cognate-idp/cognate/internal/totp"
 )
 
+// totpStep answers SOFTWARE_TOKEN_MFA: a code of the user's authenticator,
+// accepted once.
+func totpStep(ctx context.Context, s *Service, req *authRequest, ss *session, u *store.User) (*api.AuthOutput, error) {
+	code := req.params["SOFTWARE_TOKEN_MFA_CODE"]
+	if code == "" {
+		return nil, missing("SOFTWARE_TOKEN_MFA_CODE")
+	}
+	if err := s.checkLock(u); err != nil {
+		return nil, err
+	}
+	checked, err := s.checkTOTP(ctx, u, code)
+	if api.IsCode(err, api.ErrCodeMismatch) || api.IsCode(err, api.ErrExpiredCode) {
+		return nil, s.failedSignIn(ctx, req.client.pool, u, stepMFA, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.secondFactorDone(ctx, req.client, ss, checked)
+}
+
 // checkTOTP verifies a code of the user's authenticator and records its
 // step, atomically, so that no code is accepted twice (across nodes too).
 func (s *Service) checkTOTP(ctx context.Context, u *store.User, code string) (*store.User, error) {

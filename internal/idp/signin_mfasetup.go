@@ -1,0 +1,28 @@
+package idp
+
+import (
+	"context"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/store"
+)
+
+// mfaSetupStep answers MFA_SETUP once the session's user has associated and
+// verified an authenticator (AssociateSoftwareToken and VerifySoftwareToken
+// with the session, see mfa.go): TOTP becomes the user's MFA and the
+// sign-in ends.
+func mfaSetupStep(ctx context.Context, s *Service, req *authRequest, ss *session, u *store.User) (*api.AuthOutput, error) {
+	if ss.Stage != stageVerified || len(u.TOTPSecret) == 0 {
+		return nil, api.Errorf(api.ErrInvalidParameter, "MFA set-up is not complete: call AssociateSoftwareToken and VerifySoftwareToken with this session first.")
+	}
+	u, err := s.updateUser(ctx, u, func(u *store.User) error {
+		u.TOTPEnabled = true
+		u.PreferredMFA = challengeTOTP
+		u.Updated = s.now()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.secondFactorDone(ctx, req.client, ss, u)
+}
