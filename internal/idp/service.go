@@ -16,6 +16,7 @@ import (
 
 	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/seal"
+	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/cognate-idp/cognate/internal/token"
 	"github.com/cognate-idp/cognate/internal/tokens"
@@ -44,6 +45,7 @@ type Service struct {
 	delivery Delivery
 	log      *slog.Logger
 	tok      *tokens.Issuer
+	states   *signin.States
 
 	keys sync.Map // sha256 of encrypted key -> *token.Key (parsing RSA keys is slow)
 }
@@ -61,7 +63,8 @@ func New(c Config) *Service {
 	}
 	now := func() time.Time { return c.Now().UTC() }
 	return &Service{st: c.Store, seal: c.Sealer, now: now, region: c.Region,
-		issuer: c.Issuer, delivery: c.Delivery, log: c.Logger, tok: tokens.New(c.Store, c.Sealer, now)}
+		issuer: c.Issuer, delivery: c.Delivery, log: c.Logger, tok: tokens.New(c.Store, c.Sealer, now),
+		states: &signin.States{Sealer: c.Sealer, Store: c.Store, Now: now}}
 }
 
 // Region is the region pool ids are made in.

@@ -6,17 +6,18 @@ import (
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/store"
 )
 
 // Challenge names, as Cognito spells them.
 const (
-	challengeTOTP           = "SOFTWARE_TOKEN_MFA"
-	challengeMFASetup       = "MFA_SETUP"
-	challengePasswordVerify = "PASSWORD_VERIFIER"
-	challengeNewPassword    = "NEW_PASSWORD_REQUIRED"
-	challengeDeviceSRP      = "DEVICE_SRP_AUTH"
-	challengeDevicePassword = "DEVICE_PASSWORD_VERIFIER"
+	challengeTOTP           = signin.ChallengeTOTP
+	challengeMFASetup       = signin.ChallengeMFASetup
+	challengePasswordVerify = signin.ChallengePasswordVerify
+	challengeNewPassword    = signin.ChallengeNewPassword
+	challengeDeviceSRP      = signin.ChallengeDeviceSRP
+	challengeDevicePassword = signin.ChallengeDevicePassword
 )
 
 // authRequest is one InitiateAuth or RespondToAuthChallenge call, as the

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/seal"
+	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/srp"
 	"github.com/cognate-idp/cognate/internal/store"
 )
@@ -45,22 +47,9 @@ func (devicePasswordChallenge) respond(ctx context.Context, s *Service, req *aut
 	return s.devicePasswordVerify(ctx, req.client, req.params)
 }
 
-// deviceSRPState is the server's half of a device SRP exchange. Like
-// srpState it travels sealed inside SECRET_BLOCK, so DEVICE_PASSWORD_VERIFIER
-// needs no Session; a one-time mark in the store makes it single-use.
-type deviceSRPState struct {
-	ID        string `json:"i"`
-	Pool      string `json:"p"`
-	Client    string `json:"c"`
-	User      string `json:"u"`
-	DeviceKey string `json:"dk"`
-	A         string `json:"A"`
-	B         []byte `json:"b"`
-	Expires   int64  `json:"e"`
-	AuthTime  int64  `json:"at"`
-}
-
-const deviceSRPContext = "cognate device srp"
+// deviceSRPState is the server's half of a device SRP exchange, sealed in
+// SECRET_BLOCK.
+type deviceSRPState = signin.DeviceSRPState
 
 // sessionlessDeviceSRP answers DEVICE_SRP_AUTH sent without a Session: only
 // a device ticket of this user, device and client, left by a password step
@@ -122,7 +111,7 @@ func (s *Service) deviceSRPAuth(ctx context.Context, c *client, u *store.User, t
 	st := deviceSRPState{ID: randomToken(12), Pool: c.pool.rec.ID, Client: c.rec.ID, User: u.Username, DeviceKey: d.Key,
 		A: r["SRP_A"], B: server.Secret(), Expires: s.now().Add(c.sessionValidity()).Unix(), AuthTime: t.AuthTime.Unix()}
 	b, _ := json.Marshal(st)
-	block := base64.StdEncoding.EncodeToString(s.seal.SealBytes(b, deviceSRPContext))
+	block := base64.StdEncoding.EncodeToString(s.seal.SealBytes(b, seal.LabelDeviceSRP))
 	ss := s.newSession(c, u, challengeDevicePassword, t.AuthTime)
 	ss.DeviceKey = d.Key
 	return &api.AuthOutput{ChallengeName: challengeDevicePassword, Session: s.sealSession(ss), ChallengeParameters: map[string]string{
@@ -139,7 +128,7 @@ func (s *Service) devicePasswordVerify(ctx context.Context, c *client, r map[str
 	if err != nil {
 		return nil, err
 	}
-	plain, err := s.seal.OpenBytes(block, deviceSRPContext)
+	plain, err := s.seal.OpenBytes(block, seal.LabelDeviceSRP)
 	if err != nil {
 		return nil, api.ErrBadSession
 	}

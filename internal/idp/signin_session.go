@@ -2,38 +2,19 @@ package idp
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"time"
 
-	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/store"
 )
 
-// session is the state of a sign-in between two calls. It travels to the
-// client sealed (AEAD), so any node can continue a sign-in another began;
-// only the fact that it was spent is kept in the store.
-type session struct {
-	ID        string `json:"i"`
-	Pool      string `json:"p"`
-	Client    string `json:"c"`
-	User      string `json:"u"` // canonical username
-	Challenge string `json:"ch"`
-	Stage     string `json:"st,omitempty"` // MFA_SETUP: "", "associated", "verified"
-	Expires   int64  `json:"e"`
-	AuthTime  int64  `json:"at"`
-	DeviceKey string `json:"dk,omitempty"`
-	// Ticket names the device ticket of a DEVICE_SRP_AUTH session (see
-	// deviceticket.go); the device proof's own state travels in its
-	// SECRET_BLOCK, as PASSWORD_VERIFIER's does.
-	Ticket string `json:"tk,omitempty"`
-}
-
-const sessionContext = "cognate session"
+// session is the sealed state of a sign-in between two calls (package
+// signin keeps it).
+type session = signin.Session
 
 const (
-	stageAssociated = "associated"
-	stageVerified   = "verified"
+	stageAssociated = signin.StageAssociated
+	stageVerified   = signin.StageVerified
 )
 
 // newSession starts a session for challenge, valid for the client's
@@ -53,36 +34,11 @@ func (s *Service) next(c *client, prev *session, challenge, stage string) *sessi
 	return &n
 }
 
-func (s *Service) sealSession(ss *session) string {
-	b, _ := json.Marshal(ss)
-	return s.seal.SealString(b, sessionContext)
-}
+func (s *Service) sealSession(ss *session) string { return s.states.Seal(ss) }
 
 // openSession opens a session text and checks it has not expired. The
 // caller checks client and challenge.
-func (s *Service) openSession(text string) (*session, error) {
-	if text == "" {
-		return nil, api.Errorf(api.ErrInvalidParameter, "Missing required parameter Session")
-	}
-	b, err := s.seal.OpenString(text, sessionContext)
-	if err != nil {
-		return nil, api.ErrBadSession
-	}
-	var ss session
-	if err := json.Unmarshal(b, &ss); err != nil {
-		return nil, api.ErrBadSession
-	}
-	if s.now().Unix() >= ss.Expires {
-		return nil, api.ErrBadSession
-	}
-	return &ss, nil
-}
+func (s *Service) openSession(text string) (*session, error) { return s.states.Open(text) }
 
 // spend marks a session used, so that it yields tokens once only.
-func (s *Service) spend(ctx context.Context, ss *session) error {
-	err := s.st.MarkUsed(ctx, "session:"+ss.ID, time.Unix(ss.Expires, 0))
-	if errors.Is(err, store.ErrExists) {
-		return api.ErrBadSession
-	}
-	return internal(err)
-}
+func (s *Service) spend(ctx context.Context, ss *session) error { return s.states.Spend(ctx, ss) }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/seal"
+	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/srp"
 	"github.com/cognate-idp/cognate/internal/store"
 )
@@ -32,22 +34,9 @@ func (passwordVerifierChallenge) respond(ctx context.Context, s *Service, req *a
 	return s.srpVerify(ctx, req.client, req.params)
 }
 
-// srpState is the server's half of a USER_SRP_AUTH exchange. It travels
-// sealed inside SECRET_BLOCK, because some clients answer PASSWORD_VERIFIER
-// without the Session; a one-time mark in the store makes it single-use.
-type srpState struct {
-	ID        string `json:"i"`
-	Pool      string `json:"p"`
-	Client    string `json:"c"`
-	User      string `json:"u"`
-	A         string `json:"A"`
-	B         []byte `json:"b"`
-	Expires   int64  `json:"e"`
-	DeviceKey string `json:"dk,omitempty"`
-	Phantom   bool   `json:"ph,omitempty"` // an unknown user, hidden
-}
-
-const srpContext = "cognate srp"
+// srpState is the server's half of a USER_SRP_AUTH exchange, sealed in
+// SECRET_BLOCK.
+type srpState = signin.SRPState
 
 // timestampWindow is how far a client's TIMESTAMP may be from the server's
 // clock. AWS's own window is not documented; five minutes tolerates clock
@@ -55,7 +44,7 @@ const srpContext = "cognate srp"
 const timestampWindow = 5 * time.Minute
 
 func (s *Service) userVerifier(u *store.User) ([]byte, error) {
-	v, err := s.seal.Decrypt(u.Verifier, "verifier|"+u.PoolID+"|"+u.Username)
+	v, err := s.seal.Decrypt(u.Verifier, seal.LabelVerifier(u.PoolID, u.Username))
 	if err != nil {
 		return nil, internal(err)
 	}
@@ -88,7 +77,7 @@ func (s *Service) srpAuth(ctx context.Context, c *client, p map[string]string) (
 	st := srpState{ID: randomToken(12), Pool: c.pool.rec.ID, Client: c.rec.ID, User: u.Username, A: p["SRP_A"], B: server.Secret(),
 		Expires: s.now().Add(c.sessionValidity()).Unix(), DeviceKey: p["DEVICE_KEY"], Phantom: phantom}
 	b, _ := json.Marshal(st)
-	block := base64.StdEncoding.EncodeToString(s.seal.SealBytes(b, srpContext))
+	block := base64.StdEncoding.EncodeToString(s.seal.SealBytes(b, seal.LabelSRP))
 	ss := s.newSession(c, u, challengePasswordVerify, s.now())
 	return &api.AuthOutput{ChallengeName: challengePasswordVerify, Session: s.sealSession(ss), ChallengeParameters: map[string]string{
 		"SALT": hex.EncodeToString(u.Salt), "SRP_B": server.PublicHex(), "SECRET_BLOCK": block,
@@ -134,7 +123,7 @@ func (s *Service) srpVerify(ctx context.Context, c *client, r map[string]string)
 	if err != nil {
 		return nil, err
 	}
-	plain, err := s.seal.OpenBytes(block, srpContext)
+	plain, err := s.seal.OpenBytes(block, seal.LabelSRP)
 	if err != nil {
 		return nil, api.ErrBadSession
 	}
