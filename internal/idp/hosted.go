@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/cognate-idp/cognate/internal/tokens"
 )
@@ -110,10 +111,10 @@ func (s *Service) HostedSignIn(ctx context.Context, clientID, username, password
 			}
 		}
 	}
-	out, err := s.passwordAuth(ctx, c, p)
+	out, err := s.auth.PasswordAuth(ctx, c, p)
 	if p["DEVICE_KEY"] != "" && api.IsCode(err, api.ErrResourceNotFound) {
 		delete(p, "DEVICE_KEY")
-		out, err = s.passwordAuth(ctx, c, p)
+		out, err = s.auth.PasswordAuth(ctx, c, p)
 	}
 	return out, err
 }
@@ -163,7 +164,7 @@ func (s *Service) HostedSessionTokens(ctx context.Context, session, clientID str
 	if err != nil {
 		return nil, internal(err)
 	}
-	if err := checkSignInState(u); err != nil || u.Status == StatusForceChange {
+	if err := signin.CheckSignInState(u); err != nil || u.Status == StatusForceChange {
 		return nil, ended
 	}
 	return s.issueTokens(ctx, grant{client: c, user: u, authTime: rt.AuthTime, refresh: true})

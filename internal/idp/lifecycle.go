@@ -300,7 +300,7 @@ func (s *Service) ChangePassword(ctx context.Context, in *api.ChangePasswordInpu
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkLock(a.user); err != nil {
+	if err := s.auth.CheckLock(a.user); err != nil {
 		return nil, err
 	}
 	match, err := s.passwordMatches(a.user, in.PreviousPassword)
@@ -308,7 +308,7 @@ func (s *Service) ChangePassword(ctx context.Context, in *api.ChangePasswordInpu
 		return nil, err
 	}
 	if !match {
-		return nil, s.failed(ctx, a.user, api.ErrBadCredentials)
+		return nil, s.auth.Failed(ctx, a.user, api.ErrBadCredentials)
 	}
 	if err := checkPassword(a.client.pool, in.ProposedPassword); err != nil {
 		return nil, err

@@ -45,7 +45,7 @@ type Service struct {
 	delivery Delivery
 	log      *slog.Logger
 	tok      *tokens.Issuer
-	states   *signin.States
+	auth     *signin.Engine
 
 	keys sync.Map // sha256 of encrypted key -> *token.Key (parsing RSA keys is slow)
 }
@@ -62,9 +62,10 @@ func New(c Config) *Service {
 		c.Delivery = dropped{c.Logger}
 	}
 	now := func() time.Time { return c.Now().UTC() }
-	return &Service{st: c.Store, seal: c.Sealer, now: now, region: c.Region,
-		issuer: c.Issuer, delivery: c.Delivery, log: c.Logger, tok: tokens.New(c.Store, c.Sealer, now),
-		states: &signin.States{Sealer: c.Sealer, Store: c.Store, Now: now}}
+	s := &Service{st: c.Store, seal: c.Sealer, now: now, region: c.Region,
+		issuer: c.Issuer, delivery: c.Delivery, log: c.Logger, tok: tokens.New(c.Store, c.Sealer, now)}
+	s.auth = signin.New(signin.Config{Core: signinCore{s}, Sealer: c.Sealer, Store: c.Store, Now: now})
+	return s
 }
 
 // Region is the region pool ids are made in.

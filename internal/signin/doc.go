@@ -1,13 +1,18 @@
-// Package signin holds what Cognate's sign-in keeps of its own: the sealed
-// state that carries a sign-in from one call to the next (the Session, and
-// the SRP states sealed in SECRET_BLOCK), the failed-attempt lockout, the
-// phantom users that stand in for unknown ones, the sign-in history of
-// AdminListUserAuthEvents, and the challenge names.
+// Package signin runs Cognate's sign-in: InitiateAuth and
+// RespondToAuthChallenge (Engine.Initiate, Engine.Respond), one small
+// handler per flow or challenge behind two interfaces (flow,
+// challengeHandler) registered in two tables (engine.go), one file each: a
+// new way to sign in (CUSTOM_CHALLENGE, EMAIL_OTP, SMS_MFA, WEB_AUTHN,
+// SELECT_CHALLENGE) is a new file and a table entry. With them go the
+// sealed state that carries a sign-in from one call to the next (the
+// Session, and the SRP states sealed in SECRET_BLOCK), the device tickets,
+// the failed-attempt lockout, the phantom users that stand in for unknown
+// ones, and the sign-in history of AdminListUserAuthEvents.
 //
-// The handlers of the flows and challenges live with the user core, in
-// package idp (files signin*.go), one small handler per flow or challenge
-// behind two interfaces (authFlow, challengeHandler) registered in two
-// tables: a new way to sign in is a new file and a table entry.
+// It knows nothing of how pools, app clients and users are kept: it asks
+// the user core (package idp) through two interfaces, Client (an app
+// client with its pool) and Core (find and update users, devices, tokens,
+// the new-password checks).
 //
 // # The state machine
 //

@@ -1,4 +1,4 @@
-package idp
+package signin
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 
 	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/seal"
-	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/srp"
 	"github.com/cognate-idp/cognate/internal/store"
 )
@@ -19,32 +18,28 @@ import (
 // answer is the PASSWORD_VERIFIER challenge.
 type srpFlow struct{}
 
-func (srpFlow) initiate(ctx context.Context, s *Service, req *authRequest) (*api.AuthOutput, error) {
-	if !req.client.allows("ALLOW_USER_SRP_AUTH") {
+func (srpFlow) initiate(ctx context.Context, e *Engine, req *request) (*api.AuthOutput, error) {
+	if !req.client.Allows("ALLOW_USER_SRP_AUTH") {
 		return nil, api.Errorf(api.ErrInvalidParameter, "USER_SRP_AUTH is not enabled for the client.")
 	}
-	return s.srpAuth(ctx, req.client, req.params)
+	return e.srpAuth(ctx, req.client, req.params)
 }
 
 // passwordVerifierChallenge answers PASSWORD_VERIFIER. Some clients send no
 // Session here: the state is found from the sealed secret block.
 type passwordVerifierChallenge struct{}
 
-func (passwordVerifierChallenge) respond(ctx context.Context, s *Service, req *authRequest) (*api.AuthOutput, error) {
-	return s.srpVerify(ctx, req.client, req.params)
+func (passwordVerifierChallenge) respond(ctx context.Context, e *Engine, req *request) (*api.AuthOutput, error) {
+	return e.srpVerify(ctx, req.client, req.params)
 }
-
-// srpState is the server's half of a USER_SRP_AUTH exchange, sealed in
-// SECRET_BLOCK.
-type srpState = signin.SRPState
 
 // timestampWindow is how far a client's TIMESTAMP may be from the server's
 // clock. AWS's own window is not documented; five minutes tolerates clock
 // drift without letting a claim live long.
 const timestampWindow = 5 * time.Minute
 
-func (s *Service) userVerifier(u *store.User) ([]byte, error) {
-	v, err := s.seal.Decrypt(u.Verifier, seal.LabelVerifier(u.PoolID, u.Username))
+func (e *Engine) userVerifier(u *store.User) ([]byte, error) {
+	v, err := e.seal.Decrypt(u.Verifier, seal.LabelVerifier(u.PoolID, u.Username))
 	if err != nil {
 		return nil, internal(err)
 	}
@@ -52,7 +47,7 @@ func (s *Service) userVerifier(u *store.User) ([]byte, error) {
 }
 
 // srpAuth starts USER_SRP_AUTH: the answer is PASSWORD_VERIFIER.
-func (s *Service) srpAuth(ctx context.Context, c *client, p map[string]string) (*api.AuthOutput, error) {
+func (e *Engine) srpAuth(ctx context.Context, c Client, p map[string]string) (*api.AuthOutput, error) {
 	if p["USERNAME"] == "" {
 		return nil, missing("USERNAME")
 	}
@@ -62,11 +57,11 @@ func (s *Service) srpAuth(ctx context.Context, c *client, p map[string]string) (
 	if _, err := srp.ParseA(p["SRP_A"]); err != nil {
 		return nil, api.Errorf(api.ErrInvalidParameter, "SRP_A is not a valid SRP public value.")
 	}
-	u, phantom, err := s.signInUser(ctx, c, p)
+	u, phantom, err := e.signInUser(ctx, c, p)
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.userVerifier(u)
+	v, err := e.userVerifier(u)
 	if err != nil {
 		return nil, err
 	}
@@ -74,12 +69,12 @@ func (s *Service) srpAuth(ctx context.Context, c *client, p map[string]string) (
 	if err != nil {
 		return nil, internal(err)
 	}
-	st := srpState{ID: randomToken(12), Pool: c.pool.rec.ID, Client: c.rec.ID, User: u.Username, A: p["SRP_A"], B: server.Secret(),
-		Expires: s.now().Add(c.sessionValidity()).Unix(), DeviceKey: p["DEVICE_KEY"], Phantom: phantom}
+	st := SRPState{ID: randomToken(12), Pool: c.PoolID(), Client: c.ID(), User: u.Username, A: p["SRP_A"], B: server.Secret(),
+		Expires: e.now().Add(c.SessionValidity()).Unix(), DeviceKey: p["DEVICE_KEY"], Phantom: phantom}
 	b, _ := json.Marshal(st)
-	block := base64.StdEncoding.EncodeToString(s.seal.SealBytes(b, seal.LabelSRP))
-	ss := s.newSession(c, u, challengePasswordVerify, s.now())
-	return &api.AuthOutput{ChallengeName: challengePasswordVerify, Session: s.sealSession(ss), ChallengeParameters: map[string]string{
+	block := base64.StdEncoding.EncodeToString(e.seal.SealBytes(b, seal.LabelSRP))
+	ss := e.newSession(c, u, ChallengePasswordVerify, e.now())
+	return &api.AuthOutput{ChallengeName: ChallengePasswordVerify, Session: e.states.Seal(ss), ChallengeParameters: map[string]string{
 		"SALT": hex.EncodeToString(u.Salt), "SRP_B": server.PublicHex(), "SECRET_BLOCK": block,
 		"USER_ID_FOR_SRP": u.Username, "USERNAME": u.Username,
 	}}, nil
@@ -94,7 +89,7 @@ func decodeBase64(s string) ([]byte, error) {
 
 // claimFrom reads the proof members shared by PASSWORD_VERIFIER and
 // DEVICE_PASSWORD_VERIFIER.
-func (s *Service) claimFrom(r map[string]string) (block, sig []byte, ts string, err error) {
+func (e *Engine) claimFrom(r map[string]string) (block, sig []byte, ts string, err error) {
 	for _, k := range []string{"PASSWORD_CLAIM_SECRET_BLOCK", "PASSWORD_CLAIM_SIGNATURE", "TIMESTAMP"} {
 		if r[k] == "" {
 			return nil, nil, "", missing(k)
@@ -111,24 +106,24 @@ func (s *Service) claimFrom(r map[string]string) (block, sig []byte, ts string, 
 	if err != nil {
 		return nil, nil, "", api.Errorf(api.ErrInvalidParameter, "TIMESTAMP is not in the form 'Mon Jan 2 15:04:05 UTC 2006'.")
 	}
-	if d := s.now().Sub(t); d > timestampWindow || d < -timestampWindow {
+	if d := e.now().Sub(t); d > timestampWindow || d < -timestampWindow {
 		return nil, nil, "", api.Errorf(api.ErrNotAuthorized, "TIMESTAMP is more than 5 minutes away from the server's clock.")
 	}
 	return block, sig, ts, nil
 }
 
 // srpVerify answers PASSWORD_VERIFIER.
-func (s *Service) srpVerify(ctx context.Context, c *client, r map[string]string) (*api.AuthOutput, error) {
-	block, sig, ts, err := s.claimFrom(r)
+func (e *Engine) srpVerify(ctx context.Context, c Client, r map[string]string) (*api.AuthOutput, error) {
+	block, sig, ts, err := e.claimFrom(r)
 	if err != nil {
 		return nil, err
 	}
-	plain, err := s.seal.OpenBytes(block, seal.LabelSRP)
+	plain, err := e.seal.OpenBytes(block, seal.LabelSRP)
 	if err != nil {
 		return nil, api.ErrBadSession
 	}
-	var st srpState
-	if json.Unmarshal(plain, &st) != nil || st.Client != c.rec.ID || st.Pool != c.pool.rec.ID || s.now().Unix() >= st.Expires {
+	var st SRPState
+	if json.Unmarshal(plain, &st) != nil || st.Client != c.ID() || st.Pool != c.PoolID() || e.now().Unix() >= st.Expires {
 		return nil, api.ErrBadSession
 	}
 	name := r["USERNAME"]
@@ -139,21 +134,21 @@ func (s *Service) srpVerify(ctx context.Context, c *client, r map[string]string)
 	if st.Phantom {
 		// The client answers with USER_ID_FOR_SRP or with the name it
 		// typed, as for a real user; either names the phantom.
-		if name != st.User && s.phantomName(c.pool, name) != st.User {
+		if name != st.User && e.phantomName(c, name) != st.User {
 			return nil, api.ErrBadSession
 		}
 		// The read a real user answering with USER_ID_FOR_SRP costs.
-		if _, err := s.st.GetUser(ctx, c.pool.rec.ID, c.pool.canonicalName(name)); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if _, err := e.st.GetUser(ctx, c.PoolID(), c.CanonicalName(name)); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, internal(err)
 		}
-		u = s.phantom(c.pool, st.User)
-	} else if u, err = s.resolveUser(ctx, c.pool, name); err != nil {
+		u = e.phantom(c, st.User)
+	} else if u, err = e.core.ResolveUser(ctx, c, name); err != nil {
 		return nil, api.ErrBadSession
 	}
 	if u.Username != st.User {
 		return nil, api.ErrBadSession
 	}
-	if err := c.checkSecretHash(r["SECRET_HASH"], name, u.Username); err != nil {
+	if err := c.CheckSecretHash(r["SECRET_HASH"], name, u.Username); err != nil {
 		return nil, err
 	}
 	deviceKey := r["DEVICE_KEY"]
@@ -163,20 +158,20 @@ func (s *Service) srpVerify(ctx context.Context, c *client, r map[string]string)
 	// An unknown device is refused before the state is spent: the JS
 	// clients then resend the same proof without the key.
 	if !st.Phantom {
-		if _, err := s.userDevice(ctx, u, deviceKey); err != nil {
+		if _, err := e.core.UserDevice(ctx, u, deviceKey); err != nil {
 			return nil, err
 		}
 	}
-	if err := s.checkLock(u); err != nil {
+	if err := e.CheckLock(u); err != nil {
 		return nil, err
 	}
-	if err := s.st.MarkUsed(ctx, "srp:"+st.ID, time.Unix(st.Expires, 0)); err != nil {
+	if err := e.st.MarkUsed(ctx, "srp:"+st.ID, time.Unix(st.Expires, 0)); err != nil {
 		if errors.Is(err, store.ErrExists) {
 			return nil, api.ErrBadSession
 		}
 		return nil, internal(err)
 	}
-	v, err := s.userVerifier(u)
+	v, err := e.userVerifier(u)
 	if err != nil {
 		return nil, err
 	}
@@ -188,15 +183,15 @@ func (s *Service) srpVerify(ctx context.Context, c *client, r map[string]string)
 	if err != nil {
 		return nil, api.ErrBadSession
 	}
-	ok := server.Verify(a, srp.Claim{PoolName: poolName(u.PoolID), UserID: u.Username, SecretBlock: block, Timestamp: ts, Signature: sig})
+	ok := server.Verify(a, srp.Claim{PoolName: SRPPoolName(u.PoolID), UserID: u.Username, SecretBlock: block, Timestamp: ts, Signature: sig})
 	if st.Phantom {
-		return nil, s.phantomFailure(ctx, c.pool, api.ErrBadCredentials)
+		return nil, e.phantomFailure(ctx, c, api.ErrBadCredentials)
 	}
-	if err := checkSignInState(u); err != nil {
+	if err := CheckSignInState(u); err != nil {
 		return nil, err
 	}
 	if !ok {
-		return nil, s.failedSignIn(ctx, c.pool, u, stepPassword, api.ErrBadCredentials)
+		return nil, e.failedSignIn(ctx, c, u, StepPassword, api.ErrBadCredentials)
 	}
-	return s.afterPassword(ctx, c, u, s.now(), deviceKey)
+	return e.afterPassword(ctx, c, u, e.now(), deviceKey)
 }

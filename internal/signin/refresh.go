@@ -1,4 +1,4 @@
-package idp
+package signin
 
 import (
 	"context"
@@ -10,12 +10,12 @@ import (
 // ID and access tokens from a refresh token (see tokens.go).
 type refreshFlow struct{}
 
-func (refreshFlow) initiate(ctx context.Context, s *Service, req *authRequest) (*api.AuthOutput, error) {
+func (refreshFlow) initiate(ctx context.Context, e *Engine, req *request) (*api.AuthOutput, error) {
 	c, p := req.client, req.params
-	if err := c.refreshAuthAllowed(); err != nil {
+	if err := c.RefreshAuthAllowed(); err != nil {
 		return nil, err
 	}
-	res, err := s.refresh(ctx, c, p["REFRESH_TOKEN"], p["SECRET_HASH"], true)
+	res, err := e.core.Refresh(ctx, c, p["REFRESH_TOKEN"], p["SECRET_HASH"])
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package idp
+package signin
 
 import (
 	"context"
@@ -11,18 +11,18 @@ import (
 // verified an authenticator (AssociateSoftwareToken and VerifySoftwareToken
 // with the session, see mfa.go): TOTP becomes the user's MFA and the
 // sign-in ends.
-func mfaSetupStep(ctx context.Context, s *Service, req *authRequest, ss *session, u *store.User) (*api.AuthOutput, error) {
-	if ss.Stage != stageVerified || len(u.TOTPSecret) == 0 {
+func mfaSetupStep(ctx context.Context, e *Engine, req *request, ss *Session, u *store.User) (*api.AuthOutput, error) {
+	if ss.Stage != StageVerified || len(u.TOTPSecret) == 0 {
 		return nil, api.Errorf(api.ErrInvalidParameter, "MFA set-up is not complete: call AssociateSoftwareToken and VerifySoftwareToken with this session first.")
 	}
-	u, err := s.updateUser(ctx, u, func(u *store.User) error {
+	u, err := e.core.UpdateUser(ctx, u, func(u *store.User) error {
 		u.TOTPEnabled = true
-		u.PreferredMFA = challengeTOTP
-		u.Updated = s.now()
+		u.PreferredMFA = ChallengeTOTP
+		u.Updated = e.now()
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.secondFactorDone(ctx, req.client, ss, u)
+	return e.secondFactorDone(ctx, req.client, ss, u)
 }

@@ -1,4 +1,4 @@
-package idp
+package signin
 
 import (
 	"context"
@@ -11,23 +11,23 @@ import (
 // belongs to its own form of InitiateAuth.
 type passwordFlow struct{ admin bool }
 
-func (f passwordFlow) initiate(ctx context.Context, s *Service, req *authRequest) (*api.AuthOutput, error) {
+func (f passwordFlow) initiate(ctx context.Context, e *Engine, req *request) (*api.AuthOutput, error) {
 	if req.admin != f.admin {
 		return nil, api.Errorf(api.ErrInvalidParameter, "Initiate Auth method not supported.")
 	}
 	c := req.client
-	if !f.admin && !c.allows("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH") {
+	if !f.admin && !c.Allows("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH") {
 		return nil, api.Errorf(api.ErrInvalidParameter, "USER_PASSWORD_AUTH flow not enabled for this client")
 	}
-	if f.admin && !c.allows("ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH") {
+	if f.admin && !c.Allows("ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH") {
 		return nil, api.Errorf(api.ErrInvalidParameter, "Auth flow not enabled for this client")
 	}
-	return s.passwordAuth(ctx, c, req.params)
+	return e.PasswordAuth(ctx, c, req.params)
 }
 
 // passwordAuth is USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH.
-func (s *Service) passwordAuth(ctx context.Context, c *client, p map[string]string) (*api.AuthOutput, error) {
-	u, phantom, err := s.signInUser(ctx, c, p)
+func (e *Engine) PasswordAuth(ctx context.Context, c Client, p map[string]string) (*api.AuthOutput, error) {
+	u, phantom, err := e.signInUser(ctx, c, p)
 	if err != nil {
 		return nil, err
 	}
@@ -35,24 +35,24 @@ func (s *Service) passwordAuth(ctx context.Context, c *client, p map[string]stri
 	if !ok {
 		return nil, missing("PASSWORD")
 	}
-	if err := s.checkLock(u); err != nil {
+	if err := e.CheckLock(u); err != nil {
 		return nil, err
 	}
-	match, err := s.passwordMatches(u, pw)
+	match, err := e.core.PasswordMatches(u, pw)
 	if err != nil {
 		return nil, err
 	}
 	if phantom {
-		return nil, s.phantomFailure(ctx, c.pool, api.ErrBadCredentials)
+		return nil, e.phantomFailure(ctx, c, api.ErrBadCredentials)
 	}
-	if err := checkSignInState(u); err != nil {
+	if err := CheckSignInState(u); err != nil {
 		return nil, err
 	}
 	if !match {
-		return nil, s.failedSignIn(ctx, c.pool, u, stepPassword, api.ErrBadCredentials)
+		return nil, e.failedSignIn(ctx, c, u, StepPassword, api.ErrBadCredentials)
 	}
-	if _, err := s.userDevice(ctx, u, p["DEVICE_KEY"]); err != nil {
+	if _, err := e.core.UserDevice(ctx, u, p["DEVICE_KEY"]); err != nil {
 		return nil, err
 	}
-	return s.afterPassword(ctx, c, u, s.now(), p["DEVICE_KEY"])
+	return e.afterPassword(ctx, c, u, e.now(), p["DEVICE_KEY"])
 }
