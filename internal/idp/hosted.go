@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/seal"
 	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/cognate-idp/cognate/internal/tokens"
@@ -183,17 +184,15 @@ func (s *Service) EndHostedSession(ctx context.Context, session string) error {
 	return s.tok.End(ctx, rt)
 }
 
-const hostedContext = "cognate hosted"
-
 // SealHosted seals the hosted pages' state (an authorization request, a
 // sign-in in progress, an authorization code) for the browser to carry.
 func (s *Service) SealHosted(plaintext []byte, purpose string) string {
-	return s.seal.SealString(plaintext, hostedContext+"|"+purpose)
+	return s.seal.SealString(plaintext, seal.LabelHosted+"|"+purpose)
 }
 
 // OpenHosted opens what SealHosted sealed for the same purpose.
 func (s *Service) OpenHosted(text, purpose string) ([]byte, error) {
-	return s.seal.OpenString(text, hostedContext+"|"+purpose)
+	return s.seal.OpenString(text, seal.LabelHosted+"|"+purpose)
 }
 
 // ErrSpent is returned by SpendOnce for a key already spent.

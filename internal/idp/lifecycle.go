@@ -590,3 +590,18 @@ func (s *Service) DeleteUser(ctx context.Context, in *api.AccessTokenInput) (*ap
 	}
 	return &api.Empty{}, nil
 }
+
+// AdminDeleteUser answers AdminDeleteUser.
+func (s *Service) AdminDeleteUser(ctx context.Context, in *api.AdminUserRef) (*api.Empty, error) {
+	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.st.DeleteUser(ctx, u.PoolID, u.Username); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, errUserNotFound()
+		}
+		return nil, internal(err)
+	}
+	return &api.Empty{}, nil
+}

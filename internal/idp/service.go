@@ -1,7 +1,9 @@
-// Package idp is Cognate's domain: user pools, app clients, users, sign-in
-// flows and their challenges, MFA, and tokens. It knows nothing of HTTP or
-// SQL: requests arrive as api shapes, state lives behind store.Store, time
-// comes from an injectable clock.
+// Package idp is Cognate's user core: user pools, app clients, schema,
+// users, groups, codes, MFA set-up, devices, and the secrets' rotation. The
+// sign-in runs in package signin, which asks this package for clients and
+// users (signin_core.go); tokens are signed by package tokens' one issuer.
+// It knows nothing of HTTP or SQL: requests arrive as api shapes, state
+// lives behind store.Store, time comes from an injectable clock.
 package idp
 
 import (
@@ -113,7 +115,7 @@ func (s *Service) signingKey(p *pool) (*token.Key, error) {
 	if k, ok := s.keys.Load(h); ok {
 		return k.(*token.Key), nil
 	}
-	der, err := s.seal.Decrypt(p.rec.SigningKey, "signing-key|"+p.rec.ID)
+	der, err := s.seal.Decrypt(p.rec.SigningKey, seal.LabelSigningKey(p.rec.ID))
 	if err != nil {
 		return nil, internal(err)
 	}

@@ -242,7 +242,7 @@ func newCode() string {
 }
 
 func (s *Service) codeHash(u *store.User, purpose, code string) []byte {
-	return s.seal.MAC("code", u.PoolID, u.Username, purpose, code)
+	return s.seal.MAC(seal.MACCode, u.PoolID, u.Username, purpose, code)
 }
 
 // mask hides most of a destination, as Cognito does ("a***@e***").
@@ -600,19 +600,4 @@ func (s *Service) AdminDisableUser(ctx context.Context, in *api.AdminUserRef) (*
 // AdminEnableUser answers AdminEnableUser.
 func (s *Service) AdminEnableUser(ctx context.Context, in *api.AdminUserRef) (*api.Empty, error) {
 	return s.setEnabled(ctx, in, true)
-}
-
-// AdminDeleteUser answers AdminDeleteUser.
-func (s *Service) AdminDeleteUser(ctx context.Context, in *api.AdminUserRef) (*api.Empty, error) {
-	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.st.DeleteUser(ctx, u.PoolID, u.Username); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, errUserNotFound()
-		}
-		return nil, internal(err)
-	}
-	return &api.Empty{}, nil
 }

@@ -19,6 +19,10 @@ const (
 	LabelHosted    = "cognate hosted"     // the hosted pages' state, with a purpose after "|"
 )
 
+// LabelDeviceCookie binds the hosted pages' remembered-device cookie to
+// its pool (sealed by the pages' own sealer).
+func LabelDeviceCookie(poolID string) string { return "device|" + poolID }
+
 // First parts of MAC and MACs.
 const (
 	MACRefreshToken    = "refresh-token"    // a refresh token's lookup hash

@@ -29,9 +29,6 @@ import (
 // APIScope is the scope of an access token issued through the Cognito API.
 const APIScope = "aws.cognito.signin.user.admin"
 
-// refreshLabel binds refresh-token hashes to their use.
-const refreshLabel = "refresh-token"
-
 // Client is the app client a token set is issued to.
 type Client struct {
 	ID, PoolID string
@@ -207,7 +204,7 @@ func randomToken(n int) string {
 // the record and returns the raw token, the only copy of it.
 func (i *Issuer) PutRefresh(ctx context.Context, rec *store.RefreshToken) (string, error) {
 	raw := randomToken(48)
-	rec.Hash = i.seal.MAC(refreshLabel, raw)
+	rec.Hash = i.seal.MAC(seal.MACRefreshToken, raw)
 	if err := i.st.PutRefreshToken(ctx, rec); err != nil {
 		return "", api.Internal(err)
 	}
@@ -218,7 +215,7 @@ func (i *Issuer) PutRefresh(ctx context.Context, rec *store.RefreshToken) (strin
 // so tokens issued before a key rotation keep working. It returns
 // store.ErrNotFound for an unknown token; other errors are the store's.
 func (i *Issuer) FindRefresh(ctx context.Context, raw string) (*store.RefreshToken, error) {
-	for _, h := range i.seal.MACs(refreshLabel, raw) {
+	for _, h := range i.seal.MACs(seal.MACRefreshToken, raw) {
 		rt, err := i.st.GetRefreshToken(ctx, h)
 		if !errors.Is(err, store.ErrNotFound) {
 			return rt, err
