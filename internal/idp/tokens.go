@@ -129,29 +129,16 @@ func (s *Service) authorize(ctx context.Context, raw string) (*authed, error) {
 
 // refresh issues new ID and access tokens from a refresh token.
 func (s *Service) refresh(ctx context.Context, c *client, raw, secretHash string, checkHash bool) (*api.AuthenticationResult, error) {
-	invalid := api.Errorf(api.ErrNotAuthorized, "Invalid Refresh Token")
 	if raw == "" {
 		return nil, api.Errorf(api.ErrInvalidParameter, "Missing required parameter REFRESH_TOKEN")
 	}
-	rt, err := s.findRefreshToken(ctx, raw)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, invalid
-	}
+	rt, err := s.tok.Redeem(ctx, raw, c.rec.ID, c.pool.rec.ID)
 	if err != nil {
-		return nil, internal(err)
-	}
-	if rt.ClientID != c.rec.ID || rt.PoolID != c.pool.rec.ID {
-		return nil, invalid
-	}
-	if rt.Revoked {
-		return nil, api.Errorf(api.ErrNotAuthorized, "Refresh Token has been revoked")
-	}
-	if !s.now().Before(rt.Expires) {
-		return nil, api.Errorf(api.ErrNotAuthorized, "Refresh Token has expired")
+		return nil, err
 	}
 	u, err := s.st.GetUser(ctx, rt.PoolID, rt.Username)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, invalid
+		return nil, tokens.ErrInvalidRefresh
 	}
 	if err != nil {
 		return nil, internal(err)

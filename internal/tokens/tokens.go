@@ -224,6 +224,33 @@ func (i *Issuer) FindRefresh(ctx context.Context, raw string) (*store.RefreshTok
 	return nil, store.ErrNotFound
 }
 
+// ErrInvalidRefresh is the answer to a refresh token that is unknown, or
+// not the caller's.
+var ErrInvalidRefresh = &api.Error{Code: api.ErrNotAuthorized, Message: "Invalid Refresh Token"}
+
+// Redeem finds the refresh token raw of clientID in poolID and checks that
+// it is live: ErrInvalidRefresh for an unknown token or another client's,
+// Cognito's words for a revoked or expired one.
+func (i *Issuer) Redeem(ctx context.Context, raw, clientID, poolID string) (*store.RefreshToken, error) {
+	rt, err := i.FindRefresh(ctx, raw)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrInvalidRefresh
+	}
+	if err != nil {
+		return nil, api.Internal(err)
+	}
+	if rt.ClientID != clientID || rt.PoolID != poolID {
+		return nil, ErrInvalidRefresh
+	}
+	if rt.Revoked {
+		return nil, api.Errorf(api.ErrNotAuthorized, "Refresh Token has been revoked")
+	}
+	if !i.now().Before(rt.Expires) {
+		return nil, api.Errorf(api.ErrNotAuthorized, "Refresh Token has expired")
+	}
+	return rt, nil
+}
+
 // Rotate lets a refresh go on under rotation and records the token as
 // replaced: the first use replaces it, and it keeps working until the grace
 // period after that has passed; later uses answer RefreshTokenReuseException.
