@@ -103,21 +103,12 @@ func (i *Issuer) sign(k *token.Key, claims map[string]any) (string, error) {
 // the tokens of g, and stores and returns a new refresh token if g asks for
 // one.
 func (i *Issuer) Issue(ctx context.Context, g Grant) (*api.AuthenticationResult, error) {
-	c, u := g.Client, g.User
+	c := g.Client
 	now := i.now()
-	scope := g.Scope
-	if u != nil && !g.OAuth {
-		scope = APIScope
-	}
 	res := &api.AuthenticationResult{TokenType: "Bearer", ExpiresIn: int32(c.AccessValidity / time.Second)}
-	if u == nil {
-		claims := map[string]any{
-			"sub": c.ID, "client_id": c.ID, "iss": c.Issuer, "token_use": "access",
-			"scope": scope, "auth_time": now.Unix(), "iat": now.Unix(),
-			"exp": now.Add(c.AccessValidity).Unix(), "jti": uuid.NewString(), "version": 2,
-		}
-		var err error
-		if res.AccessToken, err = i.sign(g.Key, claims); err != nil {
+	var err error
+	if g.User == nil {
+		if res.AccessToken, err = i.sign(g.Key, appClaims(g, now)); err != nil {
 			return nil, err
 		}
 		return res, nil
@@ -125,8 +116,46 @@ func (i *Issuer) Issue(ctx context.Context, g Grant) (*api.AuthenticationResult,
 	if g.OriginJTI == "" {
 		g.OriginJTI = uuid.NewString()
 	}
+	access, id := userClaims(g, now)
+	if res.AccessToken, err = i.sign(g.Key, access); err != nil {
+		return nil, err
+	}
+	if !g.OAuth || HasScope(g.Scope, "openid") {
+		if res.IdToken, err = i.sign(g.Key, id); err != nil {
+			return nil, err
+		}
+	}
+	if g.Refresh {
+		raw, err := i.PutRefresh(ctx, &store.RefreshToken{PoolID: c.PoolID, ClientID: c.ID, Username: g.User.Username,
+			OriginJTI: g.OriginJTI, DeviceKey: g.DeviceKey, AuthTime: g.AuthTime, Created: now, Expires: now.Add(c.RefreshValidity)})
+		if err != nil {
+			return nil, err
+		}
+		res.RefreshToken = raw
+	}
+	return res, nil
+}
+
+// appClaims are the claims of a client_credentials access token: it speaks
+// for the app, so sub is the client id.
+func appClaims(g Grant, now time.Time) map[string]any {
+	c := g.Client
+	return map[string]any{
+		"sub": c.ID, "client_id": c.ID, "iss": c.Issuer, "token_use": "access",
+		"scope": g.Scope, "auth_time": now.Unix(), "iat": now.Unix(),
+		"exp": now.Add(c.AccessValidity).Unix(), "jti": uuid.NewString(), "version": 2,
+	}
+}
+
+// userClaims are the claims of a user's access and ID tokens.
+func userClaims(g Grant, now time.Time) (access, id map[string]any) {
+	c, u := g.Client, g.User
+	scope := g.Scope
+	if !g.OAuth {
+		scope = APIScope
+	}
 	eventID := uuid.NewString()
-	access := map[string]any{
+	access = map[string]any{
 		"sub": u.Sub, "iss": c.Issuer, "client_id": c.ID, "origin_jti": g.OriginJTI, "event_id": eventID,
 		"token_use": "access", "scope": scope, "auth_time": g.AuthTime.Unix(),
 		"exp": now.Add(c.AccessValidity).Unix(), "iat": now.Unix(), "jti": uuid.NewString(), "username": u.Username,
@@ -134,7 +163,7 @@ func (i *Issuer) Issue(ctx context.Context, g Grant) (*api.AuthenticationResult,
 	if g.DeviceKey != "" {
 		access["device_key"] = g.DeviceKey
 	}
-	id := map[string]any{
+	id = map[string]any{
 		"sub": u.Sub, "iss": c.Issuer, "aud": c.ID, "origin_jti": g.OriginJTI, "event_id": eventID,
 		"token_use": "id", "auth_time": g.AuthTime.Unix(), "exp": now.Add(c.IDValidity).Unix(), "iat": now.Unix(),
 		"jti": uuid.NewString(), "cognito:username": u.Username,
@@ -161,24 +190,7 @@ func (i *Issuer) Issue(ctx context.Context, g Grant) (*api.AuthenticationResult,
 	if g.OAuth && g.Nonce != "" {
 		id["nonce"] = g.Nonce
 	}
-	var err error
-	if res.AccessToken, err = i.sign(g.Key, access); err != nil {
-		return nil, err
-	}
-	if !g.OAuth || HasScope(scope, "openid") {
-		if res.IdToken, err = i.sign(g.Key, id); err != nil {
-			return nil, err
-		}
-	}
-	if g.Refresh {
-		raw, err := i.PutRefresh(ctx, &store.RefreshToken{PoolID: c.PoolID, ClientID: c.ID, Username: u.Username,
-			OriginJTI: g.OriginJTI, DeviceKey: g.DeviceKey, AuthTime: g.AuthTime, Created: now, Expires: now.Add(c.RefreshValidity)})
-		if err != nil {
-			return nil, err
-		}
-		res.RefreshToken = raw
-	}
-	return res, nil
+	return access, id
 }
 
 // HasScope reports whether the space-separated scope holds want.
