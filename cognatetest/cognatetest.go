@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/app"
+	"github.com/cognate-idp/cognate/internal/token"
 )
 
 // Clock is a settable clock. Its zero value is not usable; Start makes one
@@ -145,6 +146,14 @@ func (s *Server) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	s.app.Shutdown(ctx)
+}
+
+// TokensSigned returns how many tokens the server's token issuer has signed
+// (issuer), and how many tokens were signed in this process by any code
+// (all): a test that moves both by the same amount shows that every token
+// came from the issuer.
+func (s *Server) TokensSigned() (issuer, all uint64) {
+	return s.app.Service.Tokens().Signed(), token.Signatures()
 }
 
 // Outbox returns the codes delivered to a user of a pool, oldest first.

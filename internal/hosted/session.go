@@ -3,6 +3,8 @@ package hosted
 import (
 	"net/http"
 	"time"
+
+	"github.com/cognate-idp/cognate/internal/seal"
 )
 
 // Two cookies outlive a single sign-in, one of each per pool (the pages of
@@ -107,7 +109,7 @@ func (h *Handler) devices(r *http.Request, poolID string) []deviceSecret {
 		return nil
 	}
 	var l deviceList
-	if !h.open(c.Value, "device|"+poolID, &l, func() int64 { return l.Expires }) {
+	if !h.open(c.Value, seal.LabelDeviceCookie(poolID), &l, func() int64 { return l.Expires }) {
 		return nil
 	}
 	return l.Devices
@@ -132,7 +134,7 @@ func (h *Handler) rememberDevice(w http.ResponseWriter, r *http.Request, poolID 
 		}
 	}
 	l := deviceList{Devices: list, Expires: h.svc.Now().Add(deviceTTL).Unix()}
-	h.setCookie(w, deviceCookie(poolID), h.seal(l, "device|"+poolID), deviceTTL)
+	h.setCookie(w, deviceCookie(poolID), h.seal(l, seal.LabelDeviceCookie(poolID)), deviceTTL)
 }
 
 // forgetDevice drops the user's device from the browser.
@@ -148,5 +150,5 @@ func (h *Handler) forgetDevice(w http.ResponseWriter, r *http.Request, poolID, u
 		return
 	}
 	l := deviceList{Devices: list, Expires: h.svc.Now().Add(deviceTTL).Unix()}
-	h.setCookie(w, deviceCookie(poolID), h.seal(l, "device|"+poolID), deviceTTL)
+	h.setCookie(w, deviceCookie(poolID), h.seal(l, seal.LabelDeviceCookie(poolID)), deviceTTL)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/seal"
 	"github.com/cognate-idp/cognate/internal/store"
 )
 
@@ -157,7 +158,7 @@ func (s *Service) phantomCodeSend(ctx context.Context, p *pool, name, purpose st
 // limits no one.
 func (s *Service) phantomLimited(ctx context.Context, p *pool, name, what string, limit int, window time.Duration) bool {
 	w := s.now().UnixNano() / int64(window)
-	id := hex.EncodeToString(s.seal.MAC("phantom-code", p.rec.ID, p.canonicalName(name), what))
+	id := hex.EncodeToString(s.seal.MAC(seal.MACPhantomCode, p.rec.ID, p.canonicalName(name), what))
 	until := time.Unix(0, (w+1)*int64(window))
 	for i := range limit {
 		err := s.st.MarkUsed(ctx, fmt.Sprintf("phantom-code:%s:%d:%d", id, w, i), until)

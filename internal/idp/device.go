@@ -6,31 +6,22 @@ import (
 	"errors"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/seal"
+	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/srp"
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/google/uuid"
 )
 
-const (
-	challengeDeviceSRP      = "DEVICE_SRP_AUTH"
-	challengeDevicePassword = "DEVICE_PASSWORD_VERIFIER"
-)
-
-type ctxKey int
-
-const clientIPKey ctxKey = 0
-
-// WithClientIP records the caller's address for device records.
+// WithClientIP records the caller's address for device records and the
+// sign-in history.
 func WithClientIP(ctx context.Context, ip string) context.Context {
-	return context.WithValue(ctx, clientIPKey, ip)
+	return signin.WithClientIP(ctx, ip)
 }
 
-func clientIP(ctx context.Context) string {
-	ip, _ := ctx.Value(clientIPKey).(string)
-	return ip
-}
+func clientIP(ctx context.Context) string { return signin.ClientIP(ctx) }
 
-func deviceContext(d *store.Device) string { return "device|" + d.PoolID + "|" + d.Key }
+func deviceContext(d *store.Device) string { return seal.LabelDevice(d.PoolID, d.Key) }
 
 // errNoDevice is Cognito's answer for an unknown device: Amplify matches
 // the exact text to drop a stale key and retry.

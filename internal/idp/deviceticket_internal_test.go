@@ -6,10 +6,11 @@ import (
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/signin"
 )
 
 // TestDeviceTicketsAreBounded: password steps never continued leave at most
-// maxDeviceTickets in the user's record, the newest ones, and expired ones
+// signin.MaxDeviceTickets in the user's record, the newest ones, and expired ones
 // go at the next password step.
 func TestDeviceTicketsAreBounded(t *testing.T) {
 	e := newTestEnv(t, nil, nil)
@@ -25,8 +26,8 @@ func TestDeviceTicketsAreBounded(t *testing.T) {
 	}
 	const key = "us-east-1_11111111-2222-4333-8444-555555555555"
 	var ids []string
-	for i := 0; i < 3*maxDeviceTickets; i++ {
-		id, err := e.svc.issueDeviceTicket(ctx, c, u, key, e.clock())
+	for i := 0; i < 3*signin.MaxDeviceTickets; i++ {
+		id, err := e.svc.auth.IssueDeviceTicket(ctx, c, u, key, e.clock())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,20 +37,20 @@ func TestDeviceTicketsAreBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(stored.DeviceTickets) != maxDeviceTickets {
-		t.Fatalf("%d tickets kept, want %d", len(stored.DeviceTickets), maxDeviceTickets)
+	if len(stored.DeviceTickets) != signin.MaxDeviceTickets {
+		t.Fatalf("%d tickets kept, want %d", len(stored.DeviceTickets), signin.MaxDeviceTickets)
 	}
-	if _, err := e.svc.takeDeviceTicket(ctx, c, stored, key, ids[0]); err != api.ErrBadSession {
+	if _, err := e.svc.auth.TakeDeviceTicket(ctx, c, stored, key, ids[0]); err != api.ErrBadSession {
 		t.Fatalf("the oldest ticket: %v, want a bad session", err)
 	}
-	if _, err := e.svc.takeDeviceTicket(ctx, c, stored, key, ids[len(ids)-1]); err != nil {
+	if _, err := e.svc.auth.TakeDeviceTicket(ctx, c, stored, key, ids[len(ids)-1]); err != nil {
 		t.Fatalf("the newest ticket: %v", err)
 	}
 
 	e.mu.Lock()
 	e.now = e.now.Add(c.sessionValidity() + time.Second)
 	e.mu.Unlock()
-	if _, err := e.svc.issueDeviceTicket(ctx, c, u, key, e.clock()); err != nil {
+	if _, err := e.svc.auth.IssueDeviceTicket(ctx, c, u, key, e.clock()); err != nil {
 		t.Fatal(err)
 	}
 	if stored, _ = e.st.GetUser(ctx, e.pool, name); len(stored.DeviceTickets) != 1 {

@@ -4,12 +4,13 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/seal"
+	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/store"
-	"github.com/cognate-idp/cognate/internal/token"
+	"github.com/cognate-idp/cognate/internal/tokens"
 )
 
 // This file holds what the hosted sign-in pages and the OAuth 2.0 endpoints
@@ -111,10 +112,10 @@ func (s *Service) HostedSignIn(ctx context.Context, clientID, username, password
 			}
 		}
 	}
-	out, err := s.passwordAuth(ctx, c, p)
+	out, err := s.auth.PasswordAuth(ctx, c, p)
 	if p["DEVICE_KEY"] != "" && api.IsCode(err, api.ErrResourceNotFound) {
 		delete(p, "DEVICE_KEY")
-		out, err = s.passwordAuth(ctx, c, p)
+		out, err = s.auth.PasswordAuth(ctx, c, p)
 	}
 	return out, err
 }
@@ -130,13 +131,8 @@ func (s *Service) StartHostedSession(ctx context.Context, refreshToken string, t
 		return "", internal(err)
 	}
 	now := s.now()
-	raw := randomToken(48)
-	rec := &store.RefreshToken{Hash: s.refreshHash(raw), PoolID: rt.PoolID, ClientID: rt.ClientID, Username: rt.Username,
-		OriginJTI: "hosted-session-" + randomToken(12), AuthTime: rt.AuthTime, Created: now, Expires: now.Add(ttl)}
-	if err := s.st.PutRefreshToken(ctx, rec); err != nil {
-		return "", internal(err)
-	}
-	return raw, nil
+	return s.tok.PutRefresh(ctx, &store.RefreshToken{PoolID: rt.PoolID, ClientID: rt.ClientID, Username: rt.Username,
+		OriginJTI: "hosted-session-" + randomToken(12), AuthTime: rt.AuthTime, Created: now, Expires: now.Add(ttl)})
 }
 
 // HostedSessionTokens signs a user in through a live single sign-on
@@ -169,7 +165,7 @@ func (s *Service) HostedSessionTokens(ctx context.Context, session, clientID str
 	if err != nil {
 		return nil, internal(err)
 	}
-	if err := checkSignInState(u); err != nil || u.Status == StatusForceChange {
+	if err := signin.CheckSignInState(u); err != nil || u.Status == StatusForceChange {
 		return nil, ended
 	}
 	return s.issueTokens(ctx, grant{client: c, user: u, authTime: rt.AuthTime, refresh: true})
@@ -185,23 +181,18 @@ func (s *Service) EndHostedSession(ctx context.Context, session string) error {
 	if err != nil {
 		return internal(err)
 	}
-	if err := s.st.RevokeRefreshToken(ctx, rt.Hash); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return internal(err)
-	}
-	return nil
+	return s.tok.End(ctx, rt)
 }
-
-const hostedContext = "cognate hosted"
 
 // SealHosted seals the hosted pages' state (an authorization request, a
 // sign-in in progress, an authorization code) for the browser to carry.
 func (s *Service) SealHosted(plaintext []byte, purpose string) string {
-	return s.seal.SealString(plaintext, hostedContext+"|"+purpose)
+	return s.seal.SealString(plaintext, seal.LabelHosted+"|"+purpose)
 }
 
 // OpenHosted opens what SealHosted sealed for the same purpose.
 func (s *Service) OpenHosted(text, purpose string) ([]byte, error) {
-	return s.seal.OpenString(text, hostedContext+"|"+purpose)
+	return s.seal.OpenString(text, seal.LabelHosted+"|"+purpose)
 }
 
 // ErrSpent is returned by SpendOnce for a key already spent.
@@ -245,47 +236,13 @@ func (s *Service) CodeTokens(ctx context.Context, clientID, refreshToken, nonce,
 	if !u.Enabled {
 		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
 	}
-	res, err := s.issueTokens(ctx, grant{client: c, user: u, authTime: rt.AuthTime, originJTI: rt.OriginJTI, deviceKey: rt.DeviceKey})
+	res, err := s.issueTokens(ctx, grant{client: c, user: u, authTime: rt.AuthTime, originJTI: rt.OriginJTI, deviceKey: rt.DeviceKey,
+		scope: scope, oauth: true, nonce: nonce})
 	if err != nil {
 		return nil, err
-	}
-	key, err := s.signingKey(c.pool)
-	if err != nil {
-		return nil, err
-	}
-	access, err := token.Unverified(res.AccessToken)
-	if err != nil {
-		return nil, internal(err)
-	}
-	access["scope"] = scope
-	if res.AccessToken, err = key.Sign(access); err != nil {
-		return nil, internal(err)
-	}
-	if hasScope(scope, "openid") {
-		id, err := token.Unverified(res.IdToken)
-		if err != nil {
-			return nil, internal(err)
-		}
-		if nonce != "" {
-			id["nonce"] = nonce
-		}
-		if res.IdToken, err = key.Sign(id); err != nil {
-			return nil, internal(err)
-		}
-	} else {
-		res.IdToken = ""
 	}
 	res.RefreshToken = refreshToken
 	return res, nil
-}
-
-func hasScope(scope, want string) bool {
-	for _, s := range strings.Fields(scope) {
-		if s == want {
-			return true
-		}
-	}
-	return false
 }
 
 // UserInfo answers the OIDC userInfo endpoint: the claims of the holder of
@@ -298,7 +255,7 @@ func (s *Service) UserInfo(ctx context.Context, accessToken string) (map[string]
 		return nil, err
 	}
 	scope, _ := a.claims["scope"].(string)
-	if !hasScope(scope, "openid") && !hasScope(scope, "aws.cognito.signin.user.admin") {
+	if !tokens.HasScope(scope, "openid") && !tokens.HasScope(scope, "aws.cognito.signin.user.admin") {
 		return nil, api.ErrBadAccessToken
 	}
 	out := map[string]string{"sub": a.user.Sub, "username": a.user.Username}

@@ -2,7 +2,6 @@ package idp
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -16,10 +15,9 @@ import (
 // password recovery and changes, attributes and their verification.
 
 const (
-	challengeNewPassword = "NEW_PASSWORD_REQUIRED"
-	purposeInvitation    = "invitation"
-	purposeForgot        = "forgot-password"
-	purposeVerifyPrefix  = "verify:"
+	purposeInvitation   = "invitation"
+	purposeForgot       = "forgot-password"
+	purposeVerifyPrefix = "verify:"
 	// forgotCodeTTL: Cognito's password-reset codes last one hour.
 	forgotCodeTTL = time.Hour
 	// verifyCodeTTL: attribute verification codes last 24 hours.
@@ -204,92 +202,6 @@ func userType(u *store.User, only []string) *api.UserType {
 		UserLastModifiedDate: api.At(u.Updated), Enabled: u.Enabled, UserStatus: u.Status}
 }
 
-// newPasswordChallenge is NEW_PASSWORD_REQUIRED for a user with a temporary
-// password; both parameters are JSON strings, as the JS clients parse them.
-func (s *Service) newPasswordChallenge(c *client, u *store.User, authTime time.Time, deviceKey string) (*api.AuthOutput, error) {
-	if !u.PasswordExpires.IsZero() && !s.now().Before(u.PasswordExpires) {
-		return nil, api.Errorf(api.ErrNotAuthorized, "Temporary password has expired and must be reset by an administrator.")
-	}
-	current := map[string]string{}
-	for k, v := range u.Attributes {
-		current[k] = v
-	}
-	// The required attributes the user has no value for yet (an admin may
-	// leave them out): the answer must give them.
-	required := []string{}
-	for _, name := range missingRequired(c.pool, u.Attributes) {
-		required = append(required, "userAttributes."+name)
-	}
-	ua, _ := json.Marshal(current)
-	ra, _ := json.Marshal(required)
-	ss := s.newSession(c, u, challengeNewPassword, authTime)
-	ss.DeviceKey = deviceKey
-	return &api.AuthOutput{ChallengeName: challengeNewPassword, Session: s.sealSession(ss), ChallengeParameters: map[string]string{
-		"USER_ID_FOR_SRP": u.Username, "requiredAttributes": string(ra), "userAttributes": string(ua)}}, nil
-}
-
-// answerNewPassword sets the user's own password (and any attributes sent
-// as userAttributes.<name>) and continues the sign-in.
-func (s *Service) answerNewPassword(ctx context.Context, c *client, u *store.User, ss *session, r map[string]string) (*api.AuthOutput, error) {
-	pw := r["NEW_PASSWORD"]
-	if pw == "" {
-		return nil, missing("NEW_PASSWORD")
-	}
-	if err := checkPassword(c.pool, pw); err != nil {
-		return nil, err
-	}
-	var given []api.AttributeType
-	for k, v := range r {
-		if name, ok := strings.CutPrefix(k, "userAttributes."); ok {
-			given = append(given, api.AttributeType{Name: name, Value: ptr(v)})
-		}
-	}
-	attrs, err := checkAttributes(c.pool, given)
-	if err == nil {
-		err = c.checkWritable(given)
-	}
-	if err != nil {
-		return nil, err
-	}
-	// Like a refused password, missing attributes leave the session usable
-	// for a corrected answer.
-	merged := map[string]string{}
-	for _, m := range []map[string]string{u.Attributes, attrs} {
-		for k, v := range m {
-			merged[k] = v
-		}
-	}
-	if missing := missingRequired(c.pool, merged); len(missing) > 0 {
-		// Cognito's words for this case, unlike SignUp's.
-		return nil, api.Errorf(api.ErrInvalidParameter, "Invalid attributes given, %s is missing", strings.Join(missing, " and "))
-	}
-	if err := s.reusedPassword(c.pool, u, pw); err != nil {
-		return nil, err // the session stays usable for another password
-	}
-	if err := s.spend(ctx, ss); err != nil {
-		return nil, err
-	}
-	u, err = s.updateUser(ctx, u, func(u *store.User) error {
-		if u.Status != StatusForceChange {
-			return api.ErrBadSession
-		}
-		for k, v := range attrs {
-			u.Attributes[k] = v
-		}
-		if err := requiredMissing(c.pool, u.Attributes); err != nil {
-			return err // the stored attributes changed meanwhile
-		}
-		u.Status = StatusConfirmed
-		u.PasswordExpires = time.Time{}
-		u.Updated = s.now()
-		return s.newPassword(c.pool, u, pw)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.afterPassword(ctx, c, u, time.Unix(ss.AuthTime, 0), ss.DeviceKey)
-}
-
 // sendResetCode stores and delivers a password-reset code (inside no
 // update: it makes its own).
 func (s *Service) sendResetCode(ctx context.Context, p *pool, u *store.User, status string) (*api.CodeDeliveryDetails, error) {
@@ -388,7 +300,7 @@ func (s *Service) ChangePassword(ctx context.Context, in *api.ChangePasswordInpu
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkLock(a.user); err != nil {
+	if err := s.auth.CheckLock(a.user); err != nil {
 		return nil, err
 	}
 	match, err := s.passwordMatches(a.user, in.PreviousPassword)
@@ -396,7 +308,7 @@ func (s *Service) ChangePassword(ctx context.Context, in *api.ChangePasswordInpu
 		return nil, err
 	}
 	if !match {
-		return nil, s.failed(ctx, a.user, api.ErrBadCredentials)
+		return nil, s.auth.Failed(ctx, a.user, api.ErrBadCredentials)
 	}
 	if err := checkPassword(a.client.pool, in.ProposedPassword); err != nil {
 		return nil, err
@@ -678,6 +590,21 @@ func (s *Service) DeleteUser(ctx context.Context, in *api.DeleteUserInput) (*api
 		return nil, err
 	}
 	if err := s.st.DeleteUser(ctx, a.user.PoolID, a.user.Username); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, internal(err)
+	}
+	return &api.Empty{}, nil
+}
+
+// AdminDeleteUser answers AdminDeleteUser.
+func (s *Service) AdminDeleteUser(ctx context.Context, in *api.AdminDeleteUserInput) (*api.Empty, error) {
+	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.st.DeleteUser(ctx, u.PoolID, u.Username); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, errUserNotFound()
+		}
 		return nil, internal(err)
 	}
 	return &api.Empty{}, nil

@@ -4,11 +4,12 @@ import (
 	"context"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/seal"
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/cognate-idp/cognate/internal/totp"
 )
 
-func totpContext(u *store.User) string { return "totp|" + u.PoolID + "|" + u.Username }
+func totpContext(u *store.User) string { return seal.LabelTOTP(u.PoolID, u.Username) }
 
 // mfaSubject is who an MFA set-up call is for: the holder of an access
 // token, or the user of an MFA_SETUP session.

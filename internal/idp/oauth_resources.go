@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/api"
-	"github.com/google/uuid"
 )
 
 // This file holds the pool's OAuth 2.0 resources: resource servers with
@@ -387,19 +386,5 @@ func (s *Service) ClientCredentialsToken(ctx context.Context, clientID string, s
 	if err != nil {
 		return nil, err
 	}
-	key, err := s.signingKey(c.pool)
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	claims := map[string]any{
-		"sub": c.rec.ID, "client_id": c.rec.ID, "iss": s.issuer(c.pool.rec.ID), "token_use": "access",
-		"scope": strings.Join(scopes, " "), "auth_time": now.Unix(), "iat": now.Unix(),
-		"exp": now.Add(c.accessValidity()).Unix(), "jti": uuid.NewString(), "version": 2,
-	}
-	raw, err := key.Sign(claims)
-	if err != nil {
-		return nil, internal(err)
-	}
-	return &api.AuthenticationResult{AccessToken: raw, TokenType: "Bearer", ExpiresIn: int32(c.accessValidity() / time.Second)}, nil
+	return s.issueTokens(ctx, grant{client: c, authTime: s.now(), scope: strings.Join(scopes, " ")})
 }

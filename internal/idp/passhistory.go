@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/seal"
 	"github.com/cognate-idp/cognate/internal/store"
 )
 
@@ -53,7 +54,7 @@ func (s *Service) newPassword(p *pool, u *store.User, pw string) error {
 		return err
 	}
 	if n := p.historySize(); n > 0 {
-		h := s.seal.MAC("password-history", u.PoolID, u.Username, pw)
+		h := s.seal.MAC(seal.MACPasswordHistory, u.PoolID, u.Username, pw)
 		u.PasswordHistory = append([][]byte{h}, u.PasswordHistory...)
 		if len(u.PasswordHistory) > n {
 			u.PasswordHistory = u.PasswordHistory[:n]

@@ -2,16 +2,14 @@ package idp
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"strings"
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/seal"
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/cognate-idp/cognate/internal/token"
 )
@@ -41,52 +39,6 @@ type groupDoc struct {
 	Created     time.Time
 	Updated     time.Time
 }
-
-func decodeDoc(b []byte, v any) error { return json.Unmarshal(b, v) }
-func encodeDoc(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only plain data types are encoded
-	}
-	return b
-}
-
-const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-const lowerAlnum = "abcdefghijklmnopqrstuvwxyz0123456789"
-
-func randomString(alphabet string, n int) string {
-	b := make([]byte, n)
-	max := big.NewInt(int64(len(alphabet)))
-	for i := range b {
-		v, err := rand.Int(rand.Reader, max)
-		if err != nil {
-			panic(err)
-		}
-		b[i] = alphabet[v.Int64()]
-	}
-	return string(b)
-}
-
-// randomToken returns n random bytes in base64url. Such values (refresh
-// tokens, ids) are passed on command lines, so one never starts with '-':
-// the AWS CLI would take `--refresh-token -x...` for an option.
-func randomToken(n int) string {
-	b := make([]byte, n)
-	for {
-		rand.Read(b)
-		if s := base64.RawURLEncoding.EncodeToString(b); s[0] != '-' {
-			return s
-		}
-	}
-}
-
-// NewPoolID returns an id in Cognito's form: region_ + 9 alphanumerics.
-func (s *Service) NewPoolID() string { return s.region + "_" + randomString(alnum, 9) }
-
-// NewClientID returns an id in Cognito's form: 26 lowercase alphanumerics.
-func NewClientID() string { return randomString(lowerAlnum, 26) }
-
-func newClientSecret() string { return randomString(lowerAlnum, 51) }
 
 func (s *Service) arn(poolID string) string {
 	return fmt.Sprintf("arn:aws:cognito-idp:%s:000000000000:userpool/%s", s.region, poolID)
@@ -146,7 +98,7 @@ func (s *Service) CreatePool(ctx context.Context, id string, in *api.CreateUserP
 	}
 	now := s.now()
 	rec := &store.Pool{ID: id, Name: in.PoolName, Created: now, Updated: now, Settings: encodeDoc(doc),
-		SigningKey: s.seal.Encrypt(der, "signing-key|"+id)}
+		SigningKey: s.seal.Encrypt(der, seal.LabelSigningKey(id))}
 	if err := s.st.CreatePool(ctx, rec); err != nil {
 		if errors.Is(err, store.ErrExists) {
 			return nil, api.Errorf(api.ErrInvalidParameter, "User pool %s already exists.", id)
@@ -201,28 +153,6 @@ func (s *Service) ListUserPools(ctx context.Context, in *api.ListUserPoolsInput)
 			CreationDate: api.At(r.Created), LastModifiedDate: api.At(r.Updated)})
 	}
 	return out, nil
-}
-
-// pageSize is a list call's page size: the requested one, or Cognito's
-// maximum of 60 when none (or zero) is asked.
-func pageSize(requested *int32) int {
-	if requested != nil && *requested > 0 {
-		return int(*requested)
-	}
-	return 60
-}
-
-func encodePageToken(last string) string { return base64.RawURLEncoding.EncodeToString([]byte(last)) }
-
-func decodePageToken(tok string) (string, error) {
-	if tok == "" {
-		return "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil {
-		return "", api.Errorf(api.ErrInvalidParameter, "Invalid pagination token.")
-	}
-	return string(b), nil
 }
 
 // UpdateUserPool replaces the pool's updatable settings: as in Cognito, a

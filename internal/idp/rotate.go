@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/cognate-idp/cognate/internal/seal"
 	"github.com/cognate-idp/cognate/internal/store"
 )
 
@@ -56,7 +57,7 @@ func (s *Service) rewrap(box []byte, context string, count *int) ([]byte, error)
 func (s *Service) reencryptPool(ctx context.Context, poolID string, n *ReencryptCounts) error {
 	_, err := s.st.UpdatePool(ctx, poolID, func(p *store.Pool) error {
 		var err error
-		p.SigningKey, err = s.rewrap(p.SigningKey, "signing-key|"+p.ID, &n.SigningKeys)
+		p.SigningKey, err = s.rewrap(p.SigningKey, seal.LabelSigningKey(p.ID), &n.SigningKeys)
 		return err
 	})
 	if err != nil {
@@ -95,7 +96,7 @@ func (s *Service) reencryptPool(ctx context.Context, poolID string, n *Reencrypt
 	return s.eachUser(ctx, poolID, func(u *store.User) error {
 		_, err := s.st.UpdateUser(ctx, u.PoolID, u.Username, func(u *store.User) error {
 			var err error
-			if u.Verifier, err = s.rewrap(u.Verifier, "verifier|"+u.PoolID+"|"+u.Username, &n.UserSecrets); err != nil {
+			if u.Verifier, err = s.rewrap(u.Verifier, seal.LabelVerifier(u.PoolID, u.Username), &n.UserSecrets); err != nil {
 				return err
 			}
 			if u.TOTPSecret, err = s.rewrap(u.TOTPSecret, totpContext(u), &n.UserSecrets); err != nil {

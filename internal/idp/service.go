@@ -1,7 +1,9 @@
-// Package idp is Cognate's domain: user pools, app clients, users, sign-in
-// flows and their challenges, MFA, and tokens. It knows nothing of HTTP or
-// SQL: requests arrive as api shapes, state lives behind store.Store, time
-// comes from an injectable clock.
+// Package idp is Cognate's user core: user pools, app clients, schema,
+// users, groups, codes, MFA set-up, devices, and the secrets' rotation. The
+// sign-in runs in package signin, which asks this package for clients and
+// users (signin_core.go); tokens are signed by package tokens' one issuer.
+// It knows nothing of HTTP or SQL: requests arrive as api shapes, state
+// lives behind store.Store, time comes from an injectable clock.
 package idp
 
 import (
@@ -16,8 +18,10 @@ import (
 
 	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/seal"
+	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/cognate-idp/cognate/internal/token"
+	"github.com/cognate-idp/cognate/internal/tokens"
 )
 
 // Config is what a Service needs.
@@ -42,6 +46,8 @@ type Service struct {
 	issuer   func(string) string
 	delivery Delivery
 	log      *slog.Logger
+	tok      *tokens.Issuer
+	auth     *signin.Engine
 
 	keys sync.Map // sha256 of encrypted key -> *token.Key (parsing RSA keys is slow)
 }
@@ -57,8 +63,11 @@ func New(c Config) *Service {
 	if c.Delivery == nil {
 		c.Delivery = dropped{c.Logger}
 	}
-	return &Service{st: c.Store, seal: c.Sealer, now: func() time.Time { return c.Now().UTC() }, region: c.Region,
-		issuer: c.Issuer, delivery: c.Delivery, log: c.Logger}
+	now := func() time.Time { return c.Now().UTC() }
+	s := &Service{st: c.Store, seal: c.Sealer, now: now, region: c.Region,
+		issuer: c.Issuer, delivery: c.Delivery, log: c.Logger, tok: tokens.New(c.Store, c.Sealer, now)}
+	s.auth = signin.New(signin.Config{Core: signinCore{s}, Sealer: c.Sealer, Store: c.Store, Now: now})
+	return s
 }
 
 // Region is the region pool ids are made in.
@@ -106,7 +115,7 @@ func (s *Service) signingKey(p *pool) (*token.Key, error) {
 	if k, ok := s.keys.Load(h); ok {
 		return k.(*token.Key), nil
 	}
-	der, err := s.seal.Decrypt(p.rec.SigningKey, "signing-key|"+p.rec.ID)
+	der, err := s.seal.Decrypt(p.rec.SigningKey, seal.LabelSigningKey(p.rec.ID))
 	if err != nil {
 		return nil, internal(err)
 	}

@@ -9,95 +9,48 @@ import (
 	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/cognate-idp/cognate/internal/token"
-	"github.com/google/uuid"
+	"github.com/cognate-idp/cognate/internal/tokens"
 )
 
 // grant is what a token set is issued for.
 type grant struct {
 	client    *client
-	user      *store.User
+	user      *store.User // nil: client_credentials
 	authTime  time.Time
 	originJTI string // "" for a new sign-in
 	deviceKey string
 	refresh   bool // issue a refresh token too
+	// scope, oauth and nonce are the OAuth grants' (see tokens.Grant).
+	scope string
+	oauth bool
+	nonce string
 }
 
-// issueTokens signs the ID and access tokens (and stores a refresh token).
+// issueTokens hands a grant to the token issuer, the one place where
+// tokens are signed.
 func (s *Service) issueTokens(ctx context.Context, g grant) (*api.AuthenticationResult, error) {
-	c, u := g.client, g.user
+	c := g.client
 	key, err := s.signingKey(c.pool)
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
-	if g.originJTI == "" {
-		g.originJTI = uuid.NewString()
+	tg := tokens.Grant{Key: key, Client: tokens.Client{ID: c.rec.ID, PoolID: c.pool.rec.ID, Issuer: s.issuer(c.pool.rec.ID),
+		AccessValidity: c.accessValidity(), IDValidity: c.idValidity(), RefreshValidity: c.refreshValidity(), CanRead: c.canRead},
+		AuthTime: g.authTime, OriginJTI: g.originJTI, DeviceKey: g.deviceKey, Refresh: g.refresh,
+		Scope: g.scope, OAuth: g.oauth, Nonce: g.nonce}
+	if u := g.user; u != nil {
+		groups, roles, preferred := tokenGroups(c.pool, u)
+		tg.User = &tokens.User{Sub: u.Sub, Username: u.Username, Attributes: u.Attributes, Groups: groups, Roles: roles, PreferredRole: preferred}
 	}
-	iss := s.issuer(c.pool.rec.ID)
-	eventID := uuid.NewString()
-	access := map[string]any{
-		"sub": u.Sub, "iss": iss, "client_id": c.rec.ID, "origin_jti": g.originJTI, "event_id": eventID,
-		"token_use": "access", "scope": "aws.cognito.signin.user.admin", "auth_time": g.authTime.Unix(),
-		"exp": now.Add(c.accessValidity()).Unix(), "iat": now.Unix(), "jti": uuid.NewString(), "username": u.Username,
-	}
-	if g.deviceKey != "" {
-		access["device_key"] = g.deviceKey
-	}
-	id := map[string]any{
-		"sub": u.Sub, "iss": iss, "aud": c.rec.ID, "origin_jti": g.originJTI, "event_id": eventID,
-		"token_use": "id", "auth_time": g.authTime.Unix(), "exp": now.Add(c.idValidity()).Unix(), "iat": now.Unix(),
-		"jti": uuid.NewString(), "cognito:username": u.Username,
-	}
-	for k, v := range u.Attributes {
-		if !c.canRead(k) {
-			continue
-		}
-		if k == "email_verified" || k == "phone_number_verified" {
-			id[k] = v == "true"
-		} else {
-			id[k] = v
-		}
-	}
-	if groups, roles, preferred := tokenGroups(c.pool, u); len(groups) > 0 {
-		access["cognito:groups"], id["cognito:groups"] = groups, groups
-		if len(roles) > 0 {
-			id["cognito:roles"] = roles
-		}
-		if preferred != "" {
-			id["cognito:preferred_role"] = preferred
-		}
-	}
-	res := &api.AuthenticationResult{TokenType: "Bearer", ExpiresIn: int32(c.accessValidity() / time.Second)}
-	if res.AccessToken, err = key.Sign(access); err != nil {
-		return nil, internal(err)
-	}
-	if res.IdToken, err = key.Sign(id); err != nil {
-		return nil, internal(err)
-	}
-	if g.refresh {
-		raw := randomToken(48)
-		rt := &store.RefreshToken{Hash: s.refreshHash(raw), PoolID: c.pool.rec.ID, ClientID: c.rec.ID, Username: u.Username,
-			OriginJTI: g.originJTI, DeviceKey: g.deviceKey, AuthTime: g.authTime, Created: now, Expires: now.Add(c.refreshValidity())}
-		if err := s.st.PutRefreshToken(ctx, rt); err != nil {
-			return nil, internal(err)
-		}
-		res.RefreshToken = raw
-	}
-	return res, nil
+	return s.tok.Issue(ctx, tg)
 }
 
-func (s *Service) refreshHash(raw string) []byte { return s.seal.MAC("refresh-token", raw) }
+// Tokens is the service's token issuer.
+func (s *Service) Tokens() *tokens.Issuer { return s.tok }
 
-// findRefreshToken looks a refresh token up by its hash under each master
-// key, so tokens issued before a key rotation keep working.
+// findRefreshToken looks a refresh token up (store.ErrNotFound if unknown).
 func (s *Service) findRefreshToken(ctx context.Context, raw string) (*store.RefreshToken, error) {
-	for _, h := range s.seal.MACs("refresh-token", raw) {
-		rt, err := s.st.GetRefreshToken(ctx, h)
-		if !errors.Is(err, store.ErrNotFound) {
-			return rt, err
-		}
-	}
-	return nil, store.ErrNotFound
+	return s.tok.FindRefresh(ctx, raw)
 }
 
 // authed is the caller of a token-authorized operation.
@@ -176,29 +129,16 @@ func (s *Service) authorize(ctx context.Context, raw string) (*authed, error) {
 
 // refresh issues new ID and access tokens from a refresh token.
 func (s *Service) refresh(ctx context.Context, c *client, raw, secretHash string, checkHash bool) (*api.AuthenticationResult, error) {
-	invalid := api.Errorf(api.ErrNotAuthorized, "Invalid Refresh Token")
 	if raw == "" {
 		return nil, api.Errorf(api.ErrInvalidParameter, "Missing required parameter REFRESH_TOKEN")
 	}
-	rt, err := s.findRefreshToken(ctx, raw)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, invalid
-	}
+	rt, err := s.tok.Redeem(ctx, raw, c.rec.ID, c.pool.rec.ID)
 	if err != nil {
-		return nil, internal(err)
-	}
-	if rt.ClientID != c.rec.ID || rt.PoolID != c.pool.rec.ID {
-		return nil, invalid
-	}
-	if rt.Revoked {
-		return nil, api.Errorf(api.ErrNotAuthorized, "Refresh Token has been revoked")
-	}
-	if !s.now().Before(rt.Expires) {
-		return nil, api.Errorf(api.ErrNotAuthorized, "Refresh Token has expired")
+		return nil, err
 	}
 	u, err := s.st.GetUser(ctx, rt.PoolID, rt.Username)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, invalid
+		return nil, tokens.ErrInvalidRefresh
 	}
 	if err != nil {
 		return nil, internal(err)
@@ -213,7 +153,7 @@ func (s *Service) refresh(ctx context.Context, c *client, raw, secretHash string
 	}
 	rotating, grace := c.rotation()
 	if rotating {
-		if err := s.rotate(ctx, rt, grace); err != nil {
+		if err := s.tok.Rotate(ctx, rt, grace); err != nil {
 			return nil, err
 		}
 	}

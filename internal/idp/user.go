@@ -14,6 +14,8 @@ import (
 	"unicode"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/seal"
+	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/srp"
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/google/uuid"
@@ -21,10 +23,10 @@ import (
 
 // User statuses.
 const (
-	StatusUnconfirmed   = "UNCONFIRMED"
-	StatusConfirmed     = "CONFIRMED"
-	StatusForceChange   = "FORCE_CHANGE_PASSWORD"
-	StatusResetRequired = "RESET_REQUIRED"
+	StatusUnconfirmed   = signin.StatusUnconfirmed
+	StatusConfirmed     = signin.StatusConfirmed
+	StatusForceChange   = signin.StatusForceChange
+	StatusResetRequired = signin.StatusResetRequired
 )
 
 // Code purposes.
@@ -70,10 +72,7 @@ func (p *pool) canonicalName(name string) string {
 
 // poolName is the part of the pool id after the first underscore: the SRP
 // "pool name" of the protocol.
-func poolName(id string) string {
-	_, after, _ := strings.Cut(id, "_")
-	return after
-}
+func poolName(id string) string { return signin.SRPPoolName(id) }
 
 // resolveUser finds a user by username, or by a sign-in attribute when the
 // pool uses email or phone as username or alias.
@@ -167,14 +166,14 @@ func (s *Service) setPassword(u *store.User, pw string) error {
 	}
 	v := srp.Verifier(poolName(u.PoolID), u.Username, pw, salt)
 	u.Salt = salt
-	u.Verifier = s.seal.Encrypt(v, "verifier|"+u.PoolID+"|"+u.Username)
+	u.Verifier = s.seal.Encrypt(v, seal.LabelVerifier(u.PoolID, u.Username))
 	return nil
 }
 
 // passwordMatches recomputes the verifier from pw and compares in constant
 // time: the verifier is the only stored credential.
 func (s *Service) passwordMatches(u *store.User, pw string) (bool, error) {
-	want, err := s.seal.Decrypt(u.Verifier, "verifier|"+u.PoolID+"|"+u.Username)
+	want, err := s.seal.Decrypt(u.Verifier, seal.LabelVerifier(u.PoolID, u.Username))
 	if err != nil {
 		return false, internal(err)
 	}
@@ -243,7 +242,7 @@ func newCode() string {
 }
 
 func (s *Service) codeHash(u *store.User, purpose, code string) []byte {
-	return s.seal.MAC("code", u.PoolID, u.Username, purpose, code)
+	return s.seal.MAC(seal.MACCode, u.PoolID, u.Username, purpose, code)
 }
 
 // mask hides most of a destination, as Cognito does ("a***@e***").
@@ -601,19 +600,4 @@ func (s *Service) AdminDisableUser(ctx context.Context, in *api.AdminDisableUser
 // AdminEnableUser answers AdminEnableUser.
 func (s *Service) AdminEnableUser(ctx context.Context, in *api.AdminEnableUserInput) (*api.Empty, error) {
 	return s.setEnabled(ctx, in.UserPoolId, in.Username, true)
-}
-
-// AdminDeleteUser answers AdminDeleteUser.
-func (s *Service) AdminDeleteUser(ctx context.Context, in *api.AdminDeleteUserInput) (*api.Empty, error) {
-	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.st.DeleteUser(ctx, u.PoolID, u.Username); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, errUserNotFound()
-		}
-		return nil, internal(err)
-	}
-	return &api.Empty{}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
@@ -67,10 +68,19 @@ func ParseKey(der []byte) (*Key, error) {
 	return newKey(rk)
 }
 
+// signatures counts Sign calls in the process (see Signatures).
+var signatures atomic.Uint64
+
 // Sign returns the compact JWS of claims, with header {"alg":"RS256","kid"}.
 func (k *Key) Sign(claims map[string]any) (string, error) {
+	signatures.Add(1)
 	return jwt.Signed(k.signer).Claims(claims).Serialize()
 }
+
+// Signatures is the number of tokens signed in this process, by any key:
+// tests hold it against the issuer's own count to show that no token is
+// signed outside the issuer.
+func Signatures() uint64 { return signatures.Load() }
 
 // JWK is one public key in JWKS form.
 type JWK struct {

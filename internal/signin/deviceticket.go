@@ -1,4 +1,4 @@
-package idp
+package signin
 
 import (
 	"context"
@@ -21,25 +21,25 @@ import (
 // The Session-carrying form takes the ticket too, so that a sign-in finished
 // that way leaves nothing for a sessionless caller to continue.
 
-// maxDeviceTickets bounds the tickets a user holds: a new one pushes out the
+// MaxDeviceTickets bounds the tickets a user holds: a new one pushes out the
 // oldest, so password steps never finished cannot grow the record.
-const maxDeviceTickets = 5
+const MaxDeviceTickets = 5
 
 // issueDeviceTicket records that u passed the password step with the device
 // key through c; the ticket lives as long as a Session would.
-func (s *Service) issueDeviceTicket(ctx context.Context, c *client, u *store.User, deviceKey string, authTime time.Time) (string, error) {
-	now := s.now()
-	t := store.DeviceTicket{ID: randomToken(12), DeviceKey: deviceKey, ClientID: c.rec.ID, AuthTime: authTime,
-		Expires: now.Add(c.sessionValidity())}
-	_, err := s.updateUser(ctx, u, func(u *store.User) error {
+func (e *Engine) IssueDeviceTicket(ctx context.Context, c Client, u *store.User, deviceKey string, authTime time.Time) (string, error) {
+	now := e.now()
+	t := store.DeviceTicket{ID: randomToken(12), DeviceKey: deviceKey, ClientID: c.ID(), AuthTime: authTime,
+		Expires: now.Add(c.SessionValidity())}
+	_, err := e.core.UpdateUser(ctx, u, func(u *store.User) error {
 		kept := u.DeviceTickets[:0]
 		for _, old := range u.DeviceTickets {
 			if now.Before(old.Expires) {
 				kept = append(kept, old)
 			}
 		}
-		if len(kept) >= maxDeviceTickets {
-			kept = kept[len(kept)-maxDeviceTickets+1:]
+		if len(kept) >= MaxDeviceTickets {
+			kept = kept[len(kept)-MaxDeviceTickets+1:]
 		}
 		u.DeviceTickets = append(kept, t)
 		return nil
@@ -53,12 +53,12 @@ func (s *Service) issueDeviceTicket(ctx context.Context, c *client, u *store.Use
 // takeDeviceTicket removes and returns the user's live ticket for the device
 // and client: the one with id when id is not "" (the Session names it), else
 // the newest. Without one the answer is Cognito's for a bad session.
-func (s *Service) takeDeviceTicket(ctx context.Context, c *client, u *store.User, deviceKey, id string) (*store.DeviceTicket, error) {
-	now := s.now()
+func (e *Engine) TakeDeviceTicket(ctx context.Context, c Client, u *store.User, deviceKey, id string) (*store.DeviceTicket, error) {
+	now := e.now()
 	find := func(tickets []store.DeviceTicket) int {
 		found := -1
 		for i, t := range tickets {
-			if t.ClientID == c.rec.ID && subtle.ConstantTimeCompare([]byte(t.DeviceKey), []byte(deviceKey)) == 1 &&
+			if t.ClientID == c.ID() && subtle.ConstantTimeCompare([]byte(t.DeviceKey), []byte(deviceKey)) == 1 &&
 				now.Before(t.Expires) && (id == "" || t.ID == id) {
 				found = i
 			}
@@ -71,7 +71,7 @@ func (s *Service) takeDeviceTicket(ctx context.Context, c *client, u *store.User
 		return nil, api.ErrBadSession
 	}
 	var taken *store.DeviceTicket
-	_, err := s.updateUser(ctx, u, func(u *store.User) error {
+	_, err := e.core.UpdateUser(ctx, u, func(u *store.User) error {
 		taken = nil
 		found := find(u.DeviceTickets)
 		if found < 0 {

@@ -1,4 +1,4 @@
-package idp
+package tokens
 
 import (
 	"encoding/base64"
@@ -6,12 +6,12 @@ import (
 	"strings"
 )
 
-// isJWT reports whether tok is a JWS (an access or ID token, Cognate's or
+// IsJWT reports whether tok is a JWS (an access or ID token, Cognate's or
 // another issuer's): three base64url parts, the first a JSON header naming
 // its algorithm. Refresh tokens are opaque and never take that form, so
 // Cognito's UnsupportedTokenTypeException answers such a token, where an
 // unknown opaque token is already as good as revoked.
-func isJWT(tok string) bool {
+func IsJWT(tok string) bool {
 	parts := strings.Split(tok, ".")
 	if len(parts) != 3 {
 		return false

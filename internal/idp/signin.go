@@ -1,0 +1,59 @@
+package idp
+
+import (
+	"context"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/signin"
+)
+
+// Challenge names the user core uses (MFA set-up and preference); the
+// sign-in's are package signin's.
+const (
+	challengeTOTP     = signin.ChallengeTOTP
+	challengeMFASetup = signin.ChallengeMFASetup
+)
+
+func missing(name string) error {
+	return api.Errorf(api.ErrInvalidParameter, "Missing required parameter %s", name)
+}
+
+// InitiateAuth answers InitiateAuth: package signin runs the sign-in for
+// the client loaded here.
+func (s *Service) InitiateAuth(ctx context.Context, in *api.InitiateAuthInput) (*api.AuthOutput, error) {
+	c, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	return s.auth.Initiate(ctx, c, in.AuthFlow, in.AuthParameters)
+}
+
+// AdminInitiateAuth answers AdminInitiateAuth: the pool it names must be
+// the client's.
+func (s *Service) AdminInitiateAuth(ctx context.Context, in *api.AdminInitiateAuthInput) (*api.AuthOutput, error) {
+	c, err := s.loadPoolClient(ctx, in.UserPoolId, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	return s.auth.AdminInitiate(ctx, c, in.AuthFlow, in.AuthParameters)
+}
+
+// RespondToAuthChallenge answers RespondToAuthChallenge through package
+// signin.
+func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToAuthChallengeInput) (*api.AuthOutput, error) {
+	c, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	return s.auth.Respond(ctx, c, in.ChallengeName, in.Session, in.ChallengeResponses)
+}
+
+// AdminRespondToAuthChallenge answers AdminRespondToAuthChallenge: the
+// pool it names must be the client's.
+func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *api.AdminRespondToAuthChallengeInput) (*api.AuthOutput, error) {
+	c, err := s.loadPoolClient(ctx, in.UserPoolId, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	return s.auth.Respond(ctx, c, in.ChallengeName, in.Session, in.ChallengeResponses)
+}

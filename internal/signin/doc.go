@@ -1,0 +1,45 @@
+// Package signin runs Cognate's sign-in: InitiateAuth and
+// RespondToAuthChallenge (Engine.Initiate, Engine.Respond), one small
+// handler per flow or challenge behind two interfaces (flow,
+// challengeHandler) registered in two tables (engine.go), one file each: a
+// new way to sign in (CUSTOM_CHALLENGE, EMAIL_OTP, SMS_MFA, WEB_AUTHN,
+// SELECT_CHALLENGE) is a new file and a table entry. With them go the
+// sealed state that carries a sign-in from one call to the next (the
+// Session, and the SRP states sealed in SECRET_BLOCK), the device tickets,
+// the failed-attempt lockout, the phantom users that stand in for unknown
+// ones, and the sign-in history of AdminListUserAuthEvents.
+//
+// It knows nothing of how pools, app clients and users are kept: it asks
+// the user core (package idp) through two interfaces, Client (an app
+// client with its pool) and Core (find and update users, devices, tokens,
+// the new-password checks).
+//
+// # The state machine
+//
+// InitiateAuth starts a sign-in; each answer is either tokens or a
+// challenge, which RespondToAuthChallenge answers with the Session it came
+// with (PASSWORD_VERIFIER, DEVICE_PASSWORD_VERIFIER and DEVICE_SRP_AUTH can
+// also go without it, their state travelling in SECRET_BLOCK or a device
+// ticket).
+//
+//	InitiateAuth
+//	  USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH ─────────────┐
+//	  USER_SRP_AUTH ──► PASSWORD_VERIFIER ──(SRP proof)─────────┤
+//	  REFRESH_TOKEN_AUTH ──► tokens                             │
+//	                                                            ▼
+//	                                                   the password is right
+//	                                                            │
+//	   ┌────────────────────────────────────────────────────────┤
+//	   │ FORCE_CHANGE_PASSWORD user ──► NEW_PASSWORD_REQUIRED ──► (the password is right)
+//	   │ remembered device standing in for MFA ──► DEVICE_SRP_AUTH ──► DEVICE_PASSWORD_VERIFIER ──► tokens
+//	   │ TOTP enabled (MFA ON, or OPTIONAL and chosen) ──► SOFTWARE_TOKEN_MFA ──► tokens
+//	   │ MFA ON, no authenticator yet ──► MFA_SETUP ──► tokens
+//	   │    (AssociateSoftwareToken and VerifySoftwareToken with the Session between)
+//	   └ otherwise ──► tokens
+//
+// A wrong password, SRP proof, TOTP code or device proof counts towards the
+// lockout (CountFailure) and, in pools with advanced security, is recorded
+// as a failed sign-in (Failed); tokens clear the count and record a passed
+// one (Passed). Each Session yields tokens once (States.Spend), and each
+// SECRET_BLOCK is spent once too.
+package signin

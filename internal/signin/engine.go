@@ -1,0 +1,404 @@
+package signin
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/seal"
+	"github.com/cognate-idp/cognate/internal/store"
+)
+
+// User statuses the sign-in tells apart (as store.User.Status holds them).
+const (
+	StatusUnconfirmed   = "UNCONFIRMED"
+	StatusConfirmed     = "CONFIRMED"
+	StatusForceChange   = "FORCE_CHANGE_PASSWORD"
+	StatusResetRequired = "RESET_REQUIRED"
+)
+
+// Client is an app client with its pool, as the user core loaded it for
+// one sign-in request.
+type Client interface {
+	ID() string
+	PoolID() string
+	// CheckSecretHash checks a SECRET_HASH against each name the caller
+	// may have hashed (the typed name, the canonical one).
+	CheckSecretHash(given string, names ...string) error
+	// Allows reports whether the client's ExplicitAuthFlows hold any of
+	// flows.
+	Allows(flows ...string) bool
+	// SessionValidity is the client's AuthSessionValidity.
+	SessionValidity() time.Duration
+	// PreventExistence is PreventUserExistenceErrors ENABLED.
+	PreventExistence() bool
+	// RefreshAuthAllowed refuses REFRESH_TOKEN_AUTH on a client that
+	// rotates refresh tokens.
+	RefreshAuthAllowed() error
+	// CanonicalName is a typed user name as the pool stores it.
+	CanonicalName(typed string) string
+	// SignsInByAttribute reports whether the pool's users sign in by email
+	// or phone (UsernameAttributes) and are known by a UUID.
+	SignsInByAttribute() bool
+	// MFAConfiguration is the pool's: OFF, OPTIONAL or ON.
+	MFAConfiguration() string
+	// SoftwareTokenMFA reports whether the pool offers TOTP.
+	SoftwareTokenMFA() bool
+	// KeepsAuthEvents reports whether the pool keeps a sign-in history.
+	KeepsAuthEvents() bool
+}
+
+// Core is what the sign-in needs of the user core (package idp).
+type Core interface {
+	// ResolveUser finds the user a sign-in names: by user name, alias or
+	// sign-in attribute; api.ErrUserNotFound when there is none.
+	ResolveUser(ctx context.Context, c Client, name string) (*store.User, error)
+	// UpdateUser applies fn to the stored user and returns the result.
+	UpdateUser(ctx context.Context, u *store.User, fn func(*store.User) error) (*store.User, error)
+	PasswordMatches(u *store.User, pw string) (bool, error)
+	// UserDevice returns the user's device with key (nil for ""), or
+	// Cognito's error for a device that is not the user's.
+	UserDevice(ctx context.Context, u *store.User, key string) (*store.Device, error)
+	// DeviceReplacesMFA reports whether the device proves itself in place
+	// of an MFA code.
+	DeviceReplacesMFA(ctx context.Context, c Client, u *store.User, key string) (bool, error)
+	// NewDevice names a new device for a sign-in that named none (nil when
+	// the pool tracks no devices).
+	NewDevice(ctx context.Context, c Client, u *store.User) (*api.NewDeviceMetadata, error)
+	// IssueTokens issues the tokens of a completed sign-in, with a refresh
+	// token.
+	IssueTokens(ctx context.Context, c Client, u *store.User, authTime time.Time, deviceKey string) (*api.AuthenticationResult, error)
+	// Refresh issues tokens from a refresh token (REFRESH_TOKEN_AUTH).
+	Refresh(ctx context.Context, c Client, raw, secretHash string) (*api.AuthenticationResult, error)
+	// MissingRequired lists the pool's required attributes attrs lacks.
+	MissingRequired(c Client, attrs map[string]string) []string
+	// NewPasswordAttributes checks an answer to NEW_PASSWORD_REQUIRED (the
+	// password, the attributes given as userAttributes.<name>) and returns
+	// the attributes to set.
+	NewPasswordAttributes(c Client, u *store.User, pw string, r map[string]string) (map[string]string, error)
+	// SetNewPassword makes pw the user's own password, with attrs, and
+	// confirms the user.
+	SetNewPassword(ctx context.Context, c Client, u *store.User, pw string, attrs map[string]string) (*store.User, error)
+}
+
+// Config is what an Engine needs.
+type Config struct {
+	Core   Core
+	Sealer *seal.Sealer
+	Store  store.Store
+	Now    func() time.Time
+}
+
+// Engine runs the sign-in: InitiateAuth and RespondToAuthChallenge.
+type Engine struct {
+	core   Core
+	seal   *seal.Sealer
+	st     store.Store
+	now    func() time.Time
+	states *States
+}
+
+// New returns an Engine.
+func New(c Config) *Engine {
+	return &Engine{core: c.Core, seal: c.Sealer, st: c.Store, now: c.Now,
+		states: &States{Sealer: c.Sealer, Store: c.Store, Now: c.Now}}
+}
+
+// States is the engine's sealer of sign-in state (MFA set-up continues a
+// Session outside RespondToAuthChallenge).
+func (e *Engine) States() *States { return e.states }
+
+// request is one InitiateAuth or RespondToAuthChallenge call, as the flow
+// and challenge handlers see it.
+type request struct {
+	client    Client
+	operation string            // InitiateAuth or AdminInitiateAuth (flows are each one's)
+	params    map[string]string // AuthParameters or ChallengeResponses, null and empty members dropped
+	// challenge and session are RespondToAuthChallenge's ChallengeName and
+	// Session ("" when none was sent).
+	challenge, session string
+}
+
+// flow starts a sign-in: the handler of one InitiateAuth AuthFlow.
+type flow interface {
+	initiate(ctx context.Context, e *Engine, req *request) (*api.AuthOutput, error)
+}
+
+// challengeHandler answers one challenge of RespondToAuthChallenge. A
+// handler whose state travels in the sealed Session is a sessionStep; the
+// others (PASSWORD_VERIFIER, DEVICE_PASSWORD_VERIFIER, a sessionless
+// DEVICE_SRP_AUTH) find their state themselves.
+type challengeHandler interface {
+	respond(ctx context.Context, e *Engine, req *request) (*api.AuthOutput, error)
+}
+
+// flows and challenges are the sign-in's tables: a new way to sign in is a
+// new entry and a new file, not an edit of a switch.
+var (
+	flows = map[string]flow{
+		"USER_PASSWORD_AUTH":       passwordFlow{operation: opInitiate},
+		"ADMIN_USER_PASSWORD_AUTH": passwordFlow{operation: opAdminInitiate},
+		"ADMIN_NO_SRP_AUTH":        passwordFlow{operation: opAdminInitiate},
+		"REFRESH_TOKEN_AUTH":       refreshFlow{},
+		"REFRESH_TOKEN":            refreshFlow{},
+		"USER_SRP_AUTH":            srpFlow{},
+	}
+	challenges = map[string]challengeHandler{
+		ChallengePasswordVerify: passwordVerifierChallenge{},
+		ChallengeDevicePassword: devicePasswordChallenge{},
+		ChallengeDeviceSRP:      deviceSRPChallenge{},
+		ChallengeTOTP:           sessionStep(totpStep),
+		ChallengeMFASetup:       sessionStep(mfaSetupStep),
+		ChallengeNewPassword:    sessionStep(newPasswordStep),
+	}
+)
+
+// unsupportedChallenge answers a challenge Cognate does not know, after the
+// same checks of the Session as a known one.
+var unsupportedChallenge = sessionStep(func(_ context.Context, _ *Engine, req *request, _ *Session, _ *store.User) (*api.AuthOutput, error) {
+	return nil, api.Errorf(api.ErrInvalidParameter, "Challenge %s is not supported by Cognate.", req.challenge)
+})
+
+// params drops null and empty members: clients send DEVICE_KEY: null.
+func params(m map[string]*string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		if v != nil && *v != "" {
+			out[k] = *v
+		}
+	}
+	return out
+}
+
+func missing(name string) error {
+	return api.Errorf(api.ErrInvalidParameter, "Missing required parameter %s", name)
+}
+
+// internal turns an unexpected error into InternalErrorException, keeping
+// domain errors as they are.
+func internal(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := api.As(err); ok {
+		return err
+	}
+	return api.Internal(err)
+}
+
+// The operations that start a sign-in; some flows belong to one of them.
+const (
+	opInitiate      = "InitiateAuth"
+	opAdminInitiate = "AdminInitiateAuth"
+)
+
+// Initiate answers InitiateAuth for the client the caller loaded: the
+// AuthFlow's handler starts the sign-in.
+func (e *Engine) Initiate(ctx context.Context, c Client, authFlow string, authParameters map[string]*string) (*api.AuthOutput, error) {
+	return e.initiate(ctx, c, opInitiate, authFlow, authParameters)
+}
+
+// AdminInitiate answers AdminInitiateAuth for the client the caller loaded
+// (the pool the request names is the client's).
+func (e *Engine) AdminInitiate(ctx context.Context, c Client, authFlow string, authParameters map[string]*string) (*api.AuthOutput, error) {
+	return e.initiate(ctx, c, opAdminInitiate, authFlow, authParameters)
+}
+
+func (e *Engine) initiate(ctx context.Context, c Client, operation, authFlow string, authParameters map[string]*string) (*api.AuthOutput, error) {
+	f, ok := flows[authFlow]
+	if !ok {
+		return nil, api.Errorf(api.ErrInvalidParameter, "AuthFlow %s is not supported by Cognate.", authFlow)
+	}
+	return f.initiate(ctx, e, &request{client: c, operation: operation, params: params(authParameters)})
+}
+
+// Respond answers RespondToAuthChallenge and AdminRespondToAuthChallenge
+// alike: the challenge's handler answers.
+func (e *Engine) Respond(ctx context.Context, c Client, challenge, session string, responses map[string]*string) (*api.AuthOutput, error) {
+	h, ok := challenges[challenge]
+	if !ok {
+		h = unsupportedChallenge
+	}
+	return h.respond(ctx, e, &request{client: c, params: params(responses), challenge: challenge, session: session})
+}
+
+// signInUser resolves the user named by a sign-in request, checks the
+// client's secret hash, and returns the user or the error Cognito gives.
+// When the client hides user existence, an unknown name gets a phantom user
+// (phantom true) that goes through the same work and always fails.
+func (e *Engine) signInUser(ctx context.Context, c Client, p map[string]string) (u *store.User, phantom bool, err error) {
+	name := p["USERNAME"]
+	if name == "" {
+		return nil, false, missing("USERNAME")
+	}
+	u, err = e.core.ResolveUser(ctx, c, name)
+	if err != nil {
+		if api.IsCode(err, api.ErrUserNotFound) {
+			if err := c.CheckSecretHash(p["SECRET_HASH"], name); err != nil {
+				return nil, false, err
+			}
+			if c.PreventExistence() {
+				return e.phantom(c, e.phantomName(c, name)), true, nil
+			}
+		}
+		return nil, false, err
+	}
+	if err := c.CheckSecretHash(p["SECRET_HASH"], name, u.Username); err != nil {
+		return nil, false, err
+	}
+	return u, false, nil
+}
+
+// CheckSignInState refuses users who may not sign in whatever the password:
+// Cognito answers UserNotConfirmedException even for a wrong password.
+func CheckSignInState(u *store.User) error {
+	if !u.Enabled {
+		return api.Errorf(api.ErrNotAuthorized, "User is disabled.")
+	}
+	switch u.Status {
+	case StatusUnconfirmed:
+		return api.Errorf(api.ErrUserNotConfirmed, "User is not confirmed.")
+	case StatusResetRequired:
+		return api.Errorf(api.ErrPasswordResetRequired, "Password reset required for the user")
+	}
+	return nil
+}
+
+// newSession starts a session for challenge, valid for the client's
+// AuthSessionValidity.
+func (e *Engine) newSession(c Client, u *store.User, challenge string, authTime time.Time) *Session {
+	return &Session{ID: randomToken(12), Pool: c.PoolID(), Client: c.ID(), User: u.Username, Challenge: challenge,
+		Expires: e.now().Add(c.SessionValidity()).Unix(), AuthTime: authTime.Unix()}
+}
+
+// afterPassword decides what follows a correct password: device SRP for a
+// remembered device, an MFA challenge, MFA set-up, or tokens.
+func (e *Engine) afterPassword(ctx context.Context, c Client, u *store.User, authTime time.Time, deviceKey string) (*api.AuthOutput, error) {
+	if u.Status == StatusForceChange {
+		return e.newPasswordChallenge(c, u, authTime, deviceKey)
+	}
+	remembered, err := e.core.DeviceReplacesMFA(ctx, c, u, deviceKey)
+	if err != nil {
+		return nil, err
+	}
+	var challenge string
+	hasTOTP := len(u.TOTPSecret) > 0
+	switch {
+	case remembered:
+		// A remembered device proves itself instead of an MFA code.
+		challenge = ChallengeDeviceSRP
+	case c.MFAConfiguration() == "OPTIONAL":
+		if hasTOTP && u.TOTPEnabled {
+			challenge = ChallengeTOTP
+		}
+	case c.MFAConfiguration() == "ON":
+		switch {
+		case hasTOTP:
+			challenge = ChallengeTOTP
+		case c.SoftwareTokenMFA():
+			challenge = ChallengeMFASetup
+		default:
+			return nil, api.Errorf(api.ErrInvalidUserPoolConfig, "MFA is required but no MFA method the user can set up is enabled on the pool.")
+		}
+	}
+	if challenge == "" {
+		return e.complete(ctx, c, u, authTime, deviceKey, false)
+	}
+	ss := e.newSession(c, u, challenge, authTime)
+	ss.DeviceKey = deviceKey
+	if challenge == ChallengeDeviceSRP {
+		if ss.Ticket, err = e.IssueDeviceTicket(ctx, c, u, deviceKey, authTime); err != nil {
+			return nil, err
+		}
+	}
+	cp := map[string]string{"USER_ID_FOR_SRP": u.Username}
+	if challenge == ChallengeMFASetup {
+		cp["MFAS_CAN_SETUP"] = `["SOFTWARE_TOKEN_MFA"]`
+	}
+	return &api.AuthOutput{ChallengeName: challenge, Session: e.states.Seal(ss), ChallengeParameters: cp}, nil
+}
+
+// complete ends a sign-in with tokens; mfa says whether a second factor
+// was proved. A sign-in that named no device gets a new one when the pool
+// tracks devices.
+func (e *Engine) complete(ctx context.Context, c Client, u *store.User, authTime time.Time, deviceKey string, mfa bool) (*api.AuthOutput, error) {
+	var meta *api.NewDeviceMetadata
+	if deviceKey == "" {
+		var err error
+		if meta, err = e.core.NewDevice(ctx, c, u); err != nil {
+			return nil, err
+		}
+		if meta != nil {
+			deviceKey = meta.DeviceKey
+		}
+	} else {
+		_, err := e.st.UpdateDevice(ctx, u.PoolID, deviceKey, func(d *store.Device) error {
+			d.LastAuthenticated = e.now()
+			if ip := ClientIP(ctx); ip != "" {
+				d.LastIP = ip
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, internal(err)
+		}
+	}
+	if err := e.recordSuccess(ctx, u); err != nil {
+		return nil, err
+	}
+	if err := e.signedIn(ctx, c, u, mfa); err != nil {
+		return nil, err
+	}
+	res, err := e.core.IssueTokens(ctx, c, u, authTime, deviceKey)
+	if err != nil {
+		return nil, err
+	}
+	res.NewDeviceMetadata = meta
+	return &api.AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: res}, nil
+}
+
+// sessionStep is a challenge answered within its sealed Session: before
+// the step runs, the Session is opened and checked against the client and
+// the challenge, and the user it names is resolved, with the secret hash
+// checked and the user enabled.
+type sessionStep func(ctx context.Context, e *Engine, req *request, ss *Session, u *store.User) (*api.AuthOutput, error)
+
+func (step sessionStep) respond(ctx context.Context, e *Engine, req *request) (*api.AuthOutput, error) {
+	c, r := req.client, req.params
+	ss, err := e.states.Open(req.session)
+	if err != nil {
+		return nil, err
+	}
+	if ss.Client != c.ID() || ss.Pool != c.PoolID() {
+		return nil, api.ErrBadSession
+	}
+	if ss.Challenge != req.challenge {
+		return nil, api.Errorf(api.ErrInvalidParameter, "The session is for the %s challenge, not %s.", ss.Challenge, req.challenge)
+	}
+	name := r["USERNAME"]
+	if name == "" {
+		return nil, missing("USERNAME")
+	}
+	u, err := e.core.ResolveUser(ctx, c, name)
+	if err != nil || u.Username != ss.User {
+		return nil, api.ErrBadSession
+	}
+	if err := c.CheckSecretHash(r["SECRET_HASH"], name, u.Username); err != nil {
+		return nil, err
+	}
+	if !u.Enabled {
+		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
+	}
+	return step(ctx, e, req, ss, u)
+}
+
+// secondFactorDone ends a sign-in whose second factor (a TOTP code, a
+// completed MFA set-up) was just proved: the session is spent and tokens
+// issued.
+func (e *Engine) secondFactorDone(ctx context.Context, c Client, ss *Session, u *store.User) (*api.AuthOutput, error) {
+	if err := e.states.Spend(ctx, ss); err != nil {
+		return nil, err
+	}
+	return e.complete(ctx, c, u, time.Unix(ss.AuthTime, 0), ss.DeviceKey, true)
+}

@@ -1,0 +1,197 @@
+package signin
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/seal"
+	"github.com/cognate-idp/cognate/internal/srp"
+	"github.com/cognate-idp/cognate/internal/store"
+)
+
+// srpFlow is USER_SRP_AUTH: the password proved without being sent. The
+// answer is the PASSWORD_VERIFIER challenge.
+type srpFlow struct{}
+
+func (srpFlow) initiate(ctx context.Context, e *Engine, req *request) (*api.AuthOutput, error) {
+	if !req.client.Allows("ALLOW_USER_SRP_AUTH") {
+		return nil, api.Errorf(api.ErrInvalidParameter, "USER_SRP_AUTH is not enabled for the client.")
+	}
+	return e.srpAuth(ctx, req.client, req.params)
+}
+
+// passwordVerifierChallenge answers PASSWORD_VERIFIER. Some clients send no
+// Session here: the state is found from the sealed secret block.
+type passwordVerifierChallenge struct{}
+
+func (passwordVerifierChallenge) respond(ctx context.Context, e *Engine, req *request) (*api.AuthOutput, error) {
+	return e.srpVerify(ctx, req.client, req.params)
+}
+
+// timestampWindow is how far a client's TIMESTAMP may be from the server's
+// clock. AWS's own window is not documented; five minutes tolerates clock
+// drift without letting a claim live long.
+const timestampWindow = 5 * time.Minute
+
+func (e *Engine) userVerifier(u *store.User) ([]byte, error) {
+	v, err := e.seal.Decrypt(u.Verifier, seal.LabelVerifier(u.PoolID, u.Username))
+	if err != nil {
+		return nil, internal(err)
+	}
+	return v, nil
+}
+
+// srpAuth starts USER_SRP_AUTH: the answer is PASSWORD_VERIFIER.
+func (e *Engine) srpAuth(ctx context.Context, c Client, p map[string]string) (*api.AuthOutput, error) {
+	if p["USERNAME"] == "" {
+		return nil, missing("USERNAME")
+	}
+	if p["SRP_A"] == "" {
+		return nil, missing("SRP_A")
+	}
+	if _, err := srp.ParseA(p["SRP_A"]); err != nil {
+		return nil, api.Errorf(api.ErrInvalidParameter, "SRP_A is not a valid SRP public value.")
+	}
+	u, phantom, err := e.signInUser(ctx, c, p)
+	if err != nil {
+		return nil, err
+	}
+	v, err := e.userVerifier(u)
+	if err != nil {
+		return nil, err
+	}
+	server, err := srp.NewServer(v)
+	if err != nil {
+		return nil, internal(err)
+	}
+	st := SRPState{ID: randomToken(12), Pool: c.PoolID(), Client: c.ID(), User: u.Username, A: p["SRP_A"], B: server.Secret(),
+		Expires: e.now().Add(c.SessionValidity()).Unix(), DeviceKey: p["DEVICE_KEY"], Phantom: phantom}
+	b, _ := json.Marshal(st)
+	block := base64.StdEncoding.EncodeToString(e.seal.SealBytes(b, seal.LabelSRP))
+	ss := e.newSession(c, u, ChallengePasswordVerify, e.now())
+	return &api.AuthOutput{ChallengeName: ChallengePasswordVerify, Session: e.states.Seal(ss), ChallengeParameters: map[string]string{
+		"SALT": hex.EncodeToString(u.Salt), "SRP_B": server.PublicHex(), "SECRET_BLOCK": block,
+		"USER_ID_FOR_SRP": u.Username, "USERNAME": u.Username,
+	}}, nil
+}
+
+func decodeBase64(s string) ([]byte, error) {
+	if b, err := base64.StdEncoding.DecodeString(s); err == nil {
+		return b, nil
+	}
+	return base64.RawURLEncoding.DecodeString(s)
+}
+
+// claimFrom reads the proof members shared by PASSWORD_VERIFIER and
+// DEVICE_PASSWORD_VERIFIER.
+func (e *Engine) claimFrom(r map[string]string) (block, sig []byte, ts string, err error) {
+	for _, k := range []string{"PASSWORD_CLAIM_SECRET_BLOCK", "PASSWORD_CLAIM_SIGNATURE", "TIMESTAMP"} {
+		if r[k] == "" {
+			return nil, nil, "", missing(k)
+		}
+	}
+	if block, err = decodeBase64(r["PASSWORD_CLAIM_SECRET_BLOCK"]); err != nil {
+		return nil, nil, "", api.ErrBadSession
+	}
+	if sig, err = base64.StdEncoding.DecodeString(r["PASSWORD_CLAIM_SIGNATURE"]); err != nil {
+		return nil, nil, "", api.Errorf(api.ErrInvalidParameter, "PASSWORD_CLAIM_SIGNATURE is not base64.")
+	}
+	ts = r["TIMESTAMP"]
+	t, err := srp.ParseTimestamp(ts)
+	if err != nil {
+		return nil, nil, "", api.Errorf(api.ErrInvalidParameter, "TIMESTAMP is not in the form 'Mon Jan 2 15:04:05 UTC 2006'.")
+	}
+	if d := e.now().Sub(t); d > timestampWindow || d < -timestampWindow {
+		return nil, nil, "", api.Errorf(api.ErrNotAuthorized, "TIMESTAMP is more than 5 minutes away from the server's clock.")
+	}
+	return block, sig, ts, nil
+}
+
+// srpVerify answers PASSWORD_VERIFIER.
+func (e *Engine) srpVerify(ctx context.Context, c Client, r map[string]string) (*api.AuthOutput, error) {
+	block, sig, ts, err := e.claimFrom(r)
+	if err != nil {
+		return nil, err
+	}
+	plain, err := e.seal.OpenBytes(block, seal.LabelSRP)
+	if err != nil {
+		return nil, api.ErrBadSession
+	}
+	var st SRPState
+	if json.Unmarshal(plain, &st) != nil || st.Client != c.ID() || st.Pool != c.PoolID() || e.now().Unix() >= st.Expires {
+		return nil, api.ErrBadSession
+	}
+	name := r["USERNAME"]
+	if name == "" {
+		return nil, missing("USERNAME")
+	}
+	var u *store.User
+	if st.Phantom {
+		// The client answers with USER_ID_FOR_SRP or with the name it
+		// typed, as for a real user; either names the phantom.
+		if name != st.User && e.phantomName(c, name) != st.User {
+			return nil, api.ErrBadSession
+		}
+		// The read a real user answering with USER_ID_FOR_SRP costs.
+		if _, err := e.st.GetUser(ctx, c.PoolID(), c.CanonicalName(name)); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, internal(err)
+		}
+		u = e.phantom(c, st.User)
+	} else if u, err = e.core.ResolveUser(ctx, c, name); err != nil {
+		return nil, api.ErrBadSession
+	}
+	if u.Username != st.User {
+		return nil, api.ErrBadSession
+	}
+	if err := c.CheckSecretHash(r["SECRET_HASH"], name, u.Username); err != nil {
+		return nil, err
+	}
+	deviceKey := r["DEVICE_KEY"]
+	if deviceKey == "" {
+		deviceKey = st.DeviceKey
+	}
+	// An unknown device is refused before the state is spent: the JS
+	// clients then resend the same proof without the key.
+	if !st.Phantom {
+		if _, err := e.core.UserDevice(ctx, u, deviceKey); err != nil {
+			return nil, err
+		}
+	}
+	if err := e.CheckLock(u); err != nil {
+		return nil, err
+	}
+	if err := e.st.MarkUsed(ctx, "srp:"+st.ID, time.Unix(st.Expires, 0)); err != nil {
+		if errors.Is(err, store.ErrExists) {
+			return nil, api.ErrBadSession
+		}
+		return nil, internal(err)
+	}
+	v, err := e.userVerifier(u)
+	if err != nil {
+		return nil, err
+	}
+	server, err := srp.RestoreServer(v, st.B)
+	if err != nil {
+		return nil, internal(err)
+	}
+	a, err := srp.ParseA(st.A)
+	if err != nil {
+		return nil, api.ErrBadSession
+	}
+	ok := server.Verify(a, srp.Claim{PoolName: SRPPoolName(u.PoolID), UserID: u.Username, SecretBlock: block, Timestamp: ts, Signature: sig})
+	if st.Phantom {
+		return nil, e.phantomFailure(ctx, c, api.ErrBadCredentials)
+	}
+	if err := CheckSignInState(u); err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, e.failedSignIn(ctx, c, u, StepPassword, api.ErrBadCredentials)
+	}
+	return e.afterPassword(ctx, c, u, e.now(), deviceKey)
+}
