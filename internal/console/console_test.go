@@ -169,6 +169,8 @@ func TestConsoleSignIn(t *testing.T) {
 		{"unknown key id", "AKNOTTHEKEY", s.srv.SecretAccessKey},
 		{"empty secret", s.srv.AccessKeyID, ""},
 		{"key id as secret", s.srv.AccessKeyID, s.srv.AccessKeyID},
+		{"last character changed", s.srv.AccessKeyID, s.srv.SecretAccessKey[:len(s.srv.SecretAccessKey)-1] + "!"},
+		{"first character changed", s.srv.AccessKeyID, "!" + s.srv.SecretAccessKey[1:]},
 	} {
 		b := s.browser()
 		r := b.signIn(tc.id, tc.secret)
@@ -331,9 +333,11 @@ func TestConsoleCookieTampering(t *testing.T) {
 
 // newApp assembles a server without a listener, so that a request can come
 // from any address.
-func newApp(t *testing.T, mode string) http.Handler {
+func newApp(t *testing.T, mode string) http.Handler { return newAppIn(t, t.TempDir(), mode, "console-secret") }
+
+func newAppIn(t *testing.T, dir, mode, secret string) http.Handler {
 	t.Helper()
-	a, err := app.New(ctx, app.Options{DataDir: t.TempDir(), AccessKeyID: "AKCONSOLE", SecretAccessKey: "console-secret", Console: mode,
+	a, err := app.New(ctx, app.Options{DataDir: dir, AccessKeyID: "AKCONSOLE", SecretAccessKey: secret, Console: mode,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, "http://127.0.0.1:9229")
 	if err != nil {
 		t.Fatal(err)
@@ -498,5 +502,47 @@ func TestConsoleTokenInspector(t *testing.T) {
 	// Without the session's CSRF token nothing is inspected.
 	if r := b.post("/tokens", url.Values{"token": {access}}); r.StatusCode != http.StatusForbidden {
 		t.Errorf("inspect without CSRF: %d", r.StatusCode)
+	}
+}
+
+// A session ends when the admin secret it was opened with is replaced, even
+// on a server keeping the same master key.
+func TestConsoleSessionEndsWhenKeysChange(t *testing.T) {
+	dir := t.TempDir()
+	do := func(h http.Handler, method, path, cookie string, form url.Values) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(method, "http://127.0.0.1:9229"+console.Prefix+path, strings.NewReader(form.Encode()))
+		req.RemoteAddr = "127.0.0.1:5000"
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if cookie != "" {
+			req.Header.Set("Cookie", cookie)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w
+	}
+	h := newAppIn(t, dir, "", "first-secret")
+	page := do(h, http.MethodGet, "/login", "", nil)
+	token := csrf(t, &response{body: page.Body.String()})
+	login := strings.Split(page.Header().Get("Set-Cookie"), ";")[0]
+	w := do(h, http.MethodPost, "/login", login, url.Values{"_csrf": {token}, "access_key_id": {"AKCONSOLE"}, "secret_access_key": {"first-secret"}})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", w.Code)
+	}
+	var session string
+	for _, c := range w.Result().Cookies() {
+		if c.Name == "cognate_console" {
+			session = c.Name + "=" + c.Value
+		}
+	}
+	if w := do(h, http.MethodGet, "/", session, nil); w.Code != http.StatusOK {
+		t.Fatalf("with the session: %d", w.Code)
+	}
+	same := newAppIn(t, dir, "", "first-secret")
+	if w := do(same, http.MethodGet, "/", session, nil); w.Code != http.StatusOK {
+		t.Fatalf("a restarted server with the same keys: %d", w.Code)
+	}
+	changed := newAppIn(t, dir, "", "second-secret")
+	if w := do(changed, http.MethodGet, "/", session, nil); w.Code != http.StatusSeeOther {
+		t.Errorf("a server with a new secret took the old session: %d", w.Code)
 	}
 }
