@@ -333,7 +333,9 @@ func TestConsoleCookieTampering(t *testing.T) {
 
 // newApp assembles a server without a listener, so that a request can come
 // from any address.
-func newApp(t *testing.T, mode string) http.Handler { return newAppIn(t, t.TempDir(), mode, "console-secret") }
+func newApp(t *testing.T, mode string) http.Handler {
+	return newAppIn(t, t.TempDir(), mode, "console-secret")
+}
 
 func newAppIn(t *testing.T, dir, mode, secret string) http.Handler {
 	t.Helper()
