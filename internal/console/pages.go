@@ -364,6 +364,8 @@ func (c *Console) showUser(w http.ResponseWriter, r *http.Request, pool, usernam
 	}
 	if ev, err := c.d.authEvents(ctx, pool, username); err == nil {
 		body["Events"] = ev.AuthEvents
+	} else if api.IsCode(err, "UserPoolAddOnNotEnabledException") {
+		body["EventsError"] = "Not recorded: as in Cognito, sign-in events are kept when the pool's UserPoolAddOns.AdvancedSecurityMode is AUDIT or ENFORCED."
 	} else {
 		body["EventsError"] = errText(err)
 	}

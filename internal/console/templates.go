@@ -227,17 +227,15 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{"when": wh
 <h2>Groups</h2>
 {{with .Groups}}<ul>{{range .}}<li>{{.GroupName}}</li>{{end}}</ul>{{else}}<p>In no group.</p>{{end}}
 <h2>Devices</h2>
-{{with .DevicesError}}<p>{{.}}</p>{{end}}
-{{with .Devices}}<table class="cards"><thead><tr><th scope="col">Device key</th><th scope="col">Name</th><th scope="col">Remembered</th><th scope="col">Last sign-in</th></tr></thead><tbody>
+{{with .DevicesError}}<p>{{.}}</p>{{else}}{{with .Devices}}<table class="cards"><thead><tr><th scope="col">Device key</th><th scope="col">Name</th><th scope="col">Remembered</th><th scope="col">Last sign-in</th></tr></thead><tbody>
 {{range .}}<tr><td data-label="Device key">{{.DeviceKey}}</td><td data-label="Name">{{range .DeviceAttributes}}{{if eq .Name "device_name"}}{{deref .Value}}{{end}}{{end}}</td>
 <td data-label="Remembered">{{range .DeviceAttributes}}{{if eq .Name "device_status"}}{{deref .Value}}{{end}}{{end}}</td><td data-label="Last sign-in">{{with .DeviceLastAuthenticatedDate}}{{when .}}{{end}}</td></tr>
-{{end}}</tbody></table>{{else}}<p>No devices.</p>{{end}}
+{{end}}</tbody></table>{{else}}<p>No devices.</p>{{end}}{{end}}
 <h2>Recent sign-in events</h2>
-{{with .EventsError}}<p>{{.}}</p>{{end}}
-{{with .Events}}<table class="cards"><thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Outcome</th><th scope="col">Steps</th><th scope="col">From</th></tr></thead><tbody>
+{{with .EventsError}}<p>{{.}}</p>{{else}}{{with .Events}}<table class="cards"><thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Outcome</th><th scope="col">Steps</th><th scope="col">From</th></tr></thead><tbody>
 {{range .}}<tr><td data-label="When">{{when .CreationDate}}</td><td data-label="Event">{{.EventType}}</td><td data-label="Outcome">{{.EventResponse}}</td>
 <td data-label="Steps">{{range $i, $c := .ChallengeResponses}}{{if $i}}, {{end}}{{$c.ChallengeName}}: {{$c.ChallengeResponse}}{{end}}</td><td data-label="From">{{with .EventContextData}}{{.IpAddress}}{{end}}</td></tr>
-{{end}}</tbody></table>{{else}}<p>No sign-in events.</p>{{end}}
+{{end}}</tbody></table>{{else}}<p>No sign-in events.</p>{{end}}{{end}}
 {{end}}{{template "foot" .}}{{end}}
 
 {{define "outboxlist"}}{{range .Body.Messages}}<div class="msg">
