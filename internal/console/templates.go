@@ -27,7 +27,7 @@ button.danger{background:#b3260e}button.secondary{background:#fff;color:#0a58a8;
 :focus-visible{outline:3px solid #0a66c2;outline-offset:2px}
 a{color:#0a58a8}
 .alert{color:#8f1e0b;background:#fff0ee;padding:8px 10px;border-radius:4px}.info{background:#eef6ff;padding:8px 10px;border-radius:4px}
-table{border-collapse:collapse;width:100%;margin:4px 0}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #d5dbdb;vertical-align:top;overflow-wrap:anywhere}
+table{border-collapse:collapse;width:100%;margin:4px 0}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #d5dbdb;vertical-align:top}td{overflow-wrap:anywhere}
 th{background:#f2f4f7}
 dl{display:grid;grid-template-columns:minmax(8em,14em) 1fr;gap:4px 16px}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
 .search{display:grid;grid-template-columns:1fr 1fr 2fr auto;gap:0 12px;align-items:end}
