@@ -58,7 +58,8 @@ func newSite(t *testing.T) *site {
 func (s *site) user(name string) {
 	s.t.Helper()
 	_, err := s.admin.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &s.pool, Username: &name, MessageAction: types.MessageActionTypeSuppress,
-		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(name + "@example.com")}}})
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(name + "@example.com")},
+			{Name: aws.String("email_verified"), Value: aws.String("true")}}})
 	if err == nil {
 		_, err = s.admin.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &s.pool, Username: &name, Password: aws.String(password), Permanent: true})
 	}
@@ -546,5 +547,111 @@ func TestConsoleSessionEndsWhenKeysChange(t *testing.T) {
 	changed := newAppIn(t, dir, "", "second-secret")
 	if w := do(changed, http.MethodGet, "/", session, nil); w.Code != http.StatusSeeOther {
 		t.Errorf("a server with a new secret took the old session: %d", w.Code)
+	}
+}
+
+func TestConsoleUserActions(t *testing.T) {
+	s := newSite(t)
+	s.user("alice")
+	anon := cip.New(cip.Options{Region: s.srv.Region, BaseEndpoint: aws.String(s.srv.URL), RetryMaxAttempts: 1})
+	if _, err := anon.SignUp(ctx, &cip.SignUpInput{ClientId: &s.client, Username: aws.String("bob"), Password: aws.String(password),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("bob@example.com")},
+			{Name: aws.String("name"), Value: aws.String(`<script>alert(1)</script>`)}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.admin.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: &s.pool, GroupName: aws.String("staff")}); err != nil {
+		t.Fatal(err)
+	}
+	b, token := s.signedIn()
+	act := func(user, action string, extra ...string) *response {
+		t.Helper()
+		f := url.Values{"_csrf": {token}, "pool": {s.pool}, "u": {user}, "action": {action}}
+		for i := 0; i+1 < len(extra); i += 2 {
+			f.Set(extra[i], extra[i+1])
+		}
+		return b.post("/user", f)
+	}
+	status := func(user string) string {
+		t.Helper()
+		u, err := s.admin.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &s.pool, Username: &user})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(u.UserStatus)
+	}
+
+	page := b.get("/user?" + url.Values{"pool": {s.pool}, "u": {"bob"}}.Encode())
+	if strings.Contains(page.body, "<script>alert(1)") || !strings.Contains(page.body, "&lt;script&gt;alert(1)") {
+		t.Error("an attribute value reached the page unescaped")
+	}
+	if !strings.Contains(page.body, "Confirm sign-up") {
+		t.Error("no confirm action for an unconfirmed user")
+	}
+	if r := act("bob", "confirm"); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("confirm: %d %.300s", r.StatusCode, r.body)
+	}
+	if got := status("bob"); got != "CONFIRMED" {
+		t.Errorf("after confirm: %s", got)
+	}
+	if r := act("bob", "confirm"); r.StatusCode != http.StatusBadRequest || !strings.Contains(r.body, "NotAuthorizedException") {
+		t.Errorf("confirming twice: %d", r.StatusCode)
+	}
+
+	if r := act("alice", "reset-password"); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reset password: %d %s", r.StatusCode, regexp.MustCompile(`role="alert"[^<]*`).FindString(r.body))
+	}
+	if got := status("alice"); got != "RESET_REQUIRED" {
+		t.Errorf("after reset: %s", got)
+	}
+	if s.srv.LastCode(s.pool, "alice") == "" {
+		t.Error("no reset code was sent")
+	}
+
+	if r := act("alice", "add-to-group", "group", "staff"); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add to group: %d %.300s", r.StatusCode, r.body)
+	}
+	groups, err := s.admin.AdminListGroupsForUser(ctx, &cip.AdminListGroupsForUserInput{UserPoolId: &s.pool, Username: aws.String("alice")})
+	if err != nil || len(groups.Groups) != 1 || *groups.Groups[0].GroupName != "staff" {
+		t.Errorf("groups after add: %v %v", groups, err)
+	}
+	if r := act("alice", "add-to-group", "group", "nope"); r.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown group: %d", r.StatusCode)
+	}
+	if r := act("alice", "fly"); r.StatusCode != http.StatusBadRequest {
+		t.Errorf("unknown action: %d", r.StatusCode)
+	}
+	// Input is checked as the API checks it.
+	if r := act(strings.Repeat("x", 200), "disable"); r.StatusCode != http.StatusBadRequest || !strings.Contains(r.body, "InvalidParameterException") {
+		t.Errorf("a 200-character username: %d %.200s", r.StatusCode, r.body)
+	}
+
+	if r := act("alice", "delete"); r.StatusCode != http.StatusBadRequest {
+		t.Errorf("delete without the tick: %d", r.StatusCode)
+	}
+	status("alice")
+	if r := act("alice", "delete", "sure", "yes"); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("delete: %d", r.StatusCode)
+	}
+	if _, err := s.admin.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &s.pool, Username: aws.String("alice")}); err == nil {
+		t.Error("the user still exists")
+	}
+	if r := b.get("/user?" + url.Values{"pool": {s.pool}, "u": {"alice"}}.Encode()); r.StatusCode != http.StatusNotFound {
+		t.Errorf("a deleted user's page: %d", r.StatusCode)
+	}
+}
+
+// API calls stay with the API whatever their path, the console's included.
+func TestConsolePathKeepsAPICalls(t *testing.T) {
+	s := newSite(t)
+	req, _ := http.NewRequest(http.MethodPost, s.srv.URL+console.Prefix+"/", strings.NewReader(`{"ClientId":"x","AuthFlow":"USER_PASSWORD_AUTH"}`))
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("x-amzn-ErrorType") == "" {
+		t.Errorf("API call on the console's path: %d %q", resp.StatusCode, resp.Header.Get("x-amzn-ErrorType"))
 	}
 }
