@@ -76,14 +76,16 @@ async function fits(p, name) {
 
 const audited = [];
 
-/** Audits the page at its width and at 375 px, and saves its screenshot. */
-async function page(p, name) {
+/** Audits the page at its width and at 375 px, and saves its screenshot
+ * (with mobile, also one at 375 px). */
+async function page(p, name, { mobile = false } = {}) {
 	await audit(p, name);
 	await p.screenshot({ path: path.join(shots, name + '.png'), fullPage: true });
 	const size = p.viewportSize();
 	await p.setViewportSize({ width: 375, height: 800 });
 	await fits(p, name + ' at 375 px');
 	await audit(p, name + ' at 375 px');
+	if (mobile) await p.screenshot({ path: path.join(shots, name + '-375.png'), fullPage: true });
 	await p.setViewportSize(size);
 	audited.push(name);
 }
@@ -169,7 +171,7 @@ test('the console in Chromium', { skip: !haveChromium && `no Chromium at ${chrom
 		assert.equal(after.message, 'User is disabled.');
 		// Its sign-ins are on the page.
 		assert.match(await p.locator('main').textContent(), /SignIn/);
-		await page(p, 'console-05-user');
+		await page(p, 'console-05-user', { mobile: true });
 		await p.getByRole('button', { name: 'Enable' }).click();
 		await p.getByRole('status').getByText('The user is enabled').waitFor();
 		assert.equal((await h.signIn(clientId, 'user123')).error, undefined);
@@ -183,7 +185,7 @@ test('the console in Chromium', { skip: !haveChromium && `no Chromium at ${chrom
 		assert.match(await first.textContent(), /newbie/);
 		code = (await first.locator('code.code').textContent()).trim();
 		assert.match(code, /^\d{6}$/);
-		await page(p, 'console-06-outbox');
+		await page(p, 'console-06-outbox', { mobile: true });
 		// A new code shows up without a reload, on top.
 		await h.resend(clientId, 'newbie');
 		await p.waitForFunction(n => document.querySelectorAll('.msg').length === n, 2);
