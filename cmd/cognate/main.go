@@ -75,6 +75,7 @@ func serve(args []string) error {
 	smtpURL := fs.String("smtp-url", env("COGNATE_SMTP_URL", ""), "send codes by email: smtp://user:pass@host:port (STARTTLS) or smtps://...; default: the development outbox (COGNATE_SMTP_URL)")
 	smtpFrom := fs.String("smtp-from", env("COGNATE_SMTP_FROM", ""), "sender address when a pool's EmailConfiguration names none (COGNATE_SMTP_FROM)")
 	logFormat := fs.String("log-format", env("COGNATE_LOG_FORMAT", "text"), "text or json (COGNATE_LOG_FORMAT)")
+	consoleMode := fs.String("console", env("COGNATE_CONSOLE", "loopback"), "who may use the web console at /_cognate/console: loopback (callers on loopback addresses), anywhere, or off (COGNATE_CONSOLE)")
 	debugListen := fs.String("debug-listen", env("COGNATE_DEBUG_LISTEN", ""), "serve Go's profiler (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060; off by default (COGNATE_DEBUG_LISTEN)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -92,7 +93,7 @@ func serve(args []string) error {
 		*database = os.Getenv("COGNATE_DATABASE_URL")
 	}
 	opts := app.Options{DataDir: *dataDir, DatabaseURL: *database, Region: *region, PublicURL: *publicURL, ConfigFile: *config, AWSIssuer: *awsIssuer,
-		SMTPURL: *smtpURL, SMTPFrom: *smtpFrom,
+		SMTPURL: *smtpURL, SMTPFrom: *smtpFrom, Console: *consoleMode,
 		AccessKeyID: os.Getenv("COGNATE_ACCESS_KEY_ID"), SecretAccessKey: os.Getenv("COGNATE_SECRET_ACCESS_KEY"), Logger: log}
 	if k := os.Getenv("COGNATE_MASTER_KEY"); k != "" {
 		key, err := app.ParseKey(k)
@@ -122,6 +123,9 @@ func serve(args []string) error {
 		fmt.Fprintf(os.Stderr, "export AWS_ACCESS_KEY_ID=%s\nexport AWS_SECRET_ACCESS_KEY=%s\n", a.AccessKeyID, a.SecretKey)
 	}
 	log.Info("cognate listening", "addr", l.Addr().String(), "data_dir", *dataDir, "region", *region)
+	if *consoleMode != app.ConsoleOff {
+		log.Info("console", "url", "http://"+l.Addr().String()+"/_cognate/console/", "access", *consoleMode)
+	}
 
 	// Catch the signals before serving: a SIGTERM that arrives once the
 	// server answers must drain, not kill.

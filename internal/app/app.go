@@ -7,6 +7,7 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -19,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cognate-idp/cognate/internal/console"
 	"github.com/cognate-idp/cognate/internal/hosted"
 	"github.com/cognate-idp/cognate/internal/httpapi"
 	"github.com/cognate-idp/cognate/internal/idp"
@@ -64,7 +66,18 @@ type Options struct {
 	// HTTP bounds what one connection may cost the server; zero members
 	// take the defaults of DefaultHTTPLimits.
 	HTTP HTTPLimits
+	// Console says who may use the web console at /_cognate/console:
+	// ConsoleLoopback (the default, "") callers on loopback addresses,
+	// ConsoleAnywhere any caller, ConsoleOff nobody.
+	Console string
 }
+
+// The values of Options.Console.
+const (
+	ConsoleLoopback = "loopback"
+	ConsoleAnywhere = "anywhere"
+	ConsoleOff      = "off"
+)
 
 // HTTPLimits are the HTTP server's defences against slow and oversized
 // requests. The request body is capped separately (httpapi.MaxBody).
@@ -146,6 +159,11 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 	if o.PublicURL == "" {
 		o.PublicURL = publicURL
 	}
+	switch o.Console {
+	case "", ConsoleLoopback, ConsoleAnywhere, ConsoleOff:
+	default:
+		return nil, fmt.Errorf("console %q: want %s, %s or %s", o.Console, ConsoleLoopback, ConsoleAnywhere, ConsoleOff)
+	}
 	if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
@@ -204,10 +222,19 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 			return nil, fmt.Errorf("config %s: %w", o.ConfigFile, err)
 		}
 	}
+	var cons http.Handler
+	if o.Console != ConsoleOff {
+		access := console.Loopback
+		if o.Console == ConsoleAnywhere {
+			access = console.Anywhere
+		}
+		cons = console.New(console.Config{Service: a.Service, Credentials: a.credentials, Outbox: a.Outbox, Issuer: issuer,
+			Access: access, Secure: strings.HasPrefix(o.PublicURL, "https://"), Logger: o.Logger})
+	}
 	a.Handler = httpapi.New(httpapi.Config{Service: a.Service, Credentials: a.credentials, Outbox: a.Outbox,
 		Issuer: issuer, PublicURL: o.PublicURL, Logger: o.Logger, Ready: st.Ping,
 		Hosted:     hosted.New(hosted.Config{Service: a.Service, PublicURL: o.PublicURL, Logger: o.Logger}),
-		HostedPath: hosted.Paths})
+		HostedPath: hosted.Paths, Console: cons})
 	return a, nil
 }
 
@@ -220,7 +247,7 @@ func openStore(ctx context.Context, o Options) (store.Store, error) {
 }
 
 func (a *App) credentials(id string) (string, bool) {
-	if id == a.AccessKeyID {
+	if subtle.ConstantTimeCompare([]byte(id), []byte(a.AccessKeyID)) == 1 {
 		return a.SecretKey, true
 	}
 	return "", false

@@ -24,6 +24,9 @@ import (
 
 const targetPrefix = "AWSCognitoIdentityProviderService."
 
+// consolePath is where Config.Console is mounted.
+const consolePath = "/_cognate/console"
+
 // MaxBody caps a request body; Cognito's largest members are far smaller.
 const MaxBody = 1 << 20
 
@@ -49,6 +52,8 @@ type Config struct {
 	// with X-Amz-Target), which stay with the API whatever their path.
 	Hosted     http.Handler
 	HostedPath func(path string) bool
+	// Console, when set, serves the web console under /_cognate/console.
+	Console http.Handler
 }
 
 // Server is the HTTP handler.
@@ -85,6 +90,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w, status: 200}
 	opName := ""
 	switch {
+	case s.cfg.Console != nil && (r.URL.Path == consolePath || strings.HasPrefix(r.URL.Path, consolePath+"/")) && r.Header.Get("X-Amz-Target") == "":
+		s.cfg.Console.ServeHTTP(rec, r)
 	case s.cfg.Hosted != nil && s.cfg.HostedPath(r.URL.Path) && r.Header.Get("X-Amz-Target") == "" &&
 		(r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodPost):
 		s.cfg.Hosted.ServeHTTP(rec, r)

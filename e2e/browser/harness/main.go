@@ -44,6 +44,11 @@ type config struct {
 	// Apps by name: mfa (MFA required, devices remembered on prompt) and
 	// plain (no MFA; users for password reset and the new-password step).
 	Apps map[string]appInfo `json:"apps"`
+	// Keys are the admin keys, which sign into the console.
+	Keys struct {
+		ID     string `json:"id"`
+		Secret string `json:"secret"`
+	} `json:"keys"`
 }
 
 type appInfo struct {
@@ -135,9 +140,12 @@ func run() error {
 	mux.HandleFunc("GET /control/code", h.code)
 	mux.HandleFunc("GET /control/result", h.result)
 	mux.HandleFunc("GET /control/devices", h.devices)
+	h.consoleRoutes(mux)
 	go http.Serve(rl, mux)
 
-	json.NewEncoder(os.Stdout).Encode(config{Control: rpURL + "/control", RP: rpURL, Cognate: base, Apps: apps})
+	cfg := config{Control: rpURL + "/control", RP: rpURL, Cognate: base, Apps: apps}
+	cfg.Keys.ID, cfg.Keys.Secret = h.app.AccessKeyID, h.app.SecretKey
+	json.NewEncoder(os.Stdout).Encode(cfg)
 	io.Copy(io.Discard, os.Stdin) // until the test closes stdin or exits
 	return nil
 }

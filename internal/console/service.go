@@ -1,0 +1,136 @@
+package console
+
+import (
+	"context"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/idp"
+)
+
+// domain is the console's one door into the domain: every read and every
+// action goes through the Service's API methods, validated as the HTTP
+// layer validates them, never by writing the store. The input shapes of
+// the API live only in this file, so that a change to them touches it
+// alone.
+type domain struct{ s *idp.Service }
+
+func validated[In any, Out any](ctx context.Context, in *In, call func(context.Context, *In) (Out, error)) (Out, error) {
+	if err := api.Validate(in); err != nil {
+		var zero Out
+		return zero, err
+	}
+	return call(ctx, in)
+}
+
+func limit(n int32) *int32 { return &n }
+
+func (d domain) listPools(ctx context.Context, next string) (*api.ListUserPoolsOutput, error) {
+	return validated(ctx, &api.ListUserPoolsInput{MaxResults: limit(60), NextToken: next}, d.s.ListUserPools)
+}
+
+func (d domain) describePool(ctx context.Context, pool string) (*api.UserPoolOutput, error) {
+	return validated(ctx, &api.UserPoolRef{UserPoolId: pool}, d.s.DescribeUserPool)
+}
+
+func (d domain) mfaConfig(ctx context.Context, pool string) (*api.UserPoolMfaConfig, error) {
+	return validated(ctx, &api.UserPoolRef{UserPoolId: pool}, d.s.GetUserPoolMfaConfig)
+}
+
+func (d domain) listClients(ctx context.Context, pool, next string) (*api.ListUserPoolClientsOutput, error) {
+	return validated(ctx, &api.ListUserPoolClientsInput{UserPoolId: pool, MaxResults: limit(60), NextToken: next}, d.s.ListUserPoolClients)
+}
+
+func (d domain) describeClient(ctx context.Context, pool, client string) (*api.UserPoolClientOutput, error) {
+	return validated(ctx, &api.ClientRef{UserPoolId: pool, ClientId: client}, d.s.DescribeUserPoolClient)
+}
+
+func (d domain) listGroups(ctx context.Context, pool, next string) (*api.ListGroupsOutput, error) {
+	return validated(ctx, &api.ListGroupsInput{UserPoolId: pool, Limit: limit(60), NextToken: next},
+		func(ctx context.Context, in *api.ListGroupsInput) (*api.ListGroupsOutput, error) {
+			return d.s.ListGroups(ctx, in, false)
+		})
+}
+
+func (d domain) groupsForUser(ctx context.Context, pool, user string) (*api.ListGroupsOutput, error) {
+	return validated(ctx, &api.ListGroupsInput{UserPoolId: pool, Username: user, Limit: limit(60)},
+		func(ctx context.Context, in *api.ListGroupsInput) (*api.ListGroupsOutput, error) {
+			return d.s.ListGroups(ctx, in, true)
+		})
+}
+
+func (d domain) listUsers(ctx context.Context, pool, filter, next string, n int32) (*api.ListUsersOutput, error) {
+	return validated(ctx, &api.ListUsersInput{UserPoolId: pool, Filter: filter, PaginationToken: next, Limit: limit(n)}, d.s.ListUsers)
+}
+
+func (d domain) getUser(ctx context.Context, pool, user string) (*api.AdminGetUserOutput, error) {
+	return validated(ctx, &api.AdminUserRef{UserPoolId: pool, Username: user}, d.s.AdminGetUser)
+}
+
+func (d domain) devices(ctx context.Context, pool, user string) (*api.ListDevicesOutput, error) {
+	return validated(ctx, &api.ListDevicesInput{UserPoolId: pool, Username: user, Limit: limit(60)},
+		func(ctx context.Context, in *api.ListDevicesInput) (*api.ListDevicesOutput, error) {
+			return d.s.ListDevices(ctx, in, true)
+		})
+}
+
+func (d domain) authEvents(ctx context.Context, pool, user string) (*api.AdminListUserAuthEventsOutput, error) {
+	return validated(ctx, &api.AdminListUserAuthEventsInput{UserPoolId: pool, Username: user, MaxResults: limit(20)}, d.s.AdminListUserAuthEvents)
+}
+
+// userAction runs one of the user page's actions by name.
+func (d domain) userAction(ctx context.Context, action, pool, user string) error {
+	ref := &api.AdminUserRef{UserPoolId: pool, Username: user}
+	var call func(context.Context, *api.AdminUserRef) (*api.Empty, error)
+	switch action {
+	case "confirm":
+		call = d.s.AdminConfirmSignUp
+	case "disable":
+		call = d.s.AdminDisableUser
+	case "enable":
+		call = d.s.AdminEnableUser
+	case "reset-password":
+		call = d.s.AdminResetUserPassword
+	case "sign-out":
+		call = d.s.AdminUserGlobalSignOut
+	case "delete":
+		call = d.s.AdminDeleteUser
+	default:
+		return api.Errorf(api.ErrInvalidParameter, "Unknown action.")
+	}
+	_, err := validated(ctx, ref, call)
+	return err
+}
+
+func (d domain) addToGroup(ctx context.Context, pool, user, group string) error {
+	_, err := validated(ctx, &api.GroupMemberInput{UserPoolId: pool, Username: user, GroupName: group}, d.s.AdminAddUserToGroup)
+	return err
+}
+
+// confirmWithCode confirms a sign-up with the code the user received, as
+// the user's app would (ConfirmSignUp through one of the pool's clients,
+// the SECRET_HASH computed here when the client has a secret).
+func (d domain) confirmWithCode(ctx context.Context, client, user, code string) error {
+	hash, err := d.s.HostedSecretHash(ctx, client, user)
+	if err != nil {
+		return err
+	}
+	_, err = validated(ctx, &api.ConfirmSignUpInput{ClientId: client, Username: user, ConfirmationCode: code, SecretHash: hash}, d.s.ConfirmSignUp)
+	return err
+}
+
+// accessTokenUser asks the API's own access-token check (the one GetUser
+// runs) what it makes of a token.
+func (d domain) accessTokenUser(ctx context.Context, token string) (*api.GetUserOutput, error) {
+	return validated(ctx, &api.AccessTokenInput{AccessToken: token}, d.s.GetUser)
+}
+
+func (d domain) jwks(ctx context.Context, pool string) ([]byte, error) { return d.s.JWKS(ctx, pool) }
+
+func (d domain) now() time.Time { return d.s.Now() }
+
+// seal and open keep the console's cookies under the master key, bound
+// to their purpose.
+func (d domain) seal(b []byte, purpose string) string { return d.s.SealHosted(b, "console "+purpose) }
+
+func (d domain) open(s, purpose string) ([]byte, error) { return d.s.OpenHosted(s, "console "+purpose) }
