@@ -30,11 +30,11 @@ func (d domain) listPools(ctx context.Context, next string) (*api.ListUserPoolsO
 }
 
 func (d domain) describePool(ctx context.Context, pool string) (*api.UserPoolOutput, error) {
-	return validated(ctx, &api.UserPoolRef{UserPoolId: pool}, d.s.DescribeUserPool)
+	return validated(ctx, &api.DescribeUserPoolInput{UserPoolId: pool}, d.s.DescribeUserPool)
 }
 
 func (d domain) mfaConfig(ctx context.Context, pool string) (*api.UserPoolMfaConfig, error) {
-	return validated(ctx, &api.UserPoolRef{UserPoolId: pool}, d.s.GetUserPoolMfaConfig)
+	return validated(ctx, &api.GetUserPoolMfaConfigInput{UserPoolId: pool}, d.s.GetUserPoolMfaConfig)
 }
 
 func (d domain) listClients(ctx context.Context, pool, next string) (*api.ListUserPoolClientsOutput, error) {
@@ -42,21 +42,15 @@ func (d domain) listClients(ctx context.Context, pool, next string) (*api.ListUs
 }
 
 func (d domain) describeClient(ctx context.Context, pool, client string) (*api.UserPoolClientOutput, error) {
-	return validated(ctx, &api.ClientRef{UserPoolId: pool, ClientId: client}, d.s.DescribeUserPoolClient)
+	return validated(ctx, &api.DescribeUserPoolClientInput{UserPoolId: pool, ClientId: client}, d.s.DescribeUserPoolClient)
 }
 
 func (d domain) listGroups(ctx context.Context, pool, next string) (*api.ListGroupsOutput, error) {
-	return validated(ctx, &api.ListGroupsInput{UserPoolId: pool, Limit: limit(60), NextToken: next},
-		func(ctx context.Context, in *api.ListGroupsInput) (*api.ListGroupsOutput, error) {
-			return d.s.ListGroups(ctx, in, false)
-		})
+	return validated(ctx, &api.ListGroupsInput{UserPoolId: pool, Limit: limit(60), NextToken: next}, d.s.ListGroups)
 }
 
 func (d domain) groupsForUser(ctx context.Context, pool, user string) (*api.ListGroupsOutput, error) {
-	return validated(ctx, &api.ListGroupsInput{UserPoolId: pool, Username: user, Limit: limit(60)},
-		func(ctx context.Context, in *api.ListGroupsInput) (*api.ListGroupsOutput, error) {
-			return d.s.ListGroups(ctx, in, true)
-		})
+	return validated(ctx, &api.AdminListGroupsForUserInput{UserPoolId: pool, Username: user, Limit: limit(60)}, d.s.AdminListGroupsForUser)
 }
 
 func (d domain) listUsers(ctx context.Context, pool, filter, next string, n int32) (*api.ListUsersOutput, error) {
@@ -64,14 +58,11 @@ func (d domain) listUsers(ctx context.Context, pool, filter, next string, n int3
 }
 
 func (d domain) getUser(ctx context.Context, pool, user string) (*api.AdminGetUserOutput, error) {
-	return validated(ctx, &api.AdminUserRef{UserPoolId: pool, Username: user}, d.s.AdminGetUser)
+	return validated(ctx, &api.AdminGetUserInput{UserPoolId: pool, Username: user}, d.s.AdminGetUser)
 }
 
 func (d domain) devices(ctx context.Context, pool, user string) (*api.ListDevicesOutput, error) {
-	return validated(ctx, &api.ListDevicesInput{UserPoolId: pool, Username: user, Limit: limit(60)},
-		func(ctx context.Context, in *api.ListDevicesInput) (*api.ListDevicesOutput, error) {
-			return d.s.ListDevices(ctx, in, true)
-		})
+	return validated(ctx, &api.AdminListDevicesInput{UserPoolId: pool, Username: user, Limit: limit(60)}, d.s.AdminListDevices)
 }
 
 func (d domain) authEvents(ctx context.Context, pool, user string) (*api.AdminListUserAuthEventsOutput, error) {
@@ -80,30 +71,28 @@ func (d domain) authEvents(ctx context.Context, pool, user string) (*api.AdminLi
 
 // userAction runs one of the user page's actions by name.
 func (d domain) userAction(ctx context.Context, action, pool, user string) error {
-	ref := &api.AdminUserRef{UserPoolId: pool, Username: user}
-	var call func(context.Context, *api.AdminUserRef) (*api.Empty, error)
+	var err error
 	switch action {
 	case "confirm":
-		call = d.s.AdminConfirmSignUp
+		_, err = validated(ctx, &api.AdminConfirmSignUpInput{UserPoolId: pool, Username: user}, d.s.AdminConfirmSignUp)
 	case "disable":
-		call = d.s.AdminDisableUser
+		_, err = validated(ctx, &api.AdminDisableUserInput{UserPoolId: pool, Username: user}, d.s.AdminDisableUser)
 	case "enable":
-		call = d.s.AdminEnableUser
+		_, err = validated(ctx, &api.AdminEnableUserInput{UserPoolId: pool, Username: user}, d.s.AdminEnableUser)
 	case "reset-password":
-		call = d.s.AdminResetUserPassword
+		_, err = validated(ctx, &api.AdminResetUserPasswordInput{UserPoolId: pool, Username: user}, d.s.AdminResetUserPassword)
 	case "sign-out":
-		call = d.s.AdminUserGlobalSignOut
+		_, err = validated(ctx, &api.AdminUserGlobalSignOutInput{UserPoolId: pool, Username: user}, d.s.AdminUserGlobalSignOut)
 	case "delete":
-		call = d.s.AdminDeleteUser
+		_, err = validated(ctx, &api.AdminDeleteUserInput{UserPoolId: pool, Username: user}, d.s.AdminDeleteUser)
 	default:
 		return api.Errorf(api.ErrInvalidParameter, "Unknown action.")
 	}
-	_, err := validated(ctx, ref, call)
 	return err
 }
 
 func (d domain) addToGroup(ctx context.Context, pool, user, group string) error {
-	_, err := validated(ctx, &api.GroupMemberInput{UserPoolId: pool, Username: user, GroupName: group}, d.s.AdminAddUserToGroup)
+	_, err := validated(ctx, &api.AdminAddUserToGroupInput{UserPoolId: pool, Username: user, GroupName: group}, d.s.AdminAddUserToGroup)
 	return err
 }
 
@@ -122,7 +111,7 @@ func (d domain) confirmWithCode(ctx context.Context, client, user, code string) 
 // accessTokenUser asks the API's own access-token check (the one GetUser
 // runs) what it makes of a token.
 func (d domain) accessTokenUser(ctx context.Context, token string) (*api.GetUserOutput, error) {
-	return validated(ctx, &api.AccessTokenInput{AccessToken: token}, d.s.GetUser)
+	return validated(ctx, &api.GetUserInput{AccessToken: token}, d.s.GetUser)
 }
 
 func (d domain) jwks(ctx context.Context, pool string) ([]byte, error) { return d.s.JWKS(ctx, pool) }
