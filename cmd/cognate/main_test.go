@@ -26,6 +26,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/cognate-idp/cognate/cognatetest"
 	"github.com/pquerna/otp/totp"
 )
 
@@ -265,7 +266,7 @@ func outboxCode(t *testing.T, addr, username string) string {
 
 // sdk is an aws-sdk-go-v2 client of the server at addr signed with the keys.
 func sdk(addr, keyID, secret string) *cip.Client {
-	return cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + addr), RetryMaxAttempts: 1,
+	return cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + addr), Retryer: cognatetest.ClosedConnRetryer(),
 		Credentials: credentials.NewStaticCredentialsProvider(keyID, secret, "")})
 }
 

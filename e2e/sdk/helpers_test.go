@@ -45,10 +45,10 @@ func newEnv(t *testing.T, opts ...cognatetest.Option) *env {
 
 func sdkClient(srv *cognatetest.Server, creds aws.CredentialsProvider) *cip.Client {
 	return cip.New(cip.Options{
-		Region:           srv.Region,
-		BaseEndpoint:     aws.String(srv.URL),
-		Credentials:      creds,
-		RetryMaxAttempts: 1,
+		Region:       srv.Region,
+		BaseEndpoint: aws.String(srv.URL),
+		Credentials:  creds,
+		Retryer:      cognatetest.ClosedConnRetryer(),
 	})
 }
 
