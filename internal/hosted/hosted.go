@@ -119,6 +119,9 @@ type flow struct {
 	User      string `json:"u"` // canonical username (the USERNAME of the answers)
 	Challenge string `json:"ch"`
 	Secret    string `json:"k,omitempty"` // MFA_SETUP: the key being set up
+	// MFA_SETUP: the name the user signed in with, the authenticator's
+	// account label (User may be a generated id).
+	Name string `json:"n,omitempty"`
 	// NEW_PASSWORD_REQUIRED: the attributes the pool requires and the user
 	// lacks, as userAttributes.<name>.
 	Required []string `json:"ra,omitempty"`

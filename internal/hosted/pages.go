@@ -238,8 +238,8 @@ func (h *Handler) next(w http.ResponseWriter, r *http.Request, req *authRequest,
 			h.render(w, r, http.StatusBadRequest, "login", p)
 			return
 		}
-		f.Session, f.Secret = a.Session, a.SecretCode
-		h.renderSetup(w, r, req, f, username, http.StatusOK, "")
+		f.Session, f.Secret, f.Name = a.Session, a.SecretCode, username
+		h.renderSetup(w, r, req, f, http.StatusOK, "")
 	default:
 		p := h.newPage(r, req, "Sign in")
 		p.Error = "This account needs a step these pages do not offer yet (" + out.ChallengeName + "). Sign in through the application instead."
@@ -247,7 +247,7 @@ func (h *Handler) next(w http.ResponseWriter, r *http.Request, req *authRequest,
 	}
 }
 
-func (h *Handler) renderSetup(w http.ResponseWriter, r *http.Request, req *authRequest, f *flow, account string, status int, codeErr string) {
+func (h *Handler) renderSetup(w http.ResponseWriter, r *http.Request, req *authRequest, f *flow, status int, codeErr string) {
 	p := h.newPage(r, req, "Set up your authenticator app")
 	p.Flow = h.seal(f, "flow")
 	p.Secret = f.Secret
@@ -255,6 +255,7 @@ func (h *Handler) renderSetup(w http.ResponseWriter, r *http.Request, req *authR
 	if c, err := h.svc.HostedClient(r.Context(), req.ClientID); err == nil && c.PoolName != "" {
 		issuer = c.PoolName
 	}
+	account := f.Name
 	if account == "" {
 		account = f.User
 	}
@@ -350,20 +351,20 @@ func (h *Handler) setupSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	code := r.PostFormValue("code")
 	if !sixDigits.MatchString(code) {
-		h.renderSetup(w, r, req, f, "", http.StatusBadRequest, "Enter the 6-digit code from your authenticator app.")
+		h.renderSetup(w, r, req, f, http.StatusBadRequest, "Enter the 6-digit code from your authenticator app.")
 		return
 	}
 	v, err := h.svc.VerifySoftwareToken(r.Context(), &api.VerifySoftwareTokenInput{Session: f.Session, UserCode: code,
 		FriendlyDeviceName: r.PostFormValue("device_name")})
 	if err != nil {
 		if !h.sessionLost(w, r, req, err) {
-			h.renderSetup(w, r, req, f, "", http.StatusBadRequest, message(err))
+			h.renderSetup(w, r, req, f, http.StatusBadRequest, message(err))
 		}
 		return
 	}
 	resp := map[string]*string{"USERNAME": &f.User}
 	if err := h.addSecretHash(r, req, f.User, resp); err != nil {
-		h.renderSetup(w, r, req, f, "", http.StatusBadRequest, message(err))
+		h.renderSetup(w, r, req, f, http.StatusBadRequest, message(err))
 		return
 	}
 	out, err := h.svc.RespondToAuthChallenge(r.Context(), &api.RespondToAuthChallengeInput{ClientId: req.ClientID,
