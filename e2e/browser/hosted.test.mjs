@@ -152,17 +152,30 @@ test('hosted sign-in pages in Chromium', { skip: !haveChromium && `no Chromium a
 		await a.locator('form[action="/login"]').waitFor();
 		await page(a, '01-login');
 		await a.getByRole('link', { name: 'Sign up' }).click();
+		// The pool's password rules are shown before the user types.
+		const rules = ['at least 8 characters', 'an uppercase letter', 'a lowercase letter', 'a number', 'a symbol, such as ! @ # $ % ^ & *'];
+		assert.deepEqual((await a.locator('#password-rules li').allTextContents()).map(x => x.trim()), rules);
 		await a.getByLabel('Username').fill('alice');
 		await a.getByLabel('Email').fill('alice@example.com');
 		await a.getByLabel('Password').fill('short');
 		await a.getByRole('button', { name: 'Sign up' }).click();
-		assert.match(await fieldError(a, 'password'), /Password did not conform/);
+		// A refusal names every unmet rule, in words, not the API's text.
+		assert.equal(await fieldError(a, 'password'),
+			'This password is missing: at least 8 characters; an uppercase letter; a number; a symbol, such as ! @ # $ % ^ & *.');
+		assert.deepEqual(await a.locator('#password-rules li.unmet').allTextContents(), [rules[0], rules[1], rules[3], rules[4]]);
 		await page(a, '02-signup-error');
 		await a.getByLabel('Password').fill(PASSWORD);
 		await a.getByRole('button', { name: 'Sign up' }).click();
 		await a.locator('form[action="/confirm"]').waitFor();
 		await page(a, '03-confirm');
-		await a.getByLabel('Confirmation code').fill(await h.code(mfa.poolId, 'alice'));
+		// A new code can be asked for; the newest one confirms.
+		const first = await h.code(mfa.poolId, 'alice');
+		await a.getByRole('button', { name: 'Send a new code' }).click();
+		await a.getByText('We have sent a new code').waitFor();
+		assert.equal((await h.outbox(mfa.poolId, 'alice')).length, 2, 'a second code was sent');
+		const second = await h.code(mfa.poolId, 'alice');
+		assert.equal(await a.getByLabel('Username').inputValue(), 'alice');
+		await a.getByLabel('Confirmation code').fill(second);
 		await a.getByRole('button', { name: 'Confirm account' }).click();
 		await a.getByText('Your account is confirmed').waitFor();
 	});
@@ -191,8 +204,18 @@ test('hosted sign-in pages in Chromium', { skip: !haveChromium && `no Chromium a
 		const good = await h.totp(secret);
 		await a.getByLabel('Authenticator code').fill(good === '000000' ? '111111' : '000000');
 		await a.getByRole('button', { name: 'Verify and sign in' }).click();
-		await a.locator('[id="code-error"]').waitFor();
+		// In words for a person, not the API's "Code mismatch and fail enable Software Token MFA".
+		assert.equal(await fieldError(a, 'code'), 'That code is not right. Check it and try again.');
 		await checkQR('after a wrong code');
+		// The key is shown in groups of four; a click selects all of it,
+		// and what is copied is the key without spaces.
+		const groups = await a.locator('#secret span').allTextContents();
+		assert.equal(groups.join(''), secret);
+		assert.ok(groups.length > 1 && groups.every((g, i) => g.length === 4 || (i === groups.length - 1 && g.length > 0)), `groups: ${groups}`);
+		const [x0, x1] = await a.locator('#secret span').evaluateAll(s => s.slice(0, 2).map(e => e.getBoundingClientRect()));
+		assert.ok(x1.left - x0.right >= 4 || x1.top > x0.top, 'the groups are apart');
+		await a.locator('#secret span').nth(2).click();
+		assert.equal(await a.evaluate(() => window.getSelection().toString()), secret, 'a click selects the whole key');
 		await a.getByLabel('Authenticator code').fill(await h.totp(secret));
 		await a.getByRole('button', { name: 'Verify and sign in' }).click();
 	});
@@ -242,7 +265,7 @@ test('hosted sign-in pages in Chromium', { skip: !haveChromium && `no Chromium a
 		const good = await h.totp(secret);
 		await b.getByLabel('Authenticator code').fill(good === '000000' ? '111111' : '000000');
 		await b.getByRole('button', { name: 'Sign in' }).click();
-		assert.equal(await fieldError(b, 'code'), 'Invalid code received for user');
+		assert.equal(await fieldError(b, 'code'), 'That code is not right. Check it and try again.');
 		await page(b, '07-mfa-wrong-code');
 		await b.getByLabel('Authenticator code').fill(good);
 		await b.getByRole('button', { name: 'Sign in' }).click();
@@ -262,7 +285,13 @@ test('hosted sign-in pages in Chromium', { skip: !haveChromium && `no Chromium a
 		await c.getByRole('button', { name: 'Reset my password' }).click();
 		await c.locator('form[action="/confirmForgotPassword"]').waitFor();
 		await page(c, '09-reset-password');
-		await c.getByLabel('Reset code').fill(await h.code(plain.poolId, 'rae'));
+		const resetCode = await h.code(plain.poolId, 'rae');
+		await c.getByLabel('Reset code').fill(resetCode);
+		await c.getByLabel('New password', { exact: true }).fill('weakweak');
+		await c.getByLabel('Enter the new password again').fill('weakweak');
+		await c.getByRole('button', { name: 'Change password' }).click();
+		assert.equal(await fieldError(c, 'password'), 'This password is missing: an uppercase letter; a number; a symbol, such as ! @ # $ % ^ & *.');
+		assert.equal(await c.getByLabel('Reset code').inputValue(), resetCode, 'the code is kept after a refused password');
 		await c.getByLabel('New password', { exact: true }).fill('N3w-Passw0rd!');
 		await c.getByLabel('Enter the new password again').fill('N3w-Passw0rd!');
 		await c.getByRole('button', { name: 'Change password' }).click();
@@ -296,6 +325,15 @@ test('hosted sign-in pages in Chromium', { skip: !haveChromium && `no Chromium a
 		const dora = 'dora@example.com';
 		await e.goto(`${h.rp}/start/email`);
 		await e.locator('form[action="/login"]').waitFor();
+		// The sign-in name is labelled by what the pool accepts.
+		const label = async () => (await e.locator('label[for="username"]').textContent()).trim();
+		assert.equal(await label(), 'Email', 'sign-in page');
+		assert.equal(await e.locator('#username').getAttribute('type'), 'email');
+		await e.getByRole('link', { name: 'Forgot your password?' }).click();
+		await e.locator('form[action="/forgotPassword"]').waitFor();
+		assert.equal(await label(), 'Email', 'forgot-password page');
+		assert.match(await e.locator('main').textContent(), /Enter your email and we will send you a code/);
+		await e.getByRole('link', { name: 'Back to sign in' }).click();
 		await e.getByRole('link', { name: 'Sign up' }).click();
 		await e.getByLabel('Email').fill(dora);
 		await e.getByLabel('Password').fill(PASSWORD);
@@ -311,6 +349,8 @@ test('hosted sign-in pages in Chromium', { skip: !haveChromium && `no Chromium a
 		await e.locator('[id="code"]').fill(byEmail[0].code);
 		await e.getByRole('button', { name: 'Confirm account' }).click();
 		await e.getByText('Your account is confirmed').waitFor();
+		assert.equal(await label(), 'Email', 'sign-in page after confirmation');
+		assert.equal(await e.getByLabel('Email').inputValue(), dora);
 		await e.getByLabel('Password').fill(PASSWORD);
 		await e.getByRole('button', { name: 'Sign in' }).click();
 		await e.locator('#secret').waitFor();
