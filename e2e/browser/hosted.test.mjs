@@ -373,6 +373,79 @@ test('hosted sign-in pages in Chromium', { skip: !haveChromium && `no Chromium a
 		await e.context().close();
 	});
 
+	await t.test('error pages speak to people and lead back', async () => {
+		const x = await newContext();
+		const mainText = async () => (await x.locator('main').textContent()).replace(/\s+/g, ' ');
+		// A callback the app did not register: no OAuth code on the page,
+		// and a link back to the application's registered sign-out page.
+		const q = new URLSearchParams({ client_id: plain.clientId, response_type: 'code', scope: 'openid',
+			redirect_uri: 'https://elsewhere.example/callback' });
+		await x.goto(`${h.cognate}/oauth2/authorize?${q}`);
+		let text = await mainText();
+		assert.doesNotMatch(text, /redirect_mismatch|invalid_request/);
+		assert.match(text, /has not registered/);
+		const back = x.getByRole('link', { name: 'Back to Browser test app' });
+		assert.equal(await back.getAttribute('href'), `${h.rp}/bye`);
+		await page(x, '13-error-redirect');
+		// A changed (tampered) form is not called expired.
+		await x.goto(`${h.rp}/start/plain`);
+		await x.locator('form[action="/login"]').waitFor();
+		await x.locator('input[name="request"]').evaluate(e => { e.value = e.value.slice(0, -4) + (e.value.endsWith('AAAA') ? 'BBBB' : 'AAAA'); });
+		await x.getByLabel('Username').fill('rae');
+		await x.getByLabel('Password').fill('N3w-Passw0rd!');
+		await x.getByRole('button', { name: 'Sign in' }).click();
+		await x.locator('#form-error').waitFor();
+		text = await mainText();
+		assert.doesNotMatch(text, /expired|invalid_request/);
+		assert.match(text, /could not be read/);
+		// A form whose CSRF cookie is gone leads back to the sign-in page.
+		await x.goto(`${h.rp}/start/plain`);
+		await x.locator('form[action="/login"]').waitFor();
+		await x.context().clearCookies();
+		await x.getByLabel('Username').fill('rae');
+		await x.getByLabel('Password').fill('N3w-Passw0rd!');
+		await x.getByRole('button', { name: 'Sign in' }).click();
+		await x.locator('#form-error').waitFor();
+		assert.doesNotMatch(await mainText(), /CSRF|invalid_request/);
+		await audit(x, 'error page (CSRF)');
+		await x.getByRole('link', { name: 'Back to sign in' }).click();
+		await x.getByLabel('Username').fill('rae');
+		await x.getByLabel('Password').fill('N3w-Passw0rd!');
+		await x.getByRole('button', { name: 'Sign in' }).click();
+		await signedIn(x, 'plain', 'rae');
+		await x.context().close();
+	});
+
+	await t.test('PreventUserExistenceErrors: LEGACY tells, ENABLED does not', async () => {
+		const attempt = async (app, user) => {
+			const x = await newContext();
+			await x.goto(`${h.rp}/start/${app}`);
+			await x.getByLabel('Username').fill(user);
+			await x.getByLabel('Password').fill('Wr0ng-Passw0rd!');
+			await x.getByRole('button', { name: 'Sign in' }).click();
+			await x.locator('[aria-invalid="true"]').first().waitFor();
+			const shown = await x.locator('main').evaluate(m => {
+				const bad = [...m.querySelectorAll('[aria-invalid="true"]')].map(e => e.id);
+				const errs = [...m.querySelectorAll('.err, .alert')].map(e => e.textContent.trim());
+				return { bad, errs };
+			});
+			await x.getByRole('link', { name: 'Forgot your password?' }).click();
+			await x.getByLabel('Username').fill(user);
+			await x.getByRole('button', { name: 'Reset my password' }).click();
+			await x.locator('h1').waitFor();
+			shown.forgot = (await x.locator('h1').textContent()).trim();
+			await x.context().close();
+			return shown;
+		};
+		// The default (LEGACY, as in Cognito): an unknown name is told apart.
+		const legacyNobody = await attempt('plain', 'nobody'), legacyRae = await attempt('plain', 'rae');
+		assert.notDeepEqual(legacyNobody, legacyRae, 'LEGACY tells whether the account exists');
+		// ENABLED: the same page for an unknown name as for a wrong password.
+		const nobody = await attempt('quiet', 'nobody'), rae = await attempt('quiet', 'rae');
+		assert.deepEqual(nobody, rae, 'ENABLED does not tell whether the account exists');
+		assert.equal(rae.forgot, 'Reset your password');
+	});
+
 	await t.test('a phone-width screen (375 px)', async () => {
 		const m = await newContext({ width: 375, height: 812 });
 		await m.goto(`${h.rp}/start/mfa`);
