@@ -345,6 +345,7 @@ test('hosted sign-in pages in Chromium', { skip: !haveChromium && `no Chromium a
 		assert.equal(byEmail.length, 1, 'outbox by email');
 		assert.notEqual(byEmail[0].username, dora, 'the username is generated');
 		assert.deepEqual(await h.outbox(pool, byEmail[0].username), byEmail, 'outbox by the generated username');
+		assert.deepEqual(await h.outbox('', dora), byEmail, 'outbox by email without the pool');
 		assert.equal(await h.code(pool, encodeURIComponent(dora)), byEmail[0].code, 'the harness finds it too');
 		await e.locator('[id="code"]').fill(byEmail[0].code);
 		await e.getByRole('button', { name: 'Confirm account' }).click();

@@ -7,6 +7,10 @@ import (
 	"unicode"
 )
 
+// passwordSymbols are the characters a password policy counts as symbols
+// (Cognito's list, and the space).
+const passwordSymbols = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- "
+
 // PasswordRule is one rule of a pool's password policy, in words for a
 // person, and whether a given password meets it.
 type PasswordRule struct {
@@ -40,7 +44,7 @@ func (s *Service) HostedPasswordRules(ctx context.Context, clientID, password st
 			lower = true
 		case unicode.IsDigit(r):
 			digit = true
-		case strings.ContainsRune("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ", r):
+		case strings.ContainsRune(passwordSymbols, r):
 			symbol = true
 		}
 	}

@@ -39,17 +39,33 @@ func (o *Outbox) Deliver(_ context.Context, m idp.Message) error {
 
 // Messages returns the kept messages, oldest first, optionally only those of
 // one pool and user. The user may be named by username, or by any name the
-// Names hook resolves (an email or phone number used as username, an alias).
+// Names hook resolves in the message's pool (an email or phone number used as
+// username, an alias), with or without the pool.
 func (o *Outbox) Messages(poolID, username string) []idp.Message {
-	names := []string{username}
-	if username != "" && o.Names != nil {
-		names = o.Names(context.Background(), poolID, username)
-	}
 	o.mu.Lock()
-	defer o.mu.Unlock()
-	out := []idp.Message{}
+	kept := []idp.Message{}
 	for _, m := range o.msgs {
-		if (poolID == "" || m.PoolID == poolID) && (username == "" || slices.Contains(names, m.Username)) {
+		if poolID == "" || m.PoolID == poolID {
+			kept = append(kept, m)
+		}
+	}
+	o.mu.Unlock()
+	if username == "" {
+		return kept
+	}
+	// The names the user goes by, per pool, resolved outside the lock.
+	names := map[string][]string{}
+	out := []idp.Message{}
+	for _, m := range kept {
+		n, ok := names[m.PoolID]
+		if !ok {
+			n = []string{username}
+			if o.Names != nil {
+				n = o.Names(context.Background(), m.PoolID, username)
+			}
+			names[m.PoolID] = n
+		}
+		if slices.Contains(n, m.Username) {
 			out = append(out, m)
 		}
 	}
