@@ -309,6 +309,13 @@ test('hosted sign-in pages in Chromium', { skip: !haveChromium && `no Chromium a
 		await c.getByLabel('Password').fill('Temp-Passw0rd!');
 		await c.getByRole('button', { name: 'Sign in' }).click();
 		await c.locator('form[action="/newPassword"]').waitFor();
+		assert.equal(await c.locator('#password-rules li').count(), 5, 'the password rules are shown');
+		await c.getByLabel('New password', { exact: true }).fill('Sh0rt!');
+		await c.getByLabel('Enter the new password again').fill('Sh0rt!');
+		await c.getByLabel('Given name').fill('Nina');
+		await c.getByRole('button', { name: 'Change password and sign in' }).click();
+		assert.equal(await fieldError(c, 'password'), 'This password is missing: at least 8 characters.');
+		assert.deepEqual(await c.locator('#password-rules li.unmet').allTextContents(), ['at least 8 characters']);
 		await c.getByLabel('New password', { exact: true }).fill(PASSWORD);
 		await c.getByLabel('Enter the new password again').fill(PASSWORD);
 		await c.getByLabel('Given name').fill('Nina');

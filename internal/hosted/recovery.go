@@ -116,6 +116,7 @@ func (h *Handler) renderNewPassword(w http.ResponseWriter, r *http.Request, req 
 	p := h.newPage(r, req, "Change your password")
 	p.Flow = h.seal(f, "flow")
 	p.Info = "Your account was created with a temporary password. Choose a new password to continue."
+	h.passwordRules(r, req, p, "")
 	for _, name := range f.Required {
 		attr := strings.TrimPrefix(name, "userAttributes.")
 		p.Attrs = append(p.Attrs, attrField{Name: name, Label: attributeLabel(attr), Value: r.PostFormValue(name)})

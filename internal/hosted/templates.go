@@ -129,6 +129,7 @@ ul.rules{margin:6px 0 0;padding-left:1.3em;font-size:.92rem;color:#545b64}ul.rul
 {{define "newpassword"}}{{template "head" .}}
 {{template "form" "/newPassword"}}{{template "described" .}}{{template "flowhidden" .}}
 {{template "field" (field . "password" "New password" "password" "" "new-password" false)}}
+{{template "rules" .}}
 {{template "field" (field . "password2" "Enter the new password again" "password" "" "new-password" false)}}
 {{range .Attrs}}{{template "field" (field $ .Name .Label "text" .Value "on" false)}}{{end}}
 <button type="submit">Change password and sign in</button>
