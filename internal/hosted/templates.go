@@ -145,7 +145,7 @@ ul.rules{margin:6px 0 0;padding-left:1.3em;font-size:.92rem;color:#545b64}ul.rul
 {{template "foot" .}}{{end}}
 
 {{define "error"}}{{template "head" .}}
-{{if .Back}}<p class="back"><a href="{{.Back}}">{{.BackText}}</a></p>{{else}}<p class="back">Go back to the application and start again.</p>{{end}}
+{{if .Back}}<p class="back"><a href="{{.Back}}">{{.BackText}}</a></p>{{end}}
 {{template "foot" .}}{{end}}
 `))
 
