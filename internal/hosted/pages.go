@@ -133,7 +133,11 @@ func (h *Handler) postForm(w http.ResponseWriter, r *http.Request) bool {
 	}
 	if !csrfOK(r) {
 		back, text := h.signInLink(r)
-		h.errorPage(w, http.StatusForbidden, "This form has expired or did not come from this site, so it was not sent. Your browser may block this site's cookies.", back, text)
+		msg := "This form has expired or did not come from this site, so it was not sent. Your browser may block this site's cookies."
+		if back == "" {
+			msg += " Go back to the application and start again."
+		}
+		h.errorPage(w, http.StatusForbidden, msg, back, text)
 		return false
 	}
 	return true
