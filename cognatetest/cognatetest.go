@@ -156,7 +156,9 @@ func (s *Server) TokensSigned() (issuer, all uint64) {
 	return s.app.Service.Tokens().Signed(), token.Signatures()
 }
 
-// Outbox returns the codes delivered to a user of a pool, oldest first.
+// Outbox returns the codes delivered to a user of a pool, oldest first. The
+// user may be named by username, or by an email, phone number or alias it
+// signs in with.
 func (s *Server) Outbox(poolID, username string) []Message {
 	var out []Message
 	if s.app.Outbox == nil {

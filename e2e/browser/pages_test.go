@@ -151,7 +151,7 @@ func TestTamperedState(t *testing.T) {
 	}
 	b.follow(b.get("/oauth2/authorize?" + authorizeQuery(*c.ClientId, pk).Encode()))
 	sealed := b.field("request")
-	if r := b.post("/login", url.Values{"request": {flip(sealed)}, "username": {"ted"}, "password": {password}}); r.StatusCode != 400 || !strings.Contains(r.body, "expired") {
+	if r := b.post("/login", url.Values{"request": {flip(sealed)}, "username": {"ted"}, "password": {password}}); r.StatusCode != 400 || !strings.Contains(r.body, "could not be read") || strings.Contains(r.body, "expired") {
 		t.Errorf("tampered request: %d", r.StatusCode)
 	}
 	if r := b.get("/login?request=" + url.QueryEscape(flip(sealed))); r.StatusCode != 400 {
@@ -161,7 +161,7 @@ func TestTamperedState(t *testing.T) {
 	if !strings.Contains(setup.body, `id="secret"`) {
 		t.Fatalf("no set-up page: %s", setup.body)
 	}
-	if r := b.post("/mfa/setup", url.Values{"flow": {flip(b.field("flow"))}, "code": {"123456"}}); r.StatusCode != 400 || !strings.Contains(r.body, "expired") {
+	if r := b.post("/mfa/setup", url.Values{"flow": {flip(b.field("flow"))}, "code": {"123456"}}); r.StatusCode != 400 || !strings.Contains(r.body, "could not be read") || strings.Contains(r.body, "expired") {
 		t.Errorf("tampered flow: %d", r.StatusCode)
 	}
 	// A code, tampered, is no code; the same code untouched still works.
@@ -288,7 +288,7 @@ func TestPasswordResetPages(t *testing.T) {
 	resetCode := s.srv.LastCode(poolID, "rae")
 	const fresh = "N3w-Passw0rd!"
 	r := b.post("/confirmForgotPassword", url.Values{"username": {"rae"}, "code": {"000000"}, "password": {fresh}, "password2": {fresh}})
-	if msg := errorText(r.body, "code-error"); r.StatusCode != 400 || !strings.Contains(msg, "Invalid verification code") {
+	if msg := errorText(r.body, "code-error"); r.StatusCode != 400 || msg != "That code is not right. Check it and try again." {
 		t.Errorf("wrong code: %d %q", r.StatusCode, msg)
 	}
 	r = b.post("/confirmForgotPassword", url.Values{"username": {"rae"}, "code": {resetCode}, "password": {fresh}, "password2": {fresh + "x"}})
@@ -319,7 +319,7 @@ func TestNewPasswordPage(t *testing.T) {
 		t.Fatalf("no new-password page with the required attribute: %s", r.body)
 	}
 	r = b.post("/newPassword", url.Values{"password": {"short"}, "password2": {"short"}, "userAttributes.given_name": {"Nina"}})
-	if msg := errorText(r.body, "password-error"); r.StatusCode != 400 || !strings.Contains(msg, "Password did not conform") {
+	if msg := errorText(r.body, "password-error"); r.StatusCode != 400 || !strings.Contains(msg, "This password is missing: at least 8 characters; an uppercase letter; a number;") {
 		t.Errorf("weak password: %d %q", r.StatusCode, msg)
 	}
 	r = b.post("/newPassword", url.Values{"password": {password}, "password2": {password}})

@@ -212,6 +212,9 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 	}
 	a.Service = idp.New(idp.Config{Store: st, Sealer: sealer, Now: o.Now, Region: o.Region, Issuer: issuer,
 		Delivery: delivery, Logger: o.Logger})
+	if a.Outbox != nil {
+		a.Outbox.Names = a.Service.OutboxUsernames
+	}
 	if err := a.Service.CheckMasterKey(ctx); err != nil {
 		st.Close()
 		return nil, err

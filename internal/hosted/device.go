@@ -95,15 +95,16 @@ func (h *Handler) deviceSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var dc deviceChoice
-	if !h.open(r.PostFormValue("flow"), "device-choice", &dc, func() int64 { return dc.Expires }) {
-		h.errorPage(w, http.StatusBadRequest, "invalid_request", "This sign-in has expired. Go back to the application and start again.")
+	if res := h.unseal(r.PostFormValue("flow"), "device-choice", &dc, func() int64 { return dc.Expires }); res != sealOK {
+		h.sealError(w, res)
 		return
 	}
-	req, ok := h.openRequest(dc.Request)
-	if !ok {
-		h.errorPage(w, http.StatusBadRequest, "invalid_request", "This sign-in request has expired. Go back to the application and start again.")
+	var req0 authRequest
+	if res := h.unseal(dc.Request, "request", &req0, func() int64 { return req0.Expires }); res != sealOK {
+		h.sealError(w, res)
 		return
 	}
+	req := &req0
 	c, err := h.svc.HostedClient(r.Context(), req.ClientID)
 	if err != nil {
 		h.pageError(w, r, req, err)

@@ -119,6 +119,9 @@ type flow struct {
 	User      string `json:"u"` // canonical username (the USERNAME of the answers)
 	Challenge string `json:"ch"`
 	Secret    string `json:"k,omitempty"` // MFA_SETUP: the key being set up
+	// MFA_SETUP: the name the user signed in with, the authenticator's
+	// account label (User may be a generated id).
+	Name string `json:"n,omitempty"`
 	// NEW_PASSWORD_REQUIRED: the attributes the pool requires and the user
 	// lacks, as userAttributes.<name>.
 	Required []string `json:"ra,omitempty"`
@@ -154,16 +157,33 @@ func (h *Handler) seal(v any, purpose string) string {
 	return h.svc.SealHosted(b, purpose)
 }
 
-// open unseals text into v and reports whether it opened and is unexpired.
-func (h *Handler) open(text, purpose string, v any, expires func() int64) bool {
+// sealResult is what unsealing a form field gave.
+type sealResult int
+
+const (
+	sealOK      sealResult = iota
+	sealBad                // missing, changed or not ours
+	sealExpired            // genuine, but past its time
+)
+
+// unseal opens text into v and tells whether it opened and is unexpired.
+func (h *Handler) unseal(text, purpose string, v any, expires func() int64) sealResult {
 	if text == "" || len(text) > 8192 {
-		return false
+		return sealBad
 	}
 	b, err := h.svc.OpenHosted(text, purpose)
 	if err != nil || json.Unmarshal(b, v) != nil {
-		return false
+		return sealBad
 	}
-	return h.svc.Now().Unix() < expires()
+	if h.svc.Now().Unix() >= expires() {
+		return sealExpired
+	}
+	return sealOK
+}
+
+// open unseals text into v and reports whether it opened and is unexpired.
+func (h *Handler) open(text, purpose string, v any, expires func() int64) bool {
+	return h.unseal(text, purpose, v, expires) == sealOK
 }
 
 func (h *Handler) openRequest(text string) (*authRequest, bool) {

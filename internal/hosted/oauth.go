@@ -24,13 +24,14 @@ func (h *Handler) checkRequest(w http.ResponseWriter, r *http.Request) *authRequ
 	q := r.URL.Query()
 	c, err := h.svc.HostedClient(r.Context(), q.Get("client_id"))
 	if err != nil {
-		h.errorPage(w, http.StatusBadRequest, "invalid_request", "The client_id does not name an app client.")
+		h.errorPage(w, http.StatusBadRequest, "This sign-in link does not name an application known here (its client_id is wrong). Go back to the application and try again.", "", "")
 		return nil
 	}
 	redirect := q.Get("redirect_uri")
 	if redirect == "" || !slices.Contains(c.CallbackURLs, redirect) {
 		// Never redirect to an address the client has not registered.
-		h.errorPage(w, http.StatusBadRequest, "redirect_mismatch", "The redirect_uri is not one of the app client's callback URLs.")
+		back, text := appLink(c)
+		h.errorPage(w, http.StatusBadRequest, "This application asked to return you to an address it has not registered (its redirect_uri), so the sign-in cannot continue. Tell the application's owner.", back, text)
 		return nil
 	}
 	state := q.Get("state")
@@ -431,23 +432,26 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	c, err := h.svc.HostedClient(r.Context(), q.Get("client_id"))
 	if err != nil {
-		h.errorPage(w, http.StatusBadRequest, "invalid_request", "The client_id does not name an app client.")
+		h.errorPage(w, http.StatusBadRequest, "This sign-in link does not name an application known here (its client_id is wrong). Go back to the application and try again.", "", "")
 		return
 	}
 	target := q.Get("logout_uri")
 	switch {
 	case target != "":
 		if !slices.Contains(c.LogoutURLs, target) {
-			h.errorPage(w, http.StatusBadRequest, "invalid_request", "The logout_uri is not one of the app client's sign-out URLs.")
+			back, text := appLink(c)
+			h.errorPage(w, http.StatusBadRequest, "This application asked to return you after signing out to an address it has not registered (its logout_uri). Tell the application's owner.", back, text)
 			return
 		}
 	case q.Get("redirect_uri") != "":
 		if !slices.Contains(c.CallbackURLs, q.Get("redirect_uri")) {
-			h.errorPage(w, http.StatusBadRequest, "redirect_mismatch", "The redirect_uri is not one of the app client's callback URLs.")
+			back, text := appLink(c)
+			h.errorPage(w, http.StatusBadRequest, "This application asked to return you to an address it has not registered (its redirect_uri), so the sign-in cannot continue. Tell the application's owner.", back, text)
 			return
 		}
 		if q.Get("response_type") == "" {
-			h.errorPage(w, http.StatusBadRequest, "invalid_request", "A logout with redirect_uri needs response_type too, to sign in again.")
+			back, text := appLink(c)
+			h.errorPage(w, http.StatusBadRequest, "This sign-out link is incomplete (a redirect_uri without a response_type). Tell the application's owner.", back, text)
 			return
 		}
 		// The sign-in page checks the rest as /oauth2/authorize would.
@@ -459,7 +463,8 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 		}
 		target = "/login?" + again.Encode()
 	default:
-		h.errorPage(w, http.StatusBadRequest, "invalid_request", "A logout needs logout_uri, or redirect_uri and response_type.")
+		back, text := appLink(c)
+		h.errorPage(w, http.StatusBadRequest, "This sign-out link is incomplete (it needs a logout_uri, or a redirect_uri and response_type). Tell the application's owner.", back, text)
 		return
 	}
 	h.endSession(w, r, c.PoolID)

@@ -7,8 +7,10 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/idp"
 )
 
 // page is what a template shows.
@@ -25,9 +27,20 @@ type page struct {
 	Email      string
 	EmailOnly  bool // the pool signs users in by email
 	Secret     string
-	URI        string
-	QR         template.HTML
-	Attrs      []attrField // NEW_PASSWORD_REQUIRED: required attributes
+	// SecretGroups is Secret in groups of four, for reading.
+	SecretGroups []string
+	URI          string
+	// NameLabel, NameType and NameWord describe the sign-in name field by
+	// what the pool accepts: Username, Email, Phone number, or both.
+	NameLabel, NameType, NameWord string
+	// Rules are the pool's password rules (sign-up and reset pages), each
+	// marked met or not by the password just refused.
+	Rules []idp.PasswordRule
+	Code  string // a code to keep in its field when the page is shown again
+	// Back and BackText are the way back from an error page, where known.
+	Back, BackText string
+	QR             template.HTML
+	Attrs          []attrField // NEW_PASSWORD_REQUIRED: required attributes
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
@@ -39,10 +52,53 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	}
 }
 
-func (h *Handler) errorPage(w http.ResponseWriter, status int, code, msg string) {
+// errorPage shows msg, in words for a person, with a link back (to the
+// application or the sign-in page) when one is known.
+func (h *Handler) errorPage(w http.ResponseWriter, status int, msg, back, backText string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	pages.ExecuteTemplate(w, "error", &page{Title: "An error was encountered", Error: code + ": " + msg})
+	pages.ExecuteTemplate(w, "error", &page{Title: "Sign-in cannot continue", Error: msg, Back: back, BackText: backText})
+}
+
+// appLink is the way back to an application from an error page: its first
+// registered sign-out URL (registered, so safe to link to), if any.
+func appLink(c *idp.HostedClient) (string, string) {
+	if c != nil && len(c.LogoutURLs) > 0 {
+		return c.LogoutURLs[0], "Back to " + appName(c)
+	}
+	return "", ""
+}
+
+func appName(c *idp.HostedClient) string {
+	if c.Name != "" {
+		return c.Name
+	}
+	return "the application"
+}
+
+// signInLink is the way back to the sign-in page of a form's request, when
+// the form carries one that still opens (in its request or flow field).
+func (h *Handler) signInLink(r *http.Request) (string, string) {
+	text := r.PostFormValue("request")
+	if text == "" {
+		if f, ok := h.openFlow(r.PostFormValue("flow")); ok {
+			text = f.Request
+		}
+	}
+	if _, ok := h.openRequest(text); ok {
+		return "/login?" + url.Values{"request": {text}}.Encode(), "Back to sign in"
+	}
+	return "", ""
+}
+
+// sealError shows why a sealed form field could not be used: changed
+// (tampered with, or cut short) or expired.
+func (h *Handler) sealError(w http.ResponseWriter, res sealResult) {
+	if res == sealExpired {
+		h.errorPage(w, http.StatusBadRequest, "This sign-in has expired. Go back to the application and start again.", "", "")
+		return
+	}
+	h.errorPage(w, http.StatusBadRequest, "This form could not be read: it was changed or is incomplete. Go back to the application and start again.", "", "")
 }
 
 // pageRequest finds the authorization request of a page: sealed in the
@@ -50,10 +106,12 @@ func (h *Handler) errorPage(w http.ResponseWriter, status int, code, msg string)
 // checked and the browser sent to the sealed form of the same page).
 func (h *Handler) pageRequest(w http.ResponseWriter, r *http.Request) *authRequest {
 	if text := r.FormValue("request"); text != "" {
-		if req, ok := h.openRequest(text); ok {
-			return req
+		var req authRequest
+		res := h.unseal(text, "request", &req, func() int64 { return req.Expires })
+		if res == sealOK {
+			return &req
 		}
-		h.errorPage(w, http.StatusBadRequest, "invalid_request", "This sign-in request has expired. Go back to the application and start again.")
+		h.sealError(w, res)
 		return nil
 	}
 	if r.Method == http.MethodGet && r.URL.Query().Get("client_id") != "" {
@@ -62,7 +120,7 @@ func (h *Handler) pageRequest(w http.ResponseWriter, r *http.Request) *authReque
 		}
 		return nil
 	}
-	h.errorPage(w, http.StatusBadRequest, "invalid_request", "No sign-in request: go back to the application and start again.")
+	h.errorPage(w, http.StatusBadRequest, "This page was opened without a sign-in request. Go back to the application and start again.", "", "")
 	return nil
 }
 
@@ -70,11 +128,16 @@ func (h *Handler) pageRequest(w http.ResponseWriter, r *http.Request) *authReque
 func (h *Handler) postForm(w http.ResponseWriter, r *http.Request) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		h.errorPage(w, http.StatusBadRequest, "invalid_request", "The form could not be read.")
+		h.errorPage(w, http.StatusBadRequest, "The form could not be read. Go back to the application and start again.", "", "")
 		return false
 	}
 	if !csrfOK(r) {
-		h.errorPage(w, http.StatusForbidden, "invalid_request", "The form has expired or did not come from this site (CSRF check). Go back to the application and start again.")
+		back, text := h.signInLink(r)
+		msg := "This form has expired or did not come from this site, so it was not sent. Your browser may block this site's cookies."
+		if back == "" {
+			msg += " Go back to the application and start again."
+		}
+		h.errorPage(w, http.StatusForbidden, msg, back, text)
 		return false
 	}
 	return true
@@ -109,12 +172,51 @@ func (h *Handler) usernamePage(tmpl, title string) http.HandlerFunc {
 }
 
 func (h *Handler) newPage(r *http.Request, req *authRequest, title string) *page {
-	p := &page{Title: title, Request: h.seal(req, "request"), Errs: map[string]string{}}
+	p := &page{Title: title, Request: h.seal(req, "request"), Errs: map[string]string{},
+		NameLabel: "Username", NameType: "text", NameWord: "username"}
 	if c, err := h.svc.HostedClient(r.Context(), req.ClientID); err == nil {
 		p.ClientName = c.Name
 		p.EmailOnly = slices.Contains(c.UsernameAttributes, "email")
+		email, phone := p.EmailOnly, slices.Contains(c.UsernameAttributes, "phone_number")
+		switch {
+		case email && phone:
+			p.NameLabel, p.NameWord = "Email or phone number", "email or phone number"
+		case email:
+			p.NameLabel, p.NameType, p.NameWord = "Email", "email", "email"
+		case phone:
+			p.NameLabel, p.NameType, p.NameWord = "Phone number", "tel", "phone number"
+		}
 	}
 	return p
+}
+
+// passwordRules puts the pool's password rules on p, checked against a
+// refused password; it returns the refusal naming every unmet rule.
+func (h *Handler) passwordRules(r *http.Request, req *authRequest, p *page, password string) string {
+	rules, err := h.svc.HostedPasswordRules(r.Context(), req.ClientID, password)
+	if err != nil {
+		return ""
+	}
+	p.Rules = rules
+	var unmet []string
+	for _, rule := range rules {
+		if !rule.Met {
+			unmet = append(unmet, rule.Text)
+		}
+	}
+	if password == "" || len(unmet) == 0 {
+		return ""
+	}
+	return "This password is missing: " + strings.Join(unmet, "; ") + "."
+}
+
+// passwordRefused is the message for a refused password: the unmet rules,
+// else what the server said.
+func (h *Handler) passwordRefused(r *http.Request, req *authRequest, p *page, password string, err error) string {
+	if msg := h.passwordRules(r, req, p, password); msg != "" {
+		return msg
+	}
+	return message(err)
 }
 
 // pageError shows an unexpected failure on the sign-in page.
@@ -124,11 +226,20 @@ func (h *Handler) pageError(w http.ResponseWriter, r *http.Request, req *authReq
 	h.render(w, r, http.StatusBadRequest, "login", p)
 }
 
+// message is an error in words for a person. The API keeps Cognito's
+// exact texts (clients match on them); the pages say what they mean.
 func message(err error) string {
-	if e, ok := api.As(err); ok && e.Code != api.ErrInternal {
-		return e.Message
+	e, ok := api.As(err)
+	if !ok || e.Code == api.ErrInternal {
+		return "Something went wrong. Please try again."
 	}
-	return "Something went wrong. Please try again."
+	switch e.Code {
+	case api.ErrCodeMismatch, api.ErrEnableSoftwareTokenMFA:
+		return "That code is not right. Check it and try again."
+	case api.ErrLimitExceeded, api.ErrTooManyRequests:
+		return "Too many attempts. Wait a while, then try again."
+	}
+	return e.Message
 }
 
 // ---- sign-in ----
@@ -155,7 +266,7 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	password := r.PostFormValue("password")
 	switch {
 	case p.Username == "":
-		p.Errs["username"] = "Enter your username."
+		p.Errs["username"] = "Enter your " + p.NameWord + "."
 	case password == "":
 		p.Errs["password"] = "Enter your password."
 	}
@@ -238,8 +349,8 @@ func (h *Handler) next(w http.ResponseWriter, r *http.Request, req *authRequest,
 			h.render(w, r, http.StatusBadRequest, "login", p)
 			return
 		}
-		f.Session, f.Secret = a.Session, a.SecretCode
-		h.renderSetup(w, r, req, f, username, http.StatusOK, "")
+		f.Session, f.Secret, f.Name = a.Session, a.SecretCode, username
+		h.renderSetup(w, r, req, f, http.StatusOK, "")
 	default:
 		p := h.newPage(r, req, "Sign in")
 		p.Error = "This account needs a step these pages do not offer yet (" + out.ChallengeName + "). Sign in through the application instead."
@@ -247,14 +358,20 @@ func (h *Handler) next(w http.ResponseWriter, r *http.Request, req *authRequest,
 	}
 }
 
-func (h *Handler) renderSetup(w http.ResponseWriter, r *http.Request, req *authRequest, f *flow, account string, status int, codeErr string) {
+func (h *Handler) renderSetup(w http.ResponseWriter, r *http.Request, req *authRequest, f *flow, status int, codeErr string) {
 	p := h.newPage(r, req, "Set up your authenticator app")
 	p.Flow = h.seal(f, "flow")
 	p.Secret = f.Secret
+	for s := f.Secret; s != ""; {
+		n := min(4, len(s))
+		p.SecretGroups = append(p.SecretGroups, s[:n])
+		s = s[n:]
+	}
 	issuer := p.ClientName
 	if c, err := h.svc.HostedClient(r.Context(), req.ClientID); err == nil && c.PoolName != "" {
 		issuer = c.PoolName
 	}
+	account := f.Name
 	if account == "" {
 		account = f.User
 	}
@@ -275,17 +392,21 @@ func (h *Handler) flowForm(w http.ResponseWriter, r *http.Request, challenge str
 	if !h.postForm(w, r) {
 		return nil, nil, false
 	}
-	f, ok := h.openFlow(r.PostFormValue("flow"))
-	if !ok || f.Challenge != challenge {
-		h.errorPage(w, http.StatusBadRequest, "invalid_request", "This sign-in has expired. Go back to the application and start again.")
+	var f flow
+	res := h.unseal(r.PostFormValue("flow"), "flow", &f, func() int64 { return f.Expires })
+	if res == sealOK && f.Challenge != challenge {
+		res = sealBad
+	}
+	if res != sealOK {
+		h.sealError(w, res)
 		return nil, nil, false
 	}
-	req, ok := h.openRequest(f.Request)
-	if !ok {
-		h.errorPage(w, http.StatusBadRequest, "invalid_request", "This sign-in request has expired. Go back to the application and start again.")
+	var req authRequest
+	if res := h.unseal(f.Request, "request", &req, func() int64 { return req.Expires }); res != sealOK {
+		h.sealError(w, res)
 		return nil, nil, false
 	}
-	return f, req, true
+	return &f, &req, true
 }
 
 // sessionLost sends the user back to the sign-in page when the domain's
@@ -350,20 +471,20 @@ func (h *Handler) setupSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	code := r.PostFormValue("code")
 	if !sixDigits.MatchString(code) {
-		h.renderSetup(w, r, req, f, "", http.StatusBadRequest, "Enter the 6-digit code from your authenticator app.")
+		h.renderSetup(w, r, req, f, http.StatusBadRequest, "Enter the 6-digit code from your authenticator app.")
 		return
 	}
 	v, err := h.svc.VerifySoftwareToken(r.Context(), &api.VerifySoftwareTokenInput{Session: f.Session, UserCode: code,
 		FriendlyDeviceName: r.PostFormValue("device_name")})
 	if err != nil {
 		if !h.sessionLost(w, r, req, err) {
-			h.renderSetup(w, r, req, f, "", http.StatusBadRequest, message(err))
+			h.renderSetup(w, r, req, f, http.StatusBadRequest, message(err))
 		}
 		return
 	}
 	resp := map[string]*string{"USERNAME": &f.User}
 	if err := h.addSecretHash(r, req, f.User, resp); err != nil {
-		h.renderSetup(w, r, req, f, "", http.StatusBadRequest, message(err))
+		h.renderSetup(w, r, req, f, http.StatusBadRequest, message(err))
 		return
 	}
 	out, err := h.svc.RespondToAuthChallenge(r.Context(), &api.RespondToAuthChallengeInput{ClientId: req.ClientID,
@@ -386,7 +507,9 @@ func (h *Handler) signupPage(w http.ResponseWriter, r *http.Request) {
 	if req == nil {
 		return
 	}
-	h.render(w, r, http.StatusOK, "signup", h.newPage(r, req, "Sign up"))
+	p := h.newPage(r, req, "Sign up")
+	h.passwordRules(r, req, p, "")
+	h.render(w, r, http.StatusOK, "signup", p)
 }
 
 func (h *Handler) signupSubmit(w http.ResponseWriter, r *http.Request) {
@@ -408,6 +531,7 @@ func (h *Handler) signupSubmit(w http.ResponseWriter, r *http.Request) {
 	if password == "" {
 		p.Errs["password"] = "Enter a password."
 	}
+	h.passwordRules(r, req, p, "")
 	if len(p.Errs) > 0 {
 		h.render(w, r, http.StatusBadRequest, "signup", p)
 		return
@@ -427,7 +551,7 @@ func (h *Handler) signupSubmit(w http.ResponseWriter, r *http.Request) {
 		case api.IsCode(err, api.ErrUsernameExists):
 			p.Errs["username"] = message(err)
 		case api.IsCode(err, api.ErrInvalidPassword):
-			p.Errs["password"] = message(err)
+			p.Errs["password"] = h.passwordRefused(r, req, p, password, err)
 		default:
 			p.Error = message(err)
 		}
@@ -447,8 +571,12 @@ func (h *Handler) confirmSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Username = r.PostFormValue("username")
 	code := r.PostFormValue("code")
+	if r.PostFormValue("action") == "resend" {
+		h.resendCode(w, r, req, p)
+		return
+	}
 	if p.Username == "" {
-		p.Errs["username"] = "Enter your username."
+		p.Errs["username"] = "Enter your " + p.NameWord + "."
 	}
 	if code == "" {
 		p.Errs["code"] = "Enter the code we sent you."
@@ -479,4 +607,38 @@ func (h *Handler) confirmSubmit(w http.ResponseWriter, r *http.Request) {
 	lp.Username = p.Username
 	lp.Info = "Your account is confirmed. Sign in to continue."
 	h.render(w, r, http.StatusOK, "login", lp)
+}
+
+// resendCode answers "Send a new code" on the confirmation page
+// (ResendConfirmationCode).
+func (h *Handler) resendCode(w http.ResponseWriter, r *http.Request, req *authRequest, p *page) {
+	if p.Username == "" {
+		p.Errs["username"] = "Enter your " + p.NameWord + "."
+		h.render(w, r, http.StatusBadRequest, "confirm", p)
+		return
+	}
+	in := &api.ResendConfirmationCodeInput{ClientId: req.ClientID, Username: p.Username}
+	sh, err := h.svc.HostedSecretHash(r.Context(), req.ClientID, p.Username)
+	if err == nil {
+		in.SecretHash = sh
+		err = api.Validate(in)
+	}
+	var out *api.CodeDeliveryOutput
+	if err == nil {
+		out, err = h.svc.ResendConfirmationCode(r.Context(), in)
+	}
+	if err != nil {
+		if api.IsCode(err, api.ErrUserNotFound) || api.IsCode(err, api.ErrInvalidParameter) {
+			p.Errs["username"] = message(err)
+		} else {
+			p.Error = message(err)
+		}
+		h.render(w, r, http.StatusBadRequest, "confirm", p)
+		return
+	}
+	p.Info = "We have sent a new code. Enter it below to confirm your account."
+	if d := out.CodeDeliveryDetails; d != nil && d.Destination != "" {
+		p.Info = "We have sent a new code by " + strings.ToLower(d.DeliveryMedium) + " to " + d.Destination + ". Enter it below to confirm your account."
+	}
+	h.render(w, r, http.StatusOK, "confirm", p)
 }

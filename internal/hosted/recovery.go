@@ -18,7 +18,7 @@ func (h *Handler) forgotSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Username = strings.TrimSpace(r.PostFormValue("username"))
 	if p.Username == "" {
-		p.Errs["username"] = "Enter your username."
+		p.Errs["username"] = "Enter your " + p.NameWord + "."
 		h.render(w, r, http.StatusBadRequest, "forgot", p)
 		return
 	}
@@ -43,6 +43,7 @@ func (h *Handler) forgotSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	rp := h.newPage(r, req, "Reset your password")
 	rp.Username = p.Username
+	h.passwordRules(r, req, rp, "")
 	rp.Info = "We have sent a password reset code. Enter it below to choose a new password."
 	if d := out.CodeDeliveryDetails; d != nil && d.Destination != "" {
 		rp.Info = "We have sent a password reset code by " + strings.ToLower(d.DeliveryMedium) + " to " + d.Destination + ". Enter it below to choose a new password."
@@ -57,9 +58,11 @@ func (h *Handler) resetSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Username = strings.TrimSpace(r.PostFormValue("username"))
 	code, password := strings.TrimSpace(r.PostFormValue("code")), r.PostFormValue("password")
+	p.Code = code
+	h.passwordRules(r, req, p, "")
 	switch {
 	case p.Username == "":
-		p.Errs["username"] = "Enter your username."
+		p.Errs["username"] = "Enter your " + p.NameWord + "."
 	case code == "":
 		p.Errs["code"] = "Enter the code we sent you."
 	case password == "":
@@ -85,7 +88,7 @@ func (h *Handler) resetSubmit(w http.ResponseWriter, r *http.Request) {
 		case api.IsCode(err, api.ErrCodeMismatch), api.IsCode(err, api.ErrExpiredCode), api.IsCode(err, api.ErrLimitExceeded):
 			p.Errs["code"] = message(err)
 		case api.IsCode(err, api.ErrInvalidPassword):
-			p.Errs["password"] = message(err)
+			p.Errs["password"] = h.passwordRefused(r, req, p, password, err)
 		case api.IsCode(err, api.ErrUserNotFound):
 			p.Errs["username"] = message(err)
 		default:
@@ -113,6 +116,7 @@ func (h *Handler) renderNewPassword(w http.ResponseWriter, r *http.Request, req 
 	p := h.newPage(r, req, "Change your password")
 	p.Flow = h.seal(f, "flow")
 	p.Info = "Your account was created with a temporary password. Choose a new password to continue."
+	h.passwordRules(r, req, p, "")
 	for _, name := range f.Required {
 		attr := strings.TrimPrefix(name, "userAttributes.")
 		p.Attrs = append(p.Attrs, attrField{Name: name, Label: attributeLabel(attr), Value: r.PostFormValue(name)})
@@ -177,7 +181,9 @@ func (h *Handler) newPasswordSubmit(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case h.sessionLost(w, r, req, err):
 		case api.IsCode(err, api.ErrInvalidPassword):
-			again("password", message(err))
+			h.renderNewPassword(w, r, req, f, http.StatusBadRequest, func(p *page) {
+				p.Errs["password"] = h.passwordRefused(r, req, p, password, err)
+			})
 		default:
 			again("", message(err))
 		}

@@ -24,7 +24,10 @@ a{color:#0a58a8}
 .err{color:#b3260e;margin:4px 0 0;font-size:.92rem}.alert{color:#8f1e0b;background:#fff0ee;padding:8px 10px;border-radius:4px}
 .info{background:#eef6ff;padding:8px 10px;border-radius:4px}.alt{margin-top:18px;text-align:center}
 .forgot{margin:8px 0 0;font-size:.92rem}
-code.secret{display:block;font-size:1.05rem;word-break:break-all;background:#f2f4f7;padding:8px;border-radius:4px;letter-spacing:.05em}
+code.secret{display:block;font-size:1.05rem;background:#f2f4f7;padding:8px;border-radius:4px;letter-spacing:.05em;user-select:all;-webkit-user-select:all;cursor:text}
+code.secret span{display:inline-block;margin-right:.6em}.hint{font-size:.92rem;color:#545b64;margin:6px 0 0}
+ul.rules{margin:6px 0 0;padding-left:1.3em;font-size:.92rem;color:#545b64}ul.rules li.unmet{color:#b3260e}
+.back{margin-top:18px}
 .qr{text-align:center;margin:10px 0}.qr svg{max-width:100%;height:auto}
 @media (max-width:480px){main{margin:0;border-radius:0;box-shadow:none;padding:20px 16px;min-height:100vh;box-sizing:border-box}}
 </style></head><body><main>
@@ -51,7 +54,7 @@ code.secret{display:block;font-size:1.05rem;word-break:break-all;background:#f2f
 
 {{define "login"}}{{template "head" .}}
 {{template "form" "/login"}}{{template "described" .}}{{template "hidden" .}}
-{{template "field" (field . "username" "Username" "text" .Username "username" false)}}
+{{template "field" (field . "username" .NameLabel .NameType .Username "username" false)}}
 {{template "field" (field . "password" "Password" "password" "" "current-password" false)}}
 <p class="forgot"><a href="/forgotPassword?request={{.Request}}">Forgot your password?</a></p>
 <button type="submit">Sign in</button>
@@ -71,7 +74,8 @@ code.secret{display:block;font-size:1.05rem;word-break:break-all;background:#f2f
 {{template "form" "/mfa/setup"}}{{template "described" .}}{{template "flowhidden" .}}
 <p>This account requires an authenticator app. Scan the QR code with the app, or enter the key by hand, then enter the code it shows.</p>
 <div class="qr">{{.QR}}</div>
-<p id="secret-label">Secret key:</p><code class="secret" id="secret" aria-labelledby="secret-label">{{.Secret}}</code>
+<p id="secret-label">Secret key:</p><code class="secret" id="secret" aria-labelledby="secret-label" aria-describedby="secret-hint">{{range .SecretGroups}}<span>{{.}}</span>{{end}}</code>
+<p class="hint" id="secret-hint">Shown in groups of four for reading; a click selects the whole key, which copies without spaces.</p>
 {{template "field" (field . "code" "Authenticator code" "text" "" "one-time-code" true)}}
 <label for="device_name">Device name (optional)</label>
 <input id="device_name" name="device_name" type="text" autocomplete="off">
@@ -79,11 +83,15 @@ code.secret{display:block;font-size:1.05rem;word-break:break-all;background:#f2f
 </form>
 {{template "foot" .}}{{end}}
 
+{{define "rules"}}{{with .Rules}}<p class="hint" id="password-rules-label">Your password needs:</p>
+<ul class="rules" id="password-rules">{{range .}}<li{{if not .Met}}{{if index $.Errs "password"}} class="unmet"{{end}}{{end}}>{{.Text}}</li>{{end}}</ul>{{end}}{{end}}
+
 {{define "signup"}}{{template "head" .}}
 {{template "form" "/signup"}}{{template "described" .}}{{template "hidden" .}}
-{{if not .EmailOnly}}{{template "field" (field . "username" "Username" "text" .Username "username" false)}}{{end}}
+{{if not .EmailOnly}}{{template "field" (field . "username" .NameLabel .NameType .Username "username" false)}}{{end}}
 {{template "field" (field . "email" "Email" "email" .Email "email" false)}}
 {{template "field" (field . "password" "Password" "password" "" "new-password" false)}}
+{{template "rules" .}}
 <button type="submit">Sign up</button>
 </form>
 <p class="alt">Already have an account? <a href="/login?request={{.Request}}">Sign in</a></p>
@@ -91,16 +99,17 @@ code.secret{display:block;font-size:1.05rem;word-break:break-all;background:#f2f
 
 {{define "confirm"}}{{template "head" .}}
 {{template "form" "/confirm"}}{{template "described" .}}{{template "hidden" .}}
-{{template "field" (field . "username" "Username" "text" .Username "username" false)}}
+{{template "field" (field . "username" .NameLabel .NameType .Username "username" false)}}
 {{template "field" (field . "code" "Confirmation code" "text" "" "one-time-code" false)}}
 <button type="submit">Confirm account</button>
+<button type="submit" name="action" value="resend" class="secondary" formnovalidate>Send a new code</button>
 </form>
 {{template "foot" .}}{{end}}
 
 {{define "forgot"}}{{template "head" .}}
 {{template "form" "/forgotPassword"}}{{template "described" .}}{{template "hidden" .}}
-<p>Enter your username and we will send you a code to reset your password.</p>
-{{template "field" (field . "username" "Username" "text" .Username "username" false)}}
+<p>Enter your {{.NameWord}} and we will send you a code to reset your password.</p>
+{{template "field" (field . "username" .NameLabel .NameType .Username "username" false)}}
 <button type="submit">Reset my password</button>
 </form>
 <p class="alt"><a href="/login?request={{.Request}}">Back to sign in</a></p>
@@ -108,9 +117,10 @@ code.secret{display:block;font-size:1.05rem;word-break:break-all;background:#f2f
 
 {{define "reset"}}{{template "head" .}}
 {{template "form" "/confirmForgotPassword"}}{{template "described" .}}{{template "hidden" .}}
-{{template "field" (field . "username" "Username" "text" .Username "username" false)}}
-{{template "field" (field . "code" "Reset code" "text" "" "one-time-code" false)}}
+{{template "field" (field . "username" .NameLabel .NameType .Username "username" false)}}
+{{template "field" (field . "code" "Reset code" "text" .Code "one-time-code" false)}}
 {{template "field" (field . "password" "New password" "password" "" "new-password" false)}}
+{{template "rules" .}}
 {{template "field" (field . "password2" "Enter the new password again" "password" "" "new-password" false)}}
 <button type="submit">Change password</button>
 </form>
@@ -119,6 +129,7 @@ code.secret{display:block;font-size:1.05rem;word-break:break-all;background:#f2f
 {{define "newpassword"}}{{template "head" .}}
 {{template "form" "/newPassword"}}{{template "described" .}}{{template "flowhidden" .}}
 {{template "field" (field . "password" "New password" "password" "" "new-password" false)}}
+{{template "rules" .}}
 {{template "field" (field . "password2" "Enter the new password again" "password" "" "new-password" false)}}
 {{range .Attrs}}{{template "field" (field $ .Name .Label "text" .Value "on" false)}}{{end}}
 <button type="submit">Change password and sign in</button>
@@ -133,7 +144,9 @@ code.secret{display:block;font-size:1.05rem;word-break:break-all;background:#f2f
 </form>
 {{template "foot" .}}{{end}}
 
-{{define "error"}}{{template "head" .}}{{template "foot" .}}{{end}}
+{{define "error"}}{{template "head" .}}
+{{if .Back}}<p class="back"><a href="{{.Back}}">{{.BackText}}</a></p>{{end}}
+{{template "foot" .}}{{end}}
 `))
 
 // fieldData is one labelled input of a form.

@@ -141,7 +141,7 @@ func checkPassword(p *pool, pw string) error {
 			lower = true
 		case unicode.IsDigit(r):
 			digit = true
-		case strings.ContainsRune("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ", r):
+		case strings.ContainsRune(passwordSymbols, r):
 			symbol = true
 		}
 	}

@@ -41,8 +41,10 @@ type config struct {
 	Control string `json:"control"` // this harness's control API
 	RP      string `json:"rp"`      // the relying party
 	Cognate string `json:"cognate"`
-	// Apps by name: mfa (MFA required, devices remembered on prompt) and
-	// plain (no MFA; users for password reset and the new-password step).
+	// Apps by name: mfa (MFA required, devices remembered on prompt),
+	// plain (no MFA; users for password reset and the new-password step),
+	// email (users sign in by email, MFA required) and quiet (a second
+	// client of plain's pool with PreventUserExistenceErrors ENABLED).
 	Apps map[string]appInfo `json:"apps"`
 	// Keys are the admin keys, which sign into the console.
 	Keys struct {
@@ -153,13 +155,17 @@ func run() error {
 // setup makes the pools, app clients and users of the journey.
 func (h *harness) setup(ctx context.Context, base, rpURL string) (map[string]appInfo, error) {
 	apps := map[string]appInfo{}
-	for _, name := range []string{"mfa", "plain"} {
+	for _, name := range []string{"mfa", "plain", "email"} {
 		in := &cip.CreateUserPoolInput{PoolName: aws.String("browser-" + name),
 			AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}}
-		if name == "mfa" {
+		switch name {
+		case "mfa":
 			in.MfaConfiguration = types.UserPoolMfaTypeOn
 			in.DeviceConfiguration = &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true}
-		} else {
+		case "email":
+			in.MfaConfiguration = types.UserPoolMfaTypeOn
+			in.UsernameAttributes = []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}
+		default:
 			in.Schema = []types.SchemaAttributeType{{Name: aws.String("given_name"), AttributeDataType: types.AttributeDataTypeString,
 				Required: aws.Bool(true), Mutable: aws.Bool(true)}}
 		}
@@ -183,6 +189,11 @@ func (h *harness) setup(ctx context.Context, base, rpURL string) (map[string]app
 		h.rps[name] = &rp{name: name, provider: provider, conf: &oauth2.Config{ClientID: clientID, Endpoint: provider.Endpoint(),
 			RedirectURL: rpURL + "/callback/" + name, Scopes: []string{oidc.ScopeOpenID, "email"}}}
 		apps[name] = appInfo{PoolID: poolID, ClientID: clientID}
+		if name == "plain" {
+			if err := h.quietClient(ctx, base, rpURL, poolID, apps); err != nil {
+				return nil, err
+			}
+		}
 	}
 	// plain: rae can reset her password; nina was invited and must choose one.
 	plain := apps["plain"].PoolID
@@ -200,6 +211,28 @@ func (h *harness) setup(ctx context.Context, base, rpURL string) (map[string]app
 	_, err := h.admin.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &plain, Username: aws.String("rae"),
 		Password: aws.String("Old-Passw0rd!"), Permanent: true})
 	return apps, err
+}
+
+// quietClient adds the quiet app: a client of the plain pool whose pages
+// must not tell whether an account exists.
+func (h *harness) quietClient(ctx context.Context, base, rpURL, poolID string, apps map[string]appInfo) error {
+	client, err := h.admin.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("Quiet test app"),
+		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthFlowsUserPoolClient: true,
+		AllowedOAuthScopes: []string{"openid", "email"}, SupportedIdentityProviders: []string{"COGNITO"},
+		CallbackURLs: []string{rpURL + "/callback/quiet"}, LogoutURLs: []string{rpURL + "/bye"},
+		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled})
+	if err != nil {
+		return err
+	}
+	clientID := *client.UserPoolClient.ClientId
+	provider, err := oidc.NewProvider(ctx, base+"/"+poolID)
+	if err != nil {
+		return fmt.Errorf("discovery: %w", err)
+	}
+	h.rps["quiet"] = &rp{name: "quiet", provider: provider, conf: &oauth2.Config{ClientID: clientID, Endpoint: provider.Endpoint(),
+		RedirectURL: rpURL + "/callback/quiet", Scopes: []string{oidc.ScopeOpenID, "email"}}}
+	apps["quiet"] = appInfo{PoolID: poolID, ClientID: clientID}
+	return nil
 }
 
 func (h *harness) start(w http.ResponseWriter, r *http.Request) {
