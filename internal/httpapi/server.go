@@ -101,7 +101,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet || r.Method == http.MethodHead:
 		s.serveGet(rec, r)
 	default:
-		writeError(rec, api.Errorf(api.ErrUnknownOperation, "Method %s is not supported.", r.Method))
+		writeError(rec, api.Errorf(api.ErrUnknownOperation, api.MsgMethodNotSupported, r.Method))
 	}
 	attrs := []any{"method", r.Method, "path", r.URL.Path, "status", rec.status, "duration_ms", float64(time.Since(start).Microseconds()) / 1000, "request_id", reqID}
 	if opName != "" {
@@ -117,17 +117,17 @@ func (s *Server) serveAPI(w *statusRecorder, r *http.Request, name string) {
 	target := r.Header.Get("X-Amz-Target")
 	op, ok := s.ops[name]
 	if !ok || !strings.HasPrefix(target, targetPrefix) {
-		writeError(w, api.Errorf(api.ErrUnknownOperation, "Unknown operation %s", safeName(target)))
+		writeError(w, api.Errorf(api.ErrUnknownOperation, api.MsgUnknownOperation, safeName(target)))
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(w, &api.Error{Code: api.ErrSerialization, Message: "Request body is larger than 1 MiB.", Status: http.StatusRequestEntityTooLarge})
+			writeError(w, &api.Error{Code: api.ErrSerialization, Message: api.MsgBodyTooLarge, Status: http.StatusRequestEntityTooLarge})
 			return
 		}
-		writeError(w, api.Errorf(api.ErrSerialization, "Could not read the request body."))
+		writeError(w, api.Errorf(api.ErrSerialization, api.MsgBodyUnreadable))
 		return
 	}
 	if op.auth == iam {
