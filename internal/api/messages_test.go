@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -53,6 +54,69 @@ func TestMessagesAreNamed(t *testing.T) {
 	}
 	if len(bad) > 0 {
 		t.Errorf("%d error messages are not named values: add them to internal/api/messages.go", len(bad))
+	}
+}
+
+// TestMessagesCheckCatches proves the check above can fail: each way of writing
+// a message in place is reported, under any import name, and named or
+// passed-on messages are not.
+func TestMessagesCheckCatches(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"a.go": `package x
+
+import "github.com/cognate-idp/cognate/internal/api"
+
+const local = "Local words."
+
+func f(err *api.Error, s string) {
+	_ = api.Errorf(api.ErrInvalidParameter, "In place.") // bad
+	_ = api.Errorf(api.ErrInvalidParameter, local) // bad
+	_ = api.Errorf(api.ErrInvalidParameter, api.MsgUserDisabled+s) // bad
+	_ = api.Errorf(api.ErrInvalidParameter, fmt.Sprintf("%s", s)) // bad
+	_ = &api.Error{Code: api.ErrInternal, Message: "In place."} // bad
+	_ = api.Error{Code: api.ErrInternal, Message: local, Status: 500} // bad
+	_ = api.Error{api.ErrInternal, "In place."} // bad
+	_ = api.Error{api.ErrInternal, api.MsgInternal}
+	_ = api.Errorf(api.ErrNotAuthorized, api.MsgUserDisabled)
+	_ = api.Errorf(api.ErrUserNotFound, api.MsgPoolNotFound, s)
+	_ = &api.Error{Code: err.Code, Message: err.Message, Status: err.Status}
+}
+`,
+		"b.go": `package x
+
+import cog "github.com/cognate-idp/cognate/internal/api"
+
+func g() error {
+	return cog.Errorf(cog.ErrNotAuthorized, "User is disabled.") // bad
+}
+`,
+		"c.go": `package x
+
+import "other.example/api"
+
+func h() error { return api.Errorf("X", "Not Cognate's api package.") }
+`,
+	}
+	var want, got []string
+	for name, src := range files {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(src, "\n") {
+			if strings.HasSuffix(line, "// bad") {
+				want = append(want, name+":"+strconv.Itoa(i+1))
+			}
+		}
+		for _, b := range unnamedMessages(t, dir, path) {
+			got = append(got, b[:strings.Index(b, ": ")])
+		}
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("reported %v, want %v", got, want)
 	}
 }
 
@@ -111,10 +175,12 @@ func unnamedMessages(t *testing.T, root, path string) []string {
 			if !isAPI(n.Type, "Error") {
 				return true
 			}
-			for _, el := range n.Elts {
+			for i, el := range n.Elts {
 				kv, ok := el.(*ast.KeyValueExpr)
 				if !ok {
-					report(el, "positional api.Error")
+					if i == 1 && !named(el) { // Code, Message, ...
+						report(el, "api.Error")
+					}
 					continue
 				}
 				if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "Message" && !named(kv.Value) {
