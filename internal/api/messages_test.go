@@ -72,6 +72,7 @@ const local = "Local words."
 func f(err *api.Error, s string) {
 	_ = api.Errorf(api.ErrInvalidParameter, "In place.") // bad
 	_ = api.Errorf(api.ErrInvalidParameter, local) // bad
+	_ = api.Errorf(api.ErrInvalidParameter, words.Disabled) // bad
 	_ = api.Errorf(api.ErrInvalidParameter, api.MsgUserDisabled+s) // bad
 	_ = api.Errorf(api.ErrInvalidParameter, fmt.Sprintf("%s", s)) // bad
 	_ = &api.Error{Code: api.ErrInternal, Message: "In place."} // bad
