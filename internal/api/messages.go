@@ -20,6 +20,7 @@ const (
 	MsgMissingParameter       = "Missing required parameter %s"
 	MsgPasswordNull           = "1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null"
 	MsgInvalidPaginationToken = "Invalid pagination token."
+	MsgNotFound               = "Not found" // a GET path the server does not serve
 
 	// User pools.
 	MsgPoolNotFound                      = "User pool %s does not exist."
@@ -92,7 +93,14 @@ const (
 	MsgGroupExists                = "A group with the name %s already exists."
 
 	// Passwords and codes.
-	MsgPasswordPolicy        = "Password did not conform with policy: %s"
+	MsgPasswordPolicy = "Password did not conform with policy: %s"
+	// The reasons MsgPasswordPolicy gives, first failed first.
+	MsgPasswordTooShort      = "Password not long enough"
+	MsgPasswordTooLong       = "Password is too long"
+	MsgPasswordNeedsUpper    = "Password must have uppercase characters"
+	MsgPasswordNeedsLower    = "Password must have lowercase characters"
+	MsgPasswordNeedsNumber   = "Password must have numeric characters"
+	MsgPasswordNeedsSymbol   = "Password must have symbol characters"
 	MsgPasswordReused        = "The password has been used previously and cannot be reused."
 	MsgAdminOnlyReset        = "Cannot reset password for the user as the user pool only allows administrators to reset passwords."
 	MsgNoRecoveryDestination = "Cannot reset password for the user as there is no registered/verified email or phone_number"

@@ -127,10 +127,10 @@ func checkPassword(p *pool, pw string) error {
 		min = int(*pol.MinimumLength)
 	}
 	if len([]rune(pw)) < min {
-		return fail("Password not long enough")
+		return fail(api.MsgPasswordTooShort)
 	}
 	if len(pw) > 256 {
-		return fail("Password is too long")
+		return fail(api.MsgPasswordTooLong)
 	}
 	var upper, lower, digit, symbol bool
 	for _, r := range pw {
@@ -147,13 +147,13 @@ func checkPassword(p *pool, pw string) error {
 	}
 	switch {
 	case pol.RequireUppercase && !upper:
-		return fail("Password must have uppercase characters")
+		return fail(api.MsgPasswordNeedsUpper)
 	case pol.RequireLowercase && !lower:
-		return fail("Password must have lowercase characters")
+		return fail(api.MsgPasswordNeedsLower)
 	case pol.RequireNumbers && !digit:
-		return fail("Password must have numeric characters")
+		return fail(api.MsgPasswordNeedsNumber)
 	case pol.RequireSymbols && !symbol:
-		return fail("Password must have symbol characters")
+		return fail(api.MsgPasswordNeedsSymbol)
 	}
 	return nil
 }
