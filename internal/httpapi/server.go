@@ -180,7 +180,7 @@ func safeName(s string) string {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		status, b = 500, []byte(`{"__type":"InternalErrorException","message":"Internal error."}`)
+		status, b = 500, []byte(`{"__type":"`+api.ErrInternal+`","message":"`+api.MsgInternal+`"}`)
 	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	w.WriteHeader(status)
@@ -244,7 +244,7 @@ func (s *Server) serveGet(w *statusRecorder, r *http.Request) {
 		}
 		writePlainJSON(w, http.StatusOK, s.discovery(poolID))
 	default:
-		writePlainJSON(w, http.StatusNotFound, map[string]string{"message": "Not found"})
+		writePlainJSON(w, http.StatusNotFound, map[string]string{"message": api.MsgNotFound})
 	}
 }
 
@@ -253,7 +253,7 @@ func writeNotFound(w http.ResponseWriter, err error) {
 		writePlainJSON(w, http.StatusNotFound, map[string]string{"message": e.Message})
 		return
 	}
-	writePlainJSON(w, http.StatusInternalServerError, map[string]string{"message": "Internal error."})
+	writePlainJSON(w, http.StatusInternalServerError, map[string]string{"message": api.MsgInternal})
 }
 
 func writePlainJSON(w http.ResponseWriter, status int, v any) {
