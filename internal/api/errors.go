@@ -89,16 +89,18 @@ const (
 	ErrMFAMethodNotFound          = "MFAMethodNotFoundException"
 	ErrGroupExists                = "GroupExistsException"
 	ErrInvalidSmsRoleAccessPolicy = "InvalidSmsRoleAccessPolicyException"
+	ErrRefreshTokenReuse          = "RefreshTokenReuseException"
+	ErrPasswordHistoryViolation   = "PasswordHistoryPolicyViolationException"
 )
 
-// Common errors with Cognito's own wording.
+// Common errors with Cognito's own wording (messages.go).
 var (
-	ErrBadCredentials = &Error{Code: ErrNotAuthorized, Message: "Incorrect username or password."}
-	ErrBadSession     = &Error{Code: ErrNotAuthorized, Message: "Invalid session for the user."}
-	ErrBadAccessToken = &Error{Code: ErrNotAuthorized, Message: "Invalid Access Token"}
+	ErrBadCredentials = &Error{Code: ErrNotAuthorized, Message: MsgIncorrectCredentials}
+	ErrBadSession     = &Error{Code: ErrNotAuthorized, Message: MsgInvalidSession}
+	ErrBadAccessToken = &Error{Code: ErrNotAuthorized, Message: MsgInvalidAccessToken}
 )
 
 // Internal wraps an unexpected failure; the cause is logged, never sent.
 func Internal(cause error) *Error {
-	return &Error{Code: ErrInternal, Message: "Internal error.", Status: 500, cause: cause}
+	return &Error{Code: ErrInternal, Message: MsgInternal, Status: 500, cause: cause}
 }

@@ -27,7 +27,7 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	}
 	f, err := strconv.ParseFloat(string(b), 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return &Error{Code: ErrSerialization, Message: "Timestamp must be a number of seconds since the epoch"}
+		return &Error{Code: ErrSerialization, Message: MsgTimestampNotNumber}
 	}
 	sec, frac := math.Modf(f)
 	t.Time = time.Unix(int64(sec), int64(frac*1e9)).UTC()

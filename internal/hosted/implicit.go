@@ -17,7 +17,7 @@ func grantOf(responseType string) (flow, refused string) {
 	case "token":
 		return "implicit", ""
 	}
-	return "", "response_type must be code or token."
+	return "", descResponseType
 }
 
 // implicitAwareError redirects an error of an authorization request: in the
@@ -51,7 +51,7 @@ func (h *Handler) implicitTokens(w http.ResponseWriter, r *http.Request, req *au
 	res, err := h.svc.CodeTokens(r.Context(), req.ClientID, refresh, req.Nonce, req.Scope)
 	if err != nil {
 		h.log.Error("hosted: implicit grant", "err", err)
-		implicitAwareError(w, r, req.RedirectURI, req.State, "server_error", "The tokens could not be issued.", true)
+		implicitAwareError(w, r, req.RedirectURI, req.State, oauthServerError, descTokensNotIssued, true)
 		return
 	}
 	v := url.Values{"access_token": {res.AccessToken}, "token_type": {"Bearer"},

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -42,20 +43,20 @@ func (h *Handler) checkRequest(w http.ResponseWriter, r *http.Request) *authRequ
 	}
 	flow, refused := grantOf(q.Get("response_type"))
 	if refused != "" {
-		return fail("unsupported_response_type", refused)
+		return fail(oauthUnsupportedResponseType, refused)
 	}
 	if !c.OAuthEnabled || !slices.Contains(c.AllowedOAuthFlows, flow) {
-		return fail("unauthorized_client", "The app client is not allowed the "+flow+" grant.")
+		return fail(oauthUnauthorizedClient, fmt.Sprintf(descGrantNotAllowed, flow))
 	}
 	implicit = flow == "implicit"
 	// The pool's own users (COGNITO) are the one identity provider here.
 	// Choice: a client that lists no providers at all may use it.
 	cognito := len(c.SupportedIdentityProviders) == 0 || slices.Contains(c.SupportedIdentityProviders, "COGNITO")
 	if idp := q.Get("identity_provider"); idp != "" && (idp != "COGNITO" || !cognito) {
-		return fail("invalid_request", "The identity provider "+idp+" is not available for the app client.")
+		return fail(oauthInvalidRequest, fmt.Sprintf(descProviderNotAllowed, idp))
 	}
 	if !cognito {
-		return fail("unauthorized_client", "The app client does not allow sign-in with the user pool (COGNITO).")
+		return fail(oauthUnauthorizedClient, descCognitoNotAllowed)
 	}
 	scope := strings.Join(strings.Fields(q.Get("scope")), " ")
 	if scope == "" {
@@ -63,20 +64,20 @@ func (h *Handler) checkRequest(w http.ResponseWriter, r *http.Request) *authRequ
 	}
 	for _, s := range strings.Fields(scope) {
 		if !slices.Contains(c.AllowedOAuthScopes, s) {
-			return fail("invalid_scope", "The scope "+s+" is not allowed for the app client.")
+			return fail(oauthInvalidScope, fmt.Sprintf(descScopeNotAllowed, s))
 		}
 	}
 	challenge, method := q.Get("code_challenge"), q.Get("code_challenge_method")
 	switch {
 	case challenge == "" && !c.HasSecret && !implicit:
-		return fail("invalid_request", "code_challenge is required for a client without a secret (PKCE).")
+		return fail(oauthInvalidRequest, descPKCERequired)
 	case challenge != "" && method != "S256":
-		return fail("invalid_request", "code_challenge_method must be S256.")
+		return fail(oauthInvalidRequest, descPKCEMethod)
 	case challenge != "" && (len(challenge) != 43 || strings.Trim(challenge, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != ""):
-		return fail("invalid_request", "code_challenge is not a base64url SHA-256 hash.")
+		return fail(oauthInvalidRequest, descPKCEChallenge)
 	}
 	if len(state) > 2048 || len(q.Get("nonce")) > 2048 {
-		return fail("invalid_request", "state or nonce is too long.")
+		return fail(oauthInvalidRequest, descStateTooLong)
 	}
 	hint := q.Get("login_hint")
 	if len(hint) > 128 {
@@ -124,7 +125,7 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if prompt == "none" {
-		implicitAwareError(w, r, req.RedirectURI, req.State, "login_required", "There is no sign-in session for this browser.", req.Implicit)
+		implicitAwareError(w, r, req.RedirectURI, req.State, oauthLoginRequired, descNoSession, req.Implicit)
 		return
 	}
 	http.Redirect(w, r, "/login?"+url.Values{"request": {h.seal(req, "request")}}.Encode(), http.StatusFound)
@@ -171,27 +172,27 @@ func (h *Handler) clientAuth(w http.ResponseWriter, r *http.Request) (*idp.Hoste
 		id, err1 = url.QueryUnescape(id)
 		secret, err2 = url.QueryUnescape(secret)
 		if err1 != nil || err2 != nil || r.PostForm.Has("client_secret") {
-			tokenError(w, http.StatusUnauthorized, "invalid_client", "Malformed client authentication.")
+			tokenError(w, http.StatusUnauthorized, oauthInvalidClient, descClientAuthMalformed)
 			return nil, false
 		}
 		if body := r.PostFormValue("client_id"); body != "" && body != id {
-			tokenError(w, http.StatusBadRequest, "invalid_request", "client_id does not match the authenticated client.")
+			tokenError(w, http.StatusBadRequest, oauthInvalidRequest, descClientIDMismatch)
 			return nil, false
 		}
 	} else {
 		id, secret = r.PostFormValue("client_id"), r.PostFormValue("client_secret")
 	}
 	if id == "" {
-		tokenError(w, http.StatusUnauthorized, "invalid_client", "Client authentication is required.")
+		tokenError(w, http.StatusUnauthorized, oauthInvalidClient, descClientAuthRequired)
 		return nil, false
 	}
 	c, err := h.svc.HostedClient(r.Context(), id)
 	if err != nil {
-		tokenError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed.")
+		tokenError(w, http.StatusUnauthorized, oauthInvalidClient, descClientAuthFailed)
 		return nil, false
 	}
 	if (c.HasSecret || secret != "") && h.svc.CheckClientSecret(r.Context(), id, secret) != nil {
-		tokenError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed.")
+		tokenError(w, http.StatusUnauthorized, oauthInvalidClient, descClientAuthFailed)
 		return nil, false
 	}
 	return c, true
@@ -202,7 +203,7 @@ func (h *Handler) clientAuth(w http.ResponseWriter, r *http.Request) (*idp.Hoste
 func (h *Handler) clientForm(w http.ResponseWriter, r *http.Request) (*idp.HostedClient, bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-		tokenError(w, http.StatusBadRequest, "invalid_request", "The body must be application/x-www-form-urlencoded.")
+		tokenError(w, http.StatusBadRequest, oauthInvalidRequest, descFormRequired)
 		return nil, false
 	}
 	return h.clientAuth(w, r)
@@ -222,9 +223,9 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 	case "client_credentials":
 		h.clientCredentials(w, r, c)
 	case "":
-		tokenError(w, http.StatusBadRequest, "invalid_request", "grant_type is required.")
+		tokenError(w, http.StatusBadRequest, oauthInvalidRequest, descGrantTypeRequired)
 	default:
-		tokenError(w, http.StatusBadRequest, "unsupported_grant_type", "Supported grant types: authorization_code, refresh_token, client_credentials.")
+		tokenError(w, http.StatusBadRequest, oauthUnsupportedGrantType, descGrantTypeUnsupported)
 	}
 }
 
@@ -234,7 +235,7 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 // parameter it gets every custom scope it is allowed, as in Cognito.
 func (h *Handler) clientCredentials(w http.ResponseWriter, r *http.Request, c *idp.HostedClient) {
 	if !c.HasSecret || !c.OAuthEnabled || !slices.Contains(c.AllowedOAuthFlows, "client_credentials") {
-		tokenError(w, http.StatusBadRequest, "unauthorized_client", "The app client is not allowed the client_credentials grant.")
+		tokenError(w, http.StatusBadRequest, oauthUnauthorizedClient, descClientCredentials)
 		return
 	}
 	custom := func(s string) bool {
@@ -244,7 +245,7 @@ func (h *Handler) clientCredentials(w http.ResponseWriter, r *http.Request, c *i
 	if requested := strings.Fields(r.PostFormValue("scope")); len(requested) > 0 {
 		for _, s := range requested {
 			if !custom(s) {
-				tokenError(w, http.StatusBadRequest, "invalid_scope", "The scope "+s+" is not a custom scope the app client is allowed.")
+				tokenError(w, http.StatusBadRequest, oauthInvalidScope, fmt.Sprintf(descNotCustomScope, s))
 				return
 			}
 			if !slices.Contains(scopes, s) {
@@ -259,7 +260,7 @@ func (h *Handler) clientCredentials(w http.ResponseWriter, r *http.Request, c *i
 		}
 	}
 	if len(scopes) == 0 {
-		tokenError(w, http.StatusBadRequest, "invalid_scope", "The app client is allowed no custom scope of a resource server.")
+		tokenError(w, http.StatusBadRequest, oauthInvalidScope, descNoCustomScope)
 		return
 	}
 	res, err := h.svc.ClientCredentialsToken(r.Context(), c.ID, scopes)
@@ -280,13 +281,13 @@ func (h *Handler) revoke(w http.ResponseWriter, r *http.Request) {
 	}
 	tok := r.PostFormValue("token")
 	if tok == "" {
-		tokenError(w, http.StatusBadRequest, "invalid_request", "token is required.")
+		tokenError(w, http.StatusBadRequest, oauthInvalidRequest, descRevokeTokenRequired)
 		return
 	}
 	if strings.Count(tok, ".") == 2 {
 		// A JWT: only refresh tokens can be revoked (they take their
 		// access and ID tokens with them).
-		tokenError(w, http.StatusBadRequest, "unsupported_token_type", "Only refresh tokens can be revoked.")
+		tokenError(w, http.StatusBadRequest, oauthUnsupportedTokenType, api.MsgOnlyRefreshRevocable)
 		return
 	}
 	in := &api.RevokeTokenInput{Token: tok, ClientId: c.ID, ClientSecret: clientSecret(r)}
@@ -300,14 +301,14 @@ func (h *Handler) revoke(w http.ResponseWriter, r *http.Request) {
 		case !ok || e.Code == api.ErrInternal:
 			h.internal(w, err)
 		case e.Code == api.ErrUnsupportedOperation:
-			tokenError(w, http.StatusBadRequest, "invalid_request", e.Message)
+			tokenError(w, http.StatusBadRequest, oauthInvalidRequest, e.Message)
 		case e.Code == api.ErrUnauthorized:
 			// RFC 6749 §5.2: a grant "issued to another client".
-			tokenError(w, http.StatusBadRequest, "invalid_grant", e.Message)
+			tokenError(w, http.StatusBadRequest, oauthInvalidGrant, e.Message)
 		case e.Code == api.ErrNotAuthorized:
-			tokenError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed.")
+			tokenError(w, http.StatusUnauthorized, oauthInvalidClient, descClientAuthFailed)
 		default:
-			tokenError(w, http.StatusBadRequest, "invalid_request", e.Message)
+			tokenError(w, http.StatusBadRequest, oauthInvalidRequest, e.Message)
 		}
 		return
 	}
@@ -327,29 +328,29 @@ func clientSecret(r *http.Request) string {
 
 func (h *Handler) codeGrant(w http.ResponseWriter, r *http.Request, c *idp.HostedClient) {
 	if !c.OAuthEnabled || !slices.Contains(c.AllowedOAuthFlows, "code") {
-		tokenError(w, http.StatusBadRequest, "unauthorized_client", "The app client is not allowed the authorization code grant.")
+		tokenError(w, http.StatusBadRequest, oauthUnauthorizedClient, descCodeGrant)
 		return
 	}
 	var code authCode
 	if !h.open(r.PostFormValue("code"), "code", &code, func() int64 { return code.Expires }) || code.ClientID != c.ID {
-		tokenError(w, http.StatusBadRequest, "invalid_grant", "The authorization code is invalid or has expired.")
+		tokenError(w, http.StatusBadRequest, oauthInvalidGrant, descCodeInvalid)
 		return
 	}
 	if r.PostFormValue("redirect_uri") != code.RedirectURI {
-		tokenError(w, http.StatusBadRequest, "invalid_grant", "redirect_uri does not match the authorization request.")
+		tokenError(w, http.StatusBadRequest, oauthInvalidGrant, descRedirectMismatch)
 		return
 	}
 	verifier := r.PostFormValue("code_verifier")
 	if code.Challenge != "" || verifier != "" {
 		sum := sha256.Sum256([]byte(verifier))
 		if verifier == "" || subtle.ConstantTimeCompare([]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(code.Challenge)) != 1 {
-			tokenError(w, http.StatusBadRequest, "invalid_grant", "The code_verifier does not match the code_challenge.")
+			tokenError(w, http.StatusBadRequest, oauthInvalidGrant, descVerifierMismatch)
 			return
 		}
 	}
 	if err := h.svc.SpendOnce(r.Context(), "code:"+code.ID, time.Unix(code.Expires, 0)); err != nil {
 		if errors.Is(err, idp.ErrSpent) {
-			tokenError(w, http.StatusBadRequest, "invalid_grant", "The authorization code has already been used.")
+			tokenError(w, http.StatusBadRequest, oauthInvalidGrant, descCodeUsed)
 			return
 		}
 		h.internal(w, err)
@@ -366,7 +367,7 @@ func (h *Handler) codeGrant(w http.ResponseWriter, r *http.Request, c *idp.Hoste
 func (h *Handler) refreshGrant(w http.ResponseWriter, r *http.Request, c *idp.HostedClient) {
 	rt := r.PostFormValue("refresh_token")
 	if rt == "" {
-		tokenError(w, http.StatusBadRequest, "invalid_request", "refresh_token is required.")
+		tokenError(w, http.StatusBadRequest, oauthInvalidRequest, descRefreshTokenRequired)
 		return
 	}
 	out, err := h.svc.GetTokensFromRefreshToken(r.Context(), &api.GetTokensFromRefreshTokenInput{RefreshToken: rt, ClientId: c.ID, ClientSecret: clientSecret(r)})
@@ -379,7 +380,7 @@ func (h *Handler) refreshGrant(w http.ResponseWriter, r *http.Request, c *idp.Ho
 
 func (h *Handler) grantError(w http.ResponseWriter, err error) {
 	if e, ok := api.As(err); ok && e.Code != api.ErrInternal {
-		tokenError(w, http.StatusBadRequest, "invalid_grant", e.Message)
+		tokenError(w, http.StatusBadRequest, oauthInvalidGrant, e.Message)
 		return
 	}
 	h.internal(w, err)
@@ -387,7 +388,7 @@ func (h *Handler) grantError(w http.ResponseWriter, err error) {
 
 func (h *Handler) internal(w http.ResponseWriter, err error) {
 	h.log.Error("hosted: internal error", "err", err)
-	tokenError(w, http.StatusInternalServerError, "server_error", "Internal error.")
+	tokenError(w, http.StatusInternalServerError, oauthServerError, api.MsgInternal)
 }
 
 func writeTokens(w http.ResponseWriter, res *api.AuthenticationResult) {
@@ -407,7 +408,7 @@ func (h *Handler) userInfo(w http.ResponseWriter, r *http.Request) {
 	tok, ok := strings.CutPrefix(auth, "Bearer ")
 	if !ok || tok == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_request"`)
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_request", "error_description": "A Bearer access token is required."})
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": oauthInvalidRequest, "error_description": descBearerTokenRequired})
 		return
 	}
 	claims, err := h.svc.UserInfo(r.Context(), strings.TrimSpace(tok))
@@ -417,7 +418,7 @@ func (h *Handler) userInfo(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_token", "error_description": "Access token is invalid, expired or revoked."})
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": oauthInvalidToken, "error_description": descAccessTokenNotAccepted})
 		return
 	}
 	writeJSON(w, http.StatusOK, claims)

@@ -82,9 +82,9 @@ func decode(body []byte, v any) error {
 	}
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) {
-		return api.Errorf(api.ErrSerialization, "Unexpected value type for member '%s': expected %s", typeErr.Field, jsonKind(typeErr.Type.Kind().String()))
+		return api.Errorf(api.ErrSerialization, api.MsgUnexpectedValueType, typeErr.Field, jsonKind(typeErr.Type.Kind().String()))
 	}
-	return api.Errorf(api.ErrSerialization, "Request body is not a valid JSON object.")
+	return api.Errorf(api.ErrSerialization, api.MsgBodyNotObject)
 }
 
 // checkDepth refuses a body nesting deeper than MaxDepth before it is
@@ -107,7 +107,7 @@ func checkDepth(body []byte) error {
 			inString = true
 		case c == '{' || c == '[':
 			if depth++; depth > MaxDepth {
-				return api.Errorf(api.ErrSerialization, "Request body nests objects and arrays deeper than %d levels.", MaxDepth)
+				return api.Errorf(api.ErrSerialization, api.MsgBodyTooDeep, MaxDepth)
 			}
 		case c == '}' || c == ']':
 			depth--

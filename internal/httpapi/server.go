@@ -108,7 +108,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet || r.Method == http.MethodHead:
 		s.serveGet(rec, r)
 	default:
-		writeError(rec, api.Errorf(api.ErrUnknownOperation, "Method %s is not supported.", r.Method))
+		writeError(rec, api.Errorf(api.ErrUnknownOperation, api.MsgMethodNotSupported, r.Method))
 	}
 	attrs := []any{"method", r.Method, "path", r.URL.Path, "status", rec.status, "duration_ms", float64(time.Since(start).Microseconds()) / 1000, "request_id", reqID}
 	if opName != "" {
@@ -124,17 +124,17 @@ func (s *Server) serveAPI(w *statusRecorder, r *http.Request, name string) {
 	target := r.Header.Get("X-Amz-Target")
 	op, ok := s.ops[name]
 	if !ok || !strings.HasPrefix(target, targetPrefix) {
-		writeError(w, api.Errorf(api.ErrUnknownOperation, "Unknown operation %s", safeName(target)))
+		writeError(w, api.Errorf(api.ErrUnknownOperation, api.MsgUnknownOperation, safeName(target)))
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(w, &api.Error{Code: api.ErrSerialization, Message: "Request body is larger than 1 MiB.", Status: http.StatusRequestEntityTooLarge})
+			writeError(w, &api.Error{Code: api.ErrSerialization, Message: api.MsgBodyTooLarge, Status: http.StatusRequestEntityTooLarge})
 			return
 		}
-		writeError(w, api.Errorf(api.ErrSerialization, "Could not read the request body."))
+		writeError(w, api.Errorf(api.ErrSerialization, api.MsgBodyUnreadable))
 		return
 	}
 	if op.auth == iam {
@@ -187,7 +187,7 @@ func safeName(s string) string {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		status, b = 500, []byte(`{"__type":"InternalErrorException","message":"Internal error."}`)
+		status, b = 500, []byte(`{"__type":"`+api.ErrInternal+`","message":"`+api.MsgInternal+`"}`)
 	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	w.WriteHeader(status)
@@ -251,7 +251,7 @@ func (s *Server) serveGet(w *statusRecorder, r *http.Request) {
 		}
 		writePlainJSON(w, http.StatusOK, s.discovery(poolID))
 	default:
-		writePlainJSON(w, http.StatusNotFound, map[string]string{"message": "Not found"})
+		writePlainJSON(w, http.StatusNotFound, map[string]string{"message": api.MsgNotFound})
 	}
 }
 
@@ -260,7 +260,7 @@ func writeNotFound(w http.ResponseWriter, err error) {
 		writePlainJSON(w, http.StatusNotFound, map[string]string{"message": e.Message})
 		return
 	}
-	writePlainJSON(w, http.StatusInternalServerError, map[string]string{"message": "Internal error."})
+	writePlainJSON(w, http.StatusInternalServerError, map[string]string{"message": api.MsgInternal})
 }
 
 func writePlainJSON(w http.ResponseWriter, status int, v any) {

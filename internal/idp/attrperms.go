@@ -32,7 +32,7 @@ func (c *client) checkWritable(attrs []api.AttributeType) error {
 	}
 	for _, a := range attrs {
 		if !contains(c.doc.WriteAttributes, a.Name) {
-			return api.Errorf(api.ErrNotAuthorized, "A client attempted to write unauthorized attribute")
+			return api.Errorf(api.ErrNotAuthorized, api.MsgWriteUnauthorizedAttribute)
 		}
 	}
 	return nil

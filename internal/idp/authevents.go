@@ -21,7 +21,7 @@ func (s *Service) AdminListUserAuthEvents(ctx context.Context, in *api.AdminList
 		return nil, err
 	}
 	if !p.keepsAuthEvents() {
-		return nil, api.Errorf(api.ErrUserPoolAddOnNotEnabled, "Advanced security features are not enabled for user pool %s.", p.rec.ID)
+		return nil, api.Errorf(api.ErrUserPoolAddOnNotEnabled, api.MsgAdvancedSecurityNotEnabled, p.rec.ID)
 	}
 	after, err := decodePageToken(in.NextToken)
 	if err != nil {
@@ -36,7 +36,7 @@ func (s *Service) AdminListUserAuthEvents(ctx context.Context, in *api.AdminList
 		if i == len(evs) {
 			// The event aged out of the history meanwhile, or the token
 			// was made up.
-			return nil, api.Errorf(api.ErrInvalidParameter, "Invalid pagination token.")
+			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgInvalidPaginationToken)
 		}
 		evs = evs[i+1:]
 	}

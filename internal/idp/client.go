@@ -30,7 +30,7 @@ type client struct {
 func (s *Service) loadClient(ctx context.Context, id string) (*client, error) {
 	rec, err := s.st.GetClient(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, api.Errorf(api.ErrResourceNotFound, "User pool client %s does not exist.", id)
+		return nil, api.Errorf(api.ErrResourceNotFound, api.MsgClientNotFound, id)
 	}
 	if err != nil {
 		return nil, internal(err)
@@ -63,7 +63,7 @@ func (s *Service) loadPoolClient(ctx context.Context, poolID, clientID string) (
 		return nil, err
 	}
 	if c.rec.PoolID != poolID {
-		return nil, api.Errorf(api.ErrResourceNotFound, "User pool client %s does not exist.", clientID)
+		return nil, api.Errorf(api.ErrResourceNotFound, api.MsgClientNotFound, clientID)
 	}
 	return c, nil
 }
@@ -75,7 +75,7 @@ func (c *client) checkSecretHash(given string, names ...string) error {
 		return nil
 	}
 	if given == "" {
-		return api.Errorf(api.ErrNotAuthorized, "Client %s is configured for secret but secret was not received", c.rec.ID)
+		return api.Errorf(api.ErrNotAuthorized, api.MsgSecretNotReceived, c.rec.ID)
 	}
 	got, err := base64.StdEncoding.DecodeString(given)
 	if err == nil {
@@ -90,7 +90,7 @@ func (c *client) checkSecretHash(given string, names ...string) error {
 			}
 		}
 	}
-	return api.Errorf(api.ErrNotAuthorized, "Unable to verify secret hash for client %s", c.rec.ID)
+	return api.Errorf(api.ErrNotAuthorized, api.MsgSecretHashUnverified, c.rec.ID)
 }
 
 // SecretHash computes Cognito's SECRET_HASH (used by tests and tools).
@@ -202,7 +202,7 @@ func normalizeClient(d *api.UserPoolClientSettings) error {
 		}
 		got := time.Duration(*v) * unit(u, dfltUnit)
 		if got < lo || got > hi {
-			return api.Errorf(api.ErrInvalidParameter, "%s must be between %v and %v.", name, lo, hi)
+			return api.Errorf(api.ErrInvalidParameter, api.MsgClientValueOutOfRange, name, lo, hi)
 		}
 		return nil
 	}
@@ -240,7 +240,7 @@ func (s *Service) CreateClient(ctx context.Context, id, secret string, in *api.C
 	}
 	if in.ClientSecret != "" {
 		if in.GenerateSecret {
-			return nil, api.Errorf(api.ErrInvalidParameter, "GenerateSecret and ClientSecret cannot both be given.")
+			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgSecretGeneratedAndGiven)
 		}
 		// Silently dropping it would make a public client of one its owner
 		// believes confidential.
@@ -258,10 +258,10 @@ func (s *Service) CreateClient(ctx context.Context, id, secret string, in *api.C
 	rec := &store.Client{ID: id, PoolID: in.UserPoolId, Name: in.ClientName, Created: now, Updated: now, Settings: encodeDoc(doc)}
 	if err := s.st.CreateClient(ctx, rec); err != nil {
 		if errors.Is(err, store.ErrExists) {
-			return nil, api.Errorf(api.ErrInvalidParameter, "User pool client %s already exists.", id)
+			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgClientExists, id)
 		}
 		if errors.Is(err, store.ErrNotFound) {
-			return nil, api.Errorf(api.ErrResourceNotFound, "User pool %s does not exist.", in.UserPoolId)
+			return nil, api.Errorf(api.ErrResourceNotFound, api.MsgPoolNotFound, in.UserPoolId)
 		}
 		return nil, internal(err)
 	}

@@ -18,23 +18,23 @@ var standardScopes = []string{"phone", "email", "openid", "profile", "aws.cognit
 func checkClientSettings(p *pool, d *api.UserPoolClientSettings, hasSecret bool) error {
 	if slices.Contains(d.AllowedOAuthFlows, "client_credentials") {
 		if !hasSecret {
-			return api.Errorf(api.ErrInvalidOAuthFlow, "client_credentials flow can not be selected if client does not have a client secret.")
+			return api.Errorf(api.ErrInvalidOAuthFlow, api.MsgClientCredentialsNeedSecret)
 		}
 		if slices.Contains(d.AllowedOAuthFlows, "code") || slices.Contains(d.AllowedOAuthFlows, "implicit") {
-			return api.Errorf(api.ErrInvalidOAuthFlow, "client_credentials flow can not be selected along with code flow or implicit flow.")
+			return api.Errorf(api.ErrInvalidOAuthFlow, api.MsgClientCredentialsWithOtherFlows)
 		}
 	}
 	if len(d.AllowedOAuthScopes) > 0 {
 		custom := p.resourceScopes()
 		for _, s := range d.AllowedOAuthScopes {
 			if !slices.Contains(standardScopes, s) && !slices.Contains(custom, s) {
-				return api.Errorf(api.ErrScopeDoesNotExist, "Invalid scope requested: %s", s)
+				return api.Errorf(api.ErrScopeDoesNotExist, api.MsgInvalidScope, s)
 			}
 		}
 	}
 	for _, idp := range d.SupportedIdentityProviders {
 		if idp != "COGNITO" {
-			return api.Errorf(api.ErrInvalidParameter, "The provider %s does not exist for User Pool %s.", idp, p.rec.ID)
+			return api.Errorf(api.ErrInvalidParameter, api.MsgProviderNotFound, idp, p.rec.ID)
 		}
 	}
 	return nil

@@ -29,7 +29,7 @@ const (
 )
 
 func errAttemptLimit() error {
-	return api.Errorf(api.ErrLimitExceeded, "Attempt limit exceeded, please try after some time.")
+	return api.Errorf(api.ErrLimitExceeded, api.MsgAttemptLimitExceeded)
 }
 
 // codeLimit returns u's counts for purpose, with a window that has passed
@@ -142,7 +142,7 @@ func (s *Service) phantomCodeGuess(ctx context.Context, p *pool, name, purpose s
 	if s.phantomLimited(ctx, p, name, "guess:"+purpose, codeFailureLimit, codeFailureWindow) {
 		return errAttemptLimit()
 	}
-	return api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again.")
+	return api.Errorf(api.ErrCodeMismatch, api.MsgCodeMismatch)
 }
 
 // phantomCodeSend counts a code "sent" to a name that is no user.

@@ -25,7 +25,7 @@ func deviceContext(d *store.Device) string { return seal.LabelDevice(d.PoolID, d
 
 // errNoDevice is Cognito's answer for an unknown device: Amplify matches
 // the exact text to drop a stale key and retry.
-func errNoDevice() error { return api.Errorf(api.ErrResourceNotFound, "Device does not exist.") }
+func errNoDevice() error { return api.Errorf(api.ErrResourceNotFound, api.MsgDeviceNotFound) }
 
 // userDevice returns the user's device with key, or nil when key is "".
 func (s *Service) userDevice(ctx context.Context, u *store.User, key string) (*store.Device, error) {
@@ -138,12 +138,12 @@ func (s *Service) ConfirmDevice(ctx context.Context, in *api.ConfirmDeviceInput)
 // [1, N) so that it cannot break a later device sign-in, and of its salt.
 func deviceVerifierConfig(cfg *api.DeviceSecretVerifierConfig) (verifier, salt []byte, err error) {
 	if cfg == nil || cfg.PasswordVerifier == "" || cfg.Salt == "" {
-		return nil, nil, api.Errorf(api.ErrInvalidParameter, "DeviceSecretVerifierConfig with PasswordVerifier and Salt is required.")
+		return nil, nil, api.Errorf(api.ErrInvalidParameter, api.MsgDeviceVerifierRequired)
 	}
 	verifier, err1 := base64.StdEncoding.DecodeString(cfg.PasswordVerifier)
 	salt, err2 := base64.StdEncoding.DecodeString(cfg.Salt)
 	if err1 != nil || err2 != nil || len(salt) == 0 || srp.ValidateVerifier(verifier) != nil {
-		return nil, nil, api.Errorf(api.ErrInvalidParameter, "DeviceSecretVerifierConfig is not a valid SRP verifier and salt.")
+		return nil, nil, api.Errorf(api.ErrInvalidParameter, api.MsgDeviceVerifierInvalid)
 	}
 	return verifier, salt, nil
 }

@@ -11,7 +11,7 @@ import (
 )
 
 func errNoGroup(name string) error {
-	return api.Errorf(api.ErrResourceNotFound, "Group %s not found.", name)
+	return api.Errorf(api.ErrResourceNotFound, api.MsgGroupNotFound, name)
 }
 
 func describeGroup(poolID, name string, g *groupDoc) *api.GroupType {
@@ -24,7 +24,7 @@ func (s *Service) CreateGroup(ctx context.Context, in *api.CreateGroupInput) (*a
 	var g *groupDoc
 	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
 		if _, ok := d.Groups[in.GroupName]; ok {
-			return api.Errorf(api.ErrGroupExists, "A group with the name %s already exists.", in.GroupName)
+			return api.Errorf(api.ErrGroupExists, api.MsgGroupExists, in.GroupName)
 		}
 		if d.Groups == nil {
 			d.Groups = map[string]*groupDoc{}

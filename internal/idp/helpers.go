@@ -68,7 +68,7 @@ func decodePageToken(tok string) (string, error) {
 	}
 	b, err := base64.RawURLEncoding.DecodeString(tok)
 	if err != nil {
-		return "", api.Errorf(api.ErrInvalidParameter, "Invalid pagination token.")
+		return "", api.Errorf(api.ErrInvalidParameter, api.MsgInvalidPaginationToken)
 	}
 	return string(b), nil
 }

@@ -67,7 +67,7 @@ func (s *Service) CheckClientSecret(ctx context.Context, clientID, secret string
 		return err
 	}
 	if subtle.ConstantTimeCompare([]byte(secret), []byte(c.secret)) != 1 {
-		return api.Errorf(api.ErrNotAuthorized, "Unable to verify client secret for client %s", clientID)
+		return api.Errorf(api.ErrNotAuthorized, api.MsgClientSecretUnverified, clientID)
 	}
 	return nil
 }
@@ -140,7 +140,7 @@ func (s *Service) StartHostedSession(ctx context.Context, refreshToken string, t
 // which must be of the session's pool. It fails when the session ended,
 // expired, or its user may no longer sign in.
 func (s *Service) HostedSessionTokens(ctx context.Context, session, clientID string) (*api.AuthenticationResult, error) {
-	ended := api.Errorf(api.ErrNotAuthorized, "The sign-in session has ended.")
+	ended := api.Errorf(api.ErrNotAuthorized, api.MsgSignInSessionEnded)
 	rt, err := s.findRefreshToken(ctx, session)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, ended
@@ -214,7 +214,7 @@ func (s *Service) SpendOnce(ctx context.Context, key string, until time.Time) er
 // own), with nonce in the ID token and the granted OAuth scopes in the
 // access token. The ID token is left out unless scope holds openid.
 func (s *Service) CodeTokens(ctx context.Context, clientID, refreshToken, nonce, scope string) (*api.AuthenticationResult, error) {
-	invalid := api.Errorf(api.ErrNotAuthorized, "Invalid Refresh Token")
+	invalid := api.Errorf(api.ErrNotAuthorized, api.MsgInvalidRefreshToken)
 	rt, err := s.findRefreshToken(ctx, refreshToken)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, invalid
@@ -234,7 +234,7 @@ func (s *Service) CodeTokens(ctx context.Context, clientID, refreshToken, nonce,
 		return nil, invalid
 	}
 	if !u.Enabled {
-		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
+		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgUserDisabled)
 	}
 	res, err := s.issueTokens(ctx, grant{client: c, user: u, authTime: rt.AuthTime, originJTI: rt.OriginJTI, deviceKey: rt.DeviceKey,
 		scope: scope, oauth: true, nonce: nonce})

@@ -36,7 +36,7 @@ func (s *Service) ImportUsers(ctx context.Context, poolID string, users []Import
 		return err
 	}
 	if len(p.doc.UsernameAttributes) > 0 {
-		return api.Errorf(api.ErrInvalidParameter, "ImportUsers does not serve pools with UsernameAttributes.")
+		return api.Errorf(api.ErrInvalidParameter, api.MsgImportWithUsernameAttributes)
 	}
 	recs := make([]*store.User, len(users))
 	for i, in := range users {
@@ -75,7 +75,7 @@ func (s *Service) ImportUsers(ctx context.Context, poolID string, users []Import
 	}
 	if err := s.st.CreateUsers(ctx, recs); err != nil {
 		if errors.Is(err, store.ErrExists) {
-			return api.Errorf(api.ErrUsernameExists, "User already exists")
+			return api.Errorf(api.ErrUsernameExists, api.MsgUserExists)
 		}
 		return internal(err)
 	}

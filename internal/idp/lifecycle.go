@@ -65,7 +65,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *api.AdminCreateUserIn
 		case contains(p.doc.UsernameAttributes, "phone_number") && phonePattern.MatchString(username):
 			attrs["phone_number"] = username
 		default:
-			return nil, api.Errorf(api.ErrInvalidParameter, "Username should be either an email or a phone number.")
+			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgUsernameEmailOrPhone)
 		}
 		username = sub
 		if err := s.checkSignInAttributeFree(ctx, p, attrs, ""); err != nil {
@@ -95,7 +95,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *api.AdminCreateUserIn
 	}
 	if err := s.st.CreateUser(ctx, u); err != nil {
 		if errors.Is(err, store.ErrExists) {
-			return nil, api.Errorf(api.ErrUsernameExists, "User account already exists")
+			return nil, api.Errorf(api.ErrUsernameExists, api.MsgUserAccountExists)
 		}
 		return nil, internal(err)
 	}
@@ -132,14 +132,14 @@ func inviteMediums(p *pool, attrs map[string]string, desired []string) ([]string
 		switch m {
 		case "EMAIL":
 			if attrs["email"] == "" {
-				return nil, api.Errorf(api.ErrInvalidParameter, "No email provided but desired delivery medium was Email")
+				return nil, api.Errorf(api.ErrInvalidParameter, api.MsgNoEmailForDelivery)
 			}
 		case "SMS":
 			if attrs["phone_number"] == "" {
-				return nil, api.Errorf(api.ErrInvalidParameter, "No phone_number provided but desired delivery medium was Sms")
+				return nil, api.Errorf(api.ErrInvalidParameter, api.MsgNoPhoneForDelivery)
 			}
 			if !p.smsConfigured() {
-				return nil, api.Errorf(api.ErrInvalidParameter, "User pool does not have SMS configuration to send messages.")
+				return nil, api.Errorf(api.ErrInvalidParameter, api.MsgNoSMSConfiguration)
 			}
 		}
 		out = append(out, m)
@@ -167,7 +167,7 @@ func (s *Service) resendInvitation(ctx context.Context, p *pool, in *api.AdminCr
 	if err != nil {
 		return nil, err
 	}
-	notForced := api.Errorf(api.ErrUnsupportedUserState, "Resend not possible. %s status is not FORCE_CHANGE_PASSWORD", in.Username)
+	notForced := api.Errorf(api.ErrUnsupportedUserState, api.MsgResendNotForced, in.Username)
 	if u.Status != StatusForceChange {
 		return nil, notForced
 	}
@@ -207,7 +207,7 @@ func userType(u *store.User, only []string) *api.UserType {
 func (s *Service) sendResetCode(ctx context.Context, p *pool, u *store.User, status string) (*api.CodeDeliveryDetails, error) {
 	attr, medium, dest := recoveryContact(p, u)
 	if attr == "" {
-		return nil, api.Errorf(api.ErrInvalidParameter, "Cannot reset password for the user as there is no registered/verified email or phone_number")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgNoRecoveryDestination)
 	}
 	var msg Message
 	var details *api.CodeDeliveryDetails
@@ -246,7 +246,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *api.ForgotPasswordInpu
 		return nil, err
 	}
 	if !u.Enabled {
-		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
+		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgUserDisabled)
 	}
 	if err := adminOnlyRecovery(c.pool); err != nil {
 		return nil, err
@@ -382,9 +382,9 @@ func (s *Service) checkSignInAttributeFree(ctx context.Context, p *pool, attrs m
 			}
 			if o.Username != self {
 				if self == "" && !alias {
-					return api.Errorf(api.ErrUsernameExists, "An account with the given %s already exists.", attr)
+					return api.Errorf(api.ErrUsernameExists, api.MsgAccountWithAttributeExists, attr)
 				}
-				return api.Errorf(api.ErrAliasExists, "An account with the given %s already exists.", attr)
+				return api.Errorf(api.ErrAliasExists, api.MsgAccountWithAttributeExists, attr)
 			}
 		}
 	}
@@ -414,10 +414,10 @@ func (s *Service) updateAttributes(ctx context.Context, w attributeWrite) (*api.
 	}
 	for name := range attrs {
 		if !w.setsVerified && (name == "email_verified" || name == "phone_number_verified") {
-			return nil, api.Errorf(api.ErrInvalidParameter, "Cannot modify the non-mutable attribute %s", name)
+			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgModifyImmutable, name)
 		}
 		if immutable(p, name) {
-			return nil, api.Errorf(api.ErrInvalidParameter, "Cannot modify the non-mutable attribute %s", name)
+			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgModifyImmutable, name)
 		}
 	}
 	if err := s.checkSignInAttributeFree(ctx, p, attrs, u.Username); err != nil {
@@ -513,7 +513,7 @@ func (s *Service) AdminDeleteUserAttributes(ctx context.Context, in *api.AdminDe
 func (s *Service) deleteAttributes(ctx context.Context, p *pool, u *store.User, names []string) (*api.Empty, error) {
 	for _, name := range names {
 		if name == "sub" || immutable(p, name) {
-			return nil, api.Errorf(api.ErrInvalidParameter, "Cannot delete the non-mutable attribute %s", name)
+			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgDeleteImmutable, name)
 		}
 	}
 	_, err := s.updateUser(ctx, u, func(u *store.User) error {
@@ -544,7 +544,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *api.
 	medium := map[string]string{"email": "EMAIL", "phone_number": "SMS"}[in.AttributeName]
 	dest := pendingOr(a.user, in.AttributeName)
 	if medium == "" || dest == "" {
-		return nil, api.Errorf(api.ErrInvalidParameter, "The user has no %s to verify.", in.AttributeName)
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgNothingToVerify, in.AttributeName)
 	}
 	if err := s.limitCodeSends(ctx, a.user, purposeVerifyPrefix+in.AttributeName); err != nil {
 		return nil, err

@@ -26,11 +26,11 @@ func parseFilter(f string) (*store.Filter, error) {
 	}
 	m := filterPattern.FindStringSubmatch(f)
 	if m == nil {
-		return nil, api.Errorf(api.ErrInvalidParameter, "Error while parsing filter.")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgFilterParse)
 	}
 	attr, ok := filterAttrs[m[1]]
 	if !ok {
-		return nil, api.Errorf(api.ErrInvalidParameter, "Invalid search attribute: %s", m[1])
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgInvalidSearchAttribute, m[1])
 	}
 	value := strings.NewReplacer(`\"`, `"`, `\\`, `\`).Replace(m[3])
 	out := &store.Filter{Attr: attr, Value: value, Prefix: m[2] == "^="}
@@ -46,7 +46,7 @@ func parseFilter(f string) (*store.Filter, error) {
 		case "Disabled":
 			out.Value = "false"
 		default:
-			return nil, api.Errorf(api.ErrInvalidParameter, "Invalid value for status filter: must be Enabled or Disabled.")
+			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgInvalidStatusFilter)
 		}
 		out.Prefix = false
 	}

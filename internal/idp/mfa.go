@@ -22,7 +22,7 @@ type mfaSubject struct {
 func (s *Service) mfaSubject(ctx context.Context, accessToken, sessionText, wantStage string) (*mfaSubject, error) {
 	switch {
 	case accessToken != "" && sessionText != "":
-		return nil, api.Errorf(api.ErrInvalidParameter, "Only one of AccessToken and Session may be given.")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgTokenAndSession)
 	case accessToken != "":
 		a, err := s.authorize(ctx, accessToken)
 		if err != nil {
@@ -46,11 +46,11 @@ func (s *Service) mfaSubject(ctx context.Context, accessToken, sessionText, want
 			return nil, api.ErrBadSession
 		}
 		if !u.Enabled {
-			return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
+			return nil, api.Errorf(api.ErrNotAuthorized, api.MsgUserDisabled)
 		}
 		return &mfaSubject{client: c, user: u, session: ss}, nil
 	}
-	return nil, api.Errorf(api.ErrInvalidParameter, "Either AccessToken or Session must be given.")
+	return nil, api.Errorf(api.ErrInvalidParameter, api.MsgTokenOrSession)
 }
 
 // AssociateSoftwareToken answers AssociateSoftwareToken: a new secret is
@@ -61,7 +61,7 @@ func (s *Service) AssociateSoftwareToken(ctx context.Context, in *api.AssociateS
 		return nil, err
 	}
 	if !sub.client.pool.doc.SoftwareTokenMfaEnabled {
-		return nil, api.Errorf(api.ErrSoftwareTokenMFANotFound, "Software Token MFA is not enabled for the user pool.")
+		return nil, api.Errorf(api.ErrSoftwareTokenMFANotFound, api.MsgSoftwareTokenMFANotEnabled)
 	}
 	secret := totp.NewSecret()
 	_, err = s.updateUser(ctx, sub.user, func(u *store.User) error {
@@ -87,7 +87,7 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, in *api.VerifySoftwar
 	}
 	_, err = s.updateUser(ctx, sub.user, func(u *store.User) error {
 		if len(u.TOTPPending) == 0 {
-			return api.Errorf(api.ErrInvalidParameter, "No software token has been associated with the user: call AssociateSoftwareToken first.")
+			return api.Errorf(api.ErrInvalidParameter, api.MsgNoSoftwareTokenAssociated)
 		}
 		secret, err := s.seal.Decrypt(u.TOTPPending, totpContext(u))
 		if err != nil {
@@ -95,7 +95,7 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, in *api.VerifySoftwar
 		}
 		step, r := totp.Match(string(secret), in.UserCode, s.now(), u.TOTPLastStep)
 		if r != totp.Accepted {
-			return api.Errorf(api.ErrEnableSoftwareTokenMFA, "Code mismatch and fail enable Software Token MFA")
+			return api.Errorf(api.ErrEnableSoftwareTokenMFA, api.MsgSoftwareTokenEnableMismatch)
 		}
 		u.TOTPSecret, u.TOTPPending = u.TOTPPending, nil
 		u.TOTPLastStep = step
@@ -135,25 +135,25 @@ func (s *Service) AdminSetUserMFAPreference(ctx context.Context, in *api.AdminSe
 // setMFAPreference applies a user's MFA preferences.
 func (s *Service) setMFAPreference(ctx context.Context, u *store.User, in *api.MFAPreferences) (*api.Empty, error) {
 	if in.SMSMfaSettings != nil && in.SMSMfaSettings.Enabled {
-		return nil, api.Errorf(api.ErrInvalidParameter, "User does not have delivery config set to turn on SMS_MFA")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgNoSMSDelivery)
 	}
 	if in.EmailMfaSettings != nil && in.EmailMfaSettings.Enabled {
-		return nil, api.Errorf(api.ErrInvalidParameter, "User does not have delivery config set to turn on EMAIL_OTP")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgNoEmailOTPDelivery)
 	}
 	if in.WebAuthnMfaSettings != nil && in.WebAuthnMfaSettings.Enabled {
 		// Cognate has no passkeys yet, so no user can have one.
-		return nil, api.Errorf(api.ErrInvalidParameter, "User does not have a registered passkey to turn on WEB_AUTHN MFA")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgNoPasskey)
 	}
 	st := in.SoftwareTokenMfaSettings
 	if st == nil {
 		return &api.Empty{}, nil
 	}
 	if st.PreferredMfa && !st.Enabled {
-		return nil, api.Errorf(api.ErrInvalidParameter, "A disabled MFA method cannot be the preferred one.")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgPreferredMFADisabled)
 	}
 	_, err := s.updateUser(ctx, u, func(u *store.User) error {
 		if st.Enabled && len(u.TOTPSecret) == 0 {
-			return api.Errorf(api.ErrInvalidParameter, "User has not verified software token mfa")
+			return api.Errorf(api.ErrInvalidParameter, api.MsgSoftwareTokenNotVerified)
 		}
 		u.TOTPEnabled = st.Enabled
 		switch {

@@ -48,7 +48,7 @@ func (d *poolDoc) domainName(custom bool) string {
 // ---- Resource servers ----
 
 func errNoResourceServer(id string) error {
-	return api.Errorf(api.ErrResourceNotFound, "Resource server %s does not exist.", id)
+	return api.Errorf(api.ErrResourceNotFound, api.MsgResourceServerNotFound, id)
 }
 
 func describeResourceServer(poolID, id string, rs *resourceServerDoc) *api.ResourceServerType {
@@ -64,7 +64,7 @@ func checkScopes(scopes []api.ResourceServerScopeType) error {
 	seen := map[string]bool{}
 	for _, sc := range scopes {
 		if seen[sc.ScopeName] {
-			return api.Errorf(api.ErrInvalidParameter, "Scope %s is defined more than once.", sc.ScopeName)
+			return api.Errorf(api.ErrInvalidParameter, api.MsgScopeDefinedTwice, sc.ScopeName)
 		}
 		seen[sc.ScopeName] = true
 	}
@@ -79,7 +79,7 @@ func (s *Service) CreateResourceServer(ctx context.Context, in *api.CreateResour
 	rs := &resourceServerDoc{Name: in.Name, Scopes: in.Scopes}
 	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
 		if _, ok := d.ResourceServers[in.Identifier]; ok {
-			return api.Errorf(api.ErrInvalidParameter, "%s already exists in user pool %s.", in.Identifier, in.UserPoolId)
+			return api.Errorf(api.ErrInvalidParameter, api.MsgResourceServerExists, in.Identifier, in.UserPoolId)
 		}
 		if d.ResourceServers == nil {
 			d.ResourceServers = map[string]*resourceServerDoc{}
@@ -200,16 +200,16 @@ var (
 func checkDomainName(name string, custom bool) error {
 	if custom {
 		if !customDomain.MatchString(name) {
-			return api.Errorf(api.ErrInvalidParameter, "The custom domain %s is not a valid host name.", name)
+			return api.Errorf(api.ErrInvalidParameter, api.MsgCustomDomainInvalid, name)
 		}
 		return nil
 	}
 	if !prefixDomain.MatchString(name) {
-		return api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value '%s' at 'domain' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$", name)
+		return api.Errorf(api.ErrInvalidParameter, api.MsgDomainPattern, name)
 	}
 	for _, reserved := range []string{"aws", "amazon", "cognito"} {
 		if strings.Contains(name, reserved) {
-			return api.Errorf(api.ErrInvalidParameter, "Domain cannot contain reserved word: %s", reserved)
+			return api.Errorf(api.ErrInvalidParameter, api.MsgDomainReservedWord, reserved)
 		}
 	}
 	return nil
@@ -282,7 +282,7 @@ func (s *Service) CreateUserPoolDomain(ctx context.Context, in *api.CreateUserPo
 		return nil, err
 	}
 	if owner != "" {
-		return nil, api.Errorf(api.ErrInvalidParameter, "Domain already associated with another user pool.")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgDomainTaken)
 	}
 	now := s.now()
 	d := &domainDoc{ManagedLoginVersion: managedLoginVersion(in.ManagedLoginVersion), Created: now, Updated: now}
@@ -291,7 +291,7 @@ func (s *Service) CreateUserPoolDomain(ctx context.Context, in *api.CreateUserPo
 	}
 	_, err = s.updatePool(ctx, in.UserPoolId, func(doc *poolDoc) error {
 		if doc.domainName(custom) != "" {
-			return api.Errorf(api.ErrInvalidParameter, "User pool %s already has a domain configured.", in.UserPoolId)
+			return api.Errorf(api.ErrInvalidParameter, api.MsgPoolHasDomain, in.UserPoolId)
 		}
 		if doc.Domains == nil {
 			doc.Domains = map[string]*domainDoc{}
@@ -307,7 +307,7 @@ func (s *Service) CreateUserPoolDomain(ctx context.Context, in *api.CreateUserPo
 
 // errNoDomain is Cognito's answer when the domain is not the pool's.
 func errNoDomain() error {
-	return api.Errorf(api.ErrInvalidParameter, "No such domain or user pool exists.")
+	return api.Errorf(api.ErrInvalidParameter, api.MsgDomainNotFound)
 }
 
 // DescribeUserPoolDomain answers DescribeUserPoolDomain: a domain nobody
@@ -342,7 +342,7 @@ func (s *Service) UpdateUserPoolDomain(ctx context.Context, in *api.UpdateUserPo
 		}
 		if in.CustomDomainConfig != nil {
 			if !d.custom() {
-				return api.Errorf(api.ErrInvalidParameter, "%s is not a custom domain: it has no certificate to update.", in.Domain)
+				return api.Errorf(api.ErrInvalidParameter, api.MsgNotCustomDomain, in.Domain)
 			}
 			d.CertificateArn = in.CustomDomainConfig.CertificateArn
 		}

@@ -41,7 +41,7 @@ func (s *Service) reusedPassword(p *pool, u *store.User, pw string) error {
 		}
 	}
 	if reused {
-		return api.Errorf("PasswordHistoryPolicyViolationException", "The password has been used previously and cannot be reused.")
+		return api.Errorf(api.ErrPasswordHistoryViolation, api.MsgPasswordReused)
 	}
 	return nil
 }

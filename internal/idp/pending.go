@@ -86,7 +86,7 @@ func applyPending(u *store.User, name string) {
 func checkUpdateSettings(p *pool) error {
 	for _, a := range p.verifyBeforeUpdate() {
 		if !contains(p.doc.AutoVerifiedAttributes, a) {
-			return api.Errorf(api.ErrInvalidParameter, "All attributes in AttributesRequireVerificationBeforeUpdate must exist in AutoVerifiedAttributes")
+			return api.Errorf(api.ErrInvalidParameter, api.MsgVerifyBeforeUpdateNotAutoVerified)
 		}
 	}
 	return nil

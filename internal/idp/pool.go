@@ -75,7 +75,7 @@ func (s *Service) CreateUserPool(ctx context.Context, in *api.CreateUserPoolInpu
 // CreatePool creates a pool with the given id ("" for a new one).
 func (s *Service) CreatePool(ctx context.Context, id string, in *api.CreateUserPoolInput) (*api.UserPoolOutput, error) {
 	if len(in.UsernameAttributes) > 0 && len(in.AliasAttributes) > 0 {
-		return nil, api.Errorf(api.ErrInvalidParameter, "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgAliasAndUsernameAttributes)
 	}
 	doc := poolDoc{UserPoolSettings: in.UserPoolSettings, UserPoolIdentity: in.UserPoolIdentity, Schema: in.Schema}
 	normalizeSettings(&doc.UserPoolSettings)
@@ -101,7 +101,7 @@ func (s *Service) CreatePool(ctx context.Context, id string, in *api.CreateUserP
 		SigningKey: s.seal.Encrypt(der, seal.LabelSigningKey(id))}
 	if err := s.st.CreatePool(ctx, rec); err != nil {
 		if errors.Is(err, store.ErrExists) {
-			return nil, api.Errorf(api.ErrInvalidParameter, "User pool %s already exists.", id)
+			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgPoolExists, id)
 		}
 		return nil, internal(err)
 	}
@@ -192,7 +192,7 @@ func (s *Service) updatePool(ctx context.Context, id string, fn func(*poolDoc) e
 		return nil
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, api.Errorf(api.ErrResourceNotFound, "User pool %s does not exist.", id)
+		return nil, api.Errorf(api.ErrResourceNotFound, api.MsgPoolNotFound, id)
 	}
 	if err != nil {
 		return nil, internal(err)
@@ -207,7 +207,7 @@ func (s *Service) renamePool(ctx context.Context, id, name string) error {
 		return nil
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		return api.Errorf(api.ErrResourceNotFound, "User pool %s does not exist.", id)
+		return api.Errorf(api.ErrResourceNotFound, api.MsgPoolNotFound, id)
 	}
 	if err != nil {
 		return internal(err)
@@ -222,7 +222,7 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *api.DeleteUserPoolInpu
 		return nil, err
 	}
 	if p.doc.DeletionProtection == "ACTIVE" {
-		return nil, api.Errorf(api.ErrInvalidParameter, "The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgDeletionProtected)
 	}
 	if err := s.st.DeletePool(ctx, in.UserPoolId); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, internal(err)
@@ -249,7 +249,7 @@ func (s *Service) SetUserPoolMfaConfig(ctx context.Context, in *api.SetUserPoolM
 			d.MfaConfiguration = in.MfaConfiguration
 		}
 		if d.MfaConfiguration != "OFF" && !d.SoftwareTokenMfaEnabled && d.SmsMfaConfiguration == nil && d.EmailMfaConfiguration == nil {
-			return api.Errorf(api.ErrInvalidParameter, "At least one MFA method must be enabled when MFA is %s.", strings.ToLower(d.MfaConfiguration))
+			return api.Errorf(api.ErrInvalidParameter, api.MsgMFAMethodRequired, strings.ToLower(d.MfaConfiguration))
 		}
 		return nil
 	})

@@ -34,7 +34,7 @@ func (p *pool) recoveryMechanisms() []recoveryOption {
 func adminOnlyRecovery(p *pool) error {
 	for _, o := range p.recoveryMechanisms() {
 		if o.Name == "admin_only" {
-			return api.Errorf(api.ErrNotAuthorized, "Cannot reset password for the user as the user pool only allows administrators to reset passwords.")
+			return api.Errorf(api.ErrNotAuthorized, api.MsgAdminOnlyReset)
 		}
 	}
 	return nil

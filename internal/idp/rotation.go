@@ -29,7 +29,7 @@ func (c *client) rotation() (on bool, grace time.Duration) {
 // (and the token endpoint).
 func (c *client) refreshAuthAllowed() error {
 	if on, _ := c.rotation(); on {
-		return api.Errorf(api.ErrInvalidParameter, "REFRESH_TOKEN_AUTH is not supported for an app client with refresh token rotation enabled; use GetTokensFromRefreshToken.")
+		return api.Errorf(api.ErrInvalidParameter, api.MsgRefreshWithRotation)
 	}
 	return nil
 }

@@ -97,7 +97,7 @@ type pool struct {
 func (s *Service) loadPool(ctx context.Context, id string) (*pool, error) {
 	rec, err := s.st.GetPool(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, api.Errorf(api.ErrResourceNotFound, "User pool %s does not exist.", id)
+		return nil, api.Errorf(api.ErrResourceNotFound, api.MsgPoolNotFound, id)
 	}
 	if err != nil {
 		return nil, internal(err)

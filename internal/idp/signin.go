@@ -15,7 +15,7 @@ const (
 )
 
 func missing(name string) error {
-	return api.Errorf(api.ErrInvalidParameter, "Missing required parameter %s", name)
+	return api.Errorf(api.ErrInvalidParameter, api.MsgMissingParameter, name)
 }
 
 // InitiateAuth answers InitiateAuth: package signin runs the sign-in for

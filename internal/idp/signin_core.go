@@ -119,7 +119,7 @@ func (k signinCore) NewPasswordAttributes(sc signin.Client, u *store.User, pw st
 	}
 	if missing := missingRequired(c.pool, merged); len(missing) > 0 {
 		// Cognito's words for this case, unlike SignUp's.
-		return nil, api.Errorf(api.ErrInvalidParameter, "Invalid attributes given, %s is missing", strings.Join(missing, " and "))
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgAttributesMissing, strings.Join(missing, " and "))
 	}
 	if err := k.s.reusedPassword(c.pool, u, pw); err != nil {
 		return nil, err

@@ -18,14 +18,14 @@ func (s *Service) RevokeToken(ctx context.Context, in *api.RevokeTokenInput) (*a
 	// to authenticate is UnauthorizedException, as in OAuth's invalid_client.
 	if c.secret != "" {
 		if in.ClientSecret == "" {
-			return nil, api.Errorf(api.ErrUnauthorized, "Client %s is configured for secret but secret was not received", c.rec.ID)
+			return nil, api.Errorf(api.ErrUnauthorized, api.MsgSecretNotReceived, c.rec.ID)
 		}
 		if subtle.ConstantTimeCompare([]byte(in.ClientSecret), []byte(c.secret)) != 1 {
-			return nil, api.Errorf(api.ErrUnauthorized, "Unable to verify client secret for client %s", c.rec.ID)
+			return nil, api.Errorf(api.ErrUnauthorized, api.MsgClientSecretUnverified, c.rec.ID)
 		}
 	}
 	if c.doc.EnableTokenRevocation != nil && !*c.doc.EnableTokenRevocation {
-		return nil, api.Errorf(api.ErrUnsupportedOperation, "Token revocation is not enabled for client %s.", c.rec.ID)
+		return nil, api.Errorf(api.ErrUnsupportedOperation, api.MsgRevocationNotEnabled, c.rec.ID)
 	}
 	if err := s.tok.Revoke(ctx, c.rec.ID, in.Token); err != nil {
 		return nil, err

@@ -64,7 +64,7 @@ type authed struct {
 // token_use, expiry, the user's state and global sign-out.
 func (s *Service) authorize(ctx context.Context, raw string) (*authed, error) {
 	if raw == "" {
-		return nil, api.Errorf(api.ErrInvalidParameter, "Missing required parameter AccessToken")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgMissingParameter, "AccessToken")
 	}
 	unverified, err := token.Unverified(raw)
 	if err != nil {
@@ -90,7 +90,7 @@ func (s *Service) authorize(ctx context.Context, raw string) (*authed, error) {
 	}
 	exp, _ := claims["exp"].(float64)
 	if float64(s.now().Unix()) >= exp {
-		return nil, api.Errorf(api.ErrNotAuthorized, "Access Token has expired")
+		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgAccessTokenExpired)
 	}
 	// A token issued in the future (a clock set back, or a forgery) is not
 	// valid yet; five minutes of skew are tolerated.
@@ -104,7 +104,7 @@ func (s *Service) authorize(ctx context.Context, raw string) (*authed, error) {
 	}
 	u, err := s.st.GetUser(ctx, c.pool.rec.ID, username)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, api.Errorf(api.ErrUserNotFound, "User does not exist.")
+		return nil, api.Errorf(api.ErrUserNotFound, api.MsgUserNotFound)
 	}
 	if err != nil {
 		return nil, internal(err)
@@ -114,7 +114,7 @@ func (s *Service) authorize(ctx context.Context, raw string) (*authed, error) {
 		return nil, api.ErrBadAccessToken
 	}
 	if !u.Enabled {
-		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
+		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgUserDisabled)
 	}
 	origin, _ := claims["origin_jti"].(string)
 	revoked, err := s.st.OriginRevoked(ctx, c.pool.rec.ID, origin)
@@ -122,7 +122,7 @@ func (s *Service) authorize(ctx context.Context, raw string) (*authed, error) {
 		return nil, internal(err)
 	}
 	if revoked {
-		return nil, api.Errorf(api.ErrNotAuthorized, "Access Token has been revoked")
+		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgAccessTokenRevoked)
 	}
 	return &authed{client: c, user: u, claims: claims}, nil
 }
@@ -130,7 +130,7 @@ func (s *Service) authorize(ctx context.Context, raw string) (*authed, error) {
 // refresh issues new ID and access tokens from a refresh token.
 func (s *Service) refresh(ctx context.Context, c *client, raw, secretHash string, checkHash bool) (*api.AuthenticationResult, error) {
 	if raw == "" {
-		return nil, api.Errorf(api.ErrInvalidParameter, "Missing required parameter REFRESH_TOKEN")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgMissingParameter, "REFRESH_TOKEN")
 	}
 	rt, err := s.tok.Redeem(ctx, raw, c.rec.ID, c.pool.rec.ID)
 	if err != nil {
@@ -149,7 +149,7 @@ func (s *Service) refresh(ctx context.Context, c *client, raw, secretHash string
 		}
 	}
 	if !u.Enabled {
-		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
+		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgUserDisabled)
 	}
 	rotating, grace := c.rotation()
 	if rotating {
@@ -168,10 +168,10 @@ func (s *Service) GetTokensFromRefreshToken(ctx context.Context, in *api.GetToke
 	}
 	if c.secret != "" {
 		if in.ClientSecret == "" {
-			return nil, api.Errorf(api.ErrNotAuthorized, "Client %s is configured for secret but secret was not received", c.rec.ID)
+			return nil, api.Errorf(api.ErrNotAuthorized, api.MsgSecretNotReceived, c.rec.ID)
 		}
 		if subtle.ConstantTimeCompare([]byte(in.ClientSecret), []byte(c.secret)) != 1 {
-			return nil, api.Errorf(api.ErrNotAuthorized, "Unable to verify client secret for client %s", c.rec.ID)
+			return nil, api.Errorf(api.ErrNotAuthorized, api.MsgClientSecretUnverified, c.rec.ID)
 		}
 	}
 	res, err := s.refresh(ctx, c, in.RefreshToken, "", false)

@@ -49,7 +49,7 @@ var (
 	phonePattern = regexp.MustCompile(`^\+[0-9]{4,15}$`)
 )
 
-func errUserNotFound() error { return api.Errorf(api.ErrUserNotFound, "User does not exist.") }
+func errUserNotFound() error { return api.Errorf(api.ErrUserNotFound, api.MsgUserNotFound) }
 
 // caseSensitive reports whether usernames keep their case: pools say so in
 // UsernameConfiguration.CaseSensitive; Cognito's API default is true.
@@ -120,17 +120,17 @@ func contains(list []string, s string) bool {
 func checkPassword(p *pool, pw string) error {
 	pol := p.doc.Policies.PasswordPolicy
 	fail := func(why string) error {
-		return api.Errorf(api.ErrInvalidPassword, "Password did not conform with policy: %s", why)
+		return api.Errorf(api.ErrInvalidPassword, api.MsgPasswordPolicy, why)
 	}
 	min := 8
 	if pol.MinimumLength != nil {
 		min = int(*pol.MinimumLength)
 	}
 	if len([]rune(pw)) < min {
-		return fail("Password not long enough")
+		return fail(api.MsgPasswordTooShort)
 	}
 	if len(pw) > 256 {
-		return fail("Password is too long")
+		return fail(api.MsgPasswordTooLong)
 	}
 	var upper, lower, digit, symbol bool
 	for _, r := range pw {
@@ -147,13 +147,13 @@ func checkPassword(p *pool, pw string) error {
 	}
 	switch {
 	case pol.RequireUppercase && !upper:
-		return fail("Password must have uppercase characters")
+		return fail(api.MsgPasswordNeedsUpper)
 	case pol.RequireLowercase && !lower:
-		return fail("Password must have lowercase characters")
+		return fail(api.MsgPasswordNeedsLower)
 	case pol.RequireNumbers && !digit:
-		return fail("Password must have numeric characters")
+		return fail(api.MsgPasswordNeedsNumber)
 	case pol.RequireSymbols && !symbol:
-		return fail("Password must have symbol characters")
+		return fail(api.MsgPasswordNeedsSymbol)
 	}
 	return nil
 }
@@ -186,10 +186,10 @@ func checkAttributes(p *pool, attrs []api.AttributeType) (map[string]string, err
 	out := map[string]string{}
 	for _, a := range attrs {
 		if a.Name == "sub" {
-			return nil, api.Errorf(api.ErrInvalidParameter, "Attributes did not conform to the schema: sub: The attribute is not mutable")
+			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgSubNotMutable)
 		}
 		if !standardAttributes[a.Name] && !customDeclared(p, a.Name) {
-			return nil, api.Errorf(api.ErrInvalidParameter, "Attributes did not conform to the schema: %s: Attribute does not exist in the schema.", a.Name)
+			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgAttributeNotInSchema, a.Name)
 		}
 		v := ""
 		if a.Value != nil {
@@ -198,15 +198,15 @@ func checkAttributes(p *pool, attrs []api.AttributeType) (map[string]string, err
 		switch a.Name {
 		case "email":
 			if !emailPattern.MatchString(v) {
-				return nil, api.Errorf(api.ErrInvalidParameter, "Invalid email address format.")
+				return nil, api.Errorf(api.ErrInvalidParameter, api.MsgInvalidEmail)
 			}
 		case "phone_number":
 			if !phonePattern.MatchString(v) {
-				return nil, api.Errorf(api.ErrInvalidParameter, "Invalid phone number format.")
+				return nil, api.Errorf(api.ErrInvalidParameter, api.MsgInvalidPhone)
 			}
 		case "email_verified", "phone_number_verified":
 			if v != "true" && v != "false" {
-				return nil, api.Errorf(api.ErrInvalidParameter, "Invalid value for %s: must be true or false.", a.Name)
+				return nil, api.Errorf(api.ErrInvalidParameter, api.MsgInvalidBoolean, a.Name)
 			}
 		}
 		out[a.Name] = v
@@ -228,7 +228,7 @@ func customDeclared(p *pool, name string) bool {
 
 func requiredMissing(p *pool, attrs map[string]string) error {
 	if missing := missingRequired(p, attrs); len(missing) > 0 {
-		return api.Errorf(api.ErrInvalidParameter, "Attributes did not conform to the schema: %s: The attribute is required", missing[0])
+		return api.Errorf(api.ErrInvalidParameter, api.MsgAttributeRequired, missing[0])
 	}
 	return nil
 }
@@ -300,17 +300,17 @@ func (s *Service) useCode(u *store.User, purpose, code string) error {
 	}
 	c, ok := u.Codes[purpose]
 	if !ok {
-		return s.codeGuessFailed(u, purpose, api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again."))
+		return s.codeGuessFailed(u, purpose, api.Errorf(api.ErrCodeMismatch, api.MsgCodeMismatch))
 	}
 	match := false
 	for _, h := range s.seal.MACs("code", u.PoolID, u.Username, purpose, code) {
 		match = match || subtle.ConstantTimeCompare(c.Hash, h) == 1
 	}
 	if !match {
-		return s.codeGuessFailed(u, purpose, api.Errorf(api.ErrCodeMismatch, "Invalid verification code provided, please try again."))
+		return s.codeGuessFailed(u, purpose, api.Errorf(api.ErrCodeMismatch, api.MsgCodeMismatch))
 	}
 	if !s.now().Before(c.Expires) {
-		return api.Errorf(api.ErrExpiredCode, "Invalid code provided, please request a code again.")
+		return api.Errorf(api.ErrExpiredCode, api.MsgCodeExpired)
 	}
 	s.codeGuessSucceeded(u, purpose)
 	delete(u.Codes, purpose)
@@ -328,10 +328,10 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 	}
 	p := c.pool
 	if p.adminCreateOnly() {
-		return nil, api.Errorf(api.ErrNotAuthorized, "SignUp is not permitted for this user pool")
+		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgSignUpNotPermitted)
 	}
 	if in.Password == nil {
-		return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgPasswordNull)
 	}
 	attrs, err := checkAttributes(p, in.UserAttributes)
 	if err == nil {
@@ -350,11 +350,11 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 		case contains(p.doc.UsernameAttributes, "phone_number") && phonePattern.MatchString(in.Username):
 			attrs["phone_number"] = in.Username
 		default:
-			return nil, api.Errorf(api.ErrInvalidParameter, "Username should be either an email or a phone number.")
+			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgUsernameEmailOrPhone)
 		}
 		username = sub
 	} else if emailPattern.MatchString(in.Username) && len(p.doc.AliasAttributes) > 0 && contains(p.doc.AliasAttributes, "email") {
-		return nil, api.Errorf(api.ErrInvalidParameter, "Username cannot be of email format, since user pool is configured for email alias.")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgUsernameIsEmailAlias)
 	}
 	if err := requiredMissing(p, attrs); err != nil {
 		return nil, err
@@ -367,7 +367,7 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 			if others, err := s.st.FindUsers(ctx, p.rec.ID, &store.Filter{Attr: attr, Value: v}, "", 1); err != nil {
 				return nil, internal(err)
 			} else if len(others) > 0 {
-				return nil, api.Errorf(api.ErrUsernameExists, "An account with the given %s already exists.", attr)
+				return nil, api.Errorf(api.ErrUsernameExists, api.MsgAccountWithAttributeExists, attr)
 			}
 		}
 	}
@@ -385,7 +385,7 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 	}
 	if err := s.st.CreateUser(ctx, u); err != nil {
 		if errors.Is(err, store.ErrExists) {
-			return nil, api.Errorf(api.ErrUsernameExists, "User already exists")
+			return nil, api.Errorf(api.ErrUsernameExists, api.MsgUserExists)
 		}
 		return nil, internal(err)
 	}
@@ -420,7 +420,7 @@ func (s *Service) clientUser(ctx context.Context, clientID, name, secretHash str
 }
 
 func errNoClientUser() error {
-	return api.Errorf(api.ErrUserNotFound, "Username/client id combination not found.")
+	return api.Errorf(api.ErrUserNotFound, api.MsgUsernameClientNotFound)
 }
 
 // ConfirmSignUp answers ConfirmSignUp.
@@ -437,7 +437,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *api.ConfirmSignUpInput)
 	}
 	_, err = s.updateUser(ctx, u, func(u *store.User) error {
 		if u.Status != StatusUnconfirmed {
-			return api.Errorf(api.ErrNotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
+			return api.Errorf(api.ErrNotAuthorized, api.MsgCannotConfirm, u.Status)
 		}
 		if err := s.useCode(u, purposeSignUp, in.ConfirmationCode); err != nil {
 			return err
@@ -487,11 +487,11 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *api.ResendConf
 	var details *api.CodeDeliveryDetails
 	_, err = s.updateUser(ctx, u, func(u *store.User) error {
 		if u.Status != StatusUnconfirmed {
-			return api.Errorf(api.ErrInvalidParameter, "User is already confirmed.")
+			return api.Errorf(api.ErrInvalidParameter, api.MsgAlreadyConfirmed)
 		}
 		attr, medium, dest := verificationTarget(c.pool, u.Attributes)
 		if attr == "" {
-			return api.Errorf(api.ErrInvalidParameter, "Auto verification not turned on.")
+			return api.Errorf(api.ErrInvalidParameter, api.MsgAutoVerificationOff)
 		}
 		msg, details = s.issueCode(u, purposeSignUp, attr, medium, dest, signUpCodeTTL)
 		return nil
@@ -524,7 +524,7 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *api.AdminConfirmSi
 	}
 	_, err = s.updateUser(ctx, u, func(u *store.User) error {
 		if u.Status != StatusUnconfirmed {
-			return api.Errorf(api.ErrNotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
+			return api.Errorf(api.ErrNotAuthorized, api.MsgCannotConfirm, u.Status)
 		}
 		u.Status = StatusConfirmed
 		delete(u.Codes, purposeSignUp)

@@ -77,7 +77,7 @@ func (e *Engine) sessionlessDeviceSRP(ctx context.Context, c Client, r map[strin
 		return nil, err
 	}
 	if !u.Enabled {
-		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
+		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgUserDisabled)
 	}
 	return e.deviceSRPAuth(ctx, c, u, t, r)
 }
@@ -89,7 +89,7 @@ func (e *Engine) deviceSRPAuth(ctx context.Context, c Client, u *store.User, t *
 		return nil, missing("SRP_A")
 	}
 	if _, err := srp.ParseA(r["SRP_A"]); err != nil {
-		return nil, api.Errorf(api.ErrInvalidParameter, "SRP_A is not a valid SRP public value.")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgSRPAInvalid)
 	}
 	d, err := e.core.UserDevice(ctx, u, t.DeviceKey)
 	if err != nil {
@@ -143,7 +143,7 @@ func (e *Engine) devicePasswordVerify(ctx context.Context, c Client, r map[strin
 		return nil, err
 	}
 	if !u.Enabled {
-		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
+		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgUserDisabled)
 	}
 	if err := e.CheckLock(u); err != nil {
 		return nil, err

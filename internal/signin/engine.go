@@ -157,7 +157,7 @@ var (
 // unsupportedChallenge answers a challenge Cognate does not know, after the
 // same checks of the Session as a known one.
 var unsupportedChallenge = sessionStep(func(_ context.Context, _ *Engine, req *request, _ *Session, _ *store.User) (*api.AuthOutput, error) {
-	return nil, api.Errorf(api.ErrInvalidParameter, "Challenge %s is not supported by Cognate.", req.challenge)
+	return nil, api.Errorf(api.ErrInvalidParameter, api.MsgChallengeNotSupported, req.challenge)
 })
 
 // params drops null and empty members: clients send DEVICE_KEY: null.
@@ -172,7 +172,7 @@ func params(m map[string]*string) map[string]string {
 }
 
 func missing(name string) error {
-	return api.Errorf(api.ErrInvalidParameter, "Missing required parameter %s", name)
+	return api.Errorf(api.ErrInvalidParameter, api.MsgMissingParameter, name)
 }
 
 // internal turns an unexpected error into InternalErrorException, keeping
@@ -208,7 +208,7 @@ func (e *Engine) AdminInitiate(ctx context.Context, c Client, authFlow string, a
 func (e *Engine) initiate(ctx context.Context, c Client, operation, authFlow string, authParameters map[string]*string) (*api.AuthOutput, error) {
 	f, ok := flows[authFlow]
 	if !ok {
-		return nil, api.Errorf(api.ErrInvalidParameter, "AuthFlow %s is not supported by Cognate.", authFlow)
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgAuthFlowNotSupported, authFlow)
 	}
 	return f.initiate(ctx, e, &request{client: c, operation: operation, params: params(authParameters)})
 }
@@ -254,13 +254,13 @@ func (e *Engine) signInUser(ctx context.Context, c Client, p map[string]string) 
 // Cognito answers UserNotConfirmedException even for a wrong password.
 func CheckSignInState(u *store.User) error {
 	if !u.Enabled {
-		return api.Errorf(api.ErrNotAuthorized, "User is disabled.")
+		return api.Errorf(api.ErrNotAuthorized, api.MsgUserDisabled)
 	}
 	switch u.Status {
 	case StatusUnconfirmed:
-		return api.Errorf(api.ErrUserNotConfirmed, "User is not confirmed.")
+		return api.Errorf(api.ErrUserNotConfirmed, api.MsgUserNotConfirmed)
 	case StatusResetRequired:
-		return api.Errorf(api.ErrPasswordResetRequired, "Password reset required for the user")
+		return api.Errorf(api.ErrPasswordResetRequired, api.MsgPasswordResetRequired)
 	}
 	return nil
 }
@@ -299,7 +299,7 @@ func (e *Engine) afterPassword(ctx context.Context, c Client, u *store.User, aut
 		case c.SoftwareTokenMFA():
 			challenge = ChallengeMFASetup
 		default:
-			return nil, api.Errorf(api.ErrInvalidUserPoolConfig, "MFA is required but no MFA method the user can set up is enabled on the pool.")
+			return nil, api.Errorf(api.ErrInvalidUserPoolConfig, api.MsgNoUsableMFAMethod)
 		}
 	}
 	if challenge == "" {
@@ -374,7 +374,7 @@ func (step sessionStep) respond(ctx context.Context, e *Engine, req *request) (*
 		return nil, api.ErrBadSession
 	}
 	if ss.Challenge != req.challenge {
-		return nil, api.Errorf(api.ErrInvalidParameter, "The session is for the %s challenge, not %s.", ss.Challenge, req.challenge)
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgSessionChallengeMismatch, ss.Challenge, req.challenge)
 	}
 	name := r["USERNAME"]
 	if name == "" {
@@ -388,7 +388,7 @@ func (step sessionStep) respond(ctx context.Context, e *Engine, req *request) (*
 		return nil, err
 	}
 	if !u.Enabled {
-		return nil, api.Errorf(api.ErrNotAuthorized, "User is disabled.")
+		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgUserDisabled)
 	}
 	return step(ctx, e, req, ss, u)
 }

@@ -18,7 +18,7 @@ const (
 )
 
 // ErrLocked is the answer to a sign-in step while the user is locked out.
-var ErrLocked = &api.Error{Code: api.ErrNotAuthorized, Message: "Password attempts exceeded"}
+var ErrLocked = &api.Error{Code: api.ErrNotAuthorized, Message: api.MsgPasswordAttemptsExceeded}
 
 // CheckLock refuses a sign-in step while the user is locked out.
 func CheckLock(u *store.User, now time.Time) error {

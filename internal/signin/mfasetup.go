@@ -13,7 +13,7 @@ import (
 // sign-in ends.
 func mfaSetupStep(ctx context.Context, e *Engine, req *request, ss *Session, u *store.User) (*api.AuthOutput, error) {
 	if ss.Stage != StageVerified || len(u.TOTPSecret) == 0 {
-		return nil, api.Errorf(api.ErrInvalidParameter, "MFA set-up is not complete: call AssociateSoftwareToken and VerifySoftwareToken with this session first.")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgMFASetupIncomplete)
 	}
 	u, err := e.core.UpdateUser(ctx, u, func(u *store.User) error {
 		u.TOTPEnabled = true

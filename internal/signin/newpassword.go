@@ -39,7 +39,7 @@ func newPasswordStep(ctx context.Context, e *Engine, req *request, ss *Session, 
 // password; both parameters are JSON strings, as the JS clients parse them.
 func (e *Engine) newPasswordChallenge(c Client, u *store.User, authTime time.Time, deviceKey string) (*api.AuthOutput, error) {
 	if !u.PasswordExpires.IsZero() && !e.now().Before(u.PasswordExpires) {
-		return nil, api.Errorf(api.ErrNotAuthorized, "Temporary password has expired and must be reset by an administrator.")
+		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgTemporaryPasswordExpired)
 	}
 	current := map[string]string{}
 	for k, v := range u.Attributes {

@@ -12,15 +12,15 @@ type passwordFlow struct{ operation string }
 
 func (f passwordFlow) initiate(ctx context.Context, e *Engine, req *request) (*api.AuthOutput, error) {
 	if req.operation != f.operation {
-		return nil, api.Errorf(api.ErrInvalidParameter, "Initiate Auth method not supported.")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgAuthMethodNotSupported)
 	}
 	c := req.client
 	admin := f.operation == opAdminInitiate
 	if !admin && !c.Allows("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH") {
-		return nil, api.Errorf(api.ErrInvalidParameter, "USER_PASSWORD_AUTH flow not enabled for this client")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgUserPasswordAuthNotEnabled)
 	}
 	if admin && !c.Allows("ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH") {
-		return nil, api.Errorf(api.ErrInvalidParameter, "Auth flow not enabled for this client")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgAuthFlowNotEnabled)
 	}
 	return e.PasswordAuth(ctx, c, req.params)
 }

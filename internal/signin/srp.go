@@ -20,7 +20,7 @@ type srpFlow struct{}
 
 func (srpFlow) initiate(ctx context.Context, e *Engine, req *request) (*api.AuthOutput, error) {
 	if !req.client.Allows("ALLOW_USER_SRP_AUTH") {
-		return nil, api.Errorf(api.ErrInvalidParameter, "USER_SRP_AUTH is not enabled for the client.")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgUserSRPAuthNotEnabled)
 	}
 	return e.srpAuth(ctx, req.client, req.params)
 }
@@ -55,7 +55,7 @@ func (e *Engine) srpAuth(ctx context.Context, c Client, p map[string]string) (*a
 		return nil, missing("SRP_A")
 	}
 	if _, err := srp.ParseA(p["SRP_A"]); err != nil {
-		return nil, api.Errorf(api.ErrInvalidParameter, "SRP_A is not a valid SRP public value.")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgSRPAInvalid)
 	}
 	u, phantom, err := e.signInUser(ctx, c, p)
 	if err != nil {
@@ -99,15 +99,15 @@ func (e *Engine) claimFrom(r map[string]string) (block, sig []byte, ts string, e
 		return nil, nil, "", api.ErrBadSession
 	}
 	if sig, err = base64.StdEncoding.DecodeString(r["PASSWORD_CLAIM_SIGNATURE"]); err != nil {
-		return nil, nil, "", api.Errorf(api.ErrInvalidParameter, "PASSWORD_CLAIM_SIGNATURE is not base64.")
+		return nil, nil, "", api.Errorf(api.ErrInvalidParameter, api.MsgClaimSignatureNotBase64)
 	}
 	ts = r["TIMESTAMP"]
 	t, err := srp.ParseTimestamp(ts)
 	if err != nil {
-		return nil, nil, "", api.Errorf(api.ErrInvalidParameter, "TIMESTAMP is not in the form 'Mon Jan 2 15:04:05 UTC 2006'.")
+		return nil, nil, "", api.Errorf(api.ErrInvalidParameter, api.MsgTimestampFormat)
 	}
 	if d := e.now().Sub(t); d > timestampWindow || d < -timestampWindow {
-		return nil, nil, "", api.Errorf(api.ErrNotAuthorized, "TIMESTAMP is more than 5 minutes away from the server's clock.")
+		return nil, nil, "", api.Errorf(api.ErrNotAuthorized, api.MsgTimestampSkew)
 	}
 	return block, sig, ts, nil
 }

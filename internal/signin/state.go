@@ -84,7 +84,7 @@ func (k *States) Seal(ss *Session) string {
 // checks client and challenge.
 func (k *States) Open(text string) (*Session, error) {
 	if text == "" {
-		return nil, api.Errorf(api.ErrInvalidParameter, "Missing required parameter Session")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgMissingParameter, "Session")
 	}
 	b, err := k.Sealer.OpenString(text, seal.LabelSession)
 	if err != nil {

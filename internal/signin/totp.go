@@ -34,7 +34,7 @@ func totpStep(ctx context.Context, e *Engine, req *request, ss *Session, u *stor
 func (e *Engine) checkTOTP(ctx context.Context, u *store.User, code string) (*store.User, error) {
 	return e.core.UpdateUser(ctx, u, func(u *store.User) error {
 		if len(u.TOTPSecret) == 0 {
-			return api.Errorf(api.ErrSoftwareTokenMFANotFound, "Software token MFA is not set up for the user.")
+			return api.Errorf(api.ErrSoftwareTokenMFANotFound, api.MsgSoftwareTokenNotSetUp)
 		}
 		secret, err := e.seal.Decrypt(u.TOTPSecret, seal.LabelTOTP(u.PoolID, u.Username))
 		if err != nil {
@@ -43,9 +43,9 @@ func (e *Engine) checkTOTP(ctx context.Context, u *store.User, code string) (*st
 		step, r := totp.Match(string(secret), code, e.now(), u.TOTPLastStep)
 		switch r {
 		case totp.Replayed:
-			return api.Errorf(api.ErrExpiredCode, "Your software token has already been used once.")
+			return api.Errorf(api.ErrExpiredCode, api.MsgSoftwareTokenCodeReused)
 		case totp.Mismatch:
-			return api.Errorf(api.ErrCodeMismatch, "Invalid code received for user")
+			return api.Errorf(api.ErrCodeMismatch, api.MsgInvalidCodeForUser)
 		}
 		u.TOTPLastStep = step
 		return nil

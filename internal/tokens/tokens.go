@@ -232,7 +232,7 @@ func (i *Issuer) FindRefresh(ctx context.Context, raw string) (*store.RefreshTok
 
 // ErrInvalidRefresh is the answer to a refresh token that is unknown, or
 // not the caller's.
-var ErrInvalidRefresh = &api.Error{Code: api.ErrNotAuthorized, Message: "Invalid Refresh Token"}
+var ErrInvalidRefresh = &api.Error{Code: api.ErrNotAuthorized, Message: api.MsgInvalidRefreshToken}
 
 // Redeem finds the refresh token raw of clientID in poolID and checks that
 // it is live: ErrInvalidRefresh for an unknown token or another client's,
@@ -249,10 +249,10 @@ func (i *Issuer) Redeem(ctx context.Context, raw, clientID, poolID string) (*sto
 		return nil, ErrInvalidRefresh
 	}
 	if rt.Revoked {
-		return nil, api.Errorf(api.ErrNotAuthorized, "Refresh Token has been revoked")
+		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgRefreshTokenRevoked)
 	}
 	if !i.now().Before(rt.Expires) {
-		return nil, api.Errorf(api.ErrNotAuthorized, "Refresh Token has expired")
+		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgRefreshTokenExpired)
 	}
 	return rt, nil
 }
@@ -267,7 +267,7 @@ func (i *Issuer) Rotate(ctx context.Context, rt *store.RefreshToken, grace time.
 		return api.Internal(err)
 	}
 	if revoked {
-		return api.Errorf(api.ErrNotAuthorized, "Refresh Token has been revoked")
+		return api.Errorf(api.ErrNotAuthorized, api.MsgRefreshTokenRevoked)
 	}
 	now := i.now()
 	rotated, first := rt.Rotated, false
@@ -277,7 +277,7 @@ func (i *Issuer) Rotate(ctx context.Context, rt *store.RefreshToken, grace time.
 		}
 	}
 	if !first && !now.Before(rotated.Add(grace)) {
-		return api.Errorf("RefreshTokenReuseException", "Refresh token has already been used.")
+		return api.Errorf(api.ErrRefreshTokenReuse, api.MsgRefreshTokenReused)
 	}
 	return nil
 }
@@ -288,7 +288,7 @@ func (i *Issuer) Rotate(ctx context.Context, rt *store.RefreshToken, grace time.
 // unknown token is already as good as revoked (RFC 7009).
 func (i *Issuer) Revoke(ctx context.Context, clientID, raw string) error {
 	if IsJWT(raw) {
-		return api.Errorf(api.ErrUnsupportedTokenType, "Only refresh tokens can be revoked.")
+		return api.Errorf(api.ErrUnsupportedTokenType, api.MsgOnlyRefreshRevocable)
 	}
 	rt, err := i.FindRefresh(ctx, raw)
 	if errors.Is(err, store.ErrNotFound) {
@@ -298,7 +298,7 @@ func (i *Issuer) Revoke(ctx context.Context, clientID, raw string) error {
 		return api.Internal(err)
 	}
 	if rt.ClientID != clientID {
-		return api.Errorf(api.ErrUnauthorized, "The token was not issued to client %s.", clientID)
+		return api.Errorf(api.ErrUnauthorized, api.MsgTokenNotIssuedToClient, clientID)
 	}
 	return i.End(ctx, rt)
 }

@@ -1,0 +1,166 @@
+package api
+
+// Error messages, named beside the exception codes in errors.go. Clients match
+// on these texts, so each is written once, here, and every layer refers to it
+// by name; TestMessagesAreNamed fails when a message is written in place
+// outside this package. Where Cognito's wording is known the text is Cognito's,
+// byte for byte; a few name Cognate's own limits (those ending "by Cognate.").
+//
+// A message with parameters is a format for Errorf; go vet checks its
+// arguments against the constant's verbs.
+const (
+	// Request and protocol.
+	MsgMethodNotSupported     = "Method %s is not supported."
+	MsgUnknownOperation       = "Unknown operation %s"
+	MsgBodyTooLarge           = "Request body is larger than 1 MiB."
+	MsgBodyUnreadable         = "Could not read the request body."
+	MsgBodyNotObject          = "Request body is not a valid JSON object."
+	MsgBodyTooDeep            = "Request body nests objects and arrays deeper than %d levels."
+	MsgUnexpectedValueType    = "Unexpected value type for member '%s': expected %s"
+	MsgMissingParameter       = "Missing required parameter %s"
+	MsgPasswordNull           = "1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null"
+	MsgInvalidPaginationToken = "Invalid pagination token."
+	MsgNotFound               = "Not found" // a GET path the server does not serve
+
+	// User pools.
+	MsgPoolNotFound                      = "User pool %s does not exist."
+	MsgPoolExists                        = "User pool %s already exists."
+	MsgAliasAndUsernameAttributes        = "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool."
+	MsgDeletionProtected                 = "The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first."
+	MsgMFAMethodRequired                 = "At least one MFA method must be enabled when MFA is %s."
+	MsgVerifyBeforeUpdateNotAutoVerified = "All attributes in AttributesRequireVerificationBeforeUpdate must exist in AutoVerifiedAttributes"
+	MsgAdvancedSecurityNotEnabled        = "Advanced security features are not enabled for user pool %s."
+	MsgNoSMSConfiguration                = "User pool does not have SMS configuration to send messages."
+	MsgImportWithUsernameAttributes      = "ImportUsers does not serve pools with UsernameAttributes."
+	MsgFilterParse                       = "Error while parsing filter."
+	MsgInvalidSearchAttribute            = "Invalid search attribute: %s"
+	MsgInvalidStatusFilter               = "Invalid value for status filter: must be Enabled or Disabled."
+
+	// App clients and client secrets.
+	MsgClientNotFound                  = "User pool client %s does not exist."
+	MsgClientExists                    = "User pool client %s already exists."
+	MsgClientValueOutOfRange           = "%s must be between %v and %v."
+	MsgSecretGeneratedAndGiven         = "GenerateSecret and ClientSecret cannot both be given."
+	MsgSecretNotReceived               = "Client %s is configured for secret but secret was not received"
+	MsgClientSecretUnverified          = "Unable to verify client secret for client %s"
+	MsgSecretHashUnverified            = "Unable to verify secret hash for client %s"
+	MsgClientCredentialsNeedSecret     = "client_credentials flow can not be selected if client does not have a client secret."
+	MsgClientCredentialsWithOtherFlows = "client_credentials flow can not be selected along with code flow or implicit flow."
+	MsgInvalidScope                    = "Invalid scope requested: %s"
+	MsgProviderNotFound                = "The provider %s does not exist for User Pool %s."
+	MsgWriteUnauthorizedAttribute      = "A client attempted to write unauthorized attribute"
+
+	// Resource servers and domains.
+	MsgResourceServerNotFound = "Resource server %s does not exist."
+	MsgScopeDefinedTwice      = "Scope %s is defined more than once."
+	MsgResourceServerExists   = "%s already exists in user pool %s."
+	MsgCustomDomainInvalid    = "The custom domain %s is not a valid host name."
+	MsgDomainPattern          = `1 validation error detected: Value '%s' at 'domain' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`
+	MsgDomainReservedWord     = "Domain cannot contain reserved word: %s"
+	MsgDomainTaken            = "Domain already associated with another user pool."
+	MsgPoolHasDomain          = "User pool %s already has a domain configured."
+	MsgDomainNotFound         = "No such domain or user pool exists."
+	MsgNotCustomDomain        = "%s is not a custom domain: it has no certificate to update."
+
+	// Users, attributes and groups.
+	MsgUserNotFound               = "User does not exist."
+	MsgUserDisabled               = "User is disabled."
+	MsgUserNotConfirmed           = "User is not confirmed."
+	MsgUserExists                 = "User already exists"
+	MsgUserAccountExists          = "User account already exists"
+	MsgAccountWithAttributeExists = "An account with the given %s already exists."
+	MsgUsernameClientNotFound     = "Username/client id combination not found."
+	MsgUsernameEmailOrPhone       = "Username should be either an email or a phone number."
+	MsgUsernameIsEmailAlias       = "Username cannot be of email format, since user pool is configured for email alias."
+	MsgSignUpNotPermitted         = "SignUp is not permitted for this user pool"
+	MsgCannotConfirm              = "User cannot be confirmed. Current status is %s"
+	MsgAlreadyConfirmed           = "User is already confirmed."
+	MsgAutoVerificationOff        = "Auto verification not turned on."
+	MsgResendNotForced            = "Resend not possible. %s status is not FORCE_CHANGE_PASSWORD"
+	MsgNoEmailForDelivery         = "No email provided but desired delivery medium was Email"
+	MsgNoPhoneForDelivery         = "No phone_number provided but desired delivery medium was Sms"
+	MsgSubNotMutable              = "Attributes did not conform to the schema: sub: The attribute is not mutable"
+	MsgAttributeNotInSchema       = "Attributes did not conform to the schema: %s: Attribute does not exist in the schema."
+	MsgAttributeRequired          = "Attributes did not conform to the schema: %s: The attribute is required"
+	MsgAttributesMissing          = "Invalid attributes given, %s is missing"
+	MsgInvalidEmail               = "Invalid email address format."
+	MsgInvalidPhone               = "Invalid phone number format."
+	MsgInvalidBoolean             = "Invalid value for %s: must be true or false."
+	MsgModifyImmutable            = "Cannot modify the non-mutable attribute %s"
+	MsgDeleteImmutable            = "Cannot delete the non-mutable attribute %s"
+	MsgNothingToVerify            = "The user has no %s to verify."
+	MsgGroupNotFound              = "Group %s not found."
+	MsgGroupExists                = "A group with the name %s already exists."
+
+	// Passwords and codes.
+	MsgPasswordPolicy = "Password did not conform with policy: %s"
+	// The reasons MsgPasswordPolicy gives, first failed first.
+	MsgPasswordTooShort      = "Password not long enough"
+	MsgPasswordTooLong       = "Password is too long"
+	MsgPasswordNeedsUpper    = "Password must have uppercase characters"
+	MsgPasswordNeedsLower    = "Password must have lowercase characters"
+	MsgPasswordNeedsNumber   = "Password must have numeric characters"
+	MsgPasswordNeedsSymbol   = "Password must have symbol characters"
+	MsgPasswordReused        = "The password has been used previously and cannot be reused."
+	MsgAdminOnlyReset        = "Cannot reset password for the user as the user pool only allows administrators to reset passwords."
+	MsgNoRecoveryDestination = "Cannot reset password for the user as there is no registered/verified email or phone_number"
+	MsgCodeMismatch          = "Invalid verification code provided, please try again."
+	MsgCodeExpired           = "Invalid code provided, please request a code again."
+	MsgAttemptLimitExceeded  = "Attempt limit exceeded, please try after some time."
+
+	// Sign-in.
+	MsgAuthMethodNotSupported     = "Initiate Auth method not supported."
+	MsgAuthFlowNotEnabled         = "Auth flow not enabled for this client"
+	MsgUserPasswordAuthNotEnabled = "USER_PASSWORD_AUTH flow not enabled for this client"
+	MsgUserSRPAuthNotEnabled      = "USER_SRP_AUTH is not enabled for the client."
+	MsgAuthFlowNotSupported       = "AuthFlow %s is not supported by Cognate."
+	MsgChallengeNotSupported      = "Challenge %s is not supported by Cognate."
+	MsgSessionChallengeMismatch   = "The session is for the %s challenge, not %s."
+	MsgPasswordAttemptsExceeded   = "Password attempts exceeded"
+	MsgPasswordResetRequired      = "Password reset required for the user"
+	MsgTemporaryPasswordExpired   = "Temporary password has expired and must be reset by an administrator."
+	MsgSRPAInvalid                = "SRP_A is not a valid SRP public value."
+	MsgClaimSignatureNotBase64    = "PASSWORD_CLAIM_SIGNATURE is not base64."
+	MsgTimestampFormat            = "TIMESTAMP is not in the form 'Mon Jan 2 15:04:05 UTC 2006'."
+	MsgTimestampSkew              = "TIMESTAMP is more than 5 minutes away from the server's clock."
+	MsgDeviceVerifierRequired     = "DeviceSecretVerifierConfig with PasswordVerifier and Salt is required."
+	MsgDeviceVerifierInvalid      = "DeviceSecretVerifierConfig is not a valid SRP verifier and salt."
+	MsgDeviceNotFound             = "Device does not exist."
+	MsgSignInSessionEnded         = "The sign-in session has ended."
+
+	// MFA.
+	MsgNoUsableMFAMethod           = "MFA is required but no MFA method the user can set up is enabled on the pool."
+	MsgMFASetupIncomplete          = "MFA set-up is not complete: call AssociateSoftwareToken and VerifySoftwareToken with this session first."
+	MsgTokenAndSession             = "Only one of AccessToken and Session may be given."
+	MsgTokenOrSession              = "Either AccessToken or Session must be given."
+	MsgSoftwareTokenMFANotEnabled  = "Software Token MFA is not enabled for the user pool."
+	MsgSoftwareTokenNotSetUp       = "Software token MFA is not set up for the user."
+	MsgNoSoftwareTokenAssociated   = "No software token has been associated with the user: call AssociateSoftwareToken first."
+	MsgSoftwareTokenEnableMismatch = "Code mismatch and fail enable Software Token MFA"
+	MsgSoftwareTokenNotVerified    = "User has not verified software token mfa"
+	MsgSoftwareTokenCodeReused     = "Your software token has already been used once."
+	MsgInvalidCodeForUser          = "Invalid code received for user"
+	MsgNoSMSDelivery               = "User does not have delivery config set to turn on SMS_MFA"
+	MsgNoEmailOTPDelivery          = "User does not have delivery config set to turn on EMAIL_OTP"
+	MsgNoPasskey                   = "User does not have a registered passkey to turn on WEB_AUTHN MFA"
+	MsgPreferredMFADisabled        = "A disabled MFA method cannot be the preferred one."
+
+	// Tokens.
+	MsgAccessTokenExpired     = "Access Token has expired"
+	MsgAccessTokenRevoked     = "Access Token has been revoked"
+	MsgInvalidRefreshToken    = "Invalid Refresh Token"
+	MsgRefreshTokenRevoked    = "Refresh Token has been revoked"
+	MsgRefreshTokenExpired    = "Refresh Token has expired"
+	MsgRefreshTokenReused     = "Refresh token has already been used."
+	MsgRefreshWithRotation    = "REFRESH_TOKEN_AUTH is not supported for an app client with refresh token rotation enabled; use GetTokensFromRefreshToken."
+	MsgOnlyRefreshRevocable   = "Only refresh tokens can be revoked."
+	MsgTokenNotIssuedToClient = "The token was not issued to client %s."
+	MsgRevocationNotEnabled   = "Token revocation is not enabled for client %s."
+
+	// Errors built in this package.
+	MsgIncorrectCredentials = "Incorrect username or password."
+	MsgInvalidSession       = "Invalid session for the user."
+	MsgInvalidAccessToken   = "Invalid Access Token"
+	MsgInternal             = "Internal error."
+	MsgTimestampNotNumber   = "Timestamp must be a number of seconds since the epoch"
+)
