@@ -163,4 +163,8 @@ const (
 	MsgInvalidAccessToken   = "Invalid Access Token"
 	MsgInternal             = "Internal error."
 	MsgTimestampNotNumber   = "Timestamp must be a number of seconds since the epoch"
+
+	// The console's own refusals (Cognate's words, shown on its pages).
+	MsgConsoleConfirmDeletion = "Tick the box to confirm the deletion."
+	MsgConsoleUnknownAction   = "Unknown action."
 )

@@ -222,7 +222,7 @@ func filterOf(attr, match, value string) (string, error) {
 		return "", nil
 	}
 	if !slices.Contains(searchAttrs, attr) {
-		return "", api.Errorf(api.ErrInvalidParameter, "Invalid search attribute: %s", attr)
+		return "", api.Errorf(api.ErrInvalidParameter, api.MsgInvalidSearchAttribute, attr)
 	}
 	op := "^="
 	if match == "equals" {
@@ -392,7 +392,7 @@ func (c *Console) userAction(w http.ResponseWriter, r *http.Request) {
 		err = c.d.confirmWithCode(ctx, f.Get("client"), username, strings.TrimSpace(f.Get("code")))
 	case "delete":
 		if f.Get("sure") != "yes" {
-			err = api.Errorf(api.ErrInvalidParameter, "Tick the box to confirm the deletion.")
+			err = api.Errorf(api.ErrInvalidParameter, api.MsgConsoleConfirmDeletion)
 			break
 		}
 		err = c.d.userAction(ctx, action, pool, username)

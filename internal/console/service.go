@@ -86,7 +86,7 @@ func (d domain) userAction(ctx context.Context, action, pool, user string) error
 	case "delete":
 		_, err = validated(ctx, &api.AdminDeleteUserInput{UserPoolId: pool, Username: user}, d.s.AdminDeleteUser)
 	default:
-		return api.Errorf(api.ErrInvalidParameter, "Unknown action.")
+		return api.Errorf(api.ErrInvalidParameter, api.MsgConsoleUnknownAction)
 	}
 	return err
 }

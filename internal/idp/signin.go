@@ -14,10 +14,6 @@ const (
 	challengeMFASetup = signin.ChallengeMFASetup
 )
 
-func missing(name string) error {
-	return api.Errorf(api.ErrInvalidParameter, api.MsgMissingParameter, name)
-}
-
 // InitiateAuth answers InitiateAuth: package signin runs the sign-in for
 // the client loaded here.
 func (s *Service) InitiateAuth(ctx context.Context, in *api.InitiateAuthInput) (*api.AuthOutput, error) {
