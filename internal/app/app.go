@@ -231,12 +231,12 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 		if o.Console == ConsoleAnywhere {
 			access = console.Anywhere
 		}
-		cons = console.New(console.Config{Service: a.Service, Credentials: a.credentials, Outbox: a.Outbox, Issuer: issuer,
+		cons = console.New(console.Config{Service: a.Service, Sealer: sealer, Credentials: a.credentials, Outbox: a.Outbox, Issuer: issuer,
 			Access: access, Secure: strings.HasPrefix(o.PublicURL, "https://"), Logger: o.Logger})
 	}
 	a.Handler = httpapi.New(httpapi.Config{Service: a.Service, Credentials: a.credentials, Outbox: a.Outbox,
 		Issuer: issuer, PublicURL: o.PublicURL, Logger: o.Logger, Ready: st.Ping,
-		Hosted:     hosted.New(hosted.Config{Service: a.Service, PublicURL: o.PublicURL, Logger: o.Logger}),
+		Hosted:     hosted.New(hosted.Config{Service: a.Service, Sealer: sealer, PublicURL: o.PublicURL, Logger: o.Logger}),
 		HostedPath: hosted.Paths, Console: cons})
 	return a, nil
 }

@@ -25,6 +25,7 @@ import (
 
 	"github.com/cognate-idp/cognate/internal/idp"
 	"github.com/cognate-idp/cognate/internal/mail"
+	"github.com/cognate-idp/cognate/internal/seal"
 )
 
 // Prefix is where the console is mounted.
@@ -45,6 +46,8 @@ const (
 // Config is what the console needs.
 type Config struct {
 	Service *idp.Service
+	// Sealer seals the console's cookies (the server's master keys).
+	Sealer *seal.Sealer
 	// Credentials returns the secret of an admin access key id, as for
 	// SigV4.
 	Credentials func(accessKeyID string) (secret string, ok bool)
@@ -79,7 +82,7 @@ func New(cfg Config) *Console {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	c := &Console{cfg: cfg, d: domain{cfg.Service}, mux: http.NewServeMux()}
+	c := &Console{cfg: cfg, d: domain{s: cfg.Service, sealer: cfg.Sealer}, mux: http.NewServeMux()}
 	c.mux.HandleFunc("GET /{$}", c.pools)
 	c.mux.HandleFunc("GET /pool", c.pool)
 	c.mux.HandleFunc("GET /users", c.users)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/idp"
+	"github.com/cognate-idp/cognate/internal/seal"
 )
 
 // domain is the console's one door into the domain: every read and every
@@ -13,7 +14,10 @@ import (
 // layer validates them, never by writing the store. The input shapes of
 // the API live only in this file, so that a change to them touches it
 // alone.
-type domain struct{ s *idp.Service }
+type domain struct {
+	s      *idp.Service
+	sealer *seal.Sealer
+}
 
 func validated[In any, Out any](ctx context.Context, in *In, call func(context.Context, *In) (Out, error)) (Out, error) {
 	if err := api.Validate(in); err != nil {
@@ -97,14 +101,11 @@ func (d domain) addToGroup(ctx context.Context, pool, user, group string) error 
 }
 
 // confirmWithCode confirms a sign-up with the code the user received, as
-// the user's app would (ConfirmSignUp through one of the pool's clients,
-// the SECRET_HASH computed here when the client has a secret).
+// the user's app would: ConfirmSignUp through one of the pool's clients,
+// called as the server's own page (idp.PagesRequest), so that no
+// SECRET_HASH is computed here.
 func (d domain) confirmWithCode(ctx context.Context, client, user, code string) error {
-	hash, err := d.s.HostedSecretHash(ctx, client, user)
-	if err != nil {
-		return err
-	}
-	_, err = validated(ctx, &api.ConfirmSignUpInput{ClientId: client, Username: user, ConfirmationCode: code, SecretHash: hash}, d.s.ConfirmSignUp)
+	_, err := validated(idp.PagesRequest(ctx), &api.ConfirmSignUpInput{ClientId: client, Username: user, ConfirmationCode: code}, d.s.ConfirmSignUp)
 	return err
 }
 
@@ -120,6 +121,10 @@ func (d domain) now() time.Time { return d.s.Now() }
 
 // seal and open keep the console's cookies under the master key, bound
 // to their purpose.
-func (d domain) seal(b []byte, purpose string) string { return d.s.SealHosted(b, "console "+purpose) }
+func (d domain) seal(b []byte, purpose string) string {
+	return d.sealer.SealString(b, seal.LabelHosted+"|console "+purpose)
+}
 
-func (d domain) open(s, purpose string) ([]byte, error) { return d.s.OpenHosted(s, "console "+purpose) }
+func (d domain) open(s, purpose string) ([]byte, error) {
+	return d.sealer.OpenString(s, seal.LabelHosted+"|console "+purpose)
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/srp"
 )
 
@@ -145,11 +146,8 @@ func (h *Handler) deviceProof(r *http.Request, req *authRequest, user string, ou
 		return nil, err
 	}
 	resp := map[string]*string{"USERNAME": &user, "DEVICE_KEY": &d.Key, "SRP_A": ptr(client.PublicHex())}
-	if err := h.addSecretHash(r, req, user, resp); err != nil {
-		return nil, err
-	}
 	ch, err := h.svc.RespondToAuthChallenge(r.Context(), &api.RespondToAuthChallengeInput{ClientId: req.ClientID,
-		ChallengeName: "DEVICE_SRP_AUTH", Session: out.Session, ChallengeResponses: resp})
+		ChallengeName: signin.ChallengeDeviceSRP, Session: out.Session, ChallengeResponses: resp})
 	if err != nil {
 		return nil, err
 	}
@@ -161,11 +159,8 @@ func (h *Handler) deviceProof(r *http.Request, req *authRequest, user string, ou
 	}
 	resp = map[string]*string{"USERNAME": &user, "DEVICE_KEY": &d.Key, "PASSWORD_CLAIM_SECRET_BLOCK": &proof.SecretBlock,
 		"PASSWORD_CLAIM_SIGNATURE": &proof.Signature, "TIMESTAMP": &proof.Timestamp}
-	if err := h.addSecretHash(r, req, user, resp); err != nil {
-		return nil, err
-	}
 	return h.svc.RespondToAuthChallenge(r.Context(), &api.RespondToAuthChallengeInput{ClientId: req.ClientID,
-		ChallengeName: "DEVICE_PASSWORD_VERIFIER", Session: ch.Session, ChallengeResponses: resp})
+		ChallengeName: signin.ChallengeDevicePassword, Session: ch.Session, ChallengeResponses: resp})
 }
 
 func ptr(s string) *string { return &s }

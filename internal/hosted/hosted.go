@@ -20,11 +20,14 @@ import (
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/idp"
+	"github.com/cognate-idp/cognate/internal/seal"
 )
 
 // Config is what the handler needs.
 type Config struct {
-	Service *idp.Service
+	Service Domain
+	// Sealer seals the pages' state (the server's master keys).
+	Sealer *seal.Sealer
 	// PublicURL is the base URL browsers reach this server at.
 	PublicURL string
 	Logger    *slog.Logger
@@ -32,7 +35,8 @@ type Config struct {
 
 // Handler serves the hosted paths.
 type Handler struct {
-	svc    *idp.Service
+	svc    Domain
+	sealer *seal.Sealer
 	secure bool // cookies get Secure when the public URL is https
 	log    *slog.Logger
 	mux    *http.ServeMux
@@ -49,7 +53,7 @@ func New(cfg Config) *Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	h := &Handler{svc: cfg.Service, secure: strings.HasPrefix(cfg.PublicURL, "https://"), log: cfg.Logger, mux: http.NewServeMux()}
+	h := &Handler{svc: cfg.Service, sealer: cfg.Sealer, secure: strings.HasPrefix(cfg.PublicURL, "https://"), log: cfg.Logger, mux: http.NewServeMux()}
 	h.mux.HandleFunc("GET /oauth2/authorize", h.authorize)
 	h.mux.HandleFunc("POST /oauth2/token", h.token)
 	h.mux.HandleFunc("GET /oauth2/userInfo", h.userInfo)
@@ -92,7 +96,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Referrer-Policy", "no-referrer")
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'")
-	h.mux.ServeHTTP(w, r)
+	h.mux.ServeHTTP(w, r.WithContext(idp.PagesRequest(r.Context())))
 }
 
 // ---- sealed state ----
@@ -154,7 +158,7 @@ type authCode struct {
 
 func (h *Handler) seal(v any, purpose string) string {
 	b, _ := json.Marshal(v)
-	return h.svc.SealHosted(b, purpose)
+	return h.sealer.SealString(b, seal.LabelHosted+"|"+purpose)
 }
 
 // sealResult is what unsealing a form field gave.
@@ -171,7 +175,7 @@ func (h *Handler) unseal(text, purpose string, v any, expires func() int64) seal
 	if text == "" || len(text) > 8192 {
 		return sealBad
 	}
-	b, err := h.svc.OpenHosted(text, purpose)
+	b, err := h.sealer.OpenString(text, seal.LabelHosted+"|"+purpose)
 	if err != nil || json.Unmarshal(b, v) != nil {
 		return sealBad
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/idp"
+	"github.com/cognate-idp/cognate/internal/signin"
 )
 
 // page is what a template shows.
@@ -310,7 +311,7 @@ func (h *Handler) next(w http.ResponseWriter, r *http.Request, req *authRequest,
 	if u := out.ChallengeParameters["USER_ID_FOR_SRP"]; u != "" {
 		user = u
 	}
-	if out.ChallengeName == "DEVICE_SRP_AUTH" {
+	if out.ChallengeName == signin.ChallengeDeviceSRP {
 		proved, err := h.deviceProof(r, req, user, out)
 		if err != nil {
 			// The browser's device secret no longer works: drop it, and the
@@ -334,14 +335,14 @@ func (h *Handler) next(w http.ResponseWriter, r *http.Request, req *authRequest,
 	}
 	f := &flow{Request: h.seal(req, "request"), Session: out.Session, User: user, Challenge: out.ChallengeName, Expires: req.Expires}
 	switch out.ChallengeName {
-	case "NEW_PASSWORD_REQUIRED":
+	case signin.ChallengeNewPassword:
 		json.Unmarshal([]byte(out.ChallengeParameters["requiredAttributes"]), &f.Required)
 		h.renderNewPassword(w, r, req, f, http.StatusOK, nil)
-	case "SOFTWARE_TOKEN_MFA":
+	case signin.ChallengeTOTP:
 		p := h.newPage(r, req, "Enter your authenticator code")
 		p.Flow = h.seal(f, "flow")
 		h.render(w, r, http.StatusOK, "mfa", p)
-	case "MFA_SETUP":
+	case signin.ChallengeMFASetup:
 		a, err := h.svc.AssociateSoftwareToken(r.Context(), &api.AssociateSoftwareTokenInput{Session: out.Session})
 		if err != nil {
 			p := h.newPage(r, req, "Sign in")
@@ -422,7 +423,7 @@ func (h *Handler) sessionLost(w http.ResponseWriter, r *http.Request, req *authR
 }
 
 func (h *Handler) mfaSubmit(w http.ResponseWriter, r *http.Request) {
-	f, req, ok := h.flowForm(w, r, "SOFTWARE_TOKEN_MFA")
+	f, req, ok := h.flowForm(w, r, signin.ChallengeTOTP)
 	if !ok {
 		return
 	}
@@ -438,12 +439,8 @@ func (h *Handler) mfaSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp := map[string]*string{"USERNAME": &f.User, "SOFTWARE_TOKEN_MFA_CODE": &code}
-	if err := h.addSecretHash(r, req, f.User, resp); err != nil {
-		again(message(err))
-		return
-	}
 	out, err := h.svc.RespondToAuthChallenge(r.Context(), &api.RespondToAuthChallengeInput{ClientId: req.ClientID,
-		ChallengeName: "SOFTWARE_TOKEN_MFA", Session: f.Session, ChallengeResponses: resp})
+		ChallengeName: signin.ChallengeTOTP, Session: f.Session, ChallengeResponses: resp})
 	if err != nil {
 		if !h.sessionLost(w, r, req, err) {
 			again(message(err))
@@ -453,19 +450,8 @@ func (h *Handler) mfaSubmit(w http.ResponseWriter, r *http.Request) {
 	h.next(w, r, req, f.User, out)
 }
 
-func (h *Handler) addSecretHash(r *http.Request, req *authRequest, user string, m map[string]*string) error {
-	sh, err := h.svc.HostedSecretHash(r.Context(), req.ClientID, user)
-	if err != nil {
-		return err
-	}
-	if sh != "" {
-		m["SECRET_HASH"] = &sh
-	}
-	return nil
-}
-
 func (h *Handler) setupSubmit(w http.ResponseWriter, r *http.Request) {
-	f, req, ok := h.flowForm(w, r, "MFA_SETUP")
+	f, req, ok := h.flowForm(w, r, signin.ChallengeMFASetup)
 	if !ok {
 		return
 	}
@@ -483,12 +469,8 @@ func (h *Handler) setupSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp := map[string]*string{"USERNAME": &f.User}
-	if err := h.addSecretHash(r, req, f.User, resp); err != nil {
-		h.renderSetup(w, r, req, f, http.StatusBadRequest, message(err))
-		return
-	}
 	out, err := h.svc.RespondToAuthChallenge(r.Context(), &api.RespondToAuthChallengeInput{ClientId: req.ClientID,
-		ChallengeName: "MFA_SETUP", Session: v.Session, ChallengeResponses: resp})
+		ChallengeName: signin.ChallengeMFASetup, Session: v.Session, ChallengeResponses: resp})
 	if err != nil {
 		if !h.sessionLost(w, r, req, err) {
 			p := h.newPage(r, req, "Sign in")
@@ -538,11 +520,7 @@ func (h *Handler) signupSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	in := &api.SignUpInput{ClientId: req.ClientID, Username: p.Username, Password: &password,
 		UserAttributes: []api.AttributeType{{Name: "email", Value: &p.Email}}}
-	sh, err := h.svc.HostedSecretHash(r.Context(), req.ClientID, p.Username)
-	if err == nil {
-		in.SecretHash = sh
-		err = api.Validate(in)
-	}
+	err := api.Validate(in)
 	if err == nil {
 		_, err = h.svc.SignUp(r.Context(), in)
 	}
@@ -586,11 +564,7 @@ func (h *Handler) confirmSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := &api.ConfirmSignUpInput{ClientId: req.ClientID, Username: p.Username, ConfirmationCode: code}
-	sh, err := h.svc.HostedSecretHash(r.Context(), req.ClientID, p.Username)
-	if err == nil {
-		in.SecretHash = sh
-		err = api.Validate(in)
-	}
+	err := api.Validate(in)
 	if err == nil {
 		_, err = h.svc.ConfirmSignUp(r.Context(), in)
 	}
@@ -618,11 +592,7 @@ func (h *Handler) resendCode(w http.ResponseWriter, r *http.Request, req *authRe
 		return
 	}
 	in := &api.ResendConfirmationCodeInput{ClientId: req.ClientID, Username: p.Username}
-	sh, err := h.svc.HostedSecretHash(r.Context(), req.ClientID, p.Username)
-	if err == nil {
-		in.SecretHash = sh
-		err = api.Validate(in)
-	}
+	err := api.Validate(in)
 	var out *api.CodeDeliveryOutput
 	if err == nil {
 		out, err = h.svc.ResendConfirmationCode(r.Context(), in)

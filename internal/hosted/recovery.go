@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/signin"
 )
 
 // Password recovery (ForgotPassword, then ConfirmForgotPassword with the
@@ -23,11 +24,7 @@ func (h *Handler) forgotSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := &api.ForgotPasswordInput{ClientId: req.ClientID, Username: p.Username}
-	sh, err := h.svc.HostedSecretHash(r.Context(), req.ClientID, p.Username)
-	if err == nil {
-		in.SecretHash = sh
-		err = api.Validate(in)
-	}
+	err := api.Validate(in)
 	var out *api.CodeDeliveryOutput
 	if err == nil {
 		out, err = h.svc.ForgotPassword(r.Context(), in)
@@ -75,11 +72,7 @@ func (h *Handler) resetSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := &api.ConfirmForgotPasswordInput{ClientId: req.ClientID, Username: p.Username, ConfirmationCode: code, Password: password}
-	sh, err := h.svc.HostedSecretHash(r.Context(), req.ClientID, p.Username)
-	if err == nil {
-		in.SecretHash = sh
-		err = api.Validate(in)
-	}
+	err := api.Validate(in)
 	if err == nil {
 		_, err = h.svc.ConfirmForgotPassword(r.Context(), in)
 	}
@@ -140,7 +133,7 @@ func attributeLabel(attr string) string {
 }
 
 func (h *Handler) newPasswordSubmit(w http.ResponseWriter, r *http.Request) {
-	f, req, ok := h.flowForm(w, r, "NEW_PASSWORD_REQUIRED")
+	f, req, ok := h.flowForm(w, r, signin.ChallengeNewPassword)
 	if !ok {
 		return
 	}
@@ -171,12 +164,8 @@ func (h *Handler) newPasswordSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 		resp[name] = &v
 	}
-	if err := h.addSecretHash(r, req, f.User, resp); err != nil {
-		again("", message(err))
-		return
-	}
 	out, err := h.svc.RespondToAuthChallenge(r.Context(), &api.RespondToAuthChallengeInput{ClientId: req.ClientID,
-		ChallengeName: "NEW_PASSWORD_REQUIRED", Session: f.Session, ChallengeResponses: resp})
+		ChallengeName: signin.ChallengeNewPassword, Session: f.Session, ChallengeResponses: resp})
 	if err != nil {
 		switch {
 		case h.sessionLost(w, r, req, err):

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/api"
-	"github.com/cognate-idp/cognate/internal/seal"
 	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/cognate-idp/cognate/internal/tokens"
@@ -70,20 +69,6 @@ func (s *Service) CheckClientSecret(ctx context.Context, clientID, secret string
 		return api.Errorf(api.ErrNotAuthorized, api.MsgClientSecretUnverified, clientID)
 	}
 	return nil
-}
-
-// HostedSecretHash is the SECRET_HASH the hosted pages send on the user's
-// behalf ("" for a client without a secret): the pages run on the server,
-// which holds the secret.
-func (s *Service) HostedSecretHash(ctx context.Context, clientID, username string) (string, error) {
-	c, err := s.loadClient(ctx, clientID)
-	if err != nil {
-		return "", err
-	}
-	if c.secret == "" {
-		return "", nil
-	}
-	return SecretHash(c.secret, username, c.rec.ID), nil
 }
 
 // HostedSignIn is the password step of the hosted sign-in page: the same
@@ -182,17 +167,6 @@ func (s *Service) EndHostedSession(ctx context.Context, session string) error {
 		return internal(err)
 	}
 	return s.tok.End(ctx, rt)
-}
-
-// SealHosted seals the hosted pages' state (an authorization request, a
-// sign-in in progress, an authorization code) for the browser to carry.
-func (s *Service) SealHosted(plaintext []byte, purpose string) string {
-	return s.seal.SealString(plaintext, seal.LabelHosted+"|"+purpose)
-}
-
-// OpenHosted opens what SealHosted sealed for the same purpose.
-func (s *Service) OpenHosted(text, purpose string) ([]byte, error) {
-	return s.seal.OpenString(text, seal.LabelHosted+"|"+purpose)
 }
 
 // ErrSpent is returned by SpendOnce for a key already spent.
