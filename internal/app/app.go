@@ -130,6 +130,7 @@ type App struct {
 	mailer  *mail.SMTP
 	httpSrv *http.Server
 	purge   context.CancelFunc
+	health  *health
 }
 
 // New builds the server; publicURL is where clients reach it.
@@ -204,8 +205,13 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 			return nil, fmt.Errorf("config %s: %w", o.ConfigFile, err)
 		}
 	}
+	probe := st.Ping
+	if p, ok := st.(interface{ Probe(context.Context) error }); ok {
+		probe = p.Probe
+	}
+	a.health = newHealth(probe, o.Logger)
 	a.Handler = httpapi.New(httpapi.Config{Service: a.Service, Credentials: a.credentials, Outbox: a.Outbox,
-		Issuer: issuer, PublicURL: o.PublicURL, Logger: o.Logger, Ready: st.Ping,
+		Issuer: issuer, PublicURL: o.PublicURL, Logger: o.Logger, Health: a.health,
 		Hosted:     hosted.New(hosted.Config{Service: a.Service, PublicURL: o.PublicURL, Logger: o.Logger}),
 		HostedPath: hosted.Paths})
 	return a, nil
@@ -345,6 +351,7 @@ func (a *App) Serve(l net.Listener) error {
 	a.purge = cancel
 	go a.purgeLoop(ctx)
 	go a.watchKeys(ctx)
+	go a.health.run(ctx)
 	err := a.httpSrv.Serve(l)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil

@@ -24,6 +24,8 @@ import (
 
 const targetPrefix = "AWSCognitoIdentityProviderService."
 
+var errStoreDown = errors.New("the store does not answer")
+
 // MaxBody caps a request body; Cognito's largest members are far smaller.
 const MaxBody = 1 << 20
 
@@ -42,13 +44,25 @@ type Config struct {
 	// WallClock dates SigV4 checks; it stays real time when tests move the
 	// domain's clock, since clients sign with real time. Default time.Now.
 	WallClock func() time.Time
-	// Ready reports whether the server can serve (for /health).
-	Ready func(ctx context.Context) error
+	// Health, when set, is the store's health as a background probe
+	// sees it: /health answers from it without waiting, and while the
+	// store does not answer, requests are refused at once.
+	Health Health
 	// Hosted, when set, serves the hosted sign-in pages and OAuth 2.0
 	// endpoints: the paths HostedPath reports, except API calls (a POST
 	// with X-Amz-Target), which stay with the API whatever their path.
 	Hosted     http.Handler
 	HostedPath func(path string) bool
+}
+
+// Health is what the transport knows of the store's health.
+type Health interface {
+	// Err is nil while the store answers; else it says why, for the log
+	// only: clients are told nothing of the server's insides.
+	Err() error
+	// Watch returns ctx, cancelled also when the store stops answering,
+	// so that requests in flight then fail at once; and its release.
+	Watch(ctx context.Context) (context.Context, context.CancelFunc)
 }
 
 // Server is the HTTP handler.
@@ -84,7 +98,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: 200}
 	opName := ""
+	// Everything but /health and preflights needs the store.
+	needsStore := s.cfg.Health != nil && r.Method != http.MethodOptions && strings.TrimSuffix(r.URL.Path, "/") != "/health"
+	if needsStore {
+		ctx, release := s.cfg.Health.Watch(r.Context())
+		defer release()
+		r = r.WithContext(ctx)
+	}
 	switch {
+	case needsStore && s.cfg.Health.Err() != nil:
+		// The store does not answer: say so at once rather than queue.
+		if r.Method == http.MethodPost && r.Header.Get("X-Amz-Target") != "" {
+			opName = strings.TrimPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
+			writeError(rec, api.Internal(errStoreDown))
+		} else {
+			writePlainJSON(rec, http.StatusServiceUnavailable, map[string]string{"message": "Service unavailable."})
+		}
 	case s.cfg.Hosted != nil && s.cfg.HostedPath(r.URL.Path) && r.Header.Get("X-Amz-Target") == "" &&
 		(r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodPost):
 		s.cfg.Hosted.ServeHTTP(rec, r)
@@ -216,11 +245,11 @@ func (s *Server) serveGet(w *statusRecorder, r *http.Request) {
 	path := strings.TrimSuffix(r.URL.Path, "/")
 	switch {
 	case path == "/health":
-		if s.cfg.Ready != nil {
-			if err := s.cfg.Ready(r.Context()); err != nil {
-				writePlainJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": err.Error()})
-				return
-			}
+		// The detail of an error (a database's address, user, name) is
+		// logged by the probe, never sent.
+		if s.cfg.Health != nil && s.cfg.Health.Err() != nil {
+			writePlainJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+			return
 		}
 		writePlainJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	case path == "/_cognate/outbox" && s.cfg.Outbox != nil:
