@@ -64,6 +64,12 @@ type Options struct {
 	// HTTP bounds what one connection may cost the server; zero members
 	// take the defaults of DefaultHTTPLimits.
 	HTTP HTTPLimits
+	// Throttle, when set, holds operations to per-category quotas as
+	// Cognito does (httpapi.ParseThrottle); nil: no quotas.
+	Throttle *httpapi.Throttle
+	// Admission bounds the API work running and queued at once (always
+	// on); zero members take httpapi.DefaultAdmission's.
+	Admission httpapi.Admission
 }
 
 // HTTPLimits are the HTTP server's defences against slow and oversized
@@ -212,6 +218,7 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 	a.health = newHealth(probe, o.Logger)
 	a.Handler = httpapi.New(httpapi.Config{Service: a.Service, Credentials: a.credentials, Outbox: a.Outbox,
 		Issuer: issuer, PublicURL: o.PublicURL, Logger: o.Logger, Health: a.health,
+		Throttle: o.Throttle, Admission: o.Admission,
 		Hosted:     hosted.New(hosted.Config{Service: a.Service, PublicURL: o.PublicURL, Logger: o.Logger}),
 		HostedPath: hosted.Paths})
 	return a, nil

@@ -53,6 +53,12 @@ type Config struct {
 	// with X-Amz-Target), which stay with the API whatever their path.
 	Hosted     http.Handler
 	HostedPath func(path string) bool
+	// Throttle, when set, holds each category of operations to its quota
+	// (see ParseThrottle); nil lets every request through.
+	Throttle *Throttle
+	// Admission bounds the API work running and waiting at once; zero
+	// members take DefaultAdmission's.
+	Admission Admission
 }
 
 // Health is what the transport knows of the store's health.
@@ -71,6 +77,7 @@ type Server struct {
 	ops    map[string]operation
 	verify *sigv4.Verifier
 	log    *slog.Logger
+	admit  *admission
 }
 
 // New returns the handler.
@@ -82,7 +89,7 @@ func New(cfg Config) *Server {
 		cfg.WallClock = time.Now
 	}
 	return &Server{cfg: cfg, ops: operations(cfg.Service), log: cfg.Logger,
-		verify: &sigv4.Verifier{Lookup: cfg.Credentials}}
+		verify: &sigv4.Verifier{Lookup: cfg.Credentials}, admit: newAdmission(cfg.Admission)}
 }
 
 // ServeHTTP routes: POST anywhere is the API; GET serves the side endpoints.
@@ -139,6 +146,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rec.errType != "" {
 		attrs = append(attrs, "error", rec.errType)
 	}
+	if rec.shed {
+		attrs = append(attrs, "shed", true)
+	}
 	s.log.Info("request", attrs...)
 }
 
@@ -147,6 +157,10 @@ func (s *Server) serveAPI(w *statusRecorder, r *http.Request, name string) {
 	op, ok := s.ops[name]
 	if !ok || !strings.HasPrefix(target, targetPrefix) {
 		writeError(w, api.Errorf(api.ErrUnknownOperation, "Unknown operation %s", safeName(target)))
+		return
+	}
+	if !s.cfg.Throttle.Allow(name, s.cfg.WallClock()) {
+		writeError(w, rateExceeded())
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
@@ -159,6 +173,15 @@ func (s *Server) serveAPI(w *statusRecorder, r *http.Request, name string) {
 		writeError(w, api.Errorf(api.ErrSerialization, "Could not read the request body."))
 		return
 	}
+	// Past this point a request costs CPU (signatures, password and SRP
+	// arithmetic) and store round trips: an overloaded server refuses
+	// more at once rather than queue them all.
+	if !s.admit.enter(r.Context()) {
+		w.shed = true
+		writeError(w, rateExceeded())
+		return
+	}
+	defer s.admit.leave()
 	if op.auth == iam {
 		if _, err := s.verify.Verify(r, body, s.cfg.WallClock()); err != nil {
 			var se *sigv4.Error
@@ -234,6 +257,7 @@ type statusRecorder struct {
 	http.ResponseWriter
 	status  int
 	errType string
+	shed    bool // refused for overload, not for a quota
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
