@@ -100,8 +100,8 @@ func serve(args []string) error {
 	smtpFrom := fs.String("smtp-from", env("COGNATE_SMTP_FROM", ""), "sender address when a pool's EmailConfiguration names none (COGNATE_SMTP_FROM)")
 	logFormat := fs.String("log-format", env("COGNATE_LOG_FORMAT", "text"), "text or json (COGNATE_LOG_FORMAT)")
 	throttle := fs.String("throttle", env("COGNATE_THROTTLE", "off"), "per-category request quotas answered with TooManyRequestsException: off, cognito (Cognito's default quotas), or cognito,Category=rps,... (COGNATE_THROTTLE)")
-	maxInFlight := fs.Int("max-in-flight", envInt("COGNATE_MAX_IN_FLIGHT", 0), "API requests served at once; past them a short queue, then TooManyRequestsException; 0 = 4 per CPU, at least 16 (COGNATE_MAX_IN_FLIGHT)")
-	queueWait := fs.Duration("queue-wait", envDuration("COGNATE_QUEUE_WAIT", 50*time.Millisecond), "longest wait for a place among --max-in-flight before a request is refused with TooManyRequestsException (COGNATE_QUEUE_WAIT)")
+	maxInFlight := fs.Int("max-in-flight", envInt("COGNATE_MAX_IN_FLIGHT", 0), "most API requests served at once (the server lowers this while requests are slow to serve); past them a short queue, then TooManyRequestsException; 0 = 4 per CPU, at least 16 (COGNATE_MAX_IN_FLIGHT)")
+	queueWait := fs.Duration("queue-wait", envDuration("COGNATE_QUEUE_WAIT", httpapi.DefaultAdmission().MaxWait), "longest wait for a place among --max-in-flight before a request is refused with TooManyRequestsException (COGNATE_QUEUE_WAIT)")
 	debugListen := fs.String("debug-listen", env("COGNATE_DEBUG_LISTEN", ""), "serve Go's profiler (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060; off by default (COGNATE_DEBUG_LISTEN)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

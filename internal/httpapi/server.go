@@ -176,12 +176,13 @@ func (s *Server) serveAPI(w *statusRecorder, r *http.Request, name string) {
 	// Past this point a request costs CPU (signatures, password and SRP
 	// arithmetic) and store round trips: an overloaded server refuses
 	// more at once rather than queue them all.
-	if !s.admit.enter(r.Context()) {
+	entered, ok := s.admit.enter(r.Context())
+	if !ok {
 		w.shed = true
 		writeError(w, rateExceeded())
 		return
 	}
-	defer s.admit.leave()
+	defer s.admit.leave(entered)
 	if op.auth == iam {
 		if _, err := s.verify.Verify(r, body, s.cfg.WallClock()); err != nil {
 			var se *sigv4.Error

@@ -1,14 +1,11 @@
 package httpapi
 
 import (
-	"context"
 	"fmt"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/api"
@@ -167,71 +164,3 @@ func (b *bucket) take(now time.Time) bool {
 }
 
 func rateExceeded() *api.Error { return api.Errorf(api.ErrTooManyRequests, "Rate exceeded") }
-
-// Admission bounds the work the server takes on: at most MaxInFlight API
-// requests run at once, and a request finding them all busy waits its
-// turn only while fewer than MaxQueue wait and for at most MaxWait. Past
-// that it is refused at once with TooManyRequestsException, which the AWS
-// SDKs retry with back-off, instead of every request slowing down.
-type Admission struct {
-	MaxInFlight int
-	MaxQueue    int
-	MaxWait     time.Duration
-}
-
-// DefaultAdmission suits the sign-in paths, which are mostly CPU: a few
-// requests per core keep the cores busy, and a short queue absorbs bursts.
-func DefaultAdmission() Admission {
-	n := max(16, 4*runtime.GOMAXPROCS(0))
-	return Admission{MaxInFlight: n, MaxQueue: 4 * n, MaxWait: 50 * time.Millisecond}
-}
-
-// admission is Admission at work.
-type admission struct {
-	cfg     Admission
-	slots   chan struct{}
-	waiting atomic.Int64
-}
-
-func newAdmission(cfg Admission) *admission {
-	d := DefaultAdmission()
-	if cfg.MaxInFlight <= 0 {
-		cfg.MaxInFlight = d.MaxInFlight
-	}
-	if cfg.MaxQueue < 0 {
-		cfg.MaxQueue = 0
-	} else if cfg.MaxQueue == 0 {
-		cfg.MaxQueue = 4 * cfg.MaxInFlight
-	}
-	if cfg.MaxWait <= 0 {
-		cfg.MaxWait = d.MaxWait
-	}
-	return &admission{cfg: cfg, slots: make(chan struct{}, cfg.MaxInFlight)}
-}
-
-// enter waits for a slot as the limits allow; on true the caller must
-// call leave.
-func (a *admission) enter(ctx context.Context) bool {
-	select {
-	case a.slots <- struct{}{}:
-		return true
-	default:
-	}
-	if a.waiting.Add(1) > int64(a.cfg.MaxQueue) {
-		a.waiting.Add(-1)
-		return false
-	}
-	defer a.waiting.Add(-1)
-	t := time.NewTimer(a.cfg.MaxWait)
-	defer t.Stop()
-	select {
-	case a.slots <- struct{}{}:
-		return true
-	case <-t.C:
-		return false
-	case <-ctx.Done():
-		return false
-	}
-}
-
-func (a *admission) leave() { <-a.slots }

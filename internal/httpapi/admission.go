@@ -1,0 +1,147 @@
+package httpapi
+
+import (
+	"container/list"
+	"context"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// Admission bounds the work the server takes on, so that under overload
+// new requests are refused at once with TooManyRequestsException (which
+// the AWS SDKs retry with back-off) instead of every request slowing down.
+//
+// Requests run up to a limit at once; one finding the limit reached waits
+// its turn, first come first served, while fewer than MaxQueue wait and for
+// at most MaxWait. The limit adapts between the number of CPUs (enough to
+// keep them busy) and MaxInFlight: it shrinks while the requests admitted
+// take longer than Target to serve, since then they only share the CPUs
+// more thinly, and grows while requests wait and service stays quick, as
+// when they wait on the database rather than on the CPUs.
+type Admission struct {
+	MaxInFlight int
+	MaxQueue    int
+	MaxWait     time.Duration
+	// Target is the service time the limit aims to keep admitted requests
+	// within.
+	Target time.Duration
+}
+
+// DefaultAdmission suits Cognate's requests: a sign-in costs a few
+// milliseconds of CPU, a read far less.
+func DefaultAdmission() Admission {
+	n := max(16, 4*runtime.GOMAXPROCS(0))
+	return Admission{MaxInFlight: n, MaxQueue: 4 * n, MaxWait: 25 * time.Millisecond, Target: 25 * time.Millisecond}
+}
+
+// adaptWindow is how often the limit is reconsidered.
+const adaptWindow = 100 * time.Millisecond
+
+// admission is Admission at work.
+type admission struct {
+	cfg Admission
+	min int
+
+	mu       sync.Mutex
+	limit    int
+	inFlight int
+	queue    list.List // of chan struct{}, closed when admitted
+	// The current window: when it began, the service time of the requests
+	// that finished in it, and whether any request had to wait or was
+	// refused.
+	winStart   time.Time
+	winN       int
+	winTotal   time.Duration
+	winPressed bool
+}
+
+func newAdmission(cfg Admission) *admission {
+	d := DefaultAdmission()
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = d.MaxInFlight
+	}
+	if cfg.MaxQueue < 0 {
+		cfg.MaxQueue = 0
+	} else if cfg.MaxQueue == 0 {
+		cfg.MaxQueue = 4 * cfg.MaxInFlight
+	}
+	if cfg.MaxWait <= 0 {
+		cfg.MaxWait = d.MaxWait
+	}
+	if cfg.Target <= 0 {
+		cfg.Target = d.Target
+	}
+	lo := min(runtime.GOMAXPROCS(0), cfg.MaxInFlight)
+	return &admission{cfg: cfg, min: lo, limit: cfg.MaxInFlight, winStart: time.Now()}
+}
+
+// enter waits for a place as the limits allow. On true the caller must
+// call leave with when it entered.
+func (a *admission) enter(ctx context.Context) (time.Time, bool) {
+	a.mu.Lock()
+	if a.inFlight < a.limit && a.queue.Len() == 0 {
+		a.inFlight++
+		a.mu.Unlock()
+		return time.Now(), true
+	}
+	a.winPressed = true
+	if a.queue.Len() >= a.cfg.MaxQueue {
+		a.mu.Unlock()
+		return time.Time{}, false
+	}
+	ready := make(chan struct{})
+	el := a.queue.PushBack(ready)
+	a.mu.Unlock()
+
+	t := time.NewTimer(a.cfg.MaxWait)
+	defer t.Stop()
+	select {
+	case <-ready:
+		return time.Now(), true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	select {
+	case <-ready: // admitted as the wait ended: take the place
+		return time.Now(), true
+	default:
+		a.queue.Remove(el)
+		return time.Time{}, false
+	}
+}
+
+// leave gives back the place of a request that entered at start.
+func (a *admission) leave(start time.Time) {
+	now := time.Now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.inFlight--
+	a.winN++
+	a.winTotal += now.Sub(start)
+	if now.Sub(a.winStart) >= adaptWindow {
+		a.adapt()
+		a.winStart, a.winN, a.winTotal, a.winPressed = now, 0, 0, false
+	}
+	for a.inFlight < a.limit && a.queue.Len() > 0 {
+		close(a.queue.Remove(a.queue.Front()).(chan struct{}))
+		a.inFlight++
+	}
+}
+
+// adapt moves the limit after a window: down by a quarter when service was
+// slow, up by one when requests had to wait and service was quick.
+func (a *admission) adapt() {
+	if a.winN == 0 {
+		return
+	}
+	mean := a.winTotal / time.Duration(a.winN)
+	switch {
+	case mean > a.cfg.Target:
+		a.limit = max(a.min, a.limit*3/4)
+	case a.winPressed:
+		a.limit = min(a.cfg.MaxInFlight, a.limit+1)
+	}
+}
