@@ -15,16 +15,18 @@ import (
 // Requests run up to a limit at once; one finding the limit reached waits
 // its turn, first come first served, while fewer than MaxQueue wait and for
 // at most MaxWait. The limit adapts between the number of CPUs (enough to
-// keep them busy) and MaxInFlight: it shrinks while the requests admitted
-// take longer than Target to serve, since then they only share the CPUs
-// more thinly, and grows while requests wait and service stays quick, as
-// when they wait on the database rather than on the CPUs.
+// keep them busy) and MaxInFlight. It shrinks while the requests admitted
+// take longer than Target to serve and twice as long as they take at their
+// quickest (the baseline): they then queue inside the server, on the CPUs
+// or the database, and more of them at once only serve each more slowly.
+// It grows while requests wait and service stays quick. Requests bound by
+// the database's disk flushes are slow at any concurrency: the baseline
+// keeps them from being held to a few at a time.
 type Admission struct {
 	MaxInFlight int
 	MaxQueue    int
 	MaxWait     time.Duration
-	// Target is the service time the limit aims to keep admitted requests
-	// within.
+	// Target is the service time below which the limit never shrinks.
 	Target time.Duration
 }
 
@@ -32,7 +34,7 @@ type Admission struct {
 // milliseconds of CPU, a read far less.
 func DefaultAdmission() Admission {
 	n := max(16, 4*runtime.GOMAXPROCS(0))
-	return Admission{MaxInFlight: n, MaxQueue: 4 * n, MaxWait: 25 * time.Millisecond, Target: 25 * time.Millisecond}
+	return Admission{MaxInFlight: n, MaxQueue: 4 * n, MaxWait: 10 * time.Millisecond, Target: 10 * time.Millisecond}
 }
 
 // adaptWindow is how often the limit is reconsidered.
@@ -54,6 +56,9 @@ type admission struct {
 	winN       int
 	winTotal   time.Duration
 	winPressed bool
+	// baseline is the quickest mean service of a window lately: it creeps
+	// up by 2% a window, so that it follows a slower store or machine.
+	baseline time.Duration
 }
 
 func newAdmission(cfg Admission) *admission {
@@ -138,8 +143,13 @@ func (a *admission) adapt() {
 		return
 	}
 	mean := a.winTotal / time.Duration(a.winN)
+	if a.baseline == 0 || mean < a.baseline {
+		a.baseline = mean
+	} else {
+		a.baseline += a.baseline / 50
+	}
 	switch {
-	case mean > a.cfg.Target:
+	case mean > a.cfg.Target && mean > 2*a.baseline:
 		a.limit = max(a.min, a.limit*3/4)
 	case a.winPressed:
 		a.limit = min(a.cfg.MaxInFlight, a.limit+1)
