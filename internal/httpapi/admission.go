@@ -57,7 +57,8 @@ type admission struct {
 	winTotal   time.Duration
 	winPressed bool
 	// baseline is the quickest mean service of a window lately: it creeps
-	// up by 2% a window, so that it follows a slower store or machine.
+	// up by 0.5% a window (doubling in about 14 s), so that it follows a
+	// store or machine grown slower for good.
 	baseline time.Duration
 }
 
@@ -78,7 +79,9 @@ func newAdmission(cfg Admission) *admission {
 		cfg.Target = d.Target
 	}
 	lo := min(runtime.GOMAXPROCS(0), cfg.MaxInFlight)
-	return &admission{cfg: cfg, min: lo, limit: cfg.MaxInFlight, winStart: time.Now()}
+	// The limit starts low and grows with demand, so that the baseline is
+	// first measured with few requests at once.
+	return &admission{cfg: cfg, min: lo, limit: lo, winStart: time.Now()}
 }
 
 // enter waits for a place as the limits allow. On true the caller must
@@ -146,7 +149,7 @@ func (a *admission) adapt() {
 	if a.baseline == 0 || mean < a.baseline {
 		a.baseline = mean
 	} else {
-		a.baseline += a.baseline / 50
+		a.baseline += a.baseline/200 + 1
 	}
 	switch {
 	case mean > a.cfg.Target && mean > 2*a.baseline:
@@ -154,4 +157,11 @@ func (a *admission) adapt() {
 	case a.winPressed:
 		a.limit = min(a.cfg.MaxInFlight, a.limit+1)
 	}
+}
+
+// queueLen is how many requests wait.
+func (a *admission) queueLen() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.queue.Len()
 }
