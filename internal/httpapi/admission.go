@@ -31,10 +31,15 @@ type Admission struct {
 }
 
 // DefaultAdmission suits Cognate's requests: a sign-in costs a few
-// milliseconds of CPU, a read far less.
+// milliseconds of CPU, a read far less. The queue holds a dozen requests
+// per CPU: with a sign-in's few milliseconds each, that is a wait of some
+// tens of milliseconds at most, and a few dozen clients at once on a small
+// machine queue rather than be refused. MaxWait is a backstop for a
+// machine or store that stalls.
 func DefaultAdmission() Admission {
-	n := max(16, 4*runtime.GOMAXPROCS(0))
-	return Admission{MaxInFlight: n, MaxQueue: 4 * n, MaxWait: 10 * time.Millisecond, Target: 10 * time.Millisecond}
+	p := runtime.GOMAXPROCS(0)
+	n := max(16, 4*p)
+	return Admission{MaxInFlight: n, MaxQueue: 12 * p, MaxWait: 100 * time.Millisecond, Target: 10 * time.Millisecond}
 }
 
 // adaptWindow is how often the limit is reconsidered.
@@ -70,7 +75,7 @@ func newAdmission(cfg Admission) *admission {
 	if cfg.MaxQueue < 0 {
 		cfg.MaxQueue = 0
 	} else if cfg.MaxQueue == 0 {
-		cfg.MaxQueue = 4 * cfg.MaxInFlight
+		cfg.MaxQueue = d.MaxQueue
 	}
 	if cfg.MaxWait <= 0 {
 		cfg.MaxWait = d.MaxWait
