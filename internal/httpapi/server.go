@@ -178,6 +178,12 @@ func (s *Server) serveAPI(w *statusRecorder, r *http.Request, name string) {
 	// more at once rather than queue them all.
 	entered, ok := s.admit.enter(r.Context())
 	if !ok {
+		if err := r.Context().Err(); err != nil {
+			// Cut short while waiting: the store stopped answering (or
+			// the client left), not an overload.
+			writeError(w, api.Internal(context.Cause(r.Context())))
+			return
+		}
 		w.shed = true
 		writeError(w, rateExceeded())
 		return
