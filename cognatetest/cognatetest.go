@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/app"
+	"github.com/cognate-idp/cognate/internal/httpapi"
 	"github.com/cognate-idp/cognate/internal/token"
 )
 
@@ -83,6 +84,30 @@ func WithDataDir(dir string) Option { return func(o *app.Options) { o.DataDir = 
 // deployment.
 func WithDatabase(url string) Option { return func(o *app.Options) { o.DatabaseURL = url } }
 
+// WithThrottle holds operations to per-category quotas as Cognito does;
+// spec is as `cognate serve --throttle` takes it ("cognito",
+// "cognito,UserAuthentication=10", "UserRead=5").
+func WithThrottle(spec string) Option {
+	return func(o *app.Options) {
+		t, err := httpapi.ParseThrottle(spec)
+		if err != nil {
+			panic("cognatetest.WithThrottle: " + err.Error())
+		}
+		o.Throttle = t
+	}
+}
+
+// WithAdmission sets how much API work the server takes on: maxInFlight
+// requests at once, and up to maxQueue more waiting at most maxWait each;
+// past that a request is refused with TooManyRequestsException. Zero
+// values take the server's defaults (by default, in tests, requests queue
+// without bound).
+func WithAdmission(maxInFlight, maxQueue int, maxWait time.Duration) Option {
+	return func(o *app.Options) {
+		o.Admission = httpapi.Admission{MaxInFlight: maxInFlight, MaxQueue: maxQueue, MaxWait: maxWait}
+	}
+}
+
 // WithSMTP sends codes by email through the SMTP server at url instead of
 // the outbox (Outbox and LastCode then return nothing).
 func WithSMTP(url, from string) Option {
@@ -115,7 +140,12 @@ func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	clock := &Clock{t: time.Now().UTC()}
 	o := app.Options{DataDir: t.TempDir(), Region: "us-east-1", Now: clock.Now, KeyReloadInterval: 50 * time.Millisecond,
-		AccessKeyID: "AKCOGNATETEST", SecretAccessKey: "cognate-test-secret"}
+		AccessKeyID: "AKCOGNATETEST", SecretAccessKey: "cognate-test-secret",
+		// Tests run many requests at once on busy machines, with SDK
+		// clients that often do not retry: a request waits for its turn
+		// rather than be refused for overload, unless a test asks for
+		// shedding (WithAdmission).
+		Admission: httpapi.Admission{MaxQueue: 1 << 20, MaxWait: time.Minute}}
 	if os.Getenv("COGNATE_TEST_LOG") == "" {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	mrand "math/rand/v2"
 	"runtime"
 	"slices"
 	"sync"
@@ -29,10 +30,12 @@ type Config struct {
 	Warmup               time.Duration
 	MaxOps               int64 // per run; 0 = no limit
 	Timeout              time.Duration
-	SetupConcurrency     int
-	Password             string
-	ServerPID            int  // when set, the server's CPU time is read from /proc
-	Keep                 bool // keep the pool instead of deleting it
+	// Backoff makes a client wait after TooManyRequestsException (-backoff).
+	Backoff          bool
+	SetupConcurrency int
+	Password         string
+	ServerPID        int  // when set, the server's CPU time is read from /proc
+	Keep             bool // keep the pool instead of deleting it
 	// PoolID, when set, runs in that existing pool (say one filled by
 	// -load) instead of a new one; the tool then removes only its own
 	// client and users afterwards.
@@ -295,6 +298,7 @@ func (b *bench) phase(ctx context.Context, c int, d time.Duration, maxOps int64)
 			st := &stats[i]
 			st.errors = map[string]int64{}
 			w := &worker{}
+			refusals := 0 // TooManyRequestsException in a row
 			for !stop.Load() && ctx.Err() == nil {
 				if maxOps > 0 && started.Add(1) > maxOps {
 					stoppedM.Store(true)
@@ -327,9 +331,15 @@ func (b *bench) phase(ctx context.Context, c int, d time.Duration, maxOps int64)
 					if ctx.Err() != nil {
 						break // interrupted: not the server's fault
 					}
-					st.errors[errorKind(err)]++
+					kind := errorKind(err)
+					st.errors[kind]++
+					if b.cfg.Backoff && kind == "TooManyRequestsException" {
+						refusals++
+						sleep(waitCtx, refusalBackoff(refusals)) // an end of the phase cuts it short
+					}
 					continue
 				}
+				refusals = 0
 				st.maths += w.maths - maths0
 				st.lat = append(st.lat, el)
 				st.net = append(st.net, el-(w.maths-maths0))
@@ -413,4 +423,12 @@ func percentiles(ds []time.Duration) Latency {
 	}
 	return Latency{P50: ms(rank(0.50)), P95: ms(rank(0.95)), P99: ms(rank(0.99)), Max: ms(ds[len(ds)-1]),
 		Mean: ms(sum) / float64(len(ds))}
+}
+
+// refusalBackoff is the wait after n refusals in a row: full jitter over an
+// exponential ceiling, as the AWS SDKs' standard retry does, on a shorter
+// scale (50 ms doubling, 2 s at most).
+func refusalBackoff(n int) time.Duration {
+	ceiling := min(2*time.Second, 50*time.Millisecond<<min(n-1, 6))
+	return time.Duration(mrand.Int64N(int64(ceiling)))
 }

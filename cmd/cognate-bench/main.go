@@ -224,6 +224,7 @@ func runWorkload(args []string, stdout, stderr io.Writer) int {
 	warmup := fs.Duration("warmup", time.Second, "unmeasured run before each measured one")
 	maxOps := fs.Int64("max-ops", 1_000_000, "stop a run after this many operations (0 = no limit)")
 	timeout := fs.Duration("timeout", 30*time.Second, "per-request timeout")
+	backoff := fs.Bool("backoff", false, "after TooManyRequestsException a client waits, as the AWS SDKs' retry does (a random time up to 2^n × 50 ms after n refusals in a row, at most 2 s), instead of sending its next request at once; refusals are counted as errors either way")
 	setupConc := fs.Int("setup-concurrency", 8, "parallel user creations in set-up")
 	serverPID := fs.Int("server-pid", 0, "server process id, to report its CPU time per op (Linux /proc)")
 	keep := fs.Bool("keep", false, "keep the pool and users instead of deleting them")
@@ -284,7 +285,7 @@ func runWorkload(args []string, stdout, stderr io.Writer) int {
 		logw = io.Discard
 	}
 	cfg := Config{Endpoint: *endpoint, AccessKey: *accessKey, SecretKey: *secretKey, Region: *region, Workload: *workload,
-		Users: *users, Concurrency: conc, Duration: *duration, Warmup: *warmup, MaxOps: *maxOps, Timeout: *timeout,
+		Users: *users, Concurrency: conc, Duration: *duration, Warmup: *warmup, MaxOps: *maxOps, Timeout: *timeout, Backoff: *backoff,
 		SetupConcurrency: *setupConc, ServerPID: *serverPID, Keep: *keep, Log: logw,
 		PoolID: *poolID, AccessTokenEnrolment: *accessEnrol, Floor: *floor}
 

@@ -15,10 +15,12 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/app"
+	"github.com/cognate-idp/cognate/internal/httpapi"
 )
 
 func main() {
@@ -61,6 +63,28 @@ func env(name, dflt string) string {
 	return dflt
 }
 
+// envInt and envDuration read a flag's default from the environment; a
+// value that does not parse becomes -1, which serve refuses.
+func envInt(name string, dflt int) int {
+	if v := os.Getenv(name); v != "" {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+		return -1
+	}
+	return dflt
+}
+
+func envDuration(name string, dflt time.Duration) time.Duration {
+	if v := os.Getenv(name); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+		return -1
+	}
+	return dflt
+}
+
 func serve(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	listen := fs.String("listen", env("COGNATE_LISTEN", "127.0.0.1:9229"), "address to listen on (COGNATE_LISTEN)")
@@ -76,6 +100,9 @@ func serve(args []string) error {
 	smtpFrom := fs.String("smtp-from", env("COGNATE_SMTP_FROM", ""), "sender address when a pool's EmailConfiguration names none (COGNATE_SMTP_FROM)")
 	logFormat := fs.String("log-format", env("COGNATE_LOG_FORMAT", "text"), "text or json (COGNATE_LOG_FORMAT)")
 	consoleMode := fs.String("console", env("COGNATE_CONSOLE", "loopback"), "who may use the web console at /_cognate/console: loopback (callers on loopback addresses), anywhere, or off (COGNATE_CONSOLE)")
+	throttle := fs.String("throttle", env("COGNATE_THROTTLE", "off"), "per-category request quotas answered with TooManyRequestsException: off, cognito (Cognito's default quotas), or cognito,Category=rps,... (COGNATE_THROTTLE)")
+	maxInFlight := fs.Int("max-in-flight", envInt("COGNATE_MAX_IN_FLIGHT", 0), "most API requests served at once (the server lowers this while requests are slow to serve); past them a short queue, then TooManyRequestsException; 0 = 4 per CPU, at least 16 (COGNATE_MAX_IN_FLIGHT)")
+	queueWait := fs.Duration("queue-wait", envDuration("COGNATE_QUEUE_WAIT", httpapi.DefaultAdmission().MaxWait), "longest wait for a place among --max-in-flight before a request is refused with TooManyRequestsException (COGNATE_QUEUE_WAIT)")
 	debugListen := fs.String("debug-listen", env("COGNATE_DEBUG_LISTEN", ""), "serve Go's profiler (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060; off by default (COGNATE_DEBUG_LISTEN)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -92,7 +119,15 @@ func serve(args []string) error {
 	if *database == "" {
 		*database = os.Getenv("COGNATE_DATABASE_URL")
 	}
-	opts := app.Options{DataDir: *dataDir, DatabaseURL: *database, Region: *region, PublicURL: *publicURL, ConfigFile: *config, AWSIssuer: *awsIssuer,
+	quotas, err := httpapi.ParseThrottle(*throttle)
+	if err != nil {
+		return fmt.Errorf("--throttle: %w", err)
+	}
+	if *maxInFlight < 0 || *queueWait <= 0 {
+		return errors.New("--max-in-flight must be 0 or more and --queue-wait above 0")
+	}
+	opts := app.Options{Throttle: quotas, Admission: httpapi.Admission{MaxInFlight: *maxInFlight, MaxWait: *queueWait},
+		DataDir: *dataDir, DatabaseURL: *database, Region: *region, PublicURL: *publicURL, ConfigFile: *config, AWSIssuer: *awsIssuer,
 		SMTPURL: *smtpURL, SMTPFrom: *smtpFrom, Console: *consoleMode,
 		AccessKeyID: os.Getenv("COGNATE_ACCESS_KEY_ID"), SecretAccessKey: os.Getenv("COGNATE_SECRET_ACCESS_KEY"), Logger: log}
 	if k := os.Getenv("COGNATE_MASTER_KEY"); k != "" {

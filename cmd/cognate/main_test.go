@@ -905,3 +905,31 @@ func must[In, Out any](t *testing.T, what string, fn func(context.Context, In, .
 		return out
 	}
 }
+
+// TestThrottleSetting: COGNATE_THROTTLE (and so --throttle, the same
+// setting) holds a category to its quota in the binary, and a setting that
+// does not parse stops the server at start with the reason.
+func TestThrottleSetting(t *testing.T) {
+	bin := buildBinary(t)
+	p := start(t, bin, filepath.Join(t.TempDir(), "data"), "COGNATE_THROTTLE=cognito,UserCreation=2")
+	p.waitHealthy(t, p.started)
+	var codes []string
+	for i := range 4 {
+		_, out := signUp(t, p.addr, fmt.Sprintf("quota%d", i))
+		c, _ := out["__type"].(string)
+		codes = append(codes, c)
+	}
+	if codes[0] != "" || codes[1] != "" || codes[2] != "TooManyRequestsException" || codes[3] != "TooManyRequestsException" {
+		t.Fatalf("four sign-ups at a quota of 2 a second: %q", codes)
+	}
+
+	bad := launch(t, bin, "", freeAddr(t), []string{"serve", "--data-dir", filepath.Join(t.TempDir(), "data"), "--throttle", "cognito,UserCreation=fast"})
+	select {
+	case err := <-bad.done:
+		if err == nil || !strings.Contains(bad.stderr.String(), "--throttle") {
+			t.Fatalf("a bad --throttle: exit %v, stderr %s", err, bad.stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a bad --throttle did not stop the server")
+	}
+}

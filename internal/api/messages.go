@@ -18,6 +18,8 @@ const (
 	MsgBodyTooDeep            = "Request body nests objects and arrays deeper than %d levels."
 	MsgUnexpectedValueType    = "Unexpected value type for member '%s': expected %s"
 	MsgMissingParameter       = "Missing required parameter %s"
+	MsgBodyNotUTF8            = "Request body is not valid UTF-8 JSON."
+	MsgRateExceeded           = "Rate exceeded"
 	MsgPasswordNull           = "1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null"
 	MsgInvalidPaginationToken = "Invalid pagination token."
 	MsgNotFound               = "Not found" // a GET path the server does not serve

@@ -70,6 +70,12 @@ type Options struct {
 	// ConsoleLoopback (the default, "") callers on loopback addresses,
 	// ConsoleAnywhere any caller, ConsoleOff nobody.
 	Console string
+	// Throttle, when set, holds operations to per-category quotas as
+	// Cognito does (httpapi.ParseThrottle); nil: no quotas.
+	Throttle *httpapi.Throttle
+	// Admission bounds the API work running and queued at once (always
+	// on); zero members take httpapi.DefaultAdmission's.
+	Admission httpapi.Admission
 }
 
 // The values of Options.Console.
@@ -143,6 +149,7 @@ type App struct {
 	mailer  *mail.SMTP
 	httpSrv *http.Server
 	purge   context.CancelFunc
+	health  *health
 }
 
 // New builds the server; publicURL is where clients reach it.
@@ -234,8 +241,14 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 		cons = console.New(console.Config{Service: a.Service, Sealer: sealer, Credentials: a.credentials, Outbox: a.Outbox, Issuer: issuer,
 			Access: access, Secure: strings.HasPrefix(o.PublicURL, "https://"), Logger: o.Logger})
 	}
+	probe := st.Ping
+	if p, ok := st.(interface{ Probe(context.Context) error }); ok {
+		probe = p.Probe
+	}
+	a.health = newHealth(probe, o.Logger)
 	a.Handler = httpapi.New(httpapi.Config{Service: a.Service, Credentials: a.credentials, Outbox: a.Outbox,
-		Issuer: issuer, PublicURL: o.PublicURL, Logger: o.Logger, Ready: st.Ping,
+		Issuer: issuer, PublicURL: o.PublicURL, Logger: o.Logger, Health: a.health,
+		Throttle: o.Throttle, Admission: o.Admission,
 		Hosted:     hosted.New(hosted.Config{Service: a.Service, Sealer: sealer, PublicURL: o.PublicURL, Logger: o.Logger}),
 		HostedPath: hosted.Paths, Console: cons})
 	return a, nil
@@ -375,6 +388,7 @@ func (a *App) Serve(l net.Listener) error {
 	a.purge = cancel
 	go a.purgeLoop(ctx)
 	go a.watchKeys(ctx)
+	go a.health.run(ctx)
 	err := a.httpSrv.Serve(l)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/idp"
@@ -70,6 +72,9 @@ func decode(body []byte, v any) error {
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return nil
 	}
+	if err := checkText(body); err != nil {
+		return err
+	}
 	if err := checkDepth(body); err != nil {
 		return err
 	}
@@ -85,6 +90,72 @@ func decode(body []byte, v any) error {
 		return api.Errorf(api.ErrSerialization, api.MsgUnexpectedValueType, typeErr.Field, jsonKind(typeErr.Type.Kind().String()))
 	}
 	return api.Errorf(api.ErrSerialization, api.MsgBodyNotObject)
+}
+
+// checkText refuses a body that is not valid UTF-8, or whose strings
+// escape half of a UTF-16 surrogate pair (\ud800 alone): encoding/json
+// would turn either into U+FFFD, so that two different byte strings
+// became the same user name, password or attribute value.
+func checkText(body []byte) error {
+	bad := api.Errorf(api.ErrSerialization, api.MsgBodyNotUTF8)
+	if !utf8.Valid(body) {
+		return bad
+	}
+	inString, pendingHigh := false, false
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if !inString {
+			inString = c == '"'
+			continue
+		}
+		switch c {
+		case '"':
+			if pendingHigh {
+				return bad
+			}
+			inString = false
+		case '\\':
+			if i+1 >= len(body) {
+				return nil // truncated: the parser says so
+			}
+			if body[i+1] != 'u' {
+				if pendingHigh {
+					return bad
+				}
+				i++
+				continue
+			}
+			if i+6 > len(body) {
+				return nil
+			}
+			r, err := strconv.ParseUint(string(body[i+2:i+6]), 16, 16)
+			if err != nil {
+				return nil // not an escape at all: the parser says so
+			}
+			i += 5
+			switch {
+			case r >= 0xd800 && r < 0xdc00:
+				if pendingHigh {
+					return bad
+				}
+				pendingHigh = true
+			case r >= 0xdc00 && r < 0xe000:
+				if !pendingHigh {
+					return bad
+				}
+				pendingHigh = false
+			default:
+				if pendingHigh {
+					return bad
+				}
+			}
+		default:
+			if pendingHigh {
+				return bad
+			}
+		}
+	}
+	return nil
 }
 
 // checkDepth refuses a body nesting deeper than MaxDepth before it is

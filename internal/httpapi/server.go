@@ -27,6 +27,8 @@ const targetPrefix = "AWSCognitoIdentityProviderService."
 // consolePath is where Config.Console is mounted.
 const consolePath = "/_cognate/console"
 
+var errStoreDown = errors.New("the store does not answer")
+
 // MaxBody caps a request body; Cognito's largest members are far smaller.
 const MaxBody = 1 << 20
 
@@ -45,8 +47,10 @@ type Config struct {
 	// WallClock dates SigV4 checks; it stays real time when tests move the
 	// domain's clock, since clients sign with real time. Default time.Now.
 	WallClock func() time.Time
-	// Ready reports whether the server can serve (for /health).
-	Ready func(ctx context.Context) error
+	// Health, when set, is the store's health as a background probe
+	// sees it: /health answers from it without waiting, and while the
+	// store does not answer, requests are refused at once.
+	Health Health
 	// Hosted, when set, serves the hosted sign-in pages and OAuth 2.0
 	// endpoints: the paths HostedPath reports, except API calls (a POST
 	// with X-Amz-Target), which stay with the API whatever their path.
@@ -54,6 +58,22 @@ type Config struct {
 	HostedPath func(path string) bool
 	// Console, when set, serves the web console under /_cognate/console.
 	Console http.Handler
+	// Throttle, when set, holds each category of operations to its quota
+	// (see ParseThrottle); nil lets every request through.
+	Throttle *Throttle
+	// Admission bounds the API work running and waiting at once; zero
+	// members take DefaultAdmission's.
+	Admission Admission
+}
+
+// Health is what the transport knows of the store's health.
+type Health interface {
+	// Err is nil while the store answers; else it says why, for the log
+	// only: clients are told nothing of the server's insides.
+	Err() error
+	// Watch returns ctx, cancelled also when the store stops answering,
+	// so that requests in flight then fail at once; and its release.
+	Watch(ctx context.Context) (context.Context, context.CancelFunc)
 }
 
 // Server is the HTTP handler.
@@ -62,6 +82,7 @@ type Server struct {
 	ops    map[string]operation
 	verify *sigv4.Verifier
 	log    *slog.Logger
+	admit  *admission
 }
 
 // New returns the handler.
@@ -73,7 +94,7 @@ func New(cfg Config) *Server {
 		cfg.WallClock = time.Now
 	}
 	return &Server{cfg: cfg, ops: operations(cfg.Service), log: cfg.Logger,
-		verify: &sigv4.Verifier{Lookup: cfg.Credentials}}
+		verify: &sigv4.Verifier{Lookup: cfg.Credentials}, admit: newAdmission(cfg.Admission)}
 }
 
 // ServeHTTP routes: POST anywhere is the API; GET serves the side endpoints.
@@ -89,7 +110,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: 200}
 	opName := ""
+	// Everything but /health and preflights needs the store.
+	needsStore := s.cfg.Health != nil && r.Method != http.MethodOptions && strings.TrimSuffix(r.URL.Path, "/") != "/health"
+	if needsStore {
+		ctx, release := s.cfg.Health.Watch(r.Context())
+		defer release()
+		r = r.WithContext(ctx)
+	}
 	switch {
+	case needsStore && s.cfg.Health.Err() != nil:
+		// The store does not answer: say so at once rather than queue.
+		if r.Method == http.MethodPost && r.Header.Get("X-Amz-Target") != "" {
+			opName = strings.TrimPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
+			writeError(rec, api.Internal(errStoreDown))
+		} else {
+			writePlainJSON(rec, http.StatusServiceUnavailable, map[string]string{"message": "Service unavailable."})
+		}
 	case s.cfg.Console != nil && (r.URL.Path == consolePath || strings.HasPrefix(r.URL.Path, consolePath+"/")) && r.Header.Get("X-Amz-Target") == "":
 		s.cfg.Console.ServeHTTP(rec, r)
 	case s.cfg.Hosted != nil && s.cfg.HostedPath(r.URL.Path) && r.Header.Get("X-Amz-Target") == "" &&
@@ -117,6 +153,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rec.errType != "" {
 		attrs = append(attrs, "error", rec.errType)
 	}
+	if rec.shed {
+		attrs = append(attrs, "shed", true)
+	}
 	s.log.Info("request", attrs...)
 }
 
@@ -125,6 +164,10 @@ func (s *Server) serveAPI(w *statusRecorder, r *http.Request, name string) {
 	op, ok := s.ops[name]
 	if !ok || !strings.HasPrefix(target, targetPrefix) {
 		writeError(w, api.Errorf(api.ErrUnknownOperation, api.MsgUnknownOperation, safeName(target)))
+		return
+	}
+	if !s.cfg.Throttle.Allow(name, s.cfg.WallClock()) {
+		writeError(w, rateExceeded())
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
@@ -137,6 +180,22 @@ func (s *Server) serveAPI(w *statusRecorder, r *http.Request, name string) {
 		writeError(w, api.Errorf(api.ErrSerialization, api.MsgBodyUnreadable))
 		return
 	}
+	// Past this point a request costs CPU (signatures, password and SRP
+	// arithmetic) and store round trips: an overloaded server refuses
+	// more at once rather than queue them all.
+	entered, ok := s.admit.enter(r.Context())
+	if !ok {
+		if err := r.Context().Err(); err != nil {
+			// Cut short while waiting: the store stopped answering (or
+			// the client left), not an overload.
+			writeError(w, api.Internal(context.Cause(r.Context())))
+			return
+		}
+		w.shed = true
+		writeError(w, rateExceeded())
+		return
+	}
+	defer s.admit.leave(entered)
 	if op.auth == iam {
 		if _, err := s.verify.Verify(r, body, s.cfg.WallClock()); err != nil {
 			var se *sigv4.Error
@@ -212,6 +271,7 @@ type statusRecorder struct {
 	http.ResponseWriter
 	status  int
 	errType string
+	shed    bool // refused for overload, not for a quota
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
@@ -223,11 +283,11 @@ func (s *Server) serveGet(w *statusRecorder, r *http.Request) {
 	path := strings.TrimSuffix(r.URL.Path, "/")
 	switch {
 	case path == "/health":
-		if s.cfg.Ready != nil {
-			if err := s.cfg.Ready(r.Context()); err != nil {
-				writePlainJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": err.Error()})
-				return
-			}
+		// The detail of an error (a database's address, user, name) is
+		// logged by the probe, never sent.
+		if s.cfg.Health != nil && s.cfg.Health.Err() != nil {
+			writePlainJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+			return
 		}
 		writePlainJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	case path == "/_cognate/outbox" && s.cfg.Outbox != nil:

@@ -3,6 +3,8 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -41,5 +43,41 @@ func TestPanicBecomesInternalError(t *testing.T) {
 	}
 	if rec := call("Fine"); rec.Code != 200 {
 		t.Fatalf("after a panic: %d %s", rec.Code, rec.Body.String())
+	}
+}
+
+// sickStore is a store health that reports a failure carrying the kind of
+// detail a driver puts in its errors.
+type sickStore struct{ err error }
+
+func (s sickStore) Err() error { return s.err }
+func (s sickStore) Watch(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithCancel(ctx)
+}
+
+// TestHealthShowsNoInternals: whatever the store's error says (a SQLite
+// file's path, a database's user and name), /health answers 503 with a body
+// that says only that the server is unavailable, and API calls get
+// InternalErrorException without it.
+func TestHealthShowsNoInternals(t *testing.T) {
+	detail := "open /srv/cognate/data/cognate.db: disk I/O error (user cognate_admin, database cognate_prod)"
+	h := New(Config{Service: idp.New(idp.Config{}), Health: sickStore{err: errors.New(detail)},
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/health", nil))
+	if rec.Code != http.StatusServiceUnavailable || rec.Body.String() != `{"status":"unavailable"}` {
+		t.Fatalf("/health: %d %q", rec.Code, rec.Body.String())
+	}
+	req := httptest.NewRequest("POST", "/", strings.NewReader(`{}`))
+	req.Header.Set("X-Amz-Target", targetPrefix+"ListUserPools")
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != 500 || rec.Header().Get("x-amzn-ErrorType") != "InternalErrorException" {
+		t.Fatalf("API call: %d %q", rec.Code, rec.Body.String())
+	}
+	for _, word := range []string{"cognate.db", "cognate_admin", "cognate_prod", "I/O"} {
+		if strings.Contains(rec.Body.String(), word) {
+			t.Fatalf("API answer %q shows %q", rec.Body.String(), word)
+		}
 	}
 }

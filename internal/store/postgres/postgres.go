@@ -56,11 +56,17 @@ const (
 	// gave up on it for a serialisation failure (distributed databases do;
 	// PostgreSQL at READ COMMITTED with a row lock does not).
 	maxAttempts = 3
+	// probeConns caps the connections health probes hold: probes overlap
+	// while the database is silent, each waiting out its own timeout.
+	probeConns = 4
 )
 
 // Store is the PostgreSQL backend.
 type Store struct {
 	pool *pgxpool.Pool
+	// probe is a pool of its own for Probe, so that a health check neither
+	// waits behind busy requests for a connection nor takes one from them.
+	probe *pgxpool.Pool
 }
 
 var _ store.Store = (*Store)(nil)
@@ -107,7 +113,14 @@ func Open(ctx context.Context, connString string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	return &Store{pool: pool}, nil
+	pcfg := cfg.Copy()
+	pcfg.MaxConns, pcfg.MinConns = probeConns, 0
+	probe, err := pgxpool.NewWithConfig(ctx, pcfg)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	return &Store{pool: pool, probe: probe}, nil
 }
 
 func setDefault(m map[string]string, k, v string) {
@@ -186,6 +199,7 @@ func migrations() ([]string, error) {
 // Close closes the pool, waiting for connections in use to come back.
 func (s *Store) Close() error {
 	s.pool.Close()
+	s.probe.Close()
 	return nil
 }
 
@@ -194,6 +208,14 @@ func (s *Store) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
 	return s.pool.Ping(ctx)
+}
+
+// Probe checks the database answers a query, on connections of its own
+// (see Store.probe); the caller bounds the wait with ctx. A connection
+// whose query was cut short by ctx is closed, not reused.
+func (s *Store) Probe(ctx context.Context) error {
+	var one int
+	return s.probe.QueryRow(ctx, `SELECT 1`).Scan(&one)
 }
 
 // ---- helpers ----

@@ -1,0 +1,176 @@
+package httpapi
+
+import (
+	"container/list"
+	"context"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// Admission bounds the work the server takes on, so that under overload
+// new requests are refused at once with TooManyRequestsException (which
+// the AWS SDKs retry with back-off) instead of every request slowing down.
+//
+// Requests run up to a limit at once; one finding the limit reached waits
+// its turn, first come first served, while fewer than MaxQueue wait and for
+// at most MaxWait. The limit adapts between the number of CPUs (enough to
+// keep them busy) and MaxInFlight. It shrinks while the requests admitted
+// take longer than Target to serve and twice as long as they take at their
+// quickest (the baseline): they then queue inside the server, on the CPUs
+// or the database, and more of them at once only serve each more slowly.
+// It grows while requests wait and service stays quick. Requests bound by
+// the database's disk flushes are slow at any concurrency: the baseline
+// keeps them from being held to a few at a time.
+type Admission struct {
+	MaxInFlight int
+	MaxQueue    int
+	MaxWait     time.Duration
+	// Target is the service time below which the limit never shrinks.
+	Target time.Duration
+}
+
+// DefaultAdmission suits Cognate's requests: a sign-in costs a few
+// milliseconds of CPU, a read far less. The queue holds a dozen requests
+// per CPU: with a sign-in's few milliseconds each, that is a wait of some
+// tens of milliseconds at most, and a few dozen clients at once on a small
+// machine queue rather than be refused. MaxWait is a backstop for a
+// machine or store that stalls: 1 s, so that a development machine busy
+// with other work does not refuse a test suite's modest concurrency, which
+// Cognito would serve (measured: 100 ms refused 1.9% of sign-ins at
+// concurrency 16 on a loaded 2-core machine). Under overload the queue's
+// length, not MaxWait, is what refuses at once.
+func DefaultAdmission() Admission {
+	p := runtime.GOMAXPROCS(0)
+	n := max(16, 4*p)
+	return Admission{MaxInFlight: n, MaxQueue: 12 * p, MaxWait: time.Second, Target: 10 * time.Millisecond}
+}
+
+// adaptWindow is how often the limit is reconsidered.
+const adaptWindow = 100 * time.Millisecond
+
+// admission is Admission at work.
+type admission struct {
+	cfg Admission
+	min int
+
+	mu       sync.Mutex
+	limit    int
+	inFlight int
+	queue    list.List // of chan struct{}, closed when admitted
+	// The current window: when it began, the service time of the requests
+	// that finished in it, and whether any request had to wait or was
+	// refused.
+	winStart   time.Time
+	winN       int
+	winTotal   time.Duration
+	winPressed bool
+	// baseline is the quickest mean service of a window lately: it creeps
+	// up by 0.5% a window (doubling in about 14 s), so that it follows a
+	// store or machine grown slower for good.
+	baseline time.Duration
+}
+
+func newAdmission(cfg Admission) *admission {
+	d := DefaultAdmission()
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = d.MaxInFlight
+	}
+	if cfg.MaxQueue < 0 {
+		cfg.MaxQueue = 0
+	} else if cfg.MaxQueue == 0 {
+		cfg.MaxQueue = d.MaxQueue
+	}
+	if cfg.MaxWait <= 0 {
+		cfg.MaxWait = d.MaxWait
+	}
+	if cfg.Target <= 0 {
+		cfg.Target = d.Target
+	}
+	lo := min(runtime.GOMAXPROCS(0), cfg.MaxInFlight)
+	// The limit starts low and grows with demand, so that the baseline is
+	// first measured with few requests at once.
+	return &admission{cfg: cfg, min: lo, limit: lo, winStart: time.Now()}
+}
+
+// enter waits for a place as the limits allow. On true the caller must
+// call leave with when it entered.
+func (a *admission) enter(ctx context.Context) (time.Time, bool) {
+	a.mu.Lock()
+	if a.inFlight < a.limit && a.queue.Len() == 0 {
+		a.inFlight++
+		a.mu.Unlock()
+		return time.Now(), true
+	}
+	a.winPressed = true
+	if a.queue.Len() >= a.cfg.MaxQueue {
+		a.mu.Unlock()
+		return time.Time{}, false
+	}
+	ready := make(chan struct{})
+	el := a.queue.PushBack(ready)
+	a.mu.Unlock()
+
+	t := time.NewTimer(a.cfg.MaxWait)
+	defer t.Stop()
+	select {
+	case <-ready:
+		return time.Now(), true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	select {
+	case <-ready: // admitted as the wait ended: take the place
+		return time.Now(), true
+	default:
+		a.queue.Remove(el)
+		return time.Time{}, false
+	}
+}
+
+// leave gives back the place of a request that entered at start.
+func (a *admission) leave(start time.Time) {
+	now := time.Now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.inFlight--
+	a.winN++
+	a.winTotal += now.Sub(start)
+	if now.Sub(a.winStart) >= adaptWindow {
+		a.adapt()
+		a.winStart, a.winN, a.winTotal, a.winPressed = now, 0, 0, false
+	}
+	for a.inFlight < a.limit && a.queue.Len() > 0 {
+		close(a.queue.Remove(a.queue.Front()).(chan struct{}))
+		a.inFlight++
+	}
+}
+
+// adapt moves the limit after a window: down by a quarter when service was
+// slow, up by one when requests had to wait and service was quick.
+func (a *admission) adapt() {
+	if a.winN == 0 {
+		return
+	}
+	mean := a.winTotal / time.Duration(a.winN)
+	if a.baseline == 0 || mean < a.baseline {
+		a.baseline = mean
+	} else {
+		a.baseline += a.baseline/200 + 1
+	}
+	switch {
+	case mean > a.cfg.Target && mean > 2*a.baseline:
+		a.limit = max(a.min, a.limit*3/4)
+	case a.winPressed:
+		a.limit = min(a.cfg.MaxInFlight, a.limit+1)
+	}
+}
+
+// queueLen is how many requests wait.
+func (a *admission) queueLen() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.queue.Len()
+}
