@@ -3,8 +3,6 @@ package idp
 import (
 	"context"
 	"fmt"
-	"strings"
-	"unicode"
 )
 
 // passwordSymbols are the characters a password policy counts as symbols
@@ -35,19 +33,7 @@ func (s *Service) HostedPasswordRules(ctx context.Context, clientID, password st
 	if pol.MinimumLength != nil {
 		min = int(*pol.MinimumLength)
 	}
-	var upper, lower, digit, symbol bool
-	for _, r := range password {
-		switch {
-		case unicode.IsUpper(r):
-			upper = true
-		case unicode.IsLower(r):
-			lower = true
-		case unicode.IsDigit(r):
-			digit = true
-		case strings.ContainsRune(passwordSymbols, r):
-			symbol = true
-		}
-	}
+	upper, lower, digit, symbol := passwordClasses(password)
 	n := len([]rune(password))
 	rules := []PasswordRule{{Text: fmt.Sprintf("at least %d characters", min), Met: n >= min && len(password) <= 256}}
 	for _, r := range []struct {

@@ -117,6 +117,23 @@ func contains(list []string, s string) bool {
 }
 
 // checkPassword enforces the pool's password policy with Cognito's messages.
+// passwordClasses reports which of the policy's character classes pw has.
+func passwordClasses(pw string) (upper, lower, digit, symbol bool) {
+	for _, r := range pw {
+		switch {
+		case unicode.IsUpper(r):
+			upper = true
+		case unicode.IsLower(r):
+			lower = true
+		case unicode.IsDigit(r):
+			digit = true
+		case strings.ContainsRune(passwordSymbols, r):
+			symbol = true
+		}
+	}
+	return
+}
+
 func checkPassword(p *pool, pw string) error {
 	pol := p.doc.Policies.PasswordPolicy
 	fail := func(why string) error {
@@ -132,19 +149,7 @@ func checkPassword(p *pool, pw string) error {
 	if len(pw) > 256 {
 		return fail(api.MsgPasswordTooLong)
 	}
-	var upper, lower, digit, symbol bool
-	for _, r := range pw {
-		switch {
-		case unicode.IsUpper(r):
-			upper = true
-		case unicode.IsLower(r):
-			lower = true
-		case unicode.IsDigit(r):
-			digit = true
-		case strings.ContainsRune(passwordSymbols, r):
-			symbol = true
-		}
-	}
+	upper, lower, digit, symbol := passwordClasses(pw)
 	switch {
 	case pol.RequireUppercase && !upper:
 		return fail(api.MsgPasswordNeedsUpper)
