@@ -33,6 +33,8 @@ type poolDoc struct {
 	// ResourceServers by identifier and Domains by name (oauth_resources.go).
 	ResourceServers map[string]*resourceServerDoc `json:",omitempty"`
 	Domains         map[string]*domainDoc         `json:",omitempty"`
+	// UI customizations and risk configurations (extras.go).
+	Extras *poolExtras `json:",omitempty"`
 }
 
 // groupDoc is a group of the pool. Groups live in the pool's document and
@@ -233,7 +235,13 @@ func decodePageToken(tok string) (string, error) {
 // member left out returns to its default.
 func (s *Service) UpdateUserPool(ctx context.Context, in *api.UpdateUserPoolInput) (*api.Empty, error) {
 	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
+		tags := d.UserPoolTags
 		d.UserPoolSettings = in.UserPoolSettings
+		if in.UserPoolTags == nil {
+			// Tags are the tagging operations' (tags.go): an update that
+			// names none keeps them.
+			d.UserPoolTags = tags
+		}
 		normalizeSettings(&d.UserPoolSettings)
 		if err := checkUpdateSettings(&pool{doc: *d}); err != nil {
 			return err
