@@ -10,6 +10,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -290,7 +293,8 @@ func TestTerraform(t *testing.T) {
 	wantTypes := []string{
 		"aws_cognito_user_pool", "aws_cognito_user_pool_client", "aws_cognito_managed_user_pool_client",
 		"aws_cognito_user_pool_domain", "aws_cognito_resource_server", "aws_cognito_user",
-		"aws_cognito_user_group", "aws_cognito_user_in_group",
+		"aws_cognito_user_group", "aws_cognito_user_in_group", "aws_cognito_user_pool_ui_customization",
+		"aws_cognito_risk_configuration",
 	}
 
 	var created map[string]resource
@@ -329,6 +333,7 @@ func TestTerraform(t *testing.T) {
 		if out["pool_data_arn"] != out["pool_arn"] || !strings.HasPrefix(fmt.Sprint(out["pool_arn"]), "arn:aws:cognito-idp:us-east-1:") {
 			t.Errorf("data aws_cognito_user_pool arn %v, resource arn %v", out["pool_data_arn"], out["pool_arn"])
 		}
+		checkCertificate(t, url, poolID, fmt.Sprint(out["signing_certificate"]))
 		names := fmt.Sprint(out["client_names"])
 		if names != "[AmazonOpenSearchService-made tf-public-one tf-web]" {
 			t.Errorf("data aws_cognito_user_pool_clients names = %s", names)
@@ -418,6 +423,45 @@ func TestTerraform(t *testing.T) {
 	w.destroy()
 }
 
+// checkCertificate: the signing certificate data source gives an X.509
+// certificate for the key in the pool's JWKS.
+func checkCertificate(t *testing.T, url, poolID, b64 string) {
+	t.Helper()
+	der, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		t.Errorf("signing certificate is not base64: %v (%q)", err, b64)
+		return
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Errorf("signing certificate does not parse: %v", err)
+		return
+	}
+	pub, ok := cert.PublicKey.(*rsa.PublicKey)
+	if !ok {
+		t.Errorf("signing certificate key is %T, want RSA", cert.PublicKey)
+		return
+	}
+	resp, err := http.Get(url + "/" + poolID + "/.well-known/jwks.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var jwks struct {
+		Keys []struct{ N string } `json:"keys"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&jwks); err != nil {
+		t.Fatal(err)
+	}
+	n := base64.RawURLEncoding.EncodeToString(pub.N.Bytes())
+	for _, k := range jwks.Keys {
+		if k.N == n {
+			return
+		}
+	}
+	t.Errorf("the signing certificate's key is not in the pool's JWKS")
+}
+
 // importID is the id the provider's importer takes for a resource.
 func importID(r resource) string {
 	s := func(k string) string { v, _ := r.Values[k].(string); return v }
@@ -434,6 +478,13 @@ func importID(r resource) string {
 		return s("user_pool_id") + "/" + s("username")
 	case "aws_cognito_user_group":
 		return s("user_pool_id") + "/" + s("name")
+	case "aws_cognito_user_pool_ui_customization":
+		return s("user_pool_id") + "," + s("client_id")
+	case "aws_cognito_risk_configuration":
+		if c := s("client_id"); c != "" {
+			return s("user_pool_id") + ":" + c
+		}
+		return s("user_pool_id")
 	case "aws_cognito_user_in_group":
 		return s("user_pool_id") + "/" + s("group_name") + "/" + s("username")
 	}

@@ -87,7 +87,9 @@ func (s *Service) GetUICustomization(ctx context.Context, in *api.GetUICustomiza
 	var u *uiDoc
 	if p.doc.Extras != nil {
 		if u = p.doc.Extras.UI[key]; u == nil {
-			u = p.doc.Extras.UI[allClients]
+			if u = p.doc.Extras.UI[allClients]; u != nil {
+				key = allClients
+			}
 		}
 	}
 	return &api.UICustomizationOutput{UICustomization: s.uiOf(in.UserPoolId, key, u)}, nil
