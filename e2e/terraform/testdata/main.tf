@@ -146,8 +146,10 @@ data "aws_cognito_user_pool_signing_certificate" "cert" {
 }
 
 resource "aws_cognito_resource_server" "api" {
-  identifier   = "https://api.example.com"
-  name         = "api-${local.v}"
+  identifier = "https://api.example.com"
+  # The provider replaces a resource server whose name changes; its scopes
+  # are updated in place.
+  name         = "api"
   user_pool_id = aws_cognito_user_pool.pool.id
 
   scope {
@@ -174,9 +176,10 @@ resource "aws_cognito_user_pool_client" "web" {
   allowed_oauth_scopes                 = ["openid", "email", "${aws_cognito_resource_server.api.identifier}/read"]
   callback_urls                        = ["https://app.example.com/callback"]
   supported_identity_providers         = ["COGNITO"]
-  access_token_validity                = var.stage == 1 ? 2 : 3
+  access_token_validity                = var.stage == 1 ? 90 : 120
+  # Not the default units: the provider imports default units as no block.
   token_validity_units {
-    access_token = "hours"
+    access_token = "minutes"
   }
   # Cognito's answers carry the secret, not whether one was asked for: the
   # provider cannot import generate_secret.
