@@ -55,7 +55,10 @@ func pluginDir() string {
 	}
 	var cands []string
 	if d := os.Getenv("COGNATE_TF_PLUGIN_DIR"); d != "" {
-		return d
+		if has(d) {
+			return d
+		}
+		return ""
 	}
 	if home, err := os.UserHomeDir(); err == nil {
 		cands = append(cands, filepath.Join(home, ".terraform.d", "plugins"), filepath.Join(home, ".local", "share", "terraform", "plugins"))
