@@ -129,6 +129,11 @@ var adminCalls = map[string]adminCall{
 		_, err := c.AdminEnableUser(ctx, &cip.AdminEnableUserInput{UserPoolId: pool, Username: user}, noClientValidation)
 		return err
 	}},
+	"AdminSetUserSettings": {true, func(c *cip.Client, pool, user *string) error {
+		_, err := c.AdminSetUserSettings(ctx, &cip.AdminSetUserSettingsInput{UserPoolId: pool, Username: user,
+			MFAOptions: []types.MFAOptionType{}}, noClientValidation)
+		return err
+	}},
 }
 
 // nullLine is AWS's validation line for a required member left out.

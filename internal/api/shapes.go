@@ -31,8 +31,8 @@ type MFASettings struct {
 
 // MFAOption is the legacy SMS MFA option list entry.
 type MFAOption struct {
-	DeliveryMedium string `json:",omitempty"`
-	AttributeName  string `json:",omitempty"`
+	DeliveryMedium string `json:",omitempty" v:"enum=SMS|EMAIL"`
+	AttributeName  string `json:",omitempty" v:"len=1:32"`
 }
 
 // NewDeviceMetadata is handed out with tokens for an unknown device.

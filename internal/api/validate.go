@@ -22,6 +22,7 @@ var patterns = map[string]string{
 	"digits":     `[0-9]+`,
 	"nospace":    `[\S]+`,
 	"devicekey":  `[\w-]+_[0-9a-f-]+`,
+	"arn":        `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`,
 	// Resource servers: printable ASCII without '"' and '\'; scope names
 	// also without '/', which joins them to the identifier.
 	"resourceserver": `[\x21\x23-\x5B\x5D-\x7E]+`,
@@ -46,6 +47,7 @@ type rule struct {
 	enum          []string
 	pattern       string
 	hasLen        bool
+	emptyOK       bool
 	fieldName     string
 	goName        string
 	fieldIndex    []int
@@ -146,6 +148,10 @@ func parseRule(tag string) rule {
 		switch key {
 		case "req":
 			r.required = true
+		case "reqlist":
+			// Required, but an empty list is a value (AWS refuses only a
+			// list that is not sent).
+			r.required, r.emptyOK = true, true
 		case "len":
 			lo, hi, _ := strings.Cut(val, ":")
 			r.minLen, _ = strconv.Atoi(lo)
@@ -215,7 +221,7 @@ func check(f reflect.Value, r rule, name string, problems *[]string) {
 			}
 		}
 	case reflect.Slice, reflect.Map:
-		if f.Len() == 0 && r.required {
+		if f.Len() == 0 && r.required && !(r.emptyOK && !f.IsNil()) {
 			null()
 			return
 		}

@@ -245,6 +245,7 @@ func operations(v *idp.Service) map[string]operation {
 		"ListDevices":                      op(public, v.ListDevices),
 		"ForgetDevice":                     op(public, v.ForgetDevice),
 		"UpdateDeviceStatus":               op(public, v.UpdateDeviceStatus),
+		"SetUserSettings":                  op(public, v.SetUserSettings),
 
 		// Administration, SigV4-signed.
 		"AdminInitiateAuth":           op(iam, v.AdminInitiateAuth),
@@ -297,5 +298,15 @@ func operations(v *idp.Service) map[string]operation {
 		"DescribeUserPoolDomain":      op(iam, v.DescribeUserPoolDomain),
 		"UpdateUserPoolDomain":        op(iam, v.UpdateUserPoolDomain),
 		"DeleteUserPoolDomain":        op(iam, v.DeleteUserPoolDomain),
+		"AddCustomAttributes":         op(iam, v.AddCustomAttributes),
+		"TagResource":                 op(iam, v.TagResource),
+		"UntagResource":               op(iam, v.UntagResource),
+		"ListTagsForResource":         op(iam, v.ListTagsForResource),
+		"GetSigningCertificate":       op(iam, v.GetSigningCertificate),
+		"GetUICustomization":          op(iam, v.GetUICustomization),
+		"SetUICustomization":          op(iam, v.SetUICustomization),
+		"DescribeRiskConfiguration":   op(iam, v.DescribeRiskConfiguration),
+		"SetRiskConfiguration":        op(iam, v.SetRiskConfiguration),
+		"AdminSetUserSettings":        op(iam, v.AdminSetUserSettings),
 	}
 }

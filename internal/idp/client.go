@@ -286,6 +286,15 @@ func (s *Service) CreateClient(ctx context.Context, id, secret string, in *api.C
 }
 
 func describeClient(rec *store.Client, doc clientDoc, secret string) *api.UserPoolClientType {
+	// Cognito answers these two switches off when never set (Terraform
+	// reads them back after an import).
+	no := false
+	if doc.AllowedOAuthFlowsUserPoolClient == nil {
+		doc.AllowedOAuthFlowsUserPoolClient = &no
+	}
+	if doc.EnablePropagateAdditionalUserContextData == nil {
+		doc.EnablePropagateAdditionalUserContextData = &no
+	}
 	return &api.UserPoolClientType{UserPoolId: rec.PoolID, ClientId: rec.ID, ClientSecret: secret, ClientName: doc.ClientName,
 		CreationDate: api.At(rec.Created), LastModifiedDate: api.At(rec.Updated), UserPoolClientSettings: doc.UserPoolClientSettings}
 }

@@ -20,13 +20,19 @@ type poolDoc struct {
 	api.UserPoolIdentity
 	Schema                  []api.SchemaAttribute `json:",omitempty"`
 	SoftwareTokenMfaEnabled bool
-	SmsMfaConfiguration     json.RawMessage      `json:",omitempty"`
-	EmailMfaConfiguration   json.RawMessage      `json:",omitempty"`
-	WebAuthnConfiguration   json.RawMessage      `json:",omitempty"`
-	Groups                  map[string]*groupDoc `json:",omitempty"`
+	// SoftwareTokenMfaSet: a caller has named the factor (SetUserPoolMfaConfig);
+	// until then Cognito leaves SoftwareTokenMfaConfiguration out of
+	// GetUserPoolMfaConfig when the factor is off, and Terraform reads it so.
+	SoftwareTokenMfaSet   bool                 `json:",omitempty"`
+	SmsMfaConfiguration   json.RawMessage      `json:",omitempty"`
+	EmailMfaConfiguration json.RawMessage      `json:",omitempty"`
+	WebAuthnConfiguration json.RawMessage      `json:",omitempty"`
+	Groups                map[string]*groupDoc `json:",omitempty"`
 	// ResourceServers by identifier and Domains by name (oauth_resources.go).
 	ResourceServers map[string]*resourceServerDoc `json:",omitempty"`
 	Domains         map[string]*domainDoc         `json:",omitempty"`
+	// UI customizations and risk configurations (extras.go).
+	Extras *poolExtras `json:",omitempty"`
 }
 
 // groupDoc is a group of the pool. Groups live in the pool's document and
@@ -159,7 +165,13 @@ func (s *Service) ListUserPools(ctx context.Context, in *api.ListUserPoolsInput)
 // member left out returns to its default.
 func (s *Service) UpdateUserPool(ctx context.Context, in *api.UpdateUserPoolInput) (*api.Empty, error) {
 	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
+		tags := d.UserPoolTags
 		d.UserPoolSettings = in.UserPoolSettings
+		if in.UserPoolTags == nil {
+			// Tags are the tagging operations' (tags.go): an update that
+			// names none keeps them.
+			d.UserPoolTags = tags
+		}
 		normalizeSettings(&d.UserPoolSettings)
 		if err := checkUpdateSettings(&pool{doc: *d}); err != nil {
 			return err
@@ -235,6 +247,7 @@ func (s *Service) SetUserPoolMfaConfig(ctx context.Context, in *api.SetUserPoolM
 	doc, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
 		if in.SoftwareTokenMfaConfiguration != nil {
 			d.SoftwareTokenMfaEnabled = in.SoftwareTokenMfaConfiguration.Enabled
+			d.SoftwareTokenMfaSet = true
 		}
 		if in.SmsMfaConfiguration != nil {
 			d.SmsMfaConfiguration = in.SmsMfaConfiguration
@@ -260,13 +273,16 @@ func (s *Service) SetUserPoolMfaConfig(ctx context.Context, in *api.SetUserPoolM
 }
 
 func mfaConfigOf(d *poolDoc) *api.UserPoolMfaConfig {
-	return &api.UserPoolMfaConfig{
-		SmsMfaConfiguration:           d.SmsMfaConfiguration,
-		SoftwareTokenMfaConfiguration: &api.SoftwareTokenMfaConfig{Enabled: d.SoftwareTokenMfaEnabled},
-		EmailMfaConfiguration:         d.EmailMfaConfiguration,
-		MfaConfiguration:              d.MfaConfiguration,
-		WebAuthnConfiguration:         d.WebAuthnConfiguration,
+	out := &api.UserPoolMfaConfig{
+		SmsMfaConfiguration:   d.SmsMfaConfiguration,
+		EmailMfaConfiguration: d.EmailMfaConfiguration,
+		MfaConfiguration:      d.MfaConfiguration,
+		WebAuthnConfiguration: d.WebAuthnConfiguration,
 	}
+	if d.SoftwareTokenMfaEnabled || d.SoftwareTokenMfaSet {
+		out.SoftwareTokenMfaConfiguration = &api.SoftwareTokenMfaConfig{Enabled: d.SoftwareTokenMfaEnabled}
+	}
+	return out
 }
 
 // GetUserPoolMfaConfig answers GetUserPoolMfaConfig.
