@@ -169,4 +169,20 @@ const (
 	// The console's own refusals (Cognate's words, shown on its pages).
 	MsgConsoleConfirmDeletion = "Tick the box to confirm the deletion."
 	MsgConsoleUnknownAction   = "Unknown action."
+
+	// Provisioning operations (tags, custom attributes, UI customization, risk).
+	MsgCustomAttributeNameNull = "1 validation error detected: Value null at 'customAttributes.member.name' failed to satisfy constraint: Member must not be null"
+	MsgAttributeExists         = "Existing attribute already has name %s."
+	MsgRequiredCustomAttribute = "Required custom attributes are not supported currently."
+	MsgTooManyCustomAttributes = "A user pool can have at most %d custom attributes."
+	MsgInvalidIPRange          = "Invalid IP range: %s. Ranges are in CIDR notation."
+	MsgTakeoverNoAction        = "Account takeover actions must name at least one of LowAction, MediumAction and HighAction."
+	MsgThreatProtectionOff     = "Threat protection (AdvancedSecurityMode) is not enabled for user pool %s."
+	MsgNotPoolARN              = "Invalid ARN: %s is not a user pool ARN."
+	MsgTagKeyLength            = "1 validation error detected: Value at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]"
+	MsgTagValueLength          = "1 validation error detected: Value at 'tags' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 256]"
+	MsgTagKeyReserved          = "Tag keys starting with 'aws:' are reserved for AWS use."
+	MsgTooManyTags             = "A user pool can have at most %d tags."
+	MsgLogoTooLarge            = "Logo image size exceeds the maximum of %d bytes."
+	MsgLogoFormat              = "The image must be a PNG or JPEG file."
 )

@@ -27,13 +27,13 @@ func (s *Service) AddCustomAttributes(ctx context.Context, in *api.AddCustomAttr
 		for _, sa := range in.CustomAttributes {
 			name := baseName(sa.Name)
 			if name == "" {
-				return api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value null at 'customAttributes.member.name' failed to satisfy constraint: Member must not be null")
+				return api.Errorf(api.ErrInvalidParameter, api.MsgCustomAttributeNameNull)
 			}
 			if have[name] {
-				return api.Errorf(api.ErrInvalidParameter, "Existing attribute already has name %s.", schemaName(sa))
+				return api.Errorf(api.ErrInvalidParameter, api.MsgAttributeExists, schemaName(sa))
 			}
 			if sa.Required != nil && *sa.Required {
-				return api.Errorf(api.ErrInvalidParameter, "Required custom attributes are not supported currently.")
+				return api.Errorf(api.ErrInvalidParameter, api.MsgRequiredCustomAttribute)
 			}
 			have[name] = true
 			custom++
@@ -45,7 +45,7 @@ func (s *Service) AddCustomAttributes(ctx context.Context, in *api.AddCustomAttr
 			d.Schema = append(d.Schema, add)
 		}
 		if custom > maxCustomAttributes {
-			return api.Errorf(api.ErrInvalidParameter, "A user pool can have at most %d custom attributes.", maxCustomAttributes)
+			return api.Errorf(api.ErrInvalidParameter, api.MsgTooManyCustomAttributes, maxCustomAttributes)
 		}
 		return nil
 	})

@@ -33,19 +33,19 @@ func (s *Service) SetRiskConfiguration(ctx context.Context, in *api.SetRiskConfi
 		for _, list := range [][]string{ex.BlockedIPRangeList, ex.SkippedIPRangeList} {
 			for _, r := range list {
 				if _, err := netip.ParsePrefix(r); err != nil {
-					return nil, api.Errorf(api.ErrInvalidParameter, "Invalid IP range: %s. Ranges are in CIDR notation.", r)
+					return nil, api.Errorf(api.ErrInvalidParameter, api.MsgInvalidIPRange, r)
 				}
 			}
 		}
 	}
 	if at := in.AccountTakeoverRiskConfiguration; at != nil && at.Actions.LowAction == nil && at.Actions.MediumAction == nil && at.Actions.HighAction == nil {
-		return nil, api.Errorf(api.ErrInvalidParameter, "Account takeover actions must name at least one of LowAction, MediumAction and HighAction.")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgTakeoverNoAction)
 	}
 	now := s.now()
 	var out *riskDoc
 	_, err = s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
 		if !threatProtectionOn(d) {
-			return api.Errorf(api.ErrUserPoolAddOnNotEnabled, "Threat protection (AdvancedSecurityMode) is not enabled for user pool %s.", in.UserPoolId)
+			return api.Errorf(api.ErrUserPoolAddOnNotEnabled, api.MsgThreatProtectionOff, in.UserPoolId)
 		}
 		x := extrasOf(d)
 		if in.CompromisedCredentialsRiskConfiguration == nil && in.AccountTakeoverRiskConfiguration == nil && in.RiskExceptionConfiguration == nil {

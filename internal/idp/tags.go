@@ -20,11 +20,11 @@ const maxTags = 50
 func (s *Service) poolOfArn(arn string) (string, error) {
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) != 6 || parts[2] != "cognito-idp" || !strings.HasPrefix(parts[5], "userpool/") {
-		return "", api.Errorf(api.ErrInvalidParameter, "Invalid ARN: %s is not a user pool ARN.", arn)
+		return "", api.Errorf(api.ErrInvalidParameter, api.MsgNotPoolARN, arn)
 	}
 	id := strings.TrimPrefix(parts[5], "userpool/")
 	if parts[3] != s.region || id == "" {
-		return "", api.Errorf(api.ErrResourceNotFound, "User pool %s does not exist.", id)
+		return "", api.Errorf(api.ErrResourceNotFound, api.MsgPoolNotFound, id)
 	}
 	return id, nil
 }
@@ -37,13 +37,13 @@ func (s *Service) TagResource(ctx context.Context, in *api.TagResourceInput) (*a
 	}
 	for k, v := range in.Tags {
 		if n := utf8.RuneCountInString(k); n < 1 || n > 128 {
-			return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]")
+			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgTagKeyLength)
 		}
 		if utf8.RuneCountInString(v) > 256 {
-			return nil, api.Errorf(api.ErrInvalidParameter, "1 validation error detected: Value at 'tags' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 256]")
+			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgTagValueLength)
 		}
 		if strings.HasPrefix(strings.ToLower(k), "aws:") {
-			return nil, api.Errorf(api.ErrInvalidParameter, "Tag keys starting with 'aws:' are reserved for AWS use.")
+			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgTagKeyReserved)
 		}
 	}
 	_, err = s.updatePool(ctx, id, func(d *poolDoc) error {
@@ -55,7 +55,7 @@ func (s *Service) TagResource(ctx context.Context, in *api.TagResourceInput) (*a
 			merged[k] = v
 		}
 		if len(merged) > maxTags {
-			return api.Errorf(api.ErrInvalidParameter, "A user pool can have at most %d tags.", maxTags)
+			return api.Errorf(api.ErrInvalidParameter, api.MsgTooManyTags, maxTags)
 		}
 		d.UserPoolTags = merged
 		return nil

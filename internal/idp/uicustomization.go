@@ -38,10 +38,10 @@ func (s *Service) SetUICustomization(ctx context.Context, in *api.SetUICustomiza
 		return nil, err
 	}
 	if len(in.ImageFile) > maxLogo {
-		return nil, api.Errorf(api.ErrInvalidParameter, "Logo image size exceeds the maximum of %d bytes.", maxLogo)
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgLogoTooLarge, maxLogo)
 	}
 	if len(in.ImageFile) > 0 && imageType(in.ImageFile) == "" {
-		return nil, api.Errorf(api.ErrInvalidParameter, "The image must be a PNG or JPEG file.")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgLogoFormat)
 	}
 	now := s.now()
 	var out *uiDoc

@@ -29,7 +29,7 @@ func (s *Service) AdminSetUserSettings(ctx context.Context, in *api.AdminSetUser
 
 func checkMFAOptions(opts []api.MFAOption) (*api.Empty, error) {
 	if len(opts) > 0 {
-		return nil, api.Errorf(api.ErrInvalidParameter, "User does not have delivery config set to turn on SMS_MFA")
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgNoSMSDelivery)
 	}
 	return &api.Empty{}, nil
 }
