@@ -25,7 +25,9 @@ import (
 	"github.com/cognate-idp/cognate/internal/httpapi"
 	"github.com/cognate-idp/cognate/internal/idp"
 	"github.com/cognate-idp/cognate/internal/mail"
+	"github.com/cognate-idp/cognate/internal/metrics"
 	"github.com/cognate-idp/cognate/internal/seal"
+	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/cognate-idp/cognate/internal/store/postgres"
 	"github.com/cognate-idp/cognate/internal/store/sqlite"
@@ -76,6 +78,8 @@ type Options struct {
 	// Admission bounds the API work running and queued at once (always
 	// on); zero members take httpapi.DefaultAdmission's.
 	Admission httpapi.Admission
+	// NoMetrics turns off the Prometheus metrics at /metrics.
+	NoMetrics bool
 }
 
 // The values of Options.Console.
@@ -192,6 +196,22 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
+	probe := st.Ping
+	if p, ok := st.(interface{ Probe(context.Context) error }); ok {
+		probe = p.Probe
+	}
+	var met *metrics.Metrics
+	if !o.NoMetrics {
+		met = metrics.New()
+		switch b := st.(type) {
+		case *sqlite.Store:
+			met.WatchBatches()
+			b.OnBatch(met.Batch)
+		case *postgres.Store:
+			met.WatchPool(b.Stat)
+		}
+		st = met.Store(st)
+	}
 	a := &App{Store: st, opts: o, sealer: sealer}
 	if err := a.loadCredentials(); err != nil {
 		st.Close()
@@ -209,6 +229,10 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 		a.Outbox = mail.NewOutbox(1000, o.Logger)
 		delivery = a.Outbox
 	}
+	var signIns signin.Observer
+	if met != nil {
+		delivery, signIns = met.Delivery(delivery), met
+	}
 	base := strings.TrimSuffix(o.PublicURL, "/")
 	issuer := func(poolID string) string { return base + "/" + poolID }
 	if o.AWSIssuer {
@@ -218,7 +242,7 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 		}
 	}
 	a.Service = idp.New(idp.Config{Store: st, Sealer: sealer, Now: o.Now, Region: o.Region, Issuer: issuer,
-		Delivery: delivery, Logger: o.Logger})
+		Delivery: delivery, Logger: o.Logger, SignIns: signIns})
 	if a.Outbox != nil {
 		a.Outbox.Names = a.Service.OutboxUsernames
 	}
@@ -241,17 +265,27 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 		cons = console.New(console.Config{Service: a.Service, Sealer: sealer, Credentials: a.credentials, Outbox: a.Outbox, Issuer: issuer,
 			Access: access, Secure: strings.HasPrefix(o.PublicURL, "https://"), Logger: o.Logger})
 	}
-	probe := st.Ping
-	if p, ok := st.(interface{ Probe(context.Context) error }); ok {
-		probe = p.Probe
-	}
 	a.health = newHealth(probe, o.Logger)
 	a.Handler = httpapi.New(httpapi.Config{Service: a.Service, Credentials: a.credentials, Outbox: a.Outbox,
 		Issuer: issuer, PublicURL: o.PublicURL, Logger: o.Logger, Health: a.health,
 		Throttle: o.Throttle, Admission: o.Admission,
 		Hosted:     hosted.New(hosted.Config{Service: a.Service, Sealer: sealer, PublicURL: o.PublicURL, Logger: o.Logger}),
-		HostedPath: hosted.Paths, Console: cons})
+		HostedPath: hosted.Paths, Console: cons, Metrics: metricsHandler(met), Observe: observer(met)})
 	return a, nil
+}
+
+func metricsHandler(m *metrics.Metrics) http.Handler {
+	if m == nil {
+		return nil
+	}
+	return m.Handler()
+}
+
+func observer(m *metrics.Metrics) func(string, string, time.Duration) {
+	if m == nil {
+		return nil
+	}
+	return m.Request
 }
 
 // openStore opens PostgreSQL when a database URL is given, else SQLite.
