@@ -110,14 +110,22 @@ func (d countedDelivery) Deliver(ctx context.Context, msg idp.Message) error {
 	if channel != "email" && channel != "sms" {
 		channel = "unknown"
 	}
+	purpose := msg.Purpose
+	if !purposes[purpose] {
+		purpose = "other"
+	}
 	err := d.next.Deliver(ctx, msg)
 	if err != nil {
-		d.m.codesFailed.WithLabelValues(channel, msg.Purpose).Inc()
+		d.m.codesFailed.WithLabelValues(channel, purpose).Inc()
 	} else {
-		d.m.codesSent.WithLabelValues(channel, msg.Purpose).Inc()
+		d.m.codesSent.WithLabelValues(channel, purpose).Inc()
 	}
 	return err
 }
+
+// purposes are the idp.Message purposes counted by name.
+var purposes = map[string]bool{"signup": true, "invitation": true, "forgot-password": true,
+	"verify:email": true, "verify:phone_number": true}
 
 // Store wraps st so that each call's time is observed. The wrapper keeps
 // st's health probe (Probe).
