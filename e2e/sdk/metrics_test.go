@@ -8,6 +8,8 @@ import (
 
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/cognate-idp/cognate/cognatetest"
+	"github.com/cognate-idp/cognate/internal/store/postgres/pgtest"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	prommodel "github.com/prometheus/common/model"
@@ -151,5 +153,36 @@ func TestMetrics(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestMetricsPostgresPool: on PostgreSQL, /metrics reports the pool's use
+// (and no SQLite batches); after a few requests some connections were taken.
+func TestMetricsPostgresPool(t *testing.T) {
+	e := newEnv(t, cognatetest.WithDatabase(pgtest.NewDatabase(t)))
+	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
+	e.user(poolID, clientID)
+	fams := scrape(t, e)
+	gauge := func(name string) float64 {
+		m := sample(fams, name, map[string]string{})
+		if m == nil {
+			t.Fatalf("no %s", name)
+		}
+		return m.GetGauge().GetValue()
+	}
+	if got := gauge("cognate_postgres_pool_max_connections"); got != 16 {
+		t.Errorf("max connections %v, want the default pool size 16", got)
+	}
+	if got := counter(fams, "cognate_postgres_pool_acquires_total", map[string]string{}); got < 5 {
+		t.Errorf("acquires %v, want at least one per store call (5 calls made)", got)
+	}
+	if gauge("cognate_postgres_pool_idle_connections") < 1 {
+		t.Errorf("no idle connection after the requests")
+	}
+	if fams["cognate_sqlite_commit_batch_writes"] != nil {
+		t.Errorf("SQLite batches reported on PostgreSQL")
+	}
+	if h := sample(fams, "cognate_store_duration_seconds", map[string]string{"method": "CreateUser"}); h == nil || h.GetHistogram().GetSampleCount() != 1 {
+		t.Errorf("store CreateUser histogram: %v, want 1 sample", h)
 	}
 }
