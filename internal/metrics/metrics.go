@@ -18,6 +18,7 @@ import (
 
 	"github.com/cognate-idp/cognate/internal/idp"
 	"github.com/cognate-idp/cognate/internal/store"
+	"github.com/cognate-idp/cognate/internal/store/hooked"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -130,9 +131,10 @@ var purposes = map[string]bool{"signup": true, "invitation": true, "forgot-passw
 // Store wraps st so that each call's time is observed. The wrapper keeps
 // st's health probe (Probe).
 func (m *Metrics) Store(st store.Store) store.Store {
-	return &timedStore{next: st, observe: func(method string, start time.Time) {
-		m.storeTime.WithLabelValues(method).Observe(time.Since(start).Seconds())
-	}}
+	return hooked.Wrap(st, func(ctx context.Context, method string) (context.Context, func()) {
+		start := time.Now()
+		return ctx, func() { m.storeTime.WithLabelValues(method).Observe(time.Since(start).Seconds()) }
+	})
 }
 
 // Batch observes the size of one SQLite group commit.
