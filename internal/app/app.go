@@ -31,6 +31,7 @@ import (
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/cognate-idp/cognate/internal/store/postgres"
 	"github.com/cognate-idp/cognate/internal/store/sqlite"
+	"github.com/cognate-idp/cognate/internal/tracing"
 )
 
 // Options configure a server.
@@ -154,6 +155,7 @@ type App struct {
 	httpSrv *http.Server
 	purge   context.CancelFunc
 	health  *health
+	tracing *tracing.Tracing
 }
 
 // New builds the server; publicURL is where clients reach it.
@@ -200,10 +202,23 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 	if p, ok := st.(interface{ Probe(context.Context) error }); ok {
 		probe = p.Probe
 	}
+	raw := st // the backend itself, for what only it reports
+	tr, err := tracing.FromEnv(ctx)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	if tr != nil {
+		system := "sqlite"
+		if o.DatabaseURL != "" {
+			system = "postgresql"
+		}
+		st = tr.Store(st, system)
+	}
 	var met *metrics.Metrics
 	if !o.NoMetrics {
 		met = metrics.New()
-		switch b := st.(type) {
+		switch b := raw.(type) {
 		case *sqlite.Store:
 			met.WatchBatches()
 			b.OnBatch(met.Batch)
@@ -212,7 +227,7 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 		}
 		st = met.Store(st)
 	}
-	a := &App{Store: st, opts: o, sealer: sealer}
+	a := &App{Store: st, opts: o, sealer: sealer, tracing: tr}
 	if err := a.loadCredentials(); err != nil {
 		st.Close()
 		return nil, err
@@ -228,6 +243,9 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 	} else {
 		a.Outbox = mail.NewOutbox(1000, o.Logger)
 		delivery = a.Outbox
+	}
+	if tr != nil {
+		delivery = tr.Delivery(delivery)
 	}
 	var signIns signin.Observer
 	if met != nil {
@@ -270,7 +288,7 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 		Issuer: issuer, PublicURL: o.PublicURL, Logger: o.Logger, Health: a.health,
 		Throttle: o.Throttle, Admission: o.Admission,
 		Hosted:     hosted.New(hosted.Config{Service: a.Service, Sealer: sealer, PublicURL: o.PublicURL, Logger: o.Logger}),
-		HostedPath: hosted.Paths, Console: cons, Metrics: metricsHandler(met), Observe: observer(met)})
+		HostedPath: hosted.Paths, Console: cons, Metrics: metricsHandler(met), Observe: observer(met), Trace: tracer(tr)})
 	return a, nil
 }
 
@@ -286,6 +304,13 @@ func observer(m *metrics.Metrics) func(string, string, time.Duration) {
 		return nil
 	}
 	return m.Request
+}
+
+func tracer(t *tracing.Tracing) func(*http.Request) (*http.Request, func(string, string, int)) {
+	if t == nil {
+		return nil
+	}
+	return t.Request
 }
 
 // openStore opens PostgreSQL when a database URL is given, else SQLite.
@@ -458,6 +483,10 @@ func (a *App) Shutdown(ctx context.Context) error {
 	}
 	if a.purge != nil {
 		a.purge()
+	}
+	if a.tracing != nil {
+		// The spans of the last requests go out before the server stops.
+		err = errors.Join(err, a.tracing.Shutdown(ctx))
 	}
 	return errors.Join(err, a.Store.Close())
 }

@@ -69,6 +69,10 @@ type Config struct {
 	// not in the table), "ok" or the error code answered, and its time.
 	Metrics http.Handler
 	Observe func(operation, outcome string, d time.Duration)
+	// Trace, when set, starts each request's trace span; the transport
+	// calls end once it has answered, with the operation as Observe gets
+	// it ("" for requests outside the API) and the error code answered.
+	Trace func(r *http.Request) (_ *http.Request, end func(operation, outcome string, status int))
 }
 
 // Health is what the transport knows of the store's health.
@@ -115,6 +119,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: 200}
 	opName := ""
+	if s.cfg.Trace != nil {
+		var end func(string, string, int)
+		r, end = s.cfg.Trace(r)
+		defer func() { end(s.opLabel(opName), rec.errType, rec.status) }()
+	}
 	// Everything but /health, /metrics and preflights needs the store.
 	path := strings.TrimSuffix(r.URL.Path, "/")
 	needsStore := s.cfg.Health != nil && r.Method != http.MethodOptions && path != "/health" && !(path == "/metrics" && s.cfg.Metrics != nil)
@@ -170,14 +179,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // observe reports an API request, its labels drawn from fixed sets only.
 func (s *Server) observe(opName, errType string, d time.Duration) {
-	if _, ok := s.ops[opName]; !ok {
-		opName = "unknown"
-	}
 	outcome := errType
 	if outcome == "" {
 		outcome = "ok"
 	}
-	s.cfg.Observe(opName, outcome, d)
+	s.cfg.Observe(s.opLabel(opName), outcome, d)
+}
+
+// opLabel is an operation's name as metrics and traces show it: a name
+// not in the table, which the caller chose, is "unknown" ("" stays "").
+func (s *Server) opLabel(opName string) string {
+	if _, ok := s.ops[opName]; !ok && opName != "" {
+		return "unknown"
+	}
+	return opName
 }
 
 func (s *Server) serveAPI(w *statusRecorder, r *http.Request, name string) {
