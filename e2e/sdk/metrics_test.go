@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/cognate-idp/cognate/cognatetest"
@@ -184,5 +185,31 @@ func TestMetricsPostgresPool(t *testing.T) {
 	}
 	if h := sample(fams, "cognate_store_duration_seconds", map[string]string{"method": "CreateUser"}); h == nil || h.GetHistogram().GetSampleCount() != 1 {
 		t.Errorf("store CreateUser histogram: %v, want 1 sample", h)
+	}
+}
+
+// TestMetricsDeliveryFailures: with SMTP as the only delivery, an SMS
+// invitation cannot be handed over and is counted as a failure by channel
+// and purpose; an email one is counted as sent.
+func TestMetricsDeliveryFailures(t *testing.T) {
+	e := newEnv(t, cognatetest.WithSMTP("smtp://127.0.0.1:1", "cognate@example.com"))
+	p := must(e.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("sms"),
+		SmsConfiguration: &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::123456789012:role/sms"), ExternalId: aws.String("x")}}))(t)
+	invite := func(name string, medium types.DeliveryMediumType, attr, value string) {
+		t.Helper()
+		must(e.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: p.UserPool.Id, Username: aws.String(name),
+			UserAttributes: []types.AttributeType{{Name: aws.String(attr), Value: aws.String(value)}}, DesiredDeliveryMediums: []types.DeliveryMediumType{medium}}))(t)
+	}
+	invite("texted", types.DeliveryMediumTypeSms, "phone_number", "+15555550123")
+	invite("mailed", types.DeliveryMediumTypeEmail, "email", "mailed@example.com")
+	fams := scrape(t, e)
+	if got := counter(fams, "cognate_code_delivery_failures_total", map[string]string{"channel": "sms", "purpose": "invitation"}); got != 1 {
+		t.Errorf("SMS invitations failed: %v, want 1", got)
+	}
+	if got := counter(fams, "cognate_codes_sent_total", map[string]string{"channel": "email", "purpose": "invitation"}); got != 1 {
+		t.Errorf("email invitations sent: %v, want 1", got)
+	}
+	if got := counter(fams, "cognate_codes_sent_total", map[string]string{"channel": "sms", "purpose": "invitation"}); got != 0 {
+		t.Errorf("SMS invitations counted as sent: %v", got)
 	}
 }
