@@ -103,6 +103,7 @@ func serve(args []string) error {
 	throttle := fs.String("throttle", env("COGNATE_THROTTLE", "off"), "per-category request quotas answered with TooManyRequestsException: off, cognito (Cognito's default quotas), or cognito,Category=rps,... (COGNATE_THROTTLE)")
 	maxInFlight := fs.Int("max-in-flight", envInt("COGNATE_MAX_IN_FLIGHT", 0), "most API requests served at once (the server lowers this while requests are slow to serve); past them a short queue, then TooManyRequestsException; 0 = 4 per CPU, at least 16 (COGNATE_MAX_IN_FLIGHT)")
 	queueWait := fs.Duration("queue-wait", envDuration("COGNATE_QUEUE_WAIT", httpapi.DefaultAdmission().MaxWait), "longest wait for a place among --max-in-flight before a request is refused with TooManyRequestsException (COGNATE_QUEUE_WAIT)")
+	metricsOn := fs.Bool("metrics", env("COGNATE_METRICS", "true") != "false", "serve Prometheus metrics at /metrics on the listen address (COGNATE_METRICS=false to turn off)")
 	debugListen := fs.String("debug-listen", env("COGNATE_DEBUG_LISTEN", ""), "serve Go's profiler (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060; off by default (COGNATE_DEBUG_LISTEN)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -128,7 +129,7 @@ func serve(args []string) error {
 	}
 	opts := app.Options{Throttle: quotas, Admission: httpapi.Admission{MaxInFlight: *maxInFlight, MaxWait: *queueWait},
 		DataDir: *dataDir, DatabaseURL: *database, Region: *region, PublicURL: *publicURL, ConfigFile: *config, AWSIssuer: *awsIssuer,
-		SMTPURL: *smtpURL, SMTPFrom: *smtpFrom, Console: *consoleMode,
+		SMTPURL: *smtpURL, SMTPFrom: *smtpFrom, Console: *consoleMode, NoMetrics: !*metricsOn,
 		AccessKeyID: os.Getenv("COGNATE_ACCESS_KEY_ID"), SecretAccessKey: os.Getenv("COGNATE_SECRET_ACCESS_KEY"), Logger: log}
 	if k := os.Getenv("COGNATE_MASTER_KEY"); k != "" {
 		key, err := app.ParseKey(k)

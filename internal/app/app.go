@@ -25,10 +25,13 @@ import (
 	"github.com/cognate-idp/cognate/internal/httpapi"
 	"github.com/cognate-idp/cognate/internal/idp"
 	"github.com/cognate-idp/cognate/internal/mail"
+	"github.com/cognate-idp/cognate/internal/metrics"
 	"github.com/cognate-idp/cognate/internal/seal"
+	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/cognate-idp/cognate/internal/store/postgres"
 	"github.com/cognate-idp/cognate/internal/store/sqlite"
+	"github.com/cognate-idp/cognate/internal/tracing"
 )
 
 // Options configure a server.
@@ -76,6 +79,8 @@ type Options struct {
 	// Admission bounds the API work running and queued at once (always
 	// on); zero members take httpapi.DefaultAdmission's.
 	Admission httpapi.Admission
+	// NoMetrics turns off the Prometheus metrics at /metrics.
+	NoMetrics bool
 }
 
 // The values of Options.Console.
@@ -150,6 +155,7 @@ type App struct {
 	httpSrv *http.Server
 	purge   context.CancelFunc
 	health  *health
+	tracing *tracing.Tracing
 }
 
 // New builds the server; publicURL is where clients reach it.
@@ -192,7 +198,36 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	a := &App{Store: st, opts: o, sealer: sealer}
+	probe := st.Ping
+	if p, ok := st.(interface{ Probe(context.Context) error }); ok {
+		probe = p.Probe
+	}
+	raw := st // the backend itself, for what only it reports
+	tr, err := tracing.FromEnv(ctx)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	if tr != nil {
+		system := "sqlite"
+		if o.DatabaseURL != "" {
+			system = "postgresql"
+		}
+		st = tr.Store(st, system)
+	}
+	var met *metrics.Metrics
+	if !o.NoMetrics {
+		met = metrics.New()
+		switch b := raw.(type) {
+		case *sqlite.Store:
+			met.WatchBatches()
+			b.OnBatch(met.Batch)
+		case *postgres.Store:
+			met.WatchPool(b.Stat)
+		}
+		st = met.Store(st)
+	}
+	a := &App{Store: st, opts: o, sealer: sealer, tracing: tr}
 	if err := a.loadCredentials(); err != nil {
 		st.Close()
 		return nil, err
@@ -209,6 +244,13 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 		a.Outbox = mail.NewOutbox(1000, o.Logger)
 		delivery = a.Outbox
 	}
+	if tr != nil {
+		delivery = tr.Delivery(delivery)
+	}
+	var signIns signin.Observer
+	if met != nil {
+		delivery, signIns = met.Delivery(delivery), met
+	}
 	base := strings.TrimSuffix(o.PublicURL, "/")
 	issuer := func(poolID string) string { return base + "/" + poolID }
 	if o.AWSIssuer {
@@ -218,7 +260,7 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 		}
 	}
 	a.Service = idp.New(idp.Config{Store: st, Sealer: sealer, Now: o.Now, Region: o.Region, Issuer: issuer,
-		Delivery: delivery, Logger: o.Logger})
+		Delivery: delivery, Logger: o.Logger, SignIns: signIns})
 	if a.Outbox != nil {
 		a.Outbox.Names = a.Service.OutboxUsernames
 	}
@@ -241,17 +283,34 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 		cons = console.New(console.Config{Service: a.Service, Sealer: sealer, Credentials: a.credentials, Outbox: a.Outbox, Issuer: issuer,
 			Access: access, Secure: strings.HasPrefix(o.PublicURL, "https://"), Logger: o.Logger})
 	}
-	probe := st.Ping
-	if p, ok := st.(interface{ Probe(context.Context) error }); ok {
-		probe = p.Probe
-	}
 	a.health = newHealth(probe, o.Logger)
 	a.Handler = httpapi.New(httpapi.Config{Service: a.Service, Credentials: a.credentials, Outbox: a.Outbox,
 		Issuer: issuer, PublicURL: o.PublicURL, Logger: o.Logger, Health: a.health,
 		Throttle: o.Throttle, Admission: o.Admission,
 		Hosted:     hosted.New(hosted.Config{Service: a.Service, Sealer: sealer, PublicURL: o.PublicURL, Logger: o.Logger}),
-		HostedPath: hosted.Paths, Console: cons})
+		HostedPath: hosted.Paths, Console: cons, Metrics: metricsHandler(met), Observe: observer(met), Trace: tracer(tr)})
 	return a, nil
+}
+
+func metricsHandler(m *metrics.Metrics) http.Handler {
+	if m == nil {
+		return nil
+	}
+	return m.Handler()
+}
+
+func observer(m *metrics.Metrics) func(string, string, time.Duration) {
+	if m == nil {
+		return nil
+	}
+	return m.Request
+}
+
+func tracer(t *tracing.Tracing) func(*http.Request) (*http.Request, func(string, string, int)) {
+	if t == nil {
+		return nil
+	}
+	return t.Request
 }
 
 // openStore opens PostgreSQL when a database URL is given, else SQLite.
@@ -424,6 +483,10 @@ func (a *App) Shutdown(ctx context.Context) error {
 	}
 	if a.purge != nil {
 		a.purge()
+	}
+	if a.tracing != nil {
+		// The spans of the last requests go out before the server stops.
+		err = errors.Join(err, a.tracing.Shutdown(ctx))
 	}
 	return errors.Join(err, a.Store.Close())
 }

@@ -64,6 +64,15 @@ type Config struct {
 	// Admission bounds the API work running and waiting at once; zero
 	// members take DefaultAdmission's.
 	Admission Admission
+	// Metrics, when set, serves /metrics (without the store), and Observe
+	// is told of each API request: the operation ("unknown" for a name
+	// not in the table), "ok" or the error code answered, and its time.
+	Metrics http.Handler
+	Observe func(operation, outcome string, d time.Duration)
+	// Trace, when set, starts each request's trace span; the transport
+	// calls end once it has answered, with the operation as Observe gets
+	// it ("" for requests outside the API) and the error code answered.
+	Trace func(r *http.Request) (_ *http.Request, end func(operation, outcome string, status int))
 }
 
 // Health is what the transport knows of the store's health.
@@ -110,8 +119,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: 200}
 	opName := ""
-	// Everything but /health and preflights needs the store.
-	needsStore := s.cfg.Health != nil && r.Method != http.MethodOptions && strings.TrimSuffix(r.URL.Path, "/") != "/health"
+	if s.cfg.Trace != nil {
+		var end func(string, string, int)
+		r, end = s.cfg.Trace(r)
+		defer func() { end(s.opLabel(opName), rec.errType, rec.status) }()
+	}
+	// Everything but /health, /metrics and preflights needs the store.
+	path := strings.TrimSuffix(r.URL.Path, "/")
+	needsStore := s.cfg.Health != nil && r.Method != http.MethodOptions && path != "/health" && !(path == "/metrics" && s.cfg.Metrics != nil)
 	if needsStore {
 		ctx, release := s.cfg.Health.Watch(r.Context())
 		defer release()
@@ -146,6 +161,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeError(rec, api.Errorf(api.ErrUnknownOperation, api.MsgMethodNotSupported, r.Method))
 	}
+	if opName != "" && s.cfg.Observe != nil {
+		s.observe(opName, rec.errType, time.Since(start))
+	}
 	attrs := []any{"method", r.Method, "path", r.URL.Path, "status", rec.status, "duration_ms", float64(time.Since(start).Microseconds()) / 1000, "request_id", reqID}
 	if opName != "" {
 		attrs = append(attrs, "operation", opName)
@@ -157,6 +175,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		attrs = append(attrs, "shed", true)
 	}
 	s.log.Info("request", attrs...)
+}
+
+// observe reports an API request, its labels drawn from fixed sets only.
+func (s *Server) observe(opName, errType string, d time.Duration) {
+	outcome := errType
+	if outcome == "" {
+		outcome = "ok"
+	}
+	s.cfg.Observe(s.opLabel(opName), outcome, d)
+}
+
+// opLabel is an operation's name as metrics and traces show it: a name
+// not in the table, which the caller chose, is "unknown" ("" stays "").
+func (s *Server) opLabel(opName string) string {
+	if _, ok := s.ops[opName]; !ok && opName != "" {
+		return "unknown"
+	}
+	return opName
 }
 
 func (s *Server) serveAPI(w *statusRecorder, r *http.Request, name string) {
@@ -290,6 +326,8 @@ func (s *Server) serveGet(w *statusRecorder, r *http.Request) {
 			return
 		}
 		writePlainJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	case path == "/metrics" && s.cfg.Metrics != nil:
+		s.cfg.Metrics.ServeHTTP(w, r)
 	case path == "/_cognate/outbox" && s.cfg.Outbox != nil:
 		q := r.URL.Query()
 		writePlainJSON(w, http.StatusOK, s.cfg.Outbox.Messages(q.Get("pool"), q.Get("username")))

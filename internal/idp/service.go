@@ -35,6 +35,8 @@ type Config struct {
 	Issuer   func(poolID string) string
 	Delivery Delivery
 	Logger   *slog.Logger
+	// SignIns, when set, is told how each sign-in step ends (metrics).
+	SignIns signin.Observer
 }
 
 // Service implements the Cognito operations.
@@ -66,7 +68,7 @@ func New(c Config) *Service {
 	now := func() time.Time { return c.Now().UTC() }
 	s := &Service{st: c.Store, seal: c.Sealer, now: now, region: c.Region,
 		issuer: c.Issuer, delivery: c.Delivery, log: c.Logger, tok: tokens.New(c.Store, c.Sealer, now)}
-	s.auth = signin.New(signin.Config{Core: signinCore{s}, Sealer: c.Sealer, Store: c.Store, Now: now})
+	s.auth = signin.New(signin.Config{Core: signinCore{s}, Sealer: c.Sealer, Store: c.Store, Now: now, Observer: c.SignIns})
 	return s
 }
 

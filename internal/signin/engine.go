@@ -88,6 +88,8 @@ type Config struct {
 	Sealer *seal.Sealer
 	Store  store.Store
 	Now    func() time.Time
+	// Observer, when set, is told how each sign-in step ends.
+	Observer Observer
 }
 
 // Engine runs the sign-in: InitiateAuth and RespondToAuthChallenge.
@@ -97,11 +99,13 @@ type Engine struct {
 	st     store.Store
 	now    func() time.Time
 	states *States
+
+	observer Observer
 }
 
 // New returns an Engine.
 func New(c Config) *Engine {
-	return &Engine{core: c.Core, seal: c.Sealer, st: c.Store, now: c.Now,
+	return &Engine{core: c.Core, seal: c.Sealer, st: c.Store, now: c.Now, observer: c.Observer,
 		states: &States{Sealer: c.Sealer, Store: c.Store, Now: c.Now}}
 }
 
@@ -208,19 +212,27 @@ func (e *Engine) AdminInitiate(ctx context.Context, c Client, authFlow string, a
 func (e *Engine) initiate(ctx context.Context, c Client, operation, authFlow string, authParameters map[string]*string) (*api.AuthOutput, error) {
 	f, ok := flows[authFlow]
 	if !ok {
+		if e.observer != nil {
+			e.observer.SignIn("unknown", ResultError)
+		}
 		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgAuthFlowNotSupported, authFlow)
 	}
-	return f.initiate(ctx, e, &request{client: c, operation: operation, params: params(authParameters)})
+	return e.observe(ctx, authFlow, func(ctx context.Context) (*api.AuthOutput, error) {
+		return f.initiate(ctx, e, &request{client: c, operation: operation, params: params(authParameters)})
+	})
 }
 
 // Respond answers RespondToAuthChallenge and AdminRespondToAuthChallenge
 // alike: the challenge's handler answers.
 func (e *Engine) Respond(ctx context.Context, c Client, challenge, session string, responses map[string]*string) (*api.AuthOutput, error) {
 	h, ok := challenges[challenge]
+	flow := challenge
 	if !ok {
-		h = unsupportedChallenge
+		h, flow = unsupportedChallenge, "unknown"
 	}
-	return h.respond(ctx, e, &request{client: c, params: params(responses), challenge: challenge, session: session})
+	return e.observe(ctx, flow, func(ctx context.Context) (*api.AuthOutput, error) {
+		return h.respond(ctx, e, &request{client: c, params: params(responses), challenge: challenge, session: session})
+	})
 }
 
 // signInUser resolves the user named by a sign-in request, checks the

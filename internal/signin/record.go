@@ -106,6 +106,7 @@ func (e *Engine) phantomFailure(ctx context.Context, c Client, answer error) err
 		writes++
 	}
 	PhantomWrites(ctx, e.st, e.now(), writes)
+	noted(ctx, ResultUnknownUser)
 	return answer
 }
 
@@ -132,6 +133,11 @@ func (e *Engine) signedIn(ctx context.Context, c Client, u *store.User, mfa bool
 // failedSignIn records a sign-in refused at step, then counts the failure
 // as Failed does and returns its answer.
 func (e *Engine) failedSignIn(ctx context.Context, c Client, u *store.User, step Step, answer error) error {
+	if step == StepMFA {
+		noted(ctx, ResultMFAFailed)
+	} else {
+		noted(ctx, ResultWrongPassword)
+	}
 	if err := e.recordSignIn(ctx, c, u, Failed(step)); err != nil {
 		return err
 	}

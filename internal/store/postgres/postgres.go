@@ -196,6 +196,9 @@ func migrations() ([]string, error) {
 	return out, nil
 }
 
+// Stat is the connection pool's use (metrics).
+func (s *Store) Stat() *pgxpool.Stat { return s.pool.Stat() }
+
 // Close closes the pool, waiting for connections in use to come back.
 func (s *Store) Close() error {
 	s.pool.Close()

@@ -81,11 +81,17 @@ func (s *Store) commitLoop() {
 				break fill
 			}
 		}
+		if f := s.onBatch.Load(); f != nil {
+			(*f)(len(batch))
+		}
 		s.commitBatch(batch)
 		clear(batch)
 		s.prepareWanted()
 	}
 }
+
+// OnBatch has f told the size of each group commit (metrics).
+func (s *Store) OnBatch(f func(writes int)) { s.onBatch.Store(&f) }
 
 func (s *Store) commitBatch(batch []*writeOp) {
 	bg := context.Background()

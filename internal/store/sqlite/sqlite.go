@@ -34,6 +34,7 @@ type Store struct {
 	loopDone  chan struct{}
 	closeOnce sync.Once
 	commits   atomic.Int64 // transactions committed by commitLoop
+	onBatch   atomic.Pointer[func(int)]
 
 	rst      readStmts
 	wst      map[string]*sql.Stmt // prepared on w; commitLoop's own
