@@ -79,11 +79,7 @@ func (s *Service) DescribeRiskConfiguration(ctx context.Context, in *api.Describ
 	}
 	var r *riskDoc
 	if p.doc.Extras != nil {
-		if r = p.doc.Extras.Risk[key]; r == nil {
-			if r = p.doc.Extras.Risk[allClients]; r != nil {
-				key = allClients
-			}
-		}
+		r, key = perClient(p.doc.Extras.Risk, key)
 	}
 	return &api.RiskConfigurationOutput{RiskConfiguration: riskOf(in.UserPoolId, key, r)}, nil
 }

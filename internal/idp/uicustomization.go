@@ -86,13 +86,21 @@ func (s *Service) GetUICustomization(ctx context.Context, in *api.GetUICustomiza
 	}
 	var u *uiDoc
 	if p.doc.Extras != nil {
-		if u = p.doc.Extras.UI[key]; u == nil {
-			if u = p.doc.Extras.UI[allClients]; u != nil {
-				key = allClients
-			}
-		}
+		u, key = perClient(p.doc.Extras.UI, key)
 	}
 	return &api.UICustomizationOutput{UICustomization: s.uiOf(in.UserPoolId, key, u)}, nil
+}
+
+// perClient returns a client's own entry of m, else the pool-wide one
+// (and allClients as its key), else nil with the client's key.
+func perClient[T any](m map[string]*T, key string) (*T, string) {
+	if v := m[key]; v != nil {
+		return v, key
+	}
+	if v := m[allClients]; v != nil {
+		return v, allClients
+	}
+	return nil, key
 }
 
 func (s *Service) uiOf(poolID, key string, u *uiDoc) *api.UICustomizationType {
