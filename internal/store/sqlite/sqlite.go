@@ -510,9 +510,14 @@ func (s *Store) FindUsers(ctx context.Context, poolID string, f *store.Filter, a
 			q += ` AND enabled = ?`
 			args = append(args, f.Value == "true" || f.Value == "Enabled" || f.Value == "1")
 		} else if f.Prefix {
-			// substr keeps the comparison exact and case-sensitive, unlike LIKE.
-			q += ` AND substr(` + col + `, 1, ?) = ?`
-			args = append(args, len([]rune(f.Value)), f.Value)
+			// The range lets an index on the column (the primary key for
+			// username, users_email, users_phone) find the candidates
+			// instead of reading the whole pool: every value starting with
+			// the prefix sorts at or after it and before it followed by the
+			// byte 0xff, which no UTF-8 text holds. substr keeps the
+			// comparison exact and case-sensitive, unlike LIKE.
+			q += ` AND ` + col + ` >= ? AND ` + col + ` < (? || x'ff') AND substr(` + col + `, 1, ?) = ?`
+			args = append(args, f.Value, f.Value, len([]rune(f.Value)), f.Value)
 		} else {
 			q += ` AND ` + col + ` = ?`
 			args = append(args, f.Value)
