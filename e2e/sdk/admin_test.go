@@ -59,7 +59,9 @@ func TestPoolAndClientManagement(t *testing.T) {
 		UserPoolTags:             map[string]string{"team": "identity"},
 		DeviceConfiguration:      &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: true},
 		EmailVerificationSubject: aws.String("Your code"),
-		LambdaConfig:             &types.LambdaConfigType{PreSignUp: aws.String("arn:aws:lambda:us-east-1:123456789012:function:x")},
+		// A trigger this test's calls never run (its sign-up would call a
+		// PreSignUp function, which e2e/triggers tests).
+		LambdaConfig: &types.LambdaConfigType{DefineAuthChallenge: aws.String("arn:aws:lambda:us-east-1:123456789012:function:x")},
 	}))(t).UserPool
 	poolID := *created.Id
 	if !poolIDPattern(poolID) || created.Arn == nil || created.CreationDate == nil || created.MfaConfiguration != types.UserPoolMfaTypeOff {
@@ -67,7 +69,7 @@ func TestPoolAndClientManagement(t *testing.T) {
 	}
 	d := must(e.c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID}))(t).UserPool
 	if *d.Policies.PasswordPolicy.MinimumLength != 10 || d.UserPoolTags["team"] != "identity" || !d.DeviceConfiguration.ChallengeRequiredOnNewDevice ||
-		aws.ToString(d.LambdaConfig.PreSignUp) == "" || aws.ToString(d.EmailVerificationSubject) != "Your code" {
+		aws.ToString(d.LambdaConfig.DefineAuthChallenge) == "" || aws.ToString(d.EmailVerificationSubject) != "Your code" {
 		t.Fatalf("settings not stored and returned: %+v", d)
 	}
 	// The policy is enforced: 10 characters, numbers, nothing else.
