@@ -50,9 +50,15 @@ func (h *Handler) completed(w http.ResponseWriter, r *http.Request, req *authReq
 }
 
 // done opens the single sign-on session and sends the code to the client.
+// The pre token generation trigger runs first: its refusal shows on the
+// sign-in page and opens no session.
 func (h *Handler) done(w http.ResponseWriter, r *http.Request, req *authRequest, poolID, refresh string) {
+	custom, ok := h.preToken(w, r, req, refresh)
+	if !ok {
+		return
+	}
 	h.startSession(w, r, poolID, refresh)
-	h.finish(w, r, req, refresh)
+	h.issue(w, r, req, refresh, custom)
 }
 
 // confirmDevice makes the device's secret and confirms it; ask reports

@@ -154,6 +154,8 @@ type authCode struct {
 	Scope       string `json:"sc"`
 	Refresh     string `json:"rt"` // the sign-in's refresh token
 	Expires     int64  `json:"e"`
+	// Custom is the pre token generation trigger's answer for the tokens.
+	Custom json.RawMessage `json:"cz,omitempty"`
 }
 
 func (h *Handler) seal(v any, purpose string) string {
