@@ -23,7 +23,7 @@ const callback = "http://app.test/callback"
 // browser drives the hosted pages: it keeps cookies and follows no
 // redirects, so each redirect the server answers is seen.
 type browser struct {
-	t       *testing.T
+	t       testing.TB
 	base    string
 	cookies map[string]string
 	hc      *http.Client

@@ -17,7 +17,7 @@ import (
 
 // claimsOf decodes a JWT's payload (the server's signature is checked by
 // the API calls that use the tokens).
-func claimsOf(t *testing.T, jwt string) map[string]any {
+func claimsOf(t testing.TB, jwt string) map[string]any {
 	t.Helper()
 	parts := strings.Split(jwt, ".")
 	if len(parts) != 3 {
