@@ -141,6 +141,8 @@ type deviceChoice struct {
 	Refresh string       `json:"rt"`
 	Device  deviceSecret `json:"d"`
 	Expires int64        `json:"e"`
+	// Custom is the pre token generation trigger's answer (see preToken).
+	Custom json.RawMessage `json:"cz,omitempty"`
 }
 
 // authCode is an authorization code: single use, short-lived, bound to its
