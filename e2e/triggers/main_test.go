@@ -53,12 +53,12 @@ const fn = "arn:aws:lambda:us-east-1:123456789012:function:function"
 // env is a server pointed at the emulator and an SDK client signed with
 // its admin keys.
 type env struct {
-	t   *testing.T
+	t   testing.TB
 	srv *cognatetest.Server
 	c   *cip.Client
 }
 
-func newEnv(t *testing.T, opts ...cognatetest.Option) *env {
+func newEnv(t testing.TB, opts ...cognatetest.Option) *env {
 	t.Helper()
 	opts = append([]cognatetest.Option{cognatetest.WithLambda(emu.Endpoint, 2*time.Second)}, opts...)
 	srv := cognatetest.Start(t, opts...)

@@ -1,6 +1,7 @@
 package hosted
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -20,13 +21,19 @@ import (
 // RespondToAuthChallenge as any client, so a forgotten, not remembered or
 // wrongly proved device counts as it does in the API.
 
-// completed ends a sign-in that has its tokens: first the device, when the
-// pool tracks devices (asking the user when the pool says so), then the
-// single sign-on session and the authorization code.
+// completed ends a sign-in that has its tokens: first the pre token
+// generation trigger, whose refusal ends it before anything more is stored
+// (preToken), then the device, when the pool tracks devices (asking the
+// user when the pool says so), then the single sign-on session and the
+// authorization code.
 func (h *Handler) completed(w http.ResponseWriter, r *http.Request, req *authRequest, user string, res *api.AuthenticationResult) {
 	c, err := h.svc.HostedClient(r.Context(), req.ClientID)
 	if err != nil {
 		h.pageError(w, r, req, err)
+		return
+	}
+	custom, ok := h.preToken(w, r, req, res.RefreshToken)
+	if !ok {
 		return
 	}
 	if meta := res.NewDeviceMetadata; meta != nil && c.Devices != nil {
@@ -39,20 +46,21 @@ func (h *Handler) completed(w http.ResponseWriter, r *http.Request, req *authReq
 		case ask:
 			p := h.newPage(r, req, "Remember this device?")
 			p.Flow = h.seal(deviceChoice{Request: h.seal(req, "request"), Access: res.AccessToken, Refresh: res.RefreshToken,
-				Device: d, Expires: req.Expires}, "device-choice")
+				Device: d, Expires: req.Expires, Custom: custom}, "device-choice")
 			h.render(w, r, http.StatusOK, "device", p)
 			return
 		default:
 			h.rememberDevice(w, r, c.PoolID, d)
 		}
 	}
-	h.done(w, r, req, c.PoolID, res.RefreshToken)
+	h.done(w, r, req, c.PoolID, res.RefreshToken, custom)
 }
 
 // done opens the single sign-on session and sends the code to the client.
-func (h *Handler) done(w http.ResponseWriter, r *http.Request, req *authRequest, poolID, refresh string) {
+// custom is the pre token generation trigger's answer for the tokens.
+func (h *Handler) done(w http.ResponseWriter, r *http.Request, req *authRequest, poolID, refresh string, custom json.RawMessage) {
 	h.startSession(w, r, poolID, refresh)
-	h.finish(w, r, req, refresh)
+	h.issue(w, r, req, refresh, custom)
 }
 
 // confirmDevice makes the device's secret and confirms it; ask reports
@@ -125,7 +133,7 @@ func (h *Handler) deviceSubmit(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		h.log.Warn("hosted: device choice", "err", err)
 	}
-	h.done(w, r, req, c.PoolID, dc.Refresh)
+	h.done(w, r, req, c.PoolID, dc.Refresh, dc.Custom)
 }
 
 var errNoDeviceSecret = errors.New("hosted: the browser does not hold the device's secret")

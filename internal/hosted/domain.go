@@ -2,6 +2,7 @@ package hosted
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/api"
@@ -21,7 +22,8 @@ type Domain interface {
 	CheckClientSecret(ctx context.Context, clientID, secret string) error
 	HostedSignIn(ctx context.Context, clientID, username, password string, device func(user string) string) (*api.AuthOutput, error)
 	HostedPasswordRules(ctx context.Context, clientID, password string) ([]idp.PasswordRule, error)
-	CodeTokens(ctx context.Context, clientID, refreshToken, nonce, scope string) (*api.AuthenticationResult, error)
+	HostedPreTokenGeneration(ctx context.Context, clientID, refreshToken, scope string) (json.RawMessage, error)
+	CodeTokens(ctx context.Context, clientID, refreshToken, nonce, scope string, custom json.RawMessage) (*api.AuthenticationResult, error)
 	ClientCredentialsToken(ctx context.Context, clientID string, scopes []string) (*api.AuthenticationResult, error)
 	StartHostedSession(ctx context.Context, refreshToken string, ttl time.Duration) (string, error)
 	HostedSessionTokens(ctx context.Context, session, clientID string) (*api.AuthenticationResult, error)

@@ -141,6 +141,8 @@ type deviceChoice struct {
 	Refresh string       `json:"rt"`
 	Device  deviceSecret `json:"d"`
 	Expires int64        `json:"e"`
+	// Custom is the pre token generation trigger's answer (see preToken).
+	Custom json.RawMessage `json:"cz,omitempty"`
 }
 
 // authCode is an authorization code: single use, short-lived, bound to its
@@ -154,6 +156,8 @@ type authCode struct {
 	Scope       string `json:"sc"`
 	Refresh     string `json:"rt"` // the sign-in's refresh token
 	Expires     int64  `json:"e"`
+	// Custom is the pre token generation trigger's answer for the tokens.
+	Custom json.RawMessage `json:"cz,omitempty"`
 }
 
 func (h *Handler) seal(v any, purpose string) string {

@@ -1,6 +1,7 @@
 package hosted
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -47,8 +48,8 @@ func withFragment(u string, v url.Values) string {
 // ID token when openid was granted) go straight to the client's callback in
 // the URL fragment, never to a server. No refresh token is given, as
 // Cognito gives none in this grant.
-func (h *Handler) implicitTokens(w http.ResponseWriter, r *http.Request, req *authRequest, refresh string) {
-	res, err := h.svc.CodeTokens(r.Context(), req.ClientID, refresh, req.Nonce, req.Scope)
+func (h *Handler) implicitTokens(w http.ResponseWriter, r *http.Request, req *authRequest, refresh string, custom json.RawMessage) {
+	res, err := h.svc.CodeTokens(r.Context(), req.ClientID, refresh, req.Nonce, req.Scope, custom)
 	if err != nil {
 		h.log.Error("hosted: implicit grant", "err", err)
 		implicitAwareError(w, r, req.RedirectURI, req.State, oauthServerError, descTokensNotIssued, true)

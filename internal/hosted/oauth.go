@@ -131,14 +131,42 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/login?"+url.Values{"request": {h.seal(req, "request")}}.Encode(), http.StatusFound)
 }
 
-// finish ends a sign-in: an authorization code for the client's callback.
+// finish ends a sign-in: an authorization code for the client's callback
+// (or the implicit grant's tokens), once the pre token generation trigger
+// has answered.
 func (h *Handler) finish(w http.ResponseWriter, r *http.Request, req *authRequest, refresh string) {
+	if custom, ok := h.preToken(w, r, req, refresh); ok {
+		h.issue(w, r, req, refresh, custom)
+	}
+}
+
+// preToken runs the pool's pre token generation trigger
+// (TokenGeneration_HostedAuth) for the tokens of a sign-in, once: for the
+// code grant its answer goes with the code to the exchange, for the
+// implicit grant it changes the tokens sent now. A refusal ends the
+// sign-in (its refresh token is revoked) and shows the function's error on
+// the sign-in page, as Cognito's hosted UI does.
+func (h *Handler) preToken(w http.ResponseWriter, r *http.Request, req *authRequest, refresh string) (json.RawMessage, bool) {
+	custom, err := h.svc.HostedPreTokenGeneration(r.Context(), req.ClientID, refresh, req.Scope)
+	if err != nil {
+		if e, ok := api.As(err); !ok || e.Code == api.ErrInternal {
+			h.log.Error("hosted: pre token generation", "err", err)
+		}
+		h.pageError(w, r, req, err)
+		return nil, false
+	}
+	return custom, true
+}
+
+// issue sends the client its authorization code, or the implicit grant's
+// tokens.
+func (h *Handler) issue(w http.ResponseWriter, r *http.Request, req *authRequest, refresh string, custom json.RawMessage) {
 	if req.Implicit {
-		h.implicitTokens(w, r, req, refresh)
+		h.implicitTokens(w, r, req, refresh, custom)
 		return
 	}
 	code := authCode{ID: randomID(16), ClientID: req.ClientID, RedirectURI: req.RedirectURI, Challenge: req.Challenge,
-		Nonce: req.Nonce, Scope: req.Scope, Refresh: refresh, Expires: h.svc.Now().Add(codeTTL).Unix()}
+		Nonce: req.Nonce, Scope: req.Scope, Refresh: refresh, Expires: h.svc.Now().Add(codeTTL).Unix(), Custom: custom}
 	v := url.Values{"code": {h.seal(code, "code")}}
 	if req.State != "" {
 		v.Set("state", req.State)
@@ -356,7 +384,7 @@ func (h *Handler) codeGrant(w http.ResponseWriter, r *http.Request, c *idp.Hoste
 		h.internal(w, err)
 		return
 	}
-	res, err := h.svc.CodeTokens(r.Context(), c.ID, code.Refresh, code.Nonce, code.Scope)
+	res, err := h.svc.CodeTokens(r.Context(), c.ID, code.Refresh, code.Nonce, code.Scope, code.Custom)
 	if err != nil {
 		h.grantError(w, err)
 		return

@@ -3,6 +3,7 @@ package idp
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -187,7 +188,10 @@ func (s *Service) SpendOnce(ctx context.Context, key string, until time.Time) er
 // tokens for the sign-in that refreshToken came from (the hosted sign-in's
 // own), with nonce in the ID token and the granted OAuth scopes in the
 // access token. The ID token is left out unless scope holds openid.
-func (s *Service) CodeTokens(ctx context.Context, clientID, refreshToken, nonce, scope string) (*api.AuthenticationResult, error) {
+//
+// custom is what HostedPreTokenGeneration answered for this sign-in (nil
+// for nothing to change).
+func (s *Service) CodeTokens(ctx context.Context, clientID, refreshToken, nonce, scope string, custom json.RawMessage) (*api.AuthenticationResult, error) {
 	invalid := api.Errorf(api.ErrNotAuthorized, api.MsgInvalidRefreshToken)
 	rt, err := s.findRefreshToken(ctx, refreshToken)
 	if errors.Is(err, store.ErrNotFound) {
@@ -210,8 +214,15 @@ func (s *Service) CodeTokens(ctx context.Context, clientID, refreshToken, nonce,
 	if !u.Enabled {
 		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgUserDisabled)
 	}
+	var cz *tokens.Customization
+	if len(custom) > 0 {
+		cz = &tokens.Customization{}
+		if err := json.Unmarshal(custom, cz); err != nil {
+			return nil, internal(err)
+		}
+	}
 	res, err := s.issueTokens(ctx, grant{client: c, user: u, authTime: rt.AuthTime, originJTI: rt.OriginJTI, deviceKey: rt.DeviceKey,
-		scope: scope, oauth: true, nonce: nonce})
+		scope: scope, oauth: true, nonce: nonce, custom: cz})
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/triggers"
 )
 
 // This file holds the pool's OAuth 2.0 resources: resource servers with
@@ -386,5 +387,11 @@ func (s *Service) ClientCredentialsToken(ctx context.Context, clientID string, s
 	if err != nil {
 		return nil, err
 	}
-	return s.issueTokens(ctx, grant{client: c, authTime: s.now(), scope: strings.Join(scopes, " ")})
+	scope := strings.Join(scopes, " ")
+	// Only a V3_0 function sees this grant (preTokenGeneration).
+	custom, err := s.preTokenGeneration(ctx, c, nil, triggers.SourceTokenClientCredentials, scope)
+	if err != nil {
+		return nil, err
+	}
+	return s.issueTokens(ctx, grant{client: c, authTime: s.now(), scope: scope, custom: custom})
 }

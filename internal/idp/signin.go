@@ -41,7 +41,7 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToA
 	if err != nil {
 		return nil, err
 	}
-	return s.auth.Respond(ctx, c, in.ChallengeName, in.Session, in.ChallengeResponses)
+	return s.auth.Respond(withClientMetadata(ctx, in.ClientMetadata), c, in.ChallengeName, in.Session, in.ChallengeResponses)
 }
 
 // AdminRespondToAuthChallenge answers AdminRespondToAuthChallenge: the
@@ -51,5 +51,5 @@ func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *api.Admin
 	if err != nil {
 		return nil, err
 	}
-	return s.auth.Respond(ctx, c, in.ChallengeName, in.Session, in.ChallengeResponses)
+	return s.auth.Respond(withClientMetadata(ctx, in.ClientMetadata), c, in.ChallengeName, in.Session, in.ChallengeResponses)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/store"
+	"github.com/cognate-idp/cognate/internal/tokens"
 )
 
 // What package signin, which runs the sign-in, asks of the user core: an
@@ -77,8 +78,8 @@ func (k signinCore) NewDevice(ctx context.Context, c signin.Client, u *store.Use
 	return k.s.newDevice(ctx, c.(*client), u)
 }
 
-func (k signinCore) IssueTokens(ctx context.Context, c signin.Client, u *store.User, authTime time.Time, deviceKey string) (*api.AuthenticationResult, error) {
-	return k.s.issueTokens(ctx, grant{client: c.(*client), user: u, authTime: authTime, refresh: true, deviceKey: deviceKey})
+func (k signinCore) IssueTokens(ctx context.Context, c signin.Client, u *store.User, authTime time.Time, deviceKey string, custom *tokens.Customization) (*api.AuthenticationResult, error) {
+	return k.s.issueTokens(ctx, grant{client: c.(*client), user: u, authTime: authTime, refresh: true, deviceKey: deviceKey, custom: custom})
 }
 
 func (k signinCore) Refresh(ctx context.Context, c signin.Client, raw, secretHash string) (*api.AuthenticationResult, error) {

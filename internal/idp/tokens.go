@@ -10,6 +10,7 @@ import (
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/cognate-idp/cognate/internal/token"
 	"github.com/cognate-idp/cognate/internal/tokens"
+	"github.com/cognate-idp/cognate/internal/triggers"
 )
 
 // grant is what a token set is issued for.
@@ -24,6 +25,8 @@ type grant struct {
 	scope string
 	oauth bool
 	nonce string
+	// custom is what the pre token generation trigger changes.
+	custom *tokens.Customization
 }
 
 // issueTokens hands a grant to the token issuer, the one place where
@@ -37,7 +40,7 @@ func (s *Service) issueTokens(ctx context.Context, g grant) (*api.Authentication
 	tg := tokens.Grant{Key: key, Client: tokens.Client{ID: c.rec.ID, PoolID: c.pool.rec.ID, Issuer: s.issuer(c.pool.rec.ID),
 		AccessValidity: c.accessValidity(), IDValidity: c.idValidity(), RefreshValidity: c.refreshValidity(), CanRead: c.canRead},
 		AuthTime: g.authTime, OriginJTI: g.originJTI, DeviceKey: g.deviceKey, Refresh: g.refresh,
-		Scope: g.scope, OAuth: g.oauth, Nonce: g.nonce}
+		Scope: g.scope, OAuth: g.oauth, Nonce: g.nonce, Custom: g.custom}
 	if u := g.user; u != nil {
 		groups, roles, preferred := tokenGroups(c.pool, u)
 		tg.User = &tokens.User{Sub: u.Sub, Username: u.Username, Attributes: u.Attributes, Groups: groups, Roles: roles, PreferredRole: preferred}
@@ -151,13 +154,20 @@ func (s *Service) refresh(ctx context.Context, c *client, raw, secretHash string
 	if !u.Enabled {
 		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgUserDisabled)
 	}
+	// The trigger runs before the token is rotated: its refusal leaves the
+	// refresh token as it was.
+	custom, err := s.preTokenGeneration(ctx, c, u, triggers.SourceTokenRefresh, tokens.APIScope)
+	if err != nil {
+		return nil, err
+	}
 	rotating, grace := c.rotation()
 	if rotating {
 		if err := s.tok.Rotate(ctx, rt, grace); err != nil {
 			return nil, err
 		}
 	}
-	return s.issueTokens(ctx, grant{client: c, user: u, authTime: rt.AuthTime, originJTI: rt.OriginJTI, deviceKey: rt.DeviceKey, refresh: rotating})
+	return s.issueTokens(ctx, grant{client: c, user: u, authTime: rt.AuthTime, originJTI: rt.OriginJTI, deviceKey: rt.DeviceKey, refresh: rotating,
+		custom: custom})
 }
 
 // GetTokensFromRefreshToken answers GetTokensFromRefreshToken.
@@ -174,7 +184,7 @@ func (s *Service) GetTokensFromRefreshToken(ctx context.Context, in *api.GetToke
 			return nil, api.Errorf(api.ErrNotAuthorized, api.MsgClientSecretUnverified, c.rec.ID)
 		}
 	}
-	res, err := s.refresh(ctx, c, in.RefreshToken, "", false)
+	res, err := s.refresh(withClientMetadata(ctx, in.ClientMetadata), c, in.RefreshToken, "", false)
 	if err != nil {
 		return nil, err
 	}

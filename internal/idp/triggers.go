@@ -92,8 +92,9 @@ func (s *Service) callTrigger(ctx context.Context, p *pool, name string, ev *tri
 }
 
 // eventVersion is the event's version member for a trigger's LambdaVersion:
-// "1" for every trigger but PreTokenGeneration V2_0 and V3_0 (Cognate's
-// choice where Cognito's documents are not explicit: "2" and "3").
+// "1" for every trigger but PreTokenGeneration V2_0 and V3_0, "2" and "3"
+// (as the example events of Cognito's pre token generation page and the
+// handler libraries' types have them).
 func eventVersion(v string) string {
 	switch v {
 	case "V2_0":

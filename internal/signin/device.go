@@ -12,6 +12,7 @@ import (
 	"github.com/cognate-idp/cognate/internal/seal"
 	"github.com/cognate-idp/cognate/internal/srp"
 	"github.com/cognate-idp/cognate/internal/store"
+	"github.com/cognate-idp/cognate/internal/triggers"
 )
 
 // deviceSRPChallenge answers DEVICE_SRP_AUTH: a remembered device proves
@@ -173,5 +174,6 @@ func (e *Engine) devicePasswordVerify(ctx context.Context, c Client, r map[strin
 	if !server.Verify(a, srp.Claim{PoolName: u.DeviceGroupKey, UserID: d.Key, SecretBlock: block, Timestamp: ts, Signature: sig}) {
 		return nil, e.failedSignIn(ctx, c, u, StepMFA, api.ErrBadCredentials)
 	}
+	ctx = withTokenSource(ctx, triggers.SourceTokenAuthenticateDevice)
 	return e.complete(ctx, c, u, time.Unix(st.AuthTime, 0), d.Key, true)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/seal"
 	"github.com/cognate-idp/cognate/internal/store"
+	"github.com/cognate-idp/cognate/internal/tokens"
 )
 
 // User statuses the sign-in tells apart (as store.User.Status holds them).
@@ -66,9 +67,14 @@ type Core interface {
 	// NewDevice names a new device for a sign-in that named none (nil when
 	// the pool tracks no devices).
 	NewDevice(ctx context.Context, c Client, u *store.User) (*api.NewDeviceMetadata, error)
+	// PreTokenGeneration runs the pool's pre token generation trigger, if
+	// it has one, for a sign-in about to get tokens (source is the trigger
+	// source): its refusal ends the sign-in before anything is stored, and
+	// its answer goes to IssueTokens.
+	PreTokenGeneration(ctx context.Context, c Client, u *store.User, source string) (*tokens.Customization, error)
 	// IssueTokens issues the tokens of a completed sign-in, with a refresh
-	// token.
-	IssueTokens(ctx context.Context, c Client, u *store.User, authTime time.Time, deviceKey string) (*api.AuthenticationResult, error)
+	// token, changed as custom says.
+	IssueTokens(ctx context.Context, c Client, u *store.User, authTime time.Time, deviceKey string, custom *tokens.Customization) (*api.AuthenticationResult, error)
 	// Refresh issues tokens from a refresh token (REFRESH_TOKEN_AUTH).
 	Refresh(ctx context.Context, c Client, raw, secretHash string) (*api.AuthenticationResult, error)
 	// MissingRequired lists the pool's required attributes attrs lacks.
@@ -334,10 +340,23 @@ func (e *Engine) afterPassword(ctx context.Context, c Client, u *store.User, aut
 // complete ends a sign-in with tokens; mfa says whether a second factor
 // was proved. A sign-in that named no device gets a new one when the pool
 // tracks devices.
+//
+// The pre token generation trigger runs after the sign-in is recorded and
+// before the device and the refresh token are stored, so that its refusal
+// leaves neither behind.
 func (e *Engine) complete(ctx context.Context, c Client, u *store.User, authTime time.Time, deviceKey string, mfa bool) (*api.AuthOutput, error) {
+	if err := e.recordSuccess(ctx, u); err != nil {
+		return nil, err
+	}
+	if err := e.signedIn(ctx, c, u, mfa); err != nil {
+		return nil, err
+	}
+	custom, err := e.core.PreTokenGeneration(ctx, c, u, tokenSource(ctx))
+	if err != nil {
+		return nil, err
+	}
 	var meta *api.NewDeviceMetadata
 	if deviceKey == "" {
-		var err error
 		if meta, err = e.core.NewDevice(ctx, c, u); err != nil {
 			return nil, err
 		}
@@ -356,13 +375,7 @@ func (e *Engine) complete(ctx context.Context, c Client, u *store.User, authTime
 			return nil, internal(err)
 		}
 	}
-	if err := e.recordSuccess(ctx, u); err != nil {
-		return nil, err
-	}
-	if err := e.signedIn(ctx, c, u, mfa); err != nil {
-		return nil, err
-	}
-	res, err := e.core.IssueTokens(ctx, c, u, authTime, deviceKey)
+	res, err := e.core.IssueTokens(ctx, c, u, authTime, deviceKey, custom)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/store"
+	"github.com/cognate-idp/cognate/internal/triggers"
 )
 
 // newPasswordStep answers NEW_PASSWORD_REQUIRED: a user with a temporary
@@ -32,6 +33,7 @@ func newPasswordStep(ctx context.Context, e *Engine, req *request, ss *Session, 
 	if err != nil {
 		return nil, err
 	}
+	ctx = withTokenSource(ctx, triggers.SourceTokenNewPassword)
 	return e.afterPassword(ctx, c, u, time.Unix(ss.AuthTime, 0), ss.DeviceKey)
 }
 

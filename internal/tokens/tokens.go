@@ -68,6 +68,8 @@ type Grant struct {
 	Nonce string
 	// Refresh asks for a new refresh token too.
 	Refresh bool
+	// Custom is what a pre token generation trigger changes (nil: nothing).
+	Custom *Customization
 }
 
 // Issuer signs tokens and keeps refresh tokens.
@@ -106,7 +108,9 @@ func (i *Issuer) Issue(ctx context.Context, g Grant) (*api.AuthenticationResult,
 	res := &api.AuthenticationResult{TokenType: "Bearer", ExpiresIn: int32(c.AccessValidity / time.Second)}
 	var err error
 	if g.User == nil {
-		if res.AccessToken, err = i.sign(g.Key, appClaims(g, now)); err != nil {
+		access := appClaims(g, now)
+		g.Custom.customize(access, nil)
+		if res.AccessToken, err = i.sign(g.Key, access); err != nil {
 			return nil, err
 		}
 		return res, nil
@@ -114,7 +118,9 @@ func (i *Issuer) Issue(ctx context.Context, g Grant) (*api.AuthenticationResult,
 	if g.OriginJTI == "" {
 		g.OriginJTI = uuid.NewString()
 	}
+	g.User = g.Custom.groups(g.User)
 	access, id := userClaims(g, now)
+	g.Custom.customize(access, id)
 	if res.AccessToken, err = i.sign(g.Key, access); err != nil {
 		return nil, err
 	}

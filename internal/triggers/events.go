@@ -24,3 +24,67 @@ type PreSignUpResponse struct {
 	AutoVerifyEmail bool `json:"autoVerifyEmail"`
 	AutoVerifyPhone bool `json:"autoVerifyPhone"`
 }
+
+// Trigger sources of PreTokenGeneration: the sign-in that completed (with
+// a password, after NEW_PASSWORD_REQUIRED, after a device's proof), a
+// refresh, the hosted pages, and (V3_0 only) the client_credentials grant.
+const (
+	SourceTokenHostedAuth         = "TokenGeneration_HostedAuth"
+	SourceTokenAuthentication     = "TokenGeneration_Authentication"
+	SourceTokenNewPassword        = "TokenGeneration_NewPasswordChallenge"
+	SourceTokenAuthenticateDevice = "TokenGeneration_AuthenticateDevice"
+	SourceTokenRefresh            = "TokenGeneration_RefreshTokens"
+	SourceTokenClientCredentials  = "TokenGeneration_ClientCredentials"
+)
+
+// GroupConfiguration is PreTokenGeneration's groupConfiguration (the
+// user's groups, their IAM roles and the preferred role) and the shape of
+// its answer's groupOverrideDetails. In an answer, a null member changes
+// nothing.
+type GroupConfiguration struct {
+	GroupsToOverride   []string `json:"groupsToOverride"`
+	IAMRolesToOverride []string `json:"iamRolesToOverride"`
+	PreferredRole      *string  `json:"preferredRole"`
+}
+
+// PreTokenGenerationRequest is PreTokenGeneration's request; Scopes is
+// sent in V2_0 and V3_0 events only.
+type PreTokenGenerationRequest struct {
+	UserAttributes     map[string]string  `json:"userAttributes"`
+	GroupConfiguration GroupConfiguration `json:"groupConfiguration"`
+	ClientMetadata     map[string]string  `json:"clientMetadata,omitempty"`
+	Scopes             []string           `json:"scopes,omitempty"`
+}
+
+// PreTokenGenerationResponse is PreTokenGeneration's response: a V1_0
+// function answers claimsOverrideDetails, a V2_0 or V3_0 one
+// claimsAndScopeOverrideDetails.
+type PreTokenGenerationResponse struct {
+	ClaimsOverrideDetails         *ClaimsOverrideDetails         `json:"claimsOverrideDetails,omitempty"`
+	ClaimsAndScopeOverrideDetails *ClaimsAndScopeOverrideDetails `json:"claimsAndScopeOverrideDetails,omitempty"`
+}
+
+// ClaimsOverrideDetails is a V1_0 answer: it changes the ID token only
+// (and the groups of both tokens). Its claim values must be strings.
+type ClaimsOverrideDetails struct {
+	ClaimsToAddOrOverride map[string]any      `json:"claimsToAddOrOverride"`
+	ClaimsToSuppress      []string            `json:"claimsToSuppress"`
+	GroupOverrideDetails  *GroupConfiguration `json:"groupOverrideDetails"`
+}
+
+// ClaimsAndScopeOverrideDetails is a V2_0 or V3_0 answer: claims of both
+// tokens (any JSON value), the access token's scopes, and the groups.
+type ClaimsAndScopeOverrideDetails struct {
+	IDTokenGeneration     *TokenGeneration    `json:"idTokenGeneration"`
+	AccessTokenGeneration *TokenGeneration    `json:"accessTokenGeneration"`
+	GroupOverrideDetails  *GroupConfiguration `json:"groupOverrideDetails"`
+}
+
+// TokenGeneration is the change of one token in a V2_0 or V3_0 answer
+// (the scopes are the access token's only).
+type TokenGeneration struct {
+	ClaimsToAddOrOverride map[string]any `json:"claimsToAddOrOverride"`
+	ClaimsToSuppress      []string       `json:"claimsToSuppress"`
+	ScopesToAdd           []string       `json:"scopesToAdd"`
+	ScopesToSuppress      []string       `json:"scopesToSuppress"`
+}
