@@ -325,6 +325,58 @@ func TestPostConfirmationHostedConfirmPage(t *testing.T) {
 	}
 }
 
+// The hosted sign-in page runs the same sign-in: PreAuthentication, then
+// PostAuthentication before the code is issued, each once, with the
+// page's app client; a PreAuthentication refusal shows its message.
+func TestLifecycleHostedSignIn(t *testing.T) {
+	e := newEnv(t)
+	poolID, _ := e.lcPool(&types.LambdaConfigType{PreAuthentication: aws.String(fn), PostAuthentication: aws.String(fn)}, nil, false)
+	cl, err := e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("web"),
+		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthFlowsUserPoolClient: true,
+		AllowedOAuthScopes: []string{"openid", "email"}, CallbackURLs: []string{"http://app.test/cb"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clientID := *cl.UserPoolClient.ClientId
+	e.lcUser(poolID, "hal")
+	signIn := func() (*pageAgent, int, string) {
+		b := newPageAgent(t, e.srv.URL)
+		b.get("/oauth2/authorize?" + url.Values{"response_type": {"code"}, "client_id": {clientID}, "redirect_uri": {"http://app.test/cb"},
+			"scope": {"openid email"}, "state": {"st"}, "code_challenge_method": {"S256"},
+			"code_challenge": {"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"}}.Encode())
+		status, body := b.post("/login", url.Values{"request": {b.field("request")}, "username": {"hal"}, "password": {password}})
+		return b, status, body
+	}
+	emu.Handle(func(inv *lambdatest.Invocation) lambdatest.Reply {
+		if strings.HasPrefix(inv.Source(), "PreAuthentication_") {
+			return lambdatest.Reply{Error: "closed for maintenance"}
+		}
+		return lambdatest.Reply{}
+	})
+	if _, status, body := signIn(); status != http.StatusBadRequest || !strings.Contains(body, "PreAuthentication failed with error closed for maintenance.") {
+		t.Fatalf("refused sign-in page: %d %s", status, body)
+	}
+	if got := sources(emu.Calls()); got != "PreAuthentication_Authentication" {
+		t.Fatalf("refused: sources %q", got)
+	}
+	emu.Handle(nil)
+	if b, status, _ := signIn(); status != http.StatusFound || !strings.HasPrefix(b.location, "http://app.test/cb?code=") {
+		t.Fatalf("sign-in page: %d, to %q", status, b.location)
+	}
+	calls := emu.Calls()
+	checkLossless(t, calls)
+	if got := sources(calls); got != "PreAuthentication_Authentication,PostAuthentication_Authentication" {
+		t.Fatalf("sources %q", got)
+	}
+	for _, c := range calls {
+		var hdr events.CognitoEventUserPoolsHeader
+		_ = c.Event(&hdr)
+		if hdr.CallerContext.ClientID != clientID || hdr.UserName != "hal" {
+			t.Errorf("%s: header %+v", c.Source(), hdr)
+		}
+	}
+}
+
 // PreAuthentication_Authentication runs before the password check of
 // USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH, with the ClientMetadata
 // of the InitiateAuth as validationData, and for USER_SRP_AUTH at
@@ -690,10 +742,11 @@ func lcTOTP(t *testing.T, secret string, at time.Time) string {
 // pageAgent drives the hosted pages as a browser without script: cookies
 // kept, no redirect followed but the server's own.
 type pageAgent struct {
-	t    *testing.T
-	base string
-	hc   *http.Client
-	last string
+	t        *testing.T
+	base     string
+	hc       *http.Client
+	last     string // the last body
+	location string // the last redirect's target
 }
 
 func newPageAgent(t *testing.T, base string) *pageAgent {
@@ -714,7 +767,7 @@ func (b *pageAgent) do(req *http.Request) (int, string) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	b.last = string(body)
+	b.last, b.location = string(body), resp.Header.Get("Location")
 	return resp.StatusCode, b.last
 }
 
