@@ -797,3 +797,49 @@ func (b *pageAgent) field(name string) string {
 	}
 	return html.UnescapeString(m[1])
 }
+
+// An administrator's user who sets a password at NEW_PASSWORD_REQUIRED
+// becomes CONFIRMED without PostConfirmation (Cognito calls it only for
+// users who signed up); the sign-in's PostAuthentication runs after the
+// new password, with that answer's ClientMetadata.
+func TestNoPostConfirmationForAdminCreatedUsers(t *testing.T) {
+	e := newEnv(t)
+	poolID, clientID := e.lcPool(&types.LambdaConfigType{PostConfirmation: aws.String(fn), PostAuthentication: aws.String(fn)}, nil, false)
+	emu.Handle(nil)
+	if _, err := e.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("ida"), MessageAction: types.MessageActionTypeSuppress,
+		TemporaryPassword: aws.String("Temp-Passw0rd!"), UserAttributes: []types.AttributeType{attr("email", "ida@example.com"), attr("email_verified", "true")}}); err != nil {
+		t.Fatal(err)
+	}
+	ch, err := e.lcPasswordAuth(clientID, "ida", "Temp-Passw0rd!", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.ChallengeName != types.ChallengeNameTypeNewPasswordRequired {
+		t.Fatalf("want NEW_PASSWORD_REQUIRED, got %q", ch.ChallengeName)
+	}
+	if calls := emu.Calls(); len(calls) != 0 {
+		t.Fatalf("before the new password: %s", sources(calls))
+	}
+	out, err := e.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: &clientID, ChallengeName: types.ChallengeNameTypeNewPasswordRequired,
+		Session: ch.Session, ChallengeResponses: map[string]string{"USERNAME": "ida", "NEW_PASSWORD": password}, ClientMetadata: map[string]string{"step": "new-password"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.AuthenticationResult == nil {
+		t.Fatal("no tokens")
+	}
+	calls := emu.Calls()
+	checkLossless(t, calls)
+	if got := sources(calls); got != "PostAuthentication_Authentication" {
+		t.Fatalf("sources %q", got)
+	}
+	var ev events.CognitoEventUserPoolsPostAuthentication
+	_ = calls[0].Event(&ev)
+	wantUserAttributes(t, ev.Request.UserAttributes, "ida@example.com", "CONFIRMED")
+	if ev.Request.ClientMetadata["step"] != "new-password" {
+		t.Errorf("clientMetadata %v", ev.Request.ClientMetadata)
+	}
+	if s := e.lcStatus(poolID, "ida"); s != types.UserStatusTypeConfirmed {
+		t.Errorf("status %s", s)
+	}
+}
