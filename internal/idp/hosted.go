@@ -93,8 +93,13 @@ func (s *Service) HostedSignIn(ctx context.Context, clientID, username, password
 	}
 	if device != nil {
 		if u, err := s.resolveUser(ctx, c.pool, username); err == nil {
+			// A key the user no longer has is dropped before the sign-in,
+			// so that its triggers (PreAuthentication) run once; the retry
+			// below covers a device deleted meanwhile.
 			if key := device(u.Username); key != "" {
-				p["DEVICE_KEY"] = key
+				if _, err := s.userDevice(ctx, u, key); err == nil {
+					p["DEVICE_KEY"] = key
+				}
 			}
 		}
 	}

@@ -287,7 +287,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *api.ConfirmForg
 	if err := checkPassword(c.pool, in.Password); err != nil {
 		return nil, err
 	}
-	_, err = s.updateUser(ctx, u, func(u *store.User) error {
+	reset, err := s.updateUser(ctx, u, func(u *store.User) error {
 		if err := s.useCode(u, purposeForgot, in.ConfirmationCode); err != nil {
 			return err
 		}
@@ -300,6 +300,9 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *api.ConfirmForg
 		return s.newPassword(c.pool, u, in.Password)
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := s.postConfirmation(ctx, c.pool, reset, triggers.SourcePostConfirmationForgot, c.rec.ID, in.ClientMetadata); err != nil {
 		return nil, err
 	}
 	return &api.Empty{}, nil

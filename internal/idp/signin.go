@@ -21,6 +21,7 @@ func (s *Service) InitiateAuth(ctx context.Context, in *api.InitiateAuthInput) (
 	if err != nil {
 		return nil, err
 	}
+	ctx = withSignInMetadata(ctx, true, in.ClientMetadata)
 	return s.auth.Initiate(ctx, c, in.AuthFlow, in.AuthParameters)
 }
 
@@ -31,6 +32,7 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *api.AdminInitiateAu
 	if err != nil {
 		return nil, err
 	}
+	ctx = withSignInMetadata(ctx, true, in.ClientMetadata)
 	return s.auth.AdminInitiate(ctx, c, in.AuthFlow, in.AuthParameters)
 }
 
@@ -41,7 +43,8 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToA
 	if err != nil {
 		return nil, err
 	}
-	return s.auth.Respond(withClientMetadata(ctx, in.ClientMetadata), c, in.ChallengeName, in.Session, in.ChallengeResponses)
+	ctx = withSignInMetadata(withClientMetadata(ctx, in.ClientMetadata), false, in.ClientMetadata)
+	return s.auth.Respond(ctx, c, in.ChallengeName, in.Session, in.ChallengeResponses)
 }
 
 // AdminRespondToAuthChallenge answers AdminRespondToAuthChallenge: the
@@ -51,5 +54,6 @@ func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *api.Admin
 	if err != nil {
 		return nil, err
 	}
-	return s.auth.Respond(withClientMetadata(ctx, in.ClientMetadata), c, in.ChallengeName, in.Session, in.ChallengeResponses)
+	ctx = withSignInMetadata(withClientMetadata(ctx, in.ClientMetadata), false, in.ClientMetadata)
+	return s.auth.Respond(ctx, c, in.ChallengeName, in.Session, in.ChallengeResponses)
 }

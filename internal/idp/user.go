@@ -409,6 +409,15 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 	if details != nil {
 		s.deliver(ctx, p, msg)
 	}
+	if pre.AutoConfirmUser {
+		// A user PreSignUp confirms is confirmed by SignUp: Cognito's SignUp
+		// reference names PostConfirmation among the triggers SignUp calls,
+		// with its ClientMetadata. Its refusal comes back as SignUp's error
+		// and the user stays, confirmed (postConfirmation).
+		if err := s.postConfirmation(ctx, p, u, triggers.SourcePostConfirmationSignUp, c.rec.ID, in.ClientMetadata); err != nil {
+			return nil, err
+		}
+	}
 	return &api.SignUpOutput{UserConfirmed: pre.AutoConfirmUser, CodeDeliveryDetails: details, UserSub: sub}, nil
 }
 
@@ -452,7 +461,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *api.ConfirmSignUpInput)
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.updateUser(ctx, u, func(u *store.User) error {
+	confirmed, err := s.updateUser(ctx, u, func(u *store.User) error {
 		if u.Status != StatusUnconfirmed {
 			return api.Errorf(api.ErrNotAuthorized, api.MsgCannotConfirm, u.Status)
 		}
@@ -467,6 +476,9 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *api.ConfirmSignUpInput)
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := s.postConfirmation(ctx, c.pool, confirmed, triggers.SourcePostConfirmationSignUp, c.rec.ID, in.ClientMetadata); err != nil {
 		return nil, err
 	}
 	return &api.Empty{}, nil
@@ -535,11 +547,11 @@ func (s *Service) adminUser(ctx context.Context, poolID, username string) (*pool
 
 // AdminConfirmSignUp answers AdminConfirmSignUp.
 func (s *Service) AdminConfirmSignUp(ctx context.Context, in *api.AdminConfirmSignUpInput) (*api.Empty, error) {
-	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.updateUser(ctx, u, func(u *store.User) error {
+	confirmed, err := s.updateUser(ctx, u, func(u *store.User) error {
 		if u.Status != StatusUnconfirmed {
 			return api.Errorf(api.ErrNotAuthorized, api.MsgCannotConfirm, u.Status)
 		}
@@ -549,6 +561,11 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *api.AdminConfirmSi
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	// The same source as ConfirmSignUp: Cognito's list of trigger sources
+	// has none of its own for AdminConfirmSignUp.
+	if err := s.postConfirmation(ctx, p, confirmed, triggers.SourcePostConfirmationSignUp, adminClientID, in.ClientMetadata); err != nil {
 		return nil, err
 	}
 	return &api.Empty{}, nil

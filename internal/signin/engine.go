@@ -86,6 +86,15 @@ type Core interface {
 	// SetNewPassword makes pw the user's own password, with attrs, and
 	// confirms the user.
 	SetNewPassword(ctx context.Context, c Client, u *store.User, pw string, attrs map[string]string) (*store.User, error)
+
+	// BeforeAuthentication runs the pool's PreAuthentication trigger for a
+	// sign-in about to check u's password (phantom: u stands in for an
+	// unknown user); its error refuses the sign-in.
+	BeforeAuthentication(ctx context.Context, c Client, u *store.User, phantom bool) error
+	// AfterAuthentication runs the pool's PostAuthentication trigger for a
+	// completed sign-in, before tokens (newDevice: the sign-in named no
+	// device); its error fails the sign-in.
+	AfterAuthentication(ctx context.Context, c Client, u *store.User, newDevice bool) error
 }
 
 // Config is what an Engine needs.
@@ -268,6 +277,15 @@ func (e *Engine) signInUser(ctx context.Context, c Client, p map[string]string) 
 	return u, false, nil
 }
 
+// beforeAuthentication runs PreAuthentication for a sign-in that named u
+// (a phantom when phantom), before its password is checked: at InitiateAuth
+// for USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH and USER_SRP_AUTH (the
+// one call whose ClientMetadata Cognito gives it). CUSTOM_AUTH calls it at
+// InitiateAuth too, once the user is resolved.
+func (e *Engine) beforeAuthentication(ctx context.Context, c Client, u *store.User, phantom bool) error {
+	return e.core.BeforeAuthentication(ctx, c, u, phantom)
+}
+
 // CheckSignInState refuses users who may not sign in whatever the password:
 // Cognito answers UserNotConfirmedException even for a wrong password.
 func CheckSignInState(u *store.User) error {
@@ -345,6 +363,13 @@ func (e *Engine) afterPassword(ctx context.Context, c Client, u *store.User, aut
 // before the device and the refresh token are stored, so that its refusal
 // leaves neither behind.
 func (e *Engine) complete(ctx context.Context, c Client, u *store.User, authTime time.Time, deviceKey string, mfa bool) (*api.AuthOutput, error) {
+	// PostAuthentication first, before anything of the sign-in is written
+	// (device, failure count, history): its refusal leaves the user as the
+	// proofs already checked left them. Cognito runs it before pre token
+	// generation.
+	if err := e.core.AfterAuthentication(ctx, c, u, deviceKey == ""); err != nil {
+		return nil, err
+	}
 	if err := e.recordSuccess(ctx, u); err != nil {
 		return nil, err
 	}

@@ -35,6 +35,9 @@ func (e *Engine) PasswordAuth(ctx context.Context, c Client, p map[string]string
 	if !ok {
 		return nil, missing("PASSWORD")
 	}
+	if err := e.beforeAuthentication(ctx, c, u, phantom); err != nil {
+		return nil, err
+	}
 	if err := e.CheckLock(u); err != nil {
 		return nil, err
 	}

@@ -61,6 +61,11 @@ func (e *Engine) srpAuth(ctx context.Context, c Client, p map[string]string) (*a
 	if err != nil {
 		return nil, err
 	}
+	// At InitiateAuth, not at PASSWORD_VERIFIER: Cognito gives
+	// PreAuthentication the ClientMetadata of InitiateAuth only.
+	if err := e.beforeAuthentication(ctx, c, u, phantom); err != nil {
+		return nil, err
+	}
 	v, err := e.userVerifier(u)
 	if err != nil {
 		return nil, err
