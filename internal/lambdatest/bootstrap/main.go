@@ -151,6 +151,11 @@ func lost(path string, a, b any) []string {
 		}
 		return out
 	default:
+		// A null that the typed decoding holds as its zero value ("",
+		// 0, false) loses nothing a handler could read.
+		if a == nil && (b == nil || reflect.ValueOf(b).IsZero()) {
+			return nil
+		}
 		if !reflect.DeepEqual(a, b) {
 			return []string{path}
 		}
