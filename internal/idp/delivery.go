@@ -64,7 +64,9 @@ type messageTemplate struct {
 // InviteMessageTemplate for invitations.
 func render(p *pool, m *Message) {
 	subject, body := defaultVerifySubject, defaultVerifyBody
-	if m.Purpose == purposeInvitation {
+	if m.Purpose == purposeWelcome {
+		subject, body = welcomeSubject, welcomeBody
+	} else if m.Purpose == purposeInvitation {
 		subject, body = defaultInviteSubject, defaultInviteBody
 		var cfg struct{ InviteMessageTemplate messageTemplate }
 		if json.Unmarshal(p.doc.AdminCreateUserConfig, &cfg) == nil {

@@ -262,6 +262,17 @@ func (s *Service) sendResetCode(ctx context.Context, p *pool, u *store.User, sta
 // ForgotPassword answers ForgotPassword.
 func (s *Service) ForgotPassword(ctx context.Context, in *api.ForgotPasswordInput) (*api.CodeDeliveryOutput, error) {
 	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
+	if api.IsCode(err, api.ErrUserNotFound) {
+		// A user the pool does not have may come from the UserMigration
+		// trigger (UserMigration_ForgotPassword), then gets the code.
+		migrated, merr := s.migrateUser(ctx, c, migration{source: triggers.SourceUserMigrationForgotPassword, name: in.Username, meta: in.ClientMetadata})
+		if merr != nil {
+			return nil, merr
+		}
+		if migrated != nil {
+			u, err = migrated, nil
+		}
+	}
 	if api.IsCode(err, api.ErrUserNotFound) && c.preventExistence() {
 		if err := adminOnlyRecovery(c.pool); err != nil {
 			return nil, err // as for a real user: the pool's setting, not the user, refuses

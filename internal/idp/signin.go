@@ -21,7 +21,7 @@ func (s *Service) InitiateAuth(ctx context.Context, in *api.InitiateAuthInput) (
 	if err != nil {
 		return nil, err
 	}
-	return s.auth.Initiate(ctx, c, in.AuthFlow, in.AuthParameters)
+	return s.auth.Initiate(withSignInMetadata(ctx, in.ClientMetadata), c, in.AuthFlow, in.AuthParameters)
 }
 
 // AdminInitiateAuth answers AdminInitiateAuth: the pool it names must be
@@ -31,7 +31,7 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *api.AdminInitiateAu
 	if err != nil {
 		return nil, err
 	}
-	return s.auth.AdminInitiate(ctx, c, in.AuthFlow, in.AuthParameters)
+	return s.auth.AdminInitiate(withSignInMetadata(ctx, in.ClientMetadata), c, in.AuthFlow, in.AuthParameters)
 }
 
 // RespondToAuthChallenge answers RespondToAuthChallenge through package

@@ -80,6 +80,10 @@ type Core interface {
 	// SetNewPassword makes pw the user's own password, with attrs, and
 	// confirms the user.
 	SetNewPassword(ctx context.Context, c Client, u *store.User, pw string, attrs map[string]string) (*store.User, error)
+	// MigrateUser asks the pool's UserMigration trigger for a user a
+	// password sign-in names and the pool does not have, and creates them
+	// with that password; nil, nil when the pool has no such trigger.
+	MigrateUser(ctx context.Context, c Client, name, password string) (*store.User, error)
 }
 
 // Config is what an Engine needs.
