@@ -238,7 +238,15 @@ func TestUserMigrationRefusalCreatesNoUser(t *testing.T) {
 	_, err = e.passwordAuth(clientID, "stranger", legacyPassword, nil)
 	wantErr(t, err, "UserLambdaValidationException", "UserMigration failed with error User not found.")
 	checkLossless(t, emu.Calls())
-	for _, name := range []string{"oldeve", "stranger"} {
+	// ForgotPassword for a user the function gives no verified address:
+	// no code can go out, so no user is created.
+	emu.Handle(func(inv *lambdatest.Invocation) lambdatest.Reply {
+		return lambdatest.Reply{Response: events.CognitoEventUserPoolsMigrateUserResponse{UserAttributes: map[string]string{"email": "oldgus@example.com"}}}
+	})
+	_, err = e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: aws.String(clientID), Username: aws.String("oldgus")})
+	wantErr(t, err, "InvalidParameterException", "")
+	checkLossless(t, emu.Calls())
+	for _, name := range []string{"oldeve", "stranger", "oldgus"} {
 		_, err = e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(poolID), Username: aws.String(name)})
 		wantErr(t, err, "UserNotFoundException", "")
 	}

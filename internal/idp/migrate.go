@@ -118,6 +118,16 @@ func (s *Service) migrateUser(ctx context.Context, c *client, m migration) (*sto
 	now := s.now()
 	u := &store.User{PoolID: p.rec.ID, Username: username, Sub: sub, Status: status, Enabled: true,
 		Created: now, Updated: now, Attributes: attrs, Codes: map[string]store.Code{}}
+	if m.source == triggers.SourceUserMigrationForgotPassword {
+		// The reset code needs a verified email or phone: refused before
+		// the user is created, so that nothing is left half done.
+		if err := adminOnlyRecovery(p); err != nil {
+			return nil, err
+		}
+		if attr, _, _ := recoveryContact(p, u); attr == "" {
+			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgNoRecoveryDestination)
+		}
+	}
 	pw := m.password
 	if pw == "" {
 		// The user has no password until the reset: an unguessable one
