@@ -338,3 +338,44 @@ func TestCustomMessageFunctionError(t *testing.T) {
 		t.Errorf("%d messages after a refused ForgotPassword, want %d", n, sent)
 	}
 }
+
+// A code by SMS goes out in the function's smsMessage; one over 140
+// characters (the code counted) is refused, and no user is created.
+func TestCustomMessageSMS(t *testing.T) {
+	e := newEnv(t)
+	p, err := e.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("sms"),
+		LambdaConfig:           &types.LambdaConfigType{CustomMessage: aws.String(fn)},
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypePhoneNumber},
+		SmsConfiguration:       &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::123456789012:role/cognito-sms"), ExternalId: aws.String("x")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolID := *p.UserPool.Id
+	cl, err := e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: p.UserPool.Id, ClientName: aws.String("app")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clientID := *cl.UserPoolClient.ClientId
+	sms := func(name, body string) error {
+		emu.Handle(func(inv *lambdatest.Invocation) lambdatest.Reply {
+			return lambdatest.Reply{Response: events.CognitoEventUserPoolsCustomMessageResponse{SMSMessage: body, EmailMessage: "email {####}"}}
+		})
+		_, err := e.c.SignUp(ctx, &cip.SignUpInput{ClientId: aws.String(clientID), Username: aws.String(name), Password: aws.String(password),
+			UserAttributes: []types.AttributeType{attr("phone_number", "+15555550100")}})
+		checkLossless(t, emu.Calls())
+		return err
+	}
+	if err := sms("lou", "Your Acme code: {####}"); err != nil {
+		t.Fatal(err)
+	}
+	if m := e.lastMessage(poolID, "lou"); m.Medium != "SMS" || m.Body != "Your Acme code: "+m.Code {
+		t.Errorf("SMS sent %s %q", m.Medium, m.Body)
+	}
+	// 134 characters and the code: 140, allowed; one more is refused.
+	if err := sms("max", strings.Repeat("a", 134)+"{####}"); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, sms("ned", strings.Repeat("a", 135)+"{####}"), "InvalidParameterException", "140")
+	_, err = e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(poolID), Username: aws.String("ned")})
+	wantErr(t, err, "UserNotFoundException", "")
+}

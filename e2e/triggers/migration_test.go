@@ -264,3 +264,74 @@ func TestUserMigrationNotForSRP(t *testing.T) {
 		t.Errorf("%d calls for an SRP sign-in", n)
 	}
 }
+
+// A pool whose users sign in with their email: the typed email names the
+// migrated user (known by a UUID). With email as an alias, an address
+// another user holds verified refuses the migration (AliasExistsException)
+// unless forceAliasCreation takes it from that user.
+func TestUserMigrationEmailSignInAndForceAlias(t *testing.T) {
+	e := newEnv(t)
+	mk := func(in *cip.CreateUserPoolInput) (string, string) {
+		in.PoolName, in.LambdaConfig = aws.String("m"), &types.LambdaConfigType{UserMigration: aws.String(fn)}
+		p, err := e.c.CreateUserPool(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl, err := e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: p.UserPool.Id, ClientName: aws.String("app"),
+			ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *p.UserPool.Id, *cl.UserPoolClient.ClientId
+	}
+	// Email as username.
+	poolID, clientID := mk(&cip.CreateUserPoolInput{UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}})
+	emu.Handle(func(inv *lambdatest.Invocation) lambdatest.Reply {
+		return lambdatest.Reply{Response: events.CognitoEventUserPoolsMigrateUserResponse{
+			UserAttributes: map[string]string{"email_verified": "true"}, MessageAction: "SUPPRESS"}}
+	})
+	if _, err := e.passwordAuth(clientID, "old.ivy@example.com", legacyPassword, nil); err != nil {
+		t.Fatal(err)
+	}
+	checkLossless(t, emu.Calls())
+	u, err := e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(poolID), Username: aws.String("old.ivy@example.com")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(*u.Username, "@") {
+		t.Errorf("username %s: want a UUID", *u.Username)
+	}
+
+	// Email as alias.
+	poolID, clientID = mk(&cip.CreateUserPoolInput{AliasAttributes: []types.AliasAttributeType{types.AliasAttributeTypeEmail}})
+	if _, err := e.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(poolID), Username: aws.String("holder"),
+		MessageAction: types.MessageActionTypeSuppress, UserAttributes: []types.AttributeType{attr("email", "shared@example.com"), attr("email_verified", "true")}}); err != nil {
+		t.Fatal(err)
+	}
+	force := false
+	emu.Handle(func(inv *lambdatest.Invocation) lambdatest.Reply {
+		return lambdatest.Reply{Response: events.CognitoEventUserPoolsMigrateUserResponse{
+			UserAttributes: map[string]string{"email": "shared@example.com", "email_verified": "true"}, MessageAction: "SUPPRESS", ForceAliasCreation: force}}
+	})
+	_, err = e.passwordAuth(clientID, "oldjo", legacyPassword, nil)
+	wantErr(t, err, "AliasExistsException", "")
+	_, err = e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(poolID), Username: aws.String("oldjo")})
+	wantErr(t, err, "UserNotFoundException", "")
+	force = true
+	if _, err := e.passwordAuth(clientID, "oldjo", legacyPassword, nil); err != nil {
+		t.Fatal(err)
+	}
+	checkLossless(t, emu.Calls())
+	// The alias now signs in the migrated user, not its former holder.
+	out, err := e.passwordAuth(clientID, "shared@example.com", legacyPassword, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	me, err := e.c.GetUser(ctx, &cip.GetUserInput{AccessToken: out.AuthenticationResult.AccessToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *me.Username != "oldjo" {
+		t.Errorf("the alias signs in %s", *me.Username)
+	}
+}
