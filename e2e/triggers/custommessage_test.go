@@ -1,6 +1,9 @@
 package triggers_test
 
 import (
+	"encoding/json"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -120,6 +123,17 @@ func TestCustomMessageSignUp(t *testing.T) {
 	if ev.UserName != "ann" || ev.CallerContext.ClientID != clientID || ev.Request.UserAttributes["email"] != "ann@example.com" ||
 		ev.Request.UserAttributes["cognito:user_status"] != "UNCONFIRMED" {
 		t.Errorf("event %+v", ev)
+	}
+	// The development outbox over HTTP shows the same subject and body.
+	resp, err := http.Get(e.srv.URL + "/_cognate/outbox?" + url.Values{"pool": {poolID}, "username": {"ann"}}.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent []struct{ Subject, Body, Code string }
+	err = json.NewDecoder(resp.Body).Decode(&sent)
+	resp.Body.Close()
+	if err != nil || len(sent) != 1 || sent[0].Subject != m.Subject || sent[0].Body != m.Body || !strings.Contains(sent[0].Body, sent[0].Code) {
+		t.Errorf("/_cognate/outbox: %v %+v", err, sent)
 	}
 	if _, err := e.c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: aws.String(clientID), Username: aws.String("ann"), ConfirmationCode: aws.String(m.Code)}); err != nil {
 		t.Fatal(err)
@@ -378,4 +392,26 @@ func TestCustomMessageSMS(t *testing.T) {
 	wantErr(t, sms("ned", strings.Repeat("a", 135)+"{####}"), "InvalidParameterException", "140")
 	_, err = e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(poolID), Username: aws.String("ned")})
 	wantErr(t, err, "UserNotFoundException", "")
+}
+
+// In a pool with email as an alias, the event's userAttributes carry
+// cognito:email_alias for a verified email, as Cognito's do.
+func TestCustomMessageAliasAttribute(t *testing.T) {
+	e := newEnv(t)
+	p, err := e.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("alias"),
+		LambdaConfig: &types.LambdaConfigType{CustomMessage: aws.String(fn)}, AliasAttributes: []types.AliasAttributeType{types.AliasAttributeTypeEmail}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emu.Handle(customText)
+	if _, err := e.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: p.UserPool.Id, Username: aws.String("pia"),
+		UserAttributes: []types.AttributeType{attr("email", "pia@example.com"), attr("email_verified", "true")}}); err != nil {
+		t.Fatal(err)
+	}
+	wantCustom(t, e, *p.UserPool.Id, "pia", "CustomMessage_AdminCreateUser", nil)
+	var ev events.CognitoEventUserPoolsCustomMessage
+	_ = emu.Calls()[0].Event(&ev)
+	if ev.Request.UserAttributes["cognito:email_alias"] != "pia@example.com" || ev.Request.UserAttributes["cognito:user_status"] != "FORCE_CHANGE_PASSWORD" {
+		t.Errorf("userAttributes %v", ev.Request.UserAttributes)
+	}
 }

@@ -88,7 +88,7 @@ func (s *Service) customMessage(ctx context.Context, p *pool, r messageRequest) 
 		return nil, nil
 	}
 	invite := r.source == triggers.SourceCustomMessageAdminCreateUser
-	req := triggers.CustomMessageRequest{UserAttributes: triggerAttributes(r.user), CodeParameter: codePlaceholder, ClientMetadata: r.meta}
+	req := triggers.CustomMessageRequest{UserAttributes: triggerAttributes(p, r.user), CodeParameter: codePlaceholder, ClientMetadata: r.meta}
 	if invite {
 		req.UsernameParameter = ptr(usernamePlaceholder)
 	}
@@ -135,13 +135,20 @@ func (s *Service) customMessage(ctx context.Context, p *pool, r messageRequest) 
 }
 
 // triggerAttributes is a user's attributes as triggers see them: with the
-// sub and, as Cognito adds them, cognito:user_status.
-func triggerAttributes(u *store.User) map[string]string {
-	m := make(map[string]string, len(u.Attributes)+2)
+// sub and, as Cognito adds them, cognito:user_status and, for a verified
+// email or phone that is an alias of the pool, cognito:email_alias or
+// cognito:phone_number_alias.
+func triggerAttributes(p *pool, u *store.User) map[string]string {
+	m := make(map[string]string, len(u.Attributes)+3)
 	for k, v := range u.Attributes {
 		m[k] = v
 	}
 	m["sub"] = u.Sub
 	m["cognito:user_status"] = u.Status
+	for _, a := range []string{"email", "phone_number"} {
+		if contains(p.doc.AliasAttributes, a) && u.Attributes[a] != "" && u.Attributes[a+"_verified"] == "true" {
+			m["cognito:"+a+"_alias"] = u.Attributes[a]
+		}
+	}
 	return m
 }
