@@ -54,6 +54,9 @@ func (c *Clock) Set(t time.Time) {
 type Message struct {
 	PoolID, Username, Destination, Medium, Purpose, Code string
 	Time                                                 time.Time
+	// Subject and Body are the message as sent: the pool's templates or
+	// the CustomMessage trigger's text, the code in place.
+	Subject, Body string
 }
 
 // Server is a running in-process Cognate.
@@ -201,7 +204,8 @@ func (s *Server) Outbox(poolID, username string) []Message {
 		return nil
 	}
 	for _, m := range s.app.Outbox.Messages(poolID, username) {
-		out = append(out, Message{PoolID: m.PoolID, Username: m.Username, Destination: m.Destination, Medium: m.Medium, Purpose: m.Purpose, Code: m.Code, Time: m.Time})
+		out = append(out, Message{PoolID: m.PoolID, Username: m.Username, Destination: m.Destination, Medium: m.Medium, Purpose: m.Purpose, Code: m.Code, Time: m.Time,
+			Subject: m.Subject, Body: m.Body})
 	}
 	return out
 }

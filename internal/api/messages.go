@@ -193,3 +193,13 @@ const (
 	MsgLambdaUnreachable  = "Unable to reach the Lambda endpoint"
 	MsgCustomAuthNoLambda = "Custom auth lambda trigger is not configured for the user pool."
 )
+
+// CustomMessage and UserMigration triggers: a custom message outside
+// Cognito's constraints for message templates is refused in the wording of
+// Cognito's validation errors.
+const (
+	MsgCustomEmailPattern = `1 validation error detected: Value '%s' at 'emailBody' failed to satisfy constraint: Member must satisfy regular expression pattern: [\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{####\}[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`
+	MsgCustomEmailLength  = "1 validation error detected: Value at 'emailBody' failed to satisfy constraint: Member must have length less than or equal to 20000"
+	MsgCustomSMSLength    = "1 validation error detected: Value at 'smsMessage' failed to satisfy constraint: Member must have length less than or equal to 140"
+	MsgCustomSubject      = "1 validation error detected: Value at 'emailSubject' failed to satisfy constraint: Member must have length less than or equal to 140"
+)

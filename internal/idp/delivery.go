@@ -23,6 +23,9 @@ type Message struct {
 	Body    string `json:"body,omitempty"`
 	// From is the pool's sender address, if it configures one.
 	From string `json:"-"`
+	// custom is the CustomMessage trigger's text, which replaces the
+	// templates' where it is usable (custommessage.go).
+	custom *customText
 }
 
 // Delivery sends codes to users.
@@ -61,7 +64,9 @@ type messageTemplate struct {
 // InviteMessageTemplate for invitations.
 func render(p *pool, m *Message) {
 	subject, body := defaultVerifySubject, defaultVerifyBody
-	if m.Purpose == purposeInvitation {
+	if m.Purpose == purposeWelcome {
+		subject, body = welcomeSubject, welcomeBody
+	} else if m.Purpose == purposeInvitation {
 		subject, body = defaultInviteSubject, defaultInviteBody
 		var cfg struct{ InviteMessageTemplate messageTemplate }
 		if json.Unmarshal(p.doc.AdminCreateUserConfig, &cfg) == nil {
@@ -79,6 +84,12 @@ func render(p *pool, m *Message) {
 		if m.Medium == "SMS" {
 			body = nonEmpty(t.SMSMessage, nonEmpty(p.doc.SmsVerificationMessage, body))
 		}
+	}
+	if b := m.custom.body(m.Medium); b != "" {
+		body = b
+	}
+	if m.custom != nil && m.custom.subject != "" && m.Medium == "EMAIL" {
+		subject = m.custom.subject
 	}
 	r := strings.NewReplacer("{####}", m.Code, "{username}", m.Username)
 	m.Subject, m.Body = r.Replace(subject), r.Replace(body)

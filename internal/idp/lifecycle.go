@@ -90,7 +90,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *api.AdminCreateUserIn
 	}
 	var pre triggers.PreSignUpResponse
 	if _, err := s.callTrigger(ctx, p, triggers.PreSignUp, &triggers.Event{TriggerSource: triggers.SourcePreSignUpAdmin, UserName: username,
-		CallerContext: triggers.CallerContext{ClientID: "CLIENT_ID_NOT_APPLICABLE"},
+		CallerContext: triggers.CallerContext{ClientID: adminClientID},
 		Request:       triggers.PreSignUpRequest{UserAttributes: attrs, ValidationData: attrMap(in.ValidationData), ClientMetadata: in.ClientMetadata}}, &pre); err != nil {
 		return nil, err
 	}
@@ -104,13 +104,18 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *api.AdminCreateUserIn
 	if err := s.setPassword(u, pw); err != nil {
 		return nil, internal(err)
 	}
+	custom, err := s.customMessage(ctx, p, messageRequest{source: triggers.SourceCustomMessageAdminCreateUser, user: u, clientID: adminClientID,
+		meta: in.ClientMetadata, mediums: mediums, codeLen: len([]rune(pw))})
+	if err != nil {
+		return nil, err
+	}
 	if err := s.st.CreateUser(ctx, u); err != nil {
 		if errors.Is(err, store.ErrExists) {
 			return nil, api.Errorf(api.ErrUsernameExists, api.MsgUserAccountExists)
 		}
 		return nil, internal(err)
 	}
-	s.invite(ctx, p, u, pw, mediums)
+	s.invite(ctx, p, u, pw, mediums, custom)
 	return &api.AdminCreateUserOutput{User: createdUserType(u, in.UserAttributes)}, nil
 }
 
@@ -158,14 +163,19 @@ func inviteMediums(p *pool, attrs map[string]string, desired []string) ([]string
 	return out, nil
 }
 
-// invite delivers the temporary password by each medium.
-func (s *Service) invite(ctx context.Context, p *pool, u *store.User, pw string, mediums []string) {
+// adminClientID is the callerContext's clientId of the triggers an
+// administrator's operation calls, as Cognito sends it.
+const adminClientID = "CLIENT_ID_NOT_APPLICABLE"
+
+// invite delivers the temporary password by each medium, in the
+// CustomMessage function's words if it gave some.
+func (s *Service) invite(ctx context.Context, p *pool, u *store.User, pw string, mediums []string, custom *customText) {
 	for _, medium := range mediums {
 		dest := u.Attributes["email"]
 		if medium == "SMS" {
 			dest = u.Attributes["phone_number"]
 		}
-		msg := Message{PoolID: u.PoolID, Username: u.Username, Destination: dest, Medium: medium, Purpose: purposeInvitation, Code: pw, Time: s.now()}
+		msg := Message{PoolID: u.PoolID, Username: u.Username, Destination: dest, Medium: medium, Purpose: purposeInvitation, Code: pw, Time: s.now(), custom: custom}
 		s.deliver(ctx, p, msg)
 	}
 }
@@ -193,6 +203,11 @@ func (s *Service) resendInvitation(ctx context.Context, p *pool, in *api.AdminCr
 			return nil, err
 		}
 	}
+	custom, err := s.customMessage(ctx, p, messageRequest{source: triggers.SourceCustomMessageAdminCreateUser, user: u, clientID: adminClientID,
+		meta: in.ClientMetadata, mediums: mediums, codeLen: len([]rune(pw))})
+	if err != nil {
+		return nil, err
+	}
 	u, err = s.updateUser(ctx, u, func(u *store.User) error {
 		if u.Status != StatusForceChange {
 			return notForced
@@ -204,7 +219,7 @@ func (s *Service) resendInvitation(ctx context.Context, p *pool, in *api.AdminCr
 	if err != nil {
 		return nil, err
 	}
-	s.invite(ctx, p, u, pw, mediums)
+	s.invite(ctx, p, u, pw, mediums, custom)
 	return &api.AdminCreateUserOutput{User: userType(u, nil)}, nil
 }
 
@@ -214,16 +229,23 @@ func userType(u *store.User, only []string) *api.UserType {
 }
 
 // sendResetCode stores and delivers a password-reset code (inside no
-// update: it makes its own).
-func (s *Service) sendResetCode(ctx context.Context, p *pool, u *store.User, status string) (*api.CodeDeliveryDetails, error) {
+// update: it makes its own). clientID and meta are for the CustomMessage
+// trigger (CustomMessage_ForgotPassword).
+func (s *Service) sendResetCode(ctx context.Context, p *pool, u *store.User, status, clientID string, meta map[string]string) (*api.CodeDeliveryDetails, error) {
 	attr, medium, dest := recoveryContact(p, u)
 	if attr == "" {
 		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgNoRecoveryDestination)
 	}
+	custom, err := s.customMessage(ctx, p, messageRequest{source: triggers.SourceCustomMessageForgotPassword, user: u, clientID: clientID,
+		meta: meta, mediums: []string{medium}, codeLen: codeLength})
+	if err != nil {
+		return nil, err
+	}
 	var msg Message
 	var details *api.CodeDeliveryDetails
-	_, err := s.updateUser(ctx, u, func(u *store.User) error {
+	_, err = s.updateUser(ctx, u, func(u *store.User) error {
 		msg, details = s.issueCode(u, purposeForgot, attr, medium, dest, forgotCodeTTL)
+		msg.custom = custom
 		if status != "" {
 			u.Status = status
 		}
@@ -240,6 +262,17 @@ func (s *Service) sendResetCode(ctx context.Context, p *pool, u *store.User, sta
 // ForgotPassword answers ForgotPassword.
 func (s *Service) ForgotPassword(ctx context.Context, in *api.ForgotPasswordInput) (*api.CodeDeliveryOutput, error) {
 	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
+	if api.IsCode(err, api.ErrUserNotFound) {
+		// A user the pool does not have may come from the UserMigration
+		// trigger (UserMigration_ForgotPassword), then gets the code.
+		migrated, merr := s.migrateUser(ctx, c, migration{source: triggers.SourceUserMigrationForgotPassword, name: in.Username, meta: in.ClientMetadata})
+		if merr != nil {
+			return nil, merr
+		}
+		if migrated != nil {
+			u, err = migrated, nil
+		}
+	}
 	if api.IsCode(err, api.ErrUserNotFound) && c.preventExistence() {
 		if err := adminOnlyRecovery(c.pool); err != nil {
 			return nil, err // as for a real user: the pool's setting, not the user, refuses
@@ -265,7 +298,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *api.ForgotPasswordInpu
 	if err := s.limitCodeSends(ctx, u, purposeForgot); err != nil {
 		return nil, err
 	}
-	details, err := s.sendResetCode(ctx, c.pool, u, "")
+	details, err := s.sendResetCode(ctx, c.pool, u, "", c.rec.ID, in.ClientMetadata)
 	if err != nil {
 		return nil, err
 	}
@@ -370,7 +403,7 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *api.AdminReset
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.sendResetCode(ctx, p, u, StatusResetRequired); err != nil {
+	if _, err := s.sendResetCode(ctx, p, u, StatusResetRequired, adminClientID, in.ClientMetadata); err != nil {
 		return nil, err
 	}
 	return &api.Empty{}, nil
@@ -415,6 +448,9 @@ type attributeWrite struct {
 	// phone_number_verified, and so change a held address at once. Admins
 	// may; users may not.
 	setsVerified bool
+	// clientID and meta are for the CustomMessage trigger.
+	clientID string
+	meta     map[string]string
 }
 
 // updateAttributes backs UpdateUserAttributes and AdminUpdateUserAttributes.
@@ -435,6 +471,10 @@ func (s *Service) updateAttributes(ctx context.Context, w attributeWrite) (*api.
 		}
 	}
 	if err := s.checkSignInAttributeFree(ctx, p, attrs, u.Username); err != nil {
+		return nil, err
+	}
+	customs, err := s.attributeMessages(ctx, w, attrs)
+	if err != nil {
 		return nil, err
 	}
 	var msgs []Message
@@ -466,7 +506,35 @@ func (s *Service) updateAttributes(ctx context.Context, w attributeWrite) (*api.
 		return nil, err
 	}
 	for _, m := range msgs {
+		m.custom = customs[strings.TrimPrefix(m.Purpose, purposeVerifyPrefix)]
 		s.deliver(ctx, p, m)
+	}
+	return out, nil
+}
+
+// attributeMessages asks the CustomMessage function, before the update,
+// for the text of each verification code an attribute update will send:
+// one for each email or phone number that changes from the value the
+// caller loaded and that the pool verifies (or holds until verified),
+// unless an admin sets it verified in the same call. By attribute name.
+func (s *Service) attributeMessages(ctx context.Context, w attributeWrite, attrs map[string]string) (map[string]*customText, error) {
+	p := w.pool
+	out := map[string]*customText{}
+	for _, k := range []string{"email", "phone_number"} {
+		medium := map[string]string{"email": "EMAIL", "phone_number": "SMS"}[k]
+		v, given := attrs[k]
+		if !given || v == w.user.Attributes[k] || (w.setsVerified && attrs[k+"_verified"] == "true") {
+			continue
+		}
+		if !contains(p.doc.AutoVerifiedAttributes, k) && !contains(p.verifyBeforeUpdate(), k) {
+			continue
+		}
+		t, err := s.customMessage(ctx, p, messageRequest{source: triggers.SourceCustomMessageUpdateUserAttribute, user: w.user,
+			clientID: w.clientID, meta: w.meta, mediums: []string{medium}, codeLen: codeLength})
+		if err != nil {
+			return nil, err
+		}
+		out[k] = t
 	}
 	return out, nil
 }
@@ -489,7 +557,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *api.UpdateUserAt
 	if err != nil {
 		return nil, err
 	}
-	return s.updateAttributes(ctx, attributeWrite{pool: a.client.pool, user: a.user, attributes: in.UserAttributes})
+	return s.updateAttributes(ctx, attributeWrite{pool: a.client.pool, user: a.user, attributes: in.UserAttributes, clientID: a.client.rec.ID, meta: in.ClientMetadata})
 }
 
 // AdminUpdateUserAttributes answers AdminUpdateUserAttributes.
@@ -498,7 +566,7 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *api.AdminUp
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.updateAttributes(ctx, attributeWrite{pool: p, user: u, attributes: in.UserAttributes, setsVerified: true}); err != nil {
+	if _, err := s.updateAttributes(ctx, attributeWrite{pool: p, user: u, attributes: in.UserAttributes, setsVerified: true, clientID: adminClientID, meta: in.ClientMetadata}); err != nil {
 		return nil, err
 	}
 	return &api.Empty{}, nil
@@ -563,10 +631,16 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *api.
 	if err := s.limitCodeSends(ctx, a.user, purposeVerifyPrefix+in.AttributeName); err != nil {
 		return nil, err
 	}
+	custom, err := s.customMessage(ctx, a.client.pool, messageRequest{source: triggers.SourceCustomMessageVerifyUserAttribute, user: a.user,
+		clientID: a.client.rec.ID, meta: in.ClientMetadata, mediums: []string{medium}, codeLen: codeLength})
+	if err != nil {
+		return nil, err
+	}
 	var msg Message
 	var details *api.CodeDeliveryDetails
 	_, err = s.updateUser(ctx, a.user, func(u *store.User) error {
 		msg, details = s.issueCode(u, purposeVerifyPrefix+in.AttributeName, in.AttributeName, medium, dest, verifyCodeTTL)
+		msg.custom = custom
 		return nil
 	})
 	if err != nil {

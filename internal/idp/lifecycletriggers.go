@@ -13,22 +13,6 @@ import (
 // PreAuthentication and PostAuthentication (called by package signin
 // through signinCore).
 
-// userTriggerAttributes are a user's attributes as Cognito's trigger
-// events carry them: the stored ones with sub and cognito:user_status.
-func userTriggerAttributes(u *store.User) map[string]string {
-	out := make(map[string]string, len(u.Attributes)+2)
-	for k, v := range u.Attributes {
-		out[k] = v
-	}
-	out["sub"] = u.Sub
-	out["cognito:user_status"] = u.Status
-	return out
-}
-
-// adminClientID is the callerContext's clientId of an operation that names
-// no app client (AdminCreateUser, AdminConfirmSignUp), as Cognito sends it.
-const adminClientID = "CLIENT_ID_NOT_APPLICABLE"
-
 // postConfirmation calls the pool's PostConfirmation function for a user
 // just confirmed (source: one of triggers.SourcePostConfirmation*).
 //
@@ -43,7 +27,7 @@ const adminClientID = "CLIENT_ID_NOT_APPLICABLE"
 func (s *Service) postConfirmation(ctx context.Context, p *pool, u *store.User, source, clientID string, metadata map[string]string) error {
 	_, err := s.callTrigger(ctx, p, triggers.PostConfirmation, &triggers.Event{TriggerSource: source, UserName: u.Username,
 		CallerContext: triggers.CallerContext{ClientID: clientID},
-		Request:       triggers.PostConfirmationRequest{UserAttributes: userTriggerAttributes(u), ClientMetadata: metadata}}, nil)
+		Request:       triggers.PostConfirmationRequest{UserAttributes: triggerAttributes(p, u), ClientMetadata: metadata}}, nil)
 	return err
 }
 
@@ -90,7 +74,7 @@ func (k signinCore) BeforeAuthentication(ctx context.Context, sc signin.Client, 
 	c := sc.(*client)
 	req := triggers.PreAuthenticationRequest{UserAttributes: map[string]string{}, ValidationData: initiateMetadata(ctx)}
 	if !phantom {
-		req.UserAttributes = userTriggerAttributes(u)
+		req.UserAttributes = triggerAttributes(c.pool, u)
 	}
 	if c.preventExistence() {
 		req.UserNotFound = &phantom
@@ -107,7 +91,7 @@ func (k signinCore) BeforeAuthentication(ctx context.Context, sc signin.Client, 
 // documents. The function's error fails the sign-in: no tokens.
 func (k signinCore) AfterAuthentication(ctx context.Context, sc signin.Client, u *store.User, newDevice bool) error {
 	c := sc.(*client)
-	req := triggers.PostAuthenticationRequest{UserAttributes: userTriggerAttributes(u), ClientMetadata: respondMetadata(ctx)}
+	req := triggers.PostAuthenticationRequest{UserAttributes: triggerAttributes(c.pool, u), ClientMetadata: respondMetadata(ctx)}
 	if c.pool.doc.DeviceConfiguration != nil {
 		req.NewDeviceUsed = &newDevice
 	}

@@ -40,18 +40,6 @@ func clientMetadata(ctx context.Context) map[string]string {
 // pagesRequest reports whether ctx is a request of the server's own pages.
 func pagesRequest(ctx context.Context) bool { return ctx.Value(pagesKey{}) != nil }
 
-// eventAttributes are a user's attributes as trigger events carry them:
-// with sub and cognito:user_status.
-func eventAttributes(u *store.User) map[string]string {
-	m := make(map[string]string, len(u.Attributes)+2)
-	for k, v := range u.Attributes {
-		m[k] = v
-	}
-	m["sub"] = u.Sub
-	m["cognito:user_status"] = u.Status
-	return m
-}
-
 // preTokenGeneration calls the pool's pre token generation function, if
 // it has one, for tokens about to be issued to c for u (nil for the
 // client_credentials grant, which only a V3_0 function sees) with scope,
@@ -67,7 +55,7 @@ func (s *Service) preTokenGeneration(ctx context.Context, c *client, u *store.Us
 	name := ""
 	if u != nil {
 		name = u.Username
-		req.UserAttributes = eventAttributes(u)
+		req.UserAttributes = triggerAttributes(c.pool, u)
 		groups, roles, preferred := tokenGroups(c.pool, u)
 		if groups != nil {
 			req.GroupConfiguration.GroupsToOverride = groups

@@ -239,6 +239,9 @@ func requiredMissing(p *pool, attrs map[string]string) error {
 	return nil
 }
 
+// codeLength is the length of the codes newCode makes.
+const codeLength = 6
+
 func newCode() string {
 	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
 	if err != nil {
@@ -398,7 +401,13 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 	var msg Message
 	var details *api.CodeDeliveryDetails
 	if attr != "" && !pre.AutoConfirmUser {
+		custom, err := s.customMessage(ctx, p, messageRequest{source: triggers.SourceCustomMessageSignUp, user: u, clientID: c.rec.ID,
+			meta: in.ClientMetadata, mediums: []string{medium}, codeLen: codeLength})
+		if err != nil {
+			return nil, err
+		}
 		msg, details = s.issueCode(u, purposeSignUp, attr, medium, dest, signUpCodeTTL)
+		msg.custom = custom
 	}
 	if err := s.st.CreateUser(ctx, u); err != nil {
 		if errors.Is(err, store.ErrExists) {
@@ -512,6 +521,20 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *api.ResendConf
 	if err := s.limitCodeSends(ctx, u, purposeSignUp); err != nil {
 		return nil, err
 	}
+	// Checked before the CustomMessage function is asked for the text, and
+	// again in the update.
+	if u.Status != StatusUnconfirmed {
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgAlreadyConfirmed)
+	}
+	attr, medium, _ := verificationTarget(c.pool, u.Attributes)
+	if attr == "" {
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgAutoVerificationOff)
+	}
+	custom, err := s.customMessage(ctx, c.pool, messageRequest{source: triggers.SourceCustomMessageResendCode, user: u, clientID: c.rec.ID,
+		meta: in.ClientMetadata, mediums: []string{medium}, codeLen: codeLength})
+	if err != nil {
+		return nil, err
+	}
 	var msg Message
 	var details *api.CodeDeliveryDetails
 	_, err = s.updateUser(ctx, u, func(u *store.User) error {
@@ -528,6 +551,7 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *api.ResendConf
 	if err != nil {
 		return nil, err
 	}
+	msg.custom = custom
 	s.deliver(ctx, c.pool, msg)
 	return &api.CodeDeliveryOutput{CodeDeliveryDetails: details}, nil
 }

@@ -95,6 +95,10 @@ type Core interface {
 	// completed sign-in, before tokens (newDevice: the sign-in named no
 	// device); its error fails the sign-in.
 	AfterAuthentication(ctx context.Context, c Client, u *store.User, newDevice bool) error
+	// MigrateUser asks the pool's UserMigration trigger for a user a
+	// password sign-in names and the pool does not have, and creates them
+	// with that password; nil, nil when the pool has no such trigger.
+	MigrateUser(ctx context.Context, c Client, name, password string) (*store.User, error)
 }
 
 // Config is what an Engine needs.

@@ -28,6 +28,17 @@ func (f passwordFlow) initiate(ctx context.Context, e *Engine, req *request) (*a
 // passwordAuth is USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH.
 func (e *Engine) PasswordAuth(ctx context.Context, c Client, p map[string]string) (*api.AuthOutput, error) {
 	u, phantom, err := e.signInUser(ctx, c, p)
+	if (phantom || api.IsCode(err, api.ErrUserNotFound)) && p["PASSWORD"] != "" {
+		// A user the pool does not have may come from the UserMigration
+		// trigger, before the pool's answer for an unknown user.
+		migrated, merr := e.core.MigrateUser(ctx, c, p["USERNAME"], p["PASSWORD"])
+		if merr != nil {
+			return nil, merr
+		}
+		if migrated != nil {
+			u, phantom, err = migrated, false, nil
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
