@@ -21,7 +21,7 @@ func (s *Service) InitiateAuth(ctx context.Context, in *api.InitiateAuthInput) (
 	if err != nil {
 		return nil, err
 	}
-	return s.auth.Initiate(ctx, c, in.AuthFlow, in.AuthParameters)
+	return s.auth.Initiate(withClientMetadata(ctx, in.ClientMetadata), c, in.AuthFlow, in.AuthParameters)
 }
 
 // AdminInitiateAuth answers AdminInitiateAuth: the pool it names must be
@@ -31,7 +31,7 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *api.AdminInitiateAu
 	if err != nil {
 		return nil, err
 	}
-	return s.auth.AdminInitiate(ctx, c, in.AuthFlow, in.AuthParameters)
+	return s.auth.AdminInitiate(withClientMetadata(ctx, in.ClientMetadata), c, in.AuthFlow, in.AuthParameters)
 }
 
 // RespondToAuthChallenge answers RespondToAuthChallenge through package
@@ -41,7 +41,7 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToA
 	if err != nil {
 		return nil, err
 	}
-	return s.auth.Respond(ctx, c, in.ChallengeName, in.Session, in.ChallengeResponses)
+	return s.auth.Respond(withClientMetadata(ctx, in.ClientMetadata), c, in.ChallengeName, in.Session, in.ChallengeResponses)
 }
 
 // AdminRespondToAuthChallenge answers AdminRespondToAuthChallenge: the
@@ -51,5 +51,5 @@ func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *api.Admin
 	if err != nil {
 		return nil, err
 	}
-	return s.auth.Respond(ctx, c, in.ChallengeName, in.Session, in.ChallengeResponses)
+	return s.auth.Respond(withClientMetadata(ctx, in.ClientMetadata), c, in.ChallengeName, in.Session, in.ChallengeResponses)
 }

@@ -80,6 +80,16 @@ type Core interface {
 	// SetNewPassword makes pw the user's own password, with attrs, and
 	// confirms the user.
 	SetNewPassword(ctx context.Context, c Client, u *store.User, pw string, attrs map[string]string) (*store.User, error)
+
+	// CustomAuthReady refuses CUSTOM_AUTH in a pool without a
+	// DefineAuthChallenge function.
+	CustomAuthReady(c Client) error
+	// DefineAuthChallenge, CreateAuthChallenge and VerifyAuthChallenge call
+	// the pool's custom challenge triggers for u (a phantom when
+	// r.UserNotFound).
+	DefineAuthChallenge(ctx context.Context, c Client, u *store.User, r *CustomAuthRequest) (*DefineAnswer, error)
+	CreateAuthChallenge(ctx context.Context, c Client, u *store.User, r *CustomAuthRequest, challenge string) (*CreatedChallenge, error)
+	VerifyAuthChallenge(ctx context.Context, c Client, u *store.User, r *CustomAuthRequest, private map[string]string, answer string) (bool, error)
 }
 
 // Config is what an Engine needs.
@@ -147,6 +157,7 @@ var (
 		"REFRESH_TOKEN_AUTH":       refreshFlow{},
 		"REFRESH_TOKEN":            refreshFlow{},
 		"USER_SRP_AUTH":            srpFlow{},
+		"CUSTOM_AUTH":              customFlow{},
 	}
 	challenges = map[string]challengeHandler{
 		ChallengePasswordVerify: passwordVerifierChallenge{},
@@ -155,6 +166,7 @@ var (
 		ChallengeTOTP:           sessionStep(totpStep),
 		ChallengeMFASetup:       sessionStep(mfaSetupStep),
 		ChallengeNewPassword:    sessionStep(newPasswordStep),
+		ChallengeCustom:         customChallengeHandler{},
 	}
 )
 
