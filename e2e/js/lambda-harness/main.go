@@ -1,0 +1,149 @@
+// Command lambda-harness runs the custom authentication functions of the
+// JavaScript suite (e2e/js/customauth.test.mjs) for real: the AWS Lambda
+// Runtime Interface Emulator with Cognate's aws-lambda-go test function
+// (internal/lambdatest), answering the three custom challenge triggers
+// with a one-time code:
+//
+//   - DefineAuthChallenge: {SRP_A} → PASSWORD_VERIFIER; a right answer →
+//     tokens; three wrong answers → failure; otherwise CUSTOM_CHALLENGE;
+//   - CreateAuthChallenge: a random six-digit code in the private
+//     parameters, a hint in the public ones;
+//   - VerifyAuthChallengeResponse: the answer against the code.
+//
+// The code is what a real function would mail: the test reads it from
+// this harness's control API (GET /code?user=NAME), and what the functions
+// saw from GET /calls. It prints one JSON line with the emulator's
+// endpoint (for cognate --lambda-endpoint) and the control API, and serves
+// until stdin closes, so it never outlives the test that started it. Run
+// it from within the module: the emulator's function is built with go.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/cognate-idp/cognate/internal/lambdatest"
+)
+
+type harness struct {
+	mu    sync.Mutex
+	codes map[string]string // the last code made, by userName
+}
+
+// call is what /calls tells of one invocation.
+type call struct {
+	Source    string          `json:"source"`
+	Event     json.RawMessage `json:"event"`
+	Lost      []string        `json:"lost"`
+	DecodeErr string          `json:"decodeErr,omitempty"`
+}
+
+func (h *harness) handle(inv *lambdatest.Invocation) lambdatest.Reply {
+	switch inv.Source() {
+	case "DefineAuthChallenge_Authentication":
+		var ev events.CognitoEventUserPoolsDefineAuthChallenge
+		if err := inv.Event(&ev); err != nil {
+			return lambdatest.Reply{Error: err.Error()}
+		}
+		var r events.CognitoEventUserPoolsDefineAuthChallengeResponse
+		s := ev.Request.Session
+		wrong := 0
+		for _, c := range s {
+			if c.ChallengeName == "CUSTOM_CHALLENGE" && !c.ChallengeResult {
+				wrong++
+			}
+		}
+		switch last := len(s) - 1; {
+		case len(s) > 0 && s[last].ChallengeName == "SRP_A":
+			r.ChallengeName = "PASSWORD_VERIFIER"
+		case len(s) > 0 && s[last].ChallengeName == "CUSTOM_CHALLENGE" && s[last].ChallengeResult:
+			r.IssueTokens = true
+		case wrong >= 3:
+			r.FailAuthentication = true
+		default:
+			r.ChallengeName = "CUSTOM_CHALLENGE"
+		}
+		return lambdatest.Reply{Response: r}
+	case "CreateAuthChallenge_Authentication":
+		var ev events.CognitoEventUserPoolsCreateAuthChallenge
+		if err := inv.Event(&ev); err != nil {
+			return lambdatest.Reply{Error: err.Error()}
+		}
+		n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+		if err != nil {
+			return lambdatest.Reply{Error: err.Error()}
+		}
+		code := fmt.Sprintf("%06d", n)
+		h.mu.Lock()
+		h.codes[ev.UserName] = code
+		h.mu.Unlock()
+		return lambdatest.Reply{Response: events.CognitoEventUserPoolsCreateAuthChallengeResponse{
+			PublicChallengeParameters:  map[string]string{"hint": "the code we sent you"},
+			PrivateChallengeParameters: map[string]string{"code": code},
+			ChallengeMetadata:          fmt.Sprintf("CODE-%d", len(ev.Request.Session)+1)}}
+	case "VerifyAuthChallengeResponse_Authentication":
+		var ev events.CognitoEventUserPoolsVerifyAuthChallenge
+		if err := inv.Event(&ev); err != nil {
+			return lambdatest.Reply{Error: err.Error()}
+		}
+		return lambdatest.Reply{Response: events.CognitoEventUserPoolsVerifyAuthChallengeResponse{
+			AnswerCorrect: ev.Request.ChallengeAnswer == ev.Request.PrivateChallengeParameters["code"]}}
+	}
+	return lambdatest.Reply{Error: "the harness answers only the custom challenge triggers, not " + inv.Source()}
+}
+
+func main() {
+	log.SetFlags(0)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	emu, err := lambdatest.Start(ctx)
+	cancel()
+	if err != nil {
+		log.Fatalf("lambda-harness: the emulator did not start: %v", err)
+	}
+	defer emu.Stop()
+	h := &harness{codes: map[string]string{}}
+	emu.Handle(h.handle)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /code", func(w http.ResponseWriter, r *http.Request) {
+		h.mu.Lock()
+		code, ok := h.codes[r.URL.Query().Get("user")]
+		h.mu.Unlock()
+		if !ok {
+			http.Error(w, "no code made for that user", http.StatusNotFound)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]string{"code": code})
+	})
+	mux.HandleFunc("GET /calls", func(w http.ResponseWriter, r *http.Request) {
+		out := []call{}
+		for _, c := range emu.Calls() {
+			out = append(out, call{Source: c.Source(), Event: c.Raw, Lost: c.Lost, DecodeErr: c.DecodeErr})
+		}
+		_ = json.NewEncoder(w).Encode(out)
+	})
+	mux.HandleFunc("POST /reset", func(w http.ResponseWriter, r *http.Request) {
+		emu.Handle(h.handle) // forgets the calls
+		w.WriteHeader(http.StatusNoContent)
+	})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatalf("lambda-harness: %v", err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	_ = json.NewEncoder(os.Stdout).Encode(map[string]string{"endpoint": emu.Endpoint, "control": "http://" + l.Addr().String()})
+	_, _ = io.Copy(io.Discard, os.Stdin) // until the test closes stdin or exits
+	_ = srv.Close()
+}
