@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -271,6 +272,15 @@ func TestCustomAuthRetriesAndFailure(t *testing.T) {
 	_, err = e.customAnswer(clientID, "dan", s, "wrong", nil)
 	wantErr(t, err, "NotAuthorizedException", "Incorrect username or password.")
 	checkLossless(t, emu.Calls())
+	// A Session lives the client's AuthSessionValidity (3 minutes).
+	emu.Handle(o.handle)
+	ch, err = e.customStart(clientID, "dan", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.Clock.Advance(3*time.Minute + time.Second)
+	_, err = e.customAnswer(clientID, "dan", ch.Session, o.code, nil)
+	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user.")
 	// A Session of another user, or a missing ANSWER, is refused.
 	e.user(poolID, "eve")
 	emu.Handle(o.handle)
@@ -410,6 +420,16 @@ func TestCustomAuthRefusals(t *testing.T) {
 	})
 	_, err = e.customStart(clientID, "gil", nil)
 	wantErr(t, err, "InvalidLambdaResponseException", "Unrecognizable lambda output")
+	// Private parameters too large to carry in a Session.
+	emu.Handle(func(inv *lambdatest.Invocation) lambdatest.Reply {
+		if inv.Source() == "CreateAuthChallenge_Authentication" {
+			return lambdatest.Reply{Response: events.CognitoEventUserPoolsCreateAuthChallengeResponse{
+				PrivateChallengeParameters: map[string]string{"blob": strings.Repeat("x", 3000)}}}
+		}
+		return lambdatest.Reply{Response: events.CognitoEventUserPoolsDefineAuthChallengeResponse{ChallengeName: "CUSTOM_CHALLENGE"}}
+	})
+	_, err = e.customStart(clientID, "gil", nil)
+	wantErr(t, err, "InvalidLambdaResponseException", "too large")
 	// failAuthentication at once.
 	emu.Handle(func(inv *lambdatest.Invocation) lambdatest.Reply {
 		return lambdatest.Reply{Response: events.CognitoEventUserPoolsDefineAuthChallengeResponse{FailAuthentication: true, IssueTokens: true}}
@@ -486,5 +506,62 @@ func TestCustomAuthLockout(t *testing.T) {
 	_, err = e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: aws.String(clientID), AuthFlow: types.AuthFlowTypeUserPasswordAuth,
 		AuthParameters: map[string]string{"USERNAME": "hal", "PASSWORD": password}})
 	wantErr(t, err, "NotAuthorizedException", "Password attempts exceeded")
+	checkLossless(t, emu.Calls())
+}
+
+// In a pool that keeps a sign-in history, a custom sign-in is one event:
+// passed when the function issues tokens (after wrong answers too), failed
+// when it fails the sign-in.
+func TestCustomAuthSignInHistory(t *testing.T) {
+	e := newEnv(t)
+	p, err := e.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("history"), LambdaConfig: customTriggers,
+		UserPoolAddOns: &types.UserPoolAddOnsType{AdvancedSecurityMode: types.AdvancedSecurityModeTypeAudit}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolID := *p.UserPool.Id
+	clientID := e.customClient(poolID, false, types.ExplicitAuthFlowsTypeAllowCustomAuth)
+	e.user(poolID, "ivy")
+	o := otp{code: "808080"}
+	emu.Handle(o.handle)
+	ch, err := e.customStart(clientID, "ivy", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.customAnswer(clientID, "ivy", ch.Session, "wrong", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := e.customAnswer(clientID, "ivy", r.Session, o.code, nil); err != nil || out.AuthenticationResult == nil {
+		t.Fatalf("right answer: %v %+v", err, out)
+	}
+	s := ""
+	ch, err = e.customStart(clientID, "ivy", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess := ch.Session
+	for i := 0; i < 3; i++ {
+		r, err := e.customAnswer(clientID, "ivy", sess, "wrong", nil)
+		if i < 2 {
+			if err != nil {
+				t.Fatal(err)
+			}
+			sess = r.Session
+			continue
+		}
+		wantErr(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	}
+	ev, err := e.c.AdminListUserAuthEvents(ctx, &cip.AdminListUserAuthEventsInput{UserPoolId: aws.String(poolID), Username: aws.String("ivy")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range ev.AuthEvents {
+		s += string(a.EventType) + ":" + string(a.EventResponse) + ","
+	}
+	// Newest first.
+	if s != "SignIn:Fail,SignIn:Pass," {
+		t.Errorf("events %s, want SignIn:Fail,SignIn:Pass,", s)
+	}
 	checkLossless(t, emu.Calls())
 }

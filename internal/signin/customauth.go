@@ -136,7 +136,7 @@ func (customFlow) initiate(ctx context.Context, e *Engine, req *request) (*api.A
 // customNext asks DefineAuthChallenge what follows the session so far.
 func (e *Engine) customNext(ctx context.Context, c Client, u *store.User, st *CustomState, authTime time.Time, deviceKey string) (*api.AuthOutput, error) {
 	if len(st.History) > maxCustomChallenges {
-		return nil, e.customFailed(ctx, c, st)
+		return nil, e.customFailed(ctx, c, u, st)
 	}
 	req := &CustomAuthRequest{Session: st.History, UserNotFound: st.Phantom}
 	ans, err := e.core.DefineAuthChallenge(ctx, c, u, req)
@@ -147,7 +147,7 @@ func (e *Engine) customNext(ctx context.Context, c Client, u *store.User, st *Cu
 	case ans.FailAuthentication:
 		// failAuthentication wins over issueTokens when a function sets
 		// both (Cognate's choice: the safe reading).
-		return nil, e.customFailed(ctx, c, st)
+		return nil, e.customFailed(ctx, c, u, st)
 	case ans.IssueTokens:
 		if st.Phantom {
 			// An unknown user never signs in, whatever the function says.
@@ -176,14 +176,22 @@ func (st *CustomState) passed(challenge string) bool {
 	return false
 }
 
-// customFailed ends a custom sign-in that DefineAuthChallenge failed. The
-// wrong answers that led here were each counted already.
-func (e *Engine) customFailed(ctx context.Context, c Client, st *CustomState) error {
+// customFailed ends a custom sign-in that DefineAuthChallenge failed: one
+// failed sign-in in the user's history. The wrong answers that led here
+// were each counted towards the lockout already; a failure with no wrong
+// answer counts nothing (the function may refuse for its own reasons).
+func (e *Engine) customFailed(ctx context.Context, c Client, u *store.User, st *CustomState) error {
 	if st.Phantom {
+		if c.KeepsAuthEvents() {
+			PhantomWrites(ctx, e.st, e.now(), 1)
+		}
 		noted(ctx, ResultUnknownUser)
 		return api.ErrBadCredentials
 	}
 	noted(ctx, ResultWrongPassword)
+	if err := e.recordSignIn(ctx, c, u, Failed(StepPassword)); err != nil {
+		return err
+	}
 	return api.ErrBadCredentials
 }
 
@@ -287,9 +295,6 @@ func (customChallengeHandler) respond(ctx context.Context, e *Engine, req *reque
 	if !correct && !st.Phantom {
 		// A wrong answer counts towards the lockout, as a wrong password
 		// does; the function then decides whether another try follows.
-		if err := e.recordSignIn(ctx, c, u, Failed(StepPassword)); err != nil {
-			return nil, err
-		}
 		if err := e.Failed(ctx, u, nil); err != nil {
 			return nil, err
 		}
