@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/cognate-idp/cognate/internal/lambdatest"
 	"github.com/cognate-idp/cognate/internal/srp"
+	"github.com/pquerna/otp/totp"
 )
 
 // customTriggers names the function for the three custom challenge
@@ -111,6 +112,27 @@ func (e *env) customStart(clientID, name string, meta map[string]string) (*cip.I
 func (e *env) customAnswer(clientID, name string, session *string, answer string, meta map[string]string) (*cip.RespondToAuthChallengeOutput, error) {
 	return e.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: aws.String(clientID), ChallengeName: types.ChallengeNameTypeCustomChallenge,
 		Session: session, ChallengeResponses: map[string]string{"USERNAME": name, "ANSWER": answer}, ClientMetadata: meta})
+}
+
+// customSRPStart starts CUSTOM_AUTH with SRP_A, as amazon-cognito-identity-js
+// and Amplify's CUSTOM_WITH_SRP do.
+func (e *env) customSRPStart(clientID, name string, cl *srp.Client) (*cip.InitiateAuthOutput, error) {
+	return e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: aws.String(clientID), AuthFlow: types.AuthFlowTypeCustomAuth,
+		AuthParameters: map[string]string{"USERNAME": name, "SRP_A": cl.PublicHex(), "CHALLENGE_NAME": "SRP_A"}})
+}
+
+// srpProof answers PASSWORD_VERIFIER with a proof of pw.
+func (e *env) srpProof(poolID, clientID string, cl *srp.Client, ch *cip.InitiateAuthOutput, pw string) (*cip.RespondToAuthChallengeOutput, error) {
+	e.t.Helper()
+	p := ch.ChallengeParameters
+	r, err := cl.Respond(srp.Challenge{PoolName: strings.SplitN(poolID, "_", 2)[1], UserID: p["USER_ID_FOR_SRP"], Salt: p["SALT"],
+		B: p["SRP_B"], SecretBlock: p["SECRET_BLOCK"]}, pw, e.srv.Clock.Now())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return e.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: aws.String(clientID), ChallengeName: types.ChallengeNameTypePasswordVerifier,
+		Session: ch.Session, ChallengeResponses: map[string]string{"USERNAME": p["USER_ID_FOR_SRP"], "PASSWORD_CLAIM_SECRET_BLOCK": r.SecretBlock,
+			"PASSWORD_CLAIM_SIGNATURE": r.Signature, "TIMESTAMP": r.Timestamp}})
 }
 
 // noSecrets fails the test when a private parameter or the metadata shows
@@ -305,8 +327,7 @@ func TestCustomAuthWithSRP(t *testing.T) {
 	o := otp{code: "135790"}
 	start := func(cl *srp.Client) *cip.InitiateAuthOutput {
 		t.Helper()
-		ch, err := e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: aws.String(clientID), AuthFlow: types.AuthFlowTypeCustomAuth,
-			AuthParameters: map[string]string{"USERNAME": "fay", "SRP_A": cl.PublicHex(), "CHALLENGE_NAME": "SRP_A"}})
+		ch, err := e.customSRPStart(clientID, "fay", cl)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -316,15 +337,7 @@ func TestCustomAuthWithSRP(t *testing.T) {
 		return ch
 	}
 	proof := func(cl *srp.Client, ch *cip.InitiateAuthOutput, pw string) (*cip.RespondToAuthChallengeOutput, error) {
-		p := ch.ChallengeParameters
-		r, err := cl.Respond(srp.Challenge{PoolName: strings.SplitN(poolID, "_", 2)[1], UserID: p["USER_ID_FOR_SRP"], Salt: p["SALT"],
-			B: p["SRP_B"], SecretBlock: p["SECRET_BLOCK"]}, pw, e.srv.Clock.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return e.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: aws.String(clientID), ChallengeName: types.ChallengeNameTypePasswordVerifier,
-			Session: ch.Session, ChallengeResponses: map[string]string{"USERNAME": p["USER_ID_FOR_SRP"], "PASSWORD_CLAIM_SECRET_BLOCK": r.SecretBlock,
-				"PASSWORD_CLAIM_SIGNATURE": r.Signature, "TIMESTAMP": r.Timestamp}})
+		return e.srpProof(poolID, clientID, cl, ch, pw)
 	}
 	emu.Handle(o.handle)
 	cl, _ := srp.NewClient()
@@ -562,6 +575,83 @@ func TestCustomAuthSignInHistory(t *testing.T) {
 	// Newest first.
 	if s != "SignIn:Fail,SignIn:Pass," {
 		t.Errorf("events %s, want SignIn:Fail,SignIn:Pass,", s)
+	}
+	checkLossless(t, emu.Calls())
+}
+
+// In a pool that asks the user for MFA, the custom flow asks for it right
+// after PASSWORD_VERIFIER, in place of the next DefineAuthChallenge, and the
+// code gives tokens (what Cognito is reported to do); a passwordless custom
+// flow asks no MFA.
+func TestCustomAuthMFAAfterPasswordVerifier(t *testing.T) {
+	e := newEnv(t)
+	poolID, clientID := e.pool(customTriggers)
+	if _, err := e.c.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: aws.String(poolID), MfaConfiguration: types.UserPoolMfaTypeOptional,
+		SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true}}); err != nil {
+		t.Fatal(err)
+	}
+	e.user(poolID, "jon")
+	// jon sets up an authenticator app.
+	in, err := e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: aws.String(clientID), AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "jon", "PASSWORD": password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	access := in.AuthenticationResult.AccessToken
+	assoc, err := e.c.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{AccessToken: access})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := func() string {
+		c, err := totp.GenerateCode(*assoc.SecretCode, e.srv.Clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if _, err := e.c.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{AccessToken: access, UserCode: aws.String(code())}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.c.SetUserMFAPreference(ctx, &cip.SetUserMFAPreferenceInput{AccessToken: access,
+		SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: true, PreferredMfa: true}}); err != nil {
+		t.Fatal(err)
+	}
+	o := otp{code: "575757"}
+	emu.Handle(o.handle)
+	cl, _ := srp.NewClient()
+	ch, err := e.customSRPStart(clientID, "jon", cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mfa, err := e.srpProof(poolID, clientID, cl, ch, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mfa.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+		t.Fatalf("after the password: %s, want SOFTWARE_TOKEN_MFA", mfa.ChallengeName)
+	}
+	e.srv.Clock.Advance(30 * time.Second) // the set-up's code is spent
+	out, err := e.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: aws.String(clientID), ChallengeName: types.ChallengeNameTypeSoftwareTokenMfa,
+		Session: mfa.Session, ChallengeResponses: map[string]string{"USERNAME": "jon", "SOFTWARE_TOKEN_MFA_CODE": code()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.AuthenticationResult == nil {
+		t.Fatalf("no tokens after the code: %+v", out)
+	}
+	if got := sources(emu.Calls()); got != "DefineAuthChallenge_Authentication" {
+		t.Errorf("calls %s: want DefineAuthChallenge once", got)
+	}
+	checkLossless(t, emu.Calls())
+	// Without the password, no MFA.
+	emu.Handle(o.handle)
+	ch, err = e.customStart(clientID, "jon", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, err := e.customAnswer(clientID, "jon", ch.Session, o.code, nil)
+	if err != nil || done.AuthenticationResult == nil {
+		t.Fatalf("passwordless custom sign-in: %v %+v", err, done)
 	}
 	checkLossless(t, emu.Calls())
 }

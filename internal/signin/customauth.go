@@ -153,9 +153,8 @@ func (e *Engine) customNext(ctx context.Context, c Client, u *store.User, st *Cu
 			// An unknown user never signs in, whatever the function says.
 			return nil, e.phantomFailure(ctx, c, api.ErrBadCredentials)
 		}
-		// No MFA follows: DefineAuthChallenge decides the whole sequence
-		// (Cognate's reading of Cognito's documentation, which leaves the
-		// custom flow's factors to the function).
+		// No MFA follows the function's tokens: where the pool asks for
+		// MFA, it came after PASSWORD_VERIFIER (customPasswordVerified).
 		return e.complete(ctx, c, u, authTime, deviceKey, false)
 	case ans.ChallengeName == ChallengeCustom:
 		return e.customChallenge(ctx, c, u, st, req, authTime, deviceKey)
@@ -227,7 +226,19 @@ func (e *Engine) customSRP(ctx context.Context, c Client, u *store.User, st *Cus
 }
 
 // customPasswordVerified goes on with a custom sign-in after its SRP proof.
+// Where the pool asks the user for MFA, Cognito asks for it here, in place
+// of calling DefineAuthChallenge again, and issues tokens after the code
+// (reported of Cognito in aws-amplify/amplify-js#3876; its team's word in
+// #12887: MFA in a custom flow depends on PASSWORD_VERIFIER). A
+// passwordless custom flow never asks MFA.
 func (e *Engine) customPasswordVerified(ctx context.Context, c Client, u *store.User, st *CustomState, deviceKey string) (*api.AuthOutput, error) {
+	mfa, err := mfaChallenge(c, u)
+	if err != nil {
+		return nil, err
+	}
+	if mfa != "" {
+		return e.secondStep(ctx, c, u, mfa, e.now(), deviceKey)
+	}
 	st.History = append(st.History, ChallengeResult{Name: ChallengePasswordVerify, Result: true})
 	return e.customNext(ctx, c, u, st, e.now(), deviceKey)
 }

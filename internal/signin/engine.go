@@ -306,29 +306,44 @@ func (e *Engine) afterPassword(ctx context.Context, c Client, u *store.User, aut
 	if err != nil {
 		return nil, err
 	}
-	var challenge string
-	hasTOTP := len(u.TOTPSecret) > 0
-	switch {
-	case remembered:
-		// A remembered device proves itself instead of an MFA code.
-		challenge = ChallengeDeviceSRP
-	case c.MFAConfiguration() == "OPTIONAL":
-		if hasTOTP && u.TOTPEnabled {
-			challenge = ChallengeTOTP
-		}
-	case c.MFAConfiguration() == "ON":
-		switch {
-		case hasTOTP:
-			challenge = ChallengeTOTP
-		case c.SoftwareTokenMFA():
-			challenge = ChallengeMFASetup
-		default:
-			return nil, api.Errorf(api.ErrInvalidUserPoolConfig, api.MsgNoUsableMFAMethod)
+	challenge := ChallengeDeviceSRP // a remembered device proves itself instead of an MFA code
+	if !remembered {
+		if challenge, err = mfaChallenge(c, u); err != nil {
+			return nil, err
 		}
 	}
 	if challenge == "" {
 		return e.complete(ctx, c, u, authTime, deviceKey, false)
 	}
+	return e.secondStep(ctx, c, u, challenge, authTime, deviceKey)
+}
+
+// mfaChallenge is the MFA challenge the pool asks of u after a right
+// password ("" for none).
+func mfaChallenge(c Client, u *store.User) (string, error) {
+	hasTOTP := len(u.TOTPSecret) > 0
+	switch c.MFAConfiguration() {
+	case "OPTIONAL":
+		if hasTOTP && u.TOTPEnabled {
+			return ChallengeTOTP, nil
+		}
+	case "ON":
+		switch {
+		case hasTOTP:
+			return ChallengeTOTP, nil
+		case c.SoftwareTokenMFA():
+			return ChallengeMFASetup, nil
+		default:
+			return "", api.Errorf(api.ErrInvalidUserPoolConfig, api.MsgNoUsableMFAMethod)
+		}
+	}
+	return "", nil
+}
+
+// secondStep gives the challenge that follows a right password: device
+// SRP, a TOTP code or MFA set-up.
+func (e *Engine) secondStep(ctx context.Context, c Client, u *store.User, challenge string, authTime time.Time, deviceKey string) (*api.AuthOutput, error) {
+	var err error
 	ss := e.newSession(c, u, challenge, authTime)
 	ss.DeviceKey = deviceKey
 	if challenge == ChallengeDeviceSRP {
