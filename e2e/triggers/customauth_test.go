@@ -1,6 +1,9 @@
 package triggers_test
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"testing"
@@ -486,6 +489,20 @@ func TestCustomAuthUnknownUserHidden(t *testing.T) {
 	if !d.Request.UserNotFound || len(d.Request.UserAttributes) != 0 || d.UserName != "ghost" || !v.Request.UserNotFound {
 		t.Errorf("unknown user's events: %+v / %+v", d, v.Request)
 	}
+	// With SRP_A first, the unknown user gets PASSWORD_VERIFIER like a
+	// real one, and the proof fails as a wrong password.
+	emu.Handle(o.handle)
+	cl, _ := srp.NewClient()
+	pv, err := e.customSRPStart(clientID, "ghost", cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pv.ChallengeName != types.ChallengeNameTypePasswordVerifier {
+		t.Fatalf("unknown user with SRP_A: %s", pv.ChallengeName)
+	}
+	_, err = e.srpProof(poolID, clientID, cl, pv, password)
+	wantErr(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	checkLossless(t, emu.Calls())
 }
 
 // Wrong answers count towards the failed-attempt lockout as wrong
@@ -652,6 +669,43 @@ func TestCustomAuthMFAAfterPasswordVerifier(t *testing.T) {
 	done, err := e.customAnswer(clientID, "jon", ch.Session, o.code, nil)
 	if err != nil || done.AuthenticationResult == nil {
 		t.Fatalf("passwordless custom sign-in: %v %+v", err, done)
+	}
+	checkLossless(t, emu.Calls())
+}
+
+// An app client with a secret: the SECRET_HASH is checked on InitiateAuth
+// and on the answer, as in the other flows.
+func TestCustomAuthSecretHash(t *testing.T) {
+	e := newEnv(t)
+	poolID, _ := e.pool(customTriggers)
+	e.user(poolID, "kim")
+	cl, err := e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientName: aws.String("server"),
+		GenerateSecret: true, ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowCustomAuth}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clientID, secret := *cl.UserPoolClient.ClientId, *cl.UserPoolClient.ClientSecret
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte("kim" + clientID))
+	hash := base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	o := otp{code: "313131"}
+	emu.Handle(o.handle)
+	_, err = e.customStart(clientID, "kim", nil)
+	wantErr(t, err, "NotAuthorizedException", "is configured for secret but secret was not received")
+	ch, err := e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: aws.String(clientID), AuthFlow: types.AuthFlowTypeCustomAuth,
+		AuthParameters: map[string]string{"USERNAME": "kim", "SECRET_HASH": hash}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.customAnswer(clientID, "kim", ch.Session, o.code, nil)
+	wantErr(t, err, "NotAuthorizedException", "is configured for secret but secret was not received")
+	out, err := e.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: aws.String(clientID), ChallengeName: types.ChallengeNameTypeCustomChallenge,
+		Session: ch.Session, ChallengeResponses: map[string]string{"USERNAME": "kim", "ANSWER": o.code, "SECRET_HASH": hash}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.AuthenticationResult == nil {
+		t.Fatalf("no tokens: %+v", out)
 	}
 	checkLossless(t, emu.Calls())
 }
