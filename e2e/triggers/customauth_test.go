@@ -446,6 +446,35 @@ func TestCustomAuthRefusals(t *testing.T) {
 	})
 	_, err = e.customStart(clientID, "gil", nil)
 	wantErr(t, err, "InvalidLambdaResponseException", "too large")
+	// A function that never ends the sign-in: it stops after 8 challenges.
+	emu.Handle(func(inv *lambdatest.Invocation) lambdatest.Reply {
+		switch inv.Source() {
+		case "CreateAuthChallenge_Authentication":
+			return lambdatest.Reply{Response: events.CognitoEventUserPoolsCreateAuthChallengeResponse{ChallengeMetadata: "ROUND"}}
+		case "VerifyAuthChallengeResponse_Authentication":
+			return lambdatest.Reply{Response: events.CognitoEventUserPoolsVerifyAuthChallengeResponse{AnswerCorrect: true}}
+		}
+		return lambdatest.Reply{Response: events.CognitoEventUserPoolsDefineAuthChallengeResponse{ChallengeName: "CUSTOM_CHALLENGE"}}
+	})
+	ch, err := e.customStart(clientID, "gil", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := ch.Session
+	t.Logf("a custom challenge's Session: %d characters", len(*s))
+	for i := 1; i < 8; i++ {
+		r, err := e.customAnswer(clientID, "gil", s, "yes", nil)
+		if err != nil {
+			t.Fatalf("answer %d: %v", i, err)
+		}
+		s = r.Session
+	}
+	t.Logf("the 8th challenge's Session: %d characters", len(*s))
+	_, err = e.customAnswer(clientID, "gil", s, "yes", nil)
+	wantErr(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	if n := strings.Count(sources(emu.Calls()), "CreateAuthChallenge"); n != 8 {
+		t.Errorf("%d challenges, want 8", n)
+	}
 	// failAuthentication at once.
 	emu.Handle(func(inv *lambdatest.Invocation) lambdatest.Reply {
 		return lambdatest.Reply{Response: events.CognitoEventUserPoolsDefineAuthChallengeResponse{FailAuthentication: true, IssueTokens: true}}

@@ -31,8 +31,9 @@ import (
 // SRP_A: Cognito gives DefineAuthChallenge {SRP_A, true} first.
 const ChallengeCustomSRP = "SRP_A"
 
-// maxCustomChallenges bounds a custom sign-in's session: past it the
-// sign-in fails as if DefineAuthChallenge had said so. Cognito documents no
+// maxCustomChallenges bounds a custom sign-in's session: once it holds
+// that many entries the sign-in fails as if DefineAuthChallenge had said
+// so. Cognito documents no
 // number; Cognate's choice keeps the sealed Session within the 2048
 // characters RespondToAuthChallenge accepts, and a wrong answer counts
 // towards the lockout anyway.
@@ -135,7 +136,7 @@ func (customFlow) initiate(ctx context.Context, e *Engine, req *request) (*api.A
 
 // customNext asks DefineAuthChallenge what follows the session so far.
 func (e *Engine) customNext(ctx context.Context, c Client, u *store.User, st *CustomState, authTime time.Time, deviceKey string) (*api.AuthOutput, error) {
-	if len(st.History) > maxCustomChallenges {
+	if len(st.History) >= maxCustomChallenges {
 		return nil, e.customFailed(ctx, c, u, st)
 	}
 	req := &CustomAuthRequest{Session: st.History, UserNotFound: st.Phantom}
