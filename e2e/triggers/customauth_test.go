@@ -542,6 +542,32 @@ func TestCustomAuthLockout(t *testing.T) {
 	e.user(poolID, "hal")
 	o := otp{code: "424242"}
 	emu.Handle(o.handle)
+	// Four wrong answers, then tokens: the count starts afresh, so one more
+	// wrong answer does not lock the user.
+	answers := func(list ...string) (*cip.RespondToAuthChallengeOutput, error) {
+		t.Helper()
+		ch, err := e.customStart(clientID, "hal", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := ch.Session
+		var r *cip.RespondToAuthChallengeOutput
+		for _, a := range list {
+			if r, err = e.customAnswer(clientID, "hal", s, a, nil); err != nil {
+				return nil, err
+			}
+			s = r.Session
+		}
+		return r, nil
+	}
+	_, err := answers("nope", "nope", "nope")
+	wantErr(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	if r, err := answers("nope", o.code); err != nil || r.AuthenticationResult == nil {
+		t.Fatalf("after four wrong answers, the right one: %v", err)
+	}
+	if r, err := answers("nope", o.code); err != nil || r.AuthenticationResult == nil {
+		t.Fatalf("the count did not start afresh: %v", err)
+	}
 	wrong := 0
 	for wrong < 5 {
 		ch, err := e.customStart(clientID, "hal", nil)
@@ -559,7 +585,7 @@ func TestCustomAuthLockout(t *testing.T) {
 			s = r.Session
 		}
 	}
-	_, err := e.customStart(clientID, "hal", nil)
+	_, err = e.customStart(clientID, "hal", nil)
 	wantErr(t, err, "NotAuthorizedException", "Password attempts exceeded")
 	// The password flow is locked too: the count is the user's.
 	_, err = e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: aws.String(clientID), AuthFlow: types.AuthFlowTypeUserPasswordAuth,

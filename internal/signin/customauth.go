@@ -310,7 +310,8 @@ func (customChallengeHandler) respond(ctx context.Context, e *Engine, req *reque
 		if err := e.Failed(ctx, u, nil); err != nil {
 			return nil, err
 		}
-		if u, err = e.core.ResolveUser(ctx, c, u.Username); err != nil {
+		// The stored user, with the count, for the sign-in to go on with.
+		if u, err = e.st.GetUser(ctx, u.PoolID, u.Username); err != nil {
 			return nil, internal(err)
 		}
 	}
