@@ -74,7 +74,7 @@ function startHarness() {
 		// Run in the module: the harness builds the emulator's function with go.
 		const child = spawn(HARNESS, [], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
 		const timer = setTimeout(() => {
-			child.kill('SIGKILL');
+			child.kill('SIGTERM'); // the harness stops the emulator it may have started
 			reject(new Error('the Lambda harness did not start within 45 s'));
 		}, 45_000);
 		child.on('error', err => {
@@ -85,11 +85,18 @@ function startHarness() {
 			clearTimeout(timer);
 			reject(new Error(`the Lambda harness exited (${code}) before it was ready`));
 		});
-		process.on('exit', () => child.kill('SIGKILL'));
+		// Should this process die, the harness's stdin closes and it stops
+		// the emulator itself; it is not killed here, which would leave the
+		// emulator (its own process group) holding its fixed port.
 		createInterface({ input: child.stdout }).once('line', line => {
 			clearTimeout(timer);
 			const cfg = JSON.parse(line);
-			resolve({ ...cfg, stop: () => child.stdin.end() });
+			const exited = new Promise(r => child.once('exit', r));
+			const stop = async () => {
+				child.stdin.end();
+				await Promise.race([exited, new Promise(r => setTimeout(r, 10_000).unref())]);
+			};
+			resolve({ ...cfg, stop });
 		});
 	});
 }
@@ -130,7 +137,7 @@ before(async () => {
 });
 after(async () => {
 	await srv?.stop();
-	harness?.stop();
+	await harness?.stop();
 });
 
 function cb(start) {

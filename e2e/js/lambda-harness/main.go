@@ -14,8 +14,9 @@
 // this harness's control API (GET /code?user=NAME), and what the functions
 // saw from GET /calls. It prints one JSON line with the emulator's
 // endpoint (for cognate --lambda-endpoint) and the control API, and serves
-// until stdin closes, so it never outlives the test that started it. Run
-// it from within the module: the emulator's function is built with go.
+// until stdin closes (or SIGTERM), so it never outlives the test that
+// started it. Run it from within the module: the emulator's function is
+// built with go.
 package main
 
 import (
@@ -29,7 +30,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -105,7 +108,11 @@ func (h *harness) handle(inv *lambdatest.Invocation) lambdatest.Reply {
 
 func main() {
 	log.SetFlags(0)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	// SIGTERM or SIGINT stop the harness as closing stdin does: the
+	// emulator runs in its own process group and must be stopped here.
+	sig, unwatch := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer unwatch()
+	ctx, cancel := context.WithTimeout(sig, 3*time.Minute)
 	emu, err := lambdatest.Start(ctx)
 	cancel()
 	if err != nil {
@@ -144,6 +151,14 @@ func main() {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(l) }()
 	_ = json.NewEncoder(os.Stdout).Encode(map[string]string{"endpoint": emu.Endpoint, "control": "http://" + l.Addr().String()})
-	_, _ = io.Copy(io.Discard, os.Stdin) // until the test closes stdin or exits
+	eof := make(chan struct{})
+	go func() {
+		_, _ = io.Copy(io.Discard, os.Stdin) // until the test closes stdin or exits
+		close(eof)
+	}()
+	select {
+	case <-eof:
+	case <-sig.Done():
+	}
 	_ = srv.Close()
 }
