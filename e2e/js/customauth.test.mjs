@@ -29,8 +29,10 @@ import { cognateBinary, startServer } from './server.mjs';
 import {
 	AsyncMemoryStorage,
 	SyncMemoryStorage,
+	cb,
 	deliveredCode,
 	installFetchTrace,
+	nodeCb,
 	verifyWithAwsJwtVerify,
 	walk,
 } from './util.mjs';
@@ -139,24 +141,6 @@ after(async () => {
 	await srv?.stop();
 	await harness?.stop();
 });
-
-function cb(start) {
-	return new Promise((resolve, reject) => {
-		const settle = kind => (...args) => resolve({ kind, args });
-		start({
-			onSuccess: settle('onSuccess'),
-			onFailure: err => reject(err),
-			customChallenge: settle('customChallenge'),
-			mfaRequired: settle('mfaRequired'),
-			totpRequired: settle('totpRequired'),
-			newPasswordRequired: settle('newPasswordRequired'),
-		});
-	});
-}
-
-function nodeCb(start) {
-	return new Promise((resolve, reject) => start((err, res) => (err ? reject(err) : resolve(res))));
-}
 
 function acijsPool() {
 	return new CognitoUserPool({ UserPoolId: POOL_ID, ClientId: ACIJS_CLIENT, endpoint: srv.url, Storage: new SyncMemoryStorage() });

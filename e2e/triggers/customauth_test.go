@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -23,59 +22,16 @@ import (
 var customTriggers = &types.LambdaConfigType{DefineAuthChallenge: aws.String(fn), CreateAuthChallenge: aws.String(fn),
 	VerifyAuthChallengeResponse: aws.String(fn)}
 
-// otp is a one-time-code custom challenge, as the functions of Cognito's
-// examples write it: DefineAuthChallenge asks for PASSWORD_VERIFIER after
-// SRP_A, then for CUSTOM_CHALLENGE until one is answered right (tokens) or
-// three are answered wrong (failure); CreateAuthChallenge keeps the code
-// in the private parameters; VerifyAuthChallengeResponse compares.
+// otp is lambdatest.OneTimeCode with a fixed code: a custom challenge as
+// the functions of Cognito's examples write it (PASSWORD_VERIFIER after
+// SRP_A, tokens after a right answer, failure after three wrong ones, the
+// code in the private parameters).
 type otp struct {
 	code string
 }
 
 func (o otp) handle(inv *lambdatest.Invocation) lambdatest.Reply {
-	switch inv.Source() {
-	case "DefineAuthChallenge_Authentication":
-		var ev events.CognitoEventUserPoolsDefineAuthChallenge
-		if err := inv.Event(&ev); err != nil {
-			return lambdatest.Reply{Error: err.Error()}
-		}
-		s := ev.Request.Session
-		var r events.CognitoEventUserPoolsDefineAuthChallengeResponse
-		wrong := 0
-		for _, c := range s {
-			if c.ChallengeName == "CUSTOM_CHALLENGE" && !c.ChallengeResult {
-				wrong++
-			}
-		}
-		switch last := len(s) - 1; {
-		case len(s) > 0 && s[last].ChallengeName == "SRP_A":
-			r.ChallengeName = "PASSWORD_VERIFIER"
-		case len(s) > 0 && s[last].ChallengeName == "CUSTOM_CHALLENGE" && s[last].ChallengeResult:
-			r.IssueTokens = true
-		case wrong >= 3:
-			r.FailAuthentication = true
-		default:
-			r.ChallengeName = "CUSTOM_CHALLENGE"
-		}
-		return lambdatest.Reply{Response: r}
-	case "CreateAuthChallenge_Authentication":
-		var ev events.CognitoEventUserPoolsCreateAuthChallenge
-		if err := inv.Event(&ev); err != nil {
-			return lambdatest.Reply{Error: err.Error()}
-		}
-		return lambdatest.Reply{Response: events.CognitoEventUserPoolsCreateAuthChallengeResponse{
-			PublicChallengeParameters:  map[string]string{"hint": "the code we sent"},
-			PrivateChallengeParameters: map[string]string{"code": o.code},
-			ChallengeMetadata:          fmt.Sprintf("CODE-%d", len(ev.Request.Session)+1)}}
-	case "VerifyAuthChallengeResponse_Authentication":
-		var ev events.CognitoEventUserPoolsVerifyAuthChallenge
-		if err := inv.Event(&ev); err != nil {
-			return lambdatest.Reply{Error: err.Error()}
-		}
-		return lambdatest.Reply{Response: events.CognitoEventUserPoolsVerifyAuthChallengeResponse{
-			AnswerCorrect: ev.Request.ChallengeAnswer == ev.Request.PrivateChallengeParameters["code"]}}
-	}
-	return lambdatest.Reply{Error: "unexpected trigger " + inv.Source()}
+	return lambdatest.OneTimeCode{Code: func(string) string { return o.code }}.Handle(inv)
 }
 
 // customClient makes an app client of the pool with the given flows.
@@ -169,7 +125,7 @@ func TestCustomAuthOneTimeCode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ch.ChallengeName != types.ChallengeNameTypeCustomChallenge || ch.ChallengeParameters["hint"] != "the code we sent" ||
+	if ch.ChallengeName != types.ChallengeNameTypeCustomChallenge || ch.ChallengeParameters["hint"] != lambdatest.Hint ||
 		ch.ChallengeParameters["USERNAME"] != "cara" || ch.Session == nil {
 		t.Fatalf("challenge %s %v", ch.ChallengeName, ch.ChallengeParameters)
 	}

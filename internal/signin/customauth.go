@@ -251,15 +251,12 @@ type customChallengeHandler struct{}
 
 func (customChallengeHandler) respond(ctx context.Context, e *Engine, req *request) (*api.AuthOutput, error) {
 	c, r := req.client, req.params
-	ss, err := e.states.Open(req.session)
+	ss, err := e.openSession(req)
 	if err != nil {
 		return nil, err
 	}
-	if ss.Client != c.ID() || ss.Pool != c.PoolID() || ss.Custom == nil {
+	if ss.Custom == nil {
 		return nil, api.ErrBadSession
-	}
-	if ss.Challenge != req.challenge {
-		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgSessionChallengeMismatch, ss.Challenge, req.challenge)
 	}
 	name := r["USERNAME"]
 	if name == "" {

@@ -405,15 +405,9 @@ type sessionStep func(ctx context.Context, e *Engine, req *request, ss *Session,
 
 func (step sessionStep) respond(ctx context.Context, e *Engine, req *request) (*api.AuthOutput, error) {
 	c, r := req.client, req.params
-	ss, err := e.states.Open(req.session)
+	ss, err := e.openSession(req)
 	if err != nil {
 		return nil, err
-	}
-	if ss.Client != c.ID() || ss.Pool != c.PoolID() {
-		return nil, api.ErrBadSession
-	}
-	if ss.Challenge != req.challenge {
-		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgSessionChallengeMismatch, ss.Challenge, req.challenge)
 	}
 	name := r["USERNAME"]
 	if name == "" {
@@ -430,6 +424,22 @@ func (step sessionStep) respond(ctx context.Context, e *Engine, req *request) (*
 		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgUserDisabled)
 	}
 	return step(ctx, e, req, ss, u)
+}
+
+// openSession opens the request's Session and checks that it was given
+// to the client for the challenge answered.
+func (e *Engine) openSession(req *request) (*Session, error) {
+	ss, err := e.states.Open(req.session)
+	if err != nil {
+		return nil, err
+	}
+	if ss.Client != req.client.ID() || ss.Pool != req.client.PoolID() {
+		return nil, api.ErrBadSession
+	}
+	if ss.Challenge != req.challenge {
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgSessionChallengeMismatch, ss.Challenge, req.challenge)
+	}
+	return ss, nil
 }
 
 // secondFactorDone ends a sign-in whose second factor (a TOTP code, a

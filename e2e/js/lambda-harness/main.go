@@ -2,13 +2,7 @@
 // JavaScript suite (e2e/js/customauth.test.mjs) for real: the AWS Lambda
 // Runtime Interface Emulator with Cognate's aws-lambda-go test function
 // (internal/lambdatest), answering the three custom challenge triggers
-// with a one-time code:
-//
-//   - DefineAuthChallenge: {SRP_A} → PASSWORD_VERIFIER; a right answer →
-//     tokens; three wrong answers → failure; otherwise CUSTOM_CHALLENGE;
-//   - CreateAuthChallenge: a random six-digit code in the private
-//     parameters, a hint in the public ones;
-//   - VerifyAuthChallengeResponse: the answer against the code.
+// as lambdatest.OneTimeCode does, with a random six-digit code.
 //
 // The code is what a real function would mail: the test reads it from
 // this harness's control API (GET /code?user=NAME), and what the functions
@@ -35,7 +29,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/cognate-idp/cognate/internal/lambdatest"
 )
 
@@ -52,58 +45,17 @@ type call struct {
 	DecodeErr string          `json:"decodeErr,omitempty"`
 }
 
-func (h *harness) handle(inv *lambdatest.Invocation) lambdatest.Reply {
-	switch inv.Source() {
-	case "DefineAuthChallenge_Authentication":
-		var ev events.CognitoEventUserPoolsDefineAuthChallenge
-		if err := inv.Event(&ev); err != nil {
-			return lambdatest.Reply{Error: err.Error()}
-		}
-		var r events.CognitoEventUserPoolsDefineAuthChallengeResponse
-		s := ev.Request.Session
-		wrong := 0
-		for _, c := range s {
-			if c.ChallengeName == "CUSTOM_CHALLENGE" && !c.ChallengeResult {
-				wrong++
-			}
-		}
-		switch last := len(s) - 1; {
-		case len(s) > 0 && s[last].ChallengeName == "SRP_A":
-			r.ChallengeName = "PASSWORD_VERIFIER"
-		case len(s) > 0 && s[last].ChallengeName == "CUSTOM_CHALLENGE" && s[last].ChallengeResult:
-			r.IssueTokens = true
-		case wrong >= 3:
-			r.FailAuthentication = true
-		default:
-			r.ChallengeName = "CUSTOM_CHALLENGE"
-		}
-		return lambdatest.Reply{Response: r}
-	case "CreateAuthChallenge_Authentication":
-		var ev events.CognitoEventUserPoolsCreateAuthChallenge
-		if err := inv.Event(&ev); err != nil {
-			return lambdatest.Reply{Error: err.Error()}
-		}
-		n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
-		if err != nil {
-			return lambdatest.Reply{Error: err.Error()}
-		}
-		code := fmt.Sprintf("%06d", n)
-		h.mu.Lock()
-		h.codes[ev.UserName] = code
-		h.mu.Unlock()
-		return lambdatest.Reply{Response: events.CognitoEventUserPoolsCreateAuthChallengeResponse{
-			PublicChallengeParameters:  map[string]string{"hint": "the code we sent you"},
-			PrivateChallengeParameters: map[string]string{"code": code},
-			ChallengeMetadata:          fmt.Sprintf("CODE-%d", len(ev.Request.Session)+1)}}
-	case "VerifyAuthChallengeResponse_Authentication":
-		var ev events.CognitoEventUserPoolsVerifyAuthChallenge
-		if err := inv.Event(&ev); err != nil {
-			return lambdatest.Reply{Error: err.Error()}
-		}
-		return lambdatest.Reply{Response: events.CognitoEventUserPoolsVerifyAuthChallengeResponse{
-			AnswerCorrect: ev.Request.ChallengeAnswer == ev.Request.PrivateChallengeParameters["code"]}}
+// code makes a random six-digit code for a user and keeps it for /code.
+func (h *harness) code(user string) string {
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		panic(err) // crypto/rand does not fail
 	}
-	return lambdatest.Reply{Error: "the harness answers only the custom challenge triggers, not " + inv.Source()}
+	code := fmt.Sprintf("%06d", n)
+	h.mu.Lock()
+	h.codes[user] = code
+	h.mu.Unlock()
+	return code
 }
 
 func main() {
@@ -120,7 +72,8 @@ func main() {
 	}
 	defer emu.Stop()
 	h := &harness{codes: map[string]string{}}
-	emu.Handle(h.handle)
+	fn := lambdatest.OneTimeCode{Code: h.code}
+	emu.Handle(fn.Handle)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /code", func(w http.ResponseWriter, r *http.Request) {
@@ -141,7 +94,7 @@ func main() {
 		_ = json.NewEncoder(w).Encode(out)
 	})
 	mux.HandleFunc("POST /reset", func(w http.ResponseWriter, r *http.Request) {
-		emu.Handle(h.handle) // forgets the calls
+		emu.Handle(fn.Handle) // forgets the calls
 		w.WriteHeader(http.StatusNoContent)
 	})
 	l, err := net.Listen("tcp", "127.0.0.1:0")
