@@ -372,6 +372,22 @@ func TestCustomAuthRefusals(t *testing.T) {
 	// Unknown user, existence not hidden.
 	_, err = e.customStart(clientID, "nobody", nil)
 	wantErr(t, err, "UserNotFoundException", "")
+	// A disabled user, an unconfirmed one: refused before any function runs.
+	e.user(poolID, "hidden")
+	if _, err := e.c.AdminDisableUser(ctx, &cip.AdminDisableUserInput{UserPoolId: aws.String(poolID), Username: aws.String("hidden")}); err != nil {
+		t.Fatal(err)
+	}
+	emu.Handle(o.handle)
+	_, err = e.customStart(clientID, "hidden", nil)
+	wantErr(t, err, "NotAuthorizedException", "User is disabled.")
+	if err := signUp(e, clientID, "newbie"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.customStart(clientID, "newbie", nil)
+	wantErr(t, err, "UserNotConfirmedException", "")
+	if n := len(emu.Calls()); n != 0 {
+		t.Errorf("%d function calls for refused users", n)
+	}
 	// A pool without the triggers.
 	_, bare := e.pool(nil)
 	_, err = e.customStart(bare, "gil", nil)
