@@ -19,9 +19,11 @@ import {
 	Authenticator,
 	SyncMemoryStorage,
 	callsSince,
+	cb,
 	deliveredCode,
 	installFetchTrace,
 	jwtPayload,
+	nodeCb,
 	traceMark,
 	verifyWithAwsJwtVerify,
 	walk,
@@ -69,33 +71,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function newPool(storage) {
 	return new CognitoUserPool({ UserPoolId: POOL_ID, ClientId: CLIENT_ID, endpoint: srv.url, Storage: storage });
-}
-
-/**
- * Runs an ACIJS call whose last argument is a callback map and resolves with
- * the first callback it calls: { kind, args }. onFailure rejects.
- */
-function cb(start) {
-	return new Promise((resolve, reject) => {
-		const settle = kind => (...args) => resolve({ kind, args });
-		start({
-			onSuccess: settle('onSuccess'),
-			onFailure: err => reject(err),
-			totpRequired: settle('totpRequired'),
-			mfaRequired: settle('mfaRequired'),
-			mfaSetup: settle('mfaSetup'),
-			selectMFAType: settle('selectMFAType'),
-			newPasswordRequired: settle('newPasswordRequired'),
-			customChallenge: settle('customChallenge'),
-			associateSecretCode: settle('associateSecretCode'),
-			inputVerificationCode: settle('inputVerificationCode'),
-		});
-	});
-}
-
-/** Runs an ACIJS call that takes a Node-style callback (err, result). */
-function nodeCb(start) {
-	return new Promise((resolve, reject) => start((err, res) => (err ? reject(err) : resolve(res))));
 }
 
 async function signUpAndConfirm(pool, username, email) {

@@ -78,9 +78,10 @@ const sleep = ms => new Promise(r => setTimeout(r, ms));
 
 /**
  * Starts the server with `config` (an object with UserPools, written as the
- * --config file; JSON is YAML) and waits for GET /health.
+ * --config file; JSON is YAML) and waits for GET /health. `args` are more
+ * flags of `cognate serve`, e.g. ['--lambda-endpoint', url].
  */
-export async function startServer(config) {
+export async function startServer(config, { args = [] } = {}) {
 	const bin = cognateBinary();
 	if (!watchdog) {
 		watchdog = setTimeout(() => {
@@ -94,7 +95,7 @@ export async function startServer(config) {
 	// on a new port then.
 	for (let attempt = 0; attempt < 3; attempt++) {
 		try {
-			return await startOnce(bin, config);
+			return await startOnce(bin, config, args);
 		} catch (err) {
 			lastError = err;
 			if (!err.portRace) throw err;
@@ -103,7 +104,7 @@ export async function startServer(config) {
 	throw lastError;
 }
 
-async function startOnce(bin, config) {
+async function startOnce(bin, config, args) {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'cognate-js-'));
 	const dataDir = path.join(dir, 'data');
 	const configFile = path.join(dir, 'config.json');
@@ -121,7 +122,7 @@ async function startOnce(bin, config) {
 
 	const child = spawn(
 		bin,
-		['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--config', configFile],
+		['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--config', configFile, ...args],
 		{ env, stdio: ['ignore', 'pipe', 'pipe'] }
 	);
 	running.add(child);

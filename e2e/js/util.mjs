@@ -329,3 +329,33 @@ export async function verifyWithAwsJwtVerify(url, poolId, clientId, jwt, use) {
 	verifier.cacheJwks(jwks);
 	return verifier.verify(jwt);
 }
+
+// ---------------------------------------------------------------------------
+// amazon-cognito-identity-js calls as promises
+
+/**
+ * Runs an ACIJS call whose last argument is a callback map and resolves with
+ * the first callback it calls: { kind, args }. onFailure rejects.
+ */
+export function cb(start) {
+	return new Promise((resolve, reject) => {
+		const settle = kind => (...args) => resolve({ kind, args });
+		start({
+			onSuccess: settle('onSuccess'),
+			onFailure: err => reject(err),
+			totpRequired: settle('totpRequired'),
+			mfaRequired: settle('mfaRequired'),
+			mfaSetup: settle('mfaSetup'),
+			selectMFAType: settle('selectMFAType'),
+			newPasswordRequired: settle('newPasswordRequired'),
+			customChallenge: settle('customChallenge'),
+			associateSecretCode: settle('associateSecretCode'),
+			inputVerificationCode: settle('inputVerificationCode'),
+		});
+	});
+}
+
+/** Runs an ACIJS call that takes a Node-style callback (err, result). */
+export function nodeCb(start) {
+	return new Promise((resolve, reject) => start((err, res) => (err ? reject(err) : resolve(res))));
+}

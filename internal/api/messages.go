@@ -192,6 +192,10 @@ const (
 	MsgLambdaTimeout      = "Socket timeout while invoking Lambda function"
 	MsgLambdaUnreachable  = "Unable to reach the Lambda endpoint"
 	MsgCustomAuthNoLambda = "Custom auth lambda trigger is not configured for the user pool."
+	// Cognate's: Cognito's limit on a custom challenge's parameters is not
+	// documented; Cognate's Session carries them and must stay within the
+	// 2048 characters RespondToAuthChallenge accepts.
+	MsgCustomChallengeTooLarge = "CreateAuthChallenge's privateChallengeParameters and challengeMetadata are too large to carry in the session."
 )
 
 // CustomMessage and UserMigration triggers: a custom message outside

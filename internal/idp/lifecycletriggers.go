@@ -56,6 +56,14 @@ func initiateMetadata(ctx context.Context) map[string]string {
 	return nil
 }
 
+// callMetadata is the ClientMetadata of the sign-in call being answered,
+// InitiateAuth's or RespondToAuthChallenge's (the custom challenge
+// triggers take either).
+func callMetadata(ctx context.Context) map[string]string {
+	md, _ := ctx.Value(signInMetadataKey{}).(signInMetadata)
+	return md.m
+}
+
 // respondMetadata is the ClientMetadata of the RespondToAuthChallenge or
 // AdminRespondToAuthChallenge being answered (nil otherwise).
 func respondMetadata(ctx context.Context) map[string]string {

@@ -8,4 +8,5 @@ const (
 	ChallengeNewPassword    = "NEW_PASSWORD_REQUIRED"
 	ChallengeDeviceSRP      = "DEVICE_SRP_AUTH"
 	ChallengeDevicePassword = "DEVICE_PASSWORD_VERIFIER"
+	ChallengeCustom         = "CUSTOM_CHALLENGE"
 )

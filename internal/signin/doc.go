@@ -37,9 +37,12 @@
 //	   │    (AssociateSoftwareToken and VerifySoftwareToken with the Session between)
 //	   └ otherwise ──► tokens
 //
-// A wrong password, SRP proof, TOTP code or device proof counts towards the
-// lockout (CountFailure) and, in pools with advanced security, is recorded
-// as a failed sign-in (Failed); tokens clear the count and record a passed
-// one (Passed). Each Session yields tokens once (States.Spend), and each
+//	  CUSTOM_AUTH ──► DefineAuthChallenge ──► CUSTOM_CHALLENGE ──(Verify…)──► DefineAuthChallenge … ──► tokens or a failure
+//	    (with SRP_A: DefineAuthChallenge may ask PASSWORD_VERIFIER first; customauth.go)
+//
+// A wrong password, SRP proof, TOTP code, device proof or custom challenge
+// answer counts towards the lockout (CountFailure) and, in pools with
+// advanced security, is recorded as a failed sign-in (Failed); tokens clear
+// the count and record a passed one (Passed). Each Session yields tokens once (States.Spend), and each
 // SECRET_BLOCK is spent once too.
 package signin

@@ -99,6 +99,15 @@ type Core interface {
 	// password sign-in names and the pool does not have, and creates them
 	// with that password; nil, nil when the pool has no such trigger.
 	MigrateUser(ctx context.Context, c Client, name, password string) (*store.User, error)
+	// CustomAuthReady refuses CUSTOM_AUTH in a pool without a
+	// DefineAuthChallenge function.
+	CustomAuthReady(c Client) error
+	// DefineAuthChallenge, CreateAuthChallenge and VerifyAuthChallenge call
+	// the pool's custom challenge triggers for u (a phantom when
+	// r.UserNotFound).
+	DefineAuthChallenge(ctx context.Context, c Client, u *store.User, r *CustomAuthRequest) (*DefineAnswer, error)
+	CreateAuthChallenge(ctx context.Context, c Client, u *store.User, r *CustomAuthRequest, challenge string) (*CreatedChallenge, error)
+	VerifyAuthChallenge(ctx context.Context, c Client, u *store.User, r *CustomAuthRequest, private map[string]string, answer string) (bool, error)
 }
 
 // Config is what an Engine needs.
@@ -166,6 +175,7 @@ var (
 		"REFRESH_TOKEN_AUTH":       refreshFlow{},
 		"REFRESH_TOKEN":            refreshFlow{},
 		"USER_SRP_AUTH":            srpFlow{},
+		"CUSTOM_AUTH":              customFlow{},
 	}
 	challenges = map[string]challengeHandler{
 		ChallengePasswordVerify: passwordVerifierChallenge{},
@@ -174,6 +184,7 @@ var (
 		ChallengeTOTP:           sessionStep(totpStep),
 		ChallengeMFASetup:       sessionStep(mfaSetupStep),
 		ChallengeNewPassword:    sessionStep(newPasswordStep),
+		ChallengeCustom:         customChallengeHandler{},
 	}
 )
 
@@ -322,29 +333,44 @@ func (e *Engine) afterPassword(ctx context.Context, c Client, u *store.User, aut
 	if err != nil {
 		return nil, err
 	}
-	var challenge string
-	hasTOTP := len(u.TOTPSecret) > 0
-	switch {
-	case remembered:
-		// A remembered device proves itself instead of an MFA code.
-		challenge = ChallengeDeviceSRP
-	case c.MFAConfiguration() == "OPTIONAL":
-		if hasTOTP && u.TOTPEnabled {
-			challenge = ChallengeTOTP
-		}
-	case c.MFAConfiguration() == "ON":
-		switch {
-		case hasTOTP:
-			challenge = ChallengeTOTP
-		case c.SoftwareTokenMFA():
-			challenge = ChallengeMFASetup
-		default:
-			return nil, api.Errorf(api.ErrInvalidUserPoolConfig, api.MsgNoUsableMFAMethod)
+	challenge := ChallengeDeviceSRP // a remembered device proves itself instead of an MFA code
+	if !remembered {
+		if challenge, err = mfaChallenge(c, u); err != nil {
+			return nil, err
 		}
 	}
 	if challenge == "" {
 		return e.complete(ctx, c, u, authTime, deviceKey, false)
 	}
+	return e.secondStep(ctx, c, u, challenge, authTime, deviceKey)
+}
+
+// mfaChallenge is the MFA challenge the pool asks of u after a right
+// password ("" for none).
+func mfaChallenge(c Client, u *store.User) (string, error) {
+	hasTOTP := len(u.TOTPSecret) > 0
+	switch c.MFAConfiguration() {
+	case "OPTIONAL":
+		if hasTOTP && u.TOTPEnabled {
+			return ChallengeTOTP, nil
+		}
+	case "ON":
+		switch {
+		case hasTOTP:
+			return ChallengeTOTP, nil
+		case c.SoftwareTokenMFA():
+			return ChallengeMFASetup, nil
+		default:
+			return "", api.Errorf(api.ErrInvalidUserPoolConfig, api.MsgNoUsableMFAMethod)
+		}
+	}
+	return "", nil
+}
+
+// secondStep gives the challenge that follows a right password: device
+// SRP, a TOTP code or MFA set-up.
+func (e *Engine) secondStep(ctx context.Context, c Client, u *store.User, challenge string, authTime time.Time, deviceKey string) (*api.AuthOutput, error) {
+	var err error
 	ss := e.newSession(c, u, challenge, authTime)
 	ss.DeviceKey = deviceKey
 	if challenge == ChallengeDeviceSRP {
@@ -420,15 +446,9 @@ type sessionStep func(ctx context.Context, e *Engine, req *request, ss *Session,
 
 func (step sessionStep) respond(ctx context.Context, e *Engine, req *request) (*api.AuthOutput, error) {
 	c, r := req.client, req.params
-	ss, err := e.states.Open(req.session)
+	ss, err := e.openSession(req)
 	if err != nil {
 		return nil, err
-	}
-	if ss.Client != c.ID() || ss.Pool != c.PoolID() {
-		return nil, api.ErrBadSession
-	}
-	if ss.Challenge != req.challenge {
-		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgSessionChallengeMismatch, ss.Challenge, req.challenge)
 	}
 	name := r["USERNAME"]
 	if name == "" {
@@ -445,6 +465,22 @@ func (step sessionStep) respond(ctx context.Context, e *Engine, req *request) (*
 		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgUserDisabled)
 	}
 	return step(ctx, e, req, ss, u)
+}
+
+// openSession opens the request's Session and checks that it was given
+// to the client for the challenge answered.
+func (e *Engine) openSession(req *request) (*Session, error) {
+	ss, err := e.states.Open(req.session)
+	if err != nil {
+		return nil, err
+	}
+	if ss.Client != req.client.ID() || ss.Pool != req.client.PoolID() {
+		return nil, api.ErrBadSession
+	}
+	if ss.Challenge != req.challenge {
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgSessionChallengeMismatch, ss.Challenge, req.challenge)
+	}
+	return ss, nil
 }
 
 // secondFactorDone ends a sign-in whose second factor (a TOTP code, a

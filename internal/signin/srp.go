@@ -66,6 +66,13 @@ func (e *Engine) srpAuth(ctx context.Context, c Client, p map[string]string) (*a
 	if err := e.beforeAuthentication(ctx, c, u, phantom); err != nil {
 		return nil, err
 	}
+	return e.srpChallenge(c, u, p["SRP_A"], p["DEVICE_KEY"], phantom, nil)
+}
+
+// srpChallenge is PASSWORD_VERIFIER for the client's SRP_A: the server's
+// half of the exchange sealed in SECRET_BLOCK, with the custom sign-in it
+// is a step of (custom, nil for USER_SRP_AUTH).
+func (e *Engine) srpChallenge(c Client, u *store.User, srpA, deviceKey string, phantom bool, custom *CustomState) (*api.AuthOutput, error) {
 	v, err := e.userVerifier(u)
 	if err != nil {
 		return nil, err
@@ -74,8 +81,8 @@ func (e *Engine) srpAuth(ctx context.Context, c Client, p map[string]string) (*a
 	if err != nil {
 		return nil, internal(err)
 	}
-	st := SRPState{ID: randomToken(12), Pool: c.PoolID(), Client: c.ID(), User: u.Username, A: p["SRP_A"], B: server.Secret(),
-		Expires: e.now().Add(c.SessionValidity()).Unix(), DeviceKey: p["DEVICE_KEY"], Phantom: phantom}
+	st := SRPState{ID: randomToken(12), Pool: c.PoolID(), Client: c.ID(), User: u.Username, A: srpA, B: server.Secret(),
+		Expires: e.now().Add(c.SessionValidity()).Unix(), DeviceKey: deviceKey, Phantom: phantom, Custom: custom}
 	b, _ := json.Marshal(st)
 	block := base64.StdEncoding.EncodeToString(e.seal.SealBytes(b, seal.LabelSRP))
 	ss := e.newSession(c, u, ChallengePasswordVerify, e.now())
@@ -197,6 +204,9 @@ func (e *Engine) srpVerify(ctx context.Context, c Client, r map[string]string) (
 	}
 	if !ok {
 		return nil, e.failedSignIn(ctx, c, u, StepPassword, api.ErrBadCredentials)
+	}
+	if st.Custom != nil {
+		return e.customPasswordVerified(ctx, c, u, st.Custom, deviceKey)
 	}
 	return e.afterPassword(ctx, c, u, e.now(), deviceKey)
 }

@@ -28,6 +28,8 @@ type Session struct {
 	// device proof's own state travels in its SECRET_BLOCK, as
 	// PASSWORD_VERIFIER's does.
 	Ticket string `json:"tk,omitempty"`
+	// Custom is the state of a CUSTOM_AUTH sign-in (customauth.go).
+	Custom *CustomState `json:"cu,omitempty"`
 }
 
 // The stages of an MFA_SETUP session.
@@ -49,6 +51,8 @@ type SRPState struct {
 	Expires   int64  `json:"e"`
 	DeviceKey string `json:"dk,omitempty"`
 	Phantom   bool   `json:"ph,omitempty"` // an unknown user, hidden
+	// Custom is the CUSTOM_AUTH sign-in this proof is a step of.
+	Custom *CustomState `json:"cu,omitempty"`
 }
 
 // DeviceSRPState is the server's half of a device SRP exchange. Like

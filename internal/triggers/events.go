@@ -182,3 +182,65 @@ type UserMigrationResponse struct {
 	DesiredDeliveryMediums []string          `json:"desiredDeliveryMediums"`
 	ForceAliasCreation     bool              `json:"forceAliasCreation"`
 }
+
+// Trigger sources of the custom authentication challenge triggers
+// (CUSTOM_AUTH).
+const (
+	SourceDefineAuthChallenge = "DefineAuthChallenge_Authentication"
+	SourceCreateAuthChallenge = "CreateAuthChallenge_Authentication"
+	SourceVerifyAuthChallenge = "VerifyAuthChallengeResponse_Authentication"
+)
+
+// ChallengeResult is one entry of a custom sign-in's session: a challenge
+// the user was given and whether it was passed, in the order given.
+type ChallengeResult struct {
+	ChallengeName     string `json:"challengeName"`
+	ChallengeResult   bool   `json:"challengeResult"`
+	ChallengeMetadata string `json:"challengeMetadata,omitempty"`
+}
+
+// DefineAuthChallengeRequest is DefineAuthChallenge's request.
+type DefineAuthChallengeRequest struct {
+	UserAttributes map[string]string `json:"userAttributes"`
+	Session        []ChallengeResult `json:"session"`
+	ClientMetadata map[string]string `json:"clientMetadata,omitempty"`
+	UserNotFound   bool              `json:"userNotFound"`
+}
+
+// DefineAuthChallengeResponse is DefineAuthChallenge's response.
+type DefineAuthChallengeResponse struct {
+	ChallengeName      string `json:"challengeName"`
+	IssueTokens        bool   `json:"issueTokens"`
+	FailAuthentication bool   `json:"failAuthentication"`
+}
+
+// CreateAuthChallengeRequest is CreateAuthChallenge's request.
+type CreateAuthChallengeRequest struct {
+	UserAttributes map[string]string `json:"userAttributes"`
+	ChallengeName  string            `json:"challengeName"`
+	Session        []ChallengeResult `json:"session"`
+	ClientMetadata map[string]string `json:"clientMetadata,omitempty"`
+	UserNotFound   bool              `json:"userNotFound"`
+}
+
+// CreateAuthChallengeResponse is CreateAuthChallenge's response.
+type CreateAuthChallengeResponse struct {
+	PublicChallengeParameters  map[string]string `json:"publicChallengeParameters"`
+	PrivateChallengeParameters map[string]string `json:"privateChallengeParameters"`
+	ChallengeMetadata          string            `json:"challengeMetadata"`
+}
+
+// VerifyAuthChallengeRequest is VerifyAuthChallengeResponse's request.
+type VerifyAuthChallengeRequest struct {
+	UserAttributes             map[string]string `json:"userAttributes"`
+	PrivateChallengeParameters map[string]string `json:"privateChallengeParameters"`
+	ChallengeAnswer            string            `json:"challengeAnswer"`
+	ClientMetadata             map[string]string `json:"clientMetadata,omitempty"`
+	UserNotFound               bool              `json:"userNotFound"`
+}
+
+// VerifyAuthChallengeAnswer is VerifyAuthChallengeResponse's response (the
+// trigger's own name is taken by its constant).
+type VerifyAuthChallengeAnswer struct {
+	AnswerCorrect bool `json:"answerCorrect"`
+}
