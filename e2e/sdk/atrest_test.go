@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/cognate-idp/cognate/cognatetest"
 	"github.com/cognate-idp/cognate/internal/srp"
 )
@@ -61,7 +62,7 @@ func containsPiece(data, b []byte) bool {
 // TestSecretsAtRest opens the database files and finds none of the secrets
 // the server holds, in plain text or in any usual encoding: TOTP secrets,
 // SRP and device verifiers, the device password, refresh tokens, client
-// secrets, a pending confirmation code, the password and the pool's RSA
+// secrets, identity providers' secrets, a pending confirmation code, the password and the pool's RSA
 // private key. The SRP salt, stored in the clear on purpose, is found: the
 // search does see binary columns.
 func TestSecretsAtRest(t *testing.T) {
@@ -74,6 +75,14 @@ func TestSecretsAtRest(t *testing.T) {
 	totpSecret, meta, dev := e.rememberDevice(clientID, name)
 	tokens := e.mfaSignIn(clientID, name, totpSecret)
 	sc := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("s"), GenerateSecret: true}))(t)
+	idpSecret, appleKey := "oidc-provider-secret-6f1d2c", "apple-private-key-9b8e7a"
+	d := oidcDetails()
+	d["client_secret"] = idpSecret
+	must(e.c.CreateIdentityProvider(ctx, &cip.CreateIdentityProviderInput{UserPoolId: &poolID, ProviderName: aws.String("Corp"),
+		ProviderType: types.IdentityProviderTypeTypeOidc, ProviderDetails: d}))(t)
+	must(e.c.CreateIdentityProvider(ctx, &cip.CreateIdentityProviderInput{UserPoolId: &poolID, ProviderName: aws.String("SignInWithApple"),
+		ProviderType: types.IdentityProviderTypeTypeSignInWithApple, ProviderDetails: map[string]string{"client_id": "com.example", "team_id": "T",
+			"key_id": "K", "private_key": appleKey, "authorize_scopes": "email"}}))(t)
 	// The SRP salt comes with the challenge; with it and the password the
 	// stored verifier can be computed here.
 	_, ch := e.srpStart(clientID, name, nil)
@@ -119,6 +128,8 @@ func TestSecretsAtRest(t *testing.T) {
 		"device password":       []byte(dev.Password),
 		"refresh token":         []byte(*tokens.RefreshToken),
 		"client secret":         []byte(*sc.UserPoolClient.ClientSecret),
+		"provider secret":       []byte(idpSecret),
+		"Apple private key":     []byte(appleKey),
 		"password":              []byte(password),
 		"signing key modulus":   modulus,
 	}

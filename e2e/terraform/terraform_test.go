@@ -435,9 +435,7 @@ func TestTerraform(t *testing.T) {
 
 // notCovered are the provider's aws_cognito_* types main.tf leaves out,
 // with the reason.
-var notCovered = map[string]string{
-	"aws_cognito_identity_provider": "federation is issue 16's",
-}
+var notCovered = map[string]string{}
 
 // covered checks that main.tf uses every aws_cognito_* resource and data
 // source of the provider's schema, bar identity pools (another service)
@@ -537,6 +535,8 @@ func importID(r resource) string {
 		return s("domain")
 	case "aws_cognito_resource_server":
 		return s("user_pool_id") + "|" + s("identifier")
+	case "aws_cognito_identity_provider":
+		return s("user_pool_id") + ":" + s("provider_name")
 	case "aws_cognito_user":
 		return s("user_pool_id") + "/" + s("username")
 	case "aws_cognito_user_group":

@@ -27,6 +27,11 @@ var patterns = map[string]string{
 	// also without '/', which joins them to the identifier.
 	"resourceserver": `[\x21\x23-\x5B\x5D-\x7E]+`,
 	"scopename":      `[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+`,
+	// Identity providers: a new provider's name (ProviderNameTypeV2), an
+	// existing one's (ProviderNameType), an IdP identifier.
+	"providernamev2": `[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+`,
+	"providername":   `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`,
+	"idpidentifier":  `[\w\s+=.@-]+`,
 }
 
 var compiled = func() map[string]*regexp.Regexp {

@@ -109,8 +109,8 @@ func RotateMasterKey(ctx context.Context, o Options, ro RotateOptions) error {
 		if err != nil {
 			return fmt.Errorf("re-encryption pass %d: %w", pass, err)
 		}
-		fmt.Fprintf(ro.Out, "pass %d: re-encrypted %d signing keys, %d client secrets, %d user secrets, %d device verifiers\n",
-			pass, n.SigningKeys, n.ClientSecrets, n.UserSecrets, n.DeviceVerifiers)
+		fmt.Fprintf(ro.Out, "pass %d: re-encrypted %d signing keys, %d client secrets, %d user secrets, %d device verifiers, %d identity-provider secrets\n",
+			pass, n.SigningKeys, n.ClientSecrets, n.UserSecrets, n.DeviceVerifiers, n.ProviderSecrets)
 	}
 	if ro.Retire {
 		if err := writeKeys(o.MasterKeyFile, keys[:1]); err != nil {

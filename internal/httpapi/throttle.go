@@ -33,8 +33,8 @@ func init() {
 		"UserList":               "ListUsers ListUsersInGroup",
 		"UserPoolRead":           "DescribeUserPool GetSigningCertificate GetUserPoolMfaConfig ListTagsForResource ListUserPools",
 		"UserPoolUpdate":         "AddCustomAttributes CreateUserPool DeleteUserPool SetUserPoolMfaConfig TagResource UntagResource UpdateUserPool",
-		"UserPoolResourceRead":   "DescribeResourceServer DescribeRiskConfiguration DescribeUserPoolDomain GetGroup GetUICustomization ListGroups ListResourceServers",
-		"UserPoolResourceUpdate": "CreateGroup CreateResourceServer CreateUserPoolDomain DeleteGroup DeleteResourceServer DeleteUserPoolDomain SetRiskConfiguration SetUICustomization UpdateGroup UpdateResourceServer UpdateUserPoolDomain",
+		"UserPoolResourceRead":   "DescribeIdentityProvider GetIdentityProviderByIdentifier ListIdentityProviders DescribeResourceServer DescribeRiskConfiguration DescribeUserPoolDomain GetGroup GetUICustomization ListGroups ListResourceServers",
+		"UserPoolResourceUpdate": "CreateIdentityProvider UpdateIdentityProvider DeleteIdentityProvider CreateGroup CreateResourceServer CreateUserPoolDomain DeleteGroup DeleteResourceServer DeleteUserPoolDomain SetRiskConfiguration SetUICustomization UpdateGroup UpdateResourceServer UpdateUserPoolDomain",
 		"UserPoolClientRead":     "DescribeUserPoolClient ListUserPoolClients",
 		"UserPoolClientUpdate":   "CreateUserPoolClient DeleteUserPoolClient UpdateUserPoolClient",
 		// Cognito meters the answers to challenges apart, at three times

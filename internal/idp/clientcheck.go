@@ -13,8 +13,7 @@ var standardScopes = []string{"phone", "email", "openid", "profile", "aws.cognit
 // checkClientSettings refuses app-client settings that Cognito refuses:
 // scopes that do not exist in the pool, the client_credentials grant on a
 // client without a secret or beside a user grant, and identity providers
-// the pool does not have. Cognate has no federation yet (issue 16), so
-// COGNITO is the only provider.
+// the pool does not have (COGNITO, or one of its identity providers).
 func checkClientSettings(p *pool, d *api.UserPoolClientSettings, hasSecret bool) error {
 	if slices.Contains(d.AllowedOAuthFlows, "client_credentials") {
 		if !hasSecret {
@@ -33,7 +32,7 @@ func checkClientSettings(p *pool, d *api.UserPoolClientSettings, hasSecret bool)
 		}
 	}
 	for _, idp := range d.SupportedIdentityProviders {
-		if idp != "COGNITO" {
+		if _, ok := p.doc.Providers[idp]; idp != "COGNITO" && !ok {
 			return api.Errorf(api.ErrInvalidParameter, api.MsgProviderNotFound, idp, p.rec.ID)
 		}
 	}

@@ -33,6 +33,8 @@ type poolDoc struct {
 	Domains         map[string]*domainDoc         `json:",omitempty"`
 	// UI customizations and risk configurations (extras.go).
 	Extras *poolExtras `json:",omitempty"`
+	// Providers are the identity providers, by name (providers.go).
+	Providers map[string]*providerDoc `json:",omitempty"`
 }
 
 // groupDoc is a group of the pool. Groups live in the pool's document and

@@ -14,7 +14,7 @@ var devicePage = 100
 
 // ReencryptCounts says how many secrets a re-encryption pass rewrote.
 type ReencryptCounts struct {
-	SigningKeys, ClientSecrets, UserSecrets, DeviceVerifiers int
+	SigningKeys, ClientSecrets, UserSecrets, DeviceVerifiers, ProviderSecrets int
 }
 
 // Reencrypt rewrites every secret at rest that is sealed under an older
@@ -57,8 +57,26 @@ func (s *Service) rewrap(box []byte, context string, count *int) ([]byte, error)
 func (s *Service) reencryptPool(ctx context.Context, poolID string, n *ReencryptCounts) error {
 	_, err := s.st.UpdatePool(ctx, poolID, func(p *store.Pool) error {
 		var err error
-		p.SigningKey, err = s.rewrap(p.SigningKey, seal.LabelSigningKey(p.ID), &n.SigningKeys)
-		return err
+		if p.SigningKey, err = s.rewrap(p.SigningKey, seal.LabelSigningKey(p.ID), &n.SigningKeys); err != nil {
+			return err
+		}
+		// The identity providers' secrets live in the pool's document.
+		var doc poolDoc
+		if err := decodeDoc(p.Settings, &doc); err != nil {
+			return err
+		}
+		before := n.ProviderSecrets
+		for name, pd := range doc.Providers {
+			for k, box := range pd.Secrets {
+				if pd.Secrets[k], err = s.rewrap(box, seal.LabelProviderSecret(p.ID, name, k), &n.ProviderSecrets); err != nil {
+					return err
+				}
+			}
+		}
+		if n.ProviderSecrets != before {
+			p.Settings = encodeDoc(doc)
+		}
+		return nil
 	})
 	if err != nil {
 		return err

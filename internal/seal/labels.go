@@ -11,6 +11,12 @@ func LabelVerifier(poolID, username string) string { return "verifier|" + poolID
 func LabelTOTP(poolID, username string) string     { return "totp|" + poolID + "|" + username }
 func LabelDevice(poolID, deviceKey string) string  { return "device|" + poolID + "|" + deviceKey }
 
+// LabelProviderSecret binds an identity provider's secret (its
+// client_secret, Apple's private_key) to the pool, provider and detail.
+func LabelProviderSecret(poolID, provider, key string) string {
+	return "idp-secret|" + poolID + "|" + provider + "|" + key
+}
+
 // Contexts of SealString/SealBytes (state the client carries).
 const (
 	LabelSession   = "cognate session"    // a sign-in's Session

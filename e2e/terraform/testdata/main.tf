@@ -2,7 +2,6 @@
 # Cognate serves, pointed at a local Cognate. The test applies it with
 # stage=1, plans again (no changes), applies stage=2 (updates in place),
 # imports everything it created and destroys it.
-# aws_cognito_identity_provider is issue 16's and not here yet;
 # aws_cognito_identity_pool* belong to Cognito identity pools, another
 # service. TestTerraform checks that nothing else of the provider's is left
 # out.
@@ -143,6 +142,28 @@ resource "aws_cognito_risk_configuration" "web" {
 
 data "aws_cognito_user_pool_signing_certificate" "cert" {
   user_pool_id = aws_cognito_user_pool.pool.id
+}
+
+# An OIDC identity provider. provider_details and attribute_mapping hold
+# what Cognito adds of its own (attributes_url_add_attributes, the
+# username mapping), as a configuration for Cognito must to plan clean.
+resource "aws_cognito_identity_provider" "corp" {
+  user_pool_id  = aws_cognito_user_pool.pool.id
+  provider_name = "Corp"
+  provider_type = "OIDC"
+  provider_details = {
+    client_id                     = "corp-client"
+    client_secret                 = "corp-secret-${local.v}"
+    authorize_scopes              = "openid email"
+    attributes_request_method     = "GET"
+    oidc_issuer                   = "https://issuer.example.com"
+    attributes_url_add_attributes = "false"
+  }
+  attribute_mapping = {
+    email    = "email"
+    username = "sub"
+  }
+  idp_identifiers = ["corp-${local.v}"]
 }
 
 resource "aws_cognito_resource_server" "api" {
