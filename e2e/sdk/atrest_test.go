@@ -61,7 +61,7 @@ func containsPiece(data, b []byte) bool {
 // TestSecretsAtRest opens the database files and finds none of the secrets
 // the server holds, in plain text or in any usual encoding: TOTP secrets,
 // SRP and device verifiers, the device password, refresh tokens, client
-// secrets, a pending confirmation code, the password and the pool's RSA
+// secrets (a rotation's second one too), a pending confirmation code, the password and the pool's RSA
 // private key. The SRP salt, stored in the clear on purpose, is found: the
 // search does see binary columns.
 func TestSecretsAtRest(t *testing.T) {
@@ -74,6 +74,9 @@ func TestSecretsAtRest(t *testing.T) {
 	totpSecret, meta, dev := e.rememberDevice(clientID, name)
 	tokens := e.mfaSignIn(clientID, name, totpSecret)
 	sc := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("s"), GenerateSecret: true}))(t)
+	// Rotation's second secret, one chosen by the caller.
+	const addedSecret = "RotatedIn+second_secret0123456789"
+	must(e.c.AddUserPoolClientSecret(ctx, &cip.AddUserPoolClientSecretInput{UserPoolId: &poolID, ClientId: sc.UserPoolClient.ClientId, ClientSecret: aws.String(addedSecret)}))(t)
 	// The SRP salt comes with the challenge; with it and the password the
 	// stored verifier can be computed here.
 	_, ch := e.srpStart(clientID, name, nil)
@@ -119,6 +122,7 @@ func TestSecretsAtRest(t *testing.T) {
 		"device password":       []byte(dev.Password),
 		"refresh token":         []byte(*tokens.RefreshToken),
 		"client secret":         []byte(*sc.UserPoolClient.ClientSecret),
+		"added client secret":   []byte(addedSecret),
 		"password":              []byte(password),
 		"signing key modulus":   modulus,
 	}

@@ -51,6 +51,11 @@ const (
 	MsgInvalidScope                    = "Invalid scope requested: %s"
 	MsgProviderNotFound                = "The provider %s does not exist for User Pool %s."
 	MsgWriteUnauthorizedAttribute      = "A client attempted to write unauthorized attribute"
+	MsgClientHasNoSecret               = "Client %s has no client secret: only a confidential client can be given another."
+	MsgClientSecretLimit               = "Client %s already has %d client secrets; delete one before adding another."
+	MsgClientSecretExists              = "Client %s already has this client secret."
+	MsgClientSecretNotFound            = "Client secret %s does not exist for client %s."
+	MsgLastClientSecret                = "The last client secret of client %s cannot be deleted."
 
 	// Resource servers and domains.
 	MsgResourceServerNotFound = "Resource server %s does not exist."

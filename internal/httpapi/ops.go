@@ -308,5 +308,8 @@ func operations(v *idp.Service) map[string]operation {
 		"DescribeRiskConfiguration":   op(iam, v.DescribeRiskConfiguration),
 		"SetRiskConfiguration":        op(iam, v.SetRiskConfiguration),
 		"AdminSetUserSettings":        op(iam, v.AdminSetUserSettings),
+		"AddUserPoolClientSecret":     op(iam, v.AddUserPoolClientSecret),
+		"ListUserPoolClientSecrets":   op(iam, v.ListUserPoolClientSecrets),
+		"DeleteUserPoolClientSecret":  op(iam, v.DeleteUserPoolClientSecret),
 	}
 }

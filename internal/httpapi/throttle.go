@@ -35,8 +35,8 @@ func init() {
 		"UserPoolUpdate":         "AddCustomAttributes CreateUserPool DeleteUserPool SetUserPoolMfaConfig TagResource UntagResource UpdateUserPool",
 		"UserPoolResourceRead":   "DescribeResourceServer DescribeRiskConfiguration DescribeUserPoolDomain GetGroup GetUICustomization ListGroups ListResourceServers",
 		"UserPoolResourceUpdate": "CreateGroup CreateResourceServer CreateUserPoolDomain DeleteGroup DeleteResourceServer DeleteUserPoolDomain SetRiskConfiguration SetUICustomization UpdateGroup UpdateResourceServer UpdateUserPoolDomain",
-		"UserPoolClientRead":     "DescribeUserPoolClient ListUserPoolClients",
-		"UserPoolClientUpdate":   "CreateUserPoolClient DeleteUserPoolClient UpdateUserPoolClient",
+		"UserPoolClientRead":     "DescribeUserPoolClient ListUserPoolClientSecrets ListUserPoolClients",
+		"UserPoolClientUpdate":   "AddUserPoolClientSecret CreateUserPoolClient DeleteUserPoolClient DeleteUserPoolClientSecret UpdateUserPoolClient",
 		// Cognito meters the answers to challenges apart, at three times
 		// the UserAuthentication quota (see challengeCategory).
 		challengeCategory: "AdminRespondToAuthChallenge RespondToAuthChallenge",

@@ -2,7 +2,6 @@ package idp
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"time"
 
@@ -52,7 +51,7 @@ func (s *Service) HostedClient(ctx context.Context, clientID string) (*HostedCli
 	return &HostedClient{ID: c.rec.ID, Name: c.rec.Name, PoolID: c.pool.rec.ID, PoolName: c.pool.rec.Name,
 		CallbackURLs: d.CallbackURLs, LogoutURLs: d.LogoutURLs, AllowedOAuthFlows: d.AllowedOAuthFlows,
 		AllowedOAuthScopes: d.AllowedOAuthScopes, OAuthEnabled: d.AllowedOAuthFlowsUserPoolClient != nil && *d.AllowedOAuthFlowsUserPoolClient,
-		HasSecret: c.secret != "", UsernameAttributes: c.pool.doc.UsernameAttributes,
+		HasSecret: len(c.secrets) > 0, UsernameAttributes: c.pool.doc.UsernameAttributes,
 		MFARequired: c.pool.doc.MfaConfiguration == "ON", SupportedIdentityProviders: d.SupportedIdentityProviders,
 		ResourceScopes: c.pool.resourceScopes(), Devices: c.pool.doc.DeviceConfiguration}, nil
 }
@@ -65,7 +64,7 @@ func (s *Service) CheckClientSecret(ctx context.Context, clientID, secret string
 	if err != nil {
 		return err
 	}
-	if subtle.ConstantTimeCompare([]byte(secret), []byte(c.secret)) != 1 {
+	if !c.secretMatches(secret) {
 		return api.Errorf(api.ErrNotAuthorized, api.MsgClientSecretUnverified, clientID)
 	}
 	return nil
@@ -87,8 +86,8 @@ func (s *Service) HostedSignIn(ctx context.Context, clientID, username, password
 		return nil, err
 	}
 	p := map[string]string{"USERNAME": username, "PASSWORD": password}
-	if c.secret != "" {
-		p["SECRET_HASH"] = SecretHash(c.secret, username, c.rec.ID)
+	if secret := c.firstSecret(); secret != "" {
+		p["SECRET_HASH"] = SecretHash(secret, username, c.rec.ID)
 	}
 	if device != nil {
 		if u, err := s.resolveUser(ctx, c.pool, username); err == nil {
