@@ -91,6 +91,7 @@ const (
 	ErrInvalidSmsRoleAccessPolicy = "InvalidSmsRoleAccessPolicyException"
 	ErrRefreshTokenReuse          = "RefreshTokenReuseException"
 	ErrPasswordHistoryViolation   = "PasswordHistoryPolicyViolationException"
+	ErrTermsExists                = "TermsExistsException"
 )
 
 // Common errors with Cognito's own wording (messages.go).

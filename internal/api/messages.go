@@ -57,6 +57,13 @@ const (
 	MsgClientSecretNotFound            = "Client secret %s does not exist for client %s."
 	MsgLastClientSecret                = "The last client secret of client %s cannot be deleted."
 
+	// Terms documents.
+	MsgTermsNotFound = "Terms %s does not exist in user pool %s."
+	MsgTermsExists   = "Terms %s already exist for client %s."
+	MsgTermsNoLinks  = "Links must give at least one link."
+	MsgTermsLanguage = "Links: %s is not a language of managed login (cognito:default, cognito:english, ...)."
+	MsgTermsLink     = "Links: the link for %s must be an absolute http or https URL of at most 1024 characters."
+
 	// Resource servers and domains.
 	MsgResourceServerNotFound = "Resource server %s does not exist."
 	MsgScopeDefinedTwice      = "Scope %s is defined more than once."

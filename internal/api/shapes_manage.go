@@ -42,3 +42,76 @@ type DeleteUserPoolClientSecretInput struct {
 	ClientId       string `v:"req,len=1:128,pat=clientid"`
 	ClientSecretId string `v:"req,len=1:128"`
 }
+
+// CreateTermsInput is CreateTerms' request.
+type CreateTermsInput struct {
+	UserPoolId  string            `v:"req,len=1:55,pat=poolid"`
+	ClientId    string            `v:"req,len=1:128,pat=clientid"`
+	TermsName   string            `v:"req,pat=termsname"`
+	TermsSource string            `v:"req,enum=LINK"`
+	Enforcement string            `v:"req,enum=NONE"`
+	Links       map[string]string `json:",omitempty" v:"len=1:13"`
+}
+
+// TermsType is one terms document of an app client.
+type TermsType struct {
+	TermsId          string
+	UserPoolId       string
+	ClientId         string
+	TermsName        string
+	TermsSource      string
+	Enforcement      string
+	Links            map[string]string
+	CreationDate     Time
+	LastModifiedDate Time
+}
+
+// TermsOutput is the answer of CreateTerms, DescribeTerms and UpdateTerms.
+type TermsOutput struct {
+	Terms *TermsType `json:",omitempty"`
+}
+
+// DescribeTermsInput is DescribeTerms' request.
+type DescribeTermsInput struct {
+	TermsId    string `v:"req,pat=uuid4"`
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+}
+
+// DeleteTermsInput is DeleteTerms' request.
+type DeleteTermsInput struct {
+	TermsId    string `v:"req,pat=uuid4"`
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+}
+
+// UpdateTermsInput is UpdateTerms' request: members left out keep their
+// values.
+type UpdateTermsInput struct {
+	TermsId     string            `v:"req,pat=uuid4"`
+	UserPoolId  string            `v:"req,len=1:55,pat=poolid"`
+	TermsName   string            `json:",omitempty" v:"pat=termsname"`
+	TermsSource string            `json:",omitempty" v:"enum=LINK"`
+	Enforcement string            `json:",omitempty" v:"enum=NONE"`
+	Links       map[string]string `json:",omitempty" v:"len=1:13"`
+}
+
+// ListTermsInput is ListTerms' request.
+type ListTermsInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+	MaxResults *int32 `json:",omitempty" v:"range=1:60"`
+	NextToken  string `json:",omitempty" v:"len=0:131072"`
+}
+
+// TermsDescriptionType is a terms document in ListTerms.
+type TermsDescriptionType struct {
+	TermsId          string
+	TermsName        string
+	Enforcement      string
+	CreationDate     Time
+	LastModifiedDate Time
+}
+
+// ListTermsOutput is ListTerms' answer.
+type ListTermsOutput struct {
+	Terms     []TermsDescriptionType
+	NextToken string `json:",omitempty"`
+}

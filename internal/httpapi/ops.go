@@ -311,5 +311,10 @@ func operations(v *idp.Service) map[string]operation {
 		"AddUserPoolClientSecret":     op(iam, v.AddUserPoolClientSecret),
 		"ListUserPoolClientSecrets":   op(iam, v.ListUserPoolClientSecrets),
 		"DeleteUserPoolClientSecret":  op(iam, v.DeleteUserPoolClientSecret),
+		"CreateTerms":                 op(iam, v.CreateTerms),
+		"DescribeTerms":               op(iam, v.DescribeTerms),
+		"ListTerms":                   op(iam, v.ListTerms),
+		"UpdateTerms":                 op(iam, v.UpdateTerms),
+		"DeleteTerms":                 op(iam, v.DeleteTerms),
 	}
 }

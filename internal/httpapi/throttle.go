@@ -33,8 +33,8 @@ func init() {
 		"UserList":               "ListUsers ListUsersInGroup",
 		"UserPoolRead":           "DescribeUserPool GetSigningCertificate GetUserPoolMfaConfig ListTagsForResource ListUserPools",
 		"UserPoolUpdate":         "AddCustomAttributes CreateUserPool DeleteUserPool SetUserPoolMfaConfig TagResource UntagResource UpdateUserPool",
-		"UserPoolResourceRead":   "DescribeResourceServer DescribeRiskConfiguration DescribeUserPoolDomain GetGroup GetUICustomization ListGroups ListResourceServers",
-		"UserPoolResourceUpdate": "CreateGroup CreateResourceServer CreateUserPoolDomain DeleteGroup DeleteResourceServer DeleteUserPoolDomain SetRiskConfiguration SetUICustomization UpdateGroup UpdateResourceServer UpdateUserPoolDomain",
+		"UserPoolResourceRead":   "DescribeResourceServer DescribeRiskConfiguration DescribeTerms ListTerms DescribeUserPoolDomain GetGroup GetUICustomization ListGroups ListResourceServers",
+		"UserPoolResourceUpdate": "CreateGroup CreateResourceServer CreateTerms CreateUserPoolDomain DeleteGroup DeleteResourceServer DeleteTerms DeleteUserPoolDomain SetRiskConfiguration SetUICustomization UpdateGroup UpdateResourceServer UpdateTerms UpdateUserPoolDomain",
 		"UserPoolClientRead":     "DescribeUserPoolClient ListUserPoolClientSecrets ListUserPoolClients",
 		"UserPoolClientUpdate":   "AddUserPoolClientSecret CreateUserPoolClient DeleteUserPoolClient DeleteUserPoolClientSecret UpdateUserPoolClient",
 		// Cognito meters the answers to challenges apart, at three times

@@ -39,6 +39,9 @@ type HostedClient struct {
 	ResourceScopes []string
 	// Devices is the pool's DeviceConfiguration (nil: devices untracked).
 	Devices *api.DeviceConfiguration
+	// Terms are the links the sign-up page shows (none until the client
+	// has both a terms of use and a privacy policy).
+	Terms []TermsLink
 }
 
 // HostedClient returns the OAuth view of an app client.
@@ -53,7 +56,7 @@ func (s *Service) HostedClient(ctx context.Context, clientID string) (*HostedCli
 		AllowedOAuthScopes: d.AllowedOAuthScopes, OAuthEnabled: d.AllowedOAuthFlowsUserPoolClient != nil && *d.AllowedOAuthFlowsUserPoolClient,
 		HasSecret: len(c.secrets) > 0, UsernameAttributes: c.pool.doc.UsernameAttributes,
 		MFARequired: c.pool.doc.MfaConfiguration == "ON", SupportedIdentityProviders: d.SupportedIdentityProviders,
-		ResourceScopes: c.pool.resourceScopes(), Devices: c.pool.doc.DeviceConfiguration}, nil
+		ResourceScopes: c.pool.resourceScopes(), Devices: c.pool.doc.DeviceConfiguration, Terms: c.hostedTerms()}, nil
 }
 
 // CheckClientSecret compares a client secret given to the token endpoint
