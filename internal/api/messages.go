@@ -57,6 +57,10 @@ const (
 	MsgClientSecretNotFound            = "Client secret %s does not exist for client %s."
 	MsgLastClientSecret                = "The last client secret of client %s cannot be deleted."
 
+	// Auth-event feedback.
+	MsgAuthEventNotFound    = "Auth event %s does not exist for the user."
+	MsgFeedbackTokenInvalid = "The feedback token is not valid for this event."
+
 	// Terms documents.
 	MsgTermsNotFound = "Terms %s does not exist in user pool %s."
 	MsgTermsExists   = "Terms %s already exist for client %s."

@@ -115,3 +115,21 @@ type ListTermsOutput struct {
 	Terms     []TermsDescriptionType
 	NextToken string `json:",omitempty"`
 }
+
+// UpdateAuthEventFeedbackInput is UpdateAuthEventFeedback's request.
+type UpdateAuthEventFeedbackInput struct {
+	UserPoolId    string `v:"req,len=1:55,pat=poolid"`
+	Username      string `v:"req,len=1:128,pat=username"`
+	EventId       string `v:"req,len=1:50,pat=eventid"`
+	FeedbackToken string `v:"req,pat=token"`
+	FeedbackValue string `v:"req,enum=Valid|Invalid"`
+}
+
+// AdminUpdateAuthEventFeedbackInput is AdminUpdateAuthEventFeedback's
+// request.
+type AdminUpdateAuthEventFeedbackInput struct {
+	UserPoolId    string `v:"req,len=1:55,pat=poolid"`
+	Username      string `v:"req,len=1:128,pat=username"`
+	EventId       string `v:"req,len=1:50,pat=eventid"`
+	FeedbackValue string `v:"req,enum=Valid|Invalid"`
+}

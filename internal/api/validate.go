@@ -27,6 +27,7 @@ var patterns = map[string]string{
 	// also without '/', which joins them to the identifier.
 	"resourceserver": `[\x21\x23-\x5B\x5D-\x7E]+`,
 	"scopename":      `[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+`,
+	"eventid":        `[\w+-]+`,
 	"termsname":      `^(terms-of-use|privacy-policy)$`,
 	"uuid4":          `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`,
 }

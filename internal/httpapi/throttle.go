@@ -29,7 +29,7 @@ func init() {
 		"UserUpdate":             "AdminDeleteUser AdminDeleteUserAttributes AdminDisableUser AdminEnableUser AdminSetUserMFAPreference AdminSetUserSettings AdminUpdateUserAttributes DeleteUser DeleteUserAttributes GetUserAttributeVerificationCode ResendConfirmationCode SetUserMFAPreference SetUserSettings UpdateUserAttributes VerifyUserAttribute",
 		"UserToken":              "AdminUserGlobalSignOut GetTokensFromRefreshToken GlobalSignOut RevokeToken",
 		"UserResourceRead":       "AdminGetDevice AdminListDevices AdminListGroupsForUser AdminListUserAuthEvents GetDevice ListDevices",
-		"UserResourceUpdate":     "AdminAddUserToGroup AdminForgetDevice AdminRemoveUserFromGroup AdminUpdateDeviceStatus AssociateSoftwareToken ConfirmDevice ForgetDevice UpdateDeviceStatus VerifySoftwareToken",
+		"UserResourceUpdate":     "AdminAddUserToGroup AdminForgetDevice AdminRemoveUserFromGroup AdminUpdateAuthEventFeedback AdminUpdateDeviceStatus AssociateSoftwareToken ConfirmDevice ForgetDevice UpdateAuthEventFeedback UpdateDeviceStatus VerifySoftwareToken",
 		"UserList":               "ListUsers ListUsersInGroup",
 		"UserPoolRead":           "DescribeUserPool GetSigningCertificate GetUserPoolMfaConfig ListTagsForResource ListUserPools",
 		"UserPoolUpdate":         "AddCustomAttributes CreateUserPool DeleteUserPool SetUserPoolMfaConfig TagResource UntagResource UpdateUserPool",
