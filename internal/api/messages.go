@@ -61,6 +61,12 @@ const (
 	MsgAuthEventNotFound    = "Auth event %s does not exist for the user."
 	MsgFeedbackTokenInvalid = "The feedback token is not valid for this event."
 
+	// Log delivery.
+	MsgLogNotificationDestination = "userNotification logs are sent at LogLevel ERROR to a CloudWatchLogsConfiguration only."
+	MsgLogAuthEventsDestination   = "userAuthEvents logs are sent at LogLevel INFO to exactly one of CloudWatchLogsConfiguration, S3Configuration and FirehoseConfiguration."
+	MsgLogDestinationArn          = "%s is required."
+	MsgLogSourceTwice             = "EventSource %s is configured more than once."
+
 	// Terms documents.
 	MsgTermsNotFound = "Terms %s does not exist in user pool %s."
 	MsgTermsExists   = "Terms %s already exist for client %s."

@@ -133,3 +133,42 @@ type AdminUpdateAuthEventFeedbackInput struct {
 	EventId       string `v:"req,len=1:50,pat=eventid"`
 	FeedbackValue string `v:"req,enum=Valid|Invalid"`
 }
+
+// GetLogDeliveryConfigurationInput is GetLogDeliveryConfiguration's request.
+type GetLogDeliveryConfigurationInput struct {
+	UserPoolId string `v:"req,len=1:55,pat=poolid"`
+}
+
+// LogConfigurationType is one log destination of a pool.
+type LogConfigurationType struct {
+	LogLevel                    string `v:"req,enum=ERROR|INFO"`
+	EventSource                 string `v:"req,enum=userNotification|userAuthEvents"`
+	CloudWatchLogsConfiguration *struct {
+		LogGroupArn string `json:",omitempty" v:"len=20:2048,pat=arn"`
+	} `json:",omitempty"`
+	S3Configuration *struct {
+		BucketArn string `json:",omitempty" v:"len=3:1024,pat=s3arn"`
+	} `json:",omitempty"`
+	FirehoseConfiguration *struct {
+		StreamArn string `json:",omitempty" v:"len=20:2048,pat=arn"`
+	} `json:",omitempty"`
+}
+
+// SetLogDeliveryConfigurationInput is SetLogDeliveryConfiguration's
+// request.
+type SetLogDeliveryConfigurationInput struct {
+	UserPoolId        string                 `v:"req,len=1:55,pat=poolid"`
+	LogConfigurations []LogConfigurationType `v:"reqlist,len=0:2"`
+}
+
+// LogDeliveryConfigurationType is a pool's log destinations.
+type LogDeliveryConfigurationType struct {
+	UserPoolId        string
+	LogConfigurations []LogConfigurationType
+}
+
+// LogDeliveryConfigurationOutput is the answer of Get- and
+// SetLogDeliveryConfiguration.
+type LogDeliveryConfigurationOutput struct {
+	LogDeliveryConfiguration *LogDeliveryConfigurationType `json:",omitempty"`
+}

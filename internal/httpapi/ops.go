@@ -318,5 +318,7 @@ func operations(v *idp.Service) map[string]operation {
 		"UpdateTerms":                  op(iam, v.UpdateTerms),
 		"DeleteTerms":                  op(iam, v.DeleteTerms),
 		"AdminUpdateAuthEventFeedback": op(iam, v.AdminUpdateAuthEventFeedback),
+		"GetLogDeliveryConfiguration":  op(iam, v.GetLogDeliveryConfiguration),
+		"SetLogDeliveryConfiguration":  op(iam, v.SetLogDeliveryConfiguration),
 	}
 }

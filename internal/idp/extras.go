@@ -14,6 +14,8 @@ type poolExtras struct {
 	Risk map[string]*riskDoc `json:",omitempty"`
 	// Terms are the clients' terms documents, by terms id.
 	Terms map[string]*termsDoc `json:",omitempty"`
+	// LogDelivery is the pool's SetLogDeliveryConfiguration.
+	LogDelivery []api.LogConfigurationType `json:",omitempty"`
 }
 
 // uiDoc is one SetUICustomization.
