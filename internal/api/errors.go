@@ -92,6 +92,7 @@ const (
 	ErrRefreshTokenReuse          = "RefreshTokenReuseException"
 	ErrPasswordHistoryViolation   = "PasswordHistoryPolicyViolationException"
 	ErrTermsExists                = "TermsExistsException"
+	ErrManagedLoginBrandingExists = "ManagedLoginBrandingExistsException"
 )
 
 // Common errors with Cognito's own wording (messages.go).

@@ -67,6 +67,18 @@ const (
 	MsgLogDestinationArn          = "%s is required."
 	MsgLogSourceTwice             = "EventSource %s is configured more than once."
 
+	// Managed login branding.
+	MsgBrandingExists           = "Client %s already has a managed login branding style."
+	MsgBrandingNotFound         = "Managed login branding %s does not exist in user pool %s."
+	MsgBrandingNoneForClient    = "Client %s has no managed login branding style."
+	MsgBrandingDefaultAndValues = "UseCognitoProvidedValues cannot be given with Settings or Assets."
+	MsgBrandingSettingsObject   = "Settings must be a JSON object."
+	MsgBrandingTooLarge         = "A user pool's branding images may hold %d bytes in all, by Cognate."
+	MsgBrandingTooManyAssets    = "A branding style may have 40 assets at most."
+	MsgAssetNoBytes             = "The %s %s asset has no Bytes."
+	MsgAssetType                = "The %s %s asset is not a %s file."
+	MsgAssetTwice               = "The %s %s asset is given more than once."
+
 	// Terms documents.
 	MsgTermsNotFound = "Terms %s does not exist in user pool %s."
 	MsgTermsExists   = "Terms %s already exist for client %s."

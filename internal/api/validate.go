@@ -29,6 +29,7 @@ var patterns = map[string]string{
 	"scopename":      `[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+`,
 	"eventid":        `[\w+-]+`,
 	"s3arn":          `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:::[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`,
+	"resourceid":     `^[\w\- ]+$`,
 	"termsname":      `^(terms-of-use|privacy-policy)$`,
 	"uuid4":          `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`,
 }

@@ -33,8 +33,8 @@ func init() {
 		"UserList":               "ListUsers ListUsersInGroup",
 		"UserPoolRead":           "DescribeUserPool GetLogDeliveryConfiguration GetSigningCertificate GetUserPoolMfaConfig ListTagsForResource ListUserPools",
 		"UserPoolUpdate":         "AddCustomAttributes CreateUserPool DeleteUserPool SetLogDeliveryConfiguration SetUserPoolMfaConfig TagResource UntagResource UpdateUserPool",
-		"UserPoolResourceRead":   "DescribeResourceServer DescribeRiskConfiguration DescribeTerms ListTerms DescribeUserPoolDomain GetGroup GetUICustomization ListGroups ListResourceServers",
-		"UserPoolResourceUpdate": "CreateGroup CreateResourceServer CreateTerms CreateUserPoolDomain DeleteGroup DeleteResourceServer DeleteTerms DeleteUserPoolDomain SetRiskConfiguration SetUICustomization UpdateGroup UpdateResourceServer UpdateTerms UpdateUserPoolDomain",
+		"UserPoolResourceRead":   "DescribeManagedLoginBranding DescribeManagedLoginBrandingByClient DescribeResourceServer DescribeRiskConfiguration DescribeTerms ListTerms DescribeUserPoolDomain GetGroup GetUICustomization ListGroups ListResourceServers",
+		"UserPoolResourceUpdate": "CreateGroup CreateManagedLoginBranding CreateResourceServer CreateTerms CreateUserPoolDomain DeleteGroup DeleteManagedLoginBranding DeleteResourceServer DeleteTerms DeleteUserPoolDomain SetRiskConfiguration SetUICustomization UpdateGroup UpdateManagedLoginBranding UpdateResourceServer UpdateTerms UpdateUserPoolDomain",
 		"UserPoolClientRead":     "DescribeUserPoolClient ListUserPoolClientSecrets ListUserPoolClients",
 		"UserPoolClientUpdate":   "AddUserPoolClientSecret CreateUserPoolClient DeleteUserPoolClient DeleteUserPoolClientSecret UpdateUserPoolClient",
 		// Cognito meters the answers to challenges apart, at three times

@@ -387,8 +387,8 @@ func (s *Service) DeleteUserPoolClient(ctx context.Context, in *api.DeleteUserPo
 	if err := s.st.DeleteClient(ctx, in.ClientId); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, internal(err)
 	}
-	// Its terms documents, UI customization and risk configuration go
-	// with it.
+	// Its terms documents, branding style, UI customization and risk
+	// configuration go with it.
 	if err := s.dropClientExtras(ctx, in.UserPoolId, in.ClientId); err != nil {
 		return nil, err
 	}

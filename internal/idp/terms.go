@@ -246,7 +246,8 @@ func (c *client) hostedTerms() []TermsLink {
 	return []TermsLink{{Text: "Terms of use", URL: byName["terms-of-use"]}, {Text: "Privacy policy", URL: byName["privacy-policy"]}}
 }
 
-// dropClientExtras removes what the pool keeps for a deleted client.
+// dropClientExtras removes what the pool keeps for a deleted client:
+// terms, branding style, UI customization and risk configuration.
 func (s *Service) dropClientExtras(ctx context.Context, poolID, clientID string) error {
 	p, err := s.loadPool(ctx, poolID)
 	if err != nil || p.doc.Extras == nil || !p.doc.Extras.hasClient(clientID) {
@@ -257,6 +258,11 @@ func (s *Service) dropClientExtras(ctx context.Context, poolID, clientID string)
 		for id, t := range x.Terms {
 			if t.ClientID == clientID {
 				delete(x.Terms, id)
+			}
+		}
+		for id, b := range x.Branding {
+			if b.ClientID == clientID {
+				delete(x.Branding, id)
 			}
 		}
 		delete(x.UI, clientID)
@@ -273,6 +279,11 @@ func (x *poolExtras) hasClient(clientID string) bool {
 	}
 	for _, t := range x.Terms {
 		if t.ClientID == clientID {
+			return true
+		}
+	}
+	for _, b := range x.Branding {
+		if b.ClientID == clientID {
 			return true
 		}
 	}
