@@ -146,13 +146,22 @@ func TestManagedLoginBranding(t *testing.T) {
 	_, err = e.c.UpdateManagedLoginBranding(ctx, &cip.UpdateManagedLoginBrandingInput{ManagedLoginBrandingId: &id, UseCognitoProvidedValues: true})
 	wantErr(t, err, "InvalidParameterException", "UserPoolId")
 
-	// The pool's images are bounded as a whole.
+	// The pool's images are bounded as a whole (4 MiB): sent 750 kB at a
+	// time, as a request carries 1 MiB at most, the sixth is refused.
 	big := must(e.c.CreateManagedLoginBranding(ctx, &cip.CreateManagedLoginBrandingInput{UserPoolId: &poolID, ClientId: &clientC,
-		Assets: []types.AssetType{headerPNG(png(600_000, 'c'))}}))(t).ManagedLoginBranding
-	_, err = e.c.UpdateManagedLoginBranding(ctx, &cip.UpdateManagedLoginBrandingInput{UserPoolId: &poolID, ManagedLoginBrandingId: big.ManagedLoginBrandingId,
-		Assets: []types.AssetType{{Category: types.AssetCategoryTypePageBackground, ColorMode: types.ColorSchemeModeTypeLight, Extension: types.AssetExtensionTypePng, Bytes: png(600_000, 'd')}}})
+		Assets: []types.AssetType{headerPNG(png(750_000, 'c'))}}))(t).ManagedLoginBranding
+	categories := []types.AssetCategoryType{types.AssetCategoryTypePageBackground, types.AssetCategoryTypeFormBackground, types.AssetCategoryTypePageFooterBackground,
+		types.AssetCategoryTypePageHeaderBackground}
+	modes := []types.ColorSchemeModeType{types.ColorSchemeModeTypeLight, types.ColorSchemeModeTypeDark, types.ColorSchemeModeTypeDynamic}
+	for i := 1; i < 6; i++ {
+		_, err = e.c.UpdateManagedLoginBranding(ctx, &cip.UpdateManagedLoginBrandingInput{UserPoolId: &poolID, ManagedLoginBrandingId: big.ManagedLoginBrandingId,
+			Assets: []types.AssetType{{Category: categories[i/3], ColorMode: modes[i%3], Extension: types.AssetExtensionTypePng, Bytes: png(750_000, byte(i))}}})
+		if i < 5 && err != nil {
+			t.Fatalf("image %d: %v", i+1, err)
+		}
+	}
 	wantErr(t, err, "LimitExceededException", "by Cognate")
-	if d := must(e.c.DescribeManagedLoginBranding(ctx, &cip.DescribeManagedLoginBrandingInput{UserPoolId: &poolID, ManagedLoginBrandingId: big.ManagedLoginBrandingId}))(t).ManagedLoginBranding; len(d.Assets) != 1 {
+	if d := must(e.c.DescribeManagedLoginBranding(ctx, &cip.DescribeManagedLoginBrandingInput{UserPoolId: &poolID, ManagedLoginBrandingId: big.ManagedLoginBrandingId}))(t).ManagedLoginBranding; len(d.Assets) != 5 {
 		t.Fatalf("a refused update changed the style: %d assets", len(d.Assets))
 	}
 

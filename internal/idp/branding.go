@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/store"
 )
 
 // Managed login branding: one style per app client, a Settings document
@@ -17,12 +19,62 @@ import (
 // (README, stored only): Cognito's settings document describes its own
 // managed login pages, which Cognate's pages are not.
 //
-// Styles live in the pool's document, which every request on the pool
-// reads; so Cognate bounds the images a pool keeps (maxBrandingBytes), as
-// it bounds a UI customization's logo.
+// A pool's styles are one value beside its document (store.UpdateBlob,
+// under brandingKey), not in it: the document is read by every request on
+// the pool, and a megabyte of images there made each sign-in four times
+// as costly (BenchmarkBrandedPoolSignIn, BENCHMARKS.md).
 
-// maxBrandingBytes bounds the images of all of a pool's styles together.
-const maxBrandingBytes = 1 << 20
+// brandingKey names the pool's styles among its blobs.
+const brandingKey = "managed-login-branding"
+
+// maxBrandingBytes bounds the images of all of a pool's styles together,
+// all of which one update rewrites.
+const maxBrandingBytes = 4 << 20
+
+// brandings are a pool's styles by id, as kept under brandingKey.
+type brandings map[string]*brandingDoc
+
+func decodeBrandings(b []byte) (brandings, error) {
+	m := brandings{}
+	if len(b) == 0 {
+		return m, nil
+	}
+	return m, json.Unmarshal(b, &m)
+}
+
+// loadBrandings returns the pool's styles (none: an empty map).
+func (s *Service) loadBrandings(ctx context.Context, poolID string) (brandings, error) {
+	b, err := s.st.GetBlob(ctx, poolID, brandingKey)
+	if errors.Is(err, store.ErrNotFound) {
+		return brandings{}, nil
+	}
+	if err != nil {
+		return nil, internal(err)
+	}
+	m, err := decodeBrandings(b)
+	return m, internal(err)
+}
+
+// updateBrandings applies fn to the pool's styles atomically.
+func (s *Service) updateBrandings(ctx context.Context, poolID string, fn func(brandings) error) error {
+	err := s.st.UpdateBlob(ctx, poolID, brandingKey, func(b []byte) ([]byte, error) {
+		m, err := decodeBrandings(b)
+		if err != nil {
+			return nil, err
+		}
+		if err := fn(m); err != nil {
+			return nil, err
+		}
+		if len(m) == 0 {
+			return nil, nil
+		}
+		return json.Marshal(m)
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return api.Errorf(api.ErrResourceNotFound, api.MsgPoolNotFound, poolID)
+	}
+	return internal(err)
+}
 
 // brandingDoc is one style, kept in the pool's extras by id.
 type brandingDoc struct {
@@ -93,9 +145,9 @@ func checkBranding(useDefault bool, settings json.RawMessage, assets []api.Asset
 }
 
 // brandingBytes is the size of the images of a pool's styles.
-func brandingBytes(x *poolExtras) int {
+func brandingBytes(m brandings) int {
 	n := 0
-	for _, b := range x.Branding {
+	for _, b := range m {
 		for _, a := range b.Assets {
 			n += len(a.Bytes)
 		}
@@ -165,18 +217,14 @@ func (s *Service) CreateManagedLoginBranding(ctx context.Context, in *api.Create
 	if string(in.Settings) != "null" {
 		b.Settings = in.Settings
 	}
-	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
-		x := extrasOf(d)
-		for _, other := range x.Branding {
+	err := s.updateBrandings(ctx, in.UserPoolId, func(m brandings) error {
+		for _, other := range m {
 			if other.ClientID == in.ClientId {
 				return api.Errorf(api.ErrManagedLoginBrandingExists, api.MsgBrandingExists, in.ClientId)
 			}
 		}
-		if x.Branding == nil {
-			x.Branding = map[string]*brandingDoc{}
-		}
-		x.Branding[id] = b
-		if brandingBytes(x) > maxBrandingBytes {
+		m[id] = b
+		if brandingBytes(m) > maxBrandingBytes {
 			return api.Errorf(api.ErrLimitExceeded, api.MsgBrandingTooLarge, maxBrandingBytes)
 		}
 		return nil
@@ -191,28 +239,32 @@ func (s *Service) CreateManagedLoginBranding(ctx context.Context, in *api.Create
 // ReturnMergedResources changes nothing: Cognate has no copy of Cognito's
 // default style to merge in.
 func (s *Service) DescribeManagedLoginBranding(ctx context.Context, in *api.DescribeManagedLoginBrandingInput) (*api.ManagedLoginBrandingOutput, error) {
-	p, err := s.loadPool(ctx, in.UserPoolId)
+	if _, err := s.loadPool(ctx, in.UserPoolId); err != nil {
+		return nil, err
+	}
+	m, err := s.loadBrandings(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
 	}
-	if p.doc.Extras == nil || p.doc.Extras.Branding[in.ManagedLoginBrandingId] == nil {
+	if m[in.ManagedLoginBrandingId] == nil {
 		return nil, api.Errorf(api.ErrResourceNotFound, api.MsgBrandingNotFound, in.ManagedLoginBrandingId, in.UserPoolId)
 	}
-	return &api.ManagedLoginBrandingOutput{ManagedLoginBranding: describeBranding(in.UserPoolId, in.ManagedLoginBrandingId, p.doc.Extras.Branding[in.ManagedLoginBrandingId])}, nil
+	return &api.ManagedLoginBrandingOutput{ManagedLoginBranding: describeBranding(in.UserPoolId, in.ManagedLoginBrandingId, m[in.ManagedLoginBrandingId])}, nil
 }
 
 // DescribeManagedLoginBrandingByClient answers
 // DescribeManagedLoginBrandingByClient: the client's style, if it has one.
 func (s *Service) DescribeManagedLoginBrandingByClient(ctx context.Context, in *api.DescribeManagedLoginBrandingByClientInput) (*api.ManagedLoginBrandingOutput, error) {
-	c, err := s.loadPoolClient(ctx, in.UserPoolId, in.ClientId)
+	if _, err := s.loadPoolClient(ctx, in.UserPoolId, in.ClientId); err != nil {
+		return nil, err
+	}
+	m, err := s.loadBrandings(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
 	}
-	if x := c.pool.doc.Extras; x != nil {
-		for id, b := range x.Branding {
-			if b.ClientID == in.ClientId {
-				return &api.ManagedLoginBrandingOutput{ManagedLoginBranding: describeBranding(in.UserPoolId, id, b)}, nil
-			}
+	for id, b := range m {
+		if b.ClientID == in.ClientId {
+			return &api.ManagedLoginBrandingOutput{ManagedLoginBranding: describeBranding(in.UserPoolId, id, b)}, nil
 		}
 	}
 	return nil, api.Errorf(api.ErrResourceNotFound, api.MsgBrandingNoneForClient, in.ClientId)
@@ -234,9 +286,8 @@ func (s *Service) UpdateManagedLoginBranding(ctx context.Context, in *api.Update
 		return nil, err
 	}
 	var out brandingDoc
-	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
-		x := extrasOf(d)
-		b := x.Branding[in.ManagedLoginBrandingId]
+	err := s.updateBrandings(ctx, in.UserPoolId, func(m brandings) error {
+		b := m[in.ManagedLoginBrandingId]
 		if b == nil {
 			return api.Errorf(api.ErrResourceNotFound, api.MsgBrandingNotFound, in.ManagedLoginBrandingId, in.UserPoolId)
 		}
@@ -256,8 +307,8 @@ func (s *Service) UpdateManagedLoginBranding(ctx context.Context, in *api.Update
 			return api.Errorf(api.ErrLimitExceeded, api.MsgBrandingTooManyAssets)
 		}
 		c.Modified = s.now()
-		x.Branding[in.ManagedLoginBrandingId] = &c
-		if brandingBytes(x) > maxBrandingBytes {
+		m[in.ManagedLoginBrandingId] = &c
+		if brandingBytes(m) > maxBrandingBytes {
 			return api.Errorf(api.ErrLimitExceeded, api.MsgBrandingTooLarge, maxBrandingBytes)
 		}
 		out = c
@@ -271,16 +322,42 @@ func (s *Service) UpdateManagedLoginBranding(ctx context.Context, in *api.Update
 
 // DeleteManagedLoginBranding answers DeleteManagedLoginBranding.
 func (s *Service) DeleteManagedLoginBranding(ctx context.Context, in *api.DeleteManagedLoginBrandingInput) (*api.Empty, error) {
-	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
-		x := extrasOf(d)
-		if x.Branding[in.ManagedLoginBrandingId] == nil {
+	err := s.updateBrandings(ctx, in.UserPoolId, func(m brandings) error {
+		if m[in.ManagedLoginBrandingId] == nil {
 			return api.Errorf(api.ErrResourceNotFound, api.MsgBrandingNotFound, in.ManagedLoginBrandingId, in.UserPoolId)
 		}
-		delete(x.Branding, in.ManagedLoginBrandingId)
+		delete(m, in.ManagedLoginBrandingId)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &api.Empty{}, nil
+}
+
+// dropClientBranding removes a deleted client's style.
+func (s *Service) dropClientBranding(ctx context.Context, poolID, clientID string) error {
+	m, err := s.loadBrandings(ctx, poolID)
+	if err != nil {
+		return err
+	}
+	has := false
+	for _, b := range m {
+		has = has || b.ClientID == clientID
+	}
+	if !has {
+		return nil
+	}
+	err = s.updateBrandings(ctx, poolID, func(m brandings) error {
+		for id, b := range m {
+			if b.ClientID == clientID {
+				delete(m, id)
+			}
+		}
+		return nil
+	})
+	if api.IsCode(err, api.ErrResourceNotFound) {
+		return nil // the pool went meanwhile, and its styles with it
+	}
+	return err
 }

@@ -392,5 +392,8 @@ func (s *Service) DeleteUserPoolClient(ctx context.Context, in *api.DeleteUserPo
 	if err := s.dropClientExtras(ctx, in.UserPoolId, in.ClientId); err != nil {
 		return nil, err
 	}
+	if err := s.dropClientBranding(ctx, in.UserPoolId, in.ClientId); err != nil {
+		return nil, err
+	}
 	return &api.Empty{}, nil
 }

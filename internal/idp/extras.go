@@ -14,8 +14,6 @@ type poolExtras struct {
 	Risk map[string]*riskDoc `json:",omitempty"`
 	// Terms are the clients' terms documents, by terms id.
 	Terms map[string]*termsDoc `json:",omitempty"`
-	// Branding are the clients' managed login styles, by style id.
-	Branding map[string]*brandingDoc `json:",omitempty"`
 	// LogDelivery is the pool's SetLogDeliveryConfiguration.
 	LogDelivery []api.LogConfigurationType `json:",omitempty"`
 }

@@ -247,7 +247,7 @@ func (c *client) hostedTerms() []TermsLink {
 }
 
 // dropClientExtras removes what the pool keeps for a deleted client:
-// terms, branding style, UI customization and risk configuration.
+// terms, UI customization and risk configuration.
 func (s *Service) dropClientExtras(ctx context.Context, poolID, clientID string) error {
 	p, err := s.loadPool(ctx, poolID)
 	if err != nil || p.doc.Extras == nil || !p.doc.Extras.hasClient(clientID) {
@@ -258,11 +258,6 @@ func (s *Service) dropClientExtras(ctx context.Context, poolID, clientID string)
 		for id, t := range x.Terms {
 			if t.ClientID == clientID {
 				delete(x.Terms, id)
-			}
-		}
-		for id, b := range x.Branding {
-			if b.ClientID == clientID {
-				delete(x.Branding, id)
 			}
 		}
 		delete(x.UI, clientID)
@@ -279,11 +274,6 @@ func (x *poolExtras) hasClient(clientID string) bool {
 	}
 	for _, t := range x.Terms {
 		if t.ClientID == clientID {
-			return true
-		}
-	}
-	for _, b := range x.Branding {
-		if b.ClientID == clientID {
 			return true
 		}
 	}
