@@ -160,10 +160,16 @@ func TestManagedLoginBranding(t *testing.T) {
 			t.Fatalf("image %d: %v", i+1, err)
 		}
 	}
-	wantErr(t, err, "LimitExceededException", "by Cognate")
+	wantErr(t, err, "InvalidParameterException", "by Cognate") // Update declares no LimitExceededException
 	if d := must(e.c.DescribeManagedLoginBranding(ctx, &cip.DescribeManagedLoginBrandingInput{UserPoolId: &poolID, ManagedLoginBrandingId: big.ManagedLoginBrandingId}))(t).ManagedLoginBranding; len(d.Assets) != 5 {
 		t.Fatalf("a refused update changed the style: %d assets", len(d.Assets))
 	}
+	clientD := e.client(poolID, nil)
+	_, err = e.c.CreateManagedLoginBranding(ctx, &cip.CreateManagedLoginBrandingInput{UserPoolId: &poolID, ClientId: &clientD,
+		Assets: []types.AssetType{headerPNG(png(750_000, 'e'))}})
+	wantErr(t, err, "LimitExceededException", "by Cognate")
+	_, err = e.c.DescribeManagedLoginBrandingByClient(ctx, &cip.DescribeManagedLoginBrandingByClientInput{UserPoolId: &poolID, ClientId: &clientD})
+	wantErr(t, err, "ResourceNotFoundException", clientD)
 
 	// Unknown pool, client and style.
 	const unknownID = "00000000-0000-4000-8000-000000000000"

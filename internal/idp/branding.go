@@ -275,7 +275,9 @@ func (s *Service) DescribeManagedLoginBrandingByClient(ctx context.Context, in *
 // and colour mode, the rest kept, as Cognito does so that a style larger
 // than one request can be sent in several; UseCognitoProvidedValues puts
 // the style back to Cognito's defaults. The model requires no member, but
-// a style is named by its pool and its id.
+// a style is named by its pool and its id. Its errors have no
+// LimitExceededException, so the bounds CreateManagedLoginBranding answers
+// with that are InvalidParameterException here.
 func (s *Service) UpdateManagedLoginBranding(ctx context.Context, in *api.UpdateManagedLoginBrandingInput) (*api.ManagedLoginBrandingOutput, error) {
 	for _, m := range []struct{ name, value string }{{"UserPoolId", in.UserPoolId}, {"ManagedLoginBrandingId", in.ManagedLoginBrandingId}} {
 		if m.value == "" {
@@ -304,12 +306,12 @@ func (s *Service) UpdateManagedLoginBranding(ctx context.Context, in *api.Update
 			}
 		}
 		if len(c.Assets) > 40 {
-			return api.Errorf(api.ErrLimitExceeded, api.MsgBrandingTooManyAssets)
+			return api.Errorf(api.ErrInvalidParameter, api.MsgBrandingTooManyAssets)
 		}
 		c.Modified = s.now()
 		m[in.ManagedLoginBrandingId] = &c
 		if brandingBytes(m) > maxBrandingBytes {
-			return api.Errorf(api.ErrLimitExceeded, api.MsgBrandingTooLarge, maxBrandingBytes)
+			return api.Errorf(api.ErrInvalidParameter, api.MsgBrandingTooLarge, maxBrandingBytes)
 		}
 		out = c
 		return nil
