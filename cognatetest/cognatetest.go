@@ -210,6 +210,14 @@ func (s *Server) Outbox(poolID, username string) []Message {
 	return out
 }
 
+// FeedbackToken returns the FeedbackToken of a user's sign-in event (an
+// EventId of AdminListUserAuthEvents), for UpdateAuthEventFeedback: the
+// token Cognito puts in its risk notification emails, which Cognate does
+// not send.
+func (s *Server) FeedbackToken(poolID, username, eventID string) string {
+	return s.app.Service.FeedbackToken(poolID, username, eventID)
+}
+
 // LastCode returns the newest code delivered to the user, or "".
 func (s *Server) LastCode(poolID, username string) string {
 	msgs := s.Outbox(poolID, username)

@@ -62,7 +62,8 @@ func containsPiece(data, b []byte) bool {
 // TestSecretsAtRest opens the database files and finds none of the secrets
 // the server holds, in plain text or in any usual encoding: TOTP secrets,
 // SRP and device verifiers, the device password, refresh tokens, client
-// secrets, identity providers' secrets, a pending confirmation code, the password and the pool's RSA
+// secrets (a rotation's second one too), identity providers' secrets, a
+// pending confirmation code, the password and the pool's RSA
 // private key. The SRP salt, stored in the clear on purpose, is found: the
 // search does see binary columns.
 func TestSecretsAtRest(t *testing.T) {
@@ -83,6 +84,9 @@ func TestSecretsAtRest(t *testing.T) {
 	must(e.c.CreateIdentityProvider(ctx, &cip.CreateIdentityProviderInput{UserPoolId: &poolID, ProviderName: aws.String("SignInWithApple"),
 		ProviderType: types.IdentityProviderTypeTypeSignInWithApple, ProviderDetails: map[string]string{"client_id": "com.example", "team_id": "T",
 			"key_id": "K", "private_key": appleKey, "authorize_scopes": "email"}}))(t)
+	// Rotation's second secret, one chosen by the caller.
+	const addedSecret = "RotatedIn+second_secret0123456789"
+	must(e.c.AddUserPoolClientSecret(ctx, &cip.AddUserPoolClientSecretInput{UserPoolId: &poolID, ClientId: sc.UserPoolClient.ClientId, ClientSecret: aws.String(addedSecret)}))(t)
 	// The SRP salt comes with the challenge; with it and the password the
 	// stored verifier can be computed here.
 	_, ch := e.srpStart(clientID, name, nil)
@@ -130,6 +134,7 @@ func TestSecretsAtRest(t *testing.T) {
 		"client secret":         []byte(*sc.UserPoolClient.ClientSecret),
 		"provider secret":       []byte(idpSecret),
 		"Apple private key":     []byte(appleKey),
+		"added client secret":   []byte(addedSecret),
 		"password":              []byte(password),
 		"signing key modulus":   modulus,
 	}

@@ -134,6 +134,11 @@ var adminCalls = map[string]adminCall{
 			MFAOptions: []types.MFAOptionType{}}, noClientValidation)
 		return err
 	}},
+	"AdminUpdateAuthEventFeedback": {true, func(c *cip.Client, pool, user *string) error {
+		_, err := c.AdminUpdateAuthEventFeedback(ctx, &cip.AdminUpdateAuthEventFeedbackInput{UserPoolId: pool, Username: user,
+			EventId: aws.String("some-event"), FeedbackValue: types.FeedbackValueTypeValid}, noClientValidation)
+		return err
+	}},
 }
 
 // nullLine is AWS's validation line for a required member left out.

@@ -108,6 +108,8 @@ func TestRotateMasterKey(t *testing.T) {
 	secret, meta, dev := e.rememberDevice(clientID, name)
 	tokens := must(e.deviceSignIn(poolID, clientID, name, meta, dev))(t)
 	sc := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("s"), GenerateSecret: true}))(t).UserPoolClient
+	// A second secret (client-secret rotation) is re-encrypted too.
+	second := *must(e.c.AddUserPoolClientSecret(ctx, &cip.AddUserPoolClientSecretInput{UserPoolId: &poolID, ClientId: sc.ClientId}))(t).ClientSecretDescriptor.ClientSecretValue
 	// More users, so that re-encryption takes a while and requests overlap it.
 	const others = 20
 	for range others {
@@ -178,7 +180,7 @@ func TestRotateMasterKey(t *testing.T) {
 	}
 	// The first pass found everything under the old key; the second found
 	// nothing left to do, though the sign-ins wrote new rows meanwhile.
-	if !strings.Contains(out.String(), fmt.Sprintf("pass 1: re-encrypted 1 signing keys, 1 client secrets, %d user secrets, 1 device verifiers", 2+others)) {
+	if !strings.Contains(out.String(), fmt.Sprintf("pass 1: re-encrypted 1 signing keys, 2 client secrets, %d user secrets, 1 device verifiers", 2+others)) {
 		t.Fatalf("rotation report:\n%s", out)
 	}
 	if !strings.Contains(out.String(), "pass 2: re-encrypted 0 signing keys, 0 client secrets, 0 user secrets, 0 device verifiers") {
@@ -212,5 +214,8 @@ func TestRotateMasterKey(t *testing.T) {
 	e2.mfaSignIn(clientID, name, secret)
 	if d := must(e2.c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: sc.ClientId}))(t); *d.UserPoolClient.ClientSecret != *sc.ClientSecret {
 		t.Fatal("client secret lost")
+	}
+	if !e2.tokenEndpointAuth(*sc.ClientId, second) || !e2.tokenEndpointAuth(*sc.ClientId, *sc.ClientSecret) {
+		t.Fatal("a client secret no longer authenticates the client after the rotation")
 	}
 }

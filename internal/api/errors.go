@@ -95,6 +95,8 @@ const (
 	ErrInvalidSmsRoleAccessPolicy  = "InvalidSmsRoleAccessPolicyException"
 	ErrRefreshTokenReuse           = "RefreshTokenReuseException"
 	ErrPasswordHistoryViolation    = "PasswordHistoryPolicyViolationException"
+	ErrTermsExists                 = "TermsExistsException"
+	ErrManagedLoginBrandingExists  = "ManagedLoginBrandingExistsException"
 )
 
 // Common errors with Cognito's own wording (messages.go).

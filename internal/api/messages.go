@@ -51,6 +51,40 @@ const (
 	MsgInvalidScope                    = "Invalid scope requested: %s"
 	MsgProviderNotFound                = "The provider %s does not exist for User Pool %s."
 	MsgWriteUnauthorizedAttribute      = "A client attempted to write unauthorized attribute"
+	MsgClientHasNoSecret               = "Client %s has no client secret: only a confidential client can be given another."
+	MsgClientSecretLimit               = "Client %s already has %d client secrets; delete one before adding another."
+	MsgClientSecretExists              = "Client %s already has this client secret."
+	MsgClientSecretNotFound            = "Client secret %s does not exist for client %s."
+	MsgLastClientSecret                = "The last client secret of client %s cannot be deleted."
+
+	// Auth-event feedback.
+	MsgAuthEventNotFound    = "Auth event %s does not exist for the user."
+	MsgFeedbackTokenInvalid = "The feedback token is not valid for this event."
+
+	// Log delivery.
+	MsgLogNotificationDestination = "userNotification logs are sent at LogLevel ERROR to a CloudWatchLogsConfiguration only."
+	MsgLogAuthEventsDestination   = "userAuthEvents logs are sent at LogLevel INFO to exactly one of CloudWatchLogsConfiguration, S3Configuration and FirehoseConfiguration."
+	MsgLogDestinationArn          = "%s is required."
+	MsgLogSourceTwice             = "EventSource %s is configured more than once."
+
+	// Managed login branding.
+	MsgBrandingExists           = "Client %s already has a managed login branding style."
+	MsgBrandingNotFound         = "Managed login branding %s does not exist in user pool %s."
+	MsgBrandingNoneForClient    = "Client %s has no managed login branding style."
+	MsgBrandingDefaultAndValues = "UseCognitoProvidedValues cannot be given with Settings or Assets."
+	MsgBrandingSettingsObject   = "Settings must be a JSON object."
+	MsgBrandingTooLarge         = "A user pool's branding images may hold %d bytes in all, by Cognate."
+	MsgBrandingTooManyAssets    = "A branding style may have 40 assets at most."
+	MsgAssetNoBytes             = "The %s %s asset has no Bytes."
+	MsgAssetType                = "The %s %s asset is not a %s file."
+	MsgAssetTwice               = "The %s %s asset is given more than once."
+
+	// Terms documents.
+	MsgTermsNotFound = "Terms %s does not exist in user pool %s."
+	MsgTermsExists   = "Terms %s already exist for client %s."
+	MsgTermsNoLinks  = "Links must give at least one link."
+	MsgTermsLanguage = "Links: %s is not a language of managed login (cognito:default, cognito:english, ...)."
+	MsgTermsLink     = "Links: the link for %s must be an absolute http or https URL of at most 1024 characters."
 
 	// Resource servers and domains.
 	MsgResourceServerNotFound = "Resource server %s does not exist."

@@ -21,8 +21,14 @@ type UpdateIdentityProviderInput struct {
 	IdpIdentifiers   []string          `json:",omitempty" v:"len=0:50"`
 }
 
-// ProviderNameInput names one provider of a pool (Describe, Delete).
-type ProviderNameInput struct {
+// DescribeIdentityProviderInput is DescribeIdentityProvider's request.
+type DescribeIdentityProviderInput struct {
+	UserPoolId   string `v:"req,len=1:55,pat=poolid"`
+	ProviderName string `v:"req,len=1:32,pat=providername"`
+}
+
+// DeleteIdentityProviderInput is DeleteIdentityProvider's request.
+type DeleteIdentityProviderInput struct {
 	UserPoolId   string `v:"req,len=1:55,pat=poolid"`
 	ProviderName string `v:"req,len=1:32,pat=providername"`
 }

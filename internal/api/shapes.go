@@ -769,6 +769,14 @@ type AuthEventType struct {
 	EventResponse      string
 	ChallengeResponses []ChallengeResponseType
 	EventContextData   *EventContextDataType `json:",omitempty"`
+	EventFeedback      *EventFeedbackType    `json:",omitempty"`
+}
+
+// EventFeedbackType is the feedback given on an event.
+type EventFeedbackType struct {
+	FeedbackValue string
+	Provider      string
+	FeedbackDate  *Time `json:",omitempty"`
 }
 
 // AdminListUserAuthEventsOutput is its answer.

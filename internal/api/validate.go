@@ -32,6 +32,11 @@ var patterns = map[string]string{
 	"providernamev2": `[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+`,
 	"providername":   `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`,
 	"idpidentifier":  `[\w\s+=.@-]+`,
+	"eventid":        `[\w+-]+`,
+	"s3arn":          `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:::[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`,
+	"resourceid":     `^[\w\- ]+$`,
+	"termsname":      `^(terms-of-use|privacy-policy)$`,
+	"uuid4":          `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`,
 }
 
 var compiled = func() map[string]*regexp.Regexp {

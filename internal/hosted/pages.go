@@ -42,6 +42,8 @@ type page struct {
 	Back, BackText string
 	QR             template.HTML
 	Attrs          []attrField // NEW_PASSWORD_REQUIRED: required attributes
+	// Terms are the client's terms of use and privacy policy (sign-up).
+	Terms []idp.TermsLink
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
@@ -176,7 +178,7 @@ func (h *Handler) newPage(r *http.Request, req *authRequest, title string) *page
 	p := &page{Title: title, Request: h.seal(req, "request"), Errs: map[string]string{},
 		NameLabel: "Username", NameType: "text", NameWord: "username"}
 	if c, err := h.svc.HostedClient(r.Context(), req.ClientID); err == nil {
-		p.ClientName = c.Name
+		p.ClientName, p.Terms = c.Name, c.Terms
 		p.EmailOnly = slices.Contains(c.UsernameAttributes, "email")
 		email, phone := p.EmailOnly, slices.Contains(c.UsernameAttributes, "phone_number")
 		switch {

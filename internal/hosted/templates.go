@@ -92,6 +92,7 @@ ul.rules{margin:6px 0 0;padding-left:1.3em;font-size:.92rem;color:#545b64}ul.rul
 {{template "field" (field . "email" "Email" "email" .Email "email" false)}}
 {{template "field" (field . "password" "Password" "password" "" "new-password" false)}}
 {{template "rules" .}}
+{{with .Terms}}<p class="hint" id="terms">By signing up you agree to the {{range $i, $t := .}}{{if $i}} and the {{end}}<a href="{{$t.URL}}" target="_blank" rel="noopener">{{$t.Text}}</a>{{end}}.</p>{{end}}
 <button type="submit">Sign up</button>
 </form>
 <p class="alt">Already have an account? <a href="/login?request={{.Request}}">Sign in</a></p>

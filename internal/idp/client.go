@@ -16,15 +16,22 @@ import (
 type clientDoc struct {
 	ClientName string `json:",omitempty"`
 	api.UserPoolClientSettings
-	Secret []byte `json:",omitempty"` // encrypted
+	// Secret is the one secret of a client written before secret rotation
+	// (encrypted); Secrets replaces it at the client's next secret change.
+	Secret []byte `json:",omitempty"`
+	// Secrets are the client's live secrets, oldest first (at most
+	// maxClientSecrets).
+	Secrets []clientSecret `json:",omitempty"`
 }
 
 // client is a loaded app client with its pool.
 type client struct {
-	rec    *store.Client
-	doc    clientDoc
-	secret string
-	pool   *pool
+	rec *store.Client
+	doc clientDoc
+	// secrets are the live secrets in clear, oldest first: each one is
+	// accepted wherever the client authenticates.
+	secrets []string
+	pool    *pool
 	// pages is set on a client loaded for the server's own pages (see
 	// PagesRequest): they call the operations as the server itself, with
 	// no SECRET_HASH.
@@ -56,12 +63,8 @@ func (s *Service) readClient(ctx context.Context, id string) (*client, error) {
 	if err := decodeDoc(rec.Settings, &c.doc); err != nil {
 		return nil, internal(err)
 	}
-	if len(c.doc.Secret) > 0 {
-		sec, err := s.seal.Decrypt(c.doc.Secret, "client-secret|"+rec.ID)
-		if err != nil {
-			return nil, internal(err)
-		}
-		c.secret = string(sec)
+	if c.secrets, err = s.openSecrets(rec, &c.doc); err != nil {
+		return nil, internal(err)
 	}
 	if c.pool, err = s.loadPool(ctx, rec.PoolID); err != nil {
 		return nil, err
@@ -88,7 +91,7 @@ func (s *Service) loadPoolClient(ctx context.Context, poolID, clientID string) (
 // checkSecretHash enforces SECRET_HASH for clients that have a secret. The
 // hash may be computed over any of the names the caller knows the user by.
 func (c *client) checkSecretHash(given string, names ...string) error {
-	if c.secret == "" || c.pages {
+	if len(c.secrets) == 0 || c.pages {
 		return nil
 	}
 	if given == "" {
@@ -100,10 +103,12 @@ func (c *client) checkSecretHash(given string, names ...string) error {
 			if n == "" {
 				continue
 			}
-			m := hmac.New(sha256.New, []byte(c.secret))
-			m.Write([]byte(n + c.rec.ID))
-			if hmac.Equal(m.Sum(nil), got) {
-				return nil
+			for _, secret := range c.secrets {
+				m := hmac.New(sha256.New, []byte(secret))
+				m.Write([]byte(n + c.rec.ID))
+				if hmac.Equal(m.Sum(nil), got) {
+					return nil
+				}
 			}
 		}
 	}
@@ -268,10 +273,10 @@ func (s *Service) CreateClient(ctx context.Context, id, secret string, in *api.C
 	if in.GenerateSecret && secret == "" {
 		secret = newClientSecret()
 	}
-	if secret != "" {
-		doc.Secret = s.seal.Encrypt([]byte(secret), "client-secret|"+id)
-	}
 	now := s.now()
+	if secret != "" {
+		doc.Secrets = []clientSecret{{ID: clientSecretID(id, now, nil), Value: s.seal.Encrypt([]byte(secret), secretLabel(id)), Created: now}}
+	}
 	rec := &store.Client{ID: id, PoolID: in.UserPoolId, Name: in.ClientName, Created: now, Updated: now, Settings: encodeDoc(doc)}
 	if err := s.st.CreateClient(ctx, rec); err != nil {
 		if errors.Is(err, store.ErrExists) {
@@ -305,7 +310,7 @@ func (s *Service) DescribeUserPoolClient(ctx context.Context, in *api.DescribeUs
 	if err != nil {
 		return nil, err
 	}
-	return &api.UserPoolClientOutput{UserPoolClient: describeClient(c.rec, c.doc, c.secret)}, nil
+	return &api.UserPoolClientOutput{UserPoolClient: describeClient(c.rec, c.doc, c.firstSecret())}, nil
 }
 
 // ListUserPoolClients answers ListUserPoolClients.
@@ -353,7 +358,7 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *api.UpdateUserPo
 		if err := normalizeClient(&doc.UserPoolClientSettings); err != nil {
 			return err
 		}
-		if err := checkClientSettings(loaded.pool, &doc.UserPoolClientSettings, len(doc.Secret) > 0); err != nil {
+		if err := checkClientSettings(loaded.pool, &doc.UserPoolClientSettings, doc.hasSecret()); err != nil {
 			return err
 		}
 		c.Name = doc.ClientName
@@ -364,12 +369,12 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *api.UpdateUserPo
 	if err != nil {
 		return nil, internal(err)
 	}
-	if len(doc.Secret) > 0 {
-		b, err := s.seal.Decrypt(doc.Secret, "client-secret|"+rec.ID)
-		if err != nil {
-			return nil, internal(err)
-		}
-		secret = string(b)
+	secrets, err := s.openSecrets(rec, &doc)
+	if err != nil {
+		return nil, internal(err)
+	}
+	if len(secrets) > 0 {
+		secret = secrets[0]
 	}
 	return &api.UserPoolClientOutput{UserPoolClient: describeClient(rec, doc, secret)}, nil
 }
@@ -381,6 +386,14 @@ func (s *Service) DeleteUserPoolClient(ctx context.Context, in *api.DeleteUserPo
 	}
 	if err := s.st.DeleteClient(ctx, in.ClientId); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, internal(err)
+	}
+	// Its terms documents, branding style, UI customization and risk
+	// configuration go with it.
+	if err := s.dropClientExtras(ctx, in.UserPoolId, in.ClientId); err != nil {
+		return nil, err
+	}
+	if err := s.dropClientBranding(ctx, in.UserPoolId, in.ClientId); err != nil {
+		return nil, err
 	}
 	return &api.Empty{}, nil
 }

@@ -12,6 +12,10 @@ import (
 type poolExtras struct {
 	UI   map[string]*uiDoc   `json:",omitempty"`
 	Risk map[string]*riskDoc `json:",omitempty"`
+	// Terms are the clients' terms documents, by terms id.
+	Terms map[string]*termsDoc `json:",omitempty"`
+	// LogDelivery is the pool's SetLogDeliveryConfiguration.
+	LogDelivery []api.LogConfigurationType `json:",omitempty"`
 }
 
 // uiDoc is one SetUICustomization.

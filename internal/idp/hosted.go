@@ -2,7 +2,6 @@ package idp
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"time"
@@ -41,6 +40,9 @@ type HostedClient struct {
 	ResourceScopes []string
 	// Devices is the pool's DeviceConfiguration (nil: devices untracked).
 	Devices *api.DeviceConfiguration
+	// Terms are the links the sign-up page shows (none until the client
+	// has both a terms of use and a privacy policy).
+	Terms []TermsLink
 }
 
 // HostedClient returns the OAuth view of an app client.
@@ -53,9 +55,9 @@ func (s *Service) HostedClient(ctx context.Context, clientID string) (*HostedCli
 	return &HostedClient{ID: c.rec.ID, Name: c.rec.Name, PoolID: c.pool.rec.ID, PoolName: c.pool.rec.Name,
 		CallbackURLs: d.CallbackURLs, LogoutURLs: d.LogoutURLs, AllowedOAuthFlows: d.AllowedOAuthFlows,
 		AllowedOAuthScopes: d.AllowedOAuthScopes, OAuthEnabled: d.AllowedOAuthFlowsUserPoolClient != nil && *d.AllowedOAuthFlowsUserPoolClient,
-		HasSecret: c.secret != "", UsernameAttributes: c.pool.doc.UsernameAttributes,
+		HasSecret: len(c.secrets) > 0, UsernameAttributes: c.pool.doc.UsernameAttributes,
 		MFARequired: c.pool.doc.MfaConfiguration == "ON", SupportedIdentityProviders: d.SupportedIdentityProviders,
-		ResourceScopes: c.pool.resourceScopes(), Devices: c.pool.doc.DeviceConfiguration}, nil
+		ResourceScopes: c.pool.resourceScopes(), Devices: c.pool.doc.DeviceConfiguration, Terms: c.hostedTerms()}, nil
 }
 
 // CheckClientSecret compares a client secret given to the token endpoint
@@ -66,7 +68,7 @@ func (s *Service) CheckClientSecret(ctx context.Context, clientID, secret string
 	if err != nil {
 		return err
 	}
-	if subtle.ConstantTimeCompare([]byte(secret), []byte(c.secret)) != 1 {
+	if !c.secretMatches(secret) {
 		return api.Errorf(api.ErrNotAuthorized, api.MsgClientSecretUnverified, clientID)
 	}
 	return nil
@@ -88,8 +90,8 @@ func (s *Service) HostedSignIn(ctx context.Context, clientID, username, password
 		return nil, err
 	}
 	p := map[string]string{"USERNAME": username, "PASSWORD": password}
-	if c.secret != "" {
-		p["SECRET_HASH"] = SecretHash(c.secret, username, c.rec.ID)
+	if secret := c.firstSecret(); secret != "" {
+		p["SECRET_HASH"] = SecretHash(secret, username, c.rec.ID)
 	}
 	if device != nil {
 		if u, err := s.resolveUser(ctx, c.pool, username); err == nil {

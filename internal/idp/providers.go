@@ -512,7 +512,7 @@ func (s *Service) UpdateIdentityProvider(ctx context.Context, in *api.UpdateIden
 }
 
 // DescribeIdentityProvider answers DescribeIdentityProvider.
-func (s *Service) DescribeIdentityProvider(ctx context.Context, in *api.ProviderNameInput) (*api.IdentityProviderOutput, error) {
+func (s *Service) DescribeIdentityProvider(ctx context.Context, in *api.DescribeIdentityProviderInput) (*api.IdentityProviderOutput, error) {
 	p, err := s.loadPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
@@ -584,7 +584,7 @@ func (s *Service) ListIdentityProviders(ctx context.Context, in *api.ListIdentit
 // DeleteIdentityProvider answers DeleteIdentityProvider. App clients that
 // named it stop offering it (their SupportedIdentityProviders are checked
 // against the pool's providers when they are written and read).
-func (s *Service) DeleteIdentityProvider(ctx context.Context, in *api.ProviderNameInput) (*api.Empty, error) {
+func (s *Service) DeleteIdentityProvider(ctx context.Context, in *api.DeleteIdentityProviderInput) (*api.Empty, error) {
 	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
 		if _, ok := d.Providers[in.ProviderName]; !ok {
 			return errNoProvider(in.UserPoolId, in.ProviderName)

@@ -95,8 +95,13 @@ func (s *Service) reencryptPool(ctx context.Context, poolID string, n *Reencrypt
 					return err
 				}
 				before := n.ClientSecrets
-				if doc.Secret, err = s.rewrap(doc.Secret, "client-secret|"+c.ID, &n.ClientSecrets); err != nil {
+				if doc.Secret, err = s.rewrap(doc.Secret, secretLabel(c.ID), &n.ClientSecrets); err != nil {
 					return err
+				}
+				for i := range doc.Secrets {
+					if doc.Secrets[i].Value, err = s.rewrap(doc.Secrets[i].Value, secretLabel(c.ID), &n.ClientSecrets); err != nil {
+						return err
+					}
 				}
 				if n.ClientSecrets != before {
 					c.Settings = encodeDoc(doc)

@@ -2,7 +2,6 @@ package idp
 
 import (
 	"context"
-	"crypto/subtle"
 
 	"github.com/cognate-idp/cognate/internal/api"
 )
@@ -16,11 +15,11 @@ func (s *Service) RevokeToken(ctx context.Context, in *api.RevokeTokenInput) (*a
 	}
 	// RevokeToken declares no NotAuthorizedException: a client that fails
 	// to authenticate is UnauthorizedException, as in OAuth's invalid_client.
-	if c.secret != "" {
+	if len(c.secrets) > 0 {
 		if in.ClientSecret == "" {
 			return nil, api.Errorf(api.ErrUnauthorized, api.MsgSecretNotReceived, c.rec.ID)
 		}
-		if subtle.ConstantTimeCompare([]byte(in.ClientSecret), []byte(c.secret)) != 1 {
+		if !c.secretMatches(in.ClientSecret) {
 			return nil, api.Errorf(api.ErrUnauthorized, api.MsgClientSecretUnverified, c.rec.ID)
 		}
 	}

@@ -176,11 +176,11 @@ func (s *Service) GetTokensFromRefreshToken(ctx context.Context, in *api.GetToke
 	if err != nil {
 		return nil, err
 	}
-	if c.secret != "" {
+	if len(c.secrets) > 0 {
 		if in.ClientSecret == "" {
 			return nil, api.Errorf(api.ErrNotAuthorized, api.MsgSecretNotReceived, c.rec.ID)
 		}
-		if subtle.ConstantTimeCompare([]byte(in.ClientSecret), []byte(c.secret)) != 1 {
+		if !c.secretMatches(in.ClientSecret) {
 			return nil, api.Errorf(api.ErrNotAuthorized, api.MsgClientSecretUnverified, c.rec.ID)
 		}
 	}

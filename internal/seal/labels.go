@@ -23,6 +23,7 @@ const (
 	LabelSRP       = "cognate srp"        // USER_SRP_AUTH's SECRET_BLOCK
 	LabelDeviceSRP = "cognate device srp" // DEVICE_SRP_AUTH's SECRET_BLOCK
 	LabelHosted    = "cognate hosted"     // the hosted pages' state, with a purpose after "|"
+	LabelFeedback  = "cognate feedback"   // an auth event's FeedbackToken
 )
 
 // LabelDeviceCookie binds the hosted pages' remembered-device cookie to

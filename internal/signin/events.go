@@ -35,6 +35,35 @@ type Event struct {
 	Password bool      `json:"pw"`            // the password step succeeded
 	MFA      string    `json:"mfa,omitempty"` // "", "Success" or "Failure"
 	IP       string    `json:"ip,omitempty"`
+	// Feedback is the last Update- or AdminUpdateAuthEventFeedback.
+	Feedback *Feedback `json:"fb,omitempty"`
+}
+
+// Feedback is what a user or an administrator said of an event: Valid or
+// Invalid, by whom (Provider) and when.
+type Feedback struct {
+	Value    string    `json:"v"`
+	Provider string    `json:"p"`
+	Date     time.Time `json:"t"`
+}
+
+// SetFeedback records fb on the event id of u's history (the caller stores
+// u); it reports whether the history has that event.
+func SetFeedback(u *store.User, id string, fb Feedback) bool {
+	evs := DecodeEvents(u.AuthEvents)
+	for i := range evs {
+		if evs[i].ID != id {
+			continue
+		}
+		evs[i].Feedback = &fb
+		b, err := json.Marshal(evs)
+		if err != nil {
+			panic(err) // only plain data types are encoded
+		}
+		u.AuthEvents = b
+		return true
+	}
+	return false
 }
 
 // Step is where a failed sign-in was refused.
@@ -112,6 +141,10 @@ func Describe(ev Event) api.AuthEventType {
 	}
 	if ev.IP != "" {
 		out.EventContextData = &api.EventContextDataType{IpAddress: ev.IP}
+	}
+	if fb := ev.Feedback; fb != nil {
+		d := api.At(fb.Date)
+		out.EventFeedback = &api.EventFeedbackType{FeedbackValue: fb.Value, Provider: fb.Provider, FeedbackDate: &d}
 	}
 	return out
 }

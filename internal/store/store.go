@@ -213,6 +213,18 @@ type Store interface {
 	UpdateDevice(ctx context.Context, poolID, key string, fn func(*Device) error) (*Device, error)
 	DeleteDevice(ctx context.Context, poolID, key string) error
 
+	// GetBlob returns a value the domain keeps beside a pool's document,
+	// under key, for the few operations that read it (managed login
+	// branding and its images): kept apart so that the pool's document,
+	// which every request reads, stays small. ErrNotFound when there is
+	// none.
+	GetBlob(ctx context.Context, poolID, key string) ([]byte, error)
+	// UpdateBlob applies fn to the pool's value under key (nil when there
+	// is none) atomically, and stores what fn returns; nil removes the
+	// value. It fails with ErrNotFound if the pool does not exist, and with
+	// fn's error, writing nothing, if fn fails. Values go with their pool.
+	UpdateBlob(ctx context.Context, poolID, key string, fn func([]byte) ([]byte, error)) error
+
 	// MarkUsed records a one-time key (a spent session, a used SRP secret
 	// block) until expires; it fails with ErrExists if the key was marked.
 	MarkUsed(ctx context.Context, key string, expires time.Time) error

@@ -181,6 +181,18 @@ func (s *hookedStore) CreateDevice(ctx context.Context, d *store.Device) error {
 	return s.next.CreateDevice(ctx, d)
 }
 
+func (s *hookedStore) GetBlob(ctx context.Context, poolID, key string) ([]byte, error) {
+	ctx, done := s.around(ctx, "GetBlob")
+	defer done()
+	return s.next.GetBlob(ctx, poolID, key)
+}
+
+func (s *hookedStore) UpdateBlob(ctx context.Context, poolID, key string, fn func([]byte) ([]byte, error)) error {
+	ctx, done := s.around(ctx, "UpdateBlob")
+	defer done()
+	return s.next.UpdateBlob(ctx, poolID, key, fn)
+}
+
 func (s *hookedStore) GetDevice(ctx context.Context, poolID, key string) (*store.Device, error) {
 	ctx, done := s.around(ctx, "GetDevice")
 	defer done()

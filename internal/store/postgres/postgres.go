@@ -805,6 +805,49 @@ func (s *Store) PurgeExpired(ctx context.Context, now time.Time) error {
 
 // ---- devices ----
 
+func (s *Store) GetBlob(ctx context.Context, poolID, key string) ([]byte, error) {
+	if !textSafe(poolID, key) {
+		return nil, store.ErrNotFound
+	}
+	return one(ctx, s, func(r pgx.Row) ([]byte, error) {
+		var data []byte
+		if err := r.Scan(&data); err != nil {
+			return nil, notFound(err)
+		}
+		return data, nil
+	}, `SELECT data FROM pool_blobs WHERE pool_id = $1 AND key = $2`, poolID, key)
+}
+
+func (s *Store) UpdateBlob(ctx context.Context, poolID, key string, fn func([]byte) ([]byte, error)) error {
+	if !textSafe(poolID, key) {
+		return store.ErrNotFound
+	}
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		// The pool's row, locked, orders concurrent updates of its values
+		// (a value not there yet has no row to lock).
+		var one int
+		if err := tx.QueryRow(ctx, `SELECT 1 FROM pools WHERE id = $1 FOR UPDATE`, poolID).Scan(&one); err != nil {
+			return notFound(err)
+		}
+		var data []byte
+		err := tx.QueryRow(ctx, `SELECT data FROM pool_blobs WHERE pool_id = $1 AND key = $2`, poolID, key).Scan(&data)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		out, err := fn(data)
+		if err != nil {
+			return err
+		}
+		if out == nil {
+			_, err = tx.Exec(ctx, `DELETE FROM pool_blobs WHERE pool_id = $1 AND key = $2`, poolID, key)
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO pool_blobs(pool_id, key, data) VALUES ($1, $2, $3)
+			ON CONFLICT (pool_id, key) DO UPDATE SET data = EXCLUDED.data`, poolID, key, out)
+		return err
+	})
+}
+
 func (s *Store) CreateDevice(ctx context.Context, d *store.Device) error {
 	doc, err := json.Marshal(d)
 	if err != nil {

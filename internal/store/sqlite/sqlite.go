@@ -107,6 +107,12 @@ var migrations = []string{
 	CREATE INDEX devices_user ON devices(pool_id, username, device_key);`,
 	`CREATE INDEX refresh_origin ON refresh_tokens(origin_jti);`,
 	`ALTER TABLE refresh_tokens ADD COLUMN rotated INTEGER NOT NULL DEFAULT 0;`,
+	`CREATE TABLE pool_blobs (
+		pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+		key TEXT NOT NULL,
+		data BLOB NOT NULL,
+		PRIMARY KEY (pool_id, key)
+	) WITHOUT ROWID;`,
 }
 
 // Open opens (creating if needed) the database file at path and applies
@@ -661,6 +667,41 @@ func (s *Store) PurgeExpired(ctx context.Context, now time.Time) error {
 			return err
 		}
 		_, err := s.txExec(ctx, tx, `DELETE FROM refresh_tokens WHERE expires < ?`, ns(now))
+		return err
+	})
+}
+
+// ---- pool blobs ----
+
+func (s *Store) GetBlob(ctx context.Context, poolID, key string) ([]byte, error) {
+	var data []byte
+	if err := s.row(ctx, `SELECT data FROM pool_blobs WHERE pool_id = ? AND key = ?`, poolID, key).Scan(&data); err != nil {
+		return nil, notFound(err)
+	}
+	return data, nil
+}
+
+func (s *Store) UpdateBlob(ctx context.Context, poolID, key string, fn func([]byte) ([]byte, error)) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var one int
+		if err := s.txRow(ctx, tx, `SELECT 1 FROM pools WHERE id = ?`, poolID).Scan(&one); err != nil {
+			return notFound(err)
+		}
+		var data []byte
+		err := s.txRow(ctx, tx, `SELECT data FROM pool_blobs WHERE pool_id = ? AND key = ?`, poolID, key).Scan(&data)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		out, err := fn(data)
+		if err != nil {
+			return err
+		}
+		if out == nil {
+			_, err = s.txExec(ctx, tx, `DELETE FROM pool_blobs WHERE pool_id = ? AND key = ?`, poolID, key)
+			return err
+		}
+		_, err = s.txExec(ctx, tx, `INSERT INTO pool_blobs(pool_id, key, data) VALUES (?, ?, ?)
+			ON CONFLICT(pool_id, key) DO UPDATE SET data = excluded.data`, poolID, key, out)
 		return err
 	})
 }

@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store, opts ...Option) {
 		{"MarkUsed", testMarkUsed},
 		{"DeletePoolCascades", testDeleteCascade},
 		{"Devices", testDevices},
+		{"Blobs", testBlobs},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -756,5 +757,78 @@ func testRefreshTokenRotation(t *testing.T, s store.Store) {
 		if r, err := s.OriginRevoked(ctx, "p_1", "o"); err != nil || !r {
 			t.Fatalf("OriginRevoked with one of two tokens revoked = %v, %v", r, err)
 		}
+	}
+}
+
+// testBlobs: a pool's values are created, read, replaced and removed
+// through UpdateBlob, atomically (concurrent appends lose none), kept apart
+// by pool and key, refused for an unknown pool, left as they were when fn
+// fails, and deleted with their pool.
+func testBlobs(t *testing.T, s store.Store) {
+	mkPool(t, s, "p_1")
+	mkPool(t, s, "p_2")
+	if _, err := s.GetBlob(ctx, "p_1", "k"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("blob before any: %v", err)
+	}
+	set := func(pool, key string, v []byte) {
+		t.Helper()
+		if err := s.UpdateBlob(ctx, pool, key, func(old []byte) ([]byte, error) { return v, nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set("p_1", "k", []byte("one"))
+	set("p_2", "k", []byte("two"))
+	set("p_1", "other", []byte{0, 1, 2, 255})
+	for _, c := range []struct{ pool, key, want string }{{"p_1", "k", "one"}, {"p_2", "k", "two"}, {"p_1", "other", "\x00\x01\x02\xff"}} {
+		if got, err := s.GetBlob(ctx, c.pool, c.key); err != nil || string(got) != c.want {
+			t.Fatalf("%s/%s = %q, %v; want %q", c.pool, c.key, got, err, c.want)
+		}
+	}
+	// fn sees the stored value; its error writes nothing.
+	boom := errors.New("boom")
+	err := s.UpdateBlob(ctx, "p_1", "k", func(old []byte) ([]byte, error) {
+		if string(old) != "one" {
+			t.Errorf("fn saw %q", old)
+		}
+		return []byte("changed"), boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("fn's error: %v", err)
+	}
+	if got, _ := s.GetBlob(ctx, "p_1", "k"); string(got) != "one" {
+		t.Fatalf("a failed update wrote %q", got)
+	}
+	if err := s.UpdateBlob(ctx, "p_nope", "k", func([]byte) ([]byte, error) { return []byte("x"), nil }); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("blob of an unknown pool: %v", err)
+	}
+	// Concurrent appends lose nothing.
+	const n = 20
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.UpdateBlob(ctx, "p_2", "count", func(old []byte) ([]byte, error) { return append(old, 'x'), nil }); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if got, _ := s.GetBlob(ctx, "p_2", "count"); len(got) != n {
+		t.Fatalf("%d concurrent appends left %d bytes", n, len(got))
+	}
+	// nil removes; the pool's deletion removes the rest.
+	set("p_1", "k", nil)
+	if _, err := s.GetBlob(ctx, "p_1", "k"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("blob after removal: %v", err)
+	}
+	if err := s.DeletePool(ctx, "p_1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetBlob(ctx, "p_1", "other"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("blob survived its pool: %v", err)
+	}
+	if got, _ := s.GetBlob(ctx, "p_2", "k"); string(got) != "two" {
+		t.Fatalf("another pool's blob after the deletion: %q", got)
 	}
 }
