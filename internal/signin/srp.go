@@ -54,7 +54,8 @@ func (e *Engine) srpAuth(ctx context.Context, c Client, p map[string]string) (*a
 	if p["SRP_A"] == "" {
 		return nil, missing("SRP_A")
 	}
-	if _, err := srp.ParseA(p["SRP_A"]); err != nil {
+	a, err := srp.ParseA(p["SRP_A"])
+	if err != nil {
 		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgSRPAInvalid)
 	}
 	u, phantom, err := e.signInUser(ctx, c, p)
@@ -70,7 +71,7 @@ func (e *Engine) srpAuth(ctx context.Context, c Client, p map[string]string) (*a
 		return nil, internal(err)
 	}
 	st := SRPState{ID: randomToken(12), Pool: c.PoolID(), Client: c.ID(), User: u.Username, A: p["SRP_A"], B: server.Secret(),
-		Expires: e.now().Add(c.SessionValidity()).Unix(), DeviceKey: p["DEVICE_KEY"], Phantom: phantom}
+		U: server.Scramble(a), Expires: e.now().Add(c.SessionValidity()).Unix(), DeviceKey: p["DEVICE_KEY"], Phantom: phantom}
 	b, _ := json.Marshal(st)
 	block := base64.StdEncoding.EncodeToString(e.seal.SealBytes(b, seal.LabelSRP))
 	ss := e.newSession(c, u, ChallengePasswordVerify, e.now())
@@ -78,6 +79,16 @@ func (e *Engine) srpAuth(ctx context.Context, c Client, p map[string]string) (*a
 		"SALT": hex.EncodeToString(u.Salt), "SRP_B": server.PublicHex(), "SECRET_BLOCK": block,
 		"USER_ID_FOR_SRP": u.Username, "USERNAME": u.Username,
 	}}, nil
+}
+
+// restoreServer rebuilds the server's half of an exchange from its sealed
+// state: from the scramble when the state has one (no B to recompute), else
+// from the secret alone.
+func restoreServer(v, secret, scramble []byte) (*srp.Server, error) {
+	if len(scramble) > 0 {
+		return srp.RestoreVerifier(v, secret, scramble)
+	}
+	return srp.RestoreServer(v, secret)
 }
 
 func decodeBase64(s string) ([]byte, error) {
@@ -175,7 +186,7 @@ func (e *Engine) srpVerify(ctx context.Context, c Client, r map[string]string) (
 	if err != nil {
 		return nil, err
 	}
-	server, err := srp.RestoreServer(v, st.B)
+	server, err := restoreServer(v, st.B, st.U)
 	if err != nil {
 		return nil, internal(err)
 	}
