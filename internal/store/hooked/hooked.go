@@ -37,6 +37,15 @@ func (s *hookedStore) Probe(ctx context.Context) error {
 	return s.next.Ping(ctx)
 }
 
+// SettingsEpoch is the store's own, when it has one; without, it is never
+// ok (nothing may be cached). Not hooked: it is a memory read.
+func (s *hookedStore) SettingsEpoch() (uint64, bool) {
+	if f, ok := s.next.(store.SettingsFeed); ok {
+		return f.SettingsEpoch()
+	}
+	return 0, false
+}
+
 func (s *hookedStore) CreatePool(ctx context.Context, p *store.Pool) error {
 	ctx, done := s.around(ctx, "CreatePool")
 	defer done()

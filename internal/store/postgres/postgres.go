@@ -67,6 +67,9 @@ type Store struct {
 	// probe is a pool of its own for Probe, so that a health check neither
 	// waits behind busy requests for a connection nor takes one from them.
 	probe *pgxpool.Pool
+	// feed listens for changes of pools and clients (settings.go).
+	feed feed
+	cc   *pgx.ConnConfig
 }
 
 var _ store.Store = (*Store)(nil)
@@ -120,7 +123,7 @@ func Open(ctx context.Context, connString string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	return &Store{pool: pool, probe: probe}, nil
+	return &Store{pool: pool, probe: probe, cc: cc.Copy()}, nil
 }
 
 func setDefault(m map[string]string, k, v string) {
@@ -201,6 +204,7 @@ func (s *Store) Stat() *pgxpool.Stat { return s.pool.Stat() }
 
 // Close closes the pool, waiting for connections in use to come back.
 func (s *Store) Close() error {
+	s.feed.stop()
 	s.pool.Close()
 	s.probe.Close()
 	return nil
@@ -439,6 +443,9 @@ func (s *Store) UpdatePool(ctx context.Context, id string, fn func(*store.Pool) 
 			p.Name, ns(p.Updated), nonNil(p.Settings), nonNil(p.SigningKey), id); err != nil {
 			return err
 		}
+		if err := notifySettings(ctx, tx, "pool", id); err != nil {
+			return err
+		}
 		out = p
 		return nil
 	})
@@ -451,7 +458,12 @@ func (s *Store) DeletePool(ctx context.Context, id string) error {
 	if !textSafe(id) {
 		return store.ErrNotFound
 	}
-	return affected(s.exec(ctx, `DELETE FROM pools WHERE id = $1`, id))
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := affected(tx.Exec(ctx, `DELETE FROM pools WHERE id = $1`, id)); err != nil {
+			return err
+		}
+		return notifySettings(ctx, tx, "pool", id)
+	})
 }
 
 // ---- clients ----
@@ -509,6 +521,9 @@ func (s *Store) UpdateClient(ctx context.Context, id string, fn func(*store.Clie
 			c.Name, ns(c.Updated), nonNil(c.Settings), id); err != nil {
 			return err
 		}
+		if err := notifySettings(ctx, tx, "client", id); err != nil {
+			return err
+		}
 		out = c
 		return nil
 	})
@@ -519,7 +534,12 @@ func (s *Store) DeleteClient(ctx context.Context, id string) error {
 	if !textSafe(id) {
 		return store.ErrNotFound
 	}
-	return affected(s.exec(ctx, `DELETE FROM clients WHERE id = $1`, id))
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := affected(tx.Exec(ctx, `DELETE FROM clients WHERE id = $1`, id)); err != nil {
+			return err
+		}
+		return notifySettings(ctx, tx, "client", id)
+	})
 }
 
 // ---- users ----
