@@ -120,3 +120,12 @@ func (w settingsWrites) DeleteClient(ctx context.Context, id string) error {
 	defer w.k.changed()
 	return w.Store.DeleteClient(ctx, id)
 }
+
+// UpdateSeenUser passes store.SeenUserUpdater through when the store has
+// it (users are no settings).
+func (w settingsWrites) UpdateSeenUser(ctx context.Context, seen *store.User, fn func(*store.User) error) (*store.User, error) {
+	if up, ok := w.Store.(store.SeenUserUpdater); ok {
+		return up.UpdateSeenUser(ctx, seen, fn)
+	}
+	return w.Store.UpdateUser(ctx, seen.PoolID, seen.Username, fn)
+}

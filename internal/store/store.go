@@ -235,3 +235,15 @@ type SettingsFeed interface {
 	// need not change the number: the caller sees those itself.
 	SettingsEpoch() (epoch uint64, ok bool)
 }
+
+// SeenUserUpdater is implemented by stores for which updating a user the
+// caller has just read costs less when they are told what it read
+// (PostgreSQL: one statement that writes only if the stored user is still
+// that, instead of a locked read and a write in a transaction).
+type SeenUserUpdater interface {
+	// UpdateSeenUser is UpdateUser(ctx, seen.PoolID, seen.Username, fn),
+	// with the same guarantees, whatever seen holds: fn is applied to the
+	// current user, and runs again if seen was not current. seen itself is
+	// not changed.
+	UpdateSeenUser(ctx context.Context, seen *User, fn func(*User) error) (*User, error)
+}

@@ -713,6 +713,47 @@ func (s *Store) UpdateUser(ctx context.Context, poolID, username string, fn func
 	return out, err
 }
 
+// updateSeenUser is updateUser that also requires the stored document to
+// be $n+3: every column is derived from the document, so an equal
+// document is an equal row.
+var updateSeenUser = updateUser + ` AND doc = $` + strconv.Itoa(len(userCols)+1)
+
+// UpdateSeenUser implements store.SeenUserUpdater: fn is applied to a copy
+// of seen, and the result written in one statement (its own transaction)
+// if the stored document is still seen's. Otherwise, or if fn refuses the
+// copy, it is UpdateUser, on the current user: the answer never rests on
+// a user that was not current. A round trip and a row lock fewer than
+// UpdateUser when seen is current, as it is when the caller just read it.
+func (s *Store) UpdateSeenUser(ctx context.Context, seen *store.User, fn func(*store.User) error) (*store.User, error) {
+	poolID, username := seen.PoolID, seen.Username
+	if !textSafe(poolID, username) {
+		return nil, store.ErrNotFound
+	}
+	old, err := json.Marshal(seen)
+	if err != nil {
+		return nil, err
+	}
+	var u store.User
+	if json.Unmarshal(old, &u) == nil && fn(&u) == nil {
+		u.PoolID, u.Username = poolID, username
+		args, err := userArgs(&u)
+		if err != nil {
+			return nil, err
+		}
+		tag, err := s.exec(ctx, updateSeenUser, append(args[2:], poolID, username, old)...)
+		if pgCode(err) == "23505" { // another user has that sub
+			return nil, store.ErrExists
+		}
+		if err != nil {
+			return nil, err
+		}
+		if tag.RowsAffected() == 1 {
+			return &u, nil
+		}
+	}
+	return s.UpdateUser(ctx, poolID, username, fn)
+}
+
 // DeleteUser removes the user, their devices (ON DELETE CASCADE) and their
 // refresh tokens.
 func (s *Store) DeleteUser(ctx context.Context, poolID, username string) error {
