@@ -114,6 +114,12 @@ func WithSMTP(url, from string) Option {
 	return func(o *app.Options) { o.SMTPURL, o.SMTPFrom = url, from }
 }
 
+// WithLambda calls the pools' Lambda triggers at endpoint (an Invoke API,
+// such as lambdatest.Emulator's), each attempt bounded by timeout (0: 5 s).
+func WithLambda(endpoint string, timeout time.Duration) Option {
+	return func(o *app.Options) { o.LambdaEndpoint, o.LambdaTimeout = endpoint, timeout }
+}
+
 // WithLogger sends the server's logs to l (default: discarded unless
 // COGNATE_TEST_LOG is set).
 func WithLogger(l *slog.Logger) Option { return func(o *app.Options) { o.Logger = l } }

@@ -104,6 +104,8 @@ func serve(args []string) error {
 	maxInFlight := fs.Int("max-in-flight", envInt("COGNATE_MAX_IN_FLIGHT", 0), "most API requests served at once (the server lowers this while requests are slow to serve); past them a short queue, then TooManyRequestsException; 0 = 4 per CPU, at least 16 (COGNATE_MAX_IN_FLIGHT)")
 	queueWait := fs.Duration("queue-wait", envDuration("COGNATE_QUEUE_WAIT", httpapi.DefaultAdmission().MaxWait), "longest wait for a place among --max-in-flight before a request is refused with TooManyRequestsException (COGNATE_QUEUE_WAIT)")
 	metricsOn := fs.Bool("metrics", env("COGNATE_METRICS", "true") != "false", "serve Prometheus metrics at /metrics on the listen address (COGNATE_METRICS=false to turn off)")
+	lambdaEndpoint := fs.String("lambda-endpoint", env("COGNATE_LAMBDA_ENDPOINT", ""), "Lambda Invoke API endpoint the pools' triggers are called at, e.g. SAM local's http://127.0.0.1:3001; default: real AWS Lambda with the standard AWS credential chain (COGNATE_LAMBDA_ENDPOINT)")
+	lambdaTimeout := fs.Duration("lambda-timeout", envDuration("COGNATE_LAMBDA_TIMEOUT", 5*time.Second), "how long one trigger attempt may take; an unreachable function is tried 3 times, as Cognito does (COGNATE_LAMBDA_TIMEOUT)")
 	debugListen := fs.String("debug-listen", env("COGNATE_DEBUG_LISTEN", ""), "serve Go's profiler (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060; off by default (COGNATE_DEBUG_LISTEN)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -124,12 +126,16 @@ func serve(args []string) error {
 	if err != nil {
 		return fmt.Errorf("--throttle: %w", err)
 	}
+	if *lambdaTimeout <= 0 {
+		return errors.New("--lambda-timeout must be above 0")
+	}
 	if *maxInFlight < 0 || *queueWait <= 0 {
 		return errors.New("--max-in-flight must be 0 or more and --queue-wait above 0")
 	}
 	opts := app.Options{Throttle: quotas, Admission: httpapi.Admission{MaxInFlight: *maxInFlight, MaxWait: *queueWait},
 		DataDir: *dataDir, DatabaseURL: *database, Region: *region, PublicURL: *publicURL, ConfigFile: *config, AWSIssuer: *awsIssuer,
 		SMTPURL: *smtpURL, SMTPFrom: *smtpFrom, Console: *consoleMode, NoMetrics: !*metricsOn,
+		LambdaEndpoint: *lambdaEndpoint, LambdaTimeout: *lambdaTimeout,
 		AccessKeyID: os.Getenv("COGNATE_ACCESS_KEY_ID"), SecretAccessKey: os.Getenv("COGNATE_SECRET_ACCESS_KEY"), Logger: log}
 	if k := os.Getenv("COGNATE_MASTER_KEY"); k != "" {
 		key, err := app.ParseKey(k)

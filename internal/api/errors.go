@@ -80,6 +80,8 @@ const (
 	ErrUnsupportedTokenType       = "UnsupportedTokenTypeException"
 	ErrUnauthorized               = "UnauthorizedException"
 	ErrInvalidLambdaResponse      = "InvalidLambdaResponseException"
+	ErrUserLambdaValidation       = "UserLambdaValidationException"
+	ErrUnexpectedLambda           = "UnexpectedLambdaException"
 	ErrConcurrentModification     = "ConcurrentModificationException"
 	ErrUnsupportedOperation       = "UnsupportedOperationException"
 	ErrUserPoolAddOnNotEnabled    = "UserPoolAddOnNotEnabledException"

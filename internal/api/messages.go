@@ -185,4 +185,11 @@ const (
 	MsgTooManyTags             = "A user pool can have at most %d tags."
 	MsgLogoTooLarge            = "Logo image size exceeds the maximum of %d bytes."
 	MsgLogoFormat              = "The image must be a PNG or JPEG file."
+	// Lambda triggers (package triggers), in Cognito's wording.
+	MsgLambdaFailed       = "%s failed with error %s."
+	MsgLambdaUnrecognized = "Unrecognizable lambda output"
+	MsgLambdaInvocation   = "%s invocation failed due to error %s."
+	MsgLambdaTimeout      = "Socket timeout while invoking Lambda function"
+	MsgLambdaUnreachable  = "Unable to reach the Lambda endpoint"
+	MsgCustomAuthNoLambda = "Custom auth lambda trigger is not configured for the user pool."
 )

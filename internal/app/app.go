@@ -32,6 +32,7 @@ import (
 	"github.com/cognate-idp/cognate/internal/store/postgres"
 	"github.com/cognate-idp/cognate/internal/store/sqlite"
 	"github.com/cognate-idp/cognate/internal/tracing"
+	"github.com/cognate-idp/cognate/internal/triggers"
 )
 
 // Options configure a server.
@@ -81,6 +82,14 @@ type Options struct {
 	Admission httpapi.Admission
 	// NoMetrics turns off the Prometheus metrics at /metrics.
 	NoMetrics bool
+	// LambdaEndpoint is the Lambda Invoke API endpoint the pools' triggers
+	// are called at (SAM local, LocalStack, the Runtime Interface
+	// Emulator); empty: real AWS Lambda with the standard credential
+	// chain. The config file's Lambda section can override it per function.
+	LambdaEndpoint string
+	// LambdaTimeout is how long one trigger attempt may take (default 5 s,
+	// Cognito's); a function that cannot be reached is tried 3 times.
+	LambdaTimeout time.Duration
 }
 
 // The values of Options.Console.
@@ -259,8 +268,13 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 			return "https://cognito-idp." + region + ".amazonaws.com/" + poolID
 		}
 	}
+	runner, err := newTriggers(o, met, tr)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	a.Service = idp.New(idp.Config{Store: st, Sealer: sealer, Now: o.Now, Region: o.Region, Issuer: issuer,
-		Delivery: delivery, Logger: o.Logger, SignIns: signIns})
+		Delivery: delivery, Logger: o.Logger, SignIns: signIns, Triggers: runner})
 	if a.Outbox != nil {
 		a.Outbox.Names = a.Service.OutboxUsernames
 	}
@@ -489,4 +503,27 @@ func (a *App) Shutdown(ctx context.Context) error {
 		err = errors.Join(err, a.tracing.Shutdown(ctx))
 	}
 	return errors.Join(err, a.Store.Close())
+}
+
+// newTriggers makes the runner of the pools' Lambda triggers: the Invoke
+// API at o.LambdaEndpoint (or real AWS Lambda), with the config file's
+// per-function overrides, counted and traced.
+func newTriggers(o Options, met *metrics.Metrics, tr *tracing.Tracing) (*triggers.Runner, error) {
+	lc := triggers.LambdaConfig{Endpoint: o.LambdaEndpoint, Region: o.Region}
+	if o.ConfigFile != "" {
+		fns, err := lambdaOverrides(o.ConfigFile)
+		if err != nil {
+			return nil, fmt.Errorf("config %s: %w", o.ConfigFile, err)
+		}
+		lc.Functions = fns
+	}
+	var inv triggers.Invoker = triggers.NewLambda(lc)
+	if tr != nil {
+		inv = tr.Invoker(inv)
+	}
+	c := triggers.Config{Invoker: inv, Region: o.Region, Timeout: o.LambdaTimeout, Logger: o.Logger}
+	if met != nil {
+		c.Observer = met.Trigger
+	}
+	return triggers.New(c), nil
 }

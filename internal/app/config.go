@@ -9,6 +9,7 @@ import (
 
 	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/idp"
+	"github.com/cognate-idp/cognate/internal/triggers"
 	"gopkg.in/yaml.v3"
 )
 
@@ -31,6 +32,34 @@ type declaredClient struct {
 
 type configFile struct {
 	UserPools []declaredPool
+	// Lambda says where single trigger functions run, by function ARN:
+	//
+	//	Lambda:
+	//	  Functions:
+	//	    arn:aws:lambda:us-east-1:123456789012:function:pre-signup:
+	//	      Endpoint: http://127.0.0.1:3001
+	//	      FunctionName: PreSignUpFunction
+	Lambda struct {
+		Functions map[string]triggers.Target
+	}
+}
+
+// lambdaOverrides reads the config file's Lambda section.
+func lambdaOverrides(path string) (map[string]triggers.Target, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var cfg configFile
+	if err := decodeConfig(raw, &cfg); err != nil {
+		return nil, err
+	}
+	for arn := range cfg.Lambda.Functions {
+		if _, err := triggers.ParseFunctionARN(arn); err != nil {
+			return nil, fmt.Errorf("Lambda.Functions: %w", err)
+		}
+	}
+	return cfg.Lambda.Functions, nil
 }
 
 // applyConfig creates the declared pools and clients that do not exist yet;

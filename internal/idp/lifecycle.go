@@ -8,6 +8,7 @@ import (
 
 	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/store"
+	"github.com/cognate-idp/cognate/internal/triggers"
 	"github.com/google/uuid"
 )
 
@@ -87,6 +88,16 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *api.AdminCreateUserIn
 			return nil, err
 		}
 	}
+	var pre triggers.PreSignUpResponse
+	if _, err := s.callTrigger(ctx, p, triggers.PreSignUp, &triggers.Event{TriggerSource: triggers.SourcePreSignUpAdmin, UserName: username,
+		CallerContext: triggers.CallerContext{ClientID: "CLIENT_ID_NOT_APPLICABLE"},
+		Request:       triggers.PreSignUpRequest{UserAttributes: attrs, ValidationData: attrMap(in.ValidationData), ClientMetadata: in.ClientMetadata}}, &pre); err != nil {
+		return nil, err
+	}
+	// An administrator's user must still set a password: autoConfirmUser
+	// changes nothing here, the verifications do (Cognito's documented
+	// answer for PreSignUp_AdminCreateUser).
+	autoVerify(attrs, pre)
 	now := s.now()
 	u := &store.User{PoolID: p.rec.ID, Username: username, Sub: sub, Status: StatusForceChange, Enabled: true,
 		Created: now, Updated: now, Attributes: attrs, Codes: map[string]store.Code{}, PasswordExpires: now.Add(p.temporaryPasswordValidity())}

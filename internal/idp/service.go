@@ -22,6 +22,7 @@ import (
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/cognate-idp/cognate/internal/token"
 	"github.com/cognate-idp/cognate/internal/tokens"
+	"github.com/cognate-idp/cognate/internal/triggers"
 )
 
 // Config is what a Service needs.
@@ -37,6 +38,9 @@ type Config struct {
 	Logger   *slog.Logger
 	// SignIns, when set, is told how each sign-in step ends (metrics).
 	SignIns signin.Observer
+	// Triggers calls the pools' Lambda triggers; nil: a pool with a
+	// trigger gets UnexpectedLambdaException wherever it would run.
+	Triggers *triggers.Runner
 }
 
 // Service implements the Cognito operations.
@@ -50,6 +54,7 @@ type Service struct {
 	log      *slog.Logger
 	tok      *tokens.Issuer
 	auth     *signin.Engine
+	triggers *triggers.Runner
 
 	keys sync.Map // sha256 of encrypted key -> *token.Key (parsing RSA keys is slow)
 	// settings keeps the sign-in's clients and pools (settingscache.go).
@@ -69,7 +74,7 @@ func New(c Config) *Service {
 	}
 	now := func() time.Time { return c.Now().UTC() }
 	s := &Service{st: c.Store, seal: c.Sealer, now: now, region: c.Region,
-		issuer: c.Issuer, delivery: c.Delivery, log: c.Logger, tok: tokens.New(c.Store, c.Sealer, now)}
+		issuer: c.Issuer, delivery: c.Delivery, log: c.Logger, tok: tokens.New(c.Store, c.Sealer, now), triggers: c.Triggers}
 	// Only a store that reports other processes' changes gets a cache; this
 	// Service's own writes of pools and clients go through settingsWrites.
 	s.settings.feed, _ = c.Store.(store.SettingsFeed)

@@ -18,6 +18,7 @@ import (
 	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/srp"
 	"github.com/cognate-idp/cognate/internal/store"
+	"github.com/cognate-idp/cognate/internal/triggers"
 	"github.com/google/uuid"
 )
 
@@ -376,8 +377,19 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 			}
 		}
 	}
+	var pre triggers.PreSignUpResponse
+	if _, err := s.callTrigger(ctx, p, triggers.PreSignUp, &triggers.Event{TriggerSource: triggers.SourcePreSignUp, UserName: username,
+		CallerContext: triggers.CallerContext{ClientID: c.rec.ID},
+		Request:       triggers.PreSignUpRequest{UserAttributes: attrs, ValidationData: attrMap(in.ValidationData), ClientMetadata: in.ClientMetadata}}, &pre); err != nil {
+		return nil, err
+	}
+	status := StatusUnconfirmed
+	if pre.AutoConfirmUser {
+		status = StatusConfirmed
+	}
+	autoVerify(attrs, pre)
 	now := s.now()
-	u := &store.User{PoolID: p.rec.ID, Username: username, Sub: sub, Status: StatusUnconfirmed, Enabled: true,
+	u := &store.User{PoolID: p.rec.ID, Username: username, Sub: sub, Status: status, Enabled: true,
 		Created: now, Updated: now, Attributes: attrs, Codes: map[string]store.Code{}}
 	if err := s.newPassword(p, u, *in.Password); err != nil {
 		return nil, internal(err)
@@ -385,7 +397,7 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 	attr, medium, dest := verificationTarget(p, attrs)
 	var msg Message
 	var details *api.CodeDeliveryDetails
-	if attr != "" {
+	if attr != "" && !pre.AutoConfirmUser {
 		msg, details = s.issueCode(u, purposeSignUp, attr, medium, dest, signUpCodeTTL)
 	}
 	if err := s.st.CreateUser(ctx, u); err != nil {
@@ -397,7 +409,7 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 	if details != nil {
 		s.deliver(ctx, p, msg)
 	}
-	return &api.SignUpOutput{UserConfirmed: false, CodeDeliveryDetails: details, UserSub: sub}, nil
+	return &api.SignUpOutput{UserConfirmed: pre.AutoConfirmUser, CodeDeliveryDetails: details, UserSub: sub}, nil
 }
 
 // clientUser loads the client and the user that a public user operation

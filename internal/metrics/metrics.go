@@ -36,6 +36,8 @@ type Metrics struct {
 	codesFailed *prometheus.CounterVec
 	storeTime   *prometheus.HistogramVec
 	batch       prometheus.Histogram
+	triggers    *prometheus.CounterVec
+	triggerTime *prometheus.HistogramVec
 }
 
 // New returns the metrics, with the Go runtime's and the process's.
@@ -73,8 +75,17 @@ func New() *Metrics {
 			Help:    "Writes committed together by one SQLite group commit.",
 			Buckets: prometheus.ExponentialBuckets(1, 2, 8), // 1 to 128 (the largest batch)
 		}),
+		triggers: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cognate_trigger_calls_total",
+			Help: "Lambda trigger calls by trigger and outcome (ok, function_error, invalid_response, unreachable).",
+		}, []string{"trigger", "outcome"}),
+		triggerTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "cognate_trigger_duration_seconds",
+			Help:    "Time of a Lambda trigger call, retries included, by trigger.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16), // 0.5 ms to 16 s
+		}, []string{"trigger"}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.signins, m.codesSent, m.codesFailed, m.storeTime,
+	m.reg.MustRegister(m.requests, m.latency, m.signins, m.codesSent, m.codesFailed, m.storeTime, m.triggers, m.triggerTime,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -89,6 +100,12 @@ func (m *Metrics) Handler() http.Handler {
 func (m *Metrics) Request(operation, outcome string, d time.Duration) {
 	m.requests.WithLabelValues(operation, outcome).Inc()
 	m.latency.WithLabelValues(operation).Observe(d.Seconds())
+}
+
+// Trigger counts one Lambda trigger call (triggers.Observer).
+func (m *Metrics) Trigger(trigger, outcome string, d time.Duration) {
+	m.triggers.WithLabelValues(trigger, outcome).Inc()
+	m.triggerTime.WithLabelValues(trigger).Observe(d.Seconds())
 }
 
 // SignIn counts one sign-in step (signin.Observer).

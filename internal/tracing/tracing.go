@@ -21,6 +21,7 @@ import (
 	"github.com/cognate-idp/cognate/internal/idp"
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/cognate-idp/cognate/internal/store/hooked"
+	"github.com/cognate-idp/cognate/internal/triggers"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
@@ -140,4 +141,25 @@ func (d tracedDelivery) Deliver(ctx context.Context, m idp.Message) error {
 		span.SetStatus(codes.Error, "delivery failed")
 	}
 	return err
+}
+
+// Invoker wraps next so that each Lambda invocation is a span.
+func (t *Tracing) Invoker(next triggers.Invoker) triggers.Invoker {
+	return tracedInvoker{next: next, t: t}
+}
+
+type tracedInvoker struct {
+	next triggers.Invoker
+	t    *Tracing
+}
+
+func (i tracedInvoker) Invoke(ctx context.Context, arn string, payload []byte) ([]byte, error) {
+	ctx, span := i.t.tracer.Start(ctx, "lambda invoke", trace.WithSpanKind(trace.SpanKindClient),
+		trace.WithAttributes(attribute.String("faas.invoked_provider", "aws"), attribute.String("faas.invoked_name", arn)))
+	defer span.End()
+	out, err := i.next.Invoke(ctx, arn, payload)
+	if err != nil {
+		span.SetStatus(codes.Error, "invocation failed")
+	}
+	return out, err
 }
