@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,8 +23,8 @@ import (
 // the commit (milliseconds on a LAN). A connection that breaks loudly
 // (reset, closed) ends the feed at once. One that goes silent (a dead peer,
 // a partition) is found by the heartbeat: after heartbeat without a
-// notification the listener pings, and a ping unanswered within heartbeat
-// ends the feed. So a change is seen, or the node stops trusting its memory,
+// notification the listener notifies itself, and not hearing that within
+// heartbeat ends the feed. So a change is seen, or the node stops trusting its memory,
 // within 2 × heartbeat (2 s) of its commit; until the listener is back, the
 // node reads every pool and client from the database, as it did without a
 // cache, and a reconnection starts a new epoch, so nothing kept before it is
@@ -111,27 +113,55 @@ func (s *Store) listenOnce(ctx context.Context) bool {
 	}
 	// A new epoch: whatever was kept before LISTEN took effect is dropped.
 	s.bump()
-	for {
+	pid := conn.PgConn().PID()
+	for beat := 1; ; beat++ {
 		wctx, cancel := context.WithTimeout(ctx, heartbeat)
-		_, err := conn.WaitForNotification(wctx)
+		n, err := conn.WaitForNotification(wctx)
 		cancel()
 		switch {
 		case err == nil:
-			s.bump()
+			if !strings.HasPrefix(n.Payload, beatPrefix) {
+				s.bump()
+			}
 			continue
 		case ctx.Err() != nil:
 			return true
 		case !pgconn.Timeout(err):
 			return true // the connection broke
 		}
-		// Quiet for a heartbeat: the connection must still answer.
-		// Notifications that arrive meanwhile are queued on conn and
-		// returned by the next WaitForNotification at once.
-		pctx, cancel := context.WithTimeout(ctx, heartbeat)
-		err = conn.Ping(pctx)
-		cancel()
-		if err != nil {
+		// Quiet for a heartbeat: the connection must still carry
+		// notifications. It notifies itself, and must hear that within a
+		// heartbeat; a proxy that does not pass LISTEN through (PgBouncer
+		// in transaction mode) never does, and then nothing is cached.
+		if !s.heartbeat(ctx, conn, pid, beatPrefix+strconv.Itoa(beat)) {
 			return true
+		}
+	}
+}
+
+// beatPrefix starts the payload of a heartbeat's notification; listeners
+// do not count those as changes.
+const beatPrefix = "beat:"
+
+// heartbeat sends payload to the listeners, this one included, and reports
+// whether this one heard it back within a heartbeat. Changes heard
+// meanwhile count as ever.
+func (s *Store) heartbeat(ctx context.Context, conn *pgx.Conn, pid uint32, payload string) bool {
+	ctx, cancel := context.WithTimeout(ctx, heartbeat)
+	defer cancel()
+	if _, err := conn.Exec(ctx, `SELECT pg_notify($1, $2)`, settingsChannel, payload); err != nil {
+		return false
+	}
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return false
+		}
+		if n.PID == pid && n.Payload == payload {
+			return true
+		}
+		if !strings.HasPrefix(n.Payload, beatPrefix) {
+			s.bump()
 		}
 	}
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // TestSettingsFeed: a node's SettingsEpoch changes when another node changes
-// a pool or a client, and stops being ok within MaxSettingsStaleness when
+// a pool or a client, and only then (not at heartbeats), and stops being ok within MaxSettingsStaleness when
 // the node's connection to the database goes silent (the relay holds every
 // byte, as a partition would), so that nothing kept in memory outlives the
 // bound; it is ok again, in a new epoch, once the database answers.
@@ -76,6 +76,13 @@ func TestSettingsFeed(t *testing.T) {
 	} {
 		must(t, w.do())
 		e = changed(w.what, e)
+	}
+
+	// Quiet: heartbeats (the other node listens too) are no changes.
+	other.SettingsEpoch()
+	time.Sleep(2*postgres.MaxSettingsStaleness + 500*time.Millisecond)
+	if got, ok := node.SettingsEpoch(); !ok || got != e {
+		t.Fatalf("with no change for %v, the epoch went from %d to %d (ok %v)", 2*postgres.MaxSettingsStaleness, e, got, ok)
 	}
 
 	// Silent: not ok within the bound.
