@@ -22,18 +22,19 @@ import (
 // change reaches it as soon as PostgreSQL delivers the notification after
 // the commit (milliseconds on a LAN). A connection that breaks loudly
 // (reset, closed) ends the feed at once. One that goes silent (a dead peer,
-// a partition) is found by the heartbeat: after heartbeat without a
+// a partition) is found by the heartbeat: after beatEvery without a
 // notification the listener notifies itself, and not hearing that within
-// heartbeat ends the feed. So a change is seen, or the node stops trusting its memory,
-// within 2 × heartbeat (2 s) of its commit; until the listener is back, the
-// node reads every pool and client from the database, as it did without a
-// cache, and a reconnection starts a new epoch, so nothing kept before it is
-// used again.
+// beatEvery ends the feed. So a change is seen, or the node stops trusting
+// its memory, within 2 × beatEvery (1.5 s) of its commit, which
+// MaxSettingsStaleness (2 s) states with room for a loaded machine's
+// scheduling. Until the listener is back, the node reads every pool and
+// client from the database, as it did without a cache, and a reconnection
+// starts a new epoch, so nothing kept before it is used again.
 const (
 	settingsChannel = "cognate_settings"
-	heartbeat       = time.Second
+	beatEvery       = 750 * time.Millisecond
 	// MaxSettingsStaleness is the bound above, for documentation and tests.
-	MaxSettingsStaleness = 2 * heartbeat
+	MaxSettingsStaleness = 2 * time.Second
 )
 
 // notifySettings tells every node, when tx commits, that a pool or a client
@@ -90,7 +91,7 @@ func (s *Store) listen(ctx context.Context) {
 		case <-ctx.Done():
 		case <-time.After(backoff):
 		}
-		backoff = min(2*backoff, heartbeat)
+		backoff = min(2*backoff, beatEvery)
 	}
 }
 
@@ -105,7 +106,7 @@ func (s *Store) listenOnce(ctx context.Context) bool {
 		return false
 	}
 	defer conn.Close(context.Background())
-	lctx, cancel := context.WithTimeout(ctx, heartbeat)
+	lctx, cancel := context.WithTimeout(ctx, beatEvery)
 	_, err = conn.Exec(lctx, `LISTEN `+settingsChannel)
 	cancel()
 	if err != nil {
@@ -115,7 +116,7 @@ func (s *Store) listenOnce(ctx context.Context) bool {
 	s.bump()
 	pid := conn.PgConn().PID()
 	for beat := 1; ; beat++ {
-		wctx, cancel := context.WithTimeout(ctx, heartbeat)
+		wctx, cancel := context.WithTimeout(ctx, beatEvery)
 		n, err := conn.WaitForNotification(wctx)
 		cancel()
 		switch {
@@ -129,9 +130,9 @@ func (s *Store) listenOnce(ctx context.Context) bool {
 		case !pgconn.Timeout(err):
 			return true // the connection broke
 		}
-		// Quiet for a heartbeat: the connection must still carry
-		// notifications. It notifies itself, and must hear that within a
-		// heartbeat; a proxy that does not pass LISTEN through (PgBouncer
+		// Quiet for beatEvery: the connection must still carry
+		// notifications. It notifies itself, and must hear that within
+		// beatEvery; a proxy that does not pass LISTEN through (PgBouncer
 		// in transaction mode) never does, and then nothing is cached.
 		if !s.heartbeat(ctx, conn, pid, beatPrefix+strconv.Itoa(beat)) {
 			return true
@@ -144,10 +145,10 @@ func (s *Store) listenOnce(ctx context.Context) bool {
 const beatPrefix = "beat:"
 
 // heartbeat sends payload to the listeners, this one included, and reports
-// whether this one heard it back within a heartbeat. Changes heard
+// whether this one heard it back within beatEvery. Changes heard
 // meanwhile count as ever.
 func (s *Store) heartbeat(ctx context.Context, conn *pgx.Conn, pid uint32, payload string) bool {
-	ctx, cancel := context.WithTimeout(ctx, heartbeat)
+	ctx, cancel := context.WithTimeout(ctx, beatEvery)
 	defer cancel()
 	if _, err := conn.Exec(ctx, `SELECT pg_notify($1, $2)`, settingsChannel, payload); err != nil {
 		return false
