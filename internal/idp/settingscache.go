@@ -18,7 +18,7 @@ import (
 //     everything at once: the node that answers UpdateUserPoolClient never
 //     serves the old settings afterwards.
 //   - Other processes' writes reach it through the store's store.SettingsFeed.
-//     SQLite has none: one server process owns the file. PostgreSQL
+//     SQLite's epoch never changes: one server process owns the file. PostgreSQL
 //     notifies every node at each commit of a pool or client change and a
 //     node stops using what it kept when its listening connection fails or
 //     falls silent, so a node serves a change made on another node within
