@@ -57,6 +57,8 @@ type Service struct {
 	triggers *triggers.Runner
 
 	keys sync.Map // sha256 of encrypted key -> *token.Key (parsing RSA keys is slow)
+	// settings keeps the sign-in's clients and pools (settingscache.go).
+	settings settingsCache
 }
 
 // New returns a Service.
@@ -73,6 +75,10 @@ func New(c Config) *Service {
 	now := func() time.Time { return c.Now().UTC() }
 	s := &Service{st: c.Store, seal: c.Sealer, now: now, region: c.Region,
 		issuer: c.Issuer, delivery: c.Delivery, log: c.Logger, tok: tokens.New(c.Store, c.Sealer, now), triggers: c.Triggers}
+	// Only a store that reports other processes' changes gets a cache; this
+	// Service's own writes of pools and clients go through settingsWrites.
+	s.settings.feed, _ = c.Store.(store.SettingsFeed)
+	s.st = settingsWrites{Store: c.Store, k: &s.settings}
 	s.auth = signin.New(signin.Config{Core: signinCore{s}, Sealer: c.Sealer, Store: c.Store, Now: now, Observer: c.SignIns})
 	return s
 }

@@ -17,7 +17,7 @@ const (
 // InitiateAuth answers InitiateAuth: package signin runs the sign-in for
 // the client loaded here.
 func (s *Service) InitiateAuth(ctx context.Context, in *api.InitiateAuthInput) (*api.AuthOutput, error) {
-	c, err := s.loadClient(ctx, in.ClientId)
+	c, err := s.signInClient(ctx, in.ClientId)
 	if err != nil {
 		return nil, err
 	}
@@ -28,7 +28,7 @@ func (s *Service) InitiateAuth(ctx context.Context, in *api.InitiateAuthInput) (
 // AdminInitiateAuth answers AdminInitiateAuth: the pool it names must be
 // the client's.
 func (s *Service) AdminInitiateAuth(ctx context.Context, in *api.AdminInitiateAuthInput) (*api.AuthOutput, error) {
-	c, err := s.loadPoolClient(ctx, in.UserPoolId, in.ClientId)
+	c, err := s.signInPoolClient(ctx, in.UserPoolId, in.ClientId)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *api.AdminInitiateAu
 // RespondToAuthChallenge answers RespondToAuthChallenge through package
 // signin.
 func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToAuthChallengeInput) (*api.AuthOutput, error) {
-	c, err := s.loadClient(ctx, in.ClientId)
+	c, err := s.signInClient(ctx, in.ClientId)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +50,7 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *api.RespondToA
 // AdminRespondToAuthChallenge answers AdminRespondToAuthChallenge: the
 // pool it names must be the client's.
 func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *api.AdminRespondToAuthChallengeInput) (*api.AuthOutput, error) {
-	c, err := s.loadPoolClient(ctx, in.UserPoolId, in.ClientId)
+	c, err := s.signInPoolClient(ctx, in.UserPoolId, in.ClientId)
 	if err != nil {
 		return nil, err
 	}

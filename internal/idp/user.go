@@ -496,7 +496,15 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *api.ConfirmSignUpInput)
 // updateUser runs fn on the stored user atomically, mapping store errors.
 func (s *Service) updateUser(ctx context.Context, u *store.User, fn func(*store.User) error) (*store.User, error) {
 	fn, kept := keepWrites(fn)
-	out, err := s.st.UpdateUser(ctx, u.PoolID, u.Username, fn)
+	// u is the caller's copy, mostly just read: a store that can use it
+	// (PostgreSQL) saves a locked read; it is right whatever u holds.
+	var out *store.User
+	var err error
+	if up, ok := s.st.(store.SeenUserUpdater); ok {
+		out, err = up.UpdateSeenUser(ctx, u, fn)
+	} else {
+		out, err = s.st.UpdateUser(ctx, u.PoolID, u.Username, fn)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errUserNotFound()
 	}

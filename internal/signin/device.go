@@ -89,7 +89,8 @@ func (e *Engine) deviceSRPAuth(ctx context.Context, c Client, u *store.User, t *
 	if r["SRP_A"] == "" {
 		return nil, missing("SRP_A")
 	}
-	if _, err := srp.ParseA(r["SRP_A"]); err != nil {
+	a, err := srp.ParseA(r["SRP_A"])
+	if err != nil {
 		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgSRPAInvalid)
 	}
 	d, err := e.core.UserDevice(ctx, u, t.DeviceKey)
@@ -105,7 +106,7 @@ func (e *Engine) deviceSRPAuth(ctx context.Context, c Client, u *store.User, t *
 		return nil, internal(err)
 	}
 	st := DeviceSRPState{ID: randomToken(12), Pool: c.PoolID(), Client: c.ID(), User: u.Username, DeviceKey: d.Key,
-		A: r["SRP_A"], B: server.Secret(), Expires: e.now().Add(c.SessionValidity()).Unix(), AuthTime: t.AuthTime.Unix()}
+		A: r["SRP_A"], B: server.Secret(), U: server.Scramble(a), Expires: e.now().Add(c.SessionValidity()).Unix(), AuthTime: t.AuthTime.Unix()}
 	b, _ := json.Marshal(st)
 	block := base64.StdEncoding.EncodeToString(e.seal.SealBytes(b, seal.LabelDeviceSRP))
 	ss := e.newSession(c, u, ChallengeDevicePassword, t.AuthTime)
@@ -163,7 +164,7 @@ func (e *Engine) devicePasswordVerify(ctx context.Context, c Client, r map[strin
 	if err != nil {
 		return nil, internal(err)
 	}
-	server, err := srp.RestoreServer(v, st.B)
+	server, err := restoreServer(v, st.B, st.U)
 	if err != nil {
 		return nil, internal(err)
 	}

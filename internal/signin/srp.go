@@ -81,8 +81,12 @@ func (e *Engine) srpChallenge(c Client, u *store.User, srpA, deviceKey string, p
 	if err != nil {
 		return nil, internal(err)
 	}
+	parsedA, err := srp.ParseA(srpA)
+	if err != nil {
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgSRPAInvalid)
+	}
 	st := SRPState{ID: randomToken(12), Pool: c.PoolID(), Client: c.ID(), User: u.Username, A: srpA, B: server.Secret(),
-		Expires: e.now().Add(c.SessionValidity()).Unix(), DeviceKey: deviceKey, Phantom: phantom, Custom: custom}
+		U: server.Scramble(parsedA), Expires: e.now().Add(c.SessionValidity()).Unix(), DeviceKey: deviceKey, Phantom: phantom, Custom: custom}
 	b, _ := json.Marshal(st)
 	block := base64.StdEncoding.EncodeToString(e.seal.SealBytes(b, seal.LabelSRP))
 	ss := e.newSession(c, u, ChallengePasswordVerify, e.now())
@@ -90,6 +94,16 @@ func (e *Engine) srpChallenge(c Client, u *store.User, srpA, deviceKey string, p
 		"SALT": hex.EncodeToString(u.Salt), "SRP_B": server.PublicHex(), "SECRET_BLOCK": block,
 		"USER_ID_FOR_SRP": u.Username, "USERNAME": u.Username,
 	}}, nil
+}
+
+// restoreServer rebuilds the server's half of an exchange from its sealed
+// state: from the scramble when the state has one (no B to recompute), else
+// from the secret alone.
+func restoreServer(v, secret, scramble []byte) (*srp.Server, error) {
+	if len(scramble) > 0 {
+		return srp.RestoreVerifier(v, secret, scramble)
+	}
+	return srp.RestoreServer(v, secret)
 }
 
 func decodeBase64(s string) ([]byte, error) {
@@ -187,7 +201,7 @@ func (e *Engine) srpVerify(ctx context.Context, c Client, r map[string]string) (
 	if err != nil {
 		return nil, err
 	}
-	server, err := srp.RestoreServer(v, st.B)
+	server, err := restoreServer(v, st.B, st.U)
 	if err != nil {
 		return nil, internal(err)
 	}

@@ -48,6 +48,7 @@ type SRPState struct {
 	User      string `json:"u"`
 	A         string `json:"A"`
 	B         []byte `json:"b"`
+	U         []byte `json:"s,omitempty"` // H(PAD(A) ‖ PAD(B)): B need not be recomputed (nil from older nodes: it is)
 	Expires   int64  `json:"e"`
 	DeviceKey string `json:"dk,omitempty"`
 	Phantom   bool   `json:"ph,omitempty"` // an unknown user, hidden
@@ -67,6 +68,7 @@ type DeviceSRPState struct {
 	DeviceKey string `json:"dk"`
 	A         string `json:"A"`
 	B         []byte `json:"b"`
+	U         []byte `json:"s,omitempty"` // as in SRPState
 	Expires   int64  `json:"e"`
 	AuthTime  int64  `json:"at"`
 }

@@ -86,6 +86,16 @@ func BenchmarkServerRestore(b *testing.B) {
 	}
 }
 
+func BenchmarkServerRestoreVerifier(b *testing.B) {
+	s := newBenchSetup(b)
+	secret, u := s.server.Secret(), s.server.Scramble(s.a)
+	for b.Loop() {
+		if _, err := RestoreVerifier(s.verifier, secret, u); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkServerVerify(b *testing.B) {
 	s := newBenchSetup(b)
 	for b.Loop() {
@@ -132,7 +142,7 @@ func BenchmarkLogin(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		server, _ = RestoreServer(s.verifier, server.Secret())
+		server, _ = RestoreVerifier(s.verifier, server.Secret(), server.Scramble(a))
 		sig, _ := base64.StdEncoding.DecodeString(resp.Signature)
 		claim := Claim{PoolName: benchPool, UserID: benchUser, SecretBlock: make([]byte, 1024), Timestamp: resp.Timestamp, Signature: sig}
 		if !server.Verify(a, claim) {

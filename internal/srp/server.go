@@ -46,7 +46,8 @@ var kMont = func() elem {
 type Server struct {
 	v      elem
 	secret []byte   // b, big-endian, SecretLen bytes
-	pub    *big.Int // B = (k·v + g^b) mod N
+	pub    *big.Int // B = (k·v + g^b) mod N; nil when restored by RestoreVerifier
+	u      []byte   // H(PAD(A) ‖ PAD(B)) when restored by RestoreVerifier, else nil
 }
 
 // NewServer starts an exchange for verifier (PAD(v) as made by Verifier, or
@@ -81,6 +82,29 @@ func RestoreServer(verifier, secret []byte) (*Server, error) {
 		return nil, ErrInvalidSecret
 	}
 	return newServer(v, secret)
+}
+
+// ScrambleLen is the length of a Scramble: one SHA-256 hash.
+const ScrambleLen = sha256.Size
+
+// RestoreVerifier rebuilds, for Verify only, the Server of an exchange from
+// its verifier, its Secret and its Scramble for the client's A. Unlike
+// RestoreServer it does not recompute B, which costs a fixed-base
+// exponentiation: the caller seals the 32-byte scramble instead of the
+// 384-byte B. Verify must then be given that same A (the caller seals A
+// with the rest); Public and PublicHex have nothing to return.
+func RestoreVerifier(verifier, secret, scramble []byte) (*Server, error) {
+	v, err := parseVerifier(verifier)
+	if err != nil {
+		return nil, err
+	}
+	if len(secret) != SecretLen {
+		return nil, ErrInvalidSecret
+	}
+	if len(scramble) != ScrambleLen {
+		return nil, ErrInvalidSecret
+	}
+	return &Server{v: v, secret: append([]byte(nil), secret...), u: append([]byte(nil), scramble...)}, nil
 }
 
 func newServer(v elem, secret []byte) (*Server, error) {
@@ -120,12 +144,27 @@ func parseVerifier(verifier []byte) (elem, error) {
 // pending exchange.
 func (s *Server) Secret() []byte { return append([]byte(nil), s.secret...) }
 
-// Public returns a copy of B.
-func (s *Server) Public() *big.Int { return new(big.Int).Set(s.pub) }
+// Public returns a copy of B (nil on a Server from RestoreVerifier).
+func (s *Server) Public() *big.Int {
+	if s.pub == nil {
+		return nil
+	}
+	return new(big.Int).Set(s.pub)
+}
 
 // PublicHex is B for the SRP_B challenge parameter: lowercase hex without
-// leading zeros, which clients parse as an integer.
-func (s *Server) PublicHex() string { return s.pub.Text(16) }
+// leading zeros, which clients parse as an integer ("" on a Server from
+// RestoreVerifier).
+func (s *Server) PublicHex() string {
+	if s.pub == nil {
+		return ""
+	}
+	return s.pub.Text(16)
+}
+
+// Scramble is u = H(PAD(A) ‖ PAD(B)) of this exchange for the client's a
+// (from ParseA): what RestoreVerifier takes in place of B.
+func (s *Server) Scramble(a *big.Int) []byte { return scramble(a, s.pub) }
 
 // ParseA parses the client's SRP_A (hex, either case, leading zeros allowed)
 // and refuses it with ErrInvalidPublic unless it is a number in [1, N).
@@ -175,7 +214,10 @@ func (s *Server) Verify(a *big.Int, c Claim) bool {
 	if !inGroupRange(a) {
 		return false
 	}
-	u := scramble(a, s.pub)
+	u := s.u
+	if u == nil {
+		u = scramble(a, s.pub)
+	}
 	if isZeroBytes(u) {
 		return false
 	}

@@ -250,7 +250,13 @@ func login(t *testing.T, pool, user, password, offered string, tamper func(*Clai
 		t.Fatal(err)
 	}
 
-	// The server resumes from sealed state, as on another node.
+	// The server resumes from sealed state, as on another node: either
+	// recomputing B from the secret, or from the scramble kept with it.
+	scramble := server.Scramble(a)
+	scrambled, err := RestoreVerifier(verifier, server.Secret(), scramble)
+	if err != nil {
+		t.Fatal(err)
+	}
 	server, err = RestoreServer(verifier, server.Secret())
 	if err != nil {
 		t.Fatal(err)
@@ -261,7 +267,11 @@ func login(t *testing.T, pool, user, password, offered string, tamper func(*Clai
 	if tamper != nil {
 		tamper(&claim)
 	}
-	return server.Verify(a, claim)
+	ok := server.Verify(a, claim)
+	if scrambled.Verify(a, claim) != ok {
+		t.Errorf("RestoreVerifier's server answers %v where RestoreServer's answers %v", !ok, ok)
+	}
+	return ok
 }
 
 func TestLogin(t *testing.T) {
@@ -425,6 +435,15 @@ func TestRestoreServer(t *testing.T) {
 		if _, err := RestoreServer(verifier, secret); !errors.Is(err, ErrInvalidSecret) {
 			t.Errorf("secret of %d bytes: %v", len(secret), err)
 		}
+		if _, err := RestoreVerifier(verifier, secret, make([]byte, ScrambleLen)); !errors.Is(err, ErrInvalidSecret) {
+			t.Errorf("RestoreVerifier, secret of %d bytes: %v", len(secret), err)
+		}
+		if _, err := RestoreVerifier(verifier, s.Secret(), secret); !errors.Is(err, ErrInvalidSecret) {
+			t.Errorf("RestoreVerifier, scramble of %d bytes: %v", len(secret), err)
+		}
+	}
+	if v, err := RestoreVerifier(verifier, s.Secret(), make([]byte, ScrambleLen)); err != nil || v.PublicHex() != "" || v.Public() != nil {
+		t.Errorf("RestoreVerifier's server has a B: %v", err)
 	}
 	badVerifiers := [][]byte{nil, {0}, {0, 0}, bigN.Bytes(), Pad(bigN), append([]byte{1}, make([]byte, 384)...)}
 	for _, v := range badVerifiers {

@@ -234,3 +234,28 @@ type Store interface {
 	Ping(ctx context.Context) error
 	Close() error
 }
+
+// SettingsFeed is implemented by a store that can tell a node when pool or
+// app client records changed, so that the node may keep their decoded
+// settings in memory between requests.
+type SettingsFeed interface {
+	// SettingsEpoch returns a number that changes whenever a pool or an app
+	// client changed, by any process, since the last call that returned the
+	// same number; ok is false while the store cannot promise that (a
+	// PostgreSQL node whose listening connection is down), and then nothing
+	// may be kept. Changes made through this process's own Store handle
+	// need not change the number: the caller sees those itself.
+	SettingsEpoch() (epoch uint64, ok bool)
+}
+
+// SeenUserUpdater is implemented by stores for which updating a user the
+// caller has just read costs less when they are told what it read
+// (PostgreSQL: one statement that writes only if the stored user is still
+// that, instead of a locked read and a write in a transaction).
+type SeenUserUpdater interface {
+	// UpdateSeenUser is UpdateUser(ctx, seen.PoolID, seen.Username, fn),
+	// with the same guarantees, whatever seen holds: fn is applied to the
+	// current user, and runs again if seen was not current. seen itself is
+	// not changed.
+	UpdateSeenUser(ctx context.Context, seen *User, fn func(*User) error) (*User, error)
+}

@@ -37,6 +37,26 @@ func (s *hookedStore) Probe(ctx context.Context) error {
 	return s.next.Ping(ctx)
 }
 
+// SettingsEpoch is the store's own, when it has one; without, it is never
+// ok (nothing may be cached). Not hooked: it is a memory read.
+func (s *hookedStore) SettingsEpoch() (uint64, bool) {
+	if f, ok := s.next.(store.SettingsFeed); ok {
+		return f.SettingsEpoch()
+	}
+	return 0, false
+}
+
+// UpdateSeenUser is the store's own when it has one, else UpdateUser; it
+// is timed as UpdateUser.
+func (s *hookedStore) UpdateSeenUser(ctx context.Context, seen *store.User, fn func(*store.User) error) (*store.User, error) {
+	ctx, done := s.around(ctx, "UpdateUser")
+	defer done()
+	if up, ok := s.next.(store.SeenUserUpdater); ok {
+		return up.UpdateSeenUser(ctx, seen, fn)
+	}
+	return s.next.UpdateUser(ctx, seen.PoolID, seen.Username, fn)
+}
+
 func (s *hookedStore) CreatePool(ctx context.Context, p *store.Pool) error {
 	ctx, done := s.around(ctx, "CreatePool")
 	defer done()

@@ -67,6 +67,9 @@ type Store struct {
 	// probe is a pool of its own for Probe, so that a health check neither
 	// waits behind busy requests for a connection nor takes one from them.
 	probe *pgxpool.Pool
+	// feed listens for changes of pools and clients (settings.go).
+	feed feed
+	cc   *pgx.ConnConfig
 }
 
 var _ store.Store = (*Store)(nil)
@@ -120,7 +123,7 @@ func Open(ctx context.Context, connString string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	return &Store{pool: pool, probe: probe}, nil
+	return &Store{pool: pool, probe: probe, cc: cc.Copy()}, nil
 }
 
 func setDefault(m map[string]string, k, v string) {
@@ -201,6 +204,7 @@ func (s *Store) Stat() *pgxpool.Stat { return s.pool.Stat() }
 
 // Close closes the pool, waiting for connections in use to come back.
 func (s *Store) Close() error {
+	s.feed.stop()
 	s.pool.Close()
 	s.probe.Close()
 	return nil
@@ -439,6 +443,9 @@ func (s *Store) UpdatePool(ctx context.Context, id string, fn func(*store.Pool) 
 			p.Name, ns(p.Updated), nonNil(p.Settings), nonNil(p.SigningKey), id); err != nil {
 			return err
 		}
+		if err := notifySettings(ctx, tx, "pool", id); err != nil {
+			return err
+		}
 		out = p
 		return nil
 	})
@@ -451,7 +458,12 @@ func (s *Store) DeletePool(ctx context.Context, id string) error {
 	if !textSafe(id) {
 		return store.ErrNotFound
 	}
-	return affected(s.exec(ctx, `DELETE FROM pools WHERE id = $1`, id))
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := affected(tx.Exec(ctx, `DELETE FROM pools WHERE id = $1`, id)); err != nil {
+			return err
+		}
+		return notifySettings(ctx, tx, "pool", id)
+	})
 }
 
 // ---- clients ----
@@ -509,6 +521,9 @@ func (s *Store) UpdateClient(ctx context.Context, id string, fn func(*store.Clie
 			c.Name, ns(c.Updated), nonNil(c.Settings), id); err != nil {
 			return err
 		}
+		if err := notifySettings(ctx, tx, "client", id); err != nil {
+			return err
+		}
 		out = c
 		return nil
 	})
@@ -519,7 +534,12 @@ func (s *Store) DeleteClient(ctx context.Context, id string) error {
 	if !textSafe(id) {
 		return store.ErrNotFound
 	}
-	return affected(s.exec(ctx, `DELETE FROM clients WHERE id = $1`, id))
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := affected(tx.Exec(ctx, `DELETE FROM clients WHERE id = $1`, id)); err != nil {
+			return err
+		}
+		return notifySettings(ctx, tx, "client", id)
+	})
 }
 
 // ---- users ----
@@ -691,6 +711,47 @@ func (s *Store) UpdateUser(ctx context.Context, poolID, username string, fn func
 		return nil
 	})
 	return out, err
+}
+
+// updateSeenUser is updateUser that also requires the stored document to
+// be $n+3: every column is derived from the document, so an equal
+// document is an equal row.
+var updateSeenUser = updateUser + ` AND doc = $` + strconv.Itoa(len(userCols)+1)
+
+// UpdateSeenUser implements store.SeenUserUpdater: fn is applied to a copy
+// of seen, and the result written in one statement (its own transaction)
+// if the stored document is still seen's. Otherwise, or if fn refuses the
+// copy, it is UpdateUser, on the current user: the answer never rests on
+// a user that was not current. A round trip and a row lock fewer than
+// UpdateUser when seen is current, as it is when the caller just read it.
+func (s *Store) UpdateSeenUser(ctx context.Context, seen *store.User, fn func(*store.User) error) (*store.User, error) {
+	poolID, username := seen.PoolID, seen.Username
+	if !textSafe(poolID, username) {
+		return nil, store.ErrNotFound
+	}
+	old, err := json.Marshal(seen)
+	if err != nil {
+		return nil, err
+	}
+	var u store.User
+	if json.Unmarshal(old, &u) == nil && fn(&u) == nil {
+		u.PoolID, u.Username = poolID, username
+		args, err := userArgs(&u)
+		if err != nil {
+			return nil, err
+		}
+		tag, err := s.exec(ctx, updateSeenUser, append(args[2:], poolID, username, old)...)
+		if pgCode(err) == "23505" { // another user has that sub
+			return nil, store.ErrExists
+		}
+		if err != nil {
+			return nil, err
+		}
+		if tag.RowsAffected() == 1 {
+			return &u, nil
+		}
+	}
+	return s.UpdateUser(ctx, poolID, username, fn)
 }
 
 // DeleteUser removes the user, their devices (ON DELETE CASCADE) and their

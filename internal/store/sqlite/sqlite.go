@@ -43,6 +43,12 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
+// SettingsEpoch never changes: one server process owns the database file,
+// so every change of a pool or a client is made through this Store, and the
+// caller sees it. (cognate rotate-master-key writes from another process
+// while servers run, but only re-encrypts: the plaintext stays the same.)
+func (s *Store) SettingsEpoch() (uint64, bool) { return 1, true }
+
 var migrations = []string{
 	`CREATE TABLE pools (
 		id TEXT PRIMARY KEY,

@@ -91,6 +91,82 @@ var nodeCases = []struct {
 	{"TOTPStepClaimedOnce", testNodesTOTPStep},
 	{"CountersLoseNoUpdate", testNodesCounter},
 	{"MarkUsedOnce", testNodesMarkUsed},
+	{"SeenUserUpdates", testNodesSeenUser},
+}
+
+// testNodesSeenUser: UpdateSeenUser, for a backend that has it, keeps
+// UpdateUser's promises whatever copy it is given: every racer holds the
+// same copy, stale after the first write, yet a TOTP step is claimed once,
+// no increment is lost, a refusal writes nothing, and the caller's copy is
+// left as it was.
+func testNodesSeenUser(t *testing.T, a, b store.Store) {
+	ua, ok1 := a.(store.SeenUserUpdater)
+	ub, ok2 := b.(store.SeenUserUpdater)
+	if !ok1 || !ok2 {
+		t.Skip("the backend has no UpdateSeenUser")
+	}
+	mkPool(t, a, "p_1")
+	if err := a.CreateUser(ctx, mkUser("p_1", "u")); err != nil {
+		t.Fatal(err)
+	}
+	seen, err := b.GetUser(ctx, "p_1", "u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	handles := []store.Store{a, b}
+	up := func(s store.Store) store.SeenUserUpdater {
+		if s == a {
+			return ua
+		}
+		return ub
+	}
+	errUsed := errors.New("used")
+	var claimed atomic.Int32
+	race(16, handles, func(i int, s store.Store) {
+		_, err := up(s).UpdateSeenUser(ctx, seen, func(u *store.User) error {
+			if u.TOTPLastStep >= 5 {
+				return errUsed
+			}
+			u.TOTPLastStep = 5
+			return nil
+		})
+		if err == nil {
+			claimed.Add(1)
+		} else if !errors.Is(err, errUsed) {
+			t.Errorf("UpdateSeenUser: %v", err)
+		}
+	})
+	if claimed.Load() != 1 {
+		t.Fatalf("step claimed %d times with one stale copy, want 1", claimed.Load())
+	}
+	const n = 20
+	race(n, handles, func(i int, s store.Store) {
+		if _, err := up(s).UpdateSeenUser(ctx, seen, func(u *store.User) error { u.FailedAttempts++; return nil }); err != nil {
+			t.Errorf("increment: %v", err)
+		}
+	})
+	if _, err := ua.UpdateSeenUser(ctx, seen, func(u *store.User) error { u.FailedAttempts = 1000; return errUsed }); !errors.Is(err, errUsed) {
+		t.Fatalf("a refusing fn: %v", err)
+	}
+	cur, err := a.GetUser(ctx, "p_1", "u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur.FailedAttempts != n || cur.TOTPLastStep != 5 {
+		t.Fatalf("FailedAttempts = %d, TOTPLastStep = %d; want %d and 5", cur.FailedAttempts, cur.TOTPLastStep, n)
+	}
+	if seen.FailedAttempts != 0 || seen.TOTPLastStep != 0 {
+		t.Fatalf("the caller's copy changed: %+v", seen)
+	}
+	// A current copy: written at once, and the result returned.
+	out, err := ub.UpdateSeenUser(ctx, cur, func(u *store.User) error { u.FailedAttempts++; return nil })
+	if err != nil || out.FailedAttempts != n+1 {
+		t.Fatalf("UpdateSeenUser of the current copy = %+v, %v", out, err)
+	}
+	gone := mkUser("p_1", "nobody")
+	if _, err := ua.UpdateSeenUser(ctx, gone, func(*store.User) error { return nil }); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("UpdateSeenUser of no user: %v", err)
+	}
 }
 
 // race runs f(i, store) n times at once, alternating between the handles.
