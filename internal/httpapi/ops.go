@@ -308,5 +308,11 @@ func operations(v *idp.Service) map[string]operation {
 		"DescribeRiskConfiguration":   op(iam, v.DescribeRiskConfiguration),
 		"SetRiskConfiguration":        op(iam, v.SetRiskConfiguration),
 		"AdminSetUserSettings":        op(iam, v.AdminSetUserSettings),
+		"GetCSVHeader":                op(iam, v.GetCSVHeader),
+		"CreateUserImportJob":         op(iam, v.CreateUserImportJob),
+		"StartUserImportJob":          op(iam, v.StartUserImportJob),
+		"StopUserImportJob":           op(iam, v.StopUserImportJob),
+		"DescribeUserImportJob":       op(iam, v.DescribeUserImportJob),
+		"ListUserImportJobs":          op(iam, v.ListUserImportJobs),
 	}
 }

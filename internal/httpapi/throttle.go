@@ -33,8 +33,8 @@ func init() {
 		"UserList":               "ListUsers ListUsersInGroup",
 		"UserPoolRead":           "DescribeUserPool GetSigningCertificate GetUserPoolMfaConfig ListTagsForResource ListUserPools",
 		"UserPoolUpdate":         "AddCustomAttributes CreateUserPool DeleteUserPool SetUserPoolMfaConfig TagResource UntagResource UpdateUserPool",
-		"UserPoolResourceRead":   "DescribeResourceServer DescribeRiskConfiguration DescribeUserPoolDomain GetGroup GetUICustomization ListGroups ListResourceServers",
-		"UserPoolResourceUpdate": "CreateGroup CreateResourceServer CreateUserPoolDomain DeleteGroup DeleteResourceServer DeleteUserPoolDomain SetRiskConfiguration SetUICustomization UpdateGroup UpdateResourceServer UpdateUserPoolDomain",
+		"UserPoolResourceRead":   "DescribeResourceServer DescribeRiskConfiguration DescribeUserImportJob DescribeUserPoolDomain GetCSVHeader GetGroup GetUICustomization ListGroups ListResourceServers ListUserImportJobs",
+		"UserPoolResourceUpdate": "CreateGroup CreateResourceServer CreateUserImportJob CreateUserPoolDomain DeleteGroup DeleteResourceServer DeleteUserPoolDomain SetRiskConfiguration SetUICustomization StartUserImportJob StopUserImportJob UpdateGroup UpdateResourceServer UpdateUserPoolDomain",
 		"UserPoolClientRead":     "DescribeUserPoolClient ListUserPoolClients",
 		"UserPoolClientUpdate":   "CreateUserPoolClient DeleteUserPoolClient UpdateUserPoolClient",
 		// Cognito meters the answers to challenges apart, at three times

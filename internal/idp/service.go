@@ -37,6 +37,9 @@ type Config struct {
 	Logger   *slog.Logger
 	// SignIns, when set, is told how each sign-in step ends (metrics).
 	SignIns signin.Observer
+	// PublicURL is where clients reach the server: user import jobs'
+	// pre-signed URLs point there.
+	PublicURL string
 }
 
 // Service implements the Cognito operations.
@@ -52,6 +55,9 @@ type Service struct {
 	auth     *signin.Engine
 
 	keys sync.Map // sha256 of encrypted key -> *token.Key (parsing RSA keys is slow)
+
+	publicURL string
+	imports   importRunners // the user import jobs this server runs
 }
 
 // New returns a Service.
@@ -67,7 +73,7 @@ func New(c Config) *Service {
 	}
 	now := func() time.Time { return c.Now().UTC() }
 	s := &Service{st: c.Store, seal: c.Sealer, now: now, region: c.Region,
-		issuer: c.Issuer, delivery: c.Delivery, log: c.Logger, tok: tokens.New(c.Store, c.Sealer, now)}
+		issuer: c.Issuer, delivery: c.Delivery, log: c.Logger, tok: tokens.New(c.Store, c.Sealer, now), publicURL: c.PublicURL}
 	s.auth = signin.New(signin.Config{Core: signinCore{s}, Sealer: c.Sealer, Store: c.Store, Now: now, Observer: c.SignIns})
 	return s
 }
