@@ -356,3 +356,45 @@ func TestUserImportJobStopAndList(t *testing.T) {
 	_, err := e.c.ListUserImportJobs(ctx, &cip.ListUserImportJobsInput{UserPoolId: &poolID, MaxResults: aws.Int32(2), PaginationToken: aws.String("import-nothere")})
 	wantErr(t, err, "InvalidParameterException", "")
 }
+
+// TestUserImportJobRestart: a job running when its server shuts down ends
+// Failed, saying it was interrupted, with the counts of the batches it
+// wrote; the server started again on the same data shows it so.
+func TestUserImportJobRestart(t *testing.T) {
+	e := newEnv(t)
+	poolID, _ := e.pool(types.UserPoolMfaTypeOff)
+	header := must(e.c.GetCSVHeader(ctx, &cip.GetCSVHeaderInput{UserPoolId: &poolID}))(t).CSVHeader
+	var csv bytes.Buffer
+	csv.WriteString(strings.Join(header, ",") + "\n")
+	const n = 20000
+	for i := range n {
+		name := fmt.Sprintf("user%05d", i)
+		csv.WriteString(csvRow(header, map[string]string{"cognito:username": name, "email": name + "@example.com",
+			"email_verified": "true", "cognito:mfa_enabled": "false"}) + "\n")
+	}
+	job := e.createJob(poolID, "interrupted")
+	if status, body := putCSV(t, *job.PreSignedUrl, csv.Bytes(), true); status != http.StatusOK {
+		t.Fatalf("upload: %d %s", status, body)
+	}
+	must(e.c.StartUserImportJob(ctx, &cip.StartUserImportJobInput{UserPoolId: &poolID, JobId: job.JobId}))(t)
+	e.srv.Close()
+
+	again := newEnv(t, cognatetest.WithDataDir(e.srv.DataDir))
+	j := must(again.c.DescribeUserImportJob(ctx, &cip.DescribeUserImportJobInput{UserPoolId: &poolID, JobId: job.JobId}))(t).UserImportJob
+	if j.Status != types.UserImportJobStatusTypeFailed || !strings.Contains(aws.ToString(j.CompletionMessage), "interrupted") || j.CompletionDate == nil {
+		t.Fatalf("after restart: %s %q", j.Status, aws.ToString(j.CompletionMessage))
+	}
+	count := 0
+	var token *string
+	for {
+		out := must(again.c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, PaginationToken: token}))(t)
+		count += len(out.Users)
+		if out.PaginationToken == nil {
+			break
+		}
+		token = out.PaginationToken
+	}
+	if int64(count) != j.ImportedUsers || count >= n {
+		t.Fatalf("the pool has %d users, the job says %d imported of %d", count, j.ImportedUsers, n)
+	}
+}
