@@ -249,6 +249,20 @@ func TestUserImportJobErrors(t *testing.T) {
 		t.Fatalf("upload with AES256: %d", resp.StatusCode)
 	}
 
+	// A file over 100 MB (Cognito's limit) is refused as S3 refuses it,
+	// from its Content-Length, before it is read.
+	big, _ := http.NewRequest(http.MethodPut, *job.PreSignedUrl, io.LimitReader(zeros{}, 100<<20+1))
+	big.ContentLength = 100<<20 + 1
+	if resp, err := http.DefaultClient.Do(big); err == nil {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "EntityTooLarge") {
+			t.Fatalf("101 MB upload: %d %s", resp.StatusCode, b)
+		}
+	} else {
+		t.Fatalf("101 MB upload: %v", err)
+	}
+
 	// The URL expires after 15 minutes, as Cognito's.
 	e.srv.Clock.Advance(16 * time.Minute)
 	if status, body := putCSV(t, *job.PreSignedUrl, []byte(csv), true); status != http.StatusForbidden || !strings.Contains(body, "Request has expired") {
@@ -397,4 +411,12 @@ func TestUserImportJobRestart(t *testing.T) {
 	if int64(count) != j.ImportedUsers || count >= n {
 		t.Fatalf("the pool has %d users, the job says %d imported of %d", count, j.ImportedUsers, n)
 	}
+}
+
+// zeros reads as endless zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

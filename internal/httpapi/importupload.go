@@ -34,7 +34,9 @@ func (s *Server) serveImportUpload(w *statusRecorder, r *http.Request) {
 	}
 	rc := http.NewResponseController(w.ResponseWriter)
 	rc.SetReadDeadline(time.Now().Add(importUploadTime))
-	body := http.MaxBytesReader(w, r.Body, idp.MaxImportFile)
+	// One byte over the limit gets through, so that the domain sees the
+	// file is too large and says so.
+	body := http.MaxBytesReader(w, r.Body, idp.MaxImportFile+1)
 	err := s.cfg.Service.UploadImportFile(r.Context(), idp.ImportUpload{PoolID: poolID, JobID: jobID, Query: r.URL.Query(),
 		Encryption: r.Header.Get("X-Amz-Server-Side-Encryption"), Body: body})
 	var tooLarge *http.MaxBytesError
