@@ -420,3 +420,33 @@ func (zeros) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
 }
+
+// TestUserImportJobEmailUsernames: in a pool whose users sign in by email,
+// cognito:username is the email, as in AdminCreateUser; a second row with
+// the same email is skipped, a name that is not an email fails.
+func TestUserImportJobEmailUsernames(t *testing.T) {
+	e := newEnv(t)
+	poolID, clientID := e.pool(types.UserPoolMfaTypeOff, func(in *cip.CreateUserPoolInput) {
+		in.UsernameAttributes = []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}
+	})
+	header := must(e.c.GetCSVHeader(ctx, &cip.GetCSVHeaderInput{UserPoolId: &poolID}))(t).CSVHeader
+	row := func(name string) string {
+		return csvRow(header, map[string]string{"cognito:username": name, "email_verified": "true", "cognito:mfa_enabled": "false"})
+	}
+	csv := strings.Join(header, ",") + "\n" + row("carol@example.com") + "\n" + row("carol@example.com") + "\n" + row("carol") + "\n"
+	job := e.createJob(poolID, "emails")
+	if status, body := putCSV(t, *job.PreSignedUrl, []byte(csv), true); status != http.StatusOK {
+		t.Fatalf("upload: %d %s", status, body)
+	}
+	must(e.c.StartUserImportJob(ctx, &cip.StartUserImportJobInput{UserPoolId: &poolID, JobId: job.JobId}))(t)
+	j := e.waitJob(poolID, *job.JobId)
+	if j.Status != types.UserImportJobStatusTypeSucceeded || j.ImportedUsers != 1 || j.SkippedUsers != 1 || j.FailedUsers != 1 {
+		t.Fatalf("job: %s imported %d skipped %d failed %d", j.Status, j.ImportedUsers, j.SkippedUsers, j.FailedUsers)
+	}
+	u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("carol@example.com")}))(t)
+	if u.UserStatus != types.UserStatusTypeResetRequired || strings.Contains(*u.Username, "@") {
+		t.Fatalf("carol: %s, username %s (want a generated one)", u.UserStatus, *u.Username)
+	}
+	_, err := e.passwordAuth(clientID, "carol@example.com", password)
+	wantErr(t, err, "PasswordResetRequiredException", "")
+}
