@@ -177,6 +177,8 @@ func testUserImportJob(t *testing.T, opts ...cognatetest.Option) {
 	// An imported user signs in after the reset Cognito's guide describes.
 	_, err = e.passwordAuth(clientID, "ann", password)
 	wantErr(t, err, "PasswordResetRequiredException", "")
+	_, err = e.srpSignIn(poolID, clientID, "ann", "")
+	wantErr(t, err, "PasswordResetRequiredException", "")
 	must(e.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: aws.String("ann")}))(t)
 	code := e.srv.LastCode(poolID, "ann")
 	must(e.c.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &clientID, Username: aws.String("ann"),

@@ -21,7 +21,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/cognate-idp/cognate/internal/api"
-	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/google/uuid"
 )
@@ -425,13 +424,12 @@ func (r *importRun) row(ctx context.Context, line int, text string) {
 	}
 	r.names[key] = true
 	now := r.s.now()
-	// An imported user has no password (Cognito imports none). It gets a
-	// salt and a verifier that no password produces, made as a phantom
-	// user's, so that every sign-in path treats it as a user whose password
-	// is unknown, and answers PasswordResetRequiredException.
-	ph := signin.Phantom(r.s.seal, p.rec.ID, username)
+	// An imported user has no password (Cognito imports none): no salt and
+	// no verifier. Sign-in compares a password to it as to a phantom
+	// user's, which nothing matches, and answers
+	// PasswordResetRequiredException.
 	r.batch = append(r.batch, &store.User{PoolID: p.rec.ID, Username: username, Sub: sub, Status: StatusResetRequired, Enabled: true,
-		Created: now, Updated: now, Attributes: checked, Codes: map[string]store.Code{}, Salt: ph.Salt, Verifier: ph.Verifier})
+		Created: now, Updated: now, Attributes: checked, Codes: map[string]store.Code{}})
 	r.lines = append(r.lines, line)
 }
 
