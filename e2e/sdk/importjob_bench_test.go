@@ -14,21 +14,34 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/cognate-idp/cognate/cognatetest"
+	"github.com/cognate-idp/cognate/internal/store/postgres/pgtest"
 )
 
 // BenchmarkUserImport100k imports a CSV file of 100,000 users through the
 // front door (GetCSVHeader, CreateUserImportJob, a PUT to the pre-signed
 // URL, StartUserImportJob, DescribeUserImportJob until it ends) into a
-// fresh server on SQLite, and reports the rows imported a second, from
+// fresh server, on SQLite and on PostgreSQL (skipped without one, as the
+// tests are), and reports the rows imported a second, from
 // StartUserImportJob to the job's end as seen by polling every 10 ms, and
 // the peak heap of the process while it runs.
 //
 //	go test ./e2e/sdk/ -run '^$' -bench BenchmarkUserImport100k -benchtime 1x -count 3
 func BenchmarkUserImport100k(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) { benchUserImport(b) })
+	b.Run("postgres", func(b *testing.B) {
+		benchUserImport(b, func() cognatetest.Option { return cognatetest.WithDatabase(pgtest.NewDatabase(b)) })
+	})
+}
+
+func benchUserImport(b *testing.B, opts ...func() cognatetest.Option) {
 	const rows = 100_000
 	for range b.N {
 		b.StopTimer()
-		srv := cognatetest.Start(b)
+		var o []cognatetest.Option
+		for _, f := range opts {
+			o = append(o, f())
+		}
+		srv := cognatetest.Start(b, o...)
 		c := sdkClient(srv, credentials.NewStaticCredentialsProvider(srv.AccessKeyID, srv.SecretAccessKey, ""))
 		p, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("bench"),
 			AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}})
