@@ -2,10 +2,8 @@ package sdk_test
 
 import (
 	"bytes"
-	"fmt"
 	"net/http"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 
@@ -53,13 +51,7 @@ func benchUserImport(b *testing.B, opts ...func() cognatetest.Option) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		var csv bytes.Buffer
-		csv.WriteString(strings.Join(h.CSVHeader, ",") + "\n")
-		for i := range rows {
-			name := fmt.Sprintf("user%06d", i)
-			csv.WriteString(csvRow(h.CSVHeader, map[string]string{"cognito:username": name, "email": name + "@example.com",
-				"email_verified": "true", "cognito:mfa_enabled": "false", "given_name": "Given", "family_name": "Family"}) + "\n")
-		}
+		csv := usersCSV(h.CSVHeader, rows)
 		job, err := c.CreateUserImportJob(ctx, &cip.CreateUserImportJobInput{UserPoolId: &poolID, JobName: aws.String("bench"),
 			CloudWatchLogsRoleArn: aws.String("arn:aws:iam::123456789012:role/CognitoImport")})
 		if err != nil {

@@ -66,6 +66,33 @@ func (e *env) waitJob(poolID, jobID string) *types.UserImportJobType {
 	}
 }
 
+// usersCSV is a file of n good users under header.
+func usersCSV(header []string, n int) *bytes.Buffer {
+	var csv bytes.Buffer
+	csv.WriteString(strings.Join(header, ",") + "\n")
+	for i := range n {
+		name := fmt.Sprintf("user%06d", i)
+		csv.WriteString(csvRow(header, map[string]string{"cognito:username": name, "email": name + "@example.com",
+			"email_verified": "true", "cognito:mfa_enabled": "false", "given_name": "Given", "family_name": "Family"}) + "\n")
+	}
+	return &csv
+}
+
+// countUsers counts a pool's users, page by page.
+func (e *env) countUsers(poolID string) int {
+	e.t.Helper()
+	count := 0
+	var token *string
+	for {
+		out := must(e.c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, PaginationToken: token}))(e.t)
+		count += len(out.Users)
+		if out.PaginationToken == nil {
+			return count
+		}
+		token = out.PaginationToken
+	}
+}
+
 func (e *env) createJob(poolID, name string) *types.UserImportJobType {
 	e.t.Helper()
 	return must(e.c.CreateUserImportJob(ctx, &cip.CreateUserImportJobInput{UserPoolId: &poolID, JobName: aws.String(name),
@@ -308,14 +335,8 @@ func TestUserImportJobStopAndList(t *testing.T) {
 	e := newEnv(t)
 	poolID, _ := e.pool(types.UserPoolMfaTypeOff)
 	header := must(e.c.GetCSVHeader(ctx, &cip.GetCSVHeaderInput{UserPoolId: &poolID}))(t).CSVHeader
-	var csv bytes.Buffer
-	csv.WriteString(strings.Join(header, ",") + "\n")
 	const n = 20000
-	for i := range n {
-		name := fmt.Sprintf("user%05d", i)
-		csv.WriteString(csvRow(header, map[string]string{"cognito:username": name, "email": name + "@example.com",
-			"email_verified": "true", "cognito:mfa_enabled": "false"}) + "\n")
-	}
+	csv := usersCSV(header, n)
 	job := e.createJob(poolID, "big")
 	if status, body := putCSV(t, *job.PreSignedUrl, csv.Bytes(), true); status != http.StatusOK {
 		t.Fatalf("upload: %d %s", status, body)
@@ -330,16 +351,7 @@ func TestUserImportJobStopAndList(t *testing.T) {
 		j.ImportedUsers >= n || j.CompletionDate == nil {
 		t.Fatalf("stopped job: %s imported %d %q", j.Status, j.ImportedUsers, aws.ToString(j.CompletionMessage))
 	}
-	count := 0
-	var token *string
-	for {
-		out := must(e.c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, PaginationToken: token}))(t)
-		count += len(out.Users)
-		if out.PaginationToken == nil {
-			break
-		}
-		token = out.PaginationToken
-	}
+	count := e.countUsers(poolID)
 	if int64(count) != j.ImportedUsers {
 		t.Fatalf("the pool has %d users, the job says %d imported", count, j.ImportedUsers)
 	}
@@ -350,7 +362,7 @@ func TestUserImportJobStopAndList(t *testing.T) {
 		ids = append(ids, *e.createJob(poolID, fmt.Sprintf("job-%d", i)).JobId)
 	}
 	var listed []string
-	token = nil
+	var token *string
 	pages := 0
 	for {
 		out := must(e.c.ListUserImportJobs(ctx, &cip.ListUserImportJobsInput{UserPoolId: &poolID, MaxResults: aws.Int32(2), PaginationToken: token}))(t)
@@ -380,14 +392,8 @@ func TestUserImportJobRestart(t *testing.T) {
 	e := newEnv(t)
 	poolID, _ := e.pool(types.UserPoolMfaTypeOff)
 	header := must(e.c.GetCSVHeader(ctx, &cip.GetCSVHeaderInput{UserPoolId: &poolID}))(t).CSVHeader
-	var csv bytes.Buffer
-	csv.WriteString(strings.Join(header, ",") + "\n")
 	const n = 20000
-	for i := range n {
-		name := fmt.Sprintf("user%05d", i)
-		csv.WriteString(csvRow(header, map[string]string{"cognito:username": name, "email": name + "@example.com",
-			"email_verified": "true", "cognito:mfa_enabled": "false"}) + "\n")
-	}
+	csv := usersCSV(header, n)
 	job := e.createJob(poolID, "interrupted")
 	if status, body := putCSV(t, *job.PreSignedUrl, csv.Bytes(), true); status != http.StatusOK {
 		t.Fatalf("upload: %d %s", status, body)
@@ -400,16 +406,7 @@ func TestUserImportJobRestart(t *testing.T) {
 	if j.Status != types.UserImportJobStatusTypeFailed || !strings.Contains(aws.ToString(j.CompletionMessage), "interrupted") || j.CompletionDate == nil {
 		t.Fatalf("after restart: %s %q", j.Status, aws.ToString(j.CompletionMessage))
 	}
-	count := 0
-	var token *string
-	for {
-		out := must(again.c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, PaginationToken: token}))(t)
-		count += len(out.Users)
-		if out.PaginationToken == nil {
-			break
-		}
-		token = out.PaginationToken
-	}
+	count := again.countUsers(poolID)
 	if int64(count) != j.ImportedUsers || count >= n {
 		t.Fatalf("the pool has %d users, the job says %d imported of %d", count, j.ImportedUsers, n)
 	}
