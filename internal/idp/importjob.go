@@ -376,6 +376,9 @@ func (s *Service) StartUserImportJob(ctx context.Context, in *api.StartUserImpor
 	if err != nil {
 		return nil, err
 	}
+	if _, _, err := s.loadImportJob(ctx, p.rec.ID, in.JobId); err != nil {
+		return nil, err // an unknown job is that, whatever the pool
+	}
 	if len(p.doc.AutoVerifiedAttributes) == 0 {
 		// Cognito: "If the user pool has no auto-verified attributes, the
 		// import job will not start."
