@@ -211,7 +211,7 @@ const (
 	MsgImportRowColumns       = "The row has %d values where the header has %d columns."
 	MsgImportRowTooLong       = "The row is longer than %d characters."
 	MsgImportRowNotUTF8       = "The row is not valid UTF-8."
-	MsgImportRowUsername      = "cognito:username is empty or has spaces or tabs."
+	MsgImportRowUsername      = "cognito:username is empty, longer than 128 characters, or has a space, tab or control character."
 	MsgImportRowMFAValue      = "cognito:mfa_enabled must be true or false."
 	MsgImportRowMFARequired   = "cognito:mfa_enabled must be true: the user pool requires MFA."
 	MsgImportRowMFAOff        = "cognito:mfa_enabled must be false: the user pool has MFA off."

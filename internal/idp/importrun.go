@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -310,6 +311,10 @@ func (r *importRun) skip(line int) {
 	r.logRow("info", "SKIPPED", line, api.MsgImportRowExists)
 }
 
+// importUsername is the API's username pattern (letters, marks, symbols,
+// numbers, punctuation: no spaces, tabs or control characters).
+var importUsername = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
+
 // pendingCounts is how many rows were judged since the last flush without
 // a user to write, so that a file of bad rows still reports progress.
 func (r *importRun) pendingCounts() int { return int(r.failed + r.skipped) }
@@ -328,7 +333,7 @@ func (r *importRun) row(ctx context.Context, line int, text string) {
 	get := func(col string) string { return vals[r.index[col]] }
 	p := r.p
 	name := get("cognito:username")
-	if name == "" || strings.ContainsAny(name, " \t") || utf8.RuneCountInString(name) > 128 {
+	if !importUsername.MatchString(name) || utf8.RuneCountInString(name) > 128 {
 		r.fail(line, api.MsgImportRowUsername)
 		return
 	}
