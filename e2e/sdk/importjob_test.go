@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -111,6 +112,8 @@ func TestUserImportJobPostgres(t *testing.T) {
 }
 
 func testUserImportJob(t *testing.T, opts ...cognatetest.Option) {
+	logs := &syncLog{}
+	opts = append(opts, cognatetest.WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	e := newEnv(t, opts...)
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOff, func(in *cip.CreateUserPoolInput) {
 		in.Schema = []types.SchemaAttributeType{
@@ -174,6 +177,39 @@ func testUserImportJob(t *testing.T, opts ...cognatetest.Option) {
 	}
 	if status, body := putCSV(t, *job.PreSignedUrl, []byte(csv.String()), true); status != http.StatusForbidden || !strings.Contains(body, "AccessDenied") {
 		t.Fatalf("upload after start: %d %s", status, body)
+	}
+
+	// The per-row log: one line a row, by line number, with the result and
+	// the reason, and none of the row's data; the URL's signature is in no
+	// log line.
+	rowLines := logs.lines("import row")
+	for _, want := range []struct {
+		result string
+		n      int
+	}{{"result=SUCCEEDED", 2}, {"result=SKIPPED", 2}, {"result=FAILED", 6}} {
+		got := 0
+		for _, l := range rowLines {
+			if strings.Contains(l, want.result) && strings.Contains(l, *job.JobId) {
+				got++
+			}
+		}
+		if got != want.n {
+			t.Errorf("%d log lines with %s, want %d:\n%s", got, want.result, want.n, strings.Join(rowLines, "\n"))
+		}
+	}
+	found := false
+	for _, l := range rowLines {
+		found = found || (strings.Contains(l, "line=6 ") && strings.Contains(l, "does not set any of the auto verified attributes to true"))
+		if strings.Contains(l, "@") || strings.Contains(l, "Springfield") || strings.Contains(l, "nomail") {
+			t.Errorf("a row log line carries user data: %s", l)
+		}
+	}
+	if !found {
+		t.Errorf("no FAILED line for line 6 (no verified attribute):\n%s", strings.Join(rowLines, "\n"))
+	}
+	u0, _ := url.Parse(*job.PreSignedUrl)
+	if sig := u0.Query().Get("X-Amz-Signature"); sig == "" || len(logs.lines(sig)) > 0 || len(logs.lines("X-Amz-Signature")) > 0 {
+		t.Errorf("the pre-signed URL's signature %q is missing or logged", sig)
 	}
 
 	u := must(e.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("ann")}))(t)
