@@ -578,6 +578,54 @@ expect_ok "list-users --pagination-token → the other user" '[u["Username"] for
 call list-users --user-pool-id "$POOL" --attributes-to-get email
 expect_ok "list-users --attributes-to-get email" 'sorted(u["Username"] for u in d["Users"]) == sorted(a) and all([x["Name"] for x in u.get("Attributes", [])] == ["email"] for u in d["Users"])' "$U1" "$U2"
 
+## 8b. Importing users from a CSV file, as Cognito's guide does it: the header
+## from get-csv-header, create-user-import-job, the guide's curl to the
+## pre-signed URL, start-user-import-job, describe-user-import-job.
+
+call get-csv-header --user-pool-id "$POOL2"
+expect_ok "get-csv-header" 'd["CSVHeader"][-2:] == ["cognito:mfa_enabled", "cognito:username"] and "email_verified" in d["CSVHeader"]'
+"$PY" -c '
+import json, sys
+h = json.loads(sys.argv[1])["CSVHeader"]
+rows = [{"cognito:username": n, "email": n + "@example.com", "email_verified": "TRUE", "cognito:mfa_enabled": "FALSE"} for n in ("csv-dora", "csv-eve")]
+rows.append({"cognito:username": "csv-frank", "email": "frank@example.com", "email_verified": "FALSE", "cognito:mfa_enabled": "FALSE"})
+print(",".join(h))
+for r in rows:
+    print(",".join(r.get(c, "") for c in h))
+' "$OUT" >"$WORK/users.csv"
+
+call create-user-import-job --job-name walkthrough-import --user-pool-id "$POOL2" \
+	--cloud-watch-logs-role-arn arn:aws:iam::123456789012:role/CognitoImport
+expect_ok "create-user-import-job" 'd["UserImportJob"]["Status"] == "Created" and d["UserImportJob"]["JobId"].startswith("import-")'
+IMPORT_JOB=$(jget UserImportJob.JobId)
+PRE_SIGNED_URL=$(jget UserImportJob.PreSignedUrl)
+
+UPLOAD=$(curl -v --max-time 15 -T "$WORK/users.csv" -H "x-amz-server-side-encryption:aws:kms" "$PRE_SIGNED_URL" 2>&1)
+if printf '%s' "$UPLOAD" | grep -q "We are completely uploaded and fine" && printf '%s' "$UPLOAD" | grep -q "< HTTP/1.1 200"; then
+	ok "curl -T to the pre-signed URL"
+else
+	not_ok "curl -T to the pre-signed URL" "$(oneline "$UPLOAD")"
+fi
+
+call start-user-import-job --user-pool-id "$POOL2" --job-id "$IMPORT_JOB"
+expect_ok "start-user-import-job" 'd["UserImportJob"]["Status"] in ("Pending", "InProgress", "Succeeded")'
+
+for i in $(seq 1 50); do
+	call describe-user-import-job --user-pool-id "$POOL2" --job-id "$IMPORT_JOB"
+	case $(jget UserImportJob.Status) in Pending | InProgress) sleep 0.1 ;; *) break ;; esac
+done
+expect_ok "describe-user-import-job: 2 imported, 1 failed" 'd["UserImportJob"]["Status"] == "Succeeded" and d["UserImportJob"]["ImportedUsers"] == 2 and d["UserImportJob"]["FailedUsers"] == 1'
+
+call admin-get-user --user-pool-id "$POOL2" --username csv-dora
+expect_ok "an imported user is RESET_REQUIRED" 'd["UserStatus"] == "RESET_REQUIRED" and attrs(d["UserAttributes"]).get("email") == "csv-dora@example.com"'
+
+call initiate-auth --client-id "$CLIENT2" --auth-flow USER_PASSWORD_AUTH \
+	--auth-parameters USERNAME=csv-dora,PASSWORD="$PASSWORD"
+expect_error "initiate-auth by an imported user" PasswordResetRequiredException
+
+call list-user-import-jobs --user-pool-id "$POOL2" --max-results 5
+expect_ok "list-user-import-jobs" '[j["JobId"] for j in d["UserImportJobs"]] == [a[0]]' "$IMPORT_JOB"
+
 ## 9. Refused admin calls, disabling, deleting.
 
 AWS_SECRET_ACCESS_KEY=not-the-right-secret-key call list-user-pools --max-results 10

@@ -33,7 +33,7 @@ var modelDeviations = func() map[string]string {
 	// make it decode megabytes.
 	add("length bounds 1:131072 where the model has 1:-1", "pagination tokens capped at 131072 characters",
 		"AdminListDevicesRequest.PaginationToken", "ListDevicesRequest.PaginationToken", "ListResourceServersRequest.NextToken",
-		"ListUserPoolsRequest.NextToken", "ListUsersRequest.PaginationToken")
+		"ListUserPoolsRequest.NextToken", "ListUsersRequest.PaginationToken", "ListUserImportJobsRequest.PaginationToken")
 	return m
 }()
 

@@ -22,6 +22,7 @@ var patterns = map[string]string{
 	"digits":     `[0-9]+`,
 	"nospace":    `[\S]+`,
 	"devicekey":  `[\w-]+_[0-9a-f-]+`,
+	"importjob":  `import-[0-9a-zA-Z-]+`,
 	"arn":        `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`,
 	// Resource servers: printable ASCII without '"' and '\'; scope names
 	// also without '/', which joins them to the identifier.

@@ -274,7 +274,7 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 		return nil, err
 	}
 	a.Service = idp.New(idp.Config{Store: st, Sealer: sealer, Now: o.Now, Region: o.Region, Issuer: issuer,
-		Delivery: delivery, Logger: o.Logger, SignIns: signIns, Triggers: runner})
+		Delivery: delivery, Logger: o.Logger, SignIns: signIns, Triggers: runner, PublicURL: o.PublicURL})
 	if a.Outbox != nil {
 		a.Outbox.Names = a.Service.OutboxUsernames
 	}
@@ -498,6 +498,8 @@ func (a *App) Shutdown(ctx context.Context) error {
 	if a.purge != nil {
 		a.purge()
 	}
+	// Running import jobs are marked interrupted while the store is open.
+	a.Service.StopImports(ctx)
 	if a.tracing != nil {
 		// The spans of the last requests go out before the server stops.
 		err = errors.Join(err, a.tracing.Shutdown(ctx))

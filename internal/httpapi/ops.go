@@ -331,5 +331,11 @@ func operations(v *idp.Service) map[string]operation {
 		"DescribeManagedLoginBrandingByClient": op(iam, v.DescribeManagedLoginBrandingByClient),
 		"UpdateManagedLoginBranding":           op(iam, v.UpdateManagedLoginBranding),
 		"DeleteManagedLoginBranding":           op(iam, v.DeleteManagedLoginBranding),
+		"GetCSVHeader":                         op(iam, v.GetCSVHeader),
+		"CreateUserImportJob":                  op(iam, v.CreateUserImportJob),
+		"StartUserImportJob":                   op(iam, v.StartUserImportJob),
+		"StopUserImportJob":                    op(iam, v.StopUserImportJob),
+		"DescribeUserImportJob":                op(iam, v.DescribeUserImportJob),
+		"ListUserImportJobs":                   op(iam, v.ListUserImportJobs),
 	}
 }

@@ -147,7 +147,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		(r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodPost):
 		s.cfg.Hosted.ServeHTTP(rec, r)
 	case r.Method == http.MethodOptions:
-		h.Set("Access-Control-Allow-Methods", "POST, GET, OPTIONS")
+		h.Set("Access-Control-Allow-Methods", "POST, GET, PUT, OPTIONS")
 		if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
 			h.Set("Access-Control-Allow-Headers", req)
 		}
@@ -158,6 +158,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveAPI(rec, r, opName)
 	case r.Method == http.MethodGet || r.Method == http.MethodHead:
 		s.serveGet(rec, r)
+	case r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, idp.ImportPath):
+		s.serveImportUpload(rec, r)
 	default:
 		writeError(rec, api.Errorf(api.ErrUnknownOperation, api.MsgMethodNotSupported, r.Method))
 	}

@@ -41,6 +41,9 @@ type Config struct {
 	// Triggers calls the pools' Lambda triggers; nil: a pool with a
 	// trigger gets UnexpectedLambdaException wherever it would run.
 	Triggers *triggers.Runner
+	// PublicURL is where clients reach the server: user import jobs'
+	// pre-signed URLs point there.
+	PublicURL string
 }
 
 // Service implements the Cognito operations.
@@ -59,6 +62,9 @@ type Service struct {
 	keys sync.Map // sha256 of encrypted key -> *token.Key (parsing RSA keys is slow)
 	// settings keeps the sign-in's clients and pools (settingscache.go).
 	settings settingsCache
+
+	publicURL string
+	imports   importRunners // the user import jobs this server runs
 }
 
 // New returns a Service.
@@ -74,7 +80,7 @@ func New(c Config) *Service {
 	}
 	now := func() time.Time { return c.Now().UTC() }
 	s := &Service{st: c.Store, seal: c.Sealer, now: now, region: c.Region,
-		issuer: c.Issuer, delivery: c.Delivery, log: c.Logger, tok: tokens.New(c.Store, c.Sealer, now), triggers: c.Triggers}
+		issuer: c.Issuer, delivery: c.Delivery, log: c.Logger, tok: tokens.New(c.Store, c.Sealer, now), triggers: c.Triggers, publicURL: c.PublicURL}
 	// Only a store that reports other processes' changes gets a cache; this
 	// Service's own writes of pools and clients go through settingsWrites.
 	s.settings.feed, _ = c.Store.(store.SettingsFeed)

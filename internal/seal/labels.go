@@ -39,6 +39,7 @@ const (
 	MACPhantomSalt     = "phantom-salt"     // a phantom user's SRP salt
 	MACPhantomVerifier = "phantom-verifier" // a phantom user's SRP verifier
 	MACPhantomCode     = "phantom-code"     // a phantom's code-limit marks
+	MACImportURL       = "import-url"       // a user import job's pre-signed URL
 )
 
 // InfoPhantomVerifier is the HKDF info that stretches a phantom user's

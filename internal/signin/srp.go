@@ -39,6 +39,12 @@ func (passwordVerifierChallenge) respond(ctx context.Context, e *Engine, req *re
 const timestampWindow = 5 * time.Minute
 
 func (e *Engine) userVerifier(u *store.User) ([]byte, error) {
+	if len(u.Verifier) == 0 {
+		// A user without a password (imported from a CSV file) answers as
+		// a phantom does: a salt and a verifier that no password matches.
+		ph := Phantom(e.seal, u.PoolID, u.Username)
+		u.Salt, u.Verifier = ph.Salt, ph.Verifier
+	}
 	v, err := e.seal.Decrypt(u.Verifier, seal.LabelVerifier(u.PoolID, u.Username))
 	if err != nil {
 		return nil, internal(err)

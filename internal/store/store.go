@@ -160,6 +160,16 @@ type Device struct {
 	LastAuthenticated time.Time
 }
 
+// ImportJob is a user import job of a pool. Doc is the job as the domain
+// encodes it (name, status, counts, dates); the store keeps it as opaque
+// bytes and orders a pool's jobs by Created, newest first.
+type ImportJob struct {
+	PoolID  string
+	ID      string
+	Created time.Time
+	Doc     []byte
+}
+
 // Store is what a backend implements. List methods return items after the
 // key `after` (exclusive) in key order, at most limit of them.
 type Store interface {
@@ -224,6 +234,24 @@ type Store interface {
 	// value. It fails with ErrNotFound if the pool does not exist, and with
 	// fn's error, writing nothing, if fn fails. Values go with their pool.
 	UpdateBlob(ctx context.Context, poolID, key string, fn func([]byte) ([]byte, error)) error
+	// CreateImportJob fails with ErrExists if the pool has a job of that id.
+	CreateImportJob(ctx context.Context, j *ImportJob) error
+	GetImportJob(ctx context.Context, poolID, id string) (*ImportJob, error)
+	// ListImportJobs returns the pool's jobs newest first (Created, then ID,
+	// both descending), those after the job `after` (exclusive; "" starts
+	// at the newest), at most limit.
+	ListImportJobs(ctx context.Context, poolID, after string, limit int) ([]*ImportJob, error)
+	// UpdateImportJob applies fn to the current job atomically, as
+	// UpdateUser does for users.
+	UpdateImportJob(ctx context.Context, poolID, id string, fn func(*ImportJob) error) (*ImportJob, error)
+	// PutImportPart stores part n (from 0) of one upload of a job's file,
+	// replacing a part there. Parts are written in their own transactions,
+	// so that a large file never sits in memory or in one transaction.
+	PutImportPart(ctx context.Context, poolID, jobID, upload string, n int, data []byte) error
+	// GetImportPart returns part n of an upload; ErrNotFound past the last.
+	GetImportPart(ctx context.Context, poolID, jobID, upload string, n int) ([]byte, error)
+	// DeleteImportParts drops every upload of a job's file.
+	DeleteImportParts(ctx context.Context, poolID, jobID string) error
 
 	// MarkUsed records a one-time key (a spent session, a used SRP secret
 	// block) until expires; it fails with ErrExists if the key was marked.

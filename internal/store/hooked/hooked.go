@@ -254,3 +254,45 @@ func (s *hookedStore) Ping(ctx context.Context) error {
 	defer done()
 	return s.next.Ping(ctx)
 }
+
+func (s *hookedStore) CreateImportJob(ctx context.Context, j *store.ImportJob) error {
+	ctx, done := s.around(ctx, "CreateImportJob")
+	defer done()
+	return s.next.CreateImportJob(ctx, j)
+}
+
+func (s *hookedStore) GetImportJob(ctx context.Context, poolID, id string) (*store.ImportJob, error) {
+	ctx, done := s.around(ctx, "GetImportJob")
+	defer done()
+	return s.next.GetImportJob(ctx, poolID, id)
+}
+
+func (s *hookedStore) ListImportJobs(ctx context.Context, poolID, after string, limit int) ([]*store.ImportJob, error) {
+	ctx, done := s.around(ctx, "ListImportJobs")
+	defer done()
+	return s.next.ListImportJobs(ctx, poolID, after, limit)
+}
+
+func (s *hookedStore) UpdateImportJob(ctx context.Context, poolID, id string, fn func(*store.ImportJob) error) (*store.ImportJob, error) {
+	ctx, done := s.around(ctx, "UpdateImportJob")
+	defer done()
+	return s.next.UpdateImportJob(ctx, poolID, id, fn)
+}
+
+func (s *hookedStore) PutImportPart(ctx context.Context, poolID, jobID, upload string, n int, data []byte) error {
+	ctx, done := s.around(ctx, "PutImportPart")
+	defer done()
+	return s.next.PutImportPart(ctx, poolID, jobID, upload, n, data)
+}
+
+func (s *hookedStore) GetImportPart(ctx context.Context, poolID, jobID, upload string, n int) ([]byte, error) {
+	ctx, done := s.around(ctx, "GetImportPart")
+	defer done()
+	return s.next.GetImportPart(ctx, poolID, jobID, upload, n)
+}
+
+func (s *hookedStore) DeleteImportParts(ctx context.Context, poolID, jobID string) error {
+	ctx, done := s.around(ctx, "DeleteImportParts")
+	defer done()
+	return s.next.DeleteImportParts(ctx, poolID, jobID)
+}

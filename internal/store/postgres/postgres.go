@@ -980,3 +980,91 @@ func (s *Store) DeleteDevice(ctx context.Context, poolID, key string) error {
 	}
 	return affected(s.exec(ctx, `DELETE FROM devices WHERE pool_id = $1 AND device_key = $2`, poolID, key))
 }
+
+// ---- user import jobs ----
+
+const importJobCols = `pool_id, id, created, doc`
+
+func scanImportJob(r pgx.Row) (*store.ImportJob, error) {
+	var j store.ImportJob
+	var c int64
+	if err := r.Scan(&j.PoolID, &j.ID, &c, &j.Doc); err != nil {
+		return nil, notFound(err)
+	}
+	j.Created = fromNS(c)
+	return &j, nil
+}
+
+func (s *Store) CreateImportJob(ctx context.Context, j *store.ImportJob) error {
+	_, err := s.exec(ctx, `INSERT INTO import_jobs(`+importJobCols+`) VALUES ($1, $2, $3, $4)`, j.PoolID, j.ID, ns(j.Created), j.Doc)
+	return created(err)
+}
+
+func (s *Store) GetImportJob(ctx context.Context, poolID, id string) (*store.ImportJob, error) {
+	if !textSafe(poolID, id) {
+		return nil, store.ErrNotFound
+	}
+	return one(ctx, s, scanImportJob, `SELECT `+importJobCols+` FROM import_jobs WHERE pool_id = $1 AND id = $2`, poolID, id)
+}
+
+func (s *Store) ListImportJobs(ctx context.Context, poolID, after string, limit int) ([]*store.ImportJob, error) {
+	if !textSafe(poolID, after) {
+		return nil, nil
+	}
+	if limit < 0 {
+		limit = math.MaxInt32
+	}
+	if after == "" {
+		return collect(ctx, s, scanImportJob, `SELECT `+importJobCols+` FROM import_jobs WHERE pool_id = $1 ORDER BY created DESC, id DESC LIMIT $2`, poolID, limit)
+	}
+	return collect(ctx, s, scanImportJob, `SELECT `+importJobCols+` FROM import_jobs j WHERE pool_id = $1 AND EXISTS (
+		SELECT 1 FROM import_jobs a WHERE a.pool_id = j.pool_id AND a.id = $2
+		AND (j.created < a.created OR (j.created = a.created AND j.id < a.id)))
+		ORDER BY created DESC, id DESC LIMIT $3`, poolID, after, limit)
+}
+
+func (s *Store) UpdateImportJob(ctx context.Context, poolID, id string, fn func(*store.ImportJob) error) (*store.ImportJob, error) {
+	if !textSafe(poolID, id) {
+		return nil, store.ErrNotFound
+	}
+	var out *store.ImportJob
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		j, err := scanImportJob(tx.QueryRow(ctx, `SELECT `+importJobCols+` FROM import_jobs WHERE pool_id = $1 AND id = $2 FOR UPDATE`, poolID, id))
+		if err != nil {
+			return err
+		}
+		if err := fn(j); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE import_jobs SET doc = $1 WHERE pool_id = $2 AND id = $3`, j.Doc, poolID, id); err != nil {
+			return err
+		}
+		out = j
+		return nil
+	})
+	return out, err
+}
+
+func (s *Store) PutImportPart(ctx context.Context, poolID, jobID, upload string, n int, data []byte) error {
+	_, err := s.exec(ctx, `INSERT INTO import_parts(pool_id, job_id, upload, n, data) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (pool_id, job_id, upload, n) DO UPDATE SET data = EXCLUDED.data`, poolID, jobID, upload, n, data)
+	return created(err)
+}
+
+func (s *Store) GetImportPart(ctx context.Context, poolID, jobID, upload string, n int) ([]byte, error) {
+	if !textSafe(poolID, jobID, upload) {
+		return nil, store.ErrNotFound
+	}
+	return one(ctx, s, func(r pgx.Row) ([]byte, error) {
+		var data []byte
+		return data, notFound(r.Scan(&data))
+	}, `SELECT data FROM import_parts WHERE pool_id = $1 AND job_id = $2 AND upload = $3 AND n = $4`, poolID, jobID, upload, n)
+}
+
+func (s *Store) DeleteImportParts(ctx context.Context, poolID, jobID string) error {
+	if !textSafe(poolID, jobID) {
+		return nil
+	}
+	_, err := s.exec(ctx, `DELETE FROM import_parts WHERE pool_id = $1 AND job_id = $2`, poolID, jobID)
+	return err
+}

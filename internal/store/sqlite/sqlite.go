@@ -119,6 +119,24 @@ var migrations = []string{
 		data BLOB NOT NULL,
 		PRIMARY KEY (pool_id, key)
 	) WITHOUT ROWID;`,
+	// User import jobs and the parts of their uploaded files.
+	`CREATE TABLE import_jobs (
+		pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+		id TEXT NOT NULL,
+		created INTEGER NOT NULL,
+		doc BLOB NOT NULL,
+		PRIMARY KEY (pool_id, id)
+	) WITHOUT ROWID;
+	CREATE INDEX import_jobs_created ON import_jobs(pool_id, created, id);
+	CREATE TABLE import_parts (
+		pool_id TEXT NOT NULL,
+		job_id TEXT NOT NULL,
+		upload TEXT NOT NULL,
+		n INTEGER NOT NULL,
+		data BLOB NOT NULL,
+		PRIMARY KEY (pool_id, job_id, upload, n),
+		FOREIGN KEY (pool_id, job_id) REFERENCES import_jobs(pool_id, id) ON DELETE CASCADE
+	);`,
 }
 
 // Open opens (creating if needed) the database file at path and applies
@@ -787,4 +805,95 @@ func (s *Store) UpdateDevice(ctx context.Context, poolID, key string, fn func(*s
 func (s *Store) DeleteDevice(ctx context.Context, poolID, key string) error {
 	res, err := s.exec(ctx, `DELETE FROM devices WHERE pool_id = ? AND device_key = ?`, poolID, key)
 	return affected(res, err)
+}
+
+// ---- user import jobs ----
+
+const importJobCols = `pool_id, id, created, doc`
+
+func scanImportJob(r rowScanner) (*store.ImportJob, error) {
+	var j store.ImportJob
+	var c int64
+	if err := r.Scan(&j.PoolID, &j.ID, &c, &j.Doc); err != nil {
+		return nil, notFound(err)
+	}
+	j.Created = fromNS(c)
+	return &j, nil
+}
+
+func (s *Store) CreateImportJob(ctx context.Context, j *store.ImportJob) error {
+	_, err := s.exec(ctx, `INSERT INTO import_jobs(`+importJobCols+`) VALUES (?,?,?,?)`, j.PoolID, j.ID, ns(j.Created), j.Doc)
+	if isUnique(err) {
+		return store.ErrExists
+	}
+	if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
+		return store.ErrNotFound
+	}
+	return err
+}
+
+func (s *Store) GetImportJob(ctx context.Context, poolID, id string) (*store.ImportJob, error) {
+	return scanImportJob(s.row(ctx, `SELECT `+importJobCols+` FROM import_jobs WHERE pool_id = ? AND id = ?`, poolID, id))
+}
+
+func (s *Store) ListImportJobs(ctx context.Context, poolID, after string, limit int) ([]*store.ImportJob, error) {
+	q := `SELECT ` + importJobCols + ` FROM import_jobs WHERE pool_id = ? ORDER BY created DESC, id DESC LIMIT ?`
+	args := []any{poolID, limit}
+	if after != "" {
+		q = `SELECT ` + importJobCols + ` FROM import_jobs j WHERE pool_id = ? AND EXISTS (
+			SELECT 1 FROM import_jobs a WHERE a.pool_id = j.pool_id AND a.id = ?
+			AND (j.created < a.created OR (j.created = a.created AND j.id < a.id)))
+			ORDER BY created DESC, id DESC LIMIT ?`
+		args = []any{poolID, after, limit}
+	}
+	rows, err := s.rows(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*store.ImportJob
+	for rows.Next() {
+		j, err := scanImportJob(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) UpdateImportJob(ctx context.Context, poolID, id string, fn func(*store.ImportJob) error) (*store.ImportJob, error) {
+	var out *store.ImportJob
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		j, err := scanImportJob(s.txRow(ctx, tx, `SELECT `+importJobCols+` FROM import_jobs WHERE pool_id = ? AND id = ?`, poolID, id))
+		if err != nil {
+			return err
+		}
+		if err := fn(j); err != nil {
+			return err
+		}
+		_, err = s.txExec(ctx, tx, `UPDATE import_jobs SET doc = ? WHERE pool_id = ? AND id = ?`, j.Doc, poolID, id)
+		out = j
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) PutImportPart(ctx context.Context, poolID, jobID, upload string, n int, data []byte) error {
+	_, err := s.exec(ctx, `INSERT OR REPLACE INTO import_parts(pool_id, job_id, upload, n, data) VALUES (?,?,?,?,?)`, poolID, jobID, upload, n, data)
+	if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
+		return store.ErrNotFound
+	}
+	return err
+}
+
+func (s *Store) GetImportPart(ctx context.Context, poolID, jobID, upload string, n int) ([]byte, error) {
+	var data []byte
+	err := s.row(ctx, `SELECT data FROM import_parts WHERE pool_id = ? AND job_id = ? AND upload = ? AND n = ?`, poolID, jobID, upload, n).Scan(&data)
+	return data, notFound(err)
+}
+
+func (s *Store) DeleteImportParts(ctx context.Context, poolID, jobID string) error {
+	_, err := s.exec(ctx, `DELETE FROM import_parts WHERE pool_id = ? AND job_id = ?`, poolID, jobID)
+	return err
 }

@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store, opts ...Option) {
 		{"DeletePoolCascades", testDeleteCascade},
 		{"Devices", testDevices},
 		{"Blobs", testBlobs},
+		{"ImportJobs", testImportJobs},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -906,5 +907,111 @@ func testBlobs(t *testing.T, s store.Store) {
 	}
 	if got, _ := s.GetBlob(ctx, "p_2", "k"); string(got) != "two" {
 		t.Fatalf("another pool's blob after the deletion: %q", got)
+	}
+}
+
+func testImportJobs(t *testing.T, s store.Store) {
+	mkPool(t, s, "p_1")
+	mkPool(t, s, "p_2")
+	// Two jobs share a creation time: the id breaks the tie.
+	for i, id := range []string{"import-a", "import-b", "import-c", "import-d"} {
+		created := now().Add(time.Duration(i/2*2) * time.Second)
+		if err := s.CreateImportJob(ctx, &store.ImportJob{PoolID: "p_1", ID: id, Created: created, Doc: []byte(id)}); err != nil {
+			t.Fatalf("CreateImportJob %s: %v", id, err)
+		}
+	}
+	if err := s.CreateImportJob(ctx, &store.ImportJob{PoolID: "p_1", ID: "import-a", Created: now(), Doc: []byte("x")}); !errors.Is(err, store.ErrExists) {
+		t.Fatalf("duplicate job: %v, want ErrExists", err)
+	}
+	if err := s.CreateImportJob(ctx, &store.ImportJob{PoolID: "p_2", ID: "import-a", Created: now(), Doc: []byte("other")}); err != nil {
+		t.Fatalf("same id in another pool: %v", err)
+	}
+	if err := s.CreateImportJob(ctx, &store.ImportJob{PoolID: "p_none", ID: "import-z", Created: now(), Doc: []byte("x")}); err == nil {
+		t.Fatal("created a job in a pool that does not exist")
+	}
+	j, err := s.GetImportJob(ctx, "p_1", "import-c")
+	if err != nil || string(j.Doc) != "import-c" || !j.Created.Equal(now().Add(2*time.Second)) {
+		t.Fatalf("GetImportJob = %+v, %v", j, err)
+	}
+	if _, err := s.GetImportJob(ctx, "p_2", "import-c"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("job of another pool: %v", err)
+	}
+	// Newest first, then by id descending; paged by the last id.
+	var ids []string
+	after := ""
+	for {
+		page, err := s.ListImportJobs(ctx, "p_1", after, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, j := range page {
+			ids = append(ids, j.ID)
+		}
+		if len(page) < 3 {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	if fmt.Sprint(ids) != "[import-d import-c import-b import-a]" {
+		t.Fatalf("ListImportJobs order = %v", ids)
+	}
+	if _, err := s.UpdateImportJob(ctx, "p_1", "import-b", func(j *store.ImportJob) error { j.Doc = []byte("changed"); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	if _, err := s.UpdateImportJob(ctx, "p_1", "import-b", func(j *store.ImportJob) error { j.Doc = []byte("lost"); return boom }); !errors.Is(err, boom) {
+		t.Fatalf("UpdateImportJob error = %v", err)
+	}
+	if j, _ := s.GetImportJob(ctx, "p_1", "import-b"); string(j.Doc) != "changed" {
+		t.Fatalf("doc = %q", j.Doc)
+	}
+	if _, err := s.UpdateImportJob(ctx, "p_1", "import-x", func(*store.ImportJob) error { return nil }); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("update of a missing job: %v", err)
+	}
+
+	// Parts: by upload and number, replaced in place, gone with the job's parts or its pool.
+	for n, data := range []string{"one,", "two,", "three"} {
+		if err := s.PutImportPart(ctx, "p_1", "import-a", "up1", n, []byte(data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.PutImportPart(ctx, "p_1", "import-a", "up1", 1, []byte("TWO,")); err != nil {
+		t.Fatal(err)
+	}
+	var got []byte
+	for n := 0; ; n++ {
+		b, err := s.GetImportPart(ctx, "p_1", "import-a", "up1", n)
+		if errors.Is(err, store.ErrNotFound) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, b...)
+	}
+	if string(got) != "one,TWO,three" {
+		t.Fatalf("parts = %q", got)
+	}
+	if _, err := s.GetImportPart(ctx, "p_1", "import-a", "up2", 0); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("part of another upload: %v", err)
+	}
+	if err := s.PutImportPart(ctx, "p_1", "import-none", "up1", 0, []byte("x")); err == nil {
+		t.Fatal("stored a part of a job that does not exist")
+	}
+	if err := s.DeleteImportParts(ctx, "p_1", "import-a"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetImportPart(ctx, "p_1", "import-a", "up1", 0); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("part survived DeleteImportParts: %v", err)
+	}
+	s.PutImportPart(ctx, "p_1", "import-b", "up1", 0, []byte("x"))
+	if err := s.DeletePool(ctx, "p_1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetImportJob(ctx, "p_1", "import-b"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("job survived its pool: %v", err)
+	}
+	if _, err := s.GetImportPart(ctx, "p_1", "import-b", "up1", 0); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("part survived its pool: %v", err)
 	}
 }
