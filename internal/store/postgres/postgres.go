@@ -613,13 +613,14 @@ func (s *Store) GetUser(ctx context.Context, poolID, username string) (*store.Us
 // columns (indexed) are BYTEA.
 var textFilters = map[string]bool{"username": true, "sub": true, "status": true}
 
-// sparseMatches is the most users a prefix filter on an attribute may match
-// (after the page's key) for FindUsers to collect them all from the
-// attribute's index and sort their usernames; above it the matches are
-// dense enough that walking the users in username order finds a page of
-// them sooner (on average limit*users/sparseMatches rows at most). Either
-// way a page reads a bounded number of index entries or rows, whatever the
-// pool's size. The SQLite backend does the same.
+// sparseMatches is the most users of a pool a prefix filter on an
+// attribute may match for FindUsers to collect them from the attribute's
+// index and sort their usernames (reading at most that many index
+// entries); above it the matches are dense enough that walking the users
+// in username order from the page's key finds a page of them sooner: about
+// limit*users/sparseMatches rows at most while the matches are spread over
+// the usernames, as names and addresses are. The
+// SQLite backend does the same.
 const sparseMatches = 4000
 
 // FindUsers pages by key (username > after), never OFFSET, and gives each
@@ -724,10 +725,13 @@ func (s *Store) findUsersQuery(ctx context.Context, poolID string, f *store.Filt
 	if f.Attr == "username" {
 		return `SELECT doc FROM users WHERE pool_id = $1 AND username > $2` + cond + order, append(args, margs...), nil
 	}
-	// An attribute's prefix: count its matches in the attribute's index.
+	// An attribute's prefix: count its matches in the pool, in the
+	// attribute's index (all of them, not those after the page's key, which
+	// would only filter the range's entries, not bound them).
 	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM users WHERE pool_id = $1 AND username > $2`+cond+` LIMIT $3) m`,
-		append([]any{poolID, after, sparseMatches + 1}, margs...)...).Scan(&n)
+	ccond, cargs := prefixMatch(f, 3)
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM users WHERE pool_id = $1`+ccond+` LIMIT $2) m`,
+		append([]any{poolID, sparseMatches + 1}, cargs...)...).Scan(&n)
 	if err != nil {
 		return "", nil, err
 	}

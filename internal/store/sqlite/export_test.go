@@ -13,7 +13,7 @@ import (
 func (s *Store) FindUsersPlan(ctx context.Context, poolID string, f *store.Filter, after string, limit int) (string, error) {
 	var qs []query
 	if f != nil && f.Prefix && f.Attr != "username" && f.Attr != "enabled" {
-		if c, ok := prefixCount(poolID, f, after); ok {
+		if c, ok := prefixCount(poolID, f); ok {
 			qs = append(qs, c)
 		}
 	}

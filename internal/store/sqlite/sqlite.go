@@ -525,13 +525,13 @@ var filterIndexes = map[string]string{
 	"preferred_username": "users_preferred_username",
 }
 
-// sparseMatches is the most users a prefix filter on an attribute may match
-// (after the page's key) for FindUsers to collect them all from the
-// attribute's index and sort their usernames; above it the matches are
-// dense enough that walking the users in username order finds a page of
-// them sooner (on average limit*users/sparseMatches rows at most). Either
-// way a page reads a bounded number of index entries or rows, whatever the
-// pool's size.
+// sparseMatches is the most users of a pool a prefix filter on an
+// attribute may match for FindUsers to collect them from the attribute's
+// index and sort their usernames (reading at most that many index
+// entries); above it the matches are dense enough that walking the users
+// in username order from the page's key finds a page of them sooner: about
+// limit*users/sparseMatches rows at most while the matches are spread over
+// the usernames, as names and addresses are.
 const sparseMatches = 4000
 
 // FindUsers picks its plan by the filter, and names the index it means
@@ -578,22 +578,25 @@ func prefixMatch(f *store.Filter, after string) (string, []any) {
 		[]any{f.Value, f.Value, len([]rune(f.Value)), f.Value, after}
 }
 
-// prefixCount counts, up to sparseMatches+1, the users a prefix filter on
-// an attribute selects after a page's key, in the attribute's index alone.
-func prefixCount(poolID string, f *store.Filter, after string) (query, bool) {
+// prefixCount counts, up to sparseMatches+1, the users of the pool a prefix
+// filter on an attribute selects, in the attribute's index alone. It counts
+// them all, not those after the page's key: a range of the index is in the
+// attribute's order, so the key would only filter its entries, and the
+// count would read the whole range of a dense prefix on a deep page.
+func prefixCount(poolID string, f *store.Filter) (query, bool) {
 	idx, ok := filterIndexes[f.Attr]
 	if !ok {
 		return query{}, false
 	}
-	match, margs := prefixMatch(f, after)
-	return query{`SELECT count(*) FROM (SELECT 1 FROM users INDEXED BY ` + idx + ` WHERE pool_id = ? AND ` + match + ` LIMIT ?)`,
-		append(append([]any{poolID}, margs...), sparseMatches+1)}, true
+	col := f.Attr
+	return query{`SELECT count(*) FROM (SELECT 1 FROM users INDEXED BY ` + idx + ` WHERE pool_id = ? AND ` +
+		col + ` >= ? AND ` + col + ` < (? || x'ff') AND substr(` + col + `, 1, ?) = ? LIMIT ?)`,
+		[]any{poolID, f.Value, f.Value, len([]rune(f.Value)), f.Value, sparseMatches + 1}}, true
 }
 
 // findUsersQuery builds FindUsers' query. For a prefix filter on an
-// attribute it first counts the matches after `after`, up to
-// sparseMatches+1, in the attribute's index, to choose between the two
-// plans.
+// attribute it first counts the matches, up to sparseMatches+1, in the
+// attribute's index, to choose between the two plans.
 func (s *Store) findUsersQuery(ctx context.Context, poolID string, f *store.Filter, after string, limit int) (query, error) {
 	const order = ` ORDER BY username LIMIT ?`
 	if f == nil {
@@ -632,7 +635,7 @@ func (s *Store) findUsersQuery(ctx context.Context, poolID string, f *store.Filt
 	}
 	// A prefix of an attribute: its matches are a range of the index,
 	// in the attribute's order, not the usernames'.
-	count, _ := prefixCount(poolID, f, after)
+	count, _ := prefixCount(poolID, f)
 	var n int
 	if err := s.row(ctx, count.q, count.args...).Scan(&n); err != nil {
 		return query{}, err
