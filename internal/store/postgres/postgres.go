@@ -633,45 +633,141 @@ func (s *Store) GetUser(ctx context.Context, poolID, username string) (*store.Us
 // columns (indexed) are BYTEA.
 var textFilters = map[string]bool{"username": true, "sub": true, "status": true}
 
+// sparseMatches is the most users of a pool a prefix filter on an
+// attribute may match for FindUsers to collect them from the attribute's
+// index and sort their usernames (reading at most that many index
+// entries); above it the matches are dense enough that walking the users
+// in username order from the page's key finds a page of them sooner: about
+// limit*users/sparseMatches rows at most while the matches are spread over
+// the usernames, as names and addresses are. The
+// SQLite backend does the same.
+const sparseMatches = 4000
+
+// FindUsers pages by key (username > after), never OFFSET, and gives each
+// filter a query that an index serves: an exact value seeks in the
+// column's index (pool_id, column, username), whose entries for one value
+// are in username order; a username prefix is a range of the primary key;
+// an attribute prefix is a range of the attribute's index, in the
+// attribute's order, so its matches are counted there first (up to
+// sparseMatches+1): few are sorted by username, many are found by walking
+// the primary key.
 func (s *Store) FindUsers(ctx context.Context, poolID string, f *store.Filter, after string, limit int) ([]*store.User, error) {
 	if !textSafe(poolID) {
 		return nil, nil
 	}
-	cond := ""
-	var fargs []any
-	if f != nil {
-		switch {
-		case f.Attr == "enabled":
-			cond = ` AND enabled = $4`
-			fargs = []any{f.Value == "true" || f.Value == "Enabled" || f.Value == "1"}
-		case textFilters[f.Attr]:
-			if !textSafe(f.Value) {
-				return nil, nil // no text value equals it or starts with it
+	if f != nil && f.Attr != "enabled" && !textFilters[f.Attr] && !isIndexed(f.Attr) {
+		return nil, fmt.Errorf("postgres: attribute %q cannot be filtered", f.Attr)
+	}
+	if f != nil && textFilters[f.Attr] && !textSafe(f.Value) {
+		return nil, nil // no text value equals it or starts with it
+	}
+	return page(after, limit, func(u *store.User) string { return u.Username }, func(after string, limit int) ([]*store.User, error) {
+		q, args, err := s.findUsersQuery(ctx, poolID, f, after, limit)
+		if err != nil {
+			return nil, err
+		}
+		return collect(ctx, s, scanUser, q, args...)
+	})
+}
+
+// filterValue is a filter's value as its column holds it: TEXT for
+// username, sub and status, BYTEA for the attributes.
+func filterValue(f *store.Filter, v string) any {
+	if textFilters[f.Attr] {
+		return v
+	}
+	return []byte(v)
+}
+
+// prefixEnd is the least value greater than every value that starts with
+// p, in the column's order (bytes, COLLATE "C"), and false if there is
+// none. TEXT must stay valid UTF-8, so its last character is incremented;
+// BYTEA's last byte.
+func prefixEnd(f *store.Filter) (any, bool) {
+	if textFilters[f.Attr] {
+		r := []rune(f.Value)
+		for i := len(r) - 1; i >= 0; i-- {
+			if r[i] < utf8.MaxRune {
+				r[i]++
+				if r[i] == 0xD800 { // surrogates are no characters
+					r[i] = 0xE000
+				}
+				return string(r[:i+1]), true
 			}
-			if f.Prefix {
-				// SUBSTRING keeps the comparison exact and case-sensitive, unlike LIKE.
-				cond = ` AND SUBSTRING(` + f.Attr + ` FROM 1 FOR $4) = $5`
-				fargs = []any{utf8.RuneCountInString(f.Value), f.Value}
-			} else {
-				cond = ` AND ` + f.Attr + ` = $4`
-				fargs = []any{f.Value}
-			}
-		case isIndexed(f.Attr):
-			if f.Prefix {
-				cond = ` AND SUBSTRING(` + f.Attr + ` FROM 1 FOR $4) = $5`
-				fargs = []any{len(f.Value), []byte(f.Value)}
-			} else {
-				cond = ` AND ` + f.Attr + ` = $4`
-				fargs = []any{[]byte(f.Value)}
-			}
-		default:
-			return nil, fmt.Errorf("postgres: attribute %q cannot be filtered", f.Attr)
+		}
+		return nil, false
+	}
+	b := []byte(f.Value)
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] < 0xff {
+			return append(b[:i:i], b[i]+1), true
 		}
 	}
-	q := `SELECT doc FROM users WHERE pool_id = $1 AND username > $2` + cond + ` ORDER BY username LIMIT $3`
-	return page(after, limit, func(u *store.User) string { return u.Username }, func(after string, limit int) ([]*store.User, error) {
-		return collect(ctx, s, scanUser, q, append([]any{poolID, after, limit}, fargs...)...)
-	})
+	return nil, false
+}
+
+// prefixMatch is the condition, from argument $from on, that a prefix
+// filter on column col selects, and its arguments: a range an index can
+// seek (from the prefix to prefixEnd) and SUBSTRING, which keeps the
+// comparison exact and case-sensitive, unlike LIKE.
+func prefixMatch(f *store.Filter, from int) (string, []any) {
+	col := f.Attr
+	n := any(utf8.RuneCountInString(f.Value))
+	if !textFilters[f.Attr] {
+		n = len(f.Value)
+	}
+	ph := func(i int) string { return "$" + strconv.Itoa(from+i) }
+	cond := ` AND ` + col + ` >= ` + ph(0) + ` AND SUBSTRING(` + col + ` FROM 1 FOR ` + ph(1) + `) = ` + ph(0)
+	args := []any{filterValue(f, f.Value), n}
+	if end, ok := prefixEnd(f); ok {
+		cond += ` AND ` + col + ` < ` + ph(2)
+		args = append(args, end)
+	}
+	return cond, args
+}
+
+// findUsersQuery builds FindUsers' query; its first three arguments are
+// the pool, after, and limit.
+func (s *Store) findUsersQuery(ctx context.Context, poolID string, f *store.Filter, after string, limit int) (string, []any, error) {
+	const order = ` ORDER BY username LIMIT $3`
+	args := []any{poolID, after, limit}
+	if f == nil {
+		return `SELECT doc FROM users WHERE pool_id = $1 AND username > $2` + order, args, nil
+	}
+	if f.Attr == "enabled" || !f.Prefix {
+		var v any = filterValue(f, f.Value)
+		if f.Attr == "enabled" {
+			v = f.Value == "true" || f.Value == "Enabled" || f.Value == "1"
+		}
+		return `SELECT doc FROM users WHERE pool_id = $1 AND username > $2 AND ` + f.Attr + ` = $4` + order, append(args, v), nil
+	}
+	cond, margs := prefixMatch(f, 4)
+	if f.Attr == "username" {
+		return `SELECT doc FROM users WHERE pool_id = $1 AND username > $2` + cond + order, append(args, margs...), nil
+	}
+	// An attribute's prefix: count its matches in the pool, in the
+	// attribute's index (all of them, not those after the page's key, which
+	// would only filter the range's entries, not bound them).
+	var n int
+	ccond, cargs := prefixMatch(f, 3)
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM users WHERE pool_id = $1`+ccond+` LIMIT $2) m`,
+		append([]any{poolID, sparseMatches + 1}, cargs...)...).Scan(&n)
+	if err != nil {
+		return "", nil, err
+	}
+	if n <= sparseMatches {
+		// Few: MATERIALIZED keeps the planner to the attribute's range (it
+		// would rather walk the primary key for ORDER BY ... LIMIT), then
+		// the page's users are read by key.
+		return `WITH m AS MATERIALIZED (SELECT username FROM users WHERE pool_id = $1 AND username > $2` + cond + `)
+			SELECT doc FROM users WHERE pool_id = $1 AND username IN (SELECT username FROM m ORDER BY username LIMIT $3) ORDER BY username`,
+			append(args, margs...), nil
+	}
+	// Many: walk the primary key from after, testing each user; SUBSTRING
+	// alone, which no index serves, keeps the planner on the key.
+	n4 := margs[1]
+	return `SELECT doc FROM users WHERE pool_id = $1 AND username > $2 AND SUBSTRING(` + f.Attr + ` FROM 1 FOR $4) = $5` + order,
+		append(args, n4, filterValue(f, f.Value)), nil
 }
 
 func isIndexed(attr string) bool {
@@ -777,7 +873,7 @@ func (s *Store) CountUsers(ctx context.Context, poolID string) (int, error) {
 		var n int
 		err := r.Scan(&n)
 		return n, err
-	}, `SELECT COUNT(*) FROM users WHERE pool_id = $1`, poolID)
+	}, `SELECT COALESCE(SUM(n), 0)::BIGINT FROM user_counts WHERE pool_id = $1`, poolID) // kept by the users_counted trigger
 }
 
 // ---- refresh tokens ----

@@ -305,3 +305,67 @@ func newProxy(t *testing.T, target string) *proxy {
 }
 
 func (p *proxy) freeze() { close(p.frozen) }
+
+// TestMigrateFilterIndexes: a database made before the filter indexes and
+// the user counts (schema version 2) gets them when it is opened, counts
+// its users right, and keeps counting.
+func TestMigrateFilterIndexes(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	s := open(t, url)
+	for _, p := range []string{"p_1", "p_2"} {
+		if err := s.CreatePool(ctx, &store.Pool{ID: p, Settings: []byte("{}"), SigningKey: []byte{1}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 30 {
+		if err := s.CreateUser(ctx, storetest.ManyUser("p_1", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.CreateUser(ctx, storetest.ManyUser("p_2", 1)); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	// Back to version 4 (before the filter indexes), as a database of an older Cognate with users in it.
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = conn.Exec(ctx, `DROP TRIGGER users_counted ON users; DROP FUNCTION users_count(); DROP TABLE user_counts;
+		DROP INDEX users_status, users_enabled, users_name, users_given_name, users_family_name, users_preferred_username, users_email, users_phone;
+		CREATE INDEX users_email ON users(pool_id, email); CREATE INDEX users_phone ON users(pool_id, phone_number);
+		DELETE FROM schema_migrations WHERE version >= 5`)
+	conn.Close(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	s = open(t, url)
+	defer s.Close()
+	count := func(pool string, want int) {
+		t.Helper()
+		if n, err := s.CountUsers(ctx, pool); err != nil || n != want {
+			t.Fatalf("CountUsers(%s) = %d, %v; want %d", pool, n, err, want)
+		}
+	}
+	count("p_1", 30)
+	count("p_2", 1)
+	if err := s.CreateUser(ctx, storetest.ManyUser("p_1", 30)); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		if err := s.DeleteUser(ctx, "p_1", storetest.ManyUser("p_1", i).Username); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count("p_1", 21)
+	f := &store.Filter{Attr: "status", Value: "UNCONFIRMED"}
+	if l, err := s.FindUsers(ctx, "p_1", f, "", 10); err != nil || len(l) != 2 || l[0].Username != "u0013" || l[1].Username != "u0026" {
+		t.Fatalf("FindUsers %+v = %v, %v", f, l, err)
+	}
+	if err := s.DeletePool(ctx, "p_1"); err != nil {
+		t.Fatal(err)
+	}
+	count("p_1", 0)
+	count("p_2", 1)
+}

@@ -137,6 +137,27 @@ var migrations = []string{
 		PRIMARY KEY (pool_id, job_id, upload, n),
 		FOREIGN KEY (pool_id, job_id) REFERENCES import_jobs(pool_id, id) ON DELETE CASCADE
 	);`,
+	// Every column ListUsers filters on gets an index in username order
+	// (users_email, users_phone and users_sub have one already: an index of
+	// a WITHOUT ROWID table ends with the key), and the number of users of
+	// each pool is kept as they come and go, for DescribeUserPool.
+	`CREATE INDEX users_status ON users(pool_id, status, username);
+	CREATE INDEX users_enabled ON users(pool_id, enabled, username);
+	CREATE INDEX users_name ON users(pool_id, name, username);
+	CREATE INDEX users_given_name ON users(pool_id, given_name, username);
+	CREATE INDEX users_family_name ON users(pool_id, family_name, username);
+	CREATE INDEX users_preferred_username ON users(pool_id, preferred_username, username);
+	CREATE TABLE user_counts (
+		pool_id TEXT PRIMARY KEY REFERENCES pools(id) ON DELETE CASCADE,
+		n INTEGER NOT NULL
+	) WITHOUT ROWID;
+	INSERT INTO user_counts(pool_id, n) SELECT pool_id, COUNT(*) FROM users GROUP BY pool_id;
+	CREATE TRIGGER users_counted AFTER INSERT ON users BEGIN
+		INSERT INTO user_counts(pool_id, n) VALUES (NEW.pool_id, 1) ON CONFLICT(pool_id) DO UPDATE SET n = n + 1;
+	END;
+	CREATE TRIGGER users_uncounted AFTER DELETE ON users BEGIN
+		UPDATE user_counts SET n = n - 1 WHERE pool_id = OLD.pool_id;
+	END;`,
 }
 
 // Open opens (creating if needed) the database file at path and applies
@@ -522,40 +543,39 @@ func (s *Store) GetUser(ctx context.Context, poolID, username string) (*store.Us
 	return scanUser(s.row(ctx, `SELECT doc FROM users WHERE pool_id = ? AND username = ?`, poolID, username))
 }
 
-var filterColumns = map[string]string{
-	"username": "username", "sub": "sub", "status": "status", "enabled": "enabled",
-	"email": "email", "phone_number": "phone_number", "name": "name", "given_name": "given_name",
-	"family_name": "family_name", "preferred_username": "preferred_username",
+// filterIndexes names, for each column FindUsers filters on, the index
+// that finds its values in username order: (pool_id, column, username),
+// written so for the columns of migration 5 and implied for the others (an
+// index of a WITHOUT ROWID table ends with the primary key's columns).
+// username is the primary key itself.
+var filterIndexes = map[string]string{
+	"sub": "users_sub", "status": "users_status", "enabled": "users_enabled",
+	"email": "users_email", "phone_number": "users_phone", "name": "users_name",
+	"given_name": "users_given_name", "family_name": "users_family_name",
+	"preferred_username": "users_preferred_username",
 }
 
+// sparseMatches is the most users of a pool a prefix filter on an
+// attribute may match for FindUsers to collect them from the attribute's
+// index and sort their usernames (reading at most that many index
+// entries); above it the matches are dense enough that walking the users
+// in username order from the page's key finds a page of them sooner: about
+// limit*users/sparseMatches rows at most while the matches are spread over
+// the usernames, as names and addresses are.
+const sparseMatches = 4000
+
+// FindUsers picks its plan by the filter, and names the index it means
+// (INDEXED BY): SQLite's planner, left to itself, walks the primary key for
+// ORDER BY username ... LIMIT and tests every user of the pool against the
+// filter (EXPLAIN QUERY PLAN said "SEARCH users USING PRIMARY KEY (pool_id=?
+// AND username>?)" for email = ?), which costs a pool's size for a filter
+// that matches few users. Paging is by key (username > after), never OFFSET.
 func (s *Store) FindUsers(ctx context.Context, poolID string, f *store.Filter, after string, limit int) ([]*store.User, error) {
-	q := `SELECT doc FROM users WHERE pool_id = ? AND username > ?`
-	args := []any{poolID, after}
-	if f != nil {
-		col, ok := filterColumns[f.Attr]
-		if !ok {
-			return nil, fmt.Errorf("sqlite: attribute %q cannot be filtered", f.Attr)
-		}
-		if col == "enabled" {
-			q += ` AND enabled = ?`
-			args = append(args, f.Value == "true" || f.Value == "Enabled" || f.Value == "1")
-		} else if f.Prefix {
-			// The range lets an index on the column (the primary key for
-			// username, users_email, users_phone) find the candidates
-			// instead of reading the whole pool: every value starting with
-			// the prefix sorts at or after it and before it followed by the
-			// byte 0xff, which no UTF-8 text holds. substr keeps the
-			// comparison exact and case-sensitive, unlike LIKE.
-			q += ` AND ` + col + ` >= ? AND ` + col + ` < (? || x'ff') AND substr(` + col + `, 1, ?) = ?`
-			args = append(args, f.Value, f.Value, len([]rune(f.Value)), f.Value)
-		} else {
-			q += ` AND ` + col + ` = ?`
-			args = append(args, f.Value)
-		}
+	qs, err := s.findUsersQuery(ctx, poolID, f, after, limit)
+	if err != nil {
+		return nil, err
 	}
-	q += ` ORDER BY username LIMIT ?`
-	args = append(args, limit)
-	rows, err := s.rows(ctx, q, args...)
+	rows, err := s.rows(ctx, qs.q, qs.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -569,6 +589,99 @@ func (s *Store) FindUsers(ctx context.Context, poolID string, f *store.Filter, a
 		out = append(out, u)
 	}
 	return out, rows.Err()
+}
+
+type query struct {
+	q    string
+	args []any
+}
+
+// prefixMatch is the condition on the users of a pool that a prefix filter
+// on an attribute and a page's key select, and its arguments. The range
+// lets the attribute's index find them: every value starting with the
+// prefix sorts at or after it and before it followed by the byte 0xff,
+// which no UTF-8 text holds; substr keeps the comparison exact and
+// case-sensitive, unlike LIKE.
+func prefixMatch(f *store.Filter, after string) (string, []any) {
+	col := f.Attr
+	return col + ` >= ? AND ` + col + ` < (? || x'ff') AND substr(` + col + `, 1, ?) = ? AND username > ?`,
+		[]any{f.Value, f.Value, len([]rune(f.Value)), f.Value, after}
+}
+
+// prefixCount counts, up to sparseMatches+1, the users of the pool a prefix
+// filter on an attribute selects, in the attribute's index alone. It counts
+// them all, not those after the page's key: a range of the index is in the
+// attribute's order, so the key would only filter its entries, and the
+// count would read the whole range of a dense prefix on a deep page.
+func prefixCount(poolID string, f *store.Filter) (query, bool) {
+	idx, ok := filterIndexes[f.Attr]
+	if !ok {
+		return query{}, false
+	}
+	col := f.Attr
+	return query{`SELECT count(*) FROM (SELECT 1 FROM users INDEXED BY ` + idx + ` WHERE pool_id = ? AND ` +
+		col + ` >= ? AND ` + col + ` < (? || x'ff') AND substr(` + col + `, 1, ?) = ? LIMIT ?)`,
+		[]any{poolID, f.Value, f.Value, len([]rune(f.Value)), f.Value, sparseMatches + 1}}, true
+}
+
+// findUsersQuery builds FindUsers' query. For a prefix filter on an
+// attribute it first counts the matches, up to sparseMatches+1, in the
+// attribute's index, to choose between the two plans.
+func (s *Store) findUsersQuery(ctx context.Context, poolID string, f *store.Filter, after string, limit int) (query, error) {
+	const order = ` ORDER BY username LIMIT ?`
+	if f == nil {
+		return query{`SELECT doc FROM users WHERE pool_id = ? AND username > ?` + order, []any{poolID, after, limit}}, nil
+	}
+	if f.Attr == "username" {
+		if !f.Prefix {
+			return query{`SELECT doc FROM users WHERE pool_id = ? AND username = ? AND username > ?` + order, []any{poolID, f.Value, after, limit}}, nil
+		}
+		// One lower bound, the greater of the prefix and after: given both,
+		// SQLite seeks to one and tests the other on every row between.
+		// Every username starting with the prefix sorts at or after it and
+		// before it followed by the byte 0xff, which no UTF-8 text holds;
+		// substr keeps the comparison exact and case-sensitive, unlike LIKE.
+		lower, bound := `username >= ?`, f.Value
+		if after >= f.Value {
+			lower, bound = `username > ?`, after
+		}
+		return query{`SELECT doc FROM users WHERE pool_id = ? AND ` + lower + ` AND username < (? || x'ff') AND substr(username, 1, ?) = ?` + order,
+			[]any{poolID, bound, f.Value, len([]rune(f.Value)), f.Value, limit}}, nil
+	}
+	idx, ok := filterIndexes[f.Attr]
+	if !ok {
+		return query{}, fmt.Errorf("sqlite: attribute %q cannot be filtered", f.Attr)
+	}
+	col := f.Attr
+	if col == "enabled" || !f.Prefix {
+		// The index's entries for the value are in username order: a seek
+		// to after, then the first limit of them.
+		var v any = f.Value
+		if col == "enabled" {
+			v = f.Value == "true" || f.Value == "Enabled" || f.Value == "1"
+		}
+		return query{`SELECT doc FROM users INDEXED BY ` + idx + ` WHERE pool_id = ? AND ` + col + ` = ? AND username > ?` + order,
+			[]any{poolID, v, after, limit}}, nil
+	}
+	// A prefix of an attribute: its matches are a range of the index,
+	// in the attribute's order, not the usernames'.
+	count, _ := prefixCount(poolID, f)
+	var n int
+	if err := s.row(ctx, count.q, count.args...).Scan(&n); err != nil {
+		return query{}, err
+	}
+	match, margs := prefixMatch(f, after)
+	if n <= sparseMatches {
+		// Few: sort their usernames (the index holds them, so this reads
+		// no user) and read the page's users by key.
+		return query{`SELECT doc FROM users WHERE pool_id = ? AND username IN (SELECT username FROM users INDEXED BY ` + idx +
+			` WHERE pool_id = ? AND ` + match + order + `) ORDER BY username`,
+			append(append([]any{poolID, poolID}, margs...), limit)}, nil
+	}
+	// Many: walk the users in username order from after, testing each;
+	// substr alone, which no index serves, keeps the planner on the key.
+	return query{`SELECT doc FROM users WHERE pool_id = ? AND username > ? AND substr(` + col + `, 1, ?) = ?` + order,
+		[]any{poolID, after, len([]rune(f.Value)), f.Value, limit}}, nil
 }
 
 func (s *Store) UpdateUser(ctx context.Context, poolID, username string, fn func(*store.User) error) (*store.User, error) {
@@ -610,7 +723,9 @@ func (s *Store) DeleteUser(ctx context.Context, poolID, username string) error {
 
 func (s *Store) CountUsers(ctx context.Context, poolID string) (int, error) {
 	var n int
-	err := s.row(ctx, `SELECT COUNT(*) FROM users WHERE pool_id = ?`, poolID).Scan(&n)
+	// user_counts is kept by triggers on users (migration 5): counting the
+	// rows would read a million index entries for a million users.
+	err := s.row(ctx, `SELECT COALESCE((SELECT n FROM user_counts WHERE pool_id = ?), 0)`, poolID).Scan(&n)
 	return n, err
 }
 

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -50,6 +51,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store, opts ...Option) {
 		{"CreateUsersAllOrNothing", testCreateUsers},
 		{"UpdateUserIsAtomic", testUpdateAtomic},
 		{"FindUsers", testFindUsers},
+		{"FindUsersAmongMany", testFindUsersMany},
+		{"CountUsersFollowsWrites", testCountUsers},
 		{"RefreshTokens", testRefreshTokens},
 		{"RefreshTokenRotation", testRefreshTokenRotation},
 		{"MarkUsed", testMarkUsed},
@@ -586,6 +589,204 @@ func testFindUsers(t *testing.T, s store.Store) {
 			t.Errorf("filter %+v = %q, %v; want %q", c.f, names(got), err, c.want)
 		}
 	}
+}
+
+// ManyUsers is the size of FindUsersAmongMany's pool: enough that a filter
+// matches thousands of users (a backend may plan such a search otherwise
+// than one that matches a few), few enough to write in a second.
+const ManyUsers = 6000
+
+// ManyUser is the i-th user (0 <= i < ManyUsers) of FindUsersAmongMany's
+// pool. Its attributes are spread over the usernames so that no attribute's
+// order is the usernames' order: ordering by the wrong one shows.
+func ManyUser(pool string, i int) *store.User {
+	u := mkUser(pool, fmt.Sprintf("u%04d", i))
+	j := (i * 4001) % ManyUsers // a permutation: 4001 is prime to 6000
+	u.Sub = fmt.Sprintf("s%04d-%04d", j, i)
+	u.Attributes = map[string]string{
+		"email":        fmt.Sprintf("e-%04d@example.com", j),
+		"phone_number": fmt.Sprintf("+1%04d", (i*37)%ManyUsers),
+		"given_name":   []string{"Ann", "Anna", "Bo", "Carl", "Dora", "Eve", "Finn"}[j%7],
+		"family_name":  "Smith",
+	}
+	if i%10 == 0 {
+		u.Attributes["family_name"] = fmt.Sprintf("Jones%d", j)
+	}
+	u.Attributes["name"] = u.Attributes["given_name"] + " " + u.Attributes["family_name"]
+	if i%3 == 0 {
+		u.Attributes["preferred_username"] = fmt.Sprintf("p%d", j)
+	}
+	if i%13 == 0 {
+		u.Status = "UNCONFIRMED"
+	}
+	u.Enabled = i%17 != 0
+	return u
+}
+
+// ManyFilters are filters of every kind on ManyUser's pool: exact and
+// prefix, matching none, few, thousands, all.
+var ManyFilters = []store.Filter{
+	{Attr: "username", Value: "u12", Prefix: true},
+	{Attr: "username", Value: "u", Prefix: true},
+	{Attr: "username", Value: "u0042"},
+	{Attr: "email", Value: "e-0042@example.com"},
+	{Attr: "email", Value: "e-004", Prefix: true},
+	{Attr: "email", Value: "e-", Prefix: true},
+	{Attr: "email", Value: "E-", Prefix: true},
+	{Attr: "phone_number", Value: "+11", Prefix: true},
+	{Attr: "phone_number", Value: "+10037"},
+	{Attr: "given_name", Value: "Ann"},
+	{Attr: "given_name", Value: "Ann", Prefix: true},
+	{Attr: "family_name", Value: "Smith"},
+	{Attr: "family_name", Value: "Sm", Prefix: true},
+	{Attr: "family_name", Value: "Jones1", Prefix: true},
+	{Attr: "name", Value: "Bo J", Prefix: true},
+	{Attr: "name", Value: "Bo Smith"},
+	{Attr: "preferred_username", Value: "p", Prefix: true},
+	{Attr: "preferred_username", Value: "p3"},
+	{Attr: "status", Value: "UNCONFIRMED"},
+	{Attr: "status", Value: "UN", Prefix: true},
+	{Attr: "status", Value: "CONFIRMED", Prefix: true},
+	{Attr: "enabled", Value: "false"},
+	{Attr: "enabled", Value: "true"},
+	{Attr: "sub", Value: "s0042-", Prefix: true},
+	{Attr: "sub", Value: "s1", Prefix: true},
+}
+
+// Matches says whether u passes f, as ListUsers means it.
+func Matches(u *store.User, f *store.Filter) bool {
+	if f == nil {
+		return true
+	}
+	var v string
+	var has bool
+	switch f.Attr {
+	case "username":
+		v, has = u.Username, true
+	case "sub":
+		v, has = u.Sub, true
+	case "status":
+		v, has = u.Status, true
+	case "enabled":
+		return (f.Value == "true") == u.Enabled
+	default:
+		v, has = u.Attributes[f.Attr]
+	}
+	if !has {
+		return false
+	}
+	if f.Prefix {
+		return strings.HasPrefix(v, f.Value)
+	}
+	return v == f.Value
+}
+
+// testFindUsersMany pages through every filter of ManyFilters, from the
+// start and from the middle, and checks each page against the users the
+// filter matches in username order.
+func testFindUsersMany(t *testing.T, s store.Store) {
+	mkPool(t, s, "p_1")
+	mkPool(t, s, "p_2")
+	var all []*store.User
+	for i := 0; i < ManyUsers; i += 2000 {
+		var batch []*store.User
+		for j := i; j < i+2000; j++ {
+			batch = append(batch, ManyUser("p_1", j))
+		}
+		if err := s.CreateUsers(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, batch...)
+	}
+	// Another pool's users match the same filters and must not show.
+	if err := s.CreateUsers(ctx, []*store.User{ManyUser("p_2", 1), ManyUser("p_2", 4242)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range append([]store.Filter{{Attr: "none"}}, ManyFilters...) {
+		fp := &f
+		if f.Attr == "none" {
+			fp = nil
+		}
+		for _, after := range []string{"", "u2999"} {
+			var want []string
+			for _, u := range all {
+				if u.Username > after && Matches(u, fp) {
+					want = append(want, u.Username)
+				}
+			}
+			var got []string
+			for cur, pages := after, 0; ; pages++ {
+				page, err := s.FindUsers(ctx, "p_1", fp, cur, 997)
+				if err != nil {
+					t.Fatalf("%+v after %q: %v", f, cur, err)
+				}
+				for _, u := range page {
+					got = append(got, u.Username)
+				}
+				if len(page) < 997 || pages > ManyUsers/997+1 {
+					break
+				}
+				cur = page[len(page)-1].Username
+			}
+			if strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("%+v after %q: %d users, want %d (first %v, want %v)", f, after, len(got), len(want), first(got, 3), first(want, 3))
+			}
+		}
+	}
+}
+
+func first(s []string, n int) []string { return s[:min(n, len(s))] }
+
+// testCountUsers: the count follows creations, bulk creations (a failed
+// batch counts for nothing), deletions, and pools.
+func testCountUsers(t *testing.T, s store.Store) {
+	mkPool(t, s, "p_1")
+	mkPool(t, s, "p_2")
+	count := func(pool string, want int) {
+		t.Helper()
+		if n, err := s.CountUsers(ctx, pool); err != nil || n != want {
+			t.Fatalf("CountUsers(%s) = %d, %v; want %d", pool, n, err, want)
+		}
+	}
+	count("p_1", 0)
+	count("nope", 0)
+	for i := 0; i < 3; i++ {
+		if err := s.CreateUser(ctx, ManyUser("p_1", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.CreateUser(ctx, ManyUser("p_1", 0)); !errors.Is(err, store.ErrExists) {
+		t.Fatalf("CreateUser twice: %v", err)
+	}
+	if err := s.CreateUsers(ctx, []*store.User{ManyUser("p_1", 10), ManyUser("p_1", 1)}); !errors.Is(err, store.ErrExists) {
+		t.Fatalf("CreateUsers with a taken name: %v", err)
+	}
+	if err := s.CreateUsers(ctx, []*store.User{ManyUser("p_2", 10), ManyUser("p_2", 11)}); err != nil {
+		t.Fatal(err)
+	}
+	count("p_1", 3)
+	count("p_2", 2)
+	if err := s.DeleteUser(ctx, "p_1", ManyUser("p_1", 1).Username); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteUser(ctx, "p_1", ManyUser("p_1", 1).Username); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("DeleteUser twice: %v", err)
+	}
+	if _, err := s.UpdateUser(ctx, "p_1", ManyUser("p_1", 2).Username, func(u *store.User) error { u.Status = "X"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	count("p_1", 2)
+	if err := s.DeletePool(ctx, "p_2"); err != nil {
+		t.Fatal(err)
+	}
+	count("p_2", 0)
+	mkPool(t, s, "p_2")
+	count("p_2", 0)
+	if err := s.CreateUser(ctx, ManyUser("p_2", 5)); err != nil {
+		t.Fatal(err)
+	}
+	count("p_2", 1)
+	count("p_1", 2)
 }
 
 func testRefreshTokens(t *testing.T, s store.Store) {
