@@ -16,6 +16,8 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/document"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/cognate-idp/cognate/cognatetest"
+	"github.com/cognate-idp/cognate/internal/store/postgres/pgtest"
 	"github.com/fxamacker/cbor/v2"
 )
 
@@ -32,6 +34,9 @@ type softAuthenticator struct {
 	flags byte
 	// attachment is the authenticatorAttachment reported, if any.
 	attachment string
+	// packed makes a "packed" self attestation, signed with the
+	// credential's own key; tamper spoils its signature.
+	packed, tamper bool
 }
 
 const (
@@ -109,7 +114,17 @@ func (a *softAuthenticator) create(challenge, origin, rpID string) map[string]an
 	auth = binary.BigEndian.AppendUint16(auth, uint16(len(a.credID)))
 	auth = append(auth, a.credID...)
 	auth = append(auth, coseKey...)
-	attObj := must(enc.Marshal(map[string]any{"fmt": "none", "attStmt": map[string]any{}, "authData": auth}))(a.t)
+	att := map[string]any{"fmt": "none", "attStmt": map[string]any{}, "authData": auth}
+	if a.packed {
+		clientHash := sha256.Sum256(clientData)
+		digest := sha256.Sum256(append(append([]byte{}, auth...), clientHash[:]...))
+		sig := must(ecdsa.SignASN1(rand.Reader, a.key, digest[:]))(a.t)
+		if a.tamper {
+			sig[len(sig)-1] ^= 0xff
+		}
+		att = map[string]any{"fmt": "packed", "attStmt": map[string]any{"alg": -7, "sig": sig}, "authData": auth}
+	}
+	attObj := must(enc.Marshal(att))(a.t)
 	resp := map[string]any{
 		"id": b64.EncodeToString(a.credID), "rawId": b64.EncodeToString(a.credID), "type": "public-key",
 		"response": map[string]any{
@@ -153,7 +168,11 @@ func passkeyPool(t *testing.T, e *env, rpID, uv string) (poolID, clientID, name,
 // DeleteWebAuthnCredential; a replayed response and a second registration
 // of the same credential are refused.
 func TestPasskeyRegistration(t *testing.T) {
-	e := newEnv(t)
+	t.Run("sqlite", func(t *testing.T) { passkeyWalk(t, newEnv(t)) })
+	t.Run("postgres", func(t *testing.T) { passkeyWalk(t, newEnv(t, cognatetest.WithDatabase(pgtest.NewDatabase(t)))) })
+}
+
+func passkeyWalk(t *testing.T, e *env) {
 	poolID, _, name, access := passkeyPool(t, e, "example.com", "preferred")
 
 	cfg := must(e.c.GetUserPoolMfaConfig(ctx, &cip.GetUserPoolMfaConfigInput{UserPoolId: &poolID}))(t)
@@ -293,6 +312,19 @@ func TestPasskeyRegistrationRefusals(t *testing.T) {
 		a.flags = flagUP | flagUV
 		_, err = completeRegistration(e, access, a.create(opts.Challenge, "https://example.com", "example.com"))
 		wantErr(t, err, "WebAuthnChallengeNotFoundException", "")
+	}
+
+	// A packed self attestation: its signature is checked.
+	for _, tamper := range []bool{true, false} {
+		opts := startRegistration(t, e, access)
+		p := newSoftAuthenticator(t)
+		p.packed, p.tamper = true, tamper
+		_, err := completeRegistration(e, access, p.create(opts.Challenge, "https://example.com", "example.com"))
+		if tamper {
+			wantErr(t, err, "InvalidParameterException", "verify signature")
+		} else if err != nil {
+			t.Fatalf("packed self attestation refused: %v", err)
+		}
 	}
 
 	// A body that is no registration response.
