@@ -397,3 +397,26 @@ func TestPasskeyRelyingParty(t *testing.T) {
 	opts = startRegistration(t, e, access)
 	must(completeRegistration(e, access, newSoftAuthenticator(t).create(opts.Challenge, "http://localhost:5173", "localhost")))(t)
 }
+
+// TestPasskeyLimit: a user has at most 20 passkeys (Cognito's quota); the
+// 21st registration is refused when it starts, and deleting one makes room.
+func TestPasskeyLimit(t *testing.T) {
+	e := newEnv(t)
+	_, _, _, access := passkeyPool(t, e, "example.com", "preferred")
+	for range 20 {
+		opts := startRegistration(t, e, access)
+		must(completeRegistration(e, access, newSoftAuthenticator(t).create(opts.Challenge, "https://example.com", "example.com")))(t)
+	}
+	_, err := e.c.StartWebAuthnRegistration(ctx, &cip.StartWebAuthnRegistrationInput{AccessToken: &access})
+	wantErr(t, err, "LimitExceededException", "20")
+	list := must(e.c.ListWebAuthnCredentials(ctx, &cip.ListWebAuthnCredentialsInput{AccessToken: &access}))(t)
+	if len(list.Credentials) != 20 || list.NextToken != nil {
+		t.Fatalf("a full page of 20 wanted, got %d (next %v)", len(list.Credentials), list.NextToken)
+	}
+	must(e.c.DeleteWebAuthnCredential(ctx, &cip.DeleteWebAuthnCredentialInput{AccessToken: &access, CredentialId: list.Credentials[5].CredentialId}))(t)
+	opts := startRegistration(t, e, access)
+	if len(opts.ExcludeCredentials) != 19 {
+		t.Fatalf("%d credentials excluded, want 19", len(opts.ExcludeCredentials))
+	}
+	must(completeRegistration(e, access, newSoftAuthenticator(t).create(opts.Challenge, "https://example.com", "example.com")))(t)
+}
