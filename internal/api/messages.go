@@ -275,6 +275,8 @@ const (
 	MsgWebAuthnAlreadyExists  = "This passkey is already registered."
 	MsgWebAuthnLimit          = "A user can have at most %d passkeys."
 	MsgWebAuthnNotFound       = "Passkey credential not found."
+	MsgPasskeyNone            = "The user has no passkey."
+	MsgPasskeyFailed          = "Passkey authentication failed: %s."
 	MsgPasskeyMFANotYet       = "Passkey MFA (WebAuthnMfaSettings) needs passkey sign-in (USER_AUTH with WEB_AUTHN), which Cognate does not have yet."
 	MsgWebAuthnRPIDInvalid    = "WebAuthnConfiguration.RelyingPartyId must be a domain name."
 )

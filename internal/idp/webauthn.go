@@ -142,7 +142,9 @@ func (w webAuthnUser) WebAuthnDisplayName() string { return w.u.Username }
 func (w webAuthnUser) WebAuthnCredentials() []webauthn.Credential {
 	out := make([]webauthn.Credential, 0, len(w.u.WebAuthnCredentials))
 	for _, c := range w.u.WebAuthnCredentials {
-		out = append(out, webauthn.Credential{ID: c.ID, PublicKey: c.PublicKey})
+		out = append(out, webauthn.Credential{ID: c.ID, PublicKey: c.PublicKey,
+			Flags:         webauthn.CredentialFlags{UserVerified: c.UserVerified, BackupEligible: c.BackupEligible, BackupState: c.BackupState},
+			Authenticator: webauthn.Authenticator{AAGUID: c.AAGUID, SignCount: c.SignCount}})
 	}
 	return out
 }
