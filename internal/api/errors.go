@@ -97,6 +97,13 @@ const (
 	ErrPasswordHistoryViolation    = "PasswordHistoryPolicyViolationException"
 	ErrTermsExists                 = "TermsExistsException"
 	ErrManagedLoginBrandingExists  = "ManagedLoginBrandingExistsException"
+	ErrWebAuthnNotEnabled          = "WebAuthnNotEnabledException"
+	ErrWebAuthnConfigMissing       = "WebAuthnConfigurationMissingException"
+	ErrWebAuthnChallengeNotFound   = "WebAuthnChallengeNotFoundException"
+	ErrWebAuthnClientMismatch      = "WebAuthnClientMismatchException"
+	ErrWebAuthnOriginNotAllowed    = "WebAuthnOriginNotAllowedException"
+	ErrWebAuthnRPMismatch          = "WebAuthnRelyingPartyMismatchException"
+	ErrWebAuthnNotSupported        = "WebAuthnCredentialNotSupportedException"
 )
 
 // Common errors with Cognito's own wording (messages.go).

@@ -300,3 +300,23 @@ const (
 	MsgImportSSEHeader    = "The encryption method specified is not supported"
 	MsgImportUploadFailed = "The file could not be stored."
 )
+
+// Passkeys (WebAuthn).
+const (
+	MsgWebAuthnNotEnabled     = "Passkeys are not enabled for this user pool: add WEB_AUTHN to Policies.SignInPolicy.AllowedFirstAuthFactors."
+	MsgWebAuthnConfigMissing  = "The user pool has neither a WebAuthnConfiguration RelyingPartyId nor a domain to use as relying party id."
+	MsgWebAuthnNoChallenge    = "No passkey registration is in progress for this user, or its challenge has expired or was used: call StartWebAuthnRegistration."
+	MsgWebAuthnChallengeWrong = "The credential does not answer the challenge of the registration in progress."
+	MsgWebAuthnClientMismatch = "The access token is for another app client than the one that started the passkey registration."
+	MsgWebAuthnOrigin         = "The credential was created for origin %s, which is not allowed for relying party id %s."
+	MsgWebAuthnRPMismatch     = "The credential is not for the user pool's relying party id %s."
+	MsgWebAuthnBadCredential  = "The credential is not a valid passkey registration: %s"
+	MsgWebAuthnUVRequired     = "The user pool requires user verification, and the authenticator did not verify the user."
+	MsgWebAuthnAlreadyExists  = "This passkey is already registered."
+	MsgWebAuthnLimit          = "A user can have at most %d passkeys."
+	MsgWebAuthnNotFound       = "Passkey credential not found."
+	MsgPasskeyNone            = "The user has no passkey."
+	MsgPasskeyFailed          = "Passkey authentication failed: %s."
+	MsgPasskeyMFANotYet       = "Passkey MFA (WebAuthnMfaSettings) needs passkey sign-in (USER_AUTH with WEB_AUTHN), which Cognate does not have yet."
+	MsgWebAuthnRPIDInvalid    = "WebAuthnConfiguration.RelyingPartyId must be a domain name."
+)

@@ -1089,3 +1089,66 @@ type DomainDescriptionType struct {
 type DescribeUserPoolDomainOutput struct {
 	DomainDescription *DomainDescriptionType
 }
+
+// ---- Passkeys (WebAuthn) ----
+
+// StartWebAuthnRegistrationInput is StartWebAuthnRegistration's request.
+type StartWebAuthnRegistrationInput struct {
+	AccessToken string `v:"req,len=0:131072,pat=token"`
+}
+
+// StartWebAuthnRegistrationOutput carries the options for
+// navigator.credentials.create: PublicKeyCredentialCreationOptions in its
+// JSON form, as a document.
+type StartWebAuthnRegistrationOutput struct {
+	CredentialCreationOptions json.RawMessage
+}
+
+// CompleteWebAuthnRegistrationInput is CompleteWebAuthnRegistration's
+// request: Credential is the RegistrationResponseJSON of the new passkey.
+type CompleteWebAuthnRegistrationInput struct {
+	AccessToken string          `v:"req,len=0:131072,pat=token"`
+	Credential  json.RawMessage `v:"req"`
+}
+
+// ListWebAuthnCredentialsInput is ListWebAuthnCredentials' request.
+type ListWebAuthnCredentialsInput struct {
+	AccessToken string `v:"req,len=0:131072,pat=token"`
+	NextToken   string `json:",omitempty" v:"len=1:131072"`
+	MaxResults  *int32 `json:",omitempty" v:"range=0:20"`
+}
+
+// WebAuthnCredentialDescription is one passkey in ListWebAuthnCredentials.
+type WebAuthnCredentialDescription struct {
+	CredentialId            string
+	FriendlyCredentialName  string
+	RelyingPartyId          string
+	AuthenticatorAttachment string `json:",omitempty"`
+	AuthenticatorTransports []string
+	CreatedAt               Time
+}
+
+// ListWebAuthnCredentialsOutput is ListWebAuthnCredentials' answer.
+type ListWebAuthnCredentialsOutput struct {
+	Credentials []WebAuthnCredentialDescription
+	NextToken   string `json:",omitempty"`
+}
+
+// DeleteWebAuthnCredentialInput is DeleteWebAuthnCredential's request.
+type DeleteWebAuthnCredentialInput struct {
+	AccessToken  string `v:"req,len=0:131072,pat=token"`
+	CredentialId string `v:"req,len=0:131072"`
+}
+
+// GetUserAuthFactorsInput is GetUserAuthFactors' request.
+type GetUserAuthFactorsInput struct {
+	AccessToken string `v:"req,len=0:131072,pat=token"`
+}
+
+// GetUserAuthFactorsOutput is GetUserAuthFactors' answer.
+type GetUserAuthFactorsOutput struct {
+	Username                  string
+	PreferredMfaSetting       string   `json:",omitempty"`
+	UserMFASettingList        []string `json:",omitempty"`
+	ConfiguredUserAuthFactors []string `json:",omitempty"`
+}

@@ -247,6 +247,11 @@ func operations(v *idp.Service) map[string]operation {
 		"UpdateDeviceStatus":               op(public, v.UpdateDeviceStatus),
 		"SetUserSettings":                  op(public, v.SetUserSettings),
 		"UpdateAuthEventFeedback":          op(public, v.UpdateAuthEventFeedback),
+		"StartWebAuthnRegistration":        op(public, v.StartWebAuthnRegistration),
+		"CompleteWebAuthnRegistration":     op(public, v.CompleteWebAuthnRegistration),
+		"ListWebAuthnCredentials":          op(public, v.ListWebAuthnCredentials),
+		"DeleteWebAuthnCredential":         op(public, v.DeleteWebAuthnCredential),
+		"GetUserAuthFactors":               op(public, v.GetUserAuthFactors),
 
 		// Administration, SigV4-signed.
 		"AdminInitiateAuth":                    op(iam, v.AdminInitiateAuth),

@@ -141,8 +141,13 @@ func (s *Service) setMFAPreference(ctx context.Context, u *store.User, in *api.M
 		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgNoEmailOTPDelivery)
 	}
 	if in.WebAuthnMfaSettings != nil && in.WebAuthnMfaSettings.Enabled {
-		// Cognate has no passkeys yet, so no user can have one.
-		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgNoPasskey)
+		if len(u.WebAuthnCredentials) == 0 {
+			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgNoPasskey)
+		}
+		// Passkeys can be registered, but signing in with one (USER_AUTH's
+		// WEB_AUTHN, where passkey MFA applies) is not there yet: say so
+		// rather than keep a setting nothing would honour.
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgPasskeyMFANotYet)
 	}
 	st := in.SoftwareTokenMfaSettings
 	if st == nil {

@@ -258,6 +258,9 @@ func (s *Service) SetUserPoolMfaConfig(ctx context.Context, in *api.SetUserPoolM
 			d.EmailMfaConfiguration = in.EmailMfaConfiguration
 		}
 		if in.WebAuthnConfiguration != nil {
+			if err := checkWebAuthnConfig(in.WebAuthnConfiguration); err != nil {
+				return err
+			}
 			d.WebAuthnConfiguration = in.WebAuthnConfiguration
 		}
 		if in.MfaConfiguration != "" {

@@ -105,6 +105,39 @@ type User struct {
 	// PendingAttributes are new email or phone values that wait for
 	// verification before they replace the current ones.
 	PendingAttributes map[string]string `json:",omitempty"`
+
+	// WebAuthnCredentials are the user's passkeys, oldest first, bounded
+	// by the domain (a few hundred bytes each, kept with the user so that
+	// no backend needs a table of its own for them).
+	WebAuthnCredentials []WebAuthnCredential `json:",omitempty"`
+	// WebAuthnPending is the registration a StartWebAuthnRegistration
+	// began and no CompleteWebAuthnRegistration has consumed yet.
+	WebAuthnPending *WebAuthnPending `json:",omitempty"`
+}
+
+// WebAuthnCredential is a passkey of a user: its public key (not secret,
+// but bound to this user) and what the authenticator said of itself.
+type WebAuthnCredential struct {
+	ID             []byte // the credential id
+	PublicKey      []byte // COSE key
+	RelyingPartyID string
+	FriendlyName   string
+	Attachment     string   `json:",omitempty"`
+	Transports     []string `json:",omitempty"`
+	AAGUID         []byte   `json:",omitempty"`
+	SignCount      uint32
+	UserVerified   bool
+	BackupEligible bool
+	BackupState    bool
+	Created        time.Time
+}
+
+// WebAuthnPending is a registration in progress: the challenge handed out
+// (one use), for which client, and until when.
+type WebAuthnPending struct {
+	Session  []byte // the WebAuthn library's session data, JSON
+	ClientID string
+	Expires  time.Time
 }
 
 // DeviceTicket lets one DEVICE_SRP_AUTH continue a sign-in whose password
