@@ -277,3 +277,23 @@ func atoi(s string) int {
 	}
 	return n
 }
+
+// TestSmsAuthenticationMessage: the pool's own SmsAuthenticationMessage
+// (CreateUserPool) is the text of SMS MFA codes when SmsMfaConfiguration
+// gives none.
+func TestSmsAuthenticationMessage(t *testing.T) {
+	e := newEnv(t)
+	p := must(e.c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("smsmsg"), SmsAuthenticationMessage: aws.String("{####} is your code")}))(t)
+	poolID := *p.UserPool.Id
+	must(e.c.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: &poolID, MfaConfiguration: types.UserPoolMfaTypeOn,
+		SmsMfaConfiguration: &types.SmsMfaConfigType{SmsConfiguration: &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::123456789012:role/sns-caller")}}}))(t)
+	c := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("app"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}}))(t)
+	name := e.codeMFAUser(poolID, "phone_number", "+15555550111")
+	if ch := must(e.passwordAuth(*c.UserPoolClient.ClientId, name, password))(t); ch.ChallengeName != types.ChallengeNameTypeSmsMfa {
+		t.Fatalf("want SMS_MFA, got %q", ch.ChallengeName)
+	}
+	if m := e.lastMessage(poolID, name); m.Body != m.Code+" is your code" {
+		t.Fatalf("message %+v", m)
+	}
+}

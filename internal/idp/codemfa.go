@@ -43,6 +43,10 @@ func (c *client) EmailMFA() bool { return configured(c.pool.doc.EmailMfaConfigur
 func renderMFA(p *pool, m *Message) {
 	subject, body := defaultMFASubject, defaultMFABody
 	if m.Medium == "SMS" {
+		// The pool's own SmsAuthenticationMessage (CreateUserPool,
+		// UpdateUserPool) is the same setting in Cognito; the MFA
+		// configuration's wins.
+		body = nonEmpty(p.doc.SmsAuthenticationMessage, body)
 		var cfg api.SmsMfaConfigType
 		if json.Unmarshal(p.doc.SmsMfaConfiguration, &cfg) == nil {
 			body = nonEmpty(cfg.SmsAuthenticationMessage, body)
