@@ -34,7 +34,8 @@ func (e *env) codeMFAPool(mode types.UserPoolMfaType, factors ...string) (poolID
 	}
 	must(e.c.SetUserPoolMfaConfig(ctx, in))(e.t)
 	c := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("app"),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}}))(e.t)
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowAdminUserPasswordAuth,
+			types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}}))(e.t)
 	return poolID, *c.UserPoolClient.ClientId
 }
 
@@ -110,6 +111,19 @@ func TestSMSMFASignIn(t *testing.T) {
 	// The same code and Session again: spent.
 	_, err := e.answer(clientID, name, ch, "SMS_MFA_CODE", m.Code)
 	wantErr(t, err, "NotAuthorizedException", "")
+	// The admin flow asks the same challenge, answered through
+	// AdminRespondToAuthChallenge.
+	ach := must(e.c.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: &poolID, ClientId: &clientID,
+		AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}}))(t)
+	if ach.ChallengeName != types.ChallengeNameTypeSmsMfa {
+		t.Fatalf("AdminInitiateAuth: want SMS_MFA, got %q", ach.ChallengeName)
+	}
+	aout := must(e.c.AdminRespondToAuthChallenge(ctx, &cip.AdminRespondToAuthChallengeInput{UserPoolId: &poolID, ClientId: &clientID,
+		ChallengeName: ach.ChallengeName, Session: ach.Session,
+		ChallengeResponses: map[string]string{"USERNAME": name, "SMS_MFA_CODE": e.lastMessage(poolID, name).Code}}))(t)
+	if aout.AuthenticationResult == nil {
+		t.Fatalf("AdminRespondToAuthChallenge: no tokens")
+	}
 	// The answer's member is checked.
 	ch = must(e.passwordAuth(clientID, name, password))(t)
 	_, err = e.answer(clientID, name, ch, "EMAIL_OTP_CODE", e.lastMessage(poolID, name).Code)
