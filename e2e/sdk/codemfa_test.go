@@ -311,3 +311,33 @@ func TestSmsAuthenticationMessage(t *testing.T) {
 		t.Fatalf("message %+v", m)
 	}
 }
+
+// TestSmsVerificationMessage: a sign-up code sent by text message has the
+// pool's SmsVerificationMessage, unless VerificationMessageTemplate's
+// SmsMessage gives one.
+func TestSmsVerificationMessage(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct {
+		in   *cip.CreateUserPoolInput
+		want string
+	}{
+		{&cip.CreateUserPoolInput{SmsVerificationMessage: aws.String("Verify with {####}")}, "Verify with "},
+		{&cip.CreateUserPoolInput{SmsVerificationMessage: aws.String("Verify with {####}"),
+			VerificationMessageTemplate: &types.VerificationMessageTemplateType{SmsMessage: aws.String("Template code {####}")}}, "Template code "},
+	} {
+		in := tc.in
+		in.PoolName = aws.String("smsverify")
+		in.AutoVerifiedAttributes = []types.VerifiedAttributeType{types.VerifiedAttributeTypePhoneNumber}
+		p := must(e.c.CreateUserPool(ctx, in))(t)
+		c := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: p.UserPool.Id, ClientName: aws.String("app")}))(t)
+		name := fmt.Sprintf("smsverify%d", userSeq.Add(1))
+		out := must(e.c.SignUp(ctx, &cip.SignUpInput{ClientId: c.UserPoolClient.ClientId, Username: &name, Password: aws.String(password),
+			UserAttributes: []types.AttributeType{{Name: aws.String("phone_number"), Value: aws.String("+15555550133")}}}))(t)
+		if out.CodeDeliveryDetails == nil || out.CodeDeliveryDetails.DeliveryMedium != types.DeliveryMediumTypeSms {
+			t.Fatalf("code delivery %+v", out.CodeDeliveryDetails)
+		}
+		if m := e.lastMessage(*p.UserPool.Id, name); m.Medium != "SMS" || m.Body != tc.want+m.Code {
+			t.Fatalf("message %+v, want body %q", m, tc.want+m.Code)
+		}
+	}
+}
