@@ -341,3 +341,25 @@ func TestSmsVerificationMessage(t *testing.T) {
 		}
 	}
 }
+
+// TestLegacySMSMFAOptions: SetUserSettings / AdminSetUserSettings turn SMS
+// MFA on (SMS to phone_number) and off (an empty list); other options are
+// refused.
+func TestLegacySMSMFAOptions(t *testing.T) {
+	e := newEnv(t)
+	poolID, clientID := e.codeMFAPool(types.UserPoolMfaTypeOptional, "sms")
+	name := e.codeMFAUser(poolID, "phone_number", "+15555550166", "email", "leg@example.com")
+	tokens := must(e.passwordAuth(clientID, name, password))(t).AuthenticationResult
+	_, err := e.c.SetUserSettings(ctx, &cip.SetUserSettingsInput{AccessToken: tokens.AccessToken,
+		MFAOptions: []types.MFAOptionType{{DeliveryMedium: types.DeliveryMediumTypeEmail, AttributeName: aws.String("email")}}})
+	wantErr(t, err, "InvalidParameterException", "phone_number")
+	must(e.c.SetUserSettings(ctx, &cip.SetUserSettingsInput{AccessToken: tokens.AccessToken,
+		MFAOptions: []types.MFAOptionType{{DeliveryMedium: types.DeliveryMediumTypeSms, AttributeName: aws.String("phone_number")}}}))(t)
+	if ch := must(e.passwordAuth(clientID, name, password))(t); ch.ChallengeName != types.ChallengeNameTypeSmsMfa {
+		t.Fatalf("after SetUserSettings: want SMS_MFA, got %q", ch.ChallengeName)
+	}
+	must(e.c.AdminSetUserSettings(ctx, &cip.AdminSetUserSettingsInput{UserPoolId: &poolID, Username: &name, MFAOptions: []types.MFAOptionType{}}))(t)
+	if r := must(e.passwordAuth(clientID, name, password))(t); r.AuthenticationResult == nil {
+		t.Fatalf("after clearing MFAOptions: want tokens, got %q", r.ChallengeName)
+	}
+}
