@@ -74,6 +74,13 @@ type Server struct {
 // Option adjusts Start.
 type Option func(*app.Options)
 
+// WithSNS sends text messages through the SNS Publish API at endpoint (to
+// topicArn, with the number as the message attribute phone_number, when
+// it is not empty) instead of the outbox.
+func WithSNS(endpoint, topicArn string) Option {
+	return func(o *app.Options) { o.SMS, o.SNSEndpoint, o.SNSTopicArn = app.SMSSNS, endpoint, topicArn }
+}
+
 // WithConfigFile declares pools and clients as `cognate serve --config`.
 func WithConfigFile(path string) Option { return func(o *app.Options) { o.ConfigFile = path } }
 

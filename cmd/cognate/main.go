@@ -104,6 +104,9 @@ func serve(args []string) error {
 	maxInFlight := fs.Int("max-in-flight", envInt("COGNATE_MAX_IN_FLIGHT", 0), "most API requests served at once (the server lowers this while requests are slow to serve); past them a short queue, then TooManyRequestsException; 0 = 4 per CPU, at least 16 (COGNATE_MAX_IN_FLIGHT)")
 	queueWait := fs.Duration("queue-wait", envDuration("COGNATE_QUEUE_WAIT", httpapi.DefaultAdmission().MaxWait), "longest wait for a place among --max-in-flight before a request is refused with TooManyRequestsException (COGNATE_QUEUE_WAIT)")
 	metricsOn := fs.Bool("metrics", env("COGNATE_METRICS", "true") != "false", "serve Prometheus metrics at /metrics on the listen address (COGNATE_METRICS=false to turn off)")
+	smsSender := fs.String("sms", env("COGNATE_SMS", app.SMSOutbox), "how text messages go: outbox (the development outbox) or sns (Amazon SNS Publish; see --sns-endpoint) (COGNATE_SMS)")
+	snsEndpoint := fs.String("sns-endpoint", env("COGNATE_SNS_ENDPOINT", ""), "SNS API endpoint for --sms=sns, e.g. an SNS-compatible gateway; default: real Amazon SNS with the standard AWS credential chain (COGNATE_SNS_ENDPOINT)")
+	snsTopic := fs.String("sns-topic-arn", env("COGNATE_SNS_TOPIC_ARN", ""), "with --sms=sns, publish each text message to this topic, the number in the message attribute phone_number, instead of to the phone number (COGNATE_SNS_TOPIC_ARN)")
 	lambdaEndpoint := fs.String("lambda-endpoint", env("COGNATE_LAMBDA_ENDPOINT", ""), "Lambda Invoke API endpoint the pools' triggers are called at, e.g. SAM local's http://127.0.0.1:3001; default: real AWS Lambda with the standard AWS credential chain (COGNATE_LAMBDA_ENDPOINT)")
 	lambdaTimeout := fs.Duration("lambda-timeout", envDuration("COGNATE_LAMBDA_TIMEOUT", 5*time.Second), "how long one trigger attempt may take; an unreachable function is tried 3 times, as Cognito does (COGNATE_LAMBDA_TIMEOUT)")
 	debugListen := fs.String("debug-listen", env("COGNATE_DEBUG_LISTEN", ""), "serve Go's profiler (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060; off by default (COGNATE_DEBUG_LISTEN)")
@@ -129,13 +132,19 @@ func serve(args []string) error {
 	if *lambdaTimeout <= 0 {
 		return errors.New("--lambda-timeout must be above 0")
 	}
+	if *smsSender != app.SMSOutbox && *smsSender != app.SMSSNS {
+		return fmt.Errorf("--sms must be %s or %s, not %q", app.SMSOutbox, app.SMSSNS, *smsSender)
+	}
+	if *smsSender != app.SMSSNS && (*snsEndpoint != "" || *snsTopic != "") {
+		return errors.New("--sns-endpoint and --sns-topic-arn need --sms=sns")
+	}
 	if *maxInFlight < 0 || *queueWait <= 0 {
 		return errors.New("--max-in-flight must be 0 or more and --queue-wait above 0")
 	}
 	opts := app.Options{Throttle: quotas, Admission: httpapi.Admission{MaxInFlight: *maxInFlight, MaxWait: *queueWait},
 		DataDir: *dataDir, DatabaseURL: *database, Region: *region, PublicURL: *publicURL, ConfigFile: *config, AWSIssuer: *awsIssuer,
 		SMTPURL: *smtpURL, SMTPFrom: *smtpFrom, Console: *consoleMode, NoMetrics: !*metricsOn,
-		LambdaEndpoint: *lambdaEndpoint, LambdaTimeout: *lambdaTimeout,
+		LambdaEndpoint: *lambdaEndpoint, LambdaTimeout: *lambdaTimeout, SMS: *smsSender, SNSEndpoint: *snsEndpoint, SNSTopicArn: *snsTopic,
 		AccessKeyID: os.Getenv("COGNATE_ACCESS_KEY_ID"), SecretAccessKey: os.Getenv("COGNATE_SECRET_ACCESS_KEY"), Logger: log}
 	if k := os.Getenv("COGNATE_MASTER_KEY"); k != "" {
 		key, err := app.ParseKey(k)

@@ -933,3 +933,25 @@ func TestThrottleSetting(t *testing.T) {
 		t.Fatal("a bad --throttle did not stop the server")
 	}
 }
+
+// TestSMSSetting: --sms takes outbox or sns; the SNS endpoint and topic
+// need sns; COGNATE_SMS=sns with COGNATE_SNS_ENDPOINT serves.
+func TestSMSSetting(t *testing.T) {
+	bin := buildBinary(t)
+	for _, args := range [][]string{{"--sms", "pigeon"}, {"--sns-endpoint", "http://127.0.0.1:1"}, {"--sns-topic-arn", "arn:aws:sns:us-east-1:123456789012:sms"}} {
+		bad := launch(t, bin, "", freeAddr(t), append([]string{"serve", "--data-dir", filepath.Join(t.TempDir(), "data")}, args...))
+		select {
+		case err := <-bad.done:
+			if err == nil || !strings.Contains(bad.stderr.String(), "--sms") {
+				t.Fatalf("%v: exit %v, stderr %s", args, err, bad.stderr.String())
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%v did not stop the server", args)
+		}
+	}
+	p := start(t, bin, filepath.Join(t.TempDir(), "data"), "COGNATE_SMS=sns", "COGNATE_SNS_ENDPOINT=http://127.0.0.1:1")
+	p.waitHealthy(t, p.started)
+	if err := p.stop(t); err != nil {
+		t.Fatal(err)
+	}
+}

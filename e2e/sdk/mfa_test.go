@@ -78,7 +78,7 @@ func TestSignedInEnrolment(t *testing.T) {
 	if len(u.UserMFASettingList) != 0 || u.PreferredMfaSetting != nil {
 		t.Fatalf("MFA settings after disable %+v", u)
 	}
-	// SMS MFA needs a phone Cognate cannot deliver to.
+	// SMS MFA needs a phone number, which this user does not have.
 	_, err = e.c.SetUserMFAPreference(ctx, &cip.SetUserMFAPreferenceInput{AccessToken: tokens.AccessToken,
 		SMSMfaSettings: &types.SMSMfaSettingsType{Enabled: true}})
 	wantErr(t, err, "InvalidParameterException", "")

@@ -238,7 +238,7 @@ func TestRiskConfiguration(t *testing.T) {
 }
 
 // TestUserSettings: the legacy SMS MFA options; clearing them succeeds,
-// setting one is refused as Cognate delivers no SMS.
+// setting one needs a phone number (TestLegacySMSMFAOptions turns it on).
 func TestUserSettings(t *testing.T) {
 	e := newEnv(t)
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)

@@ -415,3 +415,35 @@ func TestCustomMessageAliasAttribute(t *testing.T) {
 		t.Errorf("userAttributes %v", ev.Request.UserAttributes)
 	}
 }
+
+// CustomMessage_Authentication: an email MFA code goes out in the
+// function's text, with InitiateAuth's ClientMetadata, and signs in.
+func TestCustomMessageAuthentication(t *testing.T) {
+	e := newEnv(t)
+	poolID, clientID := e.pool(&types.LambdaConfigType{CustomMessage: aws.String(fn)})
+	emu.Handle(customText)
+	e.signedUpUser(poolID, clientID, "otto")
+	if _, err := e.c.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: aws.String(poolID), MfaConfiguration: types.UserPoolMfaTypeOptional,
+		EmailMfaConfiguration: &types.EmailMfaConfigType{Message: aws.String("Pool text {####}")}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.c.AdminSetUserMFAPreference(ctx, &cip.AdminSetUserMFAPreferenceInput{UserPoolId: aws.String(poolID), Username: aws.String("otto"),
+		EmailMfaSettings: &types.EmailMfaSettingsType{Enabled: true}}); err != nil {
+		t.Fatal(err)
+	}
+	emu.Handle(customText)
+	ch, err := e.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: aws.String(clientID), AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "otto", "PASSWORD": password}, ClientMetadata: map[string]string{"step": "mfa"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.ChallengeName != types.ChallengeNameTypeEmailOtp {
+		t.Fatalf("want EMAIL_OTP, got %q", ch.ChallengeName)
+	}
+	m := wantCustom(t, e, poolID, "otto", "CustomMessage_Authentication", map[string]string{"step": "mfa"})
+	out, err := e.c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: aws.String(clientID), ChallengeName: ch.ChallengeName,
+		Session: ch.Session, ChallengeResponses: map[string]string{"USERNAME": "otto", "EMAIL_OTP_CODE": m.Code}})
+	if err != nil || out.AuthenticationResult == nil {
+		t.Fatalf("answering the code: %v", err)
+	}
+}

@@ -91,6 +91,7 @@ const (
 	ErrInvalidEmailRoleAccess      = "InvalidEmailRoleAccessPolicyException"
 	ErrUnsupportedUserState        = "UnsupportedUserStateException"
 	ErrMFAMethodNotFound           = "MFAMethodNotFoundException"
+	ErrCodeDeliveryFailure         = "CodeDeliveryFailureException"
 	ErrGroupExists                 = "GroupExistsException"
 	ErrInvalidSmsRoleAccessPolicy  = "InvalidSmsRoleAccessPolicyException"
 	ErrRefreshTokenReuse           = "RefreshTokenReuseException"

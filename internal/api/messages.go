@@ -180,6 +180,9 @@ const (
 	MsgNoEmailOTPDelivery          = "User does not have delivery config set to turn on EMAIL_OTP"
 	MsgNoPasskey                   = "User does not have a registered passkey to turn on WEB_AUTHN MFA"
 	MsgPreferredMFADisabled        = "A disabled MFA method cannot be the preferred one."
+	MsgMFAOptionSMSOnly            = "MFAOptions can only turn on SMS to phone_number."
+	MsgMFATypeNotOffered           = "The MFA type %s is not one this user can choose."
+	MsgCodeDeliveryFailed          = "Unable to deliver the code: the message could not be sent."
 
 	// Tokens.
 	MsgAccessTokenExpired     = "Access Token has expired"

@@ -133,13 +133,16 @@ type AnalyticsConfigurationType struct {
 
 // SmsMfaConfigType is the model's SmsMfaConfigType.
 type SmsMfaConfigType struct {
-	SmsAuthenticationMessage string `v:"len=6:140"`
+	SmsAuthenticationMessage string `v:"len=6:140,pat=smsmfamessage"`
 	SmsConfiguration         *SmsConfigurationType
 }
 
 // EmailMfaConfigType is the model's EmailMfaConfigType.
 type EmailMfaConfigType struct {
-	Message string `v:"len=6:20000"`
+	Message string `v:"len=6:20000,pat=emailmfamessage"`
+	// Subject: the model gives a pattern only; 140 is the bound of the
+	// pool's other email subjects (Cognate's choice).
+	Subject string `v:"len=1:140,pat=emailmfasubject"`
 }
 
 // WebAuthnConfigurationType is the model's WebAuthnConfigurationType.

@@ -37,7 +37,12 @@ var patterns = map[string]string{
 	"s3arn":          `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:::[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`,
 	"resourceid":     `^[\w\- ]+$`,
 	"termsname":      `^(terms-of-use|privacy-policy)$`,
-	"uuid4":          `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`,
+	// MFA messages (SmsMfaConfigType, EmailMfaConfigType): the code's
+	// placeholder is required.
+	"smsmfamessage":   `.*\{####\}.*`,
+	"emailmfamessage": `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{####\}[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`,
+	"emailmfasubject": `[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`,
+	"uuid4":           `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`,
 }
 
 var compiled = func() map[string]*regexp.Regexp {

@@ -28,6 +28,7 @@ import (
 	"github.com/cognate-idp/cognate/internal/metrics"
 	"github.com/cognate-idp/cognate/internal/seal"
 	"github.com/cognate-idp/cognate/internal/signin"
+	"github.com/cognate-idp/cognate/internal/sms"
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/cognate-idp/cognate/internal/store/postgres"
 	"github.com/cognate-idp/cognate/internal/store/sqlite"
@@ -64,6 +65,13 @@ type Options struct {
 	// SMTPFrom is the sender when the pool's EmailConfiguration names none.
 	SMTPURL  string
 	SMTPFrom string
+	// SMS is how text messages go: "outbox" (or ""), the development
+	// outbox; "sns", Amazon SNS's Publish API at SNSEndpoint (empty: real
+	// SNS with the standard credential chain), to the phone number or, with
+	// SNSTopicArn, to that topic with the number as a message attribute.
+	SMS         string
+	SNSEndpoint string
+	SNSTopicArn string
 	// Now is the clock (tests move it).
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -91,6 +99,12 @@ type Options struct {
 	// Cognito's); a function that cannot be reached is tried 3 times.
 	LambdaTimeout time.Duration
 }
+
+// The values of Options.SMS.
+const (
+	SMSOutbox = "outbox"
+	SMSSNS    = "sns"
+)
 
 // The values of Options.Console.
 const (
@@ -252,6 +266,25 @@ func New(ctx context.Context, o Options, publicURL string) (*App, error) {
 	} else {
 		a.Outbox = mail.NewOutbox(1000, o.Logger)
 		delivery = a.Outbox
+	}
+	switch o.SMS {
+	case "", SMSOutbox:
+		if o.SNSEndpoint != "" || o.SNSTopicArn != "" {
+			st.Close()
+			return nil, errors.New("an SNS endpoint or topic needs the SNS sender (--sms=sns)")
+		}
+	case SMSSNS:
+		// Text messages leave through SNS; the outbox or SMTP keeps the
+		// emails.
+		d, err := sms.New(ctx, sms.Config{Endpoint: o.SNSEndpoint, Region: o.Region, TopicArn: o.SNSTopicArn}, delivery)
+		if err != nil {
+			st.Close()
+			return nil, fmt.Errorf("SNS sender: %w", err)
+		}
+		delivery = d
+	default:
+		st.Close()
+		return nil, fmt.Errorf("unknown SMS sender %q: want outbox or sns", o.SMS)
 	}
 	if tr != nil {
 		delivery = tr.Delivery(delivery)

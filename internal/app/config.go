@@ -19,7 +19,11 @@ type declaredPool struct {
 	Id string
 	api.CreateUserPoolInput
 	SoftwareTokenMfaConfiguration *api.SoftwareTokenMfaConfig
-	Clients                       []declaredClient
+	// SmsMfaConfiguration and EmailMfaConfiguration are
+	// SetUserPoolMfaConfig's, for SMS and email MFA.
+	SmsMfaConfiguration   json.RawMessage
+	EmailMfaConfiguration json.RawMessage
+	Clients               []declaredClient
 }
 
 // declaredClient is one app client: CreateUserPoolClient's members plus a
@@ -85,8 +89,13 @@ func applyConfig(ctx context.Context, svc *idp.Service, path string) error {
 			if _, err := svc.CreatePool(ctx, p.Id, &p.CreateUserPoolInput); err != nil {
 				return fmt.Errorf("pool %s: %w", p.Id, err)
 			}
-			if p.SoftwareTokenMfaConfiguration != nil {
-				if _, err := svc.SetUserPoolMfaConfig(ctx, &api.SetUserPoolMfaConfigInput{UserPoolId: p.Id, UserPoolMfaConfig: api.UserPoolMfaConfig{SoftwareTokenMfaConfiguration: p.SoftwareTokenMfaConfiguration}}); err != nil {
+			if p.SoftwareTokenMfaConfiguration != nil || p.SmsMfaConfiguration != nil || p.EmailMfaConfiguration != nil {
+				in := &api.SetUserPoolMfaConfigInput{UserPoolId: p.Id, UserPoolMfaConfig: api.UserPoolMfaConfig{SoftwareTokenMfaConfiguration: p.SoftwareTokenMfaConfiguration,
+					SmsMfaConfiguration: p.SmsMfaConfiguration, EmailMfaConfiguration: p.EmailMfaConfiguration}}
+				if err := api.Validate(in); err != nil {
+					return fmt.Errorf("pool %s: %w", p.Id, err)
+				}
+				if _, err := svc.SetUserPoolMfaConfig(ctx, in); err != nil {
 					return fmt.Errorf("pool %s: %w", p.Id, err)
 				}
 			}

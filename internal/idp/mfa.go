@@ -5,6 +5,7 @@ import (
 
 	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/seal"
+	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/cognate-idp/cognate/internal/totp"
 )
@@ -132,14 +133,13 @@ func (s *Service) AdminSetUserMFAPreference(ctx context.Context, in *api.AdminSe
 	return s.setMFAPreference(ctx, u, &in.MFAPreferences)
 }
 
-// setMFAPreference applies a user's MFA preferences.
+// setMFAPreference applies a user's MFA preferences. A factor named in the
+// request is turned on or off; one marked preferred becomes the only
+// preferred one; a factor turned off stops being preferred. SMS needs a
+// phone_number and email an email attribute, verified or not (Cognito
+// sends MFA codes to unverified ones and marks them verified when the
+// first code comes back).
 func (s *Service) setMFAPreference(ctx context.Context, u *store.User, in *api.MFAPreferences) (*api.Empty, error) {
-	if in.SMSMfaSettings != nil && in.SMSMfaSettings.Enabled {
-		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgNoSMSDelivery)
-	}
-	if in.EmailMfaSettings != nil && in.EmailMfaSettings.Enabled {
-		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgNoEmailOTPDelivery)
-	}
 	if in.WebAuthnMfaSettings != nil && in.WebAuthnMfaSettings.Enabled {
 		if len(u.WebAuthnCredentials) == 0 {
 			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgNoPasskey)
@@ -149,23 +149,57 @@ func (s *Service) setMFAPreference(ctx context.Context, u *store.User, in *api.M
 		// rather than keep a setting nothing would honour.
 		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgPasskeyMFANotYet)
 	}
-	st := in.SoftwareTokenMfaSettings
-	if st == nil {
-		return &api.Empty{}, nil
-	}
-	if st.PreferredMfa && !st.Enabled {
-		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgPreferredMFADisabled)
+	type factor struct {
+		set     *api.MFASettings
+		name    string
+		enabled *bool
+		check   func(*store.User) error
 	}
 	_, err := s.updateUser(ctx, u, func(u *store.User) error {
-		if st.Enabled && len(u.TOTPSecret) == 0 {
-			return api.Errorf(api.ErrInvalidParameter, api.MsgSoftwareTokenNotVerified)
+		factors := []factor{
+			{in.SMSMfaSettings, signin.ChallengeSMSMFA, &u.SMSMFAEnabled, func(u *store.User) error {
+				if u.Attributes["phone_number"] == "" {
+					return api.Errorf(api.ErrInvalidParameter, api.MsgNoSMSDelivery)
+				}
+				return nil
+			}},
+			{in.SoftwareTokenMfaSettings, challengeTOTP, &u.TOTPEnabled, func(u *store.User) error {
+				if len(u.TOTPSecret) == 0 {
+					return api.Errorf(api.ErrInvalidParameter, api.MsgSoftwareTokenNotVerified)
+				}
+				return nil
+			}},
+			{in.EmailMfaSettings, signin.ChallengeEmailOTP, &u.EmailMFAEnabled, func(u *store.User) error {
+				if u.Attributes["email"] == "" {
+					return api.Errorf(api.ErrInvalidParameter, api.MsgNoEmailOTPDelivery)
+				}
+				return nil
+			}},
 		}
-		u.TOTPEnabled = st.Enabled
-		switch {
-		case st.PreferredMfa:
-			u.PreferredMFA = challengeTOTP
-		case u.PreferredMFA == challengeTOTP:
-			u.PreferredMFA = ""
+		for _, f := range factors {
+			if f.set == nil {
+				continue
+			}
+			if f.set.PreferredMfa && !f.set.Enabled {
+				return api.Errorf(api.ErrInvalidParameter, api.MsgPreferredMFADisabled)
+			}
+			if f.set.Enabled {
+				if err := f.check(u); err != nil {
+					return err
+				}
+			}
+		}
+		for _, f := range factors {
+			if f.set == nil {
+				continue
+			}
+			*f.enabled = f.set.Enabled
+			switch {
+			case f.set.PreferredMfa:
+				u.PreferredMFA = f.name
+			case u.PreferredMFA == f.name:
+				u.PreferredMFA = ""
+			}
 		}
 		u.Updated = s.now()
 		return nil

@@ -615,9 +615,17 @@ func attributeList(u *store.User, only []string) []api.AttributeType {
 	return orderedAttributes(u, only) // Cognito's order: attrorder.go
 }
 
+// mfaSettings is a user's PreferredMfaSetting and UserMFASettingList: the
+// factors the user turned on (and can use).
 func mfaSettings(u *store.User) (preferred string, list []string) {
+	if u.SMSMFAEnabled && u.Attributes["phone_number"] != "" {
+		list = append(list, signin.ChallengeSMSMFA)
+	}
 	if u.TOTPEnabled && len(u.TOTPSecret) > 0 {
 		list = append(list, "SOFTWARE_TOKEN_MFA")
+	}
+	if u.EmailMFAEnabled && u.Attributes["email"] != "" {
+		list = append(list, signin.ChallengeEmailOTP)
 	}
 	return u.PreferredMFA, list
 }

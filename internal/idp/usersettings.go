@@ -4,32 +4,41 @@ import (
 	"context"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/store"
 )
 
 // SetUserSettings and AdminSetUserSettings are Cognito's legacy way of
-// turning on SMS MFA for a user (MFAOptions). Cognate delivers no SMS, so
-// an empty list (turning SMS MFA off) succeeds and an option is refused as
-// SetUserMFAPreference refuses SMS MFA.
+// turning SMS MFA on or off for a user (MFAOptions): an option SMS to
+// phone_number turns it on (the user needs a phone_number, as with
+// SetUserMFAPreference's SMSMfaSettings), an empty list turns it off. Any
+// other option is refused (Cognate's wording: the legacy API knows only SMS
+// MFA).
 
 // SetUserSettings answers SetUserSettings.
 func (s *Service) SetUserSettings(ctx context.Context, in *api.SetUserSettingsInput) (*api.Empty, error) {
-	if _, err := s.authorize(ctx, in.AccessToken); err != nil {
+	a, err := s.authorize(ctx, in.AccessToken)
+	if err != nil {
 		return nil, err
 	}
-	return checkMFAOptions(in.MFAOptions)
+	return s.setMFAOptions(ctx, a.user, in.MFAOptions)
 }
 
 // AdminSetUserSettings answers AdminSetUserSettings.
 func (s *Service) AdminSetUserSettings(ctx context.Context, in *api.AdminSetUserSettingsInput) (*api.Empty, error) {
-	if _, _, err := s.adminUser(ctx, in.UserPoolId, in.Username); err != nil {
+	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
 		return nil, err
 	}
-	return checkMFAOptions(in.MFAOptions)
+	return s.setMFAOptions(ctx, u, in.MFAOptions)
 }
 
-func checkMFAOptions(opts []api.MFAOption) (*api.Empty, error) {
-	if len(opts) > 0 {
-		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgNoSMSDelivery)
+func (s *Service) setMFAOptions(ctx context.Context, u *store.User, opts []api.MFAOption) (*api.Empty, error) {
+	sms := false
+	for _, o := range opts {
+		if o.DeliveryMedium != "SMS" || o.AttributeName != "phone_number" {
+			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgMFAOptionSMSOnly)
+		}
+		sms = true
 	}
-	return &api.Empty{}, nil
+	return s.setMFAPreference(ctx, u, &api.MFAPreferences{SMSMfaSettings: &api.MFASettings{Enabled: sms}})
 }

@@ -9,4 +9,7 @@ const (
 	ChallengeDeviceSRP      = "DEVICE_SRP_AUTH"
 	ChallengeDevicePassword = "DEVICE_PASSWORD_VERIFIER"
 	ChallengeCustom         = "CUSTOM_CHALLENGE"
+	ChallengeSMSMFA         = "SMS_MFA"
+	ChallengeEmailOTP       = "EMAIL_OTP"
+	ChallengeSelectMFA      = "SELECT_MFA_TYPE"
 )

@@ -33,6 +33,8 @@
 //	   │ FORCE_CHANGE_PASSWORD user ──► NEW_PASSWORD_REQUIRED ──► (the password is right)
 //	   │ remembered device standing in for MFA ──► DEVICE_SRP_AUTH ──► DEVICE_PASSWORD_VERIFIER ──► tokens
 //	   │ TOTP enabled (MFA ON, or OPTIONAL and chosen) ──► SOFTWARE_TOKEN_MFA ──► tokens
+//	   │ SMS or email MFA (codemfa.go) ──► SMS_MFA / EMAIL_OTP (a code sent, its hash in the Session) ──► tokens
+//	   │ several factors, none preferred ──► SELECT_MFA_TYPE ──(ANSWER)──► SMS_MFA / EMAIL_OTP / SOFTWARE_TOKEN_MFA
 //	   │ MFA ON, no authenticator yet ──► MFA_SETUP ──► tokens
 //	   │    (AssociateSoftwareToken and VerifySoftwareToken with the Session between)
 //	   └ otherwise ──► tokens
@@ -40,7 +42,7 @@
 //	  CUSTOM_AUTH ──► DefineAuthChallenge ──► CUSTOM_CHALLENGE ──(Verify…)──► DefineAuthChallenge … ──► tokens or a failure
 //	    (with SRP_A: DefineAuthChallenge may ask PASSWORD_VERIFIER first; customauth.go)
 //
-// A wrong password, SRP proof, TOTP code, device proof or custom challenge
+// A wrong password, SRP proof, TOTP or SMS/email code, device proof or custom challenge
 // answer counts towards the lockout (CountFailure) and, in pools with
 // advanced security, is recorded as a failed sign-in (Failed); tokens clear
 // the count and record a passed one (Passed). Each Session yields tokens once (States.Spend), and each

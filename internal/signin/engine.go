@@ -46,6 +46,11 @@ type Client interface {
 	MFAConfiguration() string
 	// SoftwareTokenMFA reports whether the pool offers TOTP.
 	SoftwareTokenMFA() bool
+	// SMSMFA and EmailMFA report whether the pool offers codes by text
+	// message and by email as MFA (SmsMfaConfiguration,
+	// EmailMfaConfiguration).
+	SMSMFA() bool
+	EmailMFA() bool
 	// KeepsAuthEvents reports whether the pool keeps a sign-in history.
 	KeepsAuthEvents() bool
 }
@@ -108,6 +113,11 @@ type Core interface {
 	DefineAuthChallenge(ctx context.Context, c Client, u *store.User, r *CustomAuthRequest) (*DefineAnswer, error)
 	CreateAuthChallenge(ctx context.Context, c Client, u *store.User, r *CustomAuthRequest, challenge string) (*CreatedChallenge, error)
 	VerifyAuthChallenge(ctx context.Context, c Client, u *store.User, r *CustomAuthRequest, private map[string]string, answer string) (bool, error)
+	// DeliverMFACode sends an MFA code to u by medium (SMS or EMAIL), with
+	// the pool's MFA message (or its CustomMessage_Authentication), and
+	// returns the destination masked as Cognito shows it. A failed sending
+	// is Cognito's error, with nothing stored.
+	DeliverMFACode(ctx context.Context, c Client, u *store.User, medium, code string) (string, error)
 }
 
 // Config is what an Engine needs.
@@ -185,6 +195,9 @@ var (
 		ChallengeMFASetup:       sessionStep(mfaSetupStep),
 		ChallengeNewPassword:    sessionStep(newPasswordStep),
 		ChallengeCustom:         customChallengeHandler{},
+		ChallengeSMSMFA:         sessionStep(codeMFAStep),
+		ChallengeEmailOTP:       sessionStep(codeMFAStep),
+		ChallengeSelectMFA:      sessionStep(selectMFAStep),
 	}
 )
 
@@ -345,42 +358,28 @@ func (e *Engine) afterPassword(ctx context.Context, c Client, u *store.User, aut
 	return e.secondStep(ctx, c, u, challenge, authTime, deviceKey)
 }
 
-// mfaChallenge is the MFA challenge the pool asks of u after a right
-// password ("" for none).
-func mfaChallenge(c Client, u *store.User) (string, error) {
-	hasTOTP := len(u.TOTPSecret) > 0
-	switch c.MFAConfiguration() {
-	case "OPTIONAL":
-		if hasTOTP && u.TOTPEnabled {
-			return ChallengeTOTP, nil
-		}
-	case "ON":
-		switch {
-		case hasTOTP:
-			return ChallengeTOTP, nil
-		case c.SoftwareTokenMFA():
-			return ChallengeMFASetup, nil
-		default:
-			return "", api.Errorf(api.ErrInvalidUserPoolConfig, api.MsgNoUsableMFAMethod)
-		}
-	}
-	return "", nil
-}
-
 // secondStep gives the challenge that follows a right password: device
-// SRP, a TOTP code or MFA set-up.
+// SRP, an MFA code (TOTP, or one sent by SMS or email), the choice of
+// factor, or MFA set-up.
 func (e *Engine) secondStep(ctx context.Context, c Client, u *store.User, challenge string, authTime time.Time, deviceKey string) (*api.AuthOutput, error) {
 	var err error
 	ss := e.newSession(c, u, challenge, authTime)
 	ss.DeviceKey = deviceKey
-	if challenge == ChallengeDeviceSRP {
+	cp := map[string]string{"USER_ID_FOR_SRP": u.Username}
+	switch challenge {
+	case ChallengeDeviceSRP:
 		if ss.Ticket, err = e.IssueDeviceTicket(ctx, c, u, deviceKey, authTime); err != nil {
 			return nil, err
 		}
-	}
-	cp := map[string]string{"USER_ID_FOR_SRP": u.Username}
-	if challenge == ChallengeMFASetup {
+	case ChallengeMFASetup:
 		cp["MFAS_CAN_SETUP"] = `["SOFTWARE_TOKEN_MFA"]`
+	case ChallengeSelectMFA:
+		choices := mfaFactors(c, u)
+		cp["MFAS_CAN_CHOOSE"] = jsonList(choices)
+	case ChallengeSMSMFA, ChallengeEmailOTP:
+		if err := e.sendMFACode(ctx, c, u, ss, cp); err != nil {
+			return nil, err
+		}
 	}
 	return &api.AuthOutput{ChallengeName: challenge, Session: e.states.Seal(ss), ChallengeParameters: cp}, nil
 }

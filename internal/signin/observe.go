@@ -17,7 +17,7 @@ type Observer interface {
 // The results an Observer is told.
 const (
 	ResultSuccess       = "success"        // tokens issued
-	ResultMFAAsked      = "mfa_asked"      // a TOTP code or its set-up asked for
+	ResultMFAAsked      = "mfa_asked"      // an MFA code, a choice of factor or MFA set-up asked for
 	ResultChallenge     = "challenge"      // another challenge (SRP, new password, device)
 	ResultWrongPassword = "wrong_password" // a wrong password or SRP proof
 	ResultUnknownUser   = "unknown_user"   // a phantom user's (always wrong) password
@@ -55,7 +55,8 @@ func (e *Engine) observe(ctx context.Context, flow string, step func(context.Con
 	case err != nil:
 	case out != nil && out.AuthenticationResult != nil:
 		result = ResultSuccess
-	case out != nil && (out.ChallengeName == ChallengeTOTP || out.ChallengeName == ChallengeMFASetup):
+	case out != nil && (out.ChallengeName == ChallengeTOTP || out.ChallengeName == ChallengeMFASetup ||
+		out.ChallengeName == ChallengeSMSMFA || out.ChallengeName == ChallengeEmailOTP || out.ChallengeName == ChallengeSelectMFA):
 		result = ResultMFAAsked
 	case out != nil && out.ChallengeName != "":
 		result = ResultChallenge

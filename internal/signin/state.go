@@ -30,6 +30,9 @@ type Session struct {
 	Ticket string `json:"tk,omitempty"`
 	// Custom is the state of a CUSTOM_AUTH sign-in (customauth.go).
 	Custom *CustomState `json:"cu,omitempty"`
+	// Code is the keyed hash of the code an SMS_MFA or EMAIL_OTP session
+	// sent (codemfa.go): the code lives no longer than its Session.
+	Code []byte `json:"cd,omitempty"`
 }
 
 // The stages of an MFA_SETUP session.

@@ -78,6 +78,10 @@ type User struct {
 	TOTPFriendlyName string
 	TOTPEnabled      bool   // SoftwareTokenMfaSettings.Enabled
 	PreferredMFA     string // "" or SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP
+	// SMSMFAEnabled and EmailMFAEnabled are SMSMfaSettings.Enabled and
+	// EmailMfaSettings.Enabled: codes by text message or email as MFA.
+	SMSMFAEnabled   bool `json:",omitempty"`
+	EmailMFAEnabled bool `json:",omitempty"`
 
 	Codes map[string]Code // by purpose
 	// CodeLimits are the guessing and sending counts, by code purpose.
