@@ -3,7 +3,6 @@ package sdk_test
 import (
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -18,128 +17,6 @@ import (
 	"github.com/cognate-idp/cognate/cognatetest"
 	"github.com/cognate-idp/cognate/internal/store/postgres/pgtest"
 )
-
-// relay forwards TCP connections to a server and can stop forwarding
-// without closing anything: the server then looks silent, as behind a
-// network partition, accepting connections and never answering. Resumed,
-// what was held flows on, as TCP retransmits after a partition heals.
-type relay struct {
-	l      net.Listener
-	target string
-
-	mu     sync.Mutex
-	paused bool
-	resume chan struct{} // closed on Resume
-	conns  []net.Conn
-}
-
-func newRelay(t *testing.T, target string) *relay {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &relay{l: l, target: target, resume: make(chan struct{})}
-	close(r.resume)
-	t.Cleanup(func() {
-		l.Close()
-		r.Resume()
-		r.mu.Lock()
-		for _, c := range r.conns {
-			c.Close()
-		}
-		r.mu.Unlock()
-	})
-	go r.accept()
-	return r
-}
-
-func (r *relay) Addr() string { return r.l.Addr().String() }
-
-// Pause stops forwarding bytes in both directions.
-func (r *relay) Pause() {
-	r.mu.Lock()
-	if !r.paused {
-		r.paused, r.resume = true, make(chan struct{})
-	}
-	r.mu.Unlock()
-}
-
-// Resume forwards again, what was held included.
-func (r *relay) Resume() {
-	r.mu.Lock()
-	if r.paused {
-		r.paused = false
-		close(r.resume)
-	}
-	r.mu.Unlock()
-}
-
-// gate waits while the relay is paused.
-func (r *relay) gate() {
-	r.mu.Lock()
-	ch := r.resume
-	r.mu.Unlock()
-	<-ch
-}
-
-func (r *relay) track(c net.Conn) {
-	r.mu.Lock()
-	r.conns = append(r.conns, c)
-	r.mu.Unlock()
-}
-
-func (r *relay) accept() {
-	for {
-		in, err := r.l.Accept()
-		if err != nil {
-			return
-		}
-		r.track(in)
-		go func() {
-			r.gate() // accepted, but nothing happens while paused
-			out, err := net.Dial("tcp", r.target)
-			if err != nil {
-				in.Close()
-				return
-			}
-			r.track(out)
-			go r.pipe(out, in)
-			r.pipe(in, out)
-		}()
-	}
-}
-
-// pipe copies src to dst, holding each chunk while the relay is paused.
-func (r *relay) pipe(dst, src net.Conn) {
-	defer dst.Close()
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := src.Read(buf)
-		if n > 0 {
-			r.gate()
-			if _, werr := dst.Write(buf[:n]); werr != nil {
-				return
-			}
-		}
-		if err != nil {
-			return
-		}
-	}
-}
-
-// viaRelay returns connString with its host and port replaced by addr.
-func viaRelay(t *testing.T, connString, addr string) (via, target string) {
-	u, err := url.Parse(connString)
-	if err != nil || u.Host == "" {
-		t.Fatalf("the test needs COGNATE_TEST_POSTGRES as a postgres:// URL with a host: %q", connString)
-	}
-	target = u.Host
-	if u.Port() == "" {
-		target = net.JoinHostPort(u.Hostname(), "5432")
-	}
-	u.Host = addr
-	return u.String(), target
-}
 
 // healthCheck fetches /health, returning its status, body and how long it
 // took.
@@ -163,9 +40,9 @@ func healthCheck(t *testing.T, base string) (int, string, time.Duration) {
 // again, so does the server, within about a second.
 func TestSilentDatabase(t *testing.T) {
 	db := pgtest.NewDatabase(t)
-	_, target := viaRelay(t, db, "127.0.0.1:1")
-	r := newRelay(t, target)
-	via, _ := viaRelay(t, db, r.Addr())
+	_, target := pgtest.ViaRelay(t, db, "127.0.0.1:1")
+	r := pgtest.NewRelay(t, target)
+	via, _ := pgtest.ViaRelay(t, db, r.Addr())
 	e := newEnv(t, cognatetest.WithDatabase(via))
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)
 	name := e.user(poolID, clientID)

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"math/big"
+	"sort"
 
 	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/seal"
@@ -61,6 +62,31 @@ func pageSize(requested *int32) int {
 }
 
 func encodePageToken(last string) string { return base64.RawURLEncoding.EncodeToString([]byte(last)) }
+
+// keyPage is one page of a map's keys in order: those after the page
+// token's key, at most limit (max when limit is nil or 0), and the token
+// of the next page ("" on the last).
+func keyPage[V any](m map[string]V, token string, limit *int32, max int) (keys []string, next string, err error) {
+	after, err := decodePageToken(token)
+	if err != nil {
+		return nil, "", err
+	}
+	n := max
+	if limit != nil && *limit > 0 {
+		n = int(*limit)
+	}
+	for k := range m {
+		if k > after {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	if len(keys) > n {
+		keys = keys[:n]
+		next = encodePageToken(keys[n-1])
+	}
+	return keys, next, nil
+}
 
 func decodePageToken(tok string) (string, error) {
 	if tok == "" {

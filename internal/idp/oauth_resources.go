@@ -114,26 +114,11 @@ func (s *Service) ListResourceServers(ctx context.Context, in *api.ListResourceS
 	if err != nil {
 		return nil, err
 	}
-	after, err := decodePageToken(in.NextToken)
+	ids, next, err := keyPage(p.doc.ResourceServers, in.NextToken, in.MaxResults, 50) // 50: the model's maximum
 	if err != nil {
 		return nil, err
 	}
-	limit := 50 // the model's maximum
-	if in.MaxResults != nil && *in.MaxResults > 0 {
-		limit = int(*in.MaxResults)
-	}
-	ids := make([]string, 0, len(p.doc.ResourceServers))
-	for id := range p.doc.ResourceServers {
-		if id > after {
-			ids = append(ids, id)
-		}
-	}
-	sort.Strings(ids)
-	out := &api.ListResourceServersOutput{ResourceServers: []api.ResourceServerType{}}
-	if len(ids) > limit {
-		ids = ids[:limit]
-		out.NextToken = encodePageToken(ids[limit-1])
-	}
+	out := &api.ListResourceServersOutput{ResourceServers: []api.ResourceServerType{}, NextToken: next}
 	for _, id := range ids {
 		out.ResourceServers = append(out.ResourceServers, *describeResourceServer(in.UserPoolId, id, p.doc.ResourceServers[id]))
 	}

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -553,26 +552,11 @@ func (s *Service) ListIdentityProviders(ctx context.Context, in *api.ListIdentit
 	if err != nil {
 		return nil, err
 	}
-	after, err := decodePageToken(in.NextToken)
+	names, next, err := keyPage(p.doc.Providers, in.NextToken, in.MaxResults, 60) // 60: the model's maximum
 	if err != nil {
 		return nil, err
 	}
-	limit := 60 // the model's maximum
-	if in.MaxResults != nil && *in.MaxResults > 0 {
-		limit = int(*in.MaxResults)
-	}
-	names := make([]string, 0, len(p.doc.Providers))
-	for name := range p.doc.Providers {
-		if name > after {
-			names = append(names, name)
-		}
-	}
-	sort.Strings(names)
-	out := &api.ListIdentityProvidersOutput{Providers: []api.ProviderDescription{}}
-	if len(names) > limit {
-		names = names[:limit]
-		out.NextToken = encodePageToken(names[limit-1])
-	}
+	out := &api.ListIdentityProvidersOutput{Providers: []api.ProviderDescription{}, NextToken: next}
 	for _, name := range names {
 		pd := p.doc.Providers[name]
 		out.Providers = append(out.Providers, api.ProviderDescription{ProviderName: name, ProviderType: pd.Type,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"regexp"
-	"sort"
 	"time"
 
 	"github.com/google/uuid"
@@ -186,26 +185,15 @@ func (s *Service) ListTerms(ctx context.Context, in *api.ListTermsInput) (*api.L
 	if err != nil {
 		return nil, err
 	}
-	after, err := decodePageToken(in.NextToken)
-	if err != nil {
-		return nil, err
-	}
 	var terms map[string]*termsDoc
 	if p.doc.Extras != nil {
 		terms = p.doc.Extras.Terms
 	}
-	ids := make([]string, 0, len(terms))
-	for id := range terms {
-		if id > after {
-			ids = append(ids, id)
-		}
+	ids, next, err := keyPage(terms, in.NextToken, in.MaxResults, pageSize(nil))
+	if err != nil {
+		return nil, err
 	}
-	sort.Strings(ids)
-	out := &api.ListTermsOutput{Terms: []api.TermsDescriptionType{}}
-	if n := pageSize(in.MaxResults); len(ids) > n {
-		ids = ids[:n]
-		out.NextToken = encodePageToken(ids[n-1])
-	}
+	out := &api.ListTermsOutput{Terms: []api.TermsDescriptionType{}, NextToken: next}
 	for _, id := range ids {
 		t := terms[id]
 		out.Terms = append(out.Terms, api.TermsDescriptionType{TermsId: id, TermsName: t.Name, Enforcement: t.Enforcement,

@@ -31,11 +31,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/cognate-idp/cognate/internal/toolcache"
 )
 
 // RIEModule is the emulator's module and version (REAL-COMPONENTS.md).
@@ -100,11 +100,7 @@ type Emulator struct {
 // Start builds the function and the emulator (once per machine: they are
 // cached) and starts them. Stop ends them.
 func Start(ctx context.Context) (*Emulator, error) {
-	cache, err := cacheDir()
-	if err != nil {
-		return nil, err
-	}
-	rie, err := buildRIE(ctx, cache)
+	rie, err := toolcache.Install(ctx, RIEModule, "aws-lambda-rie", "aws-lambda-rie")
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +119,7 @@ func Start(ctx context.Context) (*Emulator, error) {
 	}
 	e := &Emulator{lock: lock}
 	e.control = httptest.NewServer(http.HandlerFunc(e.serveControl))
-	port, err := freePort()
+	port, err := toolcache.FreePort()
 	if err != nil {
 		e.Stop()
 		return nil, err
@@ -247,46 +243,6 @@ func (e *Emulator) forward(w http.ResponseWriter, r *http.Request, target string
 	_, _ = w.Write(out)
 }
 
-// cacheDir is where built tools are kept between runs.
-func cacheDir() (string, error) {
-	base, err := os.UserCacheDir()
-	if err != nil {
-		base = os.TempDir()
-	}
-	dir := filepath.Join(base, "cognate", "tools", runtime.GOOS+"-"+runtime.GOARCH)
-	return dir, os.MkdirAll(dir, 0o755)
-}
-
-// buildRIE installs the emulator from its module into the cache, once.
-func buildRIE(ctx context.Context, cache string) (string, error) {
-	version := RIEModule[strings.LastIndex(RIEModule, "@")+1:]
-	dir := filepath.Join(cache, "aws-lambda-rie-"+version)
-	bin := filepath.Join(dir, "aws-lambda-rie")
-	if _, err := os.Stat(bin); err == nil {
-		return bin, nil
-	}
-	tmp, err := os.MkdirTemp(cache, "rie-build-")
-	if err != nil {
-		return "", err
-	}
-	defer os.RemoveAll(tmp)
-	cmd := exec.CommandContext(ctx, "go", "install", RIEModule)
-	cmd.Env = append(os.Environ(), "GOBIN="+tmp, "GOFLAGS=-mod=mod")
-	cmd.Dir = tmp // outside this module: go install of a module@version
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go install %s: %v\n%s", RIEModule, err, out)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	if err := os.Rename(filepath.Join(tmp, "aws-lambda-rie"), bin); err != nil && !errors.Is(err, os.ErrExist) {
-		if _, serr := os.Stat(bin); serr != nil {
-			return "", err
-		}
-	}
-	return bin, nil
-}
-
 // lockRuntimePort takes the machine-wide lock on the emulator's fixed
 // runtime port (127.0.0.1:9001), waiting for another emulator to end.
 func lockRuntimePort(ctx context.Context) (*os.File, error) {
@@ -310,13 +266,4 @@ func lockRuntimePort(ctx context.Context) (*os.File, error) {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }

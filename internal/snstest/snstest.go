@@ -11,7 +11,6 @@ package snstest
 import (
 	"context"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -19,10 +18,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/cognate-idp/cognate/internal/toolcache"
 )
 
 // Module is the goaws command built for the tests.
@@ -54,7 +54,7 @@ type Message struct {
 // port. Stop ends it. goaws itself binds every interface (its command has
 // no listen-address option); the tests only reach it on 127.0.0.1.
 func Start(ctx context.Context) (*Server, error) {
-	bin, err := build(ctx)
+	bin, err := toolcache.Install(ctx, Module, "cmd", "goaws")
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func Start(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	port, err := freePort()
+	port, err := toolcache.FreePort()
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -178,51 +178,4 @@ func (s *Server) call(ctx context.Context, form url.Values, into any) error {
 		return nil
 	}
 	return xml.NewDecoder(resp.Body).Decode(into)
-}
-
-// build installs goaws from its module into the cache, once.
-func build(ctx context.Context) (string, error) {
-	base, err := os.UserCacheDir()
-	if err != nil {
-		base = os.TempDir()
-	}
-	cache := filepath.Join(base, "cognate", "tools", runtime.GOOS+"-"+runtime.GOARCH)
-	version := Module[strings.LastIndex(Module, "@")+1:]
-	dir := filepath.Join(cache, "goaws-"+version)
-	bin := filepath.Join(dir, "goaws")
-	if _, err := os.Stat(bin); err == nil {
-		return bin, nil
-	}
-	if err := os.MkdirAll(cache, 0o755); err != nil {
-		return "", err
-	}
-	tmp, err := os.MkdirTemp(cache, "goaws-build-")
-	if err != nil {
-		return "", err
-	}
-	defer os.RemoveAll(tmp)
-	cmd := exec.CommandContext(ctx, "go", "install", Module)
-	cmd.Env = append(os.Environ(), "GOBIN="+tmp, "GOFLAGS=-mod=mod")
-	cmd.Dir = tmp // outside this module: go install of a module@version
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go install %s: %v\n%s", Module, err, out)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	if err := os.Rename(filepath.Join(tmp, "cmd"), bin); err != nil && !errors.Is(err, os.ErrExist) {
-		if _, serr := os.Stat(bin); serr != nil {
-			return "", err
-		}
-	}
-	return bin, nil
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
