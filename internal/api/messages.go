@@ -259,4 +259,7 @@ const (
 	MsgProviderMetadataFetch  = "Could not retrieve the SAML metadata from MetadataURL."
 	MsgProviderAttrUnknown    = "AttributeMapping: %s is not an attribute of the user pool."
 	MsgProviderLimit          = "A user pool can have at most %d identity providers."
+	MsgProviderNotForClient   = "The identity provider %s is not enabled for this app client."
+	MsgProviderTypeNotHosted  = "Sign-in through a provider of type %s is not supported by these pages."
+	MsgProviderNoSubject      = "The identity provider's token has no %s claim to name the user by."
 )
