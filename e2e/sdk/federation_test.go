@@ -371,3 +371,91 @@ func TestFederatedOIDCRefusals(t *testing.T) {
 		ProviderDetails: down}))(t)
 	pageAt(t, newFedAgent(t), f.authorizeURL(byName), http.StatusBadGateway, "cannot be reached")
 }
+
+// A provider identity linked to a user of the pool signs in as that user
+// (the same sub either way); AdminDisableProviderForUser undoes the link,
+// and the identity then signs in as a user of its own, which it disables
+// in turn. Cognito's validation errors on the way.
+func TestFederatedLinking(t *testing.T) {
+	f := newFederation(t)
+	upUser := must(f.up.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &f.upPool, Username: &f.upUser}))(t)
+	var upSub string
+	for _, at := range upUser.UserAttributes {
+		if *at.Name == "sub" {
+			upSub = *at.Value
+		}
+	}
+	native, other := "native-user", "other-user"
+	for _, n := range []string{native, other} {
+		must(f.down.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &f.downPool, Username: aws.String(n), MessageAction: types.MessageActionTypeSuppress}))(t)
+		must(f.down.c.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &f.downPool, Username: aws.String(n), Password: aws.String(password), Permanent: true}))(t)
+	}
+	pu := func(provider, attr, value string) *types.ProviderUserIdentifierType {
+		return &types.ProviderUserIdentifierType{ProviderName: &provider, ProviderAttributeName: &attr, ProviderAttributeValue: &value}
+	}
+	link := func(dst, src *types.ProviderUserIdentifierType) error {
+		_, err := f.down.c.AdminLinkProviderForUser(ctx, &cip.AdminLinkProviderForUserInput{UserPoolId: &f.downPool, DestinationUser: dst, SourceUser: src})
+		return err
+	}
+	src := pu("Upstream", "Cognito_Subject", upSub)
+	wantErr(t, link(pu("Upstream", "Cognito_Subject", native), src), "InvalidParameterException", "DestinationUser")
+	wantErr(t, link(pu("Cognito", "", "nobody"), src), "UserNotFoundException", "")
+	wantErr(t, link(pu("Cognito", "", native), pu("Nobody", "Cognito_Subject", upSub)), "InvalidParameterException", "Nobody")
+	wantErr(t, link(pu("Cognito", "", native), pu("Upstream", "email", upSub)), "InvalidParameterException", "Cognito_Subject")
+	must(0, link(pu("Cognito", "", native), src))(t)
+	must(0, link(pu("Cognito", "", native), src))(t) // again: no change
+	wantErr(t, link(pu("Cognito", "", other), src), "AliasExistsException", "")
+
+	// Either way in, the same user.
+	nat := must(f.down.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &f.downPool, Username: &native}))(t)
+	var natSub string
+	for _, at := range nat.UserAttributes {
+		if *at.Name == "sub" {
+			natSub = *at.Value
+		}
+	}
+	claims := f.signIn(t, newFedAgent(t), f.authorizeURL(url.Values{"identity_provider": {"Upstream"}}))
+	if claims["sub"] != natSub || claims["cognito:username"] != native {
+		t.Fatalf("linked sign-in %v, native sub %s", claims, natSub)
+	}
+	ids, _ := claims["identities"].([]any)
+	if len(ids) != 1 || ids[0].(map[string]any)["userId"] != upSub {
+		t.Fatalf("identities %v", claims["identities"])
+	}
+	_, err := f.down.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &f.downPool, Username: aws.String("Upstream_" + upSub)})
+	wantErr(t, err, "UserNotFoundException", "")
+
+	// Undone: the identity signs in as a user of its own.
+	disable := func(value string) error {
+		_, err := f.down.c.AdminDisableProviderForUser(ctx, &cip.AdminDisableProviderForUserInput{UserPoolId: &f.downPool, User: pu("Upstream", "Cognito_Subject", value)})
+		return err
+	}
+	wantErr(t, disable("no-such-subject"), "UserNotFoundException", "")
+	must(0, disable(upSub))(t)
+	own := f.signIn(t, newFedAgent(t), f.authorizeURL(url.Values{"identity_provider": {"Upstream"}}))
+	if own["sub"] == natSub || own["cognito:username"] != "Upstream_"+upSub {
+		t.Fatalf("unlinked sign-in %v", own)
+	}
+	nat = must(f.down.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &f.downPool, Username: &native}))(t)
+	for _, at := range nat.UserAttributes {
+		if *at.Name == "identities" {
+			t.Fatalf("identities left on the unlinked user: %s", *at.Value)
+		}
+	}
+	// An identity that signed in on its own cannot be linked (no merging).
+	wantErr(t, link(pu("Cognito", "", native), src), "InvalidParameterException", "Merging")
+
+	// Disabling it again disables its own user: its sign-in is refused.
+	must(0, disable(upSub))(t)
+	got := must(f.down.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &f.downPool, Username: aws.String("Upstream_" + upSub)}))(t)
+	if got.Enabled {
+		t.Fatal("the provider's user is still enabled")
+	}
+	a := newFedAgent(t)
+	page, _, body := a.follow(f.authorizeURL(url.Values{"identity_provider": {"Upstream"}}), fedCallback)
+	back := a.upstreamLogin(page, body, f.upUser)
+	final, resp, body := a.follow(back, fedCallback)
+	if resp.StatusCode >= 500 || strings.HasPrefix(final, fedCallback) || !strings.Contains(body, "disabled") {
+		t.Fatalf("disabled user's sign-in answered %d at %s:\n%s", resp.StatusCode, final, body)
+	}
+}

@@ -76,3 +76,24 @@ type ListIdentityProvidersOutput struct {
 	Providers []ProviderDescription
 	NextToken string `json:",omitempty"`
 }
+
+// ProviderUserIdentifierType names a user of a provider (Cognito for the
+// pool's own).
+type ProviderUserIdentifierType struct {
+	ProviderName           string `json:",omitempty" v:"len=1:32"`
+	ProviderAttributeName  string `json:",omitempty"`
+	ProviderAttributeValue string `json:",omitempty"`
+}
+
+// AdminLinkProviderForUserInput is AdminLinkProviderForUser's request.
+type AdminLinkProviderForUserInput struct {
+	UserPoolId      string                      `v:"req,len=1:55,pat=poolid"`
+	DestinationUser *ProviderUserIdentifierType `v:"req"`
+	SourceUser      *ProviderUserIdentifierType `v:"req"`
+}
+
+// AdminDisableProviderForUserInput is AdminDisableProviderForUser's request.
+type AdminDisableProviderForUserInput struct {
+	UserPoolId string                      `v:"req,len=1:55,pat=poolid"`
+	User       *ProviderUserIdentifierType `v:"req"`
+}
