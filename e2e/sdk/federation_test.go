@@ -166,6 +166,13 @@ func (f *federation) signIn(t *testing.T, a *fedAgent, start string) map[string]
 	if !strings.HasPrefix(back, f.down.srv.URL+"/oauth2/idpresponse?") {
 		t.Fatalf("upstream sent the browser to %s", back)
 	}
+	return f.finish(t, a, back)
+}
+
+// finish follows the upstream's answer (from back) to the app's callback,
+// redeems the code and returns the verified ID token's claims.
+func (f *federation) finish(t *testing.T, a *fedAgent, back string) map[string]any {
+	t.Helper()
 	final, resp, body := a.follow(back, fedCallback)
 	if !strings.HasPrefix(final, fedCallback) {
 		t.Fatalf("downstream answered %d at %s:\n%s", resp.StatusCode, final, body)

@@ -58,6 +58,7 @@ type endpoints struct {
 	Authorize string `json:"authorization_endpoint"`
 	Token     string `json:"token_endpoint"`
 	JWKS      string `json:"jwks_uri"`
+	UserInfo  string `json:"userinfo_endpoint"`
 	expires   time.Time
 }
 
@@ -80,8 +81,8 @@ var errUpstream = errors.New("hosted: identity provider unavailable")
 // endpoints returns the provider's endpoints: those given in its details,
 // the rest from its issuer's discovery document (cached).
 func (f *federation) endpoints(ctx context.Context, p *idp.FederationProvider) (*endpoints, error) {
-	ep := &endpoints{Issuer: p.Issuer, Authorize: p.AuthorizeURL, Token: p.TokenURL, JWKS: p.JWKSURI}
-	if ep.Authorize != "" && ep.Token != "" && ep.JWKS != "" {
+	ep := &endpoints{Issuer: p.Issuer, Authorize: p.AuthorizeURL, Token: p.TokenURL, JWKS: p.JWKSURI, UserInfo: p.AttributesURL}
+	if ep.Authorize != "" && ep.Token != "" && ep.JWKS != "" && ep.UserInfo != "" {
 		return ep, nil
 	}
 	f.mu.Lock()
@@ -99,7 +100,7 @@ func (f *federation) endpoints(ctx context.Context, p *idp.FederationProvider) (
 	for _, pair := range []struct {
 		dst *string
 		src string
-	}{{&ep.Authorize, d.Authorize}, {&ep.Token, d.Token}, {&ep.JWKS, d.JWKS}} {
+	}{{&ep.Authorize, d.Authorize}, {&ep.Token, d.Token}, {&ep.JWKS, d.JWKS}, {&ep.UserInfo, d.UserInfo}} {
 		if *pair.dst == "" {
 			*pair.dst = pair.src
 		}
@@ -256,7 +257,7 @@ func (h *Handler) idpResponse(w http.ResponseWriter, r *http.Request) {
 		h.upstreamDown(w, r, req, fp.Name)
 		return
 	}
-	rawID, err := h.fed.exchange(ctx, fp, ep, code, st.Verifier, h.public+federationPath)
+	rawID, access, err := h.fed.exchange(ctx, fp, ep, code, st.Verifier, h.public+federationPath)
 	if err != nil {
 		h.log.Warn("hosted: code exchange with identity provider failed", "provider", fp.Name, "err", err)
 		if errors.Is(err, errUpstream) {
@@ -272,6 +273,20 @@ func (h *Handler) idpResponse(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, http.StatusBadRequest, "The answer of the identity provider "+fp.Name+" could not be verified, so you are not signed in. Start again from the application.", "", "")
 		return
 	}
+	if ep.UserInfo != "" && access != "" {
+		// The attributes the ID token leaves out (an OP that issues an
+		// access token may keep profile claims for userInfo), as Cognito
+		// reads them from the provider's userInfo endpoint.
+		if err := h.fed.userInfo(ctx, fp, ep, access, claims); err != nil {
+			h.log.Warn("hosted: identity provider's userInfo failed", "provider", fp.Name, "err", err)
+			if errors.Is(err, errUpstream) {
+				h.upstreamDown(w, r, req, fp.Name)
+				return
+			}
+			h.errorPage(w, http.StatusBadRequest, "The answer of the identity provider "+fp.Name+" could not be verified, so you are not signed in. Start again from the application.", "", "")
+			return
+		}
+	}
 	res, user, err := h.svc.FederatedSignIn(r.Context(), req.ClientID, fp.Name, claims)
 	if err != nil {
 		if e, ok := api.As(err); !ok || e.Code == api.ErrInternal {
@@ -285,37 +300,38 @@ func (h *Handler) idpResponse(w http.ResponseWriter, r *http.Request) {
 
 // exchange redeems the provider's code at its token endpoint
 // (client_secret_post, as Cognito authenticates to OIDC providers) and
-// returns the raw ID token.
-func (f *federation) exchange(ctx context.Context, fp *idp.FederationProvider, ep *endpoints, code, verifier, redirect string) (string, error) {
+// returns the raw ID token and the access token.
+func (f *federation) exchange(ctx context.Context, fp *idp.FederationProvider, ep *endpoints, code, verifier, redirect string) (string, string, error) {
 	form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect}, "client_id": {fp.ClientID}, "code_verifier": {verifier}}
 	if fp.ClientSecret != "" {
 		form.Set("client_secret", fp.ClientSecret)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.Token, strings.NewReader(form.Encode()))
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("%w: token endpoint: %v", errUpstream, err)
+		return "", "", fmt.Errorf("%w: token endpoint: %v", errUpstream, err)
 	}
 	defer resp.Body.Close()
 	var out struct {
 		IDToken string `json:"id_token"`
+		Access  string `json:"access_token"`
 		Error   string `json:"error"`
 	}
 	derr := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&out)
 	switch {
 	case resp.StatusCode >= 500:
-		return "", fmt.Errorf("%w: token endpoint answered %d", errUpstream, resp.StatusCode)
+		return "", "", fmt.Errorf("%w: token endpoint answered %d", errUpstream, resp.StatusCode)
 	case resp.StatusCode != http.StatusOK:
-		return "", fmt.Errorf("token endpoint answered %d %s", resp.StatusCode, out.Error)
+		return "", "", fmt.Errorf("token endpoint answered %d %s", resp.StatusCode, out.Error)
 	case derr != nil || out.IDToken == "":
-		return "", fmt.Errorf("token endpoint answered no id_token")
+		return "", "", fmt.Errorf("token endpoint answered no id_token")
 	}
-	return out.IDToken, nil
+	return out.IDToken, out.Access, nil
 }
 
 // verify checks the provider's ID token: signature against its JWKS,
@@ -334,4 +350,42 @@ func (f *federation) verify(ctx context.Context, fp *idp.FederationProvider, ep 
 		return nil, err
 	}
 	return claims, nil
+}
+
+// userInfo reads the provider's userInfo endpoint with the access token
+// (GET, or POST as attributes_request_method says) and adds the claims the
+// ID token lacks; its sub must be the ID token's (OpenID Connect Core
+// §5.3.2).
+func (f *federation) userInfo(ctx context.Context, fp *idp.FederationProvider, ep *endpoints, access string, claims map[string]any) error {
+	method := http.MethodGet
+	if fp.AttributesMethod == http.MethodPost {
+		method = http.MethodPost
+	}
+	req, err := http.NewRequestWithContext(ctx, method, ep.UserInfo, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+access)
+	req.Header.Set("Accept", "application/json")
+	resp, err := f.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("%w: userInfo: %v", errUpstream, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 500 {
+		return fmt.Errorf("%w: userInfo answered %d", errUpstream, resp.StatusCode)
+	}
+	var info map[string]any
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&info) != nil {
+		return fmt.Errorf("userInfo answered %d without JSON claims", resp.StatusCode)
+	}
+	if info["sub"] != claims["sub"] {
+		return errors.New("userInfo's sub is not the ID token's")
+	}
+	for k, v := range info {
+		if _, ok := claims[k]; !ok {
+			claims[k] = v
+		}
+	}
+	return nil
 }

@@ -32,6 +32,9 @@ type FederationProvider struct {
 	ClientID, ClientSecret                  string
 	Scopes                                  string
 	Issuer, AuthorizeURL, TokenURL, JWKSURI string
+	// AttributesURL is the userInfo endpoint (attributes_url), called with
+	// AttributesMethod (attributes_request_method, GET or POST).
+	AttributesURL, AttributesMethod string
 }
 
 // oidcTypes are the provider types whose sign-in is OpenID Connect.
@@ -77,7 +80,8 @@ func (s *Service) FederationProvider(ctx context.Context, clientID, name, identi
 	}
 	d := pd.Details
 	fp := &FederationProvider{Name: name, Type: pd.Type, ClientID: d["client_id"], Scopes: d["authorize_scopes"],
-		Issuer: d["oidc_issuer"], AuthorizeURL: d["authorize_url"], TokenURL: d["token_url"], JWKSURI: d["jwks_uri"]}
+		Issuer: d["oidc_issuer"], AuthorizeURL: d["authorize_url"], TokenURL: d["token_url"], JWKSURI: d["jwks_uri"],
+		AttributesURL: d["attributes_url"], AttributesMethod: d["attributes_request_method"]}
 	if box := pd.Secrets["client_secret"]; box != nil {
 		v, err := s.seal.Decrypt(box, seal.LabelProviderSecret(c.pool.rec.ID, name, "client_secret"))
 		if err != nil {
