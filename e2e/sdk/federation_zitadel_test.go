@@ -45,7 +45,13 @@ func TestFederatedOIDCZitadel(t *testing.T) {
 		SupportedIdentityProviders: []string{"Zitadel"}}))(t).UserPoolClient
 	f := &federation{down: down, downPool: poolID, app: *app.ClientId, appSecret: *app.ClientSecret}
 
+	// The client offers only the provider: its sign-in page has the
+	// button and no password form.
 	a := newFedAgent(t)
+	_, resp, body := a.follow(f.authorizeURL(nil), fedCallback)
+	if m := fedButton.FindStringSubmatch(body); resp.StatusCode != http.StatusOK || m == nil || m[2] != "Zitadel" || strings.Contains(body, `name="password"`) {
+		t.Fatalf("sign-in page of a provider-only client answered %d:\n%s", resp.StatusCode, body)
+	}
 	page, resp, body := a.follow(f.authorizeURL(url.Values{"identity_provider": {"Zitadel"}}), fedCallback)
 	if !strings.HasPrefix(page, issuer+"/login/username") || resp.StatusCode != http.StatusOK {
 		t.Fatalf("expected zitadel's login page, got %d at %s:\n%s", resp.StatusCode, page, body)
