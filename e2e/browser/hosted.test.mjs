@@ -479,4 +479,25 @@ test('hosted sign-in pages in Chromium', { skip: !haveChromium && `no Chromium a
 		await page(m, '12-phone-mfa-setup');
 		await m.context().close();
 	});
+
+	await t.test('sign in through an OIDC provider ("Sign in with Upstream")', async () => {
+		const f = await newContext();
+		await f.goto(`${h.rp}/start/fed`);
+		const button = f.getByRole('link', { name: 'Sign in with Upstream' });
+		await button.waitFor();
+		await page(f, '13-federated-login');
+		await button.click();
+		// The provider's own sign-in page (another pool of the server).
+		await f.locator('form[action="/login"]').waitFor();
+		assert.equal(await f.locator('.app').textContent(), 'Federating pool');
+		await f.getByLabel('Username').fill('uma');
+		await f.getByLabel('Password').fill(PASSWORD);
+		await f.getByRole('button', { name: 'Sign in' }).click();
+		const res = await signedIn(f, 'fed');
+		assert.match(res.claims['cognito:username'], /^Upstream_[0-9a-f-]{36}$/);
+		assert.equal(res.claims.email, 'uma@example.com');
+		assert.equal(res.claims.identities[0].providerName, 'Upstream');
+		assert.ok(res.claims['cognito:groups'].includes(`${h.apps.fed.poolId}_Upstream`));
+		await f.context().close();
+	});
 });
