@@ -229,9 +229,28 @@ func (h *harness) federated(ctx context.Context, base, rpURL string, apps map[st
 		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("uma@example.com")}}}); err != nil {
 		return err
 	}
-	if _, err := h.admin.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &upPool, Username: aws.String("uma"),
-		Password: aws.String("Corr3ct-Horse!"), Permanent: true}); err != nil {
+	// leo's identity is linked to lena, a user of the fed pool (below).
+	for _, name := range []string{"uma", "leo"} {
+		if name == "leo" {
+			if _, err := h.admin.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &upPool, Username: aws.String(name),
+				MessageAction: types.MessageActionTypeSuppress}); err != nil {
+				return err
+			}
+		}
+		if _, err := h.admin.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &upPool, Username: aws.String(name),
+			Password: aws.String("Corr3ct-Horse!"), Permanent: true}); err != nil {
+			return err
+		}
+	}
+	leo, err := h.admin.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &upPool, Username: aws.String("leo")})
+	if err != nil {
 		return err
+	}
+	var leoSub string
+	for _, a := range leo.UserAttributes {
+		if *a.Name == "sub" {
+			leoSub = *a.Value
+		}
 	}
 	upc, err := h.admin.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &upPool, ClientName: aws.String("Federating pool"),
 		GenerateSecret: true, AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthFlowsUserPoolClient: true,
@@ -249,6 +268,20 @@ func (h *harness) federated(ctx context.Context, base, rpURL string, apps map[st
 		ProviderType: types.IdentityProviderTypeTypeOidc, AttributeMapping: map[string]string{"email": "email"},
 		ProviderDetails: map[string]string{"client_id": *upc.UserPoolClient.ClientId, "client_secret": *upc.UserPoolClient.ClientSecret,
 			"authorize_scopes": "openid email", "attributes_request_method": "GET", "oidc_issuer": base + "/" + upPool}}); err != nil {
+		return err
+	}
+	if _, err := h.admin.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("lena"),
+		MessageAction: types.MessageActionTypeSuppress}); err != nil {
+		return err
+	}
+	if _, err := h.admin.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: aws.String("lena"),
+		Password: aws.String("Corr3ct-Horse!"), Permanent: true}); err != nil {
+		return err
+	}
+	if _, err := h.admin.AdminLinkProviderForUser(ctx, &cip.AdminLinkProviderForUserInput{UserPoolId: &poolID,
+		DestinationUser: &types.ProviderUserIdentifierType{ProviderName: aws.String("Cognito"), ProviderAttributeValue: aws.String("lena")},
+		SourceUser: &types.ProviderUserIdentifierType{ProviderName: aws.String("Upstream"), ProviderAttributeName: aws.String("Cognito_Subject"),
+			ProviderAttributeValue: aws.String(leoSub)}}); err != nil {
 		return err
 	}
 	client, err := h.admin.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("Federated test app"),
