@@ -81,19 +81,20 @@ type ListIdentityProvidersOutput struct {
 // pool's own).
 type ProviderUserIdentifierType struct {
 	ProviderName           string `json:",omitempty" v:"len=1:32"`
-	ProviderAttributeName  string `json:",omitempty"`
-	ProviderAttributeValue string `json:",omitempty"`
+	ProviderAttributeName  string `json:",omitempty" v:"len=0:131072"`
+	ProviderAttributeValue string `json:",omitempty" v:"len=0:131072"`
 }
 
 // AdminLinkProviderForUserInput is AdminLinkProviderForUser's request.
 type AdminLinkProviderForUserInput struct {
-	UserPoolId      string                      `v:"req,len=1:55,pat=poolid"`
+	// The model gives UserPoolId no pattern here (a StringType).
+	UserPoolId      string                      `v:"req,len=0:131072"`
 	DestinationUser *ProviderUserIdentifierType `v:"req"`
 	SourceUser      *ProviderUserIdentifierType `v:"req"`
 }
 
 // AdminDisableProviderForUserInput is AdminDisableProviderForUser's request.
 type AdminDisableProviderForUserInput struct {
-	UserPoolId string                      `v:"req,len=1:55,pat=poolid"`
+	UserPoolId string                      `v:"req,len=0:131072"`
 	User       *ProviderUserIdentifierType `v:"req"`
 }
