@@ -479,4 +479,47 @@ test('hosted sign-in pages in Chromium', { skip: !haveChromium && `no Chromium a
 		await page(m, '12-phone-mfa-setup');
 		await m.context().close();
 	});
+
+	await t.test('sign in through an OIDC provider ("Sign in with Upstream")', async () => {
+		const f = await newContext();
+		await f.goto(`${h.rp}/start/fed`);
+		const button = f.getByRole('link', { name: 'Sign in with Upstream' });
+		await button.waitFor();
+		await page(f, '14-federated-login');
+		await button.click();
+		// The provider's own sign-in page (another pool of the server).
+		await f.locator('form[action="/login"]').waitFor();
+		assert.equal(await f.locator('.app').textContent(), 'Federating pool');
+		await f.getByLabel('Username').fill('uma');
+		await f.getByLabel('Password').fill(PASSWORD);
+		await f.getByRole('button', { name: 'Sign in' }).click();
+		const res = await signedIn(f, 'fed');
+		assert.match(res.claims['cognito:username'], /^Upstream_[0-9a-f-]{36}$/);
+		assert.equal(res.claims.email, 'uma@example.com');
+		assert.equal(res.claims.identities[0].providerName, 'Upstream');
+		assert.ok(res.claims['cognito:groups'].includes(`${h.apps.fed.poolId}_Upstream`));
+		await f.context().close();
+	});
+
+	await t.test('a linked user signs in either way as one user', async () => {
+		// lena's password, then leo at the provider (linked to lena): the same sub.
+		const n = await newContext();
+		await n.goto(`${h.rp}/start/fed`);
+		await n.getByLabel('Username').fill('lena');
+		await n.getByLabel('Password').fill(PASSWORD);
+		await n.getByRole('button', { name: 'Sign in' }).click();
+		const native = await signedIn(n, 'fed', 'lena');
+		await n.context().close();
+		const l = await newContext();
+		await l.goto(`${h.rp}/start/fed`);
+		await l.getByRole('link', { name: 'Sign in with Upstream' }).click();
+		await l.locator('form[action="/login"]').waitFor();
+		await l.getByLabel('Username').fill('leo');
+		await l.getByLabel('Password').fill(PASSWORD);
+		await l.getByRole('button', { name: 'Sign in' }).click();
+		const linked = await signedIn(l, 'fed', 'lena');
+		assert.equal(linked.claims.sub, native.claims.sub);
+		assert.equal(linked.claims.identities[0].providerName, 'Upstream');
+		await l.context().close();
+	});
 });

@@ -139,6 +139,19 @@ var adminCalls = map[string]adminCall{
 			EventId: aws.String("some-event"), FeedbackValue: types.FeedbackValueTypeValid}, noClientValidation)
 		return err
 	}},
+	"AdminLinkProviderForUser": {false, func(c *cip.Client, pool, _ *string) error {
+		_, err := c.AdminLinkProviderForUser(ctx, &cip.AdminLinkProviderForUserInput{UserPoolId: pool,
+			DestinationUser: &types.ProviderUserIdentifierType{ProviderName: aws.String("Cognito"), ProviderAttributeValue: aws.String("someone")},
+			SourceUser: &types.ProviderUserIdentifierType{ProviderName: aws.String("Corp"), ProviderAttributeName: aws.String("Cognito_Subject"),
+				ProviderAttributeValue: aws.String("sub")}}, noClientValidation)
+		return err
+	}},
+	"AdminDisableProviderForUser": {false, func(c *cip.Client, pool, _ *string) error {
+		_, err := c.AdminDisableProviderForUser(ctx, &cip.AdminDisableProviderForUserInput{UserPoolId: pool,
+			User: &types.ProviderUserIdentifierType{ProviderName: aws.String("Corp"), ProviderAttributeName: aws.String("Cognito_Subject"),
+				ProviderAttributeValue: aws.String("sub")}}, noClientValidation)
+		return err
+	}},
 }
 
 // nullLine is AWS's validation line for a required member left out.

@@ -76,3 +76,25 @@ type ListIdentityProvidersOutput struct {
 	Providers []ProviderDescription
 	NextToken string `json:",omitempty"`
 }
+
+// ProviderUserIdentifierType names a user of a provider (Cognito for the
+// pool's own).
+type ProviderUserIdentifierType struct {
+	ProviderName           string `json:",omitempty" v:"len=1:32"`
+	ProviderAttributeName  string `json:",omitempty" v:"len=0:131072"`
+	ProviderAttributeValue string `json:",omitempty" v:"len=0:131072"`
+}
+
+// AdminLinkProviderForUserInput is AdminLinkProviderForUser's request.
+type AdminLinkProviderForUserInput struct {
+	// The model gives UserPoolId no pattern here (a StringType).
+	UserPoolId      string                      `v:"req,len=0:131072"`
+	DestinationUser *ProviderUserIdentifierType `v:"req"`
+	SourceUser      *ProviderUserIdentifierType `v:"req"`
+}
+
+// AdminDisableProviderForUserInput is AdminDisableProviderForUser's request.
+type AdminDisableProviderForUserInput struct {
+	UserPoolId string                      `v:"req,len=0:131072"`
+	User       *ProviderUserIdentifierType `v:"req"`
+}

@@ -31,6 +31,8 @@ type Domain interface {
 	SpendOnce(ctx context.Context, key string, until time.Time) error
 	UserInfo(ctx context.Context, accessToken string) (map[string]string, error)
 	Now() time.Time
+	FederationProvider(ctx context.Context, clientID, name, identifier string) (*idp.FederationProvider, error)
+	FederatedSignIn(ctx context.Context, clientID, provider string, claims map[string]any) (*api.AuthenticationResult, string, error)
 
 	// The Cognito operations the pages drive.
 	RespondToAuthChallenge(ctx context.Context, in *api.RespondToAuthChallengeInput) (*api.AuthOutput, error)

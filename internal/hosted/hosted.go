@@ -40,6 +40,8 @@ type Handler struct {
 	secure bool // cookies get Secure when the public URL is https
 	log    *slog.Logger
 	mux    *http.ServeMux
+	public string // PublicURL without its trailing slash
+	fed    *federation
 }
 
 // Lifetimes. Cognito's are not all documented; these are the choices.
@@ -53,8 +55,10 @@ func New(cfg Config) *Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	h := &Handler{svc: cfg.Service, sealer: cfg.Sealer, secure: strings.HasPrefix(cfg.PublicURL, "https://"), log: cfg.Logger, mux: http.NewServeMux()}
+	h := &Handler{svc: cfg.Service, sealer: cfg.Sealer, secure: strings.HasPrefix(cfg.PublicURL, "https://"), log: cfg.Logger, mux: http.NewServeMux(),
+		public: strings.TrimSuffix(cfg.PublicURL, "/"), fed: newFederation()}
 	h.mux.HandleFunc("GET /oauth2/authorize", h.authorize)
+	h.mux.HandleFunc("GET /oauth2/idpresponse", h.idpResponse)
 	h.mux.HandleFunc("POST /oauth2/token", h.token)
 	h.mux.HandleFunc("GET /oauth2/userInfo", h.userInfo)
 	h.mux.HandleFunc("POST /oauth2/userInfo", h.userInfo)
@@ -81,7 +85,7 @@ func New(cfg Config) *Handler {
 // to route it here rather than to the API.
 func Paths(path string) bool {
 	switch path {
-	case "/oauth2/authorize", "/oauth2/token", "/oauth2/userInfo", "/oauth2/revoke", "/login", "/mfa", "/mfa/setup",
+	case "/oauth2/authorize", "/oauth2/idpresponse", "/oauth2/token", "/oauth2/userInfo", "/oauth2/revoke", "/login", "/mfa", "/mfa/setup",
 		"/signup", "/confirm", "/logout", "/forgotPassword", "/confirmForgotPassword", "/newPassword", "/device":
 		return true
 	}
@@ -112,7 +116,11 @@ type authRequest struct {
 	Challenge   string `json:"pk,omitempty"` // PKCE S256 code_challenge
 	LoginHint   string `json:"lh,omitempty"` // prefills the user name
 	Implicit    bool   `json:"i,omitempty"`  // response_type=token: tokens in the fragment
-	Expires     int64  `json:"e"`
+	// Provider or Identifier (identity_provider, idp_identifier) send the
+	// sign-in to an identity provider of the pool (federation.go).
+	Provider   string `json:"ip,omitempty"`
+	Identifier string `json:"ii,omitempty"`
+	Expires    int64  `json:"e"`
 }
 
 // flow is a sign-in between two pages: the domain's challenge session and

@@ -52,10 +52,26 @@ func (h *Handler) checkRequest(w http.ResponseWriter, r *http.Request) *authRequ
 	// The pool's own users (COGNITO) are the one identity provider here.
 	// Choice: a client that lists no providers at all may use it.
 	cognito := len(c.SupportedIdentityProviders) == 0 || slices.Contains(c.SupportedIdentityProviders, "COGNITO")
-	if idp := q.Get("identity_provider"); idp != "" && (idp != "COGNITO" || !cognito) {
-		return fail(oauthInvalidRequest, fmt.Sprintf(descProviderNotAllowed, idp))
-	}
-	if !cognito {
+	// identity_provider names COGNITO or one of the client's identity
+	// providers; idp_identifier one of their IdpIdentifiers (checked when
+	// the browser is sent there).
+	provider, identifier := q.Get("identity_provider"), q.Get("idp_identifier")
+	switch {
+	case provider == "COGNITO":
+		if !cognito {
+			return fail(oauthInvalidRequest, fmt.Sprintf(descProviderNotAllowed, provider))
+		}
+		provider = ""
+	case provider != "":
+		if !slices.Contains(c.Providers, provider) {
+			return fail(oauthInvalidRequest, fmt.Sprintf(descProviderNotAllowed, provider))
+		}
+		identifier = ""
+	case identifier != "":
+		if len(identifier) > 40 {
+			return fail(oauthInvalidRequest, fmt.Sprintf(descProviderNotAllowed, identifier))
+		}
+	case !cognito && len(c.Providers) == 0:
 		return fail(oauthUnauthorizedClient, descCognitoNotAllowed)
 	}
 	scope := strings.Join(strings.Fields(q.Get("scope")), " ")
@@ -84,7 +100,8 @@ func (h *Handler) checkRequest(w http.ResponseWriter, r *http.Request) *authRequ
 		hint = ""
 	}
 	return &authRequest{ClientID: c.ID, RedirectURI: redirect, State: state, Scope: scope, Nonce: q.Get("nonce"),
-		Challenge: challenge, LoginHint: hint, Implicit: implicit, Expires: h.svc.Now().Add(requestTTL).Unix()}
+		Challenge: challenge, LoginHint: hint, Implicit: implicit, Provider: provider, Identifier: identifier,
+		Expires: h.svc.Now().Add(requestTTL).Unix()}
 }
 
 func redirectError(w http.ResponseWriter, r *http.Request, redirect, state, code, desc string) {
@@ -109,6 +126,11 @@ func withQuery(u string, v url.Values) string {
 func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 	req := h.checkRequest(w, r)
 	if req == nil {
+		return
+	}
+	if req.Provider != "" || req.Identifier != "" {
+		// Straight to the provider, which keeps its own session.
+		h.federate(w, r, req)
 		return
 	}
 	prompt := r.URL.Query().Get("prompt")

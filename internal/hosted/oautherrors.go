@@ -15,6 +15,7 @@ const (
 	oauthUnsupportedTokenType    = "unsupported_token_type"
 	oauthServerError             = "server_error"
 	oauthLoginRequired           = "login_required" // prompt=none without a session
+	oauthAccessDenied            = "access_denied"  // an identity provider refused
 )
 
 // The error_description texts of the OAuth endpoints, named beside their
@@ -36,6 +37,7 @@ const (
 	descStateTooLong       = "state or nonce is too long."
 	descTokensNotIssued    = "The tokens could not be issued."
 	descNoSession          = "There is no sign-in session for this browser."
+	descProviderRefused    = "%s answered %s. %s"
 
 	// Client authentication at the token and revocation endpoints.
 	descClientAuthMalformed = "Malformed client authentication."

@@ -44,7 +44,14 @@ type page struct {
 	Attrs          []attrField // NEW_PASSWORD_REQUIRED: required attributes
 	// Terms are the client's terms of use and privacy policy (sign-up).
 	Terms []idp.TermsLink
+	// Providers are the sign-in page's "Sign in with" buttons; NoPassword
+	// hides its password form (the client does not offer COGNITO).
+	Providers  []providerButton
+	NoPassword bool
 }
+
+// providerButton is a "Sign in with <Name>" link of the sign-in page.
+type providerButton struct{ Name, URL string }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
 	p.CSRF = h.csrfToken(w, r)
@@ -179,6 +186,10 @@ func (h *Handler) newPage(r *http.Request, req *authRequest, title string) *page
 		NameLabel: "Username", NameType: "text", NameWord: "username"}
 	if c, err := h.svc.HostedClient(r.Context(), req.ClientID); err == nil {
 		p.ClientName, p.Terms = c.Name, c.Terms
+		for _, n := range c.Providers {
+			p.Providers = append(p.Providers, providerButton{Name: n, URL: authorizeQuery(req, url.Values{"identity_provider": {n}})})
+		}
+		p.NoPassword = len(c.SupportedIdentityProviders) > 0 && !slices.Contains(c.SupportedIdentityProviders, "COGNITO")
 		p.EmailOnly = slices.Contains(c.UsernameAttributes, "email")
 		email, phone := p.EmailOnly, slices.Contains(c.UsernameAttributes, "phone_number")
 		switch {

@@ -28,6 +28,7 @@ code.secret{display:block;font-size:1.05rem;background:#f2f4f7;padding:8px;borde
 code.secret span{display:inline-block;margin-right:.6em}.hint{font-size:.92rem;color:#545b64;margin:6px 0 0}
 ul.rules{margin:6px 0 0;padding-left:1.3em;font-size:.92rem;color:#545b64}ul.rules li.unmet{color:#b3260e}
 .back{margin-top:18px}
+a.provider{display:block;text-align:center;padding:10px;border:1px solid #0a66c2;border-radius:4px;text-decoration:none;font-weight:600}
 .qr{text-align:center;margin:10px 0}.qr svg{max-width:100%;height:auto}
 @media (max-width:480px){main{margin:0;border-radius:0;box-shadow:none;padding:20px 16px;min-height:100vh;box-sizing:border-box}}
 </style></head><body><main>
@@ -53,13 +54,15 @@ ul.rules{margin:6px 0 0;padding-left:1.3em;font-size:.92rem;color:#545b64}ul.rul
 {{end}}
 
 {{define "login"}}{{template "head" .}}
+{{range .Providers}}<p><a class="provider" href="{{.URL}}">Sign in with {{.Name}}</a></p>
+{{end}}{{if not .NoPassword}}{{if .Providers}}<p class="alt">or</p>{{end}}
 {{template "form" "/login"}}{{template "described" .}}{{template "hidden" .}}
 {{template "field" (field . "username" .NameLabel .NameType .Username "username" false)}}
 {{template "field" (field . "password" "Password" "password" "" "current-password" false)}}
 <p class="forgot"><a href="/forgotPassword?request={{.Request}}">Forgot your password?</a></p>
 <button type="submit">Sign in</button>
 </form>
-<p class="alt">Need an account? <a href="/signup?request={{.Request}}">Sign up</a></p>
+<p class="alt">Need an account? <a href="/signup?request={{.Request}}">Sign up</a></p>{{end}}
 {{template "foot" .}}{{end}}
 
 {{define "mfa"}}{{template "head" .}}

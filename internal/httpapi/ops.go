@@ -306,6 +306,8 @@ func operations(v *idp.Service) map[string]operation {
 		"DeleteIdentityProvider":               op(iam, v.DeleteIdentityProvider),
 		"ListIdentityProviders":                op(iam, v.ListIdentityProviders),
 		"GetIdentityProviderByIdentifier":      op(iam, v.GetIdentityProviderByIdentifier),
+		"AdminLinkProviderForUser":             op(iam, v.AdminLinkProviderForUser),
+		"AdminDisableProviderForUser":          op(iam, v.AdminDisableProviderForUser),
 		"CreateUserPoolDomain":                 op(iam, v.CreateUserPoolDomain),
 		"DescribeUserPoolDomain":               op(iam, v.DescribeUserPoolDomain),
 		"UpdateUserPoolDomain":                 op(iam, v.UpdateUserPoolDomain),

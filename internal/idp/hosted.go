@@ -35,6 +35,9 @@ type HostedClient struct {
 	// SupportedIdentityProviders of the client (COGNITO for the pool's
 	// own users).
 	SupportedIdentityProviders []string
+	// Providers are the SupportedIdentityProviders that are identity
+	// providers of the pool (federation), in the client's order.
+	Providers []string
 	// ResourceScopes are the custom scopes of the pool's resource servers,
 	// as "identifier/scope".
 	ResourceScopes []string
@@ -56,7 +59,7 @@ func (s *Service) HostedClient(ctx context.Context, clientID string) (*HostedCli
 		CallbackURLs: d.CallbackURLs, LogoutURLs: d.LogoutURLs, AllowedOAuthFlows: d.AllowedOAuthFlows,
 		AllowedOAuthScopes: d.AllowedOAuthScopes, OAuthEnabled: d.AllowedOAuthFlowsUserPoolClient != nil && *d.AllowedOAuthFlowsUserPoolClient,
 		HasSecret: len(c.secrets) > 0, UsernameAttributes: c.pool.doc.UsernameAttributes,
-		MFARequired: c.pool.doc.MfaConfiguration == "ON", SupportedIdentityProviders: d.SupportedIdentityProviders,
+		MFARequired: c.pool.doc.MfaConfiguration == "ON", SupportedIdentityProviders: d.SupportedIdentityProviders, Providers: clientProviders(c),
 		ResourceScopes: c.pool.resourceScopes(), Devices: c.pool.doc.DeviceConfiguration, Terms: c.hostedTerms()}, nil
 }
 

@@ -35,6 +35,9 @@ type poolDoc struct {
 	Extras *poolExtras `json:",omitempty"`
 	// Providers are the identity providers, by name (providers.go).
 	Providers map[string]*providerDoc `json:",omitempty"`
+	// ProviderLinks are the provider identities linked to native users
+	// (AdminLinkProviderForUser): "<ProviderName>|<subject>" to username.
+	ProviderLinks map[string]string `json:",omitempty"`
 }
 
 // groupDoc is a group of the pool. Groups live in the pool's document and

@@ -12,7 +12,9 @@ package tokens
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -176,9 +178,22 @@ func userClaims(g Grant, now time.Time) (access, id map[string]any) {
 		if c.CanRead != nil && !c.CanRead(k) {
 			continue
 		}
-		if k == "email_verified" || k == "phone_number_verified" {
+		var list []map[string]any
+		switch {
+		case k == "email_verified" || k == "phone_number_verified":
 			id[k] = v == "true"
-		} else {
+		case k == "identities" && decodeIdentities(v, &list) == nil:
+			// A federated user's identities are a JSON array in the ID
+			// token, their values strings, as Cognito writes them there.
+			for _, e := range list {
+				for ek, ev := range e {
+					if ev != nil {
+						e[ek] = fmt.Sprint(ev)
+					}
+				}
+			}
+			id[k] = list
+		default:
 			id[k] = v
 		}
 	}
@@ -325,4 +340,12 @@ func (i *Issuer) SignOutEverywhere(ctx context.Context, poolID, username string)
 		return api.Internal(err)
 	}
 	return nil
+}
+
+// decodeIdentities reads the identities attribute, its numbers kept as
+// written.
+func decodeIdentities(v string, list *[]map[string]any) error {
+	d := json.NewDecoder(strings.NewReader(v))
+	d.UseNumber()
+	return d.Decode(list)
 }

@@ -208,9 +208,99 @@ func (h *harness) setup(ctx context.Context, base, rpURL string) (map[string]app
 			return nil, err
 		}
 	}
-	_, err := h.admin.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &plain, Username: aws.String("rae"),
-		Password: aws.String("Old-Passw0rd!"), Permanent: true})
-	return apps, err
+	if _, err := h.admin.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &plain, Username: aws.String("rae"),
+		Password: aws.String("Old-Passw0rd!"), Permanent: true}); err != nil {
+		return nil, err
+	}
+	return apps, h.federated(ctx, base, rpURL, apps)
+}
+
+// federated adds the fed app: its pool signs users in through an OIDC
+// provider, "Upstream", which is another pool of the server (its user uma,
+// its app client for the fed pool), known to the fed pool by its issuer
+// alone (the endpoints discovered).
+func (h *harness) federated(ctx context.Context, base, rpURL string, apps map[string]appInfo) error {
+	up, err := h.admin.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("browser-upstream")})
+	if err != nil {
+		return err
+	}
+	upPool := *up.UserPool.Id
+	if _, err := h.admin.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &upPool, Username: aws.String("uma"), MessageAction: types.MessageActionTypeSuppress,
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("uma@example.com")}}}); err != nil {
+		return err
+	}
+	// leo's identity is linked to lena, a user of the fed pool (below).
+	for _, name := range []string{"uma", "leo"} {
+		if name == "leo" {
+			if _, err := h.admin.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &upPool, Username: aws.String(name),
+				MessageAction: types.MessageActionTypeSuppress}); err != nil {
+				return err
+			}
+		}
+		if _, err := h.admin.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &upPool, Username: aws.String(name),
+			Password: aws.String("Corr3ct-Horse!"), Permanent: true}); err != nil {
+			return err
+		}
+	}
+	leo, err := h.admin.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &upPool, Username: aws.String("leo")})
+	if err != nil {
+		return err
+	}
+	var leoSub string
+	for _, a := range leo.UserAttributes {
+		if *a.Name == "sub" {
+			leoSub = *a.Value
+		}
+	}
+	upc, err := h.admin.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &upPool, ClientName: aws.String("Federating pool"),
+		GenerateSecret: true, AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthFlowsUserPoolClient: true,
+		AllowedOAuthScopes: []string{"openid", "email"}, SupportedIdentityProviders: []string{"COGNITO"},
+		CallbackURLs: []string{base + "/oauth2/idpresponse"}})
+	if err != nil {
+		return err
+	}
+	fed, err := h.admin.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("browser-fed")})
+	if err != nil {
+		return err
+	}
+	poolID := *fed.UserPool.Id
+	if _, err := h.admin.CreateIdentityProvider(ctx, &cip.CreateIdentityProviderInput{UserPoolId: &poolID, ProviderName: aws.String("Upstream"),
+		ProviderType: types.IdentityProviderTypeTypeOidc, AttributeMapping: map[string]string{"email": "email"},
+		ProviderDetails: map[string]string{"client_id": *upc.UserPoolClient.ClientId, "client_secret": *upc.UserPoolClient.ClientSecret,
+			"authorize_scopes": "openid email", "attributes_request_method": "GET", "oidc_issuer": base + "/" + upPool}}); err != nil {
+		return err
+	}
+	if _, err := h.admin.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("lena"),
+		MessageAction: types.MessageActionTypeSuppress}); err != nil {
+		return err
+	}
+	if _, err := h.admin.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: aws.String("lena"),
+		Password: aws.String("Corr3ct-Horse!"), Permanent: true}); err != nil {
+		return err
+	}
+	if _, err := h.admin.AdminLinkProviderForUser(ctx, &cip.AdminLinkProviderForUserInput{UserPoolId: &poolID,
+		DestinationUser: &types.ProviderUserIdentifierType{ProviderName: aws.String("Cognito"), ProviderAttributeValue: aws.String("lena")},
+		SourceUser: &types.ProviderUserIdentifierType{ProviderName: aws.String("Upstream"), ProviderAttributeName: aws.String("Cognito_Subject"),
+			ProviderAttributeValue: aws.String(leoSub)}}); err != nil {
+		return err
+	}
+	client, err := h.admin.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("Federated test app"),
+		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthFlowsUserPoolClient: true,
+		AllowedOAuthScopes: []string{"openid", "email"}, SupportedIdentityProviders: []string{"COGNITO", "Upstream"},
+		CallbackURLs: []string{rpURL + "/callback/fed"}, LogoutURLs: []string{rpURL + "/bye"}})
+	if err != nil {
+		return err
+	}
+	clientID := *client.UserPoolClient.ClientId
+	provider, err := oidc.NewProvider(ctx, base+"/"+poolID)
+	if err != nil {
+		return fmt.Errorf("discovery: %w", err)
+	}
+	h.rps["fed"] = &rp{name: "fed", provider: provider, conf: &oauth2.Config{ClientID: clientID, Endpoint: provider.Endpoint(),
+		RedirectURL: rpURL + "/callback/fed", Scopes: []string{oidc.ScopeOpenID, "email"}}}
+	apps["fed"] = appInfo{PoolID: poolID, ClientID: clientID}
+	apps["upstream"] = appInfo{PoolID: upPool, ClientID: *upc.UserPoolClient.ClientId}
+	return nil
 }
 
 // quietClient adds the quiet app: a client of the plain pool whose pages
