@@ -4,8 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"html"
-	"io"
-	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -27,46 +25,6 @@ var pkceChallenge = func() string {
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }()
 
-// messagesAgent is a browser for the hosted pages: it keeps cookies and
-// follows no redirects.
-type messagesAgent struct {
-	t       testing.TB
-	base    string
-	cookies map[string]string
-	hc      *http.Client
-}
-
-func (e *env) messagesAgent() *messagesAgent {
-	return &messagesAgent{t: e.t, base: e.srv.URL, cookies: map[string]string{},
-		hc: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-}
-
-func (a *messagesAgent) do(method, path string, form url.Values) (*http.Response, string) {
-	a.t.Helper()
-	var body io.Reader
-	if form != nil {
-		form.Set("_csrf", a.cookies["XSRF-TOKEN"])
-		body = strings.NewReader(form.Encode())
-	}
-	req, _ := http.NewRequest(method, a.base+path, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for k, v := range a.cookies {
-		req.AddCookie(&http.Cookie{Name: k, Value: v})
-	}
-	resp, err := a.hc.Do(req)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	for _, c := range resp.Cookies() {
-		a.cookies[c.Name] = c.Value
-	}
-	return resp, string(b)
-}
-
 // The hosted pages go through the same triggers: the sign-in page migrates
 // a legacy user (UserMigration_Authentication) and the forgot-password page
 // sends the CustomMessage function's text.
@@ -86,21 +44,21 @@ func TestHostedPagesCallMigrationAndCustomMessage(t *testing.T) {
 		}
 		return customText(inv)
 	})
-	a := e.messagesAgent()
+	a := e.browser()
 	q := url.Values{"response_type": {"code"}, "client_id": {*cl.UserPoolClient.ClientId}, "redirect_uri": {hostedCallback}, "scope": {"openid email"},
 		"code_challenge": {pkceChallenge}, "code_challenge_method": {"S256"}}
-	resp, _ := a.do(http.MethodGet, "/oauth2/authorize?"+q.Encode(), nil)
+	resp, _ := a.get("/oauth2/authorize?" + q.Encode())
 	loc := resp.Header.Get("Location")
 	if !strings.HasPrefix(loc, "/login") {
 		t.Fatalf("authorize answered %d %q", resp.StatusCode, loc)
 	}
-	_, page := a.do(http.MethodGet, loc, nil)
+	_, page := a.get(loc)
 	m := regexp.MustCompile(`name="request" value="([^"]*)"`).FindStringSubmatch(page)
 	if m == nil {
 		t.Fatalf("no sign-in page:\n%s", page)
 	}
 	request := html.UnescapeString(m[1])
-	resp, page = a.do(http.MethodPost, "/login", url.Values{"username": {"oldhal"}, "password": {legacyPassword}, "request": {request}})
+	resp, page = a.post("/login", url.Values{"username": {"oldhal"}, "password": {legacyPassword}, "request": {request}, "_csrf": {a.cookies["XSRF-TOKEN"]}})
 	if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, hostedCallback+"?code=") {
 		t.Fatalf("sign-in answered %d %q:\n%s", resp.StatusCode, loc, page)
 	}
@@ -111,7 +69,7 @@ func TestHostedPagesCallMigrationAndCustomMessage(t *testing.T) {
 	}
 
 	emu.Handle(customText)
-	resp, page = a.do(http.MethodPost, "/forgotPassword", url.Values{"username": {"oldhal"}, "request": {request}})
+	resp, page = a.post("/forgotPassword", url.Values{"username": {"oldhal"}, "request": {request}, "_csrf": {a.cookies["XSRF-TOKEN"]}})
 	if resp.StatusCode >= 400 {
 		t.Fatalf("forgot-password page answered %d:\n%s", resp.StatusCode, page)
 	}
