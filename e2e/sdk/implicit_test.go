@@ -2,7 +2,6 @@ package sdk_test
 
 import (
 	"html"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,75 +11,41 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/cognate-idp/cognate/cognatetest"
 )
 
 const implicitCallback = "http://app.test/implicit"
 
-// browser keeps cookies and follows no redirects, like the hosted pages'
-// own test agent: it sees each redirect the server answers.
-type browser struct {
-	t       *testing.T
-	base    string
-	cookies map[string]string
-	hc      *http.Client
-}
+// browser drives the hosted pages (cognatetest.Browser) for this
+// package's tests.
+type browser struct{ *cognatetest.Browser }
 
-func (e *env) browser() *browser {
-	return &browser{t: e.t, base: e.srv.URL, cookies: map[string]string{},
-		hc: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-}
-
-func (b *browser) do(req *http.Request) (*http.Response, string) {
-	b.t.Helper()
-	for k, v := range b.cookies {
-		req.AddCookie(&http.Cookie{Name: k, Value: v})
-	}
-	resp, err := b.hc.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	for _, c := range resp.Cookies() {
-		if c.Value == "" || c.MaxAge < 0 {
-			delete(b.cookies, c.Name)
-		} else {
-			b.cookies[c.Name] = c.Value
-		}
-	}
-	return resp, string(body)
-}
-
-func (b *browser) get(path string) (*http.Response, string) {
-	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, b.base+path, nil)
-	return b.do(req)
-}
+func (e *env) browser() *browser { return &browser{cognatetest.NewBrowser(e.t, e.srv.URL)} }
 
 // authorize starts an authorization request and, when the server shows the
 // sign-in page, signs in; it returns the redirect to the client.
 func (b *browser) authorize(q url.Values, username, pw string) *url.URL {
-	b.t.Helper()
-	resp, _ := b.get("/oauth2/authorize?" + q.Encode())
+	b.T.Helper()
+	resp, _ := b.Get("/oauth2/authorize?" + q.Encode())
 	loc := resp.Header.Get("Location")
 	if resp.StatusCode != http.StatusFound {
-		b.t.Fatalf("authorize answered %d", resp.StatusCode)
+		b.T.Fatalf("authorize answered %d", resp.StatusCode)
 	}
 	if strings.HasPrefix(loc, "/login") {
-		_, page := b.get(loc)
+		_, page := b.Get(loc)
 		m := regexp.MustCompile(`name="request" value="([^"]*)"`).FindStringSubmatch(page)
 		if m == nil {
-			b.t.Fatalf("no sign-in page:\n%s", page)
+			b.T.Fatalf("no sign-in page:\n%s", page)
 		}
-		form := url.Values{"username": {username}, "password": {pw}, "request": {html.UnescapeString(m[1])}, "_csrf": {b.cookies["XSRF-TOKEN"]}}
-		req, _ := http.NewRequest(http.MethodPost, b.base+"/login", strings.NewReader(form.Encode()))
+		form := url.Values{"username": {username}, "password": {pw}, "request": {html.UnescapeString(m[1])}, "_csrf": {b.Cookies["XSRF-TOKEN"]}}
+		req, _ := http.NewRequest(http.MethodPost, b.Base+"/login", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		resp, _ = b.do(req)
+		resp, _ = b.Do(req)
 		loc = resp.Header.Get("Location")
 	}
 	u, err := url.Parse(loc)
 	if err != nil || !strings.HasPrefix(loc, implicitCallback) {
-		b.t.Fatalf("want a redirect to the callback, got %d %q", resp.StatusCode, loc)
+		b.T.Fatalf("want a redirect to the callback, got %d %q", resp.StatusCode, loc)
 	}
 	return u
 }
@@ -144,7 +109,7 @@ func TestImplicitGrant(t *testing.T) {
 	// implicit grant's errors are in the fragment.
 	refused := func(clientID, responseType, where string) {
 		t.Helper()
-		resp, _ := e.browser().get("/oauth2/authorize?" + query(clientID, responseType).Encode())
+		resp, _ := e.browser().Get("/oauth2/authorize?" + query(clientID, responseType).Encode())
 		loc, _ := url.Parse(resp.Header.Get("Location"))
 		params := loc.Query()
 		if where == "fragment" {
@@ -158,7 +123,7 @@ func TestImplicitGrant(t *testing.T) {
 	refused(implicitID, "code", "query")
 	q := query(implicitID, "token")
 	q.Set("prompt", "none")
-	resp, _ := e.browser().get("/oauth2/authorize?" + q.Encode())
+	resp, _ := e.browser().Get("/oauth2/authorize?" + q.Encode())
 	loc, _ := url.Parse(resp.Header.Get("Location"))
 	if f, _ := url.ParseQuery(loc.Fragment); f.Get("error") != "login_required" {
 		t.Fatalf("prompt=none without a session: %q", resp.Header.Get("Location"))

@@ -19,13 +19,13 @@ import (
 func (e *env) signupPage(clientID string) string {
 	e.t.Helper()
 	b := e.browser()
-	resp, _ := b.get("/oauth2/authorize?" + url.Values{"response_type": {"code"}, "client_id": {clientID}, "redirect_uri": {implicitCallback},
+	resp, _ := b.Get("/oauth2/authorize?" + url.Values{"response_type": {"code"}, "client_id": {clientID}, "redirect_uri": {implicitCallback},
 		"scope": {"openid"}, "code_challenge": {"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"}, "code_challenge_method": {"S256"}}.Encode())
 	loc := resp.Header.Get("Location")
 	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(loc, "/login?") {
 		e.t.Fatalf("authorize answered %d %q", resp.StatusCode, loc)
 	}
-	resp, page := b.get("/signup?" + strings.TrimPrefix(loc, "/login?"))
+	resp, page := b.Get("/signup?" + strings.TrimPrefix(loc, "/login?"))
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `action="/signup"`) {
 		e.t.Fatalf("sign-up page: %d\n%s", resp.StatusCode, page)
 	}

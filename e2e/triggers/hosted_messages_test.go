@@ -47,18 +47,18 @@ func TestHostedPagesCallMigrationAndCustomMessage(t *testing.T) {
 	a := e.browser()
 	q := url.Values{"response_type": {"code"}, "client_id": {*cl.UserPoolClient.ClientId}, "redirect_uri": {hostedCallback}, "scope": {"openid email"},
 		"code_challenge": {pkceChallenge}, "code_challenge_method": {"S256"}}
-	resp, _ := a.get("/oauth2/authorize?" + q.Encode())
+	resp, _ := a.Get("/oauth2/authorize?" + q.Encode())
 	loc := resp.Header.Get("Location")
 	if !strings.HasPrefix(loc, "/login") {
 		t.Fatalf("authorize answered %d %q", resp.StatusCode, loc)
 	}
-	_, page := a.get(loc)
+	_, page := a.Get(loc)
 	m := regexp.MustCompile(`name="request" value="([^"]*)"`).FindStringSubmatch(page)
 	if m == nil {
 		t.Fatalf("no sign-in page:\n%s", page)
 	}
 	request := html.UnescapeString(m[1])
-	resp, page = a.post("/login", url.Values{"username": {"oldhal"}, "password": {legacyPassword}, "request": {request}, "_csrf": {a.cookies["XSRF-TOKEN"]}})
+	resp, page = a.Post("/login", url.Values{"username": {"oldhal"}, "password": {legacyPassword}, "request": {request}, "_csrf": {a.Cookies["XSRF-TOKEN"]}})
 	if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, hostedCallback+"?code=") {
 		t.Fatalf("sign-in answered %d %q:\n%s", resp.StatusCode, loc, page)
 	}
@@ -69,7 +69,7 @@ func TestHostedPagesCallMigrationAndCustomMessage(t *testing.T) {
 	}
 
 	emu.Handle(customText)
-	resp, page = a.post("/forgotPassword", url.Values{"username": {"oldhal"}, "request": {request}, "_csrf": {a.cookies["XSRF-TOKEN"]}})
+	resp, page = a.Post("/forgotPassword", url.Values{"username": {"oldhal"}, "request": {request}, "_csrf": {a.Cookies["XSRF-TOKEN"]}})
 	if resp.StatusCode >= 400 {
 		t.Fatalf("forgot-password page answered %d:\n%s", resp.StatusCode, page)
 	}

@@ -3,7 +3,6 @@ package triggers_test
 import (
 	"encoding/json"
 	"html"
-	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -15,83 +14,42 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/cognate-idp/cognate/cognatetest"
 	"github.com/cognate-idp/cognate/internal/lambdatest"
 )
 
 const callback = "http://app.test/callback"
 
-// browser drives the hosted pages: it keeps cookies and follows no
-// redirects, so each redirect the server answers is seen.
-type browser struct {
-	t       testing.TB
-	base    string
-	cookies map[string]string
-	hc      *http.Client
-}
+// browser drives the hosted pages (cognatetest.Browser) for this
+// package's tests.
+type browser struct{ *cognatetest.Browser }
 
-func (e *env) browser() *browser {
-	return &browser{t: e.t, base: e.srv.URL, cookies: map[string]string{},
-		hc: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-}
-
-func (b *browser) do(req *http.Request) (*http.Response, string) {
-	b.t.Helper()
-	for k, v := range b.cookies {
-		req.AddCookie(&http.Cookie{Name: k, Value: v})
-	}
-	resp, err := b.hc.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	for _, c := range resp.Cookies() {
-		if c.Value == "" || c.MaxAge < 0 {
-			delete(b.cookies, c.Name)
-		} else {
-			b.cookies[c.Name] = c.Value
-		}
-	}
-	return resp, string(body)
-}
-
-func (b *browser) get(path string) (*http.Response, string) {
-	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, b.base+path, nil)
-	return b.do(req)
-}
-
-func (b *browser) post(path string, form url.Values) (*http.Response, string) {
-	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return b.do(req)
-}
+func (e *env) browser() *browser { return &browser{cognatetest.NewBrowser(e.t, e.srv.URL)} }
 
 var requestField = regexp.MustCompile(`name="request" value="([^"]*)"`)
 
 // page opens a hosted page for an authorization request and returns its
 // sealed request.
 func (b *browser) page(path string, q url.Values) string {
-	b.t.Helper()
-	resp, _ := b.get("/oauth2/authorize?" + q.Encode())
+	b.T.Helper()
+	resp, _ := b.Get("/oauth2/authorize?" + q.Encode())
 	loc := resp.Header.Get("Location")
 	if !strings.HasPrefix(loc, "/login") {
-		b.t.Fatalf("authorize answered %d %q", resp.StatusCode, loc)
+		b.T.Fatalf("authorize answered %d %q", resp.StatusCode, loc)
 	}
-	_, body := b.get(strings.Replace(loc, "/login", path, 1))
+	_, body := b.Get(strings.Replace(loc, "/login", path, 1))
 	m := requestField.FindStringSubmatch(body)
 	if m == nil {
-		b.t.Fatalf("no form on %s:\n%s", path, body)
+		b.T.Fatalf("no form on %s:\n%s", path, body)
 	}
 	return html.UnescapeString(m[1])
 }
 
 // signIn submits the sign-in page and returns the answer.
 func (b *browser) signIn(q url.Values, username string) (*http.Response, string) {
-	b.t.Helper()
+	b.T.Helper()
 	req := b.page("/login", q)
-	return b.post("/login", url.Values{"username": {username}, "password": {password}, "request": {req}, "_csrf": {b.cookies["XSRF-TOKEN"]}})
+	return b.Post("/login", url.Values{"username": {username}, "password": {password}, "request": {req}, "_csrf": {b.Cookies["XSRF-TOKEN"]}})
 }
 
 // oauthClient adds a confidential client of the hosted pages allowing
@@ -247,8 +205,8 @@ func TestHostedSignUpCallsPreSignUp(t *testing.T) {
 	signUp := func(name string) (*http.Response, string) {
 		b := e.browser()
 		req := b.page("/signup", q)
-		return b.post("/signup", url.Values{"username": {name}, "email": {name + "@example.com"}, "password": {password},
-			"request": {req}, "_csrf": {b.cookies["XSRF-TOKEN"]}})
+		return b.Post("/signup", url.Values{"username": {name}, "email": {name + "@example.com"}, "password": {password},
+			"request": {req}, "_csrf": {b.Cookies["XSRF-TOKEN"]}})
 	}
 	emu.Handle(func(inv *lambdatest.Invocation) lambdatest.Reply {
 		return lambdatest.Reply{Response: events.CognitoEventUserPoolsPreSignupResponse{AutoConfirmUser: true}}
