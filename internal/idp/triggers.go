@@ -8,64 +8,30 @@ import (
 	"github.com/cognate-idp/cognate/internal/triggers"
 )
 
-// lambdaConfig is the pool's LambdaConfig: the function ARN of each trigger.
-type lambdaConfig struct {
-	PreSignUp                   string
-	CustomMessage               string
-	PostConfirmation            string
-	PreAuthentication           string
-	PostAuthentication          string
-	DefineAuthChallenge         string
-	CreateAuthChallenge         string
-	VerifyAuthChallengeResponse string
-	PreTokenGeneration          string
-	UserMigration               string
-	PreTokenGenerationConfig    *struct {
-		LambdaVersion string
-		LambdaArn     string
-	}
-}
-
 // trigger returns the ARN of the pool's function for a trigger (one of the
-// triggers.* names), "" when the pool has none. For PreTokenGeneration it
-// also gives the event version (V1_0, V2_0, V3_0).
+// triggers.* names, which are LambdaConfig's member names), "" when the
+// pool has none. For PreTokenGeneration it also gives the event version
+// (V1_0, V2_0, V3_0): PreTokenGenerationConfig wins over the older
+// member, which is V1_0, as on Cognito.
 func (p *pool) trigger(name string) (arn, version string) {
 	if len(p.doc.LambdaConfig) == 0 {
 		return "", ""
 	}
-	var lc lambdaConfig
+	var lc map[string]json.RawMessage
 	if json.Unmarshal(p.doc.LambdaConfig, &lc) != nil {
 		return "", ""
 	}
-	switch name {
-	case triggers.PreSignUp:
-		return lc.PreSignUp, ""
-	case triggers.CustomMessage:
-		return lc.CustomMessage, ""
-	case triggers.PostConfirmation:
-		return lc.PostConfirmation, ""
-	case triggers.PreAuthentication:
-		return lc.PreAuthentication, ""
-	case triggers.PostAuthentication:
-		return lc.PostAuthentication, ""
-	case triggers.DefineAuthChallenge:
-		return lc.DefineAuthChallenge, ""
-	case triggers.CreateAuthChallenge:
-		return lc.CreateAuthChallenge, ""
-	case triggers.VerifyAuthChallengeResponse:
-		return lc.VerifyAuthChallengeResponse, ""
-	case triggers.UserMigration:
-		return lc.UserMigration, ""
-	case triggers.PreTokenGeneration:
-		// PreTokenGenerationConfig wins over the older member, as on Cognito.
-		if c := lc.PreTokenGenerationConfig; c != nil && c.LambdaArn != "" {
+	if name == triggers.PreTokenGeneration {
+		var c struct{ LambdaVersion, LambdaArn string }
+		if json.Unmarshal(lc["PreTokenGenerationConfig"], &c) == nil && c.LambdaArn != "" {
 			return c.LambdaArn, c.LambdaVersion
 		}
-		if lc.PreTokenGeneration != "" {
-			return lc.PreTokenGeneration, "V1_0"
-		}
+		version = "V1_0"
 	}
-	return "", ""
+	if json.Unmarshal(lc[name], &arn) != nil || arn == "" {
+		return "", ""
+	}
+	return arn, version
 }
 
 // callTrigger calls the pool's function for a trigger, if it has one: the
