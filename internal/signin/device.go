@@ -121,21 +121,10 @@ func (e *Engine) deviceSRPAuth(ctx context.Context, c Client, u *store.User, t *
 // the Session: the state comes from the sealed SECRET_BLOCK. A right proof
 // ends the sign-in without an MFA code.
 func (e *Engine) devicePasswordVerify(ctx context.Context, c Client, r map[string]string) (*api.AuthOutput, error) {
-	block, sig, ts, err := e.claimFrom(r)
+	var st DeviceSRPState
+	block, sig, ts, name, err := e.openClaim(c, r, seal.LabelDeviceSRP, &st)
 	if err != nil {
 		return nil, err
-	}
-	plain, err := e.seal.OpenBytes(block, seal.LabelDeviceSRP)
-	if err != nil {
-		return nil, api.ErrBadSession
-	}
-	var st DeviceSRPState
-	if json.Unmarshal(plain, &st) != nil || st.Client != c.ID() || st.Pool != c.PoolID() || e.now().Unix() >= st.Expires {
-		return nil, api.ErrBadSession
-	}
-	name := r["USERNAME"]
-	if name == "" {
-		return nil, missing("USERNAME")
 	}
 	u, err := e.core.ResolveUser(ctx, c, name)
 	if err != nil || u.Username != st.User || r["DEVICE_KEY"] != st.DeviceKey {

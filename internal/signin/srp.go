@@ -144,23 +144,43 @@ func (e *Engine) claimFrom(r map[string]string) (block, sig []byte, ts string, e
 	return block, sig, ts, nil
 }
 
+// sealedScope is what every sealed SRP state names: its pool, its client
+// and its expiry.
+type sealedScope interface {
+	scope() (pool, client string, expires int64)
+}
+
+func (st *SRPState) scope() (string, string, int64)       { return st.Pool, st.Client, st.Expires }
+func (st *DeviceSRPState) scope() (string, string, int64) { return st.Pool, st.Client, st.Expires }
+
+// openClaim reads the proof of a PASSWORD_VERIFIER or
+// DEVICE_PASSWORD_VERIFIER answer and opens its SECRET_BLOCK, sealed under
+// label, into st, which must be this client's and pool's and not expired
+// (else the Session error: nothing tells a forger which check failed); it
+// returns the proof's parts and the USERNAME answered.
+func (e *Engine) openClaim(c Client, r map[string]string, label string, st sealedScope) (block, sig []byte, ts, name string, err error) {
+	if block, sig, ts, err = e.claimFrom(r); err != nil {
+		return nil, nil, "", "", err
+	}
+	plain, err := e.seal.OpenBytes(block, label)
+	if err != nil || json.Unmarshal(plain, st) != nil {
+		return nil, nil, "", "", api.ErrBadSession
+	}
+	if pool, client, expires := st.scope(); client != c.ID() || pool != c.PoolID() || e.now().Unix() >= expires {
+		return nil, nil, "", "", api.ErrBadSession
+	}
+	if name = r["USERNAME"]; name == "" {
+		return nil, nil, "", "", missing("USERNAME")
+	}
+	return block, sig, ts, name, nil
+}
+
 // srpVerify answers PASSWORD_VERIFIER.
 func (e *Engine) srpVerify(ctx context.Context, c Client, r map[string]string) (*api.AuthOutput, error) {
-	block, sig, ts, err := e.claimFrom(r)
+	var st SRPState
+	block, sig, ts, name, err := e.openClaim(c, r, seal.LabelSRP, &st)
 	if err != nil {
 		return nil, err
-	}
-	plain, err := e.seal.OpenBytes(block, seal.LabelSRP)
-	if err != nil {
-		return nil, api.ErrBadSession
-	}
-	var st SRPState
-	if json.Unmarshal(plain, &st) != nil || st.Client != c.ID() || st.Pool != c.PoolID() || e.now().Unix() >= st.Expires {
-		return nil, api.ErrBadSession
-	}
-	name := r["USERNAME"]
-	if name == "" {
-		return nil, missing("USERNAME")
 	}
 	var u *store.User
 	if st.Phantom {
