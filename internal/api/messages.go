@@ -181,6 +181,9 @@ const (
 	MsgNoPasskey                   = "User does not have a registered passkey to turn on WEB_AUTHN MFA"
 	MsgPreferredMFADisabled        = "A disabled MFA method cannot be the preferred one."
 	MsgMFAOptionSMSOnly            = "MFAOptions can only turn on SMS to phone_number."
+	MsgUnknownFirstFactor          = "PREFERRED_CHALLENGE %s is not a first factor of USER_AUTH."
+	MsgFirstFactorNotOffered       = "The challenge %s is not one this user can choose."
+	MsgNoFirstFactor               = "No sign-in factor the user pool allows is available to this user."
 	MsgMFATypeNotOffered           = "The MFA type %s is not one this user can choose."
 	MsgCodeDeliveryFailed          = "Unable to deliver the code: the message could not be sent."
 

@@ -51,6 +51,9 @@ type Client interface {
 	// EmailMfaConfiguration).
 	SMSMFA() bool
 	EmailMFA() bool
+	// AllowedFirstFactors is the pool's
+	// Policies.SignInPolicy.AllowedFirstAuthFactors (PASSWORD when unset).
+	AllowedFirstFactors() []string
 	// KeepsAuthEvents reports whether the pool keeps a sign-in history.
 	KeepsAuthEvents() bool
 }
@@ -186,6 +189,7 @@ var (
 		"REFRESH_TOKEN":            refreshFlow{},
 		"USER_SRP_AUTH":            srpFlow{},
 		"CUSTOM_AUTH":              customFlow{},
+		"USER_AUTH":                userAuthFlow{},
 	}
 	challenges = map[string]challengeHandler{
 		ChallengePasswordVerify: passwordVerifierChallenge{},
@@ -198,6 +202,8 @@ var (
 		ChallengeSMSMFA:         sessionStep(codeMFAStep),
 		ChallengeEmailOTP:       sessionStep(codeMFAStep),
 		ChallengeSelectMFA:      sessionStep(selectMFAStep),
+		ChallengeSelect:         sessionStep(selectChallengeStep),
+		ChallengeSMSOTP:         sessionStep(codeMFAStep),
 	}
 )
 

@@ -1,0 +1,177 @@
+package signin
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/store"
+)
+
+// USER_AUTH, choice-based sign-in: the user picks a first factor among
+// those the pool allows (Policies.SignInPolicy.AllowedFirstAuthFactors,
+// PASSWORD only by default) and they can use. Without PREFERRED_CHALLENGE,
+// or with one the user cannot use, the answer is SELECT_CHALLENGE listing
+// them in AvailableChallenges, answered by ANSWER=<factor> (with PASSWORD
+// or SRP_A for the password factors). With a usable PREFERRED_CHALLENGE
+// the sign-in goes straight to it.
+//
+//	PASSWORD      the password in PASSWORD (then as USER_PASSWORD_AUTH: MFA, tokens)
+//	PASSWORD_SRP  SRP_A, answered with PASSWORD_VERIFIER (as USER_SRP_AUTH)
+//	EMAIL_OTP     a code by email, answered as EMAIL_OTP_CODE
+//	SMS_OTP       a code by text message, answered as SMS_OTP_CODE
+//
+// The one-time codes reuse the MFA codes' machinery (codemfa.go): a code
+// sent when the challenge is given, its keyed hash sealed in the Session
+// (one-shot, expiring with it), wrong codes counting towards the lockout.
+//
+// Choices made without certainty of Cognito's behaviour:
+//   - EMAIL_OTP and SMS_OTP are offered to a user with an email address or
+//     phone number, verified or not; a right code verifies it, as an MFA
+//     code does.
+//   - Cognito does not let a pool that requires MFA allow passwordless
+//     first factors; Cognate does not offer EMAIL_OTP and SMS_OTP in a pool
+//     whose MFA is ON, and asks no MFA after them in a pool whose MFA is
+//     OPTIONAL (a one-time code is the user's one factor).
+//   - WEB_AUTHN is not offered yet (passkey sign-in is not built).
+//   - An unknown user with PreventUserExistenceErrors gets the answer of a
+//     wrong password, not a SELECT_CHALLENGE.
+
+// The factors and challenges of USER_AUTH.
+const (
+	ChallengeSelect   = "SELECT_CHALLENGE"
+	ChallengeSMSOTP   = "SMS_OTP"
+	FactorPassword    = "PASSWORD"
+	FactorPasswordSRP = "PASSWORD_SRP"
+)
+
+// StageFirstFactor marks an EMAIL_OTP or SMS_OTP session whose code is the
+// first factor of USER_AUTH, not MFA.
+const StageFirstFactor = "first"
+
+// userAuthFlow is USER_AUTH, on InitiateAuth and AdminInitiateAuth alike.
+type userAuthFlow struct{}
+
+func (userAuthFlow) initiate(ctx context.Context, e *Engine, req *request) (*api.AuthOutput, error) {
+	c, p := req.client, req.params
+	if !c.Allows("ALLOW_USER_AUTH") {
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgAuthFlowNotEnabled)
+	}
+	if pref := p["PREFERRED_CHALLENGE"]; pref != "" && !slices.Contains(knownFactors, pref) {
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgUnknownFirstFactor, pref)
+	}
+	u, phantom, err := e.signInUser(ctx, c, p)
+	if err != nil {
+		return nil, err
+	}
+	if phantom {
+		if err := e.beforeAuthentication(ctx, c, u, true); err != nil {
+			return nil, err
+		}
+		return nil, e.phantomFailure(ctx, c, api.ErrBadCredentials)
+	}
+	if err := CheckSignInState(u); err != nil {
+		return nil, err
+	}
+	if err := e.CheckLock(u); err != nil {
+		return nil, err
+	}
+	available := firstFactors(c, u)
+	if len(available) == 0 {
+		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgNoFirstFactor)
+	}
+	if pref := p["PREFERRED_CHALLENGE"]; slices.Contains(available, pref) {
+		return e.startFactor(ctx, c, u, pref, p)
+	}
+	ss := e.newSession(c, u, ChallengeSelect, e.now())
+	return &api.AuthOutput{ChallengeName: ChallengeSelect, Session: e.states.Seal(ss),
+		ChallengeParameters: map[string]string{"USERNAME": u.Username}, AvailableChallenges: available}, nil
+}
+
+// knownFactors are the first factors USER_AUTH knows, in the order
+// AvailableChallenges lists them (Cognate's choice).
+var knownFactors = []string{FactorPassword, FactorPasswordSRP, ChallengeEmailOTP, ChallengeSMSOTP, "WEB_AUTHN"}
+
+// firstFactors lists the first factors u can use: those the pool allows
+// (PASSWORD allows PASSWORD and PASSWORD_SRP) for which u has what they
+// need.
+func firstFactors(c Client, u *store.User) []string {
+	allowed := c.AllowedFirstFactors()
+	var out []string
+	for _, f := range knownFactors {
+		ok := false
+		switch f {
+		case FactorPassword, FactorPasswordSRP:
+			ok = slices.Contains(allowed, FactorPassword) && len(u.Verifier) > 0
+		case ChallengeEmailOTP:
+			ok = slices.Contains(allowed, f) && c.MFAConfiguration() != "ON" && u.Attributes["email"] != ""
+		case ChallengeSMSOTP:
+			ok = slices.Contains(allowed, f) && c.MFAConfiguration() != "ON" && u.Attributes["phone_number"] != ""
+		}
+		if ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// startFactor begins the first factor f for u, with p the parameters that
+// came with the choice (PASSWORD, SRP_A, DEVICE_KEY).
+func (e *Engine) startFactor(ctx context.Context, c Client, u *store.User, f string, p map[string]string) (*api.AuthOutput, error) {
+	name := map[string]string{"USERNAME": p["USERNAME"], "SECRET_HASH": p["SECRET_HASH"], "DEVICE_KEY": p["DEVICE_KEY"]}
+	switch f {
+	case FactorPassword:
+		if p["PASSWORD"] == "" {
+			return nil, missing("PASSWORD")
+		}
+		name["PASSWORD"] = p["PASSWORD"]
+		return e.PasswordAuth(ctx, c, name)
+	case FactorPasswordSRP:
+		name["SRP_A"] = p["SRP_A"]
+		return e.srpAuth(ctx, c, name)
+	}
+	if err := e.beforeAuthentication(ctx, c, u, false); err != nil {
+		return nil, err
+	}
+	ss := e.newSession(c, u, f, e.now())
+	ss.Stage = StageFirstFactor
+	ss.DeviceKey = p["DEVICE_KEY"]
+	cp := map[string]string{"USERNAME": u.Username}
+	if err := e.sendMFACode(ctx, c, u, ss, cp); err != nil {
+		return nil, err
+	}
+	return &api.AuthOutput{ChallengeName: f, Session: e.states.Seal(ss), ChallengeParameters: cp}, nil
+}
+
+// selectChallengeStep answers SELECT_CHALLENGE: ANSWER names one of the
+// factors offered. A code factor spends the choosing session, so that one
+// Session cannot send codes without end; the password factors leave it,
+// their own checks counting wrong passwords.
+func selectChallengeStep(ctx context.Context, e *Engine, req *request, ss *Session, u *store.User) (*api.AuthOutput, error) {
+	answer := req.params["ANSWER"]
+	if answer == "" {
+		return nil, missing("ANSWER")
+	}
+	if err := e.CheckLock(u); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(firstFactors(req.client, u), answer) {
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgFirstFactorNotOffered, answer)
+	}
+	if answer == ChallengeEmailOTP || answer == ChallengeSMSOTP {
+		if err := e.states.Spend(ctx, ss); err != nil {
+			return nil, err
+		}
+	}
+	return e.startFactor(ctx, req.client, u, answer, req.params)
+}
+
+// firstFactorCodeDone ends a USER_AUTH sign-in whose one-time code was
+// right: the session is spent and tokens issued, with no MFA after it.
+func (e *Engine) firstFactorCodeDone(ctx context.Context, c Client, ss *Session, u *store.User) (*api.AuthOutput, error) {
+	if err := e.states.Spend(ctx, ss); err != nil {
+		return nil, err
+	}
+	return e.complete(ctx, c, u, time.Unix(ss.AuthTime, 0), ss.DeviceKey, false)
+}
