@@ -121,6 +121,13 @@ type Core interface {
 	// returns the destination masked as Cognito shows it. A failed sending
 	// is Cognito's error, with nothing stored.
 	DeliverMFACode(ctx context.Context, c Client, u *store.User, medium, code string) (string, error)
+	// BeginPasskey returns the passkey request options for u
+	// (CREDENTIAL_REQUEST_OPTIONS) and the state the answer is checked
+	// against; FinishPasskey checks the answer (CREDENTIAL), stores the
+	// credential's new sign counter, and reports whether the authenticator
+	// verified the user. Their failures are Cognito's errors.
+	BeginPasskey(ctx context.Context, c Client, u *store.User) (options, state []byte, err error)
+	FinishPasskey(ctx context.Context, c Client, u *store.User, state, answer []byte) (userVerified bool, err error)
 }
 
 // Config is what an Engine needs.
@@ -204,6 +211,7 @@ var (
 		ChallengeSelectMFA:      sessionStep(selectMFAStep),
 		ChallengeSelect:         sessionStep(selectChallengeStep),
 		ChallengeSMSOTP:         sessionStep(codeMFAStep),
+		ChallengeWebAuthn:       sessionStep(webAuthnStep),
 	}
 )
 

@@ -21,6 +21,8 @@ import (
 //	PASSWORD_SRP  SRP_A, answered with PASSWORD_VERIFIER (as USER_SRP_AUTH)
 //	EMAIL_OTP     a code by email, answered as EMAIL_OTP_CODE
 //	SMS_OTP       a code by text message, answered as SMS_OTP_CODE
+//	WEB_AUTHN     CREDENTIAL_REQUEST_OPTIONS (JSON) handed out, the passkey's
+//	              assertion answered as CREDENTIAL
 //
 // The one-time codes reuse the MFA codes' machinery (codemfa.go): a code
 // sent when the challenge is given, its keyed hash sealed in the Session
@@ -34,7 +36,11 @@ import (
 //     first factors; Cognate does not offer EMAIL_OTP and SMS_OTP in a pool
 //     whose MFA is ON, and asks no MFA after them in a pool whose MFA is
 //     OPTIONAL (a one-time code is the user's one factor).
-//   - WEB_AUTHN is not offered yet (passkey sign-in is not built).
+//   - WEB_AUTHN is offered to a user with a passkey whatever the pool's
+//     MFA. A passkey that verified the user (the UV flag) counts as two
+//     factors: tokens, no MFA after it. One that did not is one factor:
+//     tokens where MFA is OFF or OPTIONAL, the pool's MFA challenge after
+//     it where MFA is ON. A wrong assertion counts towards the lockout.
 //   - An unknown user with PreventUserExistenceErrors gets the answer of a
 //     wrong password, not a SELECT_CHALLENGE.
 
@@ -42,6 +48,7 @@ import (
 const (
 	ChallengeSelect   = "SELECT_CHALLENGE"
 	ChallengeSMSOTP   = "SMS_OTP"
+	ChallengeWebAuthn = "WEB_AUTHN"
 	FactorPassword    = "PASSWORD"
 	FactorPasswordSRP = "PASSWORD_SRP"
 )
@@ -91,7 +98,7 @@ func (userAuthFlow) initiate(ctx context.Context, e *Engine, req *request) (*api
 
 // knownFactors are the first factors USER_AUTH knows, in the order
 // AvailableChallenges lists them (Cognate's choice).
-var knownFactors = []string{FactorPassword, FactorPasswordSRP, ChallengeEmailOTP, ChallengeSMSOTP, "WEB_AUTHN"}
+var knownFactors = []string{FactorPassword, FactorPasswordSRP, ChallengeEmailOTP, ChallengeSMSOTP, ChallengeWebAuthn}
 
 // firstFactors lists the first factors u can use: those the pool allows
 // (PASSWORD allows PASSWORD and PASSWORD_SRP) for which u has what they
@@ -108,6 +115,8 @@ func firstFactors(c Client, u *store.User) []string {
 			ok = slices.Contains(allowed, f) && c.MFAConfiguration() != "ON" && u.Attributes["email"] != ""
 		case ChallengeSMSOTP:
 			ok = slices.Contains(allowed, f) && c.MFAConfiguration() != "ON" && u.Attributes["phone_number"] != ""
+		case ChallengeWebAuthn:
+			ok = slices.Contains(allowed, f) && len(u.WebAuthnCredentials) > 0
 		}
 		if ok {
 			out = append(out, f)
@@ -138,6 +147,15 @@ func (e *Engine) startFactor(ctx context.Context, c Client, u *store.User, f str
 	ss.Stage = StageFirstFactor
 	ss.DeviceKey = p["DEVICE_KEY"]
 	cp := map[string]string{"USERNAME": u.Username}
+	if f == ChallengeWebAuthn {
+		options, state, err := e.core.BeginPasskey(ctx, c, u)
+		if err != nil {
+			return nil, err
+		}
+		ss.Passkey = state
+		cp["CREDENTIAL_REQUEST_OPTIONS"] = string(options)
+		return &api.AuthOutput{ChallengeName: f, Session: e.states.Seal(ss), ChallengeParameters: cp}, nil
+	}
 	if err := e.sendMFACode(ctx, c, u, ss, cp); err != nil {
 		return nil, err
 	}
@@ -145,8 +163,8 @@ func (e *Engine) startFactor(ctx context.Context, c Client, u *store.User, f str
 }
 
 // selectChallengeStep answers SELECT_CHALLENGE: ANSWER names one of the
-// factors offered. A code factor spends the choosing session, so that one
-// Session cannot send codes without end; the password factors leave it,
+// factors offered. A code or passkey factor spends the choosing session, so
+// that one Session cannot send codes without end; the password factors leave it,
 // their own checks counting wrong passwords.
 func selectChallengeStep(ctx context.Context, e *Engine, req *request, ss *Session, u *store.User) (*api.AuthOutput, error) {
 	answer := req.params["ANSWER"]
@@ -159,7 +177,7 @@ func selectChallengeStep(ctx context.Context, e *Engine, req *request, ss *Sessi
 	if !slices.Contains(firstFactors(req.client, u), answer) {
 		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgFirstFactorNotOffered, answer)
 	}
-	if answer == ChallengeEmailOTP || answer == ChallengeSMSOTP {
+	if answer == ChallengeEmailOTP || answer == ChallengeSMSOTP || answer == ChallengeWebAuthn {
 		if err := e.states.Spend(ctx, ss); err != nil {
 			return nil, err
 		}
@@ -174,4 +192,43 @@ func (e *Engine) firstFactorCodeDone(ctx context.Context, c Client, ss *Session,
 		return nil, err
 	}
 	return e.complete(ctx, c, u, time.Unix(ss.AuthTime, 0), ss.DeviceKey, false)
+}
+
+// webAuthnStep answers WEB_AUTHN: CREDENTIAL, the passkey's assertion
+// (AuthenticationResponseJSON), checked against the request options the
+// session handed out. The session is spent before the assertion is
+// checked, so each challenge is answered once, right or wrong.
+func webAuthnStep(ctx context.Context, e *Engine, req *request, ss *Session, u *store.User) (*api.AuthOutput, error) {
+	answer := req.params["CREDENTIAL"]
+	if answer == "" {
+		return nil, missing("CREDENTIAL")
+	}
+	if err := e.CheckLock(u); err != nil {
+		return nil, err
+	}
+	if len(ss.Passkey) == 0 {
+		return nil, api.ErrBadSession
+	}
+	if err := e.states.Spend(ctx, ss); err != nil {
+		return nil, err
+	}
+	c := req.client
+	uv, err := e.core.FinishPasskey(ctx, c, u, ss.Passkey, []byte(answer))
+	if api.IsCode(err, api.ErrNotAuthorized) {
+		return nil, e.failedSignIn(ctx, c, u, StepPassword, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	authTime := time.Unix(ss.AuthTime, 0)
+	if !uv && c.MFAConfiguration() == "ON" {
+		challenge, err := mfaChallenge(c, u)
+		if err != nil {
+			return nil, err
+		}
+		if challenge != "" {
+			return e.secondStep(ctx, c, u, challenge, authTime, ss.DeviceKey)
+		}
+	}
+	return e.complete(ctx, c, u, authTime, ss.DeviceKey, uv)
 }
