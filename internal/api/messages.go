@@ -323,7 +323,7 @@ const (
 	MsgWebAuthnNotFound        = "Passkey credential not found."
 	MsgPasskeyNone             = "The user has no passkey."
 	MsgPasskeyFailed           = "Passkey authentication failed: %s."
-	MsgPasskeyMFANotYet        = "Passkey MFA (WebAuthnMfaSettings) needs passkey sign-in (USER_AUTH with WEB_AUTHN), which Cognate does not have yet."
+	MsgPasskeyMFANotYet        = "Passkey MFA (WebAuthnMfaSettings: a passkey as the second factor of a USER_AUTH sign-in) is not supported by Cognate yet."
 	MsgWebAuthnRPIDInvalid     = "WebAuthnConfiguration.RelyingPartyId must be a domain name."
 	MsgProviderNotForClient    = "The identity provider %s is not enabled for this app client."
 	MsgProviderTypeNotHosted   = "Sign-in through a provider of type %s is not supported by these pages."
