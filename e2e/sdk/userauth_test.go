@@ -191,6 +191,31 @@ func TestUserAuthRefusals(t *testing.T) {
 	_, err = e.userAuth(*c.UserPoolClient.ClientId, map[string]string{"USERNAME": name})
 	wantErr(t, err, "InvalidParameterException", "not enabled")
 
+	// A client that hides user existence: an unknown name is offered what
+	// a user with only a password is, and fails as a wrong password does;
+	// without the hiding it is UserNotFoundException.
+	_, err = e.userAuth(clientID, map[string]string{"USERNAME": "nobody-here"})
+	wantErr(t, err, "UserNotFoundException", "")
+	hc := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("hiding"),
+		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled,
+		ExplicitAuthFlows:          []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}}))(t)
+	hiding := *hc.UserPoolClient.ClientId
+	for _, who := range []string{name, "nobody-here"} {
+		ch := must(e.userAuth(hiding, map[string]string{"USERNAME": who}))(t)
+		if ch.ChallengeName != types.ChallengeNameTypeSelectChallenge || !slices.Equal(challengeNames(ch.AvailableChallenges), []string{"PASSWORD", "PASSWORD_SRP"}) {
+			t.Fatalf("%s: %q %v", who, ch.ChallengeName, ch.AvailableChallenges)
+		}
+		_, err = e.respond(hiding, types.ChallengeNameTypeSelectChallenge, ch.Session, map[string]string{"USERNAME": who, "ANSWER": "PASSWORD", "PASSWORD": "Wrong-pass1!"})
+		wantErr(t, err, "NotAuthorizedException", "Incorrect username or password")
+		cl := must(srp.NewClient())(t)
+		v := must(e.respond(hiding, types.ChallengeNameTypeSelectChallenge, ch.Session, map[string]string{"USERNAME": who, "ANSWER": "PASSWORD_SRP", "SRP_A": cl.PublicHex()}))(t)
+		if v.ChallengeName != types.ChallengeNameTypePasswordVerifier {
+			t.Fatalf("%s: PASSWORD_SRP gave %q", who, v.ChallengeName)
+		}
+		_, err = e.respond(hiding, types.ChallengeNameTypeSelectChallenge, ch.Session, map[string]string{"USERNAME": who, "ANSWER": "EMAIL_OTP"})
+		wantErr(t, err, "InvalidParameterException", "EMAIL_OTP")
+	}
+
 	// MFA ON: no one-time code as a first factor.
 	onPool, onClient := e.userAuthPool(types.UserPoolMfaTypeOn, types.AuthFactorTypePassword, types.AuthFactorTypeEmailOtp)
 	onUser := e.codeMFAUser(onPool, "email", "b@example.com")

@@ -209,7 +209,7 @@ var (
 		ChallengeSMSMFA:         sessionStep(codeMFAStep),
 		ChallengeEmailOTP:       sessionStep(codeMFAStep),
 		ChallengeSelectMFA:      sessionStep(selectMFAStep),
-		ChallengeSelect:         sessionStep(selectChallengeStep),
+		ChallengeSelect:         selectChallenge{},
 		ChallengeSMSOTP:         sessionStep(codeMFAStep),
 		ChallengeWebAuthn:       sessionStep(webAuthnStep),
 	}

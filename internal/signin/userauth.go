@@ -41,8 +41,9 @@ import (
 //     factors: tokens, no MFA after it. One that did not is one factor:
 //     tokens where MFA is OFF or OPTIONAL, the pool's MFA challenge after
 //     it where MFA is ON. A wrong assertion counts towards the lockout.
-//   - An unknown user with PreventUserExistenceErrors gets the answer of a
-//     wrong password, not a SELECT_CHALLENGE.
+//   - An unknown user, when the client hides user existence, is offered
+//     PASSWORD and PASSWORD_SRP (what a user with a password and no email,
+//     phone or passkey is offered), which then fail as a wrong password.
 
 // The factors and challenges of USER_AUTH.
 const (
@@ -56,6 +57,9 @@ const (
 // StageFirstFactor marks an EMAIL_OTP or SMS_OTP session whose code is the
 // first factor of USER_AUTH, not MFA.
 const StageFirstFactor = "first"
+
+// StagePhantom marks a SELECT_CHALLENGE session given to a phantom user.
+const StagePhantom = "phantom"
 
 // userAuthFlow is USER_AUTH, on InitiateAuth and AdminInitiateAuth alike.
 type userAuthFlow struct{}
@@ -72,18 +76,17 @@ func (userAuthFlow) initiate(ctx context.Context, e *Engine, req *request) (*api
 	if err != nil {
 		return nil, err
 	}
-	if phantom {
-		if err := e.beforeAuthentication(ctx, c, u, true); err != nil {
+	if !phantom {
+		if err := CheckSignInState(u); err != nil {
 			return nil, err
 		}
-		return nil, e.phantomFailure(ctx, c, api.ErrBadCredentials)
+		if err := e.CheckLock(u); err != nil {
+			return nil, err
+		}
 	}
-	if err := CheckSignInState(u); err != nil {
-		return nil, err
-	}
-	if err := e.CheckLock(u); err != nil {
-		return nil, err
-	}
+	// A phantom has a password and nothing else: it is offered the
+	// password factors, whose own checks then fail it as they fail a
+	// wrong password.
 	available := firstFactors(c, u)
 	if len(available) == 0 {
 		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgNoFirstFactor)
@@ -92,6 +95,9 @@ func (userAuthFlow) initiate(ctx context.Context, e *Engine, req *request) (*api
 		return e.startFactor(ctx, c, u, pref, p)
 	}
 	ss := e.newSession(c, u, ChallengeSelect, e.now())
+	if phantom {
+		ss.Stage = StagePhantom
+	}
 	return &api.AuthOutput{ChallengeName: ChallengeSelect, Session: e.states.Seal(ss),
 		ChallengeParameters: map[string]string{"USERNAME": u.Username}, AvailableChallenges: available}, nil
 }
@@ -160,6 +166,35 @@ func (e *Engine) startFactor(ctx context.Context, c Client, u *store.User, f str
 		return nil, err
 	}
 	return &api.AuthOutput{ChallengeName: f, Session: e.states.Seal(ss), ChallengeParameters: cp}, nil
+}
+
+// selectChallenge answers SELECT_CHALLENGE: a phantom's session here, a
+// real user's in selectChallengeStep.
+type selectChallenge struct{}
+
+func (selectChallenge) respond(ctx context.Context, e *Engine, req *request) (*api.AuthOutput, error) {
+	ss, err := e.openSession(req)
+	if err != nil {
+		return nil, err
+	}
+	if ss.Stage != StagePhantom {
+		return sessionStep(selectChallengeStep).respond(ctx, e, req)
+	}
+	c, p := req.client, req.params
+	if p["USERNAME"] == "" {
+		return nil, missing("USERNAME")
+	}
+	if e.phantomName(c, p["USERNAME"]) != ss.User {
+		return nil, api.ErrBadSession
+	}
+	answer := p["ANSWER"]
+	if answer == "" {
+		return nil, missing("ANSWER")
+	}
+	if answer != FactorPassword && answer != FactorPasswordSRP {
+		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgFirstFactorNotOffered, answer)
+	}
+	return e.startFactor(ctx, c, e.phantom(c, ss.User), answer, p)
 }
 
 // selectChallengeStep answers SELECT_CHALLENGE: ANSWER names one of the
