@@ -145,7 +145,11 @@ func codeMFAStep(ctx context.Context, e *Engine, req *request, ss *Session, u *s
 		match = match || subtle.ConstantTimeCompare(ss.Code, h) == 1
 	}
 	if len(ss.Code) == 0 || !match {
-		return nil, e.failedSignIn(ctx, req.client, u, StepMFA, api.Errorf(api.ErrCodeMismatch, api.MsgInvalidCodeForUser))
+		step := StepMFA
+		if ss.Stage == StageFirstFactor {
+			step = StepPassword // USER_AUTH's one factor, recorded as a failed first factor
+		}
+		return nil, e.failedSignIn(ctx, req.client, u, step, api.Errorf(api.ErrCodeMismatch, api.MsgInvalidCodeForUser))
 	}
 	attr := "email_verified"
 	if codeMedium(ss.Challenge) == "SMS" {
