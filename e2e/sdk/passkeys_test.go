@@ -226,7 +226,7 @@ func passkeyWalk(t *testing.T, e *env) {
 		t.Fatalf("auth factors after: %+v", f.ConfiguredUserAuthFactors)
 	}
 
-	// Passkey MFA needs passkey sign-in, not there yet: refused, not kept.
+	// Passkey MFA is not there yet: refused, not kept.
 	_, err = e.c.SetUserMFAPreference(ctx, &cip.SetUserMFAPreferenceInput{AccessToken: &access, WebAuthnMfaSettings: &types.WebAuthnMfaSettingsType{Enabled: true}})
 	wantErr(t, err, "InvalidParameterException", "USER_AUTH")
 

@@ -181,6 +181,9 @@ const (
 	MsgNoPasskey                   = "User does not have a registered passkey to turn on WEB_AUTHN MFA"
 	MsgPreferredMFADisabled        = "A disabled MFA method cannot be the preferred one."
 	MsgMFAOptionSMSOnly            = "MFAOptions can only turn on SMS to phone_number."
+	MsgUnknownFirstFactor          = "PREFERRED_CHALLENGE %s is not a first factor of USER_AUTH."
+	MsgFirstFactorNotOffered       = "The challenge %s is not one this user can choose."
+	MsgNoFirstFactor               = "No sign-in factor the user pool allows is available to this user."
 	MsgMFATypeNotOffered           = "The MFA type %s is not one this user can choose."
 	MsgCodeDeliveryFailed          = "Unable to deliver the code: the message could not be sent."
 
@@ -320,7 +323,7 @@ const (
 	MsgWebAuthnNotFound        = "Passkey credential not found."
 	MsgPasskeyNone             = "The user has no passkey."
 	MsgPasskeyFailed           = "Passkey authentication failed: %s."
-	MsgPasskeyMFANotYet        = "Passkey MFA (WebAuthnMfaSettings) needs passkey sign-in (USER_AUTH with WEB_AUTHN), which Cognate does not have yet."
+	MsgPasskeyMFANotYet        = "Passkey MFA (WebAuthnMfaSettings: a passkey as the second factor of a USER_AUTH sign-in) is not supported by Cognate yet."
 	MsgWebAuthnRPIDInvalid     = "WebAuthnConfiguration.RelyingPartyId must be a domain name."
 	MsgProviderNotForClient    = "The identity provider %s is not enabled for this app client."
 	MsgProviderTypeNotHosted   = "Sign-in through a provider of type %s is not supported by these pages."

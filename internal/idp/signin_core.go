@@ -48,6 +48,9 @@ func (c *client) MFAConfiguration() string { return c.pool.doc.MfaConfiguration 
 // SoftwareTokenMFA reports whether the pool offers TOTP.
 func (c *client) SoftwareTokenMFA() bool { return c.pool.doc.SoftwareTokenMfaEnabled }
 
+// AllowedFirstFactors is the pool's AllowedFirstAuthFactors.
+func (c *client) AllowedFirstFactors() []string { return allowedFirstFactors(c.pool) }
+
 // KeepsAuthEvents reports whether the pool keeps a sign-in history.
 func (c *client) KeepsAuthEvents() bool { return c.pool.keepsAuthEvents() }
 

@@ -1,7 +1,7 @@
 package idp
 
 // The assertion half of passkeys: what a passkey sign-in (USER_AUTH's
-// WEB_AUTHN first factor, not built yet) hands out as
+// WEB_AUTHN first factor, package signin's userauth.go) hands out as
 // CREDENTIAL_REQUEST_OPTIONS and checks in the CREDENTIAL answer. The
 // sign-in keeps the returned state in its sealed session, which is spent
 // once it yields tokens; the sign counter is a second guard for the
@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/webauthn"
@@ -56,31 +57,32 @@ func (s *Service) beginPasskeyAssertion(p *pool, u *store.User) (options, state 
 // and relying party, that the credential is one of this user's, its
 // signature, and a sign counter that moved forward (or stays 0, for the
 // authenticators that keep none). It stores the new counter and backup
-// state and returns the credential as it now is. Every failure answers
+// state and returns the credential as it now is, and whether the
+// authenticator verified the user (the UV flag). Every failure answers
 // NotAuthorizedException, the exception RespondToAuthChallenge has for it.
-func (s *Service) finishPasskeyAssertion(ctx context.Context, p *pool, u *store.User, state, answer []byte) (*store.WebAuthnCredential, error) {
+func (s *Service) finishPasskeyAssertion(ctx context.Context, p *pool, u *store.User, state, answer []byte) (*store.WebAuthnCredential, bool, error) {
 	rpID, _, err := s.passkeyPool(p)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var session webauthn.SessionData
 	if err := json.Unmarshal(state, &session); err != nil {
-		return nil, internal(err)
+		return nil, false, internal(err)
 	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes(answer)
 	if err != nil {
-		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgPasskeyFailed, "not a passkey assertion")
+		return nil, false, api.Errorf(api.ErrNotAuthorized, api.MsgPasskeyFailed, "not a passkey assertion")
 	}
 	if parsed.Response.CollectedClientData.Challenge != session.Challenge {
-		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgPasskeyFailed, "the challenge is not this sign-in's")
+		return nil, false, api.Errorf(api.ErrNotAuthorized, api.MsgPasskeyFailed, "the challenge is not this sign-in's")
 	}
 	origin := parsed.Response.CollectedClientData.Origin
 	if !originAllowed(origin, rpID) || session.RelyingPartyID != rpID {
-		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgPasskeyFailed, "origin or relying party not allowed")
+		return nil, false, api.Errorf(api.ErrNotAuthorized, api.MsgPasskeyFailed, "origin or relying party not allowed")
 	}
 	rpHash := sha256.Sum256([]byte(rpID))
 	if !bytes.Equal(parsed.Response.AuthenticatorData.RPIDHash, rpHash[:]) {
-		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgPasskeyFailed, "origin or relying party not allowed")
+		return nil, false, api.Errorf(api.ErrNotAuthorized, api.MsgPasskeyFailed, "origin or relying party not allowed")
 	}
 	idx := -1
 	for i := range u.WebAuthnCredentials {
@@ -89,11 +91,11 @@ func (s *Service) finishPasskeyAssertion(ctx context.Context, p *pool, u *store.
 		}
 	}
 	if idx < 0 {
-		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgPasskeyFailed, "not a passkey of this user")
+		return nil, false, api.Errorf(api.ErrNotAuthorized, api.MsgPasskeyFailed, "not a passkey of this user")
 	}
 	rp, err := newRelyingParty(rpID, p.rec.Name, []string{origin})
 	if err != nil {
-		return nil, internal(err)
+		return nil, false, internal(err)
 	}
 	cred, err := rp.ValidateLogin(webAuthnUser{u}, session, parsed)
 	if err != nil {
@@ -101,10 +103,10 @@ func (s *Service) finishPasskeyAssertion(ctx context.Context, p *pool, u *store.
 		if pe, ok := err.(*protocol.Error); ok && pe.Details != "" {
 			detail = pe.Details
 		}
-		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgPasskeyFailed, detail)
+		return nil, false, api.Errorf(api.ErrNotAuthorized, api.MsgPasskeyFailed, detail)
 	}
 	if cred.Authenticator.CloneWarning {
-		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgPasskeyFailed, "the sign counter did not move forward")
+		return nil, false, api.Errorf(api.ErrNotAuthorized, api.MsgPasskeyFailed, "the sign counter did not move forward")
 	}
 	var out store.WebAuthnCredential
 	_, err = s.updateUser(ctx, u, func(u *store.User) error {
@@ -126,7 +128,19 @@ func (s *Service) finishPasskeyAssertion(ctx context.Context, p *pool, u *store.
 		return api.Errorf(api.ErrNotAuthorized, api.MsgPasskeyFailed, "not a passkey of this user")
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return &out, nil
+	return &out, cred.Flags.UserVerified, nil
+}
+
+// BeginPasskey is beginPasskeyAssertion, for package signin.
+func (k signinCore) BeginPasskey(_ context.Context, sc signin.Client, u *store.User) (options, state []byte, err error) {
+	return k.s.beginPasskeyAssertion(sc.(*client).pool, u)
+}
+
+// FinishPasskey is finishPasskeyAssertion, for package signin: whether the
+// user was verified.
+func (k signinCore) FinishPasskey(ctx context.Context, sc signin.Client, u *store.User, state, answer []byte) (bool, error) {
+	_, uv, err := k.s.finishPasskeyAssertion(ctx, sc.(*client).pool, u, state, answer)
+	return uv, err
 }

@@ -163,7 +163,7 @@ func TestPasskeyAssertion(t *testing.T) {
 	challenge, state := begin(ua)
 	alice.counter = 6
 	good := alice.assert(challenge, "https://login.example.com", rpID, sub(ua))
-	c, err := e.svc.finishPasskeyAssertion(ctx, p, ua, state, good)
+	c, _, err := e.svc.finishPasskeyAssertion(ctx, p, ua, state, good)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,13 +177,13 @@ func TestPasskeyAssertion(t *testing.T) {
 
 	// The same answer again (the state of its sign-in kept): the counter
 	// did not move.
-	_, err = e.svc.finishPasskeyAssertion(ctx, p, ua, state, good)
+	_, _, err = e.svc.finishPasskeyAssertion(ctx, p, ua, state, good)
 	refused("replay", "sign counter", err)
 
 	// A counter going backwards on a fresh challenge.
 	challenge, state = begin(ua)
 	alice.counter = 3
-	_, err = e.svc.finishPasskeyAssertion(ctx, p, ua, state, alice.assert(challenge, "https://example.com", rpID, sub(ua)))
+	_, _, err = e.svc.finishPasskeyAssertion(ctx, p, ua, state, alice.assert(challenge, "https://example.com", rpID, sub(ua)))
 	refused("counter backwards", "sign counter", err)
 	alice.counter = 7
 
@@ -192,39 +192,39 @@ func TestPasskeyAssertion(t *testing.T) {
 		{"wrong rp id", "https://example.com", "example.org", "relying party"},
 	} {
 		challenge, state = begin(ua)
-		_, err = e.svc.finishPasskeyAssertion(ctx, p, ua, state, alice.assert(challenge, tc.origin, tc.rp, sub(ua)))
+		_, _, err = e.svc.finishPasskeyAssertion(ctx, p, ua, state, alice.assert(challenge, tc.origin, tc.rp, sub(ua)))
 		refused(tc.what, tc.want, err)
 	}
 
 	// Another challenge than this sign-in's.
 	_, state = begin(ua)
 	other, _ := begin(ua)
-	_, err = e.svc.finishPasskeyAssertion(ctx, p, ua, state, alice.assert(other, "https://example.com", rpID, sub(ua)))
+	_, _, err = e.svc.finishPasskeyAssertion(ctx, p, ua, state, alice.assert(other, "https://example.com", rpID, sub(ua)))
 	refused("other challenge", "challenge", err)
 
 	// Bob's passkey answering Alice's sign-in, with either user handle.
 	challenge, state = begin(ua)
 	bob.counter = 1
-	_, err = e.svc.finishPasskeyAssertion(ctx, p, ua, state, bob.assert(challenge, "https://example.com", rpID, sub(ub)))
+	_, _, err = e.svc.finishPasskeyAssertion(ctx, p, ua, state, bob.assert(challenge, "https://example.com", rpID, sub(ub)))
 	refused("another user's passkey", "not a passkey of this user", err)
 
 	// A signature by another key over Alice's credential id.
 	challenge, state = begin(ua)
 	forger := newTestPasskey(t)
 	forger.id, forger.counter = alice.id, 100
-	_, err = e.svc.finishPasskeyAssertion(ctx, p, ua, state, forger.assert(challenge, "https://example.com", rpID, sub(ua)))
+	_, _, err = e.svc.finishPasskeyAssertion(ctx, p, ua, state, forger.assert(challenge, "https://example.com", rpID, sub(ua)))
 	refused("forged signature", "", err)
 
 	// Without user verification where the pool requires it.
 	challenge, state = begin(ua)
 	alice.flags &^= 0x04
-	_, err = e.svc.finishPasskeyAssertion(ctx, p, ua, state, alice.assert(challenge, "https://example.com", rpID, sub(ua)))
+	_, _, err = e.svc.finishPasskeyAssertion(ctx, p, ua, state, alice.assert(challenge, "https://example.com", rpID, sub(ua)))
 	refused("no user verification", "", err)
 	alice.flags |= 0x04
 
 	// And after all that, a good answer still signs in.
 	challenge, state = begin(ua)
-	if c, err = e.svc.finishPasskeyAssertion(ctx, p, ua, state, alice.assert(challenge, "https://example.com", rpID, sub(ua))); err != nil || c.SignCount != 7 {
+	if c, _, err = e.svc.finishPasskeyAssertion(ctx, p, ua, state, alice.assert(challenge, "https://example.com", rpID, sub(ua))); err != nil || c.SignCount != 7 {
 		t.Fatalf("good answer after refusals: %+v, %v", c, err)
 	}
 }

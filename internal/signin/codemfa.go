@@ -85,7 +85,7 @@ func mfaChallenge(c Client, u *store.User) (string, error) {
 
 // codeMedium is the delivery medium of a code challenge.
 func codeMedium(challenge string) string {
-	if challenge == ChallengeSMSMFA {
+	if challenge == ChallengeSMSMFA || challenge == ChallengeSMSOTP {
 		return "SMS"
 	}
 	return "EMAIL"
@@ -127,7 +127,8 @@ func (e *Engine) sendMFACode(ctx context.Context, c Client, u *store.User, ss *S
 	return nil
 }
 
-// codeMFAStep answers SMS_MFA and EMAIL_OTP: the code the session sent.
+// codeMFAStep answers SMS_MFA and EMAIL_OTP: the code the session sent
+// (and SMS_OTP and EMAIL_OTP as USER_AUTH's first factor, userauth.go).
 // A right code also verifies the phone number or email it went to, as
 // Cognito does.
 func codeMFAStep(ctx context.Context, e *Engine, req *request, ss *Session, u *store.User) (*api.AuthOutput, error) {
@@ -144,10 +145,14 @@ func codeMFAStep(ctx context.Context, e *Engine, req *request, ss *Session, u *s
 		match = match || subtle.ConstantTimeCompare(ss.Code, h) == 1
 	}
 	if len(ss.Code) == 0 || !match {
-		return nil, e.failedSignIn(ctx, req.client, u, StepMFA, api.Errorf(api.ErrCodeMismatch, api.MsgInvalidCodeForUser))
+		step := StepMFA
+		if ss.Stage == StageFirstFactor {
+			step = StepPassword // USER_AUTH's one factor, recorded as a failed first factor
+		}
+		return nil, e.failedSignIn(ctx, req.client, u, step, api.Errorf(api.ErrCodeMismatch, api.MsgInvalidCodeForUser))
 	}
 	attr := "email_verified"
-	if ss.Challenge == ChallengeSMSMFA {
+	if codeMedium(ss.Challenge) == "SMS" {
 		attr = "phone_number_verified"
 	}
 	if u.Attributes[attr] != "true" {
@@ -163,6 +168,9 @@ func codeMFAStep(ctx context.Context, e *Engine, req *request, ss *Session, u *s
 		if err != nil {
 			return nil, err
 		}
+	}
+	if ss.Stage == StageFirstFactor {
+		return e.firstFactorCodeDone(ctx, req.client, ss, u)
 	}
 	return e.secondFactorDone(ctx, req.client, ss, u)
 }

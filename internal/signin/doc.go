@@ -39,6 +39,12 @@
 //	   │    (AssociateSoftwareToken and VerifySoftwareToken with the Session between)
 //	   └ otherwise ──► tokens
 //
+//	  USER_AUTH (userauth.go) ──► SELECT_CHALLENGE ──(ANSWER)──┐ or straight to PREFERRED_CHALLENGE
+//	    PASSWORD ──► as USER_PASSWORD_AUTH;  PASSWORD_SRP ──► PASSWORD_VERIFIER as USER_SRP_AUTH
+//	    EMAIL_OTP / SMS_OTP (a code sent, its hash in the Session) ──► tokens (no MFA after it)
+//	    WEB_AUTHN (CREDENTIAL_REQUEST_OPTIONS) ──(CREDENTIAL)──► tokens (MFA after it only with
+//	      MFA ON and no user verification)
+//
 //	  CUSTOM_AUTH ──► DefineAuthChallenge ──► CUSTOM_CHALLENGE ──(Verify…)──► DefineAuthChallenge … ──► tokens or a failure
 //	    (with SRP_A: DefineAuthChallenge may ask PASSWORD_VERIFIER first; customauth.go)
 //

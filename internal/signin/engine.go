@@ -51,6 +51,9 @@ type Client interface {
 	// EmailMfaConfiguration).
 	SMSMFA() bool
 	EmailMFA() bool
+	// AllowedFirstFactors is the pool's
+	// Policies.SignInPolicy.AllowedFirstAuthFactors (PASSWORD when unset).
+	AllowedFirstFactors() []string
 	// KeepsAuthEvents reports whether the pool keeps a sign-in history.
 	KeepsAuthEvents() bool
 }
@@ -118,6 +121,13 @@ type Core interface {
 	// returns the destination masked as Cognito shows it. A failed sending
 	// is Cognito's error, with nothing stored.
 	DeliverMFACode(ctx context.Context, c Client, u *store.User, medium, code string) (string, error)
+	// BeginPasskey returns the passkey request options for u
+	// (CREDENTIAL_REQUEST_OPTIONS) and the state the answer is checked
+	// against; FinishPasskey checks the answer (CREDENTIAL), stores the
+	// credential's new sign counter, and reports whether the authenticator
+	// verified the user. Their failures are Cognito's errors.
+	BeginPasskey(ctx context.Context, c Client, u *store.User) (options, state []byte, err error)
+	FinishPasskey(ctx context.Context, c Client, u *store.User, state, answer []byte) (userVerified bool, err error)
 }
 
 // Config is what an Engine needs.
@@ -186,6 +196,7 @@ var (
 		"REFRESH_TOKEN":            refreshFlow{},
 		"USER_SRP_AUTH":            srpFlow{},
 		"CUSTOM_AUTH":              customFlow{},
+		"USER_AUTH":                userAuthFlow{},
 	}
 	challenges = map[string]challengeHandler{
 		ChallengePasswordVerify: passwordVerifierChallenge{},
@@ -198,6 +209,9 @@ var (
 		ChallengeSMSMFA:         sessionStep(codeMFAStep),
 		ChallengeEmailOTP:       sessionStep(codeMFAStep),
 		ChallengeSelectMFA:      sessionStep(selectMFAStep),
+		ChallengeSelect:         selectChallenge{},
+		ChallengeSMSOTP:         sessionStep(codeMFAStep),
+		ChallengeWebAuthn:       sessionStep(webAuthnStep),
 	}
 )
 

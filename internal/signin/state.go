@@ -33,6 +33,9 @@ type Session struct {
 	// Code is the keyed hash of the code an SMS_MFA or EMAIL_OTP session
 	// sent (codemfa.go): the code lives no longer than its Session.
 	Code []byte `json:"cd,omitempty"`
+	// Passkey is the state a WEB_AUTHN session's answer is checked
+	// against (its challenge, relying party and the user's credentials).
+	Passkey []byte `json:"pk,omitempty"`
 }
 
 // The stages of an MFA_SETUP session.

@@ -1,0 +1,99 @@
+// Amplify v6 (@aws-amplify/auth) against Cognate, in Node: passwordless
+// sign-in with USER_AUTH. signIn with authFlowType USER_AUTH and
+// preferredChallenge EMAIL_OTP asks CONFIRM_SIGN_IN_WITH_EMAIL_CODE; the
+// code from the development outbox signs the user in. A wrong code first.
+//
+// Run from the repository root: COGNATE_BIN=/path/to/cognate node --test e2e/js/
+
+import './node-globals.mjs'; // before Amplify: Node 20 has no navigator
+
+import assert from 'node:assert/strict';
+import { after, before, describe } from 'node:test';
+
+import { Amplify } from '@aws-amplify/core';
+import { confirmSignIn, confirmSignUp, fetchAuthSession, signIn, signOut, signUp } from '@aws-amplify/auth';
+import { cognitoUserPoolsTokenProvider } from '@aws-amplify/auth/cognito';
+
+import { cognateBinary, startServer } from './server.mjs';
+import { AsyncMemoryStorage, deliveredCode, installFetchTrace, walk } from './util.mjs';
+
+cognateBinary();
+installFetchTrace();
+
+const POOL_ID = 'us-east-1_jsamplifyuserauth';
+const CLIENT_ID = 'jsamplifyuserauthclient001';
+const PASSWORD = 'Correct-Horse-9-battery';
+const USERNAME = 'amplify-userauth-user';
+
+const CONFIG = {
+	UserPools: [
+		{
+			Id: POOL_ID,
+			PoolName: 'amplify-userauth',
+			AutoVerifiedAttributes: ['email'],
+			Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } },
+			Clients: [
+				{
+					ClientId: CLIENT_ID,
+					ClientName: 'web',
+					ExplicitAuthFlows: ['ALLOW_USER_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+				},
+			],
+		},
+	],
+};
+
+let srv;
+const storage = new AsyncMemoryStorage();
+
+before(async () => {
+	srv = await startServer(CONFIG);
+	const config = {
+		Auth: { Cognito: { userPoolId: POOL_ID, userPoolClientId: CLIENT_ID, userPoolEndpoint: srv.url } },
+	};
+	cognitoUserPoolsTokenProvider.setAuthConfig(config.Auth);
+	cognitoUserPoolsTokenProvider.setKeyValueStorage(storage);
+	Amplify.configure(config, { Auth: { tokenProvider: cognitoUserPoolsTokenProvider } });
+});
+after(async () => {
+	await srv?.stop();
+});
+
+async function mfaCodes() {
+	return (await srv.outbox(POOL_ID, USERNAME)).filter(m => m.purpose === 'mfa');
+}
+
+describe('Amplify v6: USER_AUTH with EMAIL_OTP', () => {
+	const step = walk(() => srv.log());
+
+	step('signUp and confirm', async () => {
+		await signUp({ username: USERNAME, password: PASSWORD, options: { userAttributes: { email: 'carol@example.com' } } });
+		const msg = await deliveredCode(srv, POOL_ID, USERNAME, 'signup');
+		const res = await confirmSignUp({ username: USERNAME, confirmationCode: msg.code });
+		assert.equal(res.isSignUpComplete, true);
+	});
+
+	let sent;
+	step('signIn USER_AUTH, preferredChallenge EMAIL_OTP: CONFIRM_SIGN_IN_WITH_EMAIL_CODE', async () => {
+		const res = await signIn({ username: USERNAME, options: { authFlowType: 'USER_AUTH', preferredChallenge: 'EMAIL_OTP' } });
+		assert.equal(res.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE', JSON.stringify(res.nextStep));
+		assert.equal(res.nextStep.codeDeliveryDetails?.destination, 'c***@e***.com');
+		const codes = await mfaCodes();
+		assert.equal(codes.length, 1);
+		sent = codes[0];
+		assert.equal(sent.destination, 'carol@example.com');
+	});
+
+	step('confirmSignIn with a wrong code: CodeMismatchException', async () => {
+		const wrong = String((Number(sent.code) + 1) % 1_000_000).padStart(6, '0');
+		await assert.rejects(confirmSignIn({ challengeResponse: wrong }), e => e.name === 'CodeMismatchException');
+	});
+
+	step('confirmSignIn with the emailed code: DONE, tokens', async () => {
+		const res = await confirmSignIn({ challengeResponse: sent.code });
+		assert.equal(res.nextStep.signInStep, 'DONE', JSON.stringify(res.nextStep));
+		const session = await fetchAuthSession();
+		assert.equal(session.tokens?.idToken?.payload['cognito:username'], USERNAME);
+		await signOut();
+	});
+});
