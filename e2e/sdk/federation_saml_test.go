@@ -2,6 +2,7 @@ package sdk_test
 
 import (
 	"bytes"
+	"compress/flate"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -10,6 +11,7 @@ import (
 	"encoding/json"
 	"html"
 	"io"
+	"log/slog"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +19,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,6 +30,31 @@ import (
 
 	"github.com/cognate-idp/cognate/cognatetest"
 )
+
+// syncBuffer is a log sink read by the test while the server writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// logged checks that the server's last SAML refusal logged text, and
+// clears the log.
+func (f *samlFed) logged(t *testing.T, text string) {
+	t.Helper()
+	f.log.mu.Lock()
+	defer f.log.mu.Unlock()
+	out := f.log.buf.String()
+	f.log.buf.Reset()
+	if !strings.Contains(out, "SAML response refused") || !strings.Contains(out, text) {
+		t.Fatalf("the server's log lacks a SAML refusal with %q:\n%s", text, out)
+	}
+}
 
 // This file signs in through a SAML 2.0 identity provider on the hosted
 // pages. The upstream is crewjam/saml's samlidp server (not Cognate's
@@ -48,7 +76,8 @@ const samlUserEmail = "alice@corp.test"
 type samlFed struct {
 	down                    *env
 	clock                   *cognatetest.Clock
-	idp                     string // the IdP's URL
+	log                     *syncBuffer // the server's log
+	idp                     string      // the IdP's URL
 	pool, app, appSecret    string
 	poolB, appB, appSecretB string // a second pool with the same IdP
 }
@@ -86,7 +115,8 @@ func samlAdmin(t *testing.T, method, u string, body []byte) {
 func newSAMLFed(t *testing.T) *samlFed {
 	f := &samlFed{clock: &cognatetest.Clock{}}
 	f.clock.Set(time.Now())
-	f.down = newEnv(t, cognatetest.WithClock(f.clock))
+	f.log = &syncBuffer{}
+	f.down = newEnv(t, cognatetest.WithClock(f.clock), cognatetest.WithLogger(slog.New(slog.NewTextHandler(f.log, nil))))
 	f.idp = samlTestIdP(t)
 	resp := must(http.Get(f.idp + "/metadata"))(t)
 	md := must(io.ReadAll(resp.Body))(t)
@@ -131,13 +161,33 @@ func (f *samlFed) authorizeURL(app string, extra url.Values) string {
 // SAMLResponse and the RelayState).
 func (f *samlFed) toIdP(t *testing.T, a *fedAgent, start string) (string, url.Values) {
 	t.Helper()
-	page, resp, body := a.follow(start, fedCallback)
+	return f.toIdPWith(t, a, start, nil)
+}
+
+// toIdPWith is toIdP with the AuthnRequest's XML changed by rewrite on
+// its way to the IdP (which takes unsigned requests).
+func (f *samlFed) toIdPWith(t *testing.T, a *fedAgent, start string, rewrite func(string) string) (string, url.Values) {
+	t.Helper()
+	sso, _, _ := a.follow(start, f.idp+"/sso?")
+	if rewrite != nil {
+		u := must(url.Parse(sso))(t)
+		q := u.Query()
+		raw := must(base64.StdEncoding.DecodeString(q.Get("SAMLRequest")))(t)
+		xml := string(must(io.ReadAll(flate.NewReader(bytes.NewReader(raw))))(t))
+		var buf bytes.Buffer
+		w := must(flate.NewWriter(&buf, flate.DefaultCompression))(t)
+		_, _ = w.Write([]byte(rewrite(xml)))
+		must(0, w.Close())(t)
+		q.Set("SAMLRequest", base64.StdEncoding.EncodeToString(buf.Bytes()))
+		u.RawQuery = q.Encode()
+		sso = u.String()
+	}
+	page, resp, body := a.follow(sso, fedCallback)
 	if !strings.HasPrefix(page, f.idp+"/sso?") || resp.StatusCode != http.StatusOK {
 		t.Fatalf("expected the IdP's login form, got %d at %s:\n%s", resp.StatusCode, page, body)
 	}
-	sso, _ := url.Parse(page)
-	areq := sso.Query().Get("SAMLRequest")
-	if areq == "" || sso.Query().Get("RelayState") == "" {
+	pu, _ := url.Parse(page)
+	if pu.Query().Get("SAMLRequest") == "" || pu.Query().Get("RelayState") == "" {
 		t.Fatalf("no SAMLRequest or RelayState in %s", page)
 	}
 	m := samlLoginForm.FindStringSubmatch(body)
@@ -259,6 +309,7 @@ func TestFederatedSAMLRefusals(t *testing.T) {
 		form.Set("SAMLResponse", base64.StdEncoding.EncodeToString([]byte(forged)))
 		resp, body := f.back(t, a, acs, form)
 		refused(t, resp, body, notVerified)
+		f.logged(t, "signature")
 		if _, err := f.down.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &f.pool, Username: aws.String("Corp_admin@corp.test")}); err == nil {
 			t.Fatal("the forged user was made")
 		}
@@ -278,15 +329,15 @@ func TestFederatedSAMLRefusals(t *testing.T) {
 	})
 
 	t.Run("wrong audience", func(t *testing.T) {
-		// An assertion the IdP made for pool B, posted to a sign-in of
-		// pool A.
-		ab := newFedAgent(t)
-		acs, formB := f.toIdP(t, ab, f.authorizeURL(f.appB, url.Values{"identity_provider": {"Corp"}}))
+		// The IdP is asked (in pool A's AuthnRequest) for an assertion
+		// for pool B, and posts it to pool A's sign-in.
 		a := newFedAgent(t)
-		_, formA := f.toIdP(t, a, f.authorizeURL(f.app, url.Values{"identity_provider": {"Corp"}}))
-		formA.Set("SAMLResponse", formB.Get("SAMLResponse"))
-		resp, body := f.back(t, a, acs, formA)
+		acs, form := f.toIdPWith(t, a, f.authorizeURL(f.app, url.Values{"identity_provider": {"Corp"}}), func(x string) string {
+			return strings.Replace(x, "urn:amazon:cognito:sp:"+f.pool, "urn:amazon:cognito:sp:"+f.poolB, 1)
+		})
+		resp, body := f.back(t, a, acs, form)
 		refused(t, resp, body, notVerified)
+		f.logged(t, "AudienceRestriction does not contain")
 	})
 
 	t.Run("expired", func(t *testing.T) {
@@ -297,6 +348,7 @@ func TestFederatedSAMLRefusals(t *testing.T) {
 		defer f.clock.Set(time.Now())
 		resp, body := f.back(t, a, acs, form)
 		refused(t, resp, body, notVerified)
+		f.logged(t, "expired")
 	})
 
 	t.Run("garbage", func(t *testing.T) {
