@@ -121,8 +121,9 @@ func newSAMLFed(t *testing.T) *samlFed {
 	resp := must(http.Get(f.idp + "/metadata"))(t)
 	md := must(io.ReadAll(resp.Body))(t)
 	resp.Body.Close()
-	f.pool, f.app, f.appSecret = f.samlPool(t, string(md))
-	f.poolB, f.appB, f.appSecretB = f.samlPool(t, string(md))
+	f.pool, f.app, f.appSecret = f.samlPool(t, map[string]string{"MetadataFile": string(md)})
+	// Pool B reads the same IdP's metadata from its MetadataURL.
+	f.poolB, f.appB, f.appSecretB = f.samlPool(t, map[string]string{"MetadataURL": f.idp + "/metadata"})
 	// Both pools are service providers of the IdP, from the metadata
 	// Cognate serves.
 	for i, app := range []string{f.app, f.appB} {
@@ -135,10 +136,10 @@ func newSAMLFed(t *testing.T) *samlFed {
 	return f
 }
 
-func (f *samlFed) samlPool(t *testing.T, md string) (pool, app, secret string) {
+func (f *samlFed) samlPool(t *testing.T, details map[string]string) (pool, app, secret string) {
 	pool, _ = f.down.pool(types.UserPoolMfaTypeOff)
 	must(f.down.c.CreateIdentityProvider(ctx, &cip.CreateIdentityProviderInput{UserPoolId: &pool, ProviderName: aws.String("Corp"),
-		ProviderType: types.IdentityProviderTypeTypeSaml, ProviderDetails: map[string]string{"MetadataFile": md},
+		ProviderType: types.IdentityProviderTypeTypeSaml, ProviderDetails: details,
 		AttributeMapping: map[string]string{"email": "urn:oid:0.9.2342.19200300.100.1.3", "given_name": "urn:oid:2.5.4.42"},
 		IdpIdentifiers:   []string{"corp.test"}}))(t)
 	c := must(f.down.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &pool, ClientName: aws.String("web"),
@@ -276,6 +277,19 @@ func TestFederatedSAMLSignIn(t *testing.T) {
 	resp, body = f.back(t, a, html.UnescapeString(p[1]), form2)
 	if c := f.finish(t, f.pool, f.app, f.appSecret, resp, body); c["sub"] != sub {
 		t.Fatalf("second sign-in is %v, first %v", c["sub"], sub)
+	}
+
+	// Pool B, whose provider has a MetadataURL.
+	b := newFedAgent(t)
+	acs, form = f.toIdP(t, b, f.authorizeURL(f.appB, url.Values{"identity_provider": {"Corp"}}))
+	resp, body = f.back(t, b, acs, form)
+	if c := f.finish(t, f.poolB, f.appB, f.appSecretB, resp, body); c["cognito:username"] != want || c["sub"] == sub {
+		t.Fatalf("pool B's claims %v", c)
+	}
+
+	// No SP metadata without a client of the pool.
+	if resp, _ := newFedAgent(t).get(f.down.srv.URL + "/saml2/metadata?client_id=nope"); resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("SP metadata of no client answered %d", resp.StatusCode)
 	}
 
 	// The sign-in page offers the provider.
