@@ -79,6 +79,7 @@ type samlFed struct {
 	log                     *syncBuffer // the server's log
 	idp                     string      // the IdP's URL
 	pool, app, appSecret    string
+	native                  string // a native user of pool A, for linking
 	poolB, appB, appSecretB string // a second pool with the same IdP
 }
 
@@ -137,7 +138,10 @@ func newSAMLFed(t *testing.T) *samlFed {
 }
 
 func (f *samlFed) samlPool(t *testing.T, details map[string]string) (pool, app, secret string) {
-	pool, _ = f.down.pool(types.UserPoolMfaTypeOff)
+	pool, native := f.down.pool(types.UserPoolMfaTypeOff)
+	if f.native == "" {
+		f.native = f.down.user(pool, native)
+	}
 	must(f.down.c.CreateIdentityProvider(ctx, &cip.CreateIdentityProviderInput{UserPoolId: &pool, ProviderName: aws.String("Corp"),
 		ProviderType: types.IdentityProviderTypeTypeSaml, ProviderDetails: details,
 		AttributeMapping: map[string]string{"email": "urn:oid:0.9.2342.19200300.100.1.3", "given_name": "urn:oid:2.5.4.42"},
@@ -182,6 +186,14 @@ func (f *samlFed) toIdPWith(t *testing.T, a *fedAgent, start string, rewrite fun
 		q.Set("SAMLRequest", base64.StdEncoding.EncodeToString(buf.Bytes()))
 		u.RawQuery = q.Encode()
 		sso = u.String()
+	}
+	// The AuthnRequest names the pool as Cognito does, and the ACS.
+	ru := must(url.Parse(sso))(t)
+	raw := must(base64.StdEncoding.DecodeString(ru.Query().Get("SAMLRequest")))(t)
+	areq := string(must(io.ReadAll(flate.NewReader(bytes.NewReader(raw))))(t))
+	if !strings.Contains(areq, `AssertionConsumerServiceURL="`+f.down.srv.URL+`/saml2/idpresponse"`) ||
+		!strings.Contains(areq, ">urn:amazon:cognito:sp:") {
+		t.Fatalf("AuthnRequest %s", areq)
 	}
 	page, resp, body := a.follow(sso, fedCallback)
 	if !strings.HasPrefix(page, f.idp+"/sso?") || resp.StatusCode != http.StatusOK {
@@ -395,4 +407,32 @@ func cookieOf(t *testing.T, a *fedAgent, u, name string) string {
 	}
 	t.Fatalf("no cookie %s for %s", name, u)
 	return ""
+}
+
+// A native user linked (AdminLinkProviderForUser, Cognito_Subject = the
+// NameID) to the SAML identity signs in through the IdP as itself.
+func TestFederatedSAMLLinking(t *testing.T) {
+	f := newSAMLFed(t)
+	pu := func(provider, attr, value string) *types.ProviderUserIdentifierType {
+		return &types.ProviderUserIdentifierType{ProviderName: &provider, ProviderAttributeName: &attr, ProviderAttributeValue: &value}
+	}
+	must(f.down.c.AdminLinkProviderForUser(ctx, &cip.AdminLinkProviderForUserInput{UserPoolId: &f.pool,
+		DestinationUser: pu("Cognito", "", f.native), SourceUser: pu("Corp", "Cognito_Subject", samlUserEmail)}))(t)
+	native := must(f.down.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &f.pool, Username: &f.native}))(t)
+	var sub string
+	for _, at := range native.UserAttributes {
+		if *at.Name == "sub" {
+			sub = *at.Value
+		}
+	}
+	a := newFedAgent(t)
+	acs, form := f.toIdP(t, a, f.authorizeURL(f.app, url.Values{"identity_provider": {"Corp"}}))
+	resp, body := f.back(t, a, acs, form)
+	claims := f.finish(t, f.pool, f.app, f.appSecret, resp, body)
+	if claims["cognito:username"] != f.native || claims["sub"] != sub || sub == "" {
+		t.Fatalf("linked sign-in claims %v, native sub %s", claims, sub)
+	}
+	if _, err := f.down.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &f.pool, Username: aws.String("Corp_" + samlUserEmail)}); err == nil {
+		t.Fatal("a Corp_ user was made for a linked identity")
+	}
 }
