@@ -200,10 +200,16 @@ func (h *Handler) samlResponse(w http.ResponseWriter, r *http.Request) {
 
 // samlMetadata is GET /saml2/metadata?client_id=<app client>: the
 // service provider metadata of the client's pool, for the IdP's
-// configuration. Choice: Cognito documents no metadata URL of its own;
-// this one is found by an app client of the pool.
+// configuration. Choice: Cognito serves no SP metadata (its users write
+// it by hand from the pool id and ACS URL); Cognate serves it, found by
+// an app client of the pool.
 func (h *Handler) samlMetadata(w http.ResponseWriter, r *http.Request) {
 	c, err := h.svc.HostedClient(r.Context(), r.URL.Query().Get("client_id"))
+	if e, ok := api.As(err); err != nil && (!ok || e.Code == api.ErrInternal) {
+		h.log.Error("hosted: SAML metadata client", "err", err)
+		h.errorPage(w, http.StatusInternalServerError, api.MsgInternal, "", "")
+		return
+	}
 	if err != nil {
 		h.errorPage(w, http.StatusBadRequest, "No app client with this client_id.", "", "")
 		return
