@@ -177,6 +177,13 @@ func (f *federation) finish(t *testing.T, a *fedAgent, back string) map[string]a
 	if !strings.HasPrefix(final, fedCallback) {
 		t.Fatalf("downstream answered %d at %s:\n%s", resp.StatusCode, final, body)
 	}
+	return f.redeem(t, final)
+}
+
+// redeem redeems the code of the app's callback URL final and returns the
+// verified ID token's claims.
+func (f *federation) redeem(t *testing.T, final string) map[string]any {
+	t.Helper()
 	cb, _ := url.Parse(final)
 	if cb.Query().Get("state") != "app-state" || cb.Query().Get("code") == "" {
 		t.Fatalf("callback %s", final)

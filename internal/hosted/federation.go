@@ -178,6 +178,10 @@ func (h *Handler) federate(w http.ResponseWriter, r *http.Request, req *authRequ
 		implicitAwareError(w, r, req.RedirectURI, req.State, oauthInvalidRequest, e.Message, req.Implicit)
 		return
 	}
+	if fp.Type == "SAML" {
+		h.samlFederate(w, r, req, fp)
+		return
+	}
 	ep, err := h.fed.endpoints(r.Context(), fp)
 	if err != nil {
 		h.log.Warn("hosted: identity provider unavailable", "provider", fp.Name, "err", err)

@@ -35,7 +35,18 @@ type FederationProvider struct {
 	// AttributesURL is the userInfo endpoint (attributes_url), called with
 	// AttributesMethod (attributes_request_method, GET or POST).
 	AttributesURL, AttributesMethod string
+	// PoolID is the pool's id: a SAML provider knows Cognate by
+	// urn:amazon:cognito:sp:<PoolID>.
+	PoolID string
+	// Metadata is a SAML provider's metadata document (its MetadataFile,
+	// or what its MetadataURL serves now).
+	Metadata []byte
 }
+
+// SAMLNameID is the claim under which the hosted pages hand a SAML
+// assertion's NameID to FederatedSignIn; the user name is made of it
+// unless the AttributeMapping maps username to an attribute.
+const SAMLNameID = "saml:NameID"
 
 // oidcTypes are the provider types whose sign-in is OpenID Connect.
 var oidcTypes = []string{"OIDC", "Google", "SignInWithApple"}
@@ -74,6 +85,18 @@ func (s *Service) FederationProvider(ctx context.Context, clientID, name, identi
 	pd, ok := c.pool.doc.Providers[name]
 	if !ok || !slices.Contains(clientProviders(c), name) {
 		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgProviderNotForClient, name)
+	}
+	if pd.Type == "SAML" {
+		fp := &FederationProvider{Name: name, Type: pd.Type, PoolID: c.pool.rec.ID, Metadata: []byte(pd.Details["MetadataFile"])}
+		if u := pd.Details["MetadataURL"]; u != "" {
+			// Choice: the metadata of a MetadataURL is read at each
+			// sign-in, so a rotated IdP certificate is taken at once.
+			if fp.Metadata, err = fetchMetadata(ctx, u); err != nil {
+				s.log.Warn("SAML metadata fetch failed", "provider", name, "err", err)
+				return nil, api.Errorf(api.ErrInvalidParameter, api.MsgProviderMetadataFetch)
+			}
+		}
+		return fp, nil
 	}
 	if !slices.Contains(oidcTypes, pd.Type) {
 		return nil, api.Errorf(api.ErrUnsupportedOperation, api.MsgProviderTypeNotHosted, pd.Type)
@@ -141,6 +164,9 @@ func (s *Service) FederatedSignIn(ctx context.Context, clientID, provider string
 		return nil, "", api.Errorf(api.ErrInvalidParameter, api.MsgProviderNotForClient, provider)
 	}
 	mapping := defaultMapping(pd.Type, pd.AttributeMapping)
+	if _, ok := mapping["username"]; !ok && pd.Type == "SAML" {
+		mapping["username"] = SAMLNameID
+	}
 	subject := claimString(claims[mapping["username"]])
 	if subject == "" || len(subject) > 128 {
 		return nil, "", api.Errorf(api.ErrInvalidParameter, api.MsgProviderNoSubject, mapping["username"])

@@ -1,0 +1,259 @@
+package hosted
+
+import (
+	"crypto/subtle"
+	"encoding/xml"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/crewjam/saml"
+	"github.com/jonboulle/clockwork"
+	dsig "github.com/russellhaering/goxmldsig"
+
+	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/idp"
+)
+
+// This file holds SAML sign-in on the hosted pages (SP-initiated, HTTP-
+// Redirect binding towards the IdP, HTTP-POST binding back). Cognate is
+// the service provider urn:amazon:cognito:sp:<poolId>, as Cognito is; its
+// assertion consumer service is <public URL>/saml2/idpresponse. The IdP's
+// Response is checked by crewjam/saml's ServiceProvider: the signature
+// against the certificates of the IdP's metadata, audience, destination
+// and recipient, time window and InResponseTo (the AuthnRequest's ID,
+// sealed in the RelayState). Each assertion ID is accepted once.
+
+const (
+	samlACSPath      = "/saml2/idpresponse"
+	samlMetadataPath = "/saml2/metadata"
+	samlCookie       = "cognate_saml"
+	maxSAMLResponse  = 256 << 10
+)
+
+// samlEntityID is the service provider entity id Cognito uses for a pool.
+func samlEntityID(poolID string) string { return "urn:amazon:cognito:sp:" + poolID }
+
+// samlSP is crewjam/saml's service provider for a pool and, when md is
+// given, one IdP's metadata.
+func (h *Handler) samlSP(poolID string, md *saml.EntityDescriptor) *saml.ServiceProvider {
+	acs, _ := url.Parse(h.public + samlACSPath)
+	meta, _ := url.Parse(h.public + samlMetadataPath)
+	return &saml.ServiceProvider{EntityID: samlEntityID(poolID), AcsURL: *acs, MetadataURL: *meta, IDPMetadata: md,
+		AuthnNameIDFormat: saml.UnspecifiedNameIDFormat, ReplayCache: h.samlReplay, RejectSHA1Signatures: true,
+		AssertionConsumerServiceBindings: []string{saml.HTTPPostBinding},
+		Clock:                            dsig.NewFakeClock(serviceClock{Clock: clockwork.NewRealClock(), now: h.svc.Now})}
+}
+
+// serviceClock is the real clock but for Now, which is the service's (so
+// the time window of an assertion is judged by the pool's own time).
+type serviceClock struct {
+	clockwork.Clock
+	now func() time.Time
+}
+
+func (c serviceClock) Now() time.Time                  { return c.now() }
+func (c serviceClock) Since(t time.Time) time.Duration { return c.now().Sub(t) }
+func (c serviceClock) Until(t time.Time) time.Duration { return t.Sub(c.now()) }
+
+// samlIDPMetadata reads the IdP's metadata (an EntityDescriptor, or the
+// first of an EntitiesDescriptor).
+func samlIDPMetadata(doc []byte) (*saml.EntityDescriptor, error) {
+	var ed saml.EntityDescriptor
+	if err := xml.Unmarshal(doc, &ed); err == nil && ed.EntityID != "" {
+		return &ed, nil
+	}
+	var eds saml.EntitiesDescriptor
+	if err := xml.Unmarshal(doc, &eds); err != nil || len(eds.EntityDescriptors) == 0 {
+		return nil, errors.New("SAML metadata has no EntityDescriptor")
+	}
+	return &eds.EntityDescriptors[0], nil
+}
+
+// samlFederate sends the browser to a SAML IdP with an AuthnRequest; the
+// RelayState is the sealed state, bound to this browser by a cookie.
+func (h *Handler) samlFederate(w http.ResponseWriter, r *http.Request, req *authRequest, fp *idp.FederationProvider) {
+	md, err := samlIDPMetadata(fp.Metadata)
+	if err != nil {
+		h.log.Warn("hosted: SAML metadata unusable", "provider", fp.Name, "err", err)
+		h.upstreamDown(w, r, req, fp.Name)
+		return
+	}
+	sp := h.samlSP(fp.PoolID, md)
+	areq, err := sp.MakeAuthenticationRequest(sp.GetSSOBindingLocation(saml.HTTPRedirectBinding), saml.HTTPRedirectBinding, saml.HTTPPostBinding)
+	if err != nil {
+		h.log.Warn("hosted: SAML AuthnRequest", "provider", fp.Name, "err", err)
+		h.upstreamDown(w, r, req, fp.Name)
+		return
+	}
+	st := fedState{Request: *req, Provider: fp.Name, Nonce: areq.ID, Bind: randomID(16), Expires: h.svc.Now().Add(federationTTL).Unix()}
+	st.Request.Provider, st.Request.Identifier = "", ""
+	to, err := areq.Redirect(h.seal(st, "saml"), sp)
+	if err != nil {
+		h.log.Warn("hosted: SAML redirect", "provider", fp.Name, "err", err)
+		h.upstreamDown(w, r, req, fp.Name)
+		return
+	}
+	h.setSAMLCookie(w, st.Bind, int(federationTTL/time.Second))
+	http.Redirect(w, r, to.String(), http.StatusFound)
+}
+
+// setSAMLCookie sets (or, with maxAge -1, clears) the binding cookie. The
+// IdP posts back from another site: over HTTPS the cookie is
+// SameSite=None so the browser sends it with that POST; over plain HTTP
+// (loopback development, where browsers refuse SameSite=None without
+// Secure) it is Lax, which a same-site IdP still gets.
+func (h *Handler) setSAMLCookie(w http.ResponseWriter, value string, maxAge int) {
+	same := http.SameSiteLaxMode
+	if h.secure {
+		same = http.SameSiteNoneMode
+	}
+	http.SetCookie(w, &http.Cookie{Name: samlCookie, Value: value, Path: samlACSPath, MaxAge: maxAge, HttpOnly: true, Secure: h.secure, SameSite: same})
+}
+
+const samlRefused = "The answer of the identity provider %s could not be verified, so you are not signed in. Start again from the application."
+
+// samlResponse is POST /saml2/idpresponse: the IdP's signed Response.
+func (h *Handler) samlResponse(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxSAMLResponse)
+	if err := r.ParseForm(); err != nil || r.PostForm.Get("SAMLResponse") == "" {
+		h.errorPage(w, http.StatusBadRequest, "This page expects a SAML response from an identity provider. Start again from the application.", "", "")
+		return
+	}
+	var st fedState
+	switch h.unseal(r.PostForm.Get("RelayState"), "saml", &st, func() int64 { return st.Expires }) {
+	case sealBad:
+		// Choice: IdP-initiated sign-in (no RelayState of ours) is not
+		// supported yet.
+		h.errorPage(w, http.StatusBadRequest, "This sign-in came back from the identity provider without a state this service issued, so it cannot continue. Start again from the application.", "", "")
+		return
+	case sealExpired:
+		h.errorPage(w, http.StatusBadRequest, "This sign-in took too long at the identity provider and has expired. Start again from the application.", "", "")
+		return
+	}
+	c, err := r.Cookie(samlCookie)
+	if err != nil || subtle.ConstantTimeCompare([]byte(c.Value), []byte(st.Bind)) != 1 {
+		h.errorPage(w, http.StatusBadRequest, "This sign-in was not started in this browser (its state does not match), so it cannot continue. Start again from the application.", "", "")
+		return
+	}
+	req := &st.Request
+	fp, err := h.svc.FederationProvider(r.Context(), req.ClientID, st.Provider, "")
+	if err != nil {
+		h.pageError(w, r, req, err)
+		return
+	}
+	md, err := samlIDPMetadata(fp.Metadata)
+	if err != nil {
+		h.log.Warn("hosted: SAML metadata unusable", "provider", fp.Name, "err", err)
+		h.upstreamDown(w, r, req, fp.Name)
+		return
+	}
+	sp := h.samlSP(fp.PoolID, md)
+	// The library checks the Destination against the URL the Response
+	// was posted to: the public one, whatever the listener's address.
+	acs, _ := url.Parse(h.public + samlACSPath)
+	r.URL = acs
+	assertion, err := sp.ParseResponse(r, []string{st.Nonce})
+	if err != nil {
+		detail := err
+		var ire *saml.InvalidResponseError
+		if errors.As(err, &ire) && ire.PrivateErr != nil {
+			detail = ire.PrivateErr
+		}
+		h.log.Warn("hosted: SAML response refused", "provider", fp.Name, "err", detail)
+		msg := strings.Replace(samlRefused, "%s", fp.Name, 1)
+		if errors.Is(detail, saml.ErrAssertionReplayed) {
+			msg = "This sign-in answer of the identity provider " + fp.Name + " was already used. Start again from the application."
+		}
+		h.errorPage(w, http.StatusBadRequest, msg, "", "")
+		return
+	}
+	h.setSAMLCookie(w, "", -1)
+	claims := map[string]any{}
+	if assertion.Subject != nil && assertion.Subject.NameID != nil {
+		claims[idp.SAMLNameID] = assertion.Subject.NameID.Value
+	}
+	for _, stmt := range assertion.AttributeStatements {
+		for _, a := range stmt.Attributes {
+			var vals []string
+			for _, v := range a.Values {
+				vals = append(vals, v.Value)
+			}
+			// Choice: a multi-valued attribute maps as its values joined
+			// by commas.
+			claims[a.Name] = strings.Join(vals, ",")
+		}
+	}
+	res, user, err := h.svc.FederatedSignIn(r.Context(), req.ClientID, fp.Name, claims)
+	if err != nil {
+		if e, ok := api.As(err); !ok || e.Code == api.ErrInternal {
+			h.log.Error("hosted: federated sign-in", "err", err)
+		}
+		h.pageError(w, r, req, err)
+		return
+	}
+	h.completed(w, r, req, user, res)
+}
+
+// samlMetadata is GET /saml2/metadata?client_id=<app client>: the
+// service provider metadata of the client's pool, for the IdP's
+// configuration. Choice: Cognito serves no SP metadata (its users write
+// it by hand from the pool id and ACS URL); Cognate serves it, found by
+// an app client of the pool.
+func (h *Handler) samlMetadata(w http.ResponseWriter, r *http.Request) {
+	c, err := h.svc.HostedClient(r.Context(), r.URL.Query().Get("client_id"))
+	if e, ok := api.As(err); err != nil && (!ok || e.Code == api.ErrInternal) {
+		h.log.Error("hosted: SAML metadata client", "err", err)
+		h.errorPage(w, http.StatusInternalServerError, api.MsgInternal, "", "")
+		return
+	}
+	if err != nil {
+		h.errorPage(w, http.StatusBadRequest, "No app client with this client_id.", "", "")
+		return
+	}
+	sp := h.samlSP(c.PoolID, nil)
+	md := sp.Metadata()
+	out, err := xml.MarshalIndent(md, "", "  ")
+	if err != nil {
+		h.log.Error("hosted: SAML metadata", "err", err)
+		h.errorPage(w, http.StatusInternalServerError, api.MsgInternal, "", "")
+		return
+	}
+	w.Header().Set("Content-Type", "application/samlmetadata+xml")
+	_, _ = w.Write(append([]byte(xml.Header), out...))
+}
+
+// samlReplay is the assertion IDs already accepted, until they expire.
+// Choice: kept in memory, so one server process refuses a replay; several
+// processes behind one domain would need a shared store.
+type samlReplay struct {
+	now  func() time.Time
+	mu   sync.Mutex
+	seen map[string]time.Time
+}
+
+func newSAMLReplay(now func() time.Time) *samlReplay {
+	return &samlReplay{now: now, seen: map[string]time.Time{}}
+}
+
+// Consume implements saml.AssertionReplayCache.
+func (c *samlReplay) Consume(id string, expires time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	if len(c.seen) > 1024 {
+		for k, t := range c.seen {
+			if now.After(t) {
+				delete(c.seen, k)
+			}
+		}
+	}
+	if t, ok := c.seen[id]; ok && now.Before(t) {
+		return saml.ErrAssertionReplayed
+	}
+	c.seen[id] = expires
+	return nil
+}
