@@ -9,69 +9,18 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { startHarness, launchChromium, audit, fits, shots, haveChromium, chromiumPath } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const shots = process.env.COGNATE_SCREENSHOTS
-	? path.resolve(root, process.env.COGNATE_SCREENSHOTS)
-	: mkdtempSync(path.join(os.tmpdir(), 'cognate-screenshots-'));
-mkdirSync(shots, { recursive: true });
-
-async function startHarness() {
-	let bin = process.env.COGNATE_BROWSER_HARNESS;
-	if (!bin) {
-		bin = path.join(mkdtempSync(path.join(os.tmpdir(), 'cognate-harness-')), 'harness');
-		execFileSync('go', ['build', '-o', bin, './e2e/browser/harness'], { cwd: root, stdio: 'inherit' });
-	}
-	const child = spawn(bin, [], { stdio: ['pipe', 'pipe', 'inherit'] });
-	const line = await new Promise((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error('the harness did not start within 30 s')), 30_000);
-		child.once('exit', code => reject(new Error(`the harness exited (${code})`)));
-		createInterface({ input: child.stdout }).once('line', l => {
-			clearTimeout(timer);
-			resolve(l);
-		});
-	});
-	const cfg = JSON.parse(line);
-	const call = async (p, opts) => {
-		const r = await fetch(cfg.control + p, opts);
-		if (!r.ok) throw new Error(`harness ${p}: ${r.status} ${await r.text()}`);
-		return r.json();
-	};
+async function startConsoleHarness() {
+	const h = await startHarness();
 	const q = o => new URLSearchParams(o).toString();
 	return {
-		...cfg,
-		seed: () => call('/console/seed', { method: 'POST' }),
-		signIn: (client, user) => call(`/console/signin?${q({ client, user })}`, { method: 'POST' }),
-		resend: (client, user) => call(`/console/resend?${q({ client, user })}`, { method: 'POST' }),
-		stop: () => child.stdin.end(),
+		...h,
+		seed: () => h.call('/console/seed', { method: 'POST' }),
+		signIn: (client, user) => h.call(`/console/signin?${q({ client, user })}`, { method: 'POST' }),
+		resend: (client, user) => h.call(`/console/resend?${q({ client, user })}`, { method: 'POST' }),
 	};
-}
-
-/** Fails on any WCAG 2.1 A/AA violation axe-core finds on the page. */
-async function audit(p, name) {
-	await p.evaluate(axeSource);
-	const violations = await p.evaluate(async () => {
-		const r = await globalThis.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-		return r.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`);
-	});
-	assert.deepEqual(violations, [], `${name}: accessibility violations`);
-}
-
-/** Nothing scrolls sideways. */
-async function fits(p, name) {
-	const { scroll, width } = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
-	assert.ok(scroll <= width, `${name}: ${scroll}px wide in a ${width}px viewport`);
 }
 
 const audited = [];
@@ -90,19 +39,9 @@ async function page(p, name, { mobile = false } = {}) {
 	audited.push(name);
 }
 
-const haveChromium = existsSync(chromiumPath);
-if (!haveChromium && process.env.CI === 'true') {
-	throw new Error(`Chromium is required in CI (apt-get install -y chromium): ${chromiumPath} not found`);
-}
-
 test('the console in Chromium', { skip: !haveChromium && `no Chromium at ${chromiumPath}`, timeout: 240_000 }, async t => {
-	const h = await startHarness();
-	const browser = await chromium.launch({
-		executablePath: chromiumPath,
-		headless: true,
-		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-			'--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-	});
+	const h = await startConsoleHarness();
+	const browser = await launchChromium();
 	t.after(async () => {
 		await browser.close();
 		h.stop();

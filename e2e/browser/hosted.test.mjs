@@ -14,53 +14,20 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { startHarness, launchChromium, audit, fits, shots, haveChromium, chromiumPath } from './harness.mjs';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-const shots = process.env.COGNATE_SCREENSHOTS
-	? path.resolve(root, process.env.COGNATE_SCREENSHOTS)
-	: mkdtempSync(path.join(os.tmpdir(), 'cognate-screenshots-'));
-mkdirSync(shots, { recursive: true });
-
 const PASSWORD = 'Corr3ct-Horse!';
 
-/** Builds the harness (or takes COGNATE_BROWSER_HARNESS) and starts it. */
-async function startHarness() {
-	let bin = process.env.COGNATE_BROWSER_HARNESS;
-	if (!bin) {
-		bin = path.join(mkdtempSync(path.join(os.tmpdir(), 'cognate-harness-')), 'harness');
-		execFileSync('go', ['build', '-o', bin, './e2e/browser/harness'], { cwd: root, stdio: 'inherit' });
-	}
-	const child = spawn(bin, [], { stdio: ['pipe', 'pipe', 'inherit'] });
-	const line = await new Promise((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error('the harness did not start within 30 s')), 30_000);
-		child.once('exit', code => reject(new Error(`the harness exited (${code})`)));
-		createInterface({ input: child.stdout }).once('line', l => {
-			clearTimeout(timer);
-			resolve(l);
-		});
-	});
-	const cfg = JSON.parse(line);
-	const call = async (p, opts) => {
-		const r = await fetch(cfg.control + p, opts);
-		if (!r.ok) throw new Error(`harness ${p}: ${r.status} ${await r.text()}`);
-		return r.json();
-	};
+/** The harness, with the calls of its control API these tests use. */
+async function startHostedHarness() {
+	const h = await startHarness();
+	const call = h.call;
 	return {
-		...cfg,
+		...h,
 		advance: s => call(`/advance?seconds=${s}`, { method: 'POST' }),
 		totp: async secret => (await call(`/totp?secret=${encodeURIComponent(secret)}`)).code,
 		code: async (pool, user) => (await call(`/code?pool=${pool}&user=${user}`)).code,
@@ -68,34 +35,17 @@ async function startHarness() {
 		devices: async (pool, user) => (await call(`/devices?pool=${pool}&user=${user}`)) || [],
 		/** The development outbox of the server, searched by a user's name. */
 		outbox: async (pool, name) => {
-			const r = await fetch(`${cfg.cognate}/_cognate/outbox?pool=${pool}&username=${encodeURIComponent(name)}`);
+			const r = await fetch(`${h.cognate}/_cognate/outbox?pool=${pool}&username=${encodeURIComponent(name)}`);
 			if (!r.ok) throw new Error(`outbox: ${r.status} ${await r.text()}`);
 			return r.json();
 		},
-		stop: () => child.stdin.end(),
 	};
-}
-
-/** Fails on any WCAG 2.1 A/AA violation axe-core finds on the page. */
-async function audit(page, name) {
-	await page.evaluate(axeSource);
-	const violations = await page.evaluate(async () => {
-		const r = await globalThis.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-		return r.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`);
-	});
-	assert.deepEqual(violations, [], `${name}: accessibility violations`);
 }
 
 /** Saves a screenshot of the page and audits it. */
 async function page(p, name) {
 	await audit(p, name);
 	await p.screenshot({ path: path.join(shots, name + '.png'), fullPage: true });
-}
-
-/** The page fits the viewport's width: nothing scrolls sideways. */
-async function fits(p, name) {
-	const { scroll, width } = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
-	assert.ok(scroll <= width, `${name}: ${scroll}px wide in a ${width}px viewport`);
 }
 
 /** The error shown for a field, checked to be tied to it. */
@@ -106,19 +56,9 @@ async function fieldError(p, id) {
 	return (await p.locator(`[id="${id}-error"]`).textContent()).trim();
 }
 
-const haveChromium = existsSync(chromiumPath);
-if (!haveChromium && process.env.CI === 'true') {
-	throw new Error(`Chromium is required in CI (apt-get install -y chromium): ${chromiumPath} not found`);
-}
-
 test('hosted sign-in pages in Chromium', { skip: !haveChromium && `no Chromium at ${chromiumPath}`, timeout: 240_000 }, async t => {
-	const h = await startHarness();
-	const browser = await chromium.launch({
-		executablePath: chromiumPath,
-		headless: true,
-		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-			'--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-	});
+	const h = await startHostedHarness();
+	const browser = await launchChromium();
 	t.after(async () => {
 		await browser.close();
 		h.stop();
