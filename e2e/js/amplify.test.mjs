@@ -10,7 +10,6 @@ import './node-globals.mjs'; // before Amplify: Node 20 has no navigator
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
-import { Amplify } from '@aws-amplify/core';
 import {
 	confirmSignIn,
 	confirmSignUp,
@@ -23,9 +22,9 @@ import {
 	signOut,
 	signUp,
 } from '@aws-amplify/auth';
-import { cognitoUserPoolsTokenProvider } from '@aws-amplify/auth/cognito';
 
-import { cognateBinary, startServer } from './server.mjs';
+import { cognateBinary } from './server.mjs';
+import { startAmplifyServer } from './amplify-server.mjs';
 import {
 	AsyncMemoryStorage,
 	Authenticator,
@@ -75,14 +74,7 @@ let srv;
 const storage = new AsyncMemoryStorage();
 
 before(async () => {
-	srv = await startServer(CONFIG);
-	// What aws-amplify's Amplify.configure does for Auth, with our storage.
-	const config = {
-		Auth: { Cognito: { userPoolId: POOL_ID, userPoolClientId: CLIENT_ID, userPoolEndpoint: srv.url } },
-	};
-	cognitoUserPoolsTokenProvider.setAuthConfig(config.Auth);
-	cognitoUserPoolsTokenProvider.setKeyValueStorage(storage);
-	Amplify.configure(config, { Auth: { tokenProvider: cognitoUserPoolsTokenProvider } });
+	srv = await startAmplifyServer(CONFIG, POOL_ID, CLIENT_ID, storage);
 });
 after(async () => {
 	await srv?.stop();

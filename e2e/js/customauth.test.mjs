@@ -21,11 +21,10 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
 import { AuthenticationDetails, CognitoUser, CognitoUserAttribute, CognitoUserPool } from 'amazon-cognito-identity-js';
-import { Amplify } from '@aws-amplify/core';
 import { confirmSignIn, signIn, signOut } from '@aws-amplify/auth';
-import { cognitoUserPoolsTokenProvider } from '@aws-amplify/auth/cognito';
 
-import { cognateBinary, startServer } from './server.mjs';
+import { cognateBinary } from './server.mjs';
+import { startAmplifyServer } from './amplify-server.mjs';
 import {
 	AsyncMemoryStorage,
 	SyncMemoryStorage,
@@ -131,11 +130,7 @@ const reset = () => control('/reset', { method: 'POST' });
 before(async () => {
 	if (!HARNESS) return;
 	harness = await startHarness();
-	srv = await startServer(CONFIG, { args: ['--lambda-endpoint', harness.endpoint] });
-	const config = { Auth: { Cognito: { userPoolId: POOL_ID, userPoolClientId: AMPLIFY_CLIENT, userPoolEndpoint: srv.url } } };
-	cognitoUserPoolsTokenProvider.setAuthConfig(config.Auth);
-	cognitoUserPoolsTokenProvider.setKeyValueStorage(new AsyncMemoryStorage());
-	Amplify.configure(config, { Auth: { tokenProvider: cognitoUserPoolsTokenProvider } });
+	srv = await startAmplifyServer(CONFIG, POOL_ID, AMPLIFY_CLIENT, new AsyncMemoryStorage(), { args: ['--lambda-endpoint', harness.endpoint] });
 });
 after(async () => {
 	await srv?.stop();
