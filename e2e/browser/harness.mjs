@@ -1,7 +1,7 @@
-// What the browser suites (hosted.test.mjs, console.test.mjs) share: the Go
-// harness that runs the server, Debian's Chromium launched as the suites
-// need it, axe-core's audit, the screenshot directory and the check that
-// nothing scrolls sideways.
+// What the browser suites (hosted.test.mjs, console.test.mjs,
+// amplify-passkeys.test.mjs) share: the Go harness that runs the server,
+// Debian's Chromium launched as the suites need it, axe-core's audit, the
+// screenshot directory and the check that nothing scrolls sideways.
 
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
@@ -62,13 +62,14 @@ export async function startHarness() {
 	return { ...cfg, call, stop: () => child.stdin.end() };
 }
 
-/** Launches headless Chromium as the suites run it. */
-export function launchChromium() {
+/** Launches headless Chromium as the suites run it, with a suite's own
+ * flags (args) after the common ones. */
+export function launchChromium(args = []) {
 	return chromium.launch({
 		executablePath: chromiumPath,
 		headless: true,
 		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-			'--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+			'--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', ...args],
 	});
 }
 

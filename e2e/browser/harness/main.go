@@ -143,6 +143,7 @@ func run() error {
 	mux.HandleFunc("GET /control/result", h.result)
 	mux.HandleFunc("GET /control/devices", h.devices)
 	h.consoleRoutes(mux)
+	h.passkeyRoutes(mux)
 	go http.Serve(rl, mux)
 
 	cfg := config{Control: rpURL + "/control", RP: rpURL, Cognate: base, Apps: apps}
