@@ -12,7 +12,8 @@
 // passkey sign-in (USER_AUTH, WEB_AUTHN) that yields the user's tokens and
 // moves the authenticator's sign counter, the same chosen from
 // SELECT_CHALLENGE with confirmSignIn, then deleteWebAuthnCredential, after
-// which the passkey no longer signs in.
+// which the passkey no longer signs in; then the same with a USB security
+// key in place of the platform authenticator.
 //
 // Amplify's signIn requires a username, so a discoverable-credential
 // sign-in (no username) cannot be made through it: the test checks that
@@ -96,9 +97,11 @@ test('passkeys through Amplify v6 in Chromium', { skip: !haveChromium && `no Chr
 	// credentials and verifies its user.
 	const cdp = await ctx.newCDPSession(p);
 	await cdp.send('WebAuthn.enable');
-	const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-		options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-	});
+	const authenticator = transport =>
+		cdp.send('WebAuthn.addVirtualAuthenticator', {
+			options: { protocol: 'ctap2', transport, hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+		});
+	let { authenticatorId } = await authenticator('internal');
 	const stored = async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
 
 	/** Runs one of the app's Amplify calls in the page; its result or error. */
@@ -213,5 +216,22 @@ test('passkeys through Amplify v6 in Chromium', { skip: !haveChromium && `no Chr
 		assert.match(chosen.error.message, /WEB_AUTHN/);
 		assert.equal((await stored())[0].signCount, before, 'the authenticator was not asked');
 		assert.equal((await call('getCurrentUser')).error?.name, 'UserUnAuthenticatedException');
+	});
+
+	await t.test('a security key (USB, cross-platform) registers and signs in too', async () => {
+		await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
+		({ authenticatorId } = await authenticator('usb'));
+		await ok('signIn', { username: USER, password: seed.password,
+			options: { authFlowType: 'USER_AUTH', preferredChallenge: 'PASSWORD' } });
+		await ok('associateWebAuthnCredential');
+		const { credentials } = await ok('listWebAuthnCredentials');
+		assert.equal(credentials.length, 1);
+		assert.equal(credentials[0].authenticatorAttachment, 'cross-platform');
+		assert.deepEqual(credentials[0].authenticatorTransports, ['usb']);
+		assert.match(credentials[0].friendlyCredentialName, /^Security key /);
+		await ok('signOut');
+		const res = await ok('signIn', { username: USER, options: { authFlowType: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN' } });
+		assert.deepEqual(res, { isSignedIn: true, nextStep: { signInStep: 'DONE' } });
+		assert.equal((await signedInAs()).access.sub, sub);
 	});
 });
