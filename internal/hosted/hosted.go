@@ -83,6 +83,11 @@ func New(cfg Config) *Handler {
 	h.mux.HandleFunc("POST /confirmForgotPassword", h.resetSubmit)
 	h.mux.HandleFunc("POST /newPassword", h.newPasswordSubmit)
 	h.mux.HandleFunc("POST /device", h.deviceSubmit)
+	h.mux.HandleFunc("POST /code", h.codeSubmit)
+	h.mux.HandleFunc("POST /mfa/select", h.selectSubmit)
+	h.mux.HandleFunc("POST /passkey", h.passkeySubmit)
+	h.mux.HandleFunc("POST /passkey/add", h.passkeyAddSubmit)
+	h.mux.HandleFunc("GET "+passkeyScriptPath, servePasskeyScript)
 	return h
 }
 
@@ -91,7 +96,8 @@ func New(cfg Config) *Handler {
 func Paths(path string) bool {
 	switch path {
 	case "/oauth2/authorize", "/oauth2/idpresponse", samlACSPath, samlMetadataPath, "/oauth2/token", "/oauth2/userInfo", "/oauth2/revoke", "/login", "/mfa", "/mfa/setup",
-		"/signup", "/confirm", "/logout", "/forgotPassword", "/confirmForgotPassword", "/newPassword", "/device":
+		"/signup", "/confirm", "/logout", "/forgotPassword", "/confirmForgotPassword", "/newPassword", "/device",
+		"/code", "/mfa/select", "/passkey", "/passkey/add", passkeyScriptPath:
 		return true
 	}
 	return false
@@ -104,7 +110,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "no-referrer")
 	hd.Set("Cache-Control", "no-store")
-	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'")
+	hd.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'")
 	h.mux.ServeHTTP(w, r.WithContext(idp.PagesRequest(r.Context())))
 }
 
@@ -142,7 +148,12 @@ type flow struct {
 	// NEW_PASSWORD_REQUIRED: the attributes the pool requires and the user
 	// lacks, as userAttributes.<name>.
 	Required []string `json:"ra,omitempty"`
-	Expires  int64    `json:"e"`
+	// SMS_MFA, EMAIL_OTP, SMS_OTP: where the code went (masked) and how.
+	Dest   string `json:"d,omitempty"`
+	Medium string `json:"m,omitempty"`
+	// SELECT_MFA_TYPE: the factors offered.
+	Choices []string `json:"cs,omitempty"`
+	Expires int64    `json:"e"`
 }
 
 // deviceChoice is a finished sign-in waiting on the remembered-device
