@@ -212,6 +212,9 @@ func (h *harness) setup(ctx context.Context, base, rpURL string) (map[string]app
 		Password: aws.String("Old-Passw0rd!"), Permanent: true}); err != nil {
 		return nil, err
 	}
+	if err := h.passwordless(ctx, base, rpURL, apps); err != nil {
+		return nil, err
+	}
 	return apps, h.federated(ctx, base, rpURL, apps)
 }
 
