@@ -59,7 +59,7 @@ func (h *harness) passwordless(ctx context.Context, base, rpURL string, apps map
 	}
 	codesPool := *codes.UserPool.Id
 	if _, err := h.admin.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: &codesPool, MfaConfiguration: types.UserPoolMfaTypeOn,
-		SmsMfaConfiguration: &types.SmsMfaConfigType{SmsAuthenticationMessage: aws.String("Your sign-in code: {####}"), SmsConfiguration: smsCaller},
+		SmsMfaConfiguration:   &types.SmsMfaConfigType{SmsAuthenticationMessage: aws.String("Your sign-in code: {####}"), SmsConfiguration: smsCaller},
 		EmailMfaConfiguration: &types.EmailMfaConfigType{Message: aws.String("Your sign-in code: {####}"), Subject: aws.String("Sign-in code")}}); err != nil {
 		return err
 	}
