@@ -12,24 +12,21 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { startHarness, launchChromium, audit, fits, shots, haveChromium, chromiumPath } from './harness.mjs';
+import { startHarness, launchChromium, fits, shots, haveChromium, chromiumPath, openPage, snapshot, fieldError, signedIn } from './harness.mjs';
 
 const PASSWORD = 'Corr3ct-Horse!';
 
+/** A CTAP2 platform authenticator that keeps discoverable credentials and
+ * verifies the user, with the user's presence simulated. */
+const platformAuthenticator = {
+	protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true,
+	automaticPresenceSimulation: true,
+};
+
 /** Audits the page, checks it fits the viewport, and saves a screenshot. */
 async function page(p, name) {
-	await audit(p, name);
 	await fits(p, name);
-	await p.screenshot({ path: path.join(shots, name + '.png'), fullPage: true });
-}
-
-/** The error shown for a field, checked to be tied to it. */
-async function fieldError(p, id) {
-	const input = p.locator(`[id="${id}"]`);
-	assert.equal(await input.getAttribute('aria-invalid'), 'true', `#${id} not marked invalid`);
-	assert.equal(await input.getAttribute('aria-describedby'), `${id}-error`, `#${id} not described by its error`);
-	return (await p.locator(`[id="${id}-error"]`).textContent()).trim();
+	await snapshot(p, name);
 }
 
 test('passkeys, codes and the MFA choice on the hosted pages', { skip: !haveChromium && `no Chromium at ${chromiumPath}`, timeout: 240_000 }, async t => {
@@ -44,29 +41,13 @@ test('passkeys, codes and the MFA choice on the hosted pages', { skip: !haveChro
 	const local = h.cognate.replace('127.0.0.1', 'localhost');
 	const pk = h.apps.passkey, codes = h.apps.codes;
 
-	const newPage = async viewport => {
-		const ctx = await browser.newContext({ viewport: viewport || { width: 720, height: 900 } });
-		const p = await ctx.newPage();
-		p.setDefaultTimeout(15_000);
-		return p;
-	};
+	const newPage = viewport => openPage(browser, viewport);
 	/** The page's virtual authenticator (WebAuthn's DevTools domain). */
 	const authenticator = async p => {
 		const cdp = await p.context().newCDPSession(p);
 		await cdp.send('WebAuthn.enable');
-		const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: {
-			protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true,
-			automaticPresenceSimulation: true } });
+		const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: platformAuthenticator });
 		return { cdp, authenticatorId, credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials };
-	};
-	const signedIn = async (p, app, user) => {
-		await p.locator('#done').waitFor();
-		const res = await h.call('/result');
-		assert.equal(res.error, undefined, `relying party: ${res.error}`);
-		assert.equal(res.app, app);
-		assert.equal(res.claims['cognito:username'], user);
-		assert.ok(res.refresh && res.refreshed, 'the refresh token works');
-		return res;
 	};
 	const startAt = async (p, app, user) => {
 		await p.goto(`${h.rp}/start/${app}`);
@@ -90,7 +71,7 @@ test('passkeys, codes and the MFA choice on the hosted pages', { skip: !haveChro
 		await a.getByRole('button', { name: 'Add a passkey' }).waitFor(); // shown by the page's script
 		await page(a, 'p02-add-passkey');
 		await a.getByRole('button', { name: 'Add a passkey' }).click();
-		await signedIn(a, 'passkey', 'pia');
+		await signedIn(h, a, 'passkey', 'pia');
 		const creds = await auth.credentials();
 		assert.equal(creds.length, 1, 'the authenticator holds one passkey');
 		assert.equal(creds[0].rpId, 'localhost');
@@ -108,7 +89,7 @@ test('passkeys, codes and the MFA choice on the hosted pages', { skip: !haveChro
 		const before = (await auth.credentials())[0].signCount;
 		await a.getByRole('button', { name: 'Use my passkey' }).click();
 		// A user with a passkey is not offered another.
-		await signedIn(a, 'passkey', 'pia');
+		await signedIn(h, a, 'passkey', 'pia');
 		assert.ok((await auth.credentials())[0].signCount > before, 'the authenticator signed');
 	});
 
@@ -139,9 +120,7 @@ test('passkeys, codes and the MFA choice on the hosted pages', { skip: !haveChro
 		await a.locator('#bye').waitFor();
 		await auth.cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: auth.authenticatorId });
 		// An authenticator without the passkey stands in for the removed one.
-		const other = await auth.cdp.send('WebAuthn.addVirtualAuthenticator', { options: {
-			protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true,
-			automaticPresenceSimulation: true } });
+		const other = await auth.cdp.send('WebAuthn.addVirtualAuthenticator', { options: platformAuthenticator });
 		await startAt(a, 'passkey', 'pia');
 		await a.getByRole('button', { name: 'Sign in with a passkey' }).click();
 		await a.getByRole('button', { name: 'Use my passkey' }).click();
@@ -156,7 +135,7 @@ test('passkeys, codes and the MFA choice on the hosted pages', { skip: !haveChro
 		await q.getByLabel('Password').fill(PASSWORD);
 		await q.getByRole('button', { name: 'Sign in', exact: true }).click();
 		await q.getByRole('button', { name: 'Not now' }).click();
-		await signedIn(q, 'passkey', 'quinn');
+		await signedIn(h, q, 'passkey', 'quinn');
 		await q.context().close();
 
 		const e = await newPage();
@@ -170,7 +149,7 @@ test('passkeys, codes and the MFA choice on the hosted pages', { skip: !haveChro
 		await page(e, 'p04-email-code-error');
 		await e.getByLabel('Code').fill(right);
 		await e.getByRole('button', { name: 'Sign in' }).click();
-		await signedIn(e, 'passkey', 'pia');
+		await signedIn(h, e, 'passkey', 'pia');
 		await e.context().close();
 	});
 
@@ -181,7 +160,7 @@ test('passkeys, codes and the MFA choice on the hosted pages', { skip: !haveChro
 		await s.getByText('We sent a code by text message to +*******0100').waitFor();
 		await s.getByLabel('Code').fill(await code(pk.poolId, 'pia'));
 		await s.getByRole('button', { name: 'Sign in' }).click();
-		await signedIn(s, 'passkey', 'pia');
+		await signedIn(h, s, 'passkey', 'pia');
 		await s.context().close();
 	});
 
@@ -203,7 +182,7 @@ test('passkeys, codes and the MFA choice on the hosted pages', { skip: !haveChro
 		assert.equal(await fieldError(s, 'code'), 'That code is not right. Check it and try again.');
 		await s.getByLabel('Code').fill(right);
 		await s.getByRole('button', { name: 'Sign in' }).click();
-		await signedIn(s, 'codes', 'sam');
+		await signedIn(h, s, 'codes', 'sam');
 		await s.context().close();
 
 		const e = await newPage(phone);
@@ -214,7 +193,7 @@ test('passkeys, codes and the MFA choice on the hosted pages', { skip: !haveChro
 		await page(e, 'p06-email-mfa');
 		await e.getByLabel('Code').fill(await code(codes.poolId, 'eve'));
 		await e.getByRole('button', { name: 'Sign in' }).click();
-		await signedIn(e, 'codes', 'eve');
+		await signedIn(h, e, 'codes', 'eve');
 		await e.context().close();
 	});
 
@@ -233,7 +212,7 @@ test('passkeys, codes and the MFA choice on the hosted pages', { skip: !haveChro
 		assert.equal(msgs.length, 1, 'one code sent, by email');
 		await m.getByLabel('Code').fill(await code(codes.poolId, 'max'));
 		await m.getByRole('button', { name: 'Sign in' }).click();
-		await signedIn(m, 'codes', 'max');
+		await signedIn(h, m, 'codes', 'max');
 		await m.context().close();
 	});
 });
