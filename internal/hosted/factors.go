@@ -133,16 +133,9 @@ func (h *Handler) codeSubmit(w http.ResponseWriter, r *http.Request) {
 		h.renderCode(w, r, req, f, http.StatusBadRequest, "Enter the 6-digit code we sent you.")
 		return
 	}
-	resp := map[string]*string{"USERNAME": &f.User, f.Challenge + "_CODE": &code}
-	out, err := h.svc.RespondToAuthChallenge(r.Context(), &api.RespondToAuthChallengeInput{ClientId: req.ClientID,
-		ChallengeName: f.Challenge, Session: f.Session, ChallengeResponses: resp})
-	if err != nil {
-		if !h.sessionLost(w, r, req, err) {
-			h.renderCode(w, r, req, f, http.StatusBadRequest, message(err))
-		}
-		return
-	}
-	h.next(w, r, req, f.User, out)
+	h.answer(w, r, req, f, f.Challenge+"_CODE", code, func(err error) {
+		h.renderCode(w, r, req, f, http.StatusBadRequest, message(err))
+	})
 }
 
 // selectSubmit answers the MFA choice (SELECT_MFA_TYPE).
@@ -156,16 +149,7 @@ func (h *Handler) selectSubmit(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, http.StatusBadRequest, "That choice is not one this page offered. Go back to the application and start again.", "", "")
 		return
 	}
-	resp := map[string]*string{"USERNAME": &f.User, "ANSWER": &answer}
-	out, err := h.svc.RespondToAuthChallenge(r.Context(), &api.RespondToAuthChallengeInput{ClientId: req.ClientID,
-		ChallengeName: signin.ChallengeSelectMFA, Session: f.Session, ChallengeResponses: resp})
-	if err != nil {
-		if !h.sessionLost(w, r, req, err) {
-			h.pageError(w, r, req, err)
-		}
-		return
-	}
-	h.next(w, r, req, f.User, out)
+	h.answer(w, r, req, f, "ANSWER", answer, func(err error) { h.pageError(w, r, req, err) })
 }
 
 func (h *Handler) renderPasskey(w http.ResponseWriter, r *http.Request, req *authRequest, f *flow, options string) {
@@ -191,17 +175,26 @@ func (h *Handler) passkeySubmit(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusBadRequest, "login", p)
 		return
 	}
-	resp := map[string]*string{"USERNAME": &f.User, "CREDENTIAL": &cred}
+	h.answer(w, r, req, f, "CREDENTIAL", cred, func(err error) {
+		p := h.newPage(r, req, "Sign in")
+		p.Error = "Your passkey could not be checked. Try again, or sign in another way."
+		if !api.IsCode(err, api.ErrNotAuthorized) {
+			p.Error = message(err)
+		}
+		h.render(w, r, http.StatusBadRequest, "login", p)
+	})
+}
+
+// answer sends a challenge page's answer, the flow's USERNAME and the
+// member key, through RespondToAuthChallenge and shows what follows: the
+// next page, the sign-in page when the session is lost, else refused.
+func (h *Handler) answer(w http.ResponseWriter, r *http.Request, req *authRequest, f *flow, key, value string, refused func(error)) {
+	resp := map[string]*string{"USERNAME": &f.User, key: &value}
 	out, err := h.svc.RespondToAuthChallenge(r.Context(), &api.RespondToAuthChallengeInput{ClientId: req.ClientID,
-		ChallengeName: signin.ChallengeWebAuthn, Session: f.Session, ChallengeResponses: resp})
+		ChallengeName: f.Challenge, Session: f.Session, ChallengeResponses: resp})
 	if err != nil {
 		if !h.sessionLost(w, r, req, err) {
-			p := h.newPage(r, req, "Sign in")
-			p.Error = "Your passkey could not be checked. Try again, or sign in another way."
-			if !api.IsCode(err, api.ErrNotAuthorized) {
-				p.Error = message(err)
-			}
-			h.render(w, r, http.StatusBadRequest, "login", p)
+			refused(err)
 		}
 		return
 	}

@@ -471,16 +471,7 @@ func (h *Handler) mfaSubmit(w http.ResponseWriter, r *http.Request) {
 		again("Enter the 6-digit code from your authenticator app.")
 		return
 	}
-	resp := map[string]*string{"USERNAME": &f.User, "SOFTWARE_TOKEN_MFA_CODE": &code}
-	out, err := h.svc.RespondToAuthChallenge(r.Context(), &api.RespondToAuthChallengeInput{ClientId: req.ClientID,
-		ChallengeName: signin.ChallengeTOTP, Session: f.Session, ChallengeResponses: resp})
-	if err != nil {
-		if !h.sessionLost(w, r, req, err) {
-			again(message(err))
-		}
-		return
-	}
-	h.next(w, r, req, f.User, out)
+	h.answer(w, r, req, f, "SOFTWARE_TOKEN_MFA_CODE", code, func(err error) { again(message(err)) })
 }
 
 func (h *Handler) setupSubmit(w http.ResponseWriter, r *http.Request) {
