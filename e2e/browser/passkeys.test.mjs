@@ -64,12 +64,12 @@ test('passkeys, codes and the MFA choice on the hosted pages', { skip: !haveChro
 		for (const name of ['Sign in', 'Email me a code', 'Text me a code', 'Sign in with a passkey']) {
 			await a.getByRole('button', { name, exact: true }).waitFor();
 		}
-		await page(a, 'p01-login-factors');
+		await page(a, 'passkeys-01-login-factors');
 		await a.getByLabel('Password').fill(PASSWORD);
 		await a.getByRole('button', { name: 'Sign in', exact: true }).click();
 		await a.getByRole('heading', { name: 'Add a passkey?' }).waitFor();
 		await a.getByRole('button', { name: 'Add a passkey' }).waitFor(); // shown by the page's script
-		await page(a, 'p02-add-passkey');
+		await page(a, 'passkeys-02-add-passkey');
 		await a.getByRole('button', { name: 'Add a passkey' }).click();
 		await signedIn(h, a, 'passkey', 'pia');
 		const creds = await auth.credentials();
@@ -85,7 +85,7 @@ test('passkeys, codes and the MFA choice on the hosted pages', { skip: !haveChro
 		await a.getByRole('button', { name: 'Sign in with a passkey' }).click();
 		await a.getByRole('heading', { name: 'Sign in with a passkey' }).waitFor();
 		await a.getByRole('button', { name: 'Use my passkey' }).waitFor();
-		await page(a, 'p03-passkey');
+		await page(a, 'passkeys-03-passkey');
 		const before = (await auth.credentials())[0].signCount;
 		await a.getByRole('button', { name: 'Use my passkey' }).click();
 		// A user with a passkey is not offered another.
@@ -146,7 +146,7 @@ test('passkeys, codes and the MFA choice on the hosted pages', { skip: !haveChro
 		await e.getByLabel('Code').fill(right === '000000' ? '000001' : '000000');
 		await e.getByRole('button', { name: 'Sign in' }).click();
 		assert.equal(await fieldError(e, 'code'), 'That code is not right. Check it and try again.');
-		await page(e, 'p04-email-code-error');
+		await page(e, 'passkeys-04-email-code-error');
 		await e.getByLabel('Code').fill(right);
 		await e.getByRole('button', { name: 'Sign in' }).click();
 		await signedIn(h, e, 'passkey', 'pia');
@@ -174,7 +174,7 @@ test('passkeys, codes and the MFA choice on the hosted pages', { skip: !haveChro
 		await s.getByLabel('Password').fill(PASSWORD);
 		await s.getByRole('button', { name: 'Sign in' }).click();
 		await s.getByText('We sent a code by text message to +*******0101').waitFor();
-		await page(s, 'p05-sms-mfa');
+		await page(s, 'passkeys-05-sms-mfa');
 		// A wrong code keeps the page, with the error at the field.
 		const right = await code(codes.poolId, 'sam');
 		await s.getByLabel('Code').fill(right === '999999' ? '999998' : '999999');
@@ -190,7 +190,7 @@ test('passkeys, codes and the MFA choice on the hosted pages', { skip: !haveChro
 		await e.getByLabel('Password').fill(PASSWORD);
 		await e.getByRole('button', { name: 'Sign in' }).click();
 		await e.getByText('We sent a code by email to e***@e***').waitFor();
-		await page(e, 'p06-email-mfa');
+		await page(e, 'passkeys-06-email-mfa');
 		await e.getByLabel('Code').fill(await code(codes.poolId, 'eve'));
 		await e.getByRole('button', { name: 'Sign in' }).click();
 		await signedIn(h, e, 'codes', 'eve');
@@ -205,7 +205,7 @@ test('passkeys, codes and the MFA choice on the hosted pages', { skip: !haveChro
 		await m.getByRole('heading', { name: 'Choose how to confirm it is you' }).waitFor();
 		assert.deepEqual((await m.locator('form[action="/mfa/select"] button').allTextContents()).map(x => x.trim()),
 			['Text me a code', 'Email me a code']);
-		await page(m, 'p07-mfa-choice');
+		await page(m, 'passkeys-07-mfa-choice');
 		await m.getByRole('button', { name: 'Email me a code' }).click();
 		await m.getByText('We sent a code by email to').waitFor();
 		const msgs = await (await fetch(`${h.cognate}/_cognate/outbox?pool=${codes.poolId}&username=max`)).json();
