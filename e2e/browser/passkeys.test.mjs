@@ -38,6 +38,7 @@ test('passkeys, codes and the MFA choice on the hosted pages', { skip: !haveChro
 		t.diagnostic(`screenshots in ${shots}`);
 	});
 	const code = async (pool, user) => (await h.call(`/code?pool=${pool}&user=${user}`)).code;
+	const outbox = async (pool, user) => (await fetch(`${h.cognate}/_cognate/outbox?pool=${pool}&username=${user}`)).json();
 	const local = h.cognate.replace('127.0.0.1', 'localhost');
 	const pk = h.apps.passkey, codes = h.apps.codes;
 
@@ -158,6 +159,9 @@ test('passkeys, codes and the MFA choice on the hosted pages', { skip: !haveChro
 		await startAt(s, 'passkey', 'pia');
 		await s.getByRole('button', { name: 'Text me a code' }).click();
 		await s.getByText('We sent a code by text message to +*******0100').waitFor();
+		const sent = (await outbox(pk.poolId, 'pia')).length;
+		await Promise.all([s.waitForNavigation(), s.getByRole('button', { name: 'Send a new code' }).click()]);
+		assert.equal((await outbox(pk.poolId, 'pia')).length, sent + 1, 'a new code was sent');
 		await s.getByLabel('Code').fill(await code(pk.poolId, 'pia'));
 		await s.getByRole('button', { name: 'Sign in' }).click();
 		await signedIn(h, s, 'passkey', 'pia');
@@ -208,8 +212,7 @@ test('passkeys, codes and the MFA choice on the hosted pages', { skip: !haveChro
 		await page(m, 'passkeys-07-mfa-choice');
 		await m.getByRole('button', { name: 'Email me a code' }).click();
 		await m.getByText('We sent a code by email to').waitFor();
-		const msgs = await (await fetch(`${h.cognate}/_cognate/outbox?pool=${codes.poolId}&username=max`)).json();
-		assert.equal(msgs.length, 1, 'one code sent, by email');
+		assert.equal((await outbox(codes.poolId, 'max')).length, 1, 'one code sent, by email');
 		await m.getByLabel('Code').fill(await code(codes.poolId, 'max'));
 		await m.getByRole('button', { name: 'Sign in' }).click();
 		await signedIn(h, m, 'codes', 'max');

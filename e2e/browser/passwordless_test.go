@@ -87,6 +87,14 @@ func TestPagesFirstFactors(t *testing.T) {
 	wantPage(t, b.post("/passkey", url.Values{"credential": {"{}"}, "flow": {flow}}), http.StatusBadRequest, "could not be read")
 	wantPage(t, b.post("/mfa/select", url.Values{"answer": {"EMAIL_OTP"}, "flow": {flow}}), http.StatusBadRequest, "could not be read")
 
+	// A first factor's code can be sent again; the new one signs in.
+	resent := b.post("/code", url.Values{"action": {"resend"}, "flow": {flow}})
+	wantPage(t, resent, http.StatusOK, "Send a new code", "We sent a code by email to a***@e***")
+	if n := len(s.srv.Outbox(poolID, "ann")); n != 2 {
+		t.Fatalf("%d messages after a resend, want 2", n)
+	}
+	sent, flow = s.srv.LastCode(poolID, "ann"), b.field("flow")
+
 	// The right code; ann has no passkey, so she is offered one.
 	offer := b.post("/code", url.Values{"code": {sent}, "flow": {flow}})
 	wantPage(t, offer, http.StatusOK, "Add a passkey?", `action="/passkey/add"`, `data-options="{`, `src="/passkey.js"`)
@@ -138,6 +146,9 @@ func TestPagesMFAChoice(t *testing.T) {
 	wantPage(t, b.post("/code", url.Values{"code": {"123456"}, "flow": {flow}}), http.StatusBadRequest, "could not be read")
 	page := b.post("/mfa/select", url.Values{"answer": {"SMS_MFA"}, "flow": {flow}})
 	wantPage(t, page, http.StatusOK, "We sent a code by text message to &#43;*******0199")
+	if strings.Contains(page.body, "Send a new code") {
+		t.Fatalf("an MFA code offered again (Cognito has no resend for them)")
+	}
 	if got := len(s.srv.Outbox(poolID, "max")); got != 1 {
 		t.Fatalf("%d messages sent, want 1", got)
 	}

@@ -80,6 +80,13 @@ func (h *Handler) firstFactorSubmit(w http.ResponseWriter, r *http.Request, req 
 		h.render(w, r, http.StatusBadRequest, "login", p)
 		return
 	}
+	if slices.Contains(codeChallenges, out.ChallengeName) {
+		// A first factor's code can be sent again: Resend names the factor.
+		f := &flow{Request: p.Request, Session: out.Session, User: out.ChallengeParameters["USERNAME"], Challenge: out.ChallengeName,
+			Resend: factor, Expires: req.Expires}
+		h.challengePage(w, r, req, f, out)
+		return
+	}
 	h.next(w, r, req, p.Username, out)
 }
 
@@ -111,7 +118,7 @@ func (h *Handler) challengePage(w http.ResponseWriter, r *http.Request, req *aut
 func (h *Handler) renderCode(w http.ResponseWriter, r *http.Request, req *authRequest, f *flow, status int, codeErr string) {
 	p := h.newPage(r, req, "Enter the code we sent you")
 	p.Flow = h.seal(f, "flow")
-	p.Dest = f.Dest
+	p.Dest, p.Resend = f.Dest, f.Resend != ""
 	p.Medium = "email"
 	if f.Medium == "SMS" {
 		p.Medium = "text message"
@@ -126,6 +133,18 @@ func (h *Handler) renderCode(w http.ResponseWriter, r *http.Request, req *authRe
 func (h *Handler) codeSubmit(w http.ResponseWriter, r *http.Request) {
 	f, req, ok := h.flowForm(w, r, codeChallenges...)
 	if !ok {
+		return
+	}
+	if r.PostFormValue("action") == "resend" && f.Resend != "" {
+		// A new USER_AUTH sign-in with the same factor: a new code and
+		// Session, as an API client gets by starting again.
+		out, err := h.svc.HostedFirstFactor(r.Context(), req.ClientID, f.User, f.Resend)
+		if err != nil || !slices.Contains(codeChallenges, out.ChallengeName) {
+			h.renderCode(w, r, req, f, http.StatusBadRequest, "A new code could not be sent. Start again, or use the code you have.")
+			return
+		}
+		nf := &flow{Request: f.Request, Session: out.Session, User: f.User, Challenge: out.ChallengeName, Resend: f.Resend, Expires: f.Expires}
+		h.challengePage(w, r, req, nf, out)
 		return
 	}
 	code := r.PostFormValue("code")

@@ -151,6 +151,9 @@ type flow struct {
 	// SMS_MFA, EMAIL_OTP, SMS_OTP: where the code went (masked) and how.
 	Dest   string `json:"d,omitempty"`
 	Medium string `json:"m,omitempty"`
+	// Resend is the first factor (EMAIL_OTP, SMS_OTP) whose code the page
+	// may send again; "" for MFA codes, which Cognito does not resend.
+	Resend string `json:"rs,omitempty"`
 	// SELECT_MFA_TYPE: the factors offered.
 	Choices []string `json:"cs,omitempty"`
 	Expires int64    `json:"e"`

@@ -53,6 +53,8 @@ type page struct {
 	Factors, Choices []choice
 	// Dest and Medium are where a code went (masked) and how.
 	Dest, Medium string
+	// Resend offers "Send a new code" on the code page.
+	Resend bool
 	// Options are the passkey page's WebAuthn options (JSON), for its
 	// script.
 	Options string

@@ -82,8 +82,9 @@ a.provider{display:block;text-align:center;padding:10px;border:1px solid #0a66c2
 <p>We sent a code by {{.Medium}}{{with .Dest}} to {{.}}{{end}}. Enter it below.</p>
 {{template "field" (field . "code" "Code" "text" "" "one-time-code" true)}}
 <button type="submit">Sign in</button>
+{{if .Resend}}<button type="submit" name="action" value="resend" class="secondary" formnovalidate>Send a new code</button>{{end}}
 </form>
-<p class="alt">No code? <a href="/login?request={{.Request}}">Start again</a> for a new one.</p>
+{{if not .Resend}}<p class="alt">No code? <a href="/login?request={{.Request}}">Start again</a> for a new one.</p>{{end}}
 {{template "foot" .}}{{end}}
 
 {{define "choose"}}{{template "head" .}}
