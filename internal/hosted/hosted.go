@@ -1,9 +1,11 @@
 // Package hosted owns Cognito's hosted sign-in pages and its OAuth 2.0 /
 // OpenID Connect endpoints: /oauth2/authorize, /oauth2/token,
-// /oauth2/userInfo, /login (with the TOTP and authenticator set-up steps),
-// /signup, /confirm and /logout. The pages are server-rendered HTML that
-// need no script. Every sign-in step goes through the domain's own flows
-// (password sign-in, RespondToAuthChallenge, AssociateSoftwareToken,
+// /oauth2/userInfo, /login (with the TOTP and authenticator set-up steps,
+// the SMS and email codes, the MFA choice, passwordless first factors and
+// passkeys: factors.go, passkeyreg.go), /signup, /confirm and /logout. The
+// pages are server-rendered HTML that need no script, except for passkeys
+// (passkey.js). Every sign-in step goes through the domain's own flows
+// (password sign-in, USER_AUTH, RespondToAuthChallenge, AssociateSoftwareToken,
 // VerifySoftwareToken, SignUp, ConfirmSignUp), so lockout, replay and
 // session rules hold here as they do in the API. The pages' state travels
 // sealed in the forms; nothing is kept in process memory.
