@@ -1,7 +1,8 @@
-// What the browser suites (hosted.test.mjs, console.test.mjs,
-// amplify-passkeys.test.mjs) share: the Go harness that runs the server,
-// Debian's Chromium launched as the suites need it, axe-core's audit, the
-// screenshot directory and the check that nothing scrolls sideways.
+// What the browser suites (hosted.test.mjs, passkeys.test.mjs,
+// console.test.mjs, amplify-passkeys.test.mjs) share: the Go harness that
+// runs the server, Debian's Chromium launched as the suites need it,
+// axe-core's audit, the screenshot directory, the check that nothing scrolls
+// sideways, and the hosted suites' page, field-error and signed-in checks.
 
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
@@ -87,4 +88,44 @@ export async function audit(p, name) {
 export async function fits(p, name) {
 	const { scroll, width } = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
 	assert.ok(scroll <= width, `${name}: ${scroll}px wide in a ${width}px viewport`);
+}
+
+/** A page in a fresh browser context (its own cookies), 720 px wide unless
+ * a viewport is given. */
+export async function openPage(browser, viewport) {
+	const ctx = await browser.newContext({ viewport: viewport || { width: 720, height: 900 } });
+	const p = await ctx.newPage();
+	p.setDefaultTimeout(15_000);
+	return p;
+}
+
+/** Saves a screenshot of the page and audits it. */
+export async function snapshot(p, name) {
+	await audit(p, name);
+	await p.screenshot({ path: path.join(shots, name + '.png'), fullPage: true });
+}
+
+/** The error shown for a field, checked to be tied to it. */
+export async function fieldError(p, id) {
+	const input = p.locator(`[id="${id}"]`);
+	assert.equal(await input.getAttribute('aria-invalid'), 'true', `#${id} not marked invalid`);
+	assert.equal(await input.getAttribute('aria-describedby'), `${id}-error`, `#${id} not described by its error`);
+	return (await p.locator(`[id="${id}-error"]`).textContent()).trim();
+}
+
+/** Waits for the relying party's "Signed in" page and checks what it made
+ * of the callback (harness/main.go): a verified ID token of the app for
+ * the user (any user when undefined), userInfo, a code refused the second
+ * time, a working refresh token. */
+export async function signedIn(h, p, app, user) {
+	await p.locator('#done').waitFor();
+	const res = await h.call('/result');
+	assert.equal(res.error, undefined, `relying party: ${res.error}`);
+	assert.equal(res.app, app);
+	if (user !== undefined) assert.equal(res.claims['cognito:username'], user);
+	assert.equal(res.claims.token_use, 'id');
+	assert.equal(res.userInfo.sub, res.claims.sub);
+	assert.equal(res.replay, 'invalid_grant', 'a code used twice');
+	assert.ok(res.refresh && res.refreshed, 'the refresh token works');
+	return res;
 }

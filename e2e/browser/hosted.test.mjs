@@ -16,7 +16,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startHarness, launchChromium, audit, fits, shots, haveChromium, chromiumPath } from './harness.mjs';
+import { startHarness, launchChromium, audit, fits, shots, haveChromium, chromiumPath, openPage, snapshot, fieldError,
+	signedIn as signedInAt } from './harness.mjs';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 
@@ -42,19 +43,7 @@ async function startHostedHarness() {
 	};
 }
 
-/** Saves a screenshot of the page and audits it. */
-async function page(p, name) {
-	await audit(p, name);
-	await p.screenshot({ path: path.join(shots, name + '.png'), fullPage: true });
-}
-
-/** The error shown for a field, checked to be tied to it. */
-async function fieldError(p, id) {
-	const input = p.locator(`[id="${id}"]`);
-	assert.equal(await input.getAttribute('aria-invalid'), 'true', `#${id} not marked invalid`);
-	assert.equal(await input.getAttribute('aria-describedby'), `${id}-error`, `#${id} not described by its error`);
-	return (await p.locator(`[id="${id}-error"]`).textContent()).trim();
-}
+const page = snapshot;
 
 test('hosted sign-in pages in Chromium', { skip: !haveChromium && `no Chromium at ${chromiumPath}`, timeout: 240_000 }, async t => {
 	const h = await startHostedHarness();
@@ -65,24 +54,8 @@ test('hosted sign-in pages in Chromium', { skip: !haveChromium && `no Chromium a
 		t.diagnostic(`screenshots in ${shots}`);
 	});
 	const mfa = h.apps.mfa, plain = h.apps.plain;
-	const newContext = async viewport => {
-		const ctx = await browser.newContext({ viewport: viewport || { width: 720, height: 900 } });
-		const p = await ctx.newPage();
-		p.setDefaultTimeout(15_000);
-		return p;
-	};
-	const signedIn = async (p, app, user) => {
-		await p.locator('#done').waitFor();
-		const res = await h.result();
-		assert.equal(res.error, undefined, `relying party: ${res.error}`);
-		assert.equal(res.app, app);
-		if (user !== undefined) assert.equal(res.claims['cognito:username'], user);
-		assert.equal(res.claims.token_use, 'id');
-		assert.equal(res.userInfo.sub, res.claims.sub);
-		assert.equal(res.replay, 'invalid_grant', 'a code used twice');
-		assert.ok(res.refresh && res.refreshed, 'the refresh token works');
-		return res;
-	};
+	const newContext = viewport => openPage(browser, viewport);
+	const signedIn = (p, app, user) => signedInAt(h, p, app, user);
 
 	const a = await newContext();
 	let secret;

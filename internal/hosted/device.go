@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/idp"
 	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/srp"
 )
@@ -53,12 +54,22 @@ func (h *Handler) completed(w http.ResponseWriter, r *http.Request, req *authReq
 			h.rememberDevice(w, r, c.PoolID, d)
 		}
 	}
-	h.done(w, r, req, c.PoolID, res.RefreshToken, custom)
+	h.done(w, r, req, c, res.AccessToken, res.RefreshToken, custom)
 }
 
-// done opens the single sign-on session and sends the code to the client.
-// custom is the pre token generation trigger's answer for the tokens.
-func (h *Handler) done(w http.ResponseWriter, r *http.Request, req *authRequest, poolID, refresh string, custom json.RawMessage) {
+// done offers a passkey to a user who has none (passkeyreg.go), else
+// finishes the sign-in. custom is the pre token generation trigger's
+// answer for the tokens.
+func (h *Handler) done(w http.ResponseWriter, r *http.Request, req *authRequest, c *idp.HostedClient, access, refresh string, custom json.RawMessage) {
+	if h.offerPasskey(w, r, req, c, &passkeyOffer{Access: access, Refresh: refresh, Custom: custom}) {
+		return
+	}
+	h.signedIn(w, r, req, c.PoolID, refresh, custom)
+}
+
+// signedIn opens the single sign-on session and sends the code to the
+// client.
+func (h *Handler) signedIn(w http.ResponseWriter, r *http.Request, req *authRequest, poolID, refresh string, custom json.RawMessage) {
 	h.startSession(w, r, poolID, refresh)
 	h.issue(w, r, req, refresh, custom)
 }
@@ -133,7 +144,7 @@ func (h *Handler) deviceSubmit(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		h.log.Warn("hosted: device choice", "err", err)
 	}
-	h.done(w, r, req, c.PoolID, dc.Refresh, dc.Custom)
+	h.done(w, r, req, c, dc.Access, dc.Refresh, dc.Custom)
 }
 
 var errNoDeviceSecret = errors.New("hosted: the browser does not hold the device's secret")

@@ -21,6 +21,7 @@ type Domain interface {
 	HostedClient(ctx context.Context, clientID string) (*idp.HostedClient, error)
 	CheckClientSecret(ctx context.Context, clientID, secret string) error
 	HostedSignIn(ctx context.Context, clientID, username, password string, device func(user string) string) (*api.AuthOutput, error)
+	HostedFirstFactor(ctx context.Context, clientID, username, factor string) (*api.AuthOutput, error)
 	HostedPasswordRules(ctx context.Context, clientID, password string) ([]idp.PasswordRule, error)
 	HostedPreTokenGeneration(ctx context.Context, clientID, refreshToken, scope string) (json.RawMessage, error)
 	CodeTokens(ctx context.Context, clientID, refreshToken, nonce, scope string, custom json.RawMessage) (*api.AuthenticationResult, error)
@@ -48,6 +49,9 @@ type Domain interface {
 	ForgetDevice(ctx context.Context, in *api.ForgetDeviceInput) (*api.Empty, error)
 	GetTokensFromRefreshToken(ctx context.Context, in *api.GetTokensFromRefreshTokenInput) (*api.TokensOutput, error)
 	RevokeToken(ctx context.Context, in *api.RevokeTokenInput) (*api.Empty, error)
+	GetUserAuthFactors(ctx context.Context, in *api.GetUserAuthFactorsInput) (*api.GetUserAuthFactorsOutput, error)
+	StartWebAuthnRegistration(ctx context.Context, in *api.StartWebAuthnRegistrationInput) (*api.StartWebAuthnRegistrationOutput, error)
+	CompleteWebAuthnRegistration(ctx context.Context, in *api.CompleteWebAuthnRegistrationInput) (*api.Empty, error)
 }
 
 var _ Domain = (*idp.Service)(nil)

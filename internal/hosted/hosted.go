@@ -1,9 +1,11 @@
 // Package hosted owns Cognito's hosted sign-in pages and its OAuth 2.0 /
 // OpenID Connect endpoints: /oauth2/authorize, /oauth2/token,
-// /oauth2/userInfo, /login (with the TOTP and authenticator set-up steps),
-// /signup, /confirm and /logout. The pages are server-rendered HTML that
-// need no script. Every sign-in step goes through the domain's own flows
-// (password sign-in, RespondToAuthChallenge, AssociateSoftwareToken,
+// /oauth2/userInfo, /login (with the TOTP and authenticator set-up steps,
+// the SMS and email codes, the MFA choice, passwordless first factors and
+// passkeys: factors.go, passkeyreg.go), /signup, /confirm and /logout. The
+// pages are server-rendered HTML that need no script, except for passkeys
+// (passkey.js). Every sign-in step goes through the domain's own flows
+// (password sign-in, USER_AUTH, RespondToAuthChallenge, AssociateSoftwareToken,
 // VerifySoftwareToken, SignUp, ConfirmSignUp), so lockout, replay and
 // session rules hold here as they do in the API. The pages' state travels
 // sealed in the forms; nothing is kept in process memory.
@@ -83,6 +85,11 @@ func New(cfg Config) *Handler {
 	h.mux.HandleFunc("POST /confirmForgotPassword", h.resetSubmit)
 	h.mux.HandleFunc("POST /newPassword", h.newPasswordSubmit)
 	h.mux.HandleFunc("POST /device", h.deviceSubmit)
+	h.mux.HandleFunc("POST /code", h.codeSubmit)
+	h.mux.HandleFunc("POST /mfa/select", h.selectSubmit)
+	h.mux.HandleFunc("POST /passkey", h.passkeySubmit)
+	h.mux.HandleFunc("POST /passkey/add", h.passkeyAddSubmit)
+	h.mux.HandleFunc("GET "+passkeyScriptPath, servePasskeyScript)
 	return h
 }
 
@@ -91,7 +98,8 @@ func New(cfg Config) *Handler {
 func Paths(path string) bool {
 	switch path {
 	case "/oauth2/authorize", "/oauth2/idpresponse", samlACSPath, samlMetadataPath, "/oauth2/token", "/oauth2/userInfo", "/oauth2/revoke", "/login", "/mfa", "/mfa/setup",
-		"/signup", "/confirm", "/logout", "/forgotPassword", "/confirmForgotPassword", "/newPassword", "/device":
+		"/signup", "/confirm", "/logout", "/forgotPassword", "/confirmForgotPassword", "/newPassword", "/device",
+		"/code", "/mfa/select", "/passkey", "/passkey/add", passkeyScriptPath:
 		return true
 	}
 	return false
@@ -104,7 +112,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "no-referrer")
 	hd.Set("Cache-Control", "no-store")
-	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'")
+	hd.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'")
 	h.mux.ServeHTTP(w, r.WithContext(idp.PagesRequest(r.Context())))
 }
 
@@ -142,7 +150,15 @@ type flow struct {
 	// NEW_PASSWORD_REQUIRED: the attributes the pool requires and the user
 	// lacks, as userAttributes.<name>.
 	Required []string `json:"ra,omitempty"`
-	Expires  int64    `json:"e"`
+	// SMS_MFA, EMAIL_OTP, SMS_OTP: where the code went (masked) and how.
+	Dest   string `json:"d,omitempty"`
+	Medium string `json:"m,omitempty"`
+	// Resend is the first factor (EMAIL_OTP, SMS_OTP) whose code the page
+	// may send again; "" for MFA codes, which Cognito does not resend.
+	Resend string `json:"rs,omitempty"`
+	// SELECT_MFA_TYPE: the factors offered.
+	Choices []string `json:"cs,omitempty"`
+	Expires int64    `json:"e"`
 }
 
 // deviceChoice is a finished sign-in waiting on the remembered-device

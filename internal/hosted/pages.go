@@ -48,6 +48,16 @@ type page struct {
 	// hides its password form (the client does not offer COGNITO).
 	Providers  []providerButton
 	NoPassword bool
+	// Factors are the sign-in page's other first factors (USER_AUTH);
+	// Choices the MFA choice's factors.
+	Factors, Choices []choice
+	// Dest and Medium are where a code went (masked) and how.
+	Dest, Medium string
+	// Resend offers "Send a new code" on the code page.
+	Resend bool
+	// Options are the passkey page's WebAuthn options (JSON), for its
+	// script.
+	Options string
 }
 
 // providerButton is a "Sign in with <Name>" link of the sign-in page.
@@ -190,6 +200,9 @@ func (h *Handler) newPage(r *http.Request, req *authRequest, title string) *page
 			p.Providers = append(p.Providers, providerButton{Name: n, URL: authorizeQuery(req, url.Values{"identity_provider": {n}})})
 		}
 		p.NoPassword = len(c.SupportedIdentityProviders) > 0 && !slices.Contains(c.SupportedIdentityProviders, "COGNITO")
+		if !p.NoPassword {
+			p.Factors = factorButtons(c.FirstFactors)
+		}
 		p.EmailOnly = slices.Contains(c.UsernameAttributes, "email")
 		email, phone := p.EmailOnly, slices.Contains(c.UsernameAttributes, "phone_number")
 		switch {
@@ -277,6 +290,10 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Username = r.PostFormValue("username")
+	if factor := r.PostFormValue("factor"); factor != "" {
+		h.firstFactorSubmit(w, r, req, p, factor)
+		return
+	}
 	password := r.PostFormValue("password")
 	switch {
 	case p.Username == "":
@@ -323,6 +340,8 @@ func (h *Handler) next(w http.ResponseWriter, r *http.Request, req *authRequest,
 	user := username
 	if u := out.ChallengeParameters["USER_ID_FOR_SRP"]; u != "" {
 		user = u
+	} else if u := out.ChallengeParameters["USERNAME"]; u != "" && out.ChallengeName != signin.ChallengeDeviceSRP {
+		user = u // USER_AUTH's challenges name the canonical username
 	}
 	if out.ChallengeName == signin.ChallengeDeviceSRP {
 		proved, err := h.deviceProof(r, req, user, out)
@@ -366,9 +385,11 @@ func (h *Handler) next(w http.ResponseWriter, r *http.Request, req *authRequest,
 		f.Session, f.Secret, f.Name = a.Session, a.SecretCode, username
 		h.renderSetup(w, r, req, f, http.StatusOK, "")
 	default:
-		p := h.newPage(r, req, "Sign in")
-		p.Error = "This account needs a step these pages do not offer yet (" + out.ChallengeName + "). Sign in through the application instead."
-		h.render(w, r, http.StatusBadRequest, "login", p)
+		if !h.challengePage(w, r, req, f, out) {
+			p := h.newPage(r, req, "Sign in")
+			p.Error = "This account needs a step these pages do not offer yet (" + out.ChallengeName + "). Sign in through the application instead."
+			h.render(w, r, http.StatusBadRequest, "login", p)
+		}
 	}
 }
 
@@ -401,14 +422,15 @@ func (h *Handler) renderSetup(w http.ResponseWriter, r *http.Request, req *authR
 
 var sixDigits = regexp.MustCompile(`^[0-9]{6}$`)
 
-// flowForm opens a challenge page's form: CSRF, flow and its request.
-func (h *Handler) flowForm(w http.ResponseWriter, r *http.Request, challenge string) (*flow, *authRequest, bool) {
+// flowForm opens a challenge page's form: CSRF, flow and its request. The
+// flow must be at one of the challenges the page answers.
+func (h *Handler) flowForm(w http.ResponseWriter, r *http.Request, challenges ...string) (*flow, *authRequest, bool) {
 	if !h.postForm(w, r) {
 		return nil, nil, false
 	}
 	var f flow
 	res := h.unseal(r.PostFormValue("flow"), "flow", &f, func() int64 { return f.Expires })
-	if res == sealOK && f.Challenge != challenge {
+	if res == sealOK && !slices.Contains(challenges, f.Challenge) {
 		res = sealBad
 	}
 	if res != sealOK {
@@ -451,16 +473,7 @@ func (h *Handler) mfaSubmit(w http.ResponseWriter, r *http.Request) {
 		again("Enter the 6-digit code from your authenticator app.")
 		return
 	}
-	resp := map[string]*string{"USERNAME": &f.User, "SOFTWARE_TOKEN_MFA_CODE": &code}
-	out, err := h.svc.RespondToAuthChallenge(r.Context(), &api.RespondToAuthChallengeInput{ClientId: req.ClientID,
-		ChallengeName: signin.ChallengeTOTP, Session: f.Session, ChallengeResponses: resp})
-	if err != nil {
-		if !h.sessionLost(w, r, req, err) {
-			again(message(err))
-		}
-		return
-	}
-	h.next(w, r, req, f.User, out)
+	h.answer(w, r, req, f, "SOFTWARE_TOKEN_MFA_CODE", code, func(err error) { again(message(err)) })
 }
 
 func (h *Handler) setupSubmit(w http.ResponseWriter, r *http.Request) {

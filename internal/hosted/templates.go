@@ -5,11 +5,13 @@ import "html/template"
 // pages are the hosted pages. Each form carries the CSRF token and the
 // sealed state; every input has a label, an error sits next to its field
 // and is tied to it by aria-describedby (a form-wide error to the form),
-// the layout fits a phone's width, and the pages need no script.
+// the layout fits a phone's width, and the pages need no script but for
+// passkeys (passkey.js, on the pages that carry WebAuthn options).
 var pages = template.Must(template.New("").Funcs(template.FuncMap{"field": fieldOf}).Parse(`
 {{define "head"}}<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title>
+<title>{{.Title}}</title>{{if .Options}}
+<script src="/passkey.js" defer></script>{{end}}
 <style>
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;background:#f2f4f7;margin:0;color:#16191f;line-height:1.4}
 main{max-width:400px;margin:40px auto;background:#fff;padding:28px 32px;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.15)}
@@ -61,7 +63,9 @@ a.provider{display:block;text-align:center;padding:10px;border:1px solid #0a66c2
 {{template "field" (field . "password" "Password" "password" "" "current-password" false)}}
 <p class="forgot"><a href="/forgotPassword?request={{.Request}}">Forgot your password?</a></p>
 <button type="submit">Sign in</button>
-</form>
+{{with .Factors}}<p class="alt" id="factors-label">or, with your {{$.NameWord}} above</p>
+{{range .}}<button type="submit" name="factor" value="{{.Value}}" class="secondary" formnovalidate aria-describedby="factors-label">{{.Label}}</button>
+{{end}}{{end}}</form>
 <p class="alt">Need an account? <a href="/signup?request={{.Request}}">Sign up</a></p>{{end}}
 {{template "foot" .}}{{end}}
 
@@ -70,6 +74,44 @@ a.provider{display:block;text-align:center;padding:10px;border:1px solid #0a66c2
 <p>Enter the 6-digit code your authenticator app shows.</p>
 {{template "field" (field . "code" "Authenticator code" "text" "" "one-time-code" true)}}
 <button type="submit">Sign in</button>
+</form>
+{{template "foot" .}}{{end}}
+
+{{define "code"}}{{template "head" .}}
+{{template "form" "/code"}}{{template "described" .}}{{template "flowhidden" .}}
+<p>We sent a code by {{.Medium}}{{with .Dest}} to {{.}}{{end}}. Enter it below.</p>
+{{template "field" (field . "code" "Code" "text" "" "one-time-code" true)}}
+<button type="submit">Sign in</button>
+{{if .Resend}}<button type="submit" name="action" value="resend" class="secondary" formnovalidate>Send a new code</button>{{end}}
+</form>
+{{if not .Resend}}<p class="alt">No code? <a href="/login?request={{.Request}}">Start again</a> for a new one.</p>{{end}}
+{{template "foot" .}}{{end}}
+
+{{define "choose"}}{{template "head" .}}
+{{template "form" "/mfa/select"}}{{template "described" .}}{{template "flowhidden" .}}
+<p id="choose-question">Your account has more than one way to confirm it is you. Choose one.</p>
+{{range .Choices}}<button type="submit" name="answer" value="{{.Value}}" aria-describedby="choose-question">{{.Label}}</button>
+{{end}}</form>
+{{template "foot" .}}{{end}}
+
+{{define "passkey"}}{{template "head" .}}
+{{template "form" "/passkey"}} data-options="{{.Options}}"{{template "described" .}}{{template "flowhidden" .}}
+<input type="hidden" name="credential" value="">
+<p id="passkey-hint">Use the passkey saved in this browser, on this device or on a security key.</p>
+<p class="alert passkey-error" role="alert" hidden></p>
+<button type="button" data-passkey="get" aria-describedby="passkey-hint" hidden>Use my passkey</button>
+<noscript><p class="alert">Signing in with a passkey needs JavaScript.</p></noscript>
+</form>
+<p class="alt"><a href="/login?request={{.Request}}">Sign in another way</a></p>
+{{template "foot" .}}{{end}}
+
+{{define "addpasskey"}}{{template "head" .}}
+{{template "form" "/passkey/add"}} data-options="{{.Options}}"{{template "described" .}}{{template "flowhidden" .}}
+<input type="hidden" name="credential" value="">
+<p id="add-hint">You are signed in. With a passkey you can sign in next time with this device's fingerprint, face or screen lock, or a security key, instead of a password.</p>
+<p class="alert passkey-error" role="alert" hidden></p>
+<button type="button" data-passkey="create" aria-describedby="add-hint" hidden>Add a passkey</button>
+<button type="submit" class="secondary">Not now</button>
 </form>
 {{template "foot" .}}{{end}}
 

@@ -46,6 +46,9 @@ type HostedClient struct {
 	// Terms are the links the sign-up page shows (none until the client
 	// has both a terms of use and a privacy policy).
 	Terms []TermsLink
+	// FirstFactors are the pool's AllowedFirstAuthFactors when the client
+	// allows USER_AUTH (the sign-in page then offers them), else none.
+	FirstFactors []string
 }
 
 // HostedClient returns the OAuth view of an app client.
@@ -60,7 +63,15 @@ func (s *Service) HostedClient(ctx context.Context, clientID string) (*HostedCli
 		AllowedOAuthScopes: d.AllowedOAuthScopes, OAuthEnabled: d.AllowedOAuthFlowsUserPoolClient != nil && *d.AllowedOAuthFlowsUserPoolClient,
 		HasSecret: len(c.secrets) > 0, UsernameAttributes: c.pool.doc.UsernameAttributes,
 		MFARequired: c.pool.doc.MfaConfiguration == "ON", SupportedIdentityProviders: d.SupportedIdentityProviders, Providers: clientProviders(c),
-		ResourceScopes: c.pool.resourceScopes(), Devices: c.pool.doc.DeviceConfiguration, Terms: c.hostedTerms()}, nil
+		ResourceScopes: c.pool.resourceScopes(), Devices: c.pool.doc.DeviceConfiguration, Terms: c.hostedTerms(),
+		FirstFactors: hostedFirstFactors(c)}, nil
+}
+
+func hostedFirstFactors(c *client) []string {
+	if !c.allows("ALLOW_USER_AUTH") {
+		return nil
+	}
+	return allowedFirstFactors(c.pool)
 }
 
 // CheckClientSecret compares a client secret given to the token endpoint
@@ -114,6 +125,24 @@ func (s *Service) HostedSignIn(ctx context.Context, clientID, username, password
 		out, err = s.auth.PasswordAuth(ctx, c, p)
 	}
 	return out, err
+}
+
+// HostedFirstFactor starts a first factor other than the password on the
+// hosted sign-in page (EMAIL_OTP, SMS_OTP, WEB_AUTHN): USER_AUTH with the
+// factor as PREFERRED_CHALLENGE, the same flow as the API's, so the
+// client must allow USER_AUTH and the pool the factor. A factor the user
+// cannot use answers SELECT_CHALLENGE, as in the API.
+func (s *Service) HostedFirstFactor(ctx context.Context, clientID, username, factor string) (*api.AuthOutput, error) {
+	c, err := s.loadClient(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	p := map[string]*string{"USERNAME": &username, "PREFERRED_CHALLENGE": &factor}
+	if secret := c.firstSecret(); secret != "" {
+		hash := SecretHash(secret, username, c.rec.ID)
+		p["SECRET_HASH"] = &hash
+	}
+	return s.auth.Initiate(ctx, c, "USER_AUTH", p)
 }
 
 // StartHostedSession opens the single sign-on session of a hosted sign-in

@@ -213,6 +213,9 @@ func (h *harness) setup(ctx context.Context, base, rpURL string) (map[string]app
 		Password: aws.String("Old-Passw0rd!"), Permanent: true}); err != nil {
 		return nil, err
 	}
+	if err := h.passwordless(ctx, base, rpURL, apps); err != nil {
+		return nil, err
+	}
 	return apps, h.federated(ctx, base, rpURL, apps)
 }
 
@@ -307,23 +310,10 @@ func (h *harness) federated(ctx context.Context, base, rpURL string, apps map[st
 // quietClient adds the quiet app: a client of the plain pool whose pages
 // must not tell whether an account exists.
 func (h *harness) quietClient(ctx context.Context, base, rpURL, poolID string, apps map[string]appInfo) error {
-	client, err := h.admin.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("Quiet test app"),
-		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthFlowsUserPoolClient: true,
-		AllowedOAuthScopes: []string{"openid", "email"}, SupportedIdentityProviders: []string{"COGNITO"},
-		CallbackURLs: []string{rpURL + "/callback/quiet"}, LogoutURLs: []string{rpURL + "/bye"},
-		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled})
-	if err != nil {
-		return err
-	}
-	clientID := *client.UserPoolClient.ClientId
-	provider, err := oidc.NewProvider(ctx, base+"/"+poolID)
-	if err != nil {
-		return fmt.Errorf("discovery: %w", err)
-	}
-	h.rps["quiet"] = &rp{name: "quiet", provider: provider, conf: &oauth2.Config{ClientID: clientID, Endpoint: provider.Endpoint(),
-		RedirectURL: rpURL + "/callback/quiet", Scopes: []string{oidc.ScopeOpenID, "email"}}}
-	apps["quiet"] = appInfo{PoolID: poolID, ClientID: clientID}
-	return nil
+	return h.oauthApp(ctx, base, rpURL, "quiet", poolID, "", apps, func(in *cip.CreateUserPoolClientInput) {
+		in.ClientName, in.AllowedOAuthScopes = aws.String("Quiet test app"), []string{"openid", "email"}
+		in.PreventUserExistenceErrors = types.PreventUserExistenceErrorTypesEnabled
+	})
 }
 
 func (h *harness) start(w http.ResponseWriter, r *http.Request) {
