@@ -1,6 +1,7 @@
 package hosted
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -499,7 +500,7 @@ func (f *federation) userInfo(ctx context.Context, fp *idp.FederationProvider, e
 	if err != nil {
 		return err
 	}
-	if info["sub"] != claims["sub"] {
+	if !sameClaim(info["sub"], claims["sub"]) {
 		return errors.New("userInfo's sub is not the ID token's")
 	}
 	for k, v := range info {
@@ -508,6 +509,14 @@ func (f *federation) userInfo(ctx context.Context, fp *idp.FederationProvider, e
 		}
 	}
 	return nil
+}
+
+// sameClaim reports whether two decoded claim values are the same JSON
+// value (userInfo keeps numbers as written, the ID token's are floats).
+func sameClaim(a, b any) bool {
+	x, errA := json.Marshal(a)
+	y, errB := json.Marshal(b)
+	return a != nil && errA == nil && errB == nil && bytes.Equal(x, y)
 }
 
 // fetchInfo asks a provider's userInfo (or attributes_url) endpoint about
@@ -527,8 +536,12 @@ func (f *federation) fetchInfo(ctx context.Context, method, u, access string) (m
 	if resp.StatusCode >= 500 {
 		return nil, fmt.Errorf("%w: userInfo answered %d", errUpstream, resp.StatusCode)
 	}
+	// Numbers kept as written: a numeric user id must not round through
+	// a float.
+	dec := json.NewDecoder(io.LimitReader(resp.Body, 1<<20))
+	dec.UseNumber()
 	var info map[string]any
-	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&info) != nil || info == nil {
+	if resp.StatusCode != http.StatusOK || dec.Decode(&info) != nil || info == nil {
 		return nil, fmt.Errorf("userInfo answered %d without JSON claims", resp.StatusCode)
 	}
 	return info, nil
