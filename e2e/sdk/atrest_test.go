@@ -2,6 +2,9 @@ package sdk_test
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
@@ -76,7 +79,7 @@ func TestSecretsAtRest(t *testing.T) {
 	totpSecret, meta, dev := e.rememberDevice(clientID, name)
 	tokens := e.mfaSignIn(clientID, name, totpSecret)
 	sc := must(e.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("s"), GenerateSecret: true}))(t)
-	idpSecret, appleKey := "oidc-provider-secret-6f1d2c", "apple-private-key-9b8e7a"
+	idpSecret, appleKey := "oidc-provider-secret-6f1d2c", pkcs8PEM(t, must(ecdsa.GenerateKey(elliptic.P256(), rand.Reader))(t))
 	d := oidcDetails()
 	d["client_secret"] = idpSecret
 	must(e.c.CreateIdentityProvider(ctx, &cip.CreateIdentityProviderInput{UserPoolId: &poolID, ProviderName: aws.String("Corp"),

@@ -344,12 +344,13 @@ func TestFederatedSAMLRefusals(t *testing.T) {
 	t.Run("replayed", func(t *testing.T) {
 		a := newFedAgent(t)
 		acs, form := f.toIdP(t, a, f.authorizeURL(f.app, url.Values{"identity_provider": {"Corp"}}))
-		bind := cookieOf(t, a, f.down.srv.URL+"/saml2/idpresponse", "cognate_saml")
+		// The flow's binding cookie is cognate_saml_<first 8 of its value>.
+		bind := cookieOf(t, a, f.down.srv.URL+"/saml2/idpresponse", "cognate_saml_")
 		resp, body := f.back(t, a, acs, form)
 		f.finish(t, f.pool, f.app, f.appSecret, resp, body)
 		// The same answer again, even with the binding cookie restored.
 		u, _ := url.Parse(f.down.srv.URL + "/saml2/idpresponse")
-		a.hc.Jar.SetCookies(u, []*http.Cookie{{Name: "cognate_saml", Value: bind, Path: "/saml2/idpresponse"}})
+		a.hc.Jar.SetCookies(u, []*http.Cookie{{Name: "cognate_saml_" + bind[:8], Value: bind, Path: "/saml2/idpresponse"}})
 		resp, body = f.back(t, a, acs, form)
 		refused(t, resp, body, "already used")
 	})
@@ -397,11 +398,13 @@ func TestFederatedSAMLRefusals(t *testing.T) {
 	})
 }
 
+// cookieOf is the value of the cookie name (or, for a name ending in _,
+// of the first cookie whose name starts with it) the browser sends to u.
 func cookieOf(t *testing.T, a *fedAgent, u, name string) string {
 	t.Helper()
 	pu, _ := url.Parse(u)
 	for _, c := range a.hc.Jar.Cookies(pu) {
-		if c.Name == name {
+		if c.Name == name || (strings.HasSuffix(name, "_") && strings.HasPrefix(c.Name, name)) {
 			return c.Value
 		}
 	}

@@ -1,6 +1,9 @@
 package sdk_test
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -65,7 +68,7 @@ func TestIdentityProviderLifecycle(t *testing.T) {
 	}
 	a := must(e.c.CreateIdentityProvider(ctx, &cip.CreateIdentityProviderInput{UserPoolId: &poolID, ProviderName: aws.String("SignInWithApple"),
 		ProviderType: types.IdentityProviderTypeTypeSignInWithApple, ProviderDetails: map[string]string{"client_id": "com.example", "team_id": "T", "key_id": "K",
-			"private_key": "-----BEGIN PRIVATE KEY-----x", "authorize_scopes": "email name"}}))(t).IdentityProvider
+			"private_key": pkcs8PEM(t, must(ecdsa.GenerateKey(elliptic.P256(), rand.Reader))(t)), "authorize_scopes": "email name"}}))(t).IdentityProvider
 	if _, ok := a.ProviderDetails["private_key"]; ok || a.ProviderDetails["key_id"] != "K" {
 		t.Fatalf("apple %+v", a.ProviderDetails)
 	}

@@ -265,6 +265,7 @@ const (
 	MsgProviderMetadataFetch  = "Could not retrieve the SAML metadata from MetadataURL."
 	MsgProviderAttrUnknown    = "AttributeMapping: %s is not an attribute of the user pool."
 	MsgProviderLimit          = "A user pool can have at most %d identity providers."
+	MsgProviderAppleKey       = "ProviderDetails: private_key must be the PKCS #8 PEM of an EC P-256 private key (the .p8 file Apple gives)."
 
 	// User import jobs: refusals of the operations.
 	MsgImportJobNotFound     = "Import job %s does not exist."

@@ -64,6 +64,7 @@ func New(cfg Config) *Handler {
 	h.samlReplay = newSAMLReplay(h.svc.Now)
 	h.mux.HandleFunc("GET /oauth2/authorize", h.authorize)
 	h.mux.HandleFunc("GET /oauth2/idpresponse", h.idpResponse)
+	h.mux.HandleFunc("POST /oauth2/idpresponse", h.idpResponse)
 	h.mux.HandleFunc("POST "+samlACSPath, h.samlResponse)
 	h.mux.HandleFunc("GET "+samlMetadataPath, h.samlMetadata)
 	h.mux.HandleFunc("POST /oauth2/token", h.token)

@@ -1,7 +1,6 @@
 package hosted
 
 import (
-	"crypto/subtle"
 	"encoding/xml"
 	"errors"
 	"net/http"
@@ -97,21 +96,8 @@ func (h *Handler) samlFederate(w http.ResponseWriter, r *http.Request, req *auth
 		h.upstreamDown(w, r, req, fp.Name)
 		return
 	}
-	h.setSAMLCookie(w, st.Bind, int(federationTTL/time.Second))
+	h.bindCookie(w, samlCookie, samlACSPath, st.Bind, int(federationTTL/time.Second))
 	http.Redirect(w, r, to.String(), http.StatusFound)
-}
-
-// setSAMLCookie sets (or, with maxAge -1, clears) the binding cookie. The
-// IdP posts back from another site: over HTTPS the cookie is
-// SameSite=None so the browser sends it with that POST; over plain HTTP
-// (loopback development, where browsers refuse SameSite=None without
-// Secure) it is Lax, which a same-site IdP still gets.
-func (h *Handler) setSAMLCookie(w http.ResponseWriter, value string, maxAge int) {
-	same := http.SameSiteLaxMode
-	if h.secure {
-		same = http.SameSiteNoneMode
-	}
-	http.SetCookie(w, &http.Cookie{Name: samlCookie, Value: value, Path: samlACSPath, MaxAge: maxAge, HttpOnly: true, Secure: h.secure, SameSite: same})
 }
 
 const samlRefused = "The answer of the identity provider %s could not be verified, so you are not signed in. Start again from the application."
@@ -134,8 +120,7 @@ func (h *Handler) samlResponse(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, http.StatusBadRequest, "This sign-in took too long at the identity provider and has expired. Start again from the application.", "", "")
 		return
 	}
-	c, err := r.Cookie(samlCookie)
-	if err != nil || subtle.ConstantTimeCompare([]byte(c.Value), []byte(st.Bind)) != 1 {
+	if !bound(r, samlCookie, st.Bind) {
 		h.errorPage(w, http.StatusBadRequest, "This sign-in was not started in this browser (its state does not match), so it cannot continue. Start again from the application.", "", "")
 		return
 	}
@@ -171,7 +156,7 @@ func (h *Handler) samlResponse(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, http.StatusBadRequest, msg, "", "")
 		return
 	}
-	h.setSAMLCookie(w, "", -1)
+	h.bindCookie(w, samlCookie, samlACSPath, st.Bind, -1)
 	claims := map[string]any{}
 	if assertion.Subject != nil && assertion.Subject.NameID != nil {
 		claims[idp.SAMLNameID] = assertion.Subject.NameID.Value

@@ -41,15 +41,39 @@ type FederationProvider struct {
 	// Metadata is a SAML provider's metadata document (its MetadataFile,
 	// or what its MetadataURL serves now).
 	Metadata []byte
+	// TokenMethod is how the token endpoint is called (token_request_method:
+	// Facebook's is GET, with the parameters in the query).
+	TokenMethod string
+	// AddAttributes (attributes_url_add_attributes) says the provider
+	// attributes the AttributeMapping reads, Fields, are appended to
+	// AttributesURL (Facebook's /me?fields=).
+	AddAttributes bool
+	Fields        []string
+	// Sign in with Apple's key, for AppleClientSecret.
+	teamID, keyID, privateKey string
 }
+
+// OAuth2 reports whether the provider speaks plain OAuth 2.0 (Facebook,
+// Login with Amazon): no ID token, the user is what its attributes_url
+// says of the access token's owner.
+func (p *FederationProvider) OAuth2() bool { return slices.Contains(oauthTypes, p.Type) }
 
 // SAMLNameID is the claim under which the hosted pages hand a SAML
 // assertion's NameID to FederatedSignIn; the user name is made of it
 // unless the AttributeMapping maps username to an attribute.
 const SAMLNameID = "saml:NameID"
 
-// oidcTypes are the provider types whose sign-in is OpenID Connect.
-var oidcTypes = []string{"OIDC", "Google", "SignInWithApple"}
+// oidcTypes are the provider types whose sign-in is OpenID Connect;
+// oauthTypes those whose sign-in is OAuth 2.0 with a user-info endpoint.
+var (
+	oidcTypes  = []string{"OIDC", "Google", "SignInWithApple"}
+	oauthTypes = []string{"Facebook", "LoginWithAmazon"}
+)
+
+// googlePeopleURL is Google's default attributes_url, as Cognito describes
+// it. It is Google's People API, not an OpenID Connect userInfo endpoint:
+// Cognate reads Google's userInfo from its discovery document instead.
+const googlePeopleURL = "https://people.googleapis.com/v1/people/me?personFields="
 
 // clientProviders are the client's SupportedIdentityProviders that are
 // identity providers of the pool (not COGNITO), in the client's order.
@@ -98,19 +122,36 @@ func (s *Service) FederationProvider(ctx context.Context, clientID, name, identi
 		}
 		return fp, nil
 	}
-	if !slices.Contains(oidcTypes, pd.Type) {
+	if !slices.Contains(oidcTypes, pd.Type) && !slices.Contains(oauthTypes, pd.Type) {
 		return nil, api.Errorf(api.ErrUnsupportedOperation, api.MsgProviderTypeNotHosted, pd.Type)
 	}
 	d := pd.Details
 	fp := &FederationProvider{Name: name, Type: pd.Type, ClientID: d["client_id"], Scopes: d["authorize_scopes"],
 		Issuer: d["oidc_issuer"], AuthorizeURL: d["authorize_url"], TokenURL: d["token_url"], JWKSURI: d["jwks_uri"],
-		AttributesURL: d["attributes_url"], AttributesMethod: d["attributes_request_method"]}
-	if box := pd.Secrets["client_secret"]; box != nil {
-		v, err := s.seal.Decrypt(box, seal.LabelProviderSecret(c.pool.rec.ID, name, "client_secret"))
-		if err != nil {
-			return nil, internal(err)
+		AttributesURL: d["attributes_url"], AttributesMethod: d["attributes_request_method"], TokenMethod: d["token_request_method"],
+		AddAttributes: d["attributes_url_add_attributes"] == "true", teamID: d["team_id"], keyID: d["key_id"]}
+	switch pd.Type {
+	case "Google":
+		if fp.AttributesURL == googlePeopleURL {
+			fp.AttributesURL, fp.AddAttributes = "", false
 		}
-		fp.ClientSecret = string(v)
+	case "Facebook", "LoginWithAmazon":
+		mapping := defaultMapping(pd.Type, pd.AttributeMapping)
+		for _, claim := range mapping {
+			if !slices.Contains(fp.Fields, claim) {
+				fp.Fields = append(fp.Fields, claim)
+			}
+		}
+		slices.Sort(fp.Fields)
+	}
+	for k, dst := range map[string]*string{"client_secret": &fp.ClientSecret, "private_key": &fp.privateKey} {
+		if box := pd.Secrets[k]; box != nil {
+			v, err := s.seal.Decrypt(box, seal.LabelProviderSecret(c.pool.rec.ID, name, k))
+			if err != nil {
+				return nil, internal(err)
+			}
+			*dst = string(v)
+		}
 	}
 	return fp, nil
 }

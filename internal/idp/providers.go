@@ -71,7 +71,7 @@ var providerKinds = map[string]providerKind{
 		secret:   []string{"client_secret"},
 		defaults: func(map[string]string) map[string]string {
 			return map[string]string{
-				"attributes_url": "https://people.googleapis.com/v1/people/me?personFields=", "attributes_url_add_attributes": "true",
+				"attributes_url": googlePeopleURL, "attributes_url_add_attributes": "true",
 				"authorize_url": "https://accounts.google.com/o/oauth2/v2/auth", "oidc_issuer": "https://accounts.google.com",
 				"token_request_method": "POST", "token_url": "https://www.googleapis.com/oauth2/v4/token",
 			}
@@ -167,6 +167,10 @@ func (s *Service) checkProviderDetails(ctx context.Context, typ string, in map[s
 		}
 		if !slices.Contains(strings.Fields(d["authorize_scopes"]), "openid") {
 			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgProviderNeedsOpenID)
+		}
+	case "SignInWithApple":
+		if _, err := parseAppleKey(d["private_key"]); err != nil {
+			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgProviderAppleKey)
 		}
 	case "SAML":
 		return s.checkSAMLDetails(ctx, d)
@@ -386,8 +390,10 @@ func defaultMapping(typ string, m map[string]string) map[string]string {
 	if _, ok := out["username"]; !ok {
 		switch typ {
 		case "SAML":
-		case "Facebook", "LoginWithAmazon":
+		case "Facebook":
 			out["username"] = "id"
+		case "LoginWithAmazon":
+			out["username"] = "user_id"
 		default:
 			out["username"] = "sub"
 		}
