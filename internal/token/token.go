@@ -4,7 +4,6 @@
 package token
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -80,19 +79,17 @@ func ParseKey(der []byte) (*Key, error) {
 var signatures atomic.Uint64
 
 // Sign returns the compact JWS of claims, with header {"alg":"RS256","kid"}.
-// It encodes the claims once and signs those bytes: go-jose's builder
-// encoded them, decoded them and encoded them again, with the header, which
-// was over a third of a password sign-in's allocations. Verification stays
-// go-jose's (Parse), and TestSignedTokensParse holds the two together.
+// It encodes the claims once (appendClaims) and signs those bytes:
+// go-jose's builder encoded them, decoded them and encoded them again, with
+// the header, which was over a third of a password sign-in's allocations.
+// Verification stays go-jose's (Parse), and TestSignedTokensParse holds the
+// two together.
 func (k *Key) Sign(claims map[string]any) (string, error) {
 	signatures.Add(1)
-	var payload bytes.Buffer
-	enc := json.NewEncoder(&payload)
-	enc.SetEscapeHTML(false) // as go-jose wrote them: "&" stays "&" in a URL claim
-	if err := enc.Encode(claims); err != nil {
+	claimsJSON, err := appendClaims(make([]byte, 0, 1024), claims)
+	if err != nil {
 		return "", err
 	}
-	claimsJSON := bytes.TrimSuffix(payload.Bytes(), []byte("\n"))
 	b64 := base64.RawURLEncoding
 	out := make([]byte, 0, len(k.header)+2+b64.EncodedLen(len(claimsJSON))+b64.EncodedLen(k.Private.Size()))
 	out = append(out, k.header...)
