@@ -934,6 +934,29 @@ func TestThrottleSetting(t *testing.T) {
 	}
 }
 
+// TestQueueDelaySetting: COGNATE_QUEUE_DELAY (and so --queue-delay) is
+// read as a duration and the server serves with it; one that is not above
+// zero stops the server at start, naming the setting.
+func TestQueueDelaySetting(t *testing.T) {
+	bin := buildBinary(t)
+	p := start(t, bin, filepath.Join(t.TempDir(), "data"), "COGNATE_QUEUE_DELAY=5ms")
+	p.waitHealthy(t, p.started)
+	if _, out := signUp(t, p.addr, "delay"); out["__type"] != nil {
+		t.Fatalf("a sign-up with --queue-delay 5ms: %v", out)
+	}
+	for _, v := range []string{"0s", "-1ms", "soon"} {
+		bad := launch(t, bin, "", freeAddr(t), []string{"serve", "--data-dir", filepath.Join(t.TempDir(), "data"), "--queue-delay", v})
+		select {
+		case err := <-bad.done:
+			if err == nil || !strings.Contains(bad.stderr.String(), "queue-delay") {
+				t.Fatalf("--queue-delay %s: exit %v, stderr %s", v, err, bad.stderr.String())
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("--queue-delay %s did not stop the server", v)
+		}
+	}
+}
+
 // TestSMSSetting: --sms takes outbox or sns; the SNS endpoint and topic
 // need sns; COGNATE_SMS=sns with COGNATE_SNS_ENDPOINT serves.
 func TestSMSSetting(t *testing.T) {
