@@ -923,14 +923,21 @@ func TestThrottleSetting(t *testing.T) {
 		t.Fatalf("four sign-ups at a quota of 2 a second: %q", codes)
 	}
 
-	bad := launch(t, bin, "", freeAddr(t), []string{"serve", "--data-dir", filepath.Join(t.TempDir(), "data"), "--throttle", "cognito,UserCreation=fast"})
+	refusedAtStart(t, bin, "--throttle", "cognito,UserCreation=fast")
+}
+
+// refusedAtStart fails the test unless the server, given flag with value,
+// stops at start with a reason that names the flag.
+func refusedAtStart(t *testing.T, bin, flag, value string) {
+	t.Helper()
+	bad := launch(t, bin, "", freeAddr(t), []string{"serve", "--data-dir", filepath.Join(t.TempDir(), "data"), flag, value})
 	select {
 	case err := <-bad.done:
-		if err == nil || !strings.Contains(bad.stderr.String(), "--throttle") {
-			t.Fatalf("a bad --throttle: exit %v, stderr %s", err, bad.stderr.String())
+		if err == nil || !strings.Contains(bad.stderr.String(), strings.TrimLeft(flag, "-")) {
+			t.Fatalf("%s %s: exit %v, stderr %s", flag, value, err, bad.stderr.String())
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatal("a bad --throttle did not stop the server")
+		t.Fatalf("%s %s did not stop the server", flag, value)
 	}
 }
 
@@ -945,15 +952,7 @@ func TestQueueDelaySetting(t *testing.T) {
 		t.Fatalf("a sign-up with --queue-delay 5ms: %v", out)
 	}
 	for _, v := range []string{"0s", "-1ms", "soon"} {
-		bad := launch(t, bin, "", freeAddr(t), []string{"serve", "--data-dir", filepath.Join(t.TempDir(), "data"), "--queue-delay", v})
-		select {
-		case err := <-bad.done:
-			if err == nil || !strings.Contains(bad.stderr.String(), "queue-delay") {
-				t.Fatalf("--queue-delay %s: exit %v, stderr %s", v, err, bad.stderr.String())
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatalf("--queue-delay %s did not stop the server", v)
-		}
+		refusedAtStart(t, bin, "--queue-delay", v)
 	}
 }
 
