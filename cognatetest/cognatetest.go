@@ -108,10 +108,11 @@ func WithThrottle(spec string) Option {
 }
 
 // WithAdmission sets how much API work the server takes on: maxInFlight
-// requests at once, and up to maxQueue more waiting at most maxWait each;
-// past that a request is refused with TooManyRequestsException. Zero
-// values take the server's defaults (by default, in tests, requests queue
-// without bound).
+// requests at once, and up to maxQueue more waiting at most maxWait each
+// (and, once maxInFlight are in the server, only for the server's default
+// expected wait, httpapi.Admission.MaxDelay); past that a request is
+// refused with TooManyRequestsException. Zero values take the server's
+// defaults (by default, in tests, requests queue without bound).
 func WithAdmission(maxInFlight, maxQueue int, maxWait time.Duration) Option {
 	return func(o *app.Options) {
 		o.Admission = httpapi.Admission{MaxInFlight: maxInFlight, MaxQueue: maxQueue, MaxWait: maxWait}
@@ -161,7 +162,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 		// clients that often do not retry: a request waits for its turn
 		// rather than be refused for overload, unless a test asks for
 		// shedding (WithAdmission).
-		Admission: httpapi.Admission{MaxQueue: 1 << 20, MaxWait: time.Minute}}
+		Admission: httpapi.Admission{MaxQueue: 1 << 20, MaxWait: time.Minute, MaxDelay: time.Minute}}
 	if os.Getenv("COGNATE_TEST_LOG") == "" {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

@@ -103,6 +103,7 @@ func serve(args []string) error {
 	throttle := fs.String("throttle", env("COGNATE_THROTTLE", "off"), "per-category request quotas answered with TooManyRequestsException: off, cognito (Cognito's default quotas), or cognito,Category=rps,... (COGNATE_THROTTLE)")
 	maxInFlight := fs.Int("max-in-flight", envInt("COGNATE_MAX_IN_FLIGHT", 0), "most API requests served at once (the server lowers this while requests are slow to serve); past them a short queue, then TooManyRequestsException; 0 = 4 per CPU, at least 16 (COGNATE_MAX_IN_FLIGHT)")
 	queueWait := fs.Duration("queue-wait", envDuration("COGNATE_QUEUE_WAIT", httpapi.DefaultAdmission().MaxWait), "longest wait for a place among --max-in-flight before a request is refused with TooManyRequestsException (COGNATE_QUEUE_WAIT)")
+	queueDelay := fs.Duration("queue-delay", envDuration("COGNATE_QUEUE_DELAY", httpapi.DefaultAdmission().MaxDelay), "once --max-in-flight requests are in the server, a new one waits for a place only if its expected wait is at most this, else it is refused at once with TooManyRequestsException (COGNATE_QUEUE_DELAY)")
 	metricsOn := fs.Bool("metrics", env("COGNATE_METRICS", "true") != "false", "serve Prometheus metrics at /metrics on the listen address (COGNATE_METRICS=false to turn off)")
 	smsSender := fs.String("sms", env("COGNATE_SMS", app.SMSOutbox), "how text messages go: outbox (the development outbox) or sns (Amazon SNS Publish; see --sns-endpoint) (COGNATE_SMS)")
 	snsEndpoint := fs.String("sns-endpoint", env("COGNATE_SNS_ENDPOINT", ""), "SNS API endpoint for --sms=sns, e.g. an SNS-compatible gateway; default: real Amazon SNS with the standard AWS credential chain (COGNATE_SNS_ENDPOINT)")
@@ -138,10 +139,10 @@ func serve(args []string) error {
 	if *smsSender != app.SMSSNS && (*snsEndpoint != "" || *snsTopic != "") {
 		return errors.New("--sns-endpoint and --sns-topic-arn need --sms=sns")
 	}
-	if *maxInFlight < 0 || *queueWait <= 0 {
-		return errors.New("--max-in-flight must be 0 or more and --queue-wait above 0")
+	if *maxInFlight < 0 || *queueWait <= 0 || *queueDelay <= 0 {
+		return errors.New("--max-in-flight must be 0 or more, and --queue-wait and --queue-delay above 0")
 	}
-	opts := app.Options{Throttle: quotas, Admission: httpapi.Admission{MaxInFlight: *maxInFlight, MaxWait: *queueWait},
+	opts := app.Options{Throttle: quotas, Admission: httpapi.Admission{MaxInFlight: *maxInFlight, MaxWait: *queueWait, MaxDelay: *queueDelay},
 		DataDir: *dataDir, DatabaseURL: *database, Region: *region, PublicURL: *publicURL, ConfigFile: *config, AWSIssuer: *awsIssuer,
 		SMTPURL: *smtpURL, SMTPFrom: *smtpFrom, Console: *consoleMode, NoMetrics: !*metricsOn,
 		LambdaEndpoint: *lambdaEndpoint, LambdaTimeout: *lambdaTimeout, SMS: *smsSender, SNSEndpoint: *snsEndpoint, SNSTopicArn: *snsTopic,

@@ -923,14 +923,36 @@ func TestThrottleSetting(t *testing.T) {
 		t.Fatalf("four sign-ups at a quota of 2 a second: %q", codes)
 	}
 
-	bad := launch(t, bin, "", freeAddr(t), []string{"serve", "--data-dir", filepath.Join(t.TempDir(), "data"), "--throttle", "cognito,UserCreation=fast"})
+	refusedAtStart(t, bin, "--throttle", "cognito,UserCreation=fast")
+}
+
+// refusedAtStart fails the test unless the server, given flag with value,
+// stops at start with a reason that names the flag.
+func refusedAtStart(t *testing.T, bin, flag, value string) {
+	t.Helper()
+	bad := launch(t, bin, "", freeAddr(t), []string{"serve", "--data-dir", filepath.Join(t.TempDir(), "data"), flag, value})
 	select {
 	case err := <-bad.done:
-		if err == nil || !strings.Contains(bad.stderr.String(), "--throttle") {
-			t.Fatalf("a bad --throttle: exit %v, stderr %s", err, bad.stderr.String())
+		if err == nil || !strings.Contains(bad.stderr.String(), strings.TrimLeft(flag, "-")) {
+			t.Fatalf("%s %s: exit %v, stderr %s", flag, value, err, bad.stderr.String())
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatal("a bad --throttle did not stop the server")
+		t.Fatalf("%s %s did not stop the server", flag, value)
+	}
+}
+
+// TestQueueDelaySetting: COGNATE_QUEUE_DELAY (and so --queue-delay) is
+// read as a duration and the server serves with it; one that is not above
+// zero stops the server at start, naming the setting.
+func TestQueueDelaySetting(t *testing.T) {
+	bin := buildBinary(t)
+	p := start(t, bin, filepath.Join(t.TempDir(), "data"), "COGNATE_QUEUE_DELAY=5ms")
+	p.waitHealthy(t, p.started)
+	if _, out := signUp(t, p.addr, "delay"); out["__type"] != nil {
+		t.Fatalf("a sign-up with --queue-delay 5ms: %v", out)
+	}
+	for _, v := range []string{"0s", "-1ms", "soon"} {
+		refusedAtStart(t, bin, "--queue-delay", v)
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 // first served; past the queue it is refused at once; a wait longer than
 // MaxWait is refused.
 func TestAdmissionQueue(t *testing.T) {
-	a := newAdmission(Admission{MaxInFlight: 1, MaxQueue: 1, MaxWait: time.Hour})
+	a := newAdmission(Admission{MaxInFlight: 1, MaxQueue: 1, MaxWait: time.Hour, MaxDelay: time.Hour})
 	first, ok := a.enter(context.Background())
 	if !ok {
 		t.Fatal("the first request was refused")
@@ -85,5 +85,65 @@ func TestAdmissionAdapts(t *testing.T) {
 	}
 	if disk.limit < 8 {
 		t.Fatalf("steady 15 ms service lowered the limit to %d", disk.limit)
+	}
+}
+
+// TestAdmissionExpectedWait: once the server holds MaxInFlight requests, a
+// newcomer queues only while its expected wait (its place times the mean
+// service over those running) is within MaxDelay, and then for at most
+// twice MaxDelay; below MaxInFlight it may wait MaxWait, whatever the
+// estimate, so that a client with MaxInFlight requests at once (a test
+// suite at concurrency 16) is never refused for it.
+func TestAdmissionExpectedWait(t *testing.T) {
+	a := newAdmission(Admission{MaxInFlight: 16, MaxQueue: 100, MaxWait: time.Second, MaxDelay: 20 * time.Millisecond})
+	a.limit, a.inFlight, a.service = 2, 2, time.Second // a stalled or very slow server
+	for queued := 0; queued < 14; queued++ {
+		if wait, ok := a.mayWait(); !ok || wait != time.Second {
+			t.Fatalf("with %d running and %d queued: may wait %v, %v; want 1s", a.inFlight, queued, wait, ok)
+		}
+		a.queue.PushBack(make(chan struct{}))
+	}
+	// The 17th request in the server: 15 places of a second over two running.
+	if _, ok := a.mayWait(); ok {
+		t.Fatal("queued for an expected wait of 7.5 s")
+	}
+
+	b := newAdmission(Admission{MaxInFlight: 4, MaxQueue: 100, MaxWait: time.Second, MaxDelay: 20 * time.Millisecond})
+	b.limit, b.inFlight, b.service = 2, 2, 10*time.Millisecond // one finishes every 5 ms
+	for range 2 {
+		b.queue.PushBack(make(chan struct{}))
+	}
+	for place := 3; place <= 4; place++ { // 15 and 20 ms: within MaxDelay
+		if wait, ok := b.mayWait(); !ok || wait != 40*time.Millisecond {
+			t.Fatalf("place %d: may wait %v, %v; want 40ms", place, wait, ok)
+		}
+		b.queue.PushBack(make(chan struct{}))
+	}
+	if _, ok := b.mayWait(); ok {
+		t.Fatal("queued at place 5, an expected 25 ms")
+	}
+	// A full queue refuses whatever the estimate.
+	c := newAdmission(Admission{MaxInFlight: 16, MaxQueue: 1, MaxWait: time.Second})
+	c.limit, c.inFlight = 2, 2
+	c.queue.PushBack(make(chan struct{}))
+	if _, ok := c.mayWait(); ok {
+		t.Fatal("queued past MaxQueue")
+	}
+}
+
+// TestAdmissionServiceMean: the mean service time the estimate uses is the
+// first window's, then each window's weighing half.
+func TestAdmissionServiceMean(t *testing.T) {
+	a := newAdmission(Admission{MaxInFlight: 16})
+	for _, w := range []struct{ mean, want time.Duration }{
+		{10 * time.Millisecond, 10 * time.Millisecond},
+		{20 * time.Millisecond, 15 * time.Millisecond},
+		{5 * time.Millisecond, 10 * time.Millisecond},
+	} {
+		a.winN, a.winTotal = 4, 4*w.mean
+		a.adapt()
+		if a.service != w.want {
+			t.Fatalf("after a window of %v: service %v, want %v", w.mean, a.service, w.want)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/idp"
 )
 
@@ -78,6 +79,40 @@ func TestHealthShowsNoInternals(t *testing.T) {
 	for _, word := range []string{"cognate.db", "cognate_admin", "cognate_prod", "I/O"} {
 		if strings.Contains(rec.Body.String(), word) {
 			t.Fatalf("API answer %q shows %q", rec.Body.String(), word)
+		}
+	}
+}
+
+// inFlightAtAnswer records how many requests the admission counted when
+// the answer's header was written.
+type inFlightAtAnswer struct {
+	*httptest.ResponseRecorder
+	s        *Server
+	inFlight int
+}
+
+func (w *inFlightAtAnswer) WriteHeader(code int) {
+	w.s.admit.mu.Lock()
+	w.inFlight = w.s.admit.inFlight
+	w.s.admit.mu.Unlock()
+	w.ResponseRecorder.WriteHeader(code)
+}
+
+// TestPlaceGivenBackBeforeTheAnswer: a request's place among those running
+// is given back before its answer is written, answers and errors alike, so
+// that a client's next request never finds its previous one still counted.
+func TestPlaceGivenBackBeforeTheAnswer(t *testing.T) {
+	h := New(Config{Service: idp.New(idp.Config{}), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h.ops["Fine"] = operation{auth: public, call: func(context.Context, []byte) (any, error) { return map[string]string{}, nil }}
+	h.ops["Fails"] = operation{auth: public, call: func(context.Context, []byte) (any, error) { return nil, api.ErrBadSession }}
+	h.ops["Boom"] = operation{auth: public, call: func(context.Context, []byte) (any, error) { panic("boom") }}
+	for _, op := range []string{"Fine", "Fails", "Boom"} {
+		req := httptest.NewRequest("POST", "/", strings.NewReader(`{}`))
+		req.Header.Set("X-Amz-Target", targetPrefix+op)
+		w := &inFlightAtAnswer{ResponseRecorder: httptest.NewRecorder(), s: h, inFlight: -1}
+		h.ServeHTTP(w, req)
+		if w.inFlight != 0 {
+			t.Fatalf("%s: %d requests counted as running when the answer (%d) was written", op, w.inFlight, w.Code)
 		}
 	}
 }
