@@ -47,10 +47,11 @@ func newKey(pk *rsa.PrivateKey) (*Key, error) {
 	}
 	sum := sha256.Sum256(der)
 	k := &Key{ID: base64.RawURLEncoding.EncodeToString(sum[:18]), Private: pk}
+	// kid before alg, as in Cognito's tokens.
 	header, err := json.Marshal(struct {
-		Alg string `json:"alg"`
 		Kid string `json:"kid"`
-	}{"RS256", k.ID})
+		Alg string `json:"alg"`
+	}{k.ID, "RS256"})
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +79,7 @@ func ParseKey(der []byte) (*Key, error) {
 // signatures counts Sign calls in the process (see Signatures).
 var signatures atomic.Uint64
 
-// Sign returns the compact JWS of claims, with header {"alg":"RS256","kid"}.
+// Sign returns the compact JWS of claims, with header {"kid","alg":"RS256"}.
 // It encodes the claims once (appendClaims) and signs those bytes:
 // go-jose's builder encoded them, decoded them and encoded them again, with
 // the header, which was over a third of a password sign-in's allocations.

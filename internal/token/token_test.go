@@ -105,7 +105,7 @@ func TestSignedTokensParse(t *testing.T) {
 		t.Fatalf("%d parts", len(parts))
 	}
 	head, err := base64.RawURLEncoding.DecodeString(parts[0])
-	if err != nil || string(head) != `{"alg":"RS256","kid":"`+k.ID+`"}` {
+	if err != nil || string(head) != `{"kid":"`+k.ID+`","alg":"RS256"}` {
 		t.Fatalf("header %s %v", head, err)
 	}
 	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
