@@ -10,19 +10,20 @@ package api
 // arguments against the constant's verbs.
 const (
 	// Request and protocol.
-	MsgMethodNotSupported     = "Method %s is not supported."
-	MsgUnknownOperation       = "Unknown operation %s"
-	MsgBodyTooLarge           = "Request body is larger than 1 MiB."
-	MsgBodyUnreadable         = "Could not read the request body."
-	MsgBodyNotObject          = "Request body is not a valid JSON object."
-	MsgBodyTooDeep            = "Request body nests objects and arrays deeper than %d levels."
-	MsgUnexpectedValueType    = "Unexpected value type for member '%s': expected %s"
-	MsgMissingParameter       = "Missing required parameter %s"
-	MsgBodyNotUTF8            = "Request body is not valid UTF-8 JSON."
-	MsgRateExceeded           = "Rate exceeded"
-	MsgPasswordNull           = "1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null"
-	MsgInvalidPaginationToken = "Invalid pagination token."
-	MsgNotFound               = "Not found" // a GET path the server does not serve
+	MsgMethodNotSupported            = "Method %s is not supported."
+	MsgUnknownOperation              = "Unknown operation %s"
+	MsgBodyTooLarge                  = "Request body is larger than 1 MiB."
+	MsgBodyUnreadable                = "Could not read the request body."
+	MsgBodyNotObject                 = "Request body is not a valid JSON object."
+	MsgBodyTooDeep                   = "Request body nests objects and arrays deeper than %d levels."
+	MsgUnexpectedValueType           = "Unexpected value type for member '%s': expected %s"
+	MsgMissingParameter              = "Missing required parameter %s"
+	MsgBodyNotUTF8                   = "Request body is not valid UTF-8 JSON."
+	MsgRateExceeded                  = "Rate exceeded"
+	MsgPasswordNull                  = "1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null"
+	MsgPasswordlessSignUpUnavailable = "A password is required: signing up without one needs an email address or phone number that the user pool verifies and that this app client can sign in with (EMAIL_OTP or SMS_OTP with ALLOW_USER_AUTH)."
+	MsgInvalidPaginationToken        = "Invalid pagination token."
+	MsgNotFound                      = "Not found" // a GET path the server does not serve
 
 	// User pools.
 	MsgPoolNotFound                      = "User pool %s does not exist."

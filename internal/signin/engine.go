@@ -168,7 +168,8 @@ type request struct {
 	operation string            // InitiateAuth or AdminInitiateAuth (flows are each one's)
 	params    map[string]string // AuthParameters or ChallengeResponses, null and empty members dropped
 	// challenge and session are RespondToAuthChallenge's ChallengeName and
-	// Session ("" when none was sent).
+	// Session ("" when none was sent); session is also InitiateAuth's
+	// Session, for USER_AUTH after ConfirmSignUp.
 	challenge, session string
 }
 
@@ -256,17 +257,19 @@ const (
 
 // Initiate answers InitiateAuth for the client the caller loaded: the
 // AuthFlow's handler starts the sign-in.
-func (e *Engine) Initiate(ctx context.Context, c Client, authFlow string, authParameters map[string]*string) (*api.AuthOutput, error) {
-	return e.initiate(ctx, c, opInitiate, authFlow, authParameters)
+// session is the request's Session member (a USER_AUTH sign-in straight
+// after ConfirmSignUp, signup.go); other flows ignore it.
+func (e *Engine) Initiate(ctx context.Context, c Client, authFlow string, authParameters map[string]*string, session string) (*api.AuthOutput, error) {
+	return e.initiate(ctx, c, opInitiate, authFlow, authParameters, session)
 }
 
 // AdminInitiate answers AdminInitiateAuth for the client the caller loaded
 // (the pool the request names is the client's).
-func (e *Engine) AdminInitiate(ctx context.Context, c Client, authFlow string, authParameters map[string]*string) (*api.AuthOutput, error) {
-	return e.initiate(ctx, c, opAdminInitiate, authFlow, authParameters)
+func (e *Engine) AdminInitiate(ctx context.Context, c Client, authFlow string, authParameters map[string]*string, session string) (*api.AuthOutput, error) {
+	return e.initiate(ctx, c, opAdminInitiate, authFlow, authParameters, session)
 }
 
-func (e *Engine) initiate(ctx context.Context, c Client, operation, authFlow string, authParameters map[string]*string) (*api.AuthOutput, error) {
+func (e *Engine) initiate(ctx context.Context, c Client, operation, authFlow string, authParameters map[string]*string, session string) (*api.AuthOutput, error) {
 	f, ok := flows[authFlow]
 	if !ok {
 		if e.observer != nil {
@@ -275,7 +278,7 @@ func (e *Engine) initiate(ctx context.Context, c Client, operation, authFlow str
 		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgAuthFlowNotSupported, authFlow)
 	}
 	return e.observe(ctx, authFlow, func(ctx context.Context) (*api.AuthOutput, error) {
-		return f.initiate(ctx, e, &request{client: c, operation: operation, params: params(authParameters)})
+		return f.initiate(ctx, e, &request{client: c, operation: operation, params: params(authParameters), session: session})
 	})
 }
 

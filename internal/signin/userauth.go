@@ -72,6 +72,9 @@ func (userAuthFlow) initiate(ctx context.Context, e *Engine, req *request) (*api
 	if pref := p["PREFERRED_CHALLENGE"]; pref != "" && !slices.Contains(knownFactors, pref) {
 		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgUnknownFirstFactor, pref)
 	}
+	if req.session != "" {
+		return e.signUpSignIn(ctx, req)
+	}
 	u, phantom, err := e.signInUser(ctx, c, p)
 	if err != nil {
 		return nil, err
