@@ -52,6 +52,9 @@ const (
 	// timeout the creation options give the browser. Cognito's value is not
 	// documented; five minutes is Cognate's choice.
 	webAuthnTimeout = 5 * time.Minute
+	// factorMultiWithUV is the FactorConfiguration under which a passkey
+	// that verified the user satisfies MFA.
+	factorMultiWithUV = "MULTI_FACTOR_WITH_USER_VERIFICATION"
 )
 
 // webAuthnConfig is the pool's WebAuthnConfiguration.
@@ -62,6 +65,10 @@ func webAuthnConfig(p *pool) api.WebAuthnConfigurationType {
 	}
 	return cfg
 }
+
+// passkeyMFA reports whether a passkey that verified the user satisfies
+// the pool's MFA (FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION).
+func passkeyMFA(p *pool) bool { return webAuthnConfig(p).FactorConfiguration == factorMultiWithUV }
 
 // checkWebAuthnConfig refuses a RelyingPartyId that is not a domain name
 // (a URL, a host with a port, an IP address): no browser accepts one as a

@@ -51,6 +51,10 @@ type Client interface {
 	// EmailMfaConfiguration).
 	SMSMFA() bool
 	EmailMFA() bool
+	// PasskeyMFA reports whether a passkey that verified the user counts
+	// as two factors (WebAuthnConfiguration.FactorConfiguration
+	// MULTI_FACTOR_WITH_USER_VERIFICATION).
+	PasskeyMFA() bool
 	// AllowedFirstFactors is the pool's
 	// Policies.SignInPolicy.AllowedFirstAuthFactors (PASSWORD when unset).
 	AllowedFirstFactors() []string

@@ -37,10 +37,14 @@ import (
 //     whose MFA is ON, and asks no MFA after them in a pool whose MFA is
 //     OPTIONAL (a one-time code is the user's one factor).
 //   - WEB_AUTHN is offered to a user with a passkey whatever the pool's
-//     MFA. A passkey that verified the user (the UV flag) counts as two
-//     factors: tokens, no MFA after it. One that did not is one factor:
-//     tokens where MFA is OFF or OPTIONAL, the pool's MFA challenge after
-//     it where MFA is ON. A wrong assertion counts towards the lockout.
+//     MFA. Where the pool's WebAuthnConfiguration.FactorConfiguration is
+//     MULTI_FACTOR_WITH_USER_VERIFICATION, a passkey that verified the user
+//     (the UV flag) counts as two factors: tokens, no MFA after it, as
+//     Cognito documents. Otherwise (SINGLE_FACTOR, the default, or no UV)
+//     it is one factor: tokens where MFA is OFF or OPTIONAL, the pool's MFA
+//     challenge after it where MFA is ON. A user whose WebAuthnMfaSettings
+//     are on is asked for user verification (mfa.go). A wrong assertion
+//     counts towards the lockout.
 //   - An unknown user, when the client hides user existence, is offered
 //     PASSWORD and PASSWORD_SRP (what a user with a password and no email,
 //     phone or passkey is offered), which then fail as a wrong password.
@@ -259,7 +263,8 @@ func webAuthnStep(ctx context.Context, e *Engine, req *request, ss *Session, u *
 		return nil, err
 	}
 	authTime := time.Unix(ss.AuthTime, 0)
-	if !uv && c.MFAConfiguration() == "ON" {
+	twoFactors := uv && c.PasskeyMFA()
+	if !twoFactors && c.MFAConfiguration() == "ON" {
 		challenge, err := mfaChallenge(c, u)
 		if err != nil {
 			return nil, err
@@ -268,5 +273,5 @@ func webAuthnStep(ctx context.Context, e *Engine, req *request, ss *Session, u *
 			return e.secondStep(ctx, c, u, challenge, authTime, ss.DeviceKey)
 		}
 	}
-	return e.complete(ctx, c, u, authTime, ss.DeviceKey, uv)
+	return e.complete(ctx, c, u, authTime, ss.DeviceKey, twoFactors)
 }
