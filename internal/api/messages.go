@@ -168,6 +168,7 @@ const (
 	// MFA.
 	MsgNoUsableMFAMethod           = "MFA is required but no MFA method the user can set up is enabled on the pool."
 	MsgMFASetupIncomplete          = "MFA set-up is not complete: call AssociateSoftwareToken and VerifySoftwareToken with this session first."
+	MsgMFASetupEmailNotOffered     = "Email MFA is not enabled on the user pool: it cannot be set up with EMAIL."
 	MsgTokenAndSession             = "Only one of AccessToken and Session may be given."
 	MsgTokenOrSession              = "Either AccessToken or Session must be given."
 	MsgSoftwareTokenMFANotEnabled  = "Software Token MFA is not enabled for the user pool."

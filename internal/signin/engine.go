@@ -125,6 +125,9 @@ type Core interface {
 	// returns the destination masked as Cognito shows it. A failed sending
 	// is Cognito's error, with nothing stored.
 	DeliverMFACode(ctx context.Context, c Client, u *store.User, medium, code string) (string, error)
+	// CheckSetupEmail checks an address MFA set-up is to make u's email:
+	// well formed, and no other user's sign-in address.
+	CheckSetupEmail(ctx context.Context, c Client, u *store.User, email string) error
 	// BeginPasskey returns the passkey request options for u
 	// (CREDENTIAL_REQUEST_OPTIONS) and the state the answer is checked
 	// against; FinishPasskey checks the answer (CREDENTIAL), stores the
@@ -393,7 +396,7 @@ func (e *Engine) secondStep(ctx context.Context, c Client, u *store.User, challe
 			return nil, err
 		}
 	case ChallengeMFASetup:
-		cp["MFAS_CAN_SETUP"] = `["SOFTWARE_TOKEN_MFA"]`
+		cp["MFAS_CAN_SETUP"] = jsonList(setupFactors(c))
 	case ChallengeSelectMFA:
 		choices := mfaFactors(c, u)
 		cp["MFAS_CAN_CHOOSE"] = jsonList(choices)
