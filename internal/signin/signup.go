@@ -66,7 +66,7 @@ func SignUpFactor(c Client, u *store.User, medium string) string {
 	if medium == "SMS" {
 		f = ChallengeSMSOTP
 	}
-	if !c.Allows("ALLOW_USER_AUTH") || !slices.Contains(firstFactors(c, u), f) {
+	if !c.Allows("ALLOW_USER_AUTH") || !slices.Contains(FirstFactors(c, u), f) {
 		return ""
 	}
 	return f
@@ -96,7 +96,7 @@ func (e *Engine) signUpSignIn(ctx context.Context, req *request) (*api.AuthOutpu
 	if err := e.CheckLock(u); err != nil {
 		return nil, err
 	}
-	if !slices.Contains(firstFactors(c, u), ss.Stage) {
+	if !slices.Contains(FirstFactors(c, u), ss.Stage) {
 		return nil, api.ErrBadSession // the pool stopped offering the factor since
 	}
 	if err := e.beforeAuthentication(ctx, c, u, false); err != nil {

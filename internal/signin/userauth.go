@@ -94,7 +94,7 @@ func (userAuthFlow) initiate(ctx context.Context, e *Engine, req *request) (*api
 	// A phantom has a password and nothing else: it is offered the
 	// password factors, whose own checks then fail it as they fail a
 	// wrong password.
-	available := firstFactors(c, u)
+	available := FirstFactors(c, u)
 	if len(available) == 0 {
 		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgNoFirstFactor)
 	}
@@ -113,10 +113,10 @@ func (userAuthFlow) initiate(ctx context.Context, e *Engine, req *request) (*api
 // AvailableChallenges lists them (Cognate's choice).
 var knownFactors = []string{FactorPassword, FactorPasswordSRP, ChallengeEmailOTP, ChallengeSMSOTP, ChallengeWebAuthn}
 
-// firstFactors lists the first factors u can use: those the pool allows
+// FirstFactors lists the first factors u can use: those the pool allows
 // (PASSWORD allows PASSWORD and PASSWORD_SRP) for which u has what they
 // need.
-func firstFactors(c Client, u *store.User) []string {
+func FirstFactors(c Client, u *store.User) []string {
 	allowed := c.AllowedFirstFactors()
 	var out []string
 	for _, f := range knownFactors {
@@ -216,7 +216,7 @@ func selectChallengeStep(ctx context.Context, e *Engine, req *request, ss *Sessi
 	if err := e.CheckLock(u); err != nil {
 		return nil, err
 	}
-	if !slices.Contains(firstFactors(req.client, u), answer) {
+	if !slices.Contains(FirstFactors(req.client, u), answer) {
 		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgFirstFactorNotOffered, answer)
 	}
 	if answer == ChallengeEmailOTP || answer == ChallengeSMSOTP || answer == ChallengeWebAuthn {
