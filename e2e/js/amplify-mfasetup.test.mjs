@@ -11,13 +11,13 @@
 import './node-globals.mjs'; // before Amplify: Node 20 has no navigator
 
 import assert from 'node:assert/strict';
-import { after, before, describe } from 'node:test';
+import { describe } from 'node:test';
 
 import { confirmSignIn, confirmSignUp, fetchMFAPreference, fetchUserAttributes, signIn, signOut, signUp } from '@aws-amplify/auth';
 
 import { cognateBinary } from './server.mjs';
-import { startAmplifyServer } from './amplify-server.mjs';
-import { AsyncMemoryStorage, deliveredCode, installFetchTrace, walk } from './util.mjs';
+import { useAmplifyServer } from './amplify-server.mjs';
+import { deliveredCode, installFetchTrace, walk } from './util.mjs';
 
 cognateBinary();
 installFetchTrace();
@@ -48,26 +48,18 @@ const CONFIG = {
 	],
 };
 
-let srv;
-const storage = new AsyncMemoryStorage();
-
-before(async () => {
-	srv = await startAmplifyServer(CONFIG, POOL_ID, CLIENT_ID, storage);
-});
-after(async () => {
-	await srv?.stop();
-});
+const server = useAmplifyServer(CONFIG, POOL_ID, CLIENT_ID);
 
 async function mfaCodes() {
-	return (await srv.outbox(POOL_ID, USERNAME)).filter(m => m.purpose === 'mfa');
+	return (await server().outbox(POOL_ID, USERNAME)).filter(m => m.purpose === 'mfa');
 }
 
 describe('Amplify v6: email MFA set up at sign-in', () => {
-	const step = walk(() => srv.log());
+	const step = walk(() => server().log());
 
 	step('signUp (a phone number, no email) and confirm', async () => {
 		await signUp({ username: USERNAME, password: PASSWORD, options: { userAttributes: { phone_number: '+15555550177' } } });
-		const msg = await deliveredCode(srv, POOL_ID, USERNAME, 'signup');
+		const msg = await deliveredCode(server(), POOL_ID, USERNAME, 'signup');
 		const res = await confirmSignUp({ username: USERNAME, confirmationCode: msg.code });
 		assert.equal(res.isSignUpComplete, true);
 	});
