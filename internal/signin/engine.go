@@ -220,6 +220,8 @@ var (
 		ChallengeSelect:         selectChallenge{},
 		ChallengeSMSOTP:         sessionStep(codeMFAStep),
 		ChallengeWebAuthn:       sessionStep(webAuthnStep),
+		FactorPassword:          passwordFactor{},
+		FactorPasswordSRP:       passwordFactor{},
 	}
 )
 

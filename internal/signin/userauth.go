@@ -188,11 +188,8 @@ func (selectChallenge) respond(ctx context.Context, e *Engine, req *request) (*a
 		return sessionStep(selectChallengeStep).respond(ctx, e, req)
 	}
 	c, p := req.client, req.params
-	if p["USERNAME"] == "" {
-		return nil, missing("USERNAME")
-	}
-	if e.phantomName(c, p["USERNAME"]) != ss.User {
-		return nil, api.ErrBadSession
+	if err := e.checkPhantomSession(req, ss); err != nil {
+		return nil, err
 	}
 	answer := p["ANSWER"]
 	if answer == "" {
@@ -201,7 +198,62 @@ func (selectChallenge) respond(ctx context.Context, e *Engine, req *request) (*a
 	if answer != FactorPassword && answer != FactorPasswordSRP {
 		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgFirstFactorNotOffered, answer)
 	}
+	if out := e.askPassword(c, ss, answer, p); out != nil {
+		return out, nil
+	}
 	return e.startFactor(ctx, c, e.phantom(c, ss.User), answer, p)
+}
+
+// checkPhantomSession checks that a phantom's session is answered for the
+// name it was given to.
+func (e *Engine) checkPhantomSession(req *request, ss *Session) error {
+	name := req.params["USERNAME"]
+	if name == "" {
+		return missing("USERNAME")
+	}
+	if e.phantomName(req.client, name) != ss.User {
+		return api.ErrBadSession
+	}
+	return nil
+}
+
+// askPassword answers a choice of PASSWORD without PASSWORD, or of
+// PASSWORD_SRP without SRP_A, with that factor as a challenge of its own
+// (ChallengeName PASSWORD or PASSWORD_SRP, answered with them, as
+// Cognito's RespondToAuthChallenge reference shows); nil when the choice
+// came with what the factor needs. The choosing session is left, as the
+// password factors leave it.
+func (e *Engine) askPassword(c Client, ss *Session, answer string, p map[string]string) *api.AuthOutput {
+	if (answer != FactorPassword || p["PASSWORD"] != "") && (answer != FactorPasswordSRP || p["SRP_A"] != "") {
+		return nil
+	}
+	next := *ss
+	next.ID, next.Challenge = randomToken(12), answer
+	next.Expires = e.now().Add(c.SessionValidity()).Unix()
+	return &api.AuthOutput{ChallengeName: answer, Session: e.states.Seal(&next), ChallengeParameters: map[string]string{"USERNAME": ss.User}}
+}
+
+// passwordFactor answers the PASSWORD and PASSWORD_SRP challenges
+// askPassword gives: the factor starts as if chosen with its parameters.
+type passwordFactor struct{}
+
+func (passwordFactor) respond(ctx context.Context, e *Engine, req *request) (*api.AuthOutput, error) {
+	ss, err := e.openSession(req)
+	if err != nil {
+		return nil, err
+	}
+	if ss.Stage == StagePhantom {
+		if err := e.checkPhantomSession(req, ss); err != nil {
+			return nil, err
+		}
+		return e.startFactor(ctx, req.client, e.phantom(req.client, ss.User), ss.Challenge, req.params)
+	}
+	return sessionStep(func(ctx context.Context, e *Engine, req *request, ss *Session, u *store.User) (*api.AuthOutput, error) {
+		if err := e.CheckLock(u); err != nil {
+			return nil, err
+		}
+		return e.startFactor(ctx, req.client, u, ss.Challenge, req.params)
+	}).respond(ctx, e, req)
 }
 
 // selectChallengeStep answers SELECT_CHALLENGE: ANSWER names one of the
@@ -223,6 +275,9 @@ func selectChallengeStep(ctx context.Context, e *Engine, req *request, ss *Sessi
 		if err := e.states.Spend(ctx, ss); err != nil {
 			return nil, err
 		}
+	}
+	if out := e.askPassword(req.client, ss, answer, req.params); out != nil {
+		return out, nil
 	}
 	return e.startFactor(ctx, req.client, u, answer, req.params)
 }
