@@ -115,6 +115,12 @@ func TestSignUpSessionBound(t *testing.T) {
 	wantErr(t, err, "NotAuthorizedException", "Invalid session")
 	_, err = e.sessionSignIn(otherClient, names[0], sessions[0])
 	wantErr(t, err, "NotAuthorizedException", "Invalid session")
+	// AdminInitiateAuth takes it as well (the second user's, still unused).
+	out := must(e.c.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: &poolID, ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserAuth,
+		AuthParameters: map[string]string{"USERNAME": names[1]}, Session: &sessions[1]}))(t)
+	if out.AuthenticationResult == nil {
+		t.Fatalf("AdminInitiateAuth with ConfirmSignUp's Session: %q, no tokens", out.ChallengeName)
+	}
 	e.srv.Clock.Advance(3*time.Minute + time.Second)
 	_, err = e.sessionSignIn(clientID, names[0], sessions[0])
 	wantErr(t, err, "NotAuthorizedException", "Invalid session")
