@@ -2,6 +2,10 @@
 // sign-in with USER_AUTH. signIn with authFlowType USER_AUTH and
 // preferredChallenge EMAIL_OTP asks CONFIRM_SIGN_IN_WITH_EMAIL_CODE; the
 // code from the development outbox signs the user in. A wrong code first.
+// And Amplify Gen 2's passwordless sign-up: signUp with no password and
+// autoSignIn USER_AUTH, confirmSignUp with the emailed code, autoSignIn()
+// signs the user in (InitiateAuth with ConfirmSignUp's Session); the user
+// later signs in with EMAIL_OTP.
 //
 // Run from the repository root: COGNATE_BIN=/path/to/cognate node --test e2e/js/
 
@@ -10,7 +14,7 @@ import './node-globals.mjs'; // before Amplify: Node 20 has no navigator
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
-import { confirmSignIn, confirmSignUp, fetchAuthSession, signIn, signOut, signUp } from '@aws-amplify/auth';
+import { autoSignIn, confirmSignIn, confirmSignUp, fetchAuthSession, signIn, signOut, signUp } from '@aws-amplify/auth';
 
 import { cognateBinary } from './server.mjs';
 import { startAmplifyServer } from './amplify-server.mjs';
@@ -52,8 +56,8 @@ after(async () => {
 	await srv?.stop();
 });
 
-async function mfaCodes() {
-	return (await srv.outbox(POOL_ID, USERNAME)).filter(m => m.purpose === 'mfa');
+async function mfaCodes(username = USERNAME) {
+	return (await srv.outbox(POOL_ID, username)).filter(m => m.purpose === 'mfa');
 }
 
 describe('Amplify v6: USER_AUTH with EMAIL_OTP', () => {
@@ -87,6 +91,66 @@ describe('Amplify v6: USER_AUTH with EMAIL_OTP', () => {
 		assert.equal(res.nextStep.signInStep, 'DONE', JSON.stringify(res.nextStep));
 		const session = await fetchAuthSession();
 		assert.equal(session.tokens?.idToken?.payload['cognito:username'], USERNAME);
+		await signOut();
+	});
+});
+
+// unrefTimers runs fn with the timers it arms unref'd: signUp with
+// autoSignIn arms a three-minute wait for confirmSignUp that would keep Node
+// running long after the suite.
+async function unrefTimers(fn) {
+	const real = globalThis.setTimeout;
+	globalThis.setTimeout = (...args) => {
+		const t = real(...args);
+		t.unref?.();
+		return t;
+	};
+	try {
+		return await fn();
+	} finally {
+		globalThis.setTimeout = real;
+	}
+}
+
+describe('Amplify v6: passwordless signUp with autoSignIn (USER_AUTH)', () => {
+	const step = walk(() => srv.log());
+	const name = 'amplify-passwordless-user';
+
+	step('signUp with no password, autoSignIn USER_AUTH: CONFIRM_SIGN_UP', async () => {
+		const res = await unrefTimers(() =>
+			signUp({
+				username: name,
+				options: { userAttributes: { email: 'dave@example.com' }, autoSignIn: { authFlowType: 'USER_AUTH' } },
+			}),
+		);
+		assert.equal(res.nextStep.signUpStep, 'CONFIRM_SIGN_UP', JSON.stringify(res.nextStep));
+		assert.equal(res.nextStep.codeDeliveryDetails?.deliveryMedium, 'EMAIL');
+	});
+
+	step('confirmSignUp with the emailed code: COMPLETE_AUTO_SIGN_IN', async () => {
+		const msg = await deliveredCode(srv, POOL_ID, name, 'signup');
+		const res = await confirmSignUp({ username: name, confirmationCode: msg.code });
+		assert.equal(res.isSignUpComplete, true);
+		assert.equal(res.nextStep.signUpStep, 'COMPLETE_AUTO_SIGN_IN', JSON.stringify(res.nextStep));
+	});
+
+	step('autoSignIn: signed in with no second code', async () => {
+		const res = await autoSignIn();
+		assert.equal(res.isSignedIn, true, JSON.stringify(res.nextStep));
+		assert.equal(res.nextStep.signInStep, 'DONE');
+		const session = await fetchAuthSession();
+		assert.equal(session.tokens?.idToken?.payload['cognito:username'], name);
+		assert.equal(session.tokens?.idToken?.payload.email_verified, true);
+		assert.equal((await mfaCodes(name)).length, 0, 'autoSignIn sent a sign-in code');
+		await signOut();
+	});
+
+	step('later: signIn USER_AUTH with EMAIL_OTP', async () => {
+		const res = await signIn({ username: name, options: { authFlowType: 'USER_AUTH', preferredChallenge: 'EMAIL_OTP' } });
+		assert.equal(res.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE', JSON.stringify(res.nextStep));
+		const [sent] = await mfaCodes(name);
+		const done = await confirmSignIn({ challengeResponse: sent.code });
+		assert.equal(done.nextStep.signInStep, 'DONE', JSON.stringify(done.nextStep));
 		await signOut();
 	});
 });

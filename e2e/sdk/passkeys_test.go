@@ -226,9 +226,9 @@ func passkeyWalk(t *testing.T, e *env) {
 		t.Fatalf("auth factors after: %+v", f.ConfiguredUserAuthFactors)
 	}
 
-	// Passkey MFA is not there yet: refused, not kept.
+	// Passkey MFA needs the pool's FactorConfiguration (passkey_mfa_test.go).
 	_, err = e.c.SetUserMFAPreference(ctx, &cip.SetUserMFAPreferenceInput{AccessToken: &access, WebAuthnMfaSettings: &types.WebAuthnMfaSettingsType{Enabled: true}})
-	wantErr(t, err, "InvalidParameterException", "USER_AUTH")
+	wantErr(t, err, "InvalidParameterException", "MULTI_FACTOR_WITH_USER_VERIFICATION")
 
 	// The next registration excludes it, and registering it again fails.
 	opts = startRegistration(t, e, access)

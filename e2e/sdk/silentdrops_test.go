@@ -36,9 +36,10 @@ func TestUpdateUserPoolPoolName(t *testing.T) {
 	wantErr(t, err, "InvalidParameterException", "")
 }
 
-// TestWebAuthnMfaSettings: Cognate has no passkeys, so turning passkey MFA
-// on is refused with InvalidParameterException (for the user and for the
-// admin), and turning it off is accepted and changes nothing else.
+// TestWebAuthnMfaSettings: in a pool without passkey MFA
+// (FactorConfiguration), turning passkey MFA on is refused with
+// InvalidParameterException (for the user and for the admin), and turning
+// it off is accepted and changes nothing else.
 func TestWebAuthnMfaSettings(t *testing.T) {
 	e := newEnv(t)
 	poolID, clientID := e.pool(types.UserPoolMfaTypeOff)

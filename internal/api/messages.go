@@ -10,19 +10,20 @@ package api
 // arguments against the constant's verbs.
 const (
 	// Request and protocol.
-	MsgMethodNotSupported     = "Method %s is not supported."
-	MsgUnknownOperation       = "Unknown operation %s"
-	MsgBodyTooLarge           = "Request body is larger than 1 MiB."
-	MsgBodyUnreadable         = "Could not read the request body."
-	MsgBodyNotObject          = "Request body is not a valid JSON object."
-	MsgBodyTooDeep            = "Request body nests objects and arrays deeper than %d levels."
-	MsgUnexpectedValueType    = "Unexpected value type for member '%s': expected %s"
-	MsgMissingParameter       = "Missing required parameter %s"
-	MsgBodyNotUTF8            = "Request body is not valid UTF-8 JSON."
-	MsgRateExceeded           = "Rate exceeded"
-	MsgPasswordNull           = "1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null"
-	MsgInvalidPaginationToken = "Invalid pagination token."
-	MsgNotFound               = "Not found" // a GET path the server does not serve
+	MsgMethodNotSupported            = "Method %s is not supported."
+	MsgUnknownOperation              = "Unknown operation %s"
+	MsgBodyTooLarge                  = "Request body is larger than 1 MiB."
+	MsgBodyUnreadable                = "Could not read the request body."
+	MsgBodyNotObject                 = "Request body is not a valid JSON object."
+	MsgBodyTooDeep                   = "Request body nests objects and arrays deeper than %d levels."
+	MsgUnexpectedValueType           = "Unexpected value type for member '%s': expected %s"
+	MsgMissingParameter              = "Missing required parameter %s"
+	MsgBodyNotUTF8                   = "Request body is not valid UTF-8 JSON."
+	MsgRateExceeded                  = "Rate exceeded"
+	MsgPasswordNull                  = "1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null"
+	MsgPasswordlessSignUpUnavailable = "A password is required: signing up without one needs an email address or phone number that the user pool verifies and that this app client can sign in with (EMAIL_OTP or SMS_OTP with ALLOW_USER_AUTH)."
+	MsgInvalidPaginationToken        = "Invalid pagination token."
+	MsgNotFound                      = "Not found" // a GET path the server does not serve
 
 	// User pools.
 	MsgPoolNotFound                      = "User pool %s does not exist."
@@ -167,6 +168,7 @@ const (
 	// MFA.
 	MsgNoUsableMFAMethod           = "MFA is required but no MFA method the user can set up is enabled on the pool."
 	MsgMFASetupIncomplete          = "MFA set-up is not complete: call AssociateSoftwareToken and VerifySoftwareToken with this session first."
+	MsgMFASetupEmailNotOffered     = "Email MFA is not enabled on the user pool: it cannot be set up with EMAIL."
 	MsgTokenAndSession             = "Only one of AccessToken and Session may be given."
 	MsgTokenOrSession              = "Either AccessToken or Session must be given."
 	MsgSoftwareTokenMFANotEnabled  = "Software Token MFA is not enabled for the user pool."
@@ -179,6 +181,8 @@ const (
 	MsgNoSMSDelivery               = "User does not have delivery config set to turn on SMS_MFA"
 	MsgNoEmailOTPDelivery          = "User does not have delivery config set to turn on EMAIL_OTP"
 	MsgNoPasskey                   = "User does not have a registered passkey to turn on WEB_AUTHN MFA"
+	MsgPasskeyMFANotAllowed        = "Turning on passkey MFA needs the user pool's WebAuthnConfiguration FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION."
+	MsgPasskeyMFAAlone             = "Passkey MFA needs another MFA method (SMS, TOTP or email) turned on for the user, so that the user cannot be locked out."
 	MsgPreferredMFADisabled        = "A disabled MFA method cannot be the preferred one."
 	MsgMFAOptionSMSOnly            = "MFAOptions can only turn on SMS to phone_number."
 	MsgUnknownFirstFactor          = "PREFERRED_CHALLENGE %s is not a first factor of USER_AUTH."
@@ -324,7 +328,6 @@ const (
 	MsgWebAuthnNotFound        = "Passkey credential not found."
 	MsgPasskeyNone             = "The user has no passkey."
 	MsgPasskeyFailed           = "Passkey authentication failed: %s."
-	MsgPasskeyMFANotYet        = "Passkey MFA (WebAuthnMfaSettings: a passkey as the second factor of a USER_AUTH sign-in) is not supported by Cognate yet."
 	MsgWebAuthnRPIDInvalid     = "WebAuthnConfiguration.RelyingPartyId must be a domain name."
 	MsgProviderNotForClient    = "The identity provider %s is not enabled for this app client."
 	MsgProviderTypeNotHosted   = "Sign-in through a provider of type %s is not supported by these pages."

@@ -355,6 +355,12 @@ type ConfirmSignUpInput struct {
 	UserContextData    json.RawMessage
 }
 
+// ConfirmSignUpOutput is ConfirmSignUp's answer: Session signs the user in
+// with USER_AUTH.
+type ConfirmSignUpOutput struct {
+	Session string `json:",omitempty"`
+}
+
 // ResendConfirmationCodeInput is ResendConfirmationCode's request.
 type ResendConfirmationCodeInput struct {
 	ClientId          string `v:"req,len=1:128,pat=clientid"`

@@ -40,7 +40,7 @@ type Domain interface {
 	AssociateSoftwareToken(ctx context.Context, in *api.AssociateSoftwareTokenInput) (*api.AssociateSoftwareTokenOutput, error)
 	VerifySoftwareToken(ctx context.Context, in *api.VerifySoftwareTokenInput) (*api.VerifySoftwareTokenOutput, error)
 	SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpOutput, error)
-	ConfirmSignUp(ctx context.Context, in *api.ConfirmSignUpInput) (*api.Empty, error)
+	ConfirmSignUp(ctx context.Context, in *api.ConfirmSignUpInput) (*api.ConfirmSignUpOutput, error)
 	ResendConfirmationCode(ctx context.Context, in *api.ResendConfirmationCodeInput) (*api.CodeDeliveryOutput, error)
 	ForgotPassword(ctx context.Context, in *api.ForgotPasswordInput) (*api.CodeDeliveryOutput, error)
 	ConfirmForgotPassword(ctx context.Context, in *api.ConfirmForgotPasswordInput) (*api.Empty, error)

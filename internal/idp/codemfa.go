@@ -111,3 +111,13 @@ func mfaMask(medium, dest string) string {
 	}
 	return firstRune(local) + "***@" + firstRune(domain) + "***" + tld
 }
+
+// CheckSetupEmail checks the address an MFA_SETUP answer gives for email
+// MFA: well formed, and not another user's sign-in address (alias or
+// username attribute), as an attribute update would check.
+func (k signinCore) CheckSetupEmail(ctx context.Context, sc signin.Client, u *store.User, email string) error {
+	if !emailPattern.MatchString(email) {
+		return api.Errorf(api.ErrInvalidParameter, api.MsgInvalidEmail)
+	}
+	return k.s.checkSignInAttributeFree(ctx, sc.(*client).pool, map[string]string{"email": email}, u.Username)
+}

@@ -142,7 +142,7 @@ func (s *Service) HostedFirstFactor(ctx context.Context, clientID, username, fac
 		hash := SecretHash(secret, username, c.rec.ID)
 		p["SECRET_HASH"] = &hash
 	}
-	return s.auth.Initiate(ctx, c, "USER_AUTH", p)
+	return s.auth.Initiate(ctx, c, "USER_AUTH", p, "")
 }
 
 // StartHostedSession opens the single sign-on session of a hosted sign-in

@@ -121,16 +121,16 @@ func (s *Service) SetUserMFAPreference(ctx context.Context, in *api.SetUserMFAPr
 	if err != nil {
 		return nil, err
 	}
-	return s.setMFAPreference(ctx, a.user, &in.MFAPreferences)
+	return s.setMFAPreference(ctx, a.client.pool, a.user, &in.MFAPreferences)
 }
 
 // AdminSetUserMFAPreference answers AdminSetUserMFAPreference.
 func (s *Service) AdminSetUserMFAPreference(ctx context.Context, in *api.AdminSetUserMFAPreferenceInput) (*api.Empty, error) {
-	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	return s.setMFAPreference(ctx, u, &in.MFAPreferences)
+	return s.setMFAPreference(ctx, p, u, &in.MFAPreferences)
 }
 
 // setMFAPreference applies a user's MFA preferences. A factor named in the
@@ -139,15 +139,20 @@ func (s *Service) AdminSetUserMFAPreference(ctx context.Context, in *api.AdminSe
 // phone_number and email an email attribute, verified or not (Cognito
 // sends MFA codes to unverified ones and marks them verified when the
 // first code comes back).
-func (s *Service) setMFAPreference(ctx context.Context, u *store.User, in *api.MFAPreferences) (*api.Empty, error) {
-	if in.WebAuthnMfaSettings != nil && in.WebAuthnMfaSettings.Enabled {
+//
+// Passkey MFA (WebAuthnMfaSettings) has no preference. Turning it on needs
+// the pool's FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION and
+// a passkey, and the user must keep another MFA factor on ("to prevent
+// account lockout", as Cognito's model says): a request that would leave
+// passkey MFA as the only one is refused, whichever setting it changes.
+func (s *Service) setMFAPreference(ctx context.Context, p *pool, u *store.User, in *api.MFAPreferences) (*api.Empty, error) {
+	if w := in.WebAuthnMfaSettings; w != nil && w.Enabled {
+		if !passkeyMFA(p) {
+			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgPasskeyMFANotAllowed)
+		}
 		if len(u.WebAuthnCredentials) == 0 {
 			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgNoPasskey)
 		}
-		// Passkeys can be registered, but signing in with one (USER_AUTH's
-		// WEB_AUTHN, where passkey MFA applies) is not there yet: say so
-		// rather than keep a setting nothing would honour.
-		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgPasskeyMFANotYet)
 	}
 	type factor struct {
 		set     *api.MFASettings
@@ -200,6 +205,12 @@ func (s *Service) setMFAPreference(ctx context.Context, u *store.User, in *api.M
 			case u.PreferredMFA == f.name:
 				u.PreferredMFA = ""
 			}
+		}
+		if in.WebAuthnMfaSettings != nil {
+			u.WebAuthnMFAEnabled = in.WebAuthnMfaSettings.Enabled
+		}
+		if _, others := mfaSettings(u); u.WebAuthnMFAEnabled && len(others) == 0 {
+			return api.Errorf(api.ErrInvalidParameter, api.MsgPasskeyMFAAlone)
 		}
 		u.Updated = s.now()
 		return nil

@@ -22,7 +22,7 @@ func (s *Service) InitiateAuth(ctx context.Context, in *api.InitiateAuthInput) (
 		return nil, err
 	}
 	ctx = withSignInMetadata(ctx, true, in.ClientMetadata)
-	return s.auth.Initiate(ctx, c, in.AuthFlow, in.AuthParameters)
+	return s.auth.Initiate(ctx, c, in.AuthFlow, in.AuthParameters, in.Session)
 }
 
 // AdminInitiateAuth answers AdminInitiateAuth: the pool it names must be
@@ -33,7 +33,7 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *api.AdminInitiateAu
 		return nil, err
 	}
 	ctx = withSignInMetadata(ctx, true, in.ClientMetadata)
-	return s.auth.AdminInitiate(ctx, c, in.AuthFlow, in.AuthParameters)
+	return s.auth.AdminInitiate(ctx, c, in.AuthFlow, in.AuthParameters, in.Session)
 }
 
 // RespondToAuthChallenge answers RespondToAuthChallenge through package

@@ -48,6 +48,10 @@ func (c *client) MFAConfiguration() string { return c.pool.doc.MfaConfiguration 
 // SoftwareTokenMFA reports whether the pool offers TOTP.
 func (c *client) SoftwareTokenMFA() bool { return c.pool.doc.SoftwareTokenMfaEnabled }
 
+// PasskeyMFA reports whether a passkey with user verification satisfies
+// the pool's MFA.
+func (c *client) PasskeyMFA() bool { return passkeyMFA(c.pool) }
+
 // AllowedFirstFactors is the pool's AllowedFirstAuthFactors.
 func (c *client) AllowedFirstFactors() []string { return allowedFirstFactors(c.pool) }
 

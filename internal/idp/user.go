@@ -347,8 +347,9 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 	if p.adminCreateOnly() {
 		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgSignUpNotPermitted)
 	}
-	if in.Password == nil {
-		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgPasswordNull)
+	password := "" // omitted or blank: a passwordless user (signup.go)
+	if in.Password != nil {
+		password = *in.Password
 	}
 	attrs, err := checkAttributes(p, in.UserAttributes)
 	if err == nil {
@@ -376,7 +377,11 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 	if err := requiredMissing(p, attrs); err != nil {
 		return nil, err
 	}
-	if err := checkPassword(p, *in.Password); err != nil {
+	if password == "" {
+		if err := passwordlessSignUp(c, attrs); err != nil {
+			return nil, err
+		}
+	} else if err := checkPassword(p, password); err != nil {
 		return nil, err
 	}
 	for _, attr := range p.doc.UsernameAttributes {
@@ -402,8 +407,10 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 	now := s.now()
 	u := &store.User{PoolID: p.rec.ID, Username: username, Sub: sub, Status: status, Enabled: true,
 		Created: now, Updated: now, Attributes: attrs, Codes: map[string]store.Code{}}
-	if err := s.newPassword(p, u, *in.Password); err != nil {
-		return nil, internal(err)
+	if password != "" {
+		if err := s.newPassword(p, u, password); err != nil {
+			return nil, internal(err)
+		}
 	}
 	attr, medium, dest := verificationTarget(p, attrs)
 	var msg Message
@@ -435,7 +442,11 @@ func (s *Service) SignUp(ctx context.Context, in *api.SignUpInput) (*api.SignUpO
 			return nil, err
 		}
 	}
-	return &api.SignUpOutput{UserConfirmed: pre.AutoConfirmUser, CodeDeliveryDetails: details, UserSub: sub}, nil
+	out := &api.SignUpOutput{UserConfirmed: pre.AutoConfirmUser, CodeDeliveryDetails: details, UserSub: sub}
+	if details != nil {
+		out.Session = s.signUpSession(c, u, details.DeliveryMedium)
+	}
+	return out, nil
 }
 
 // clientUser loads the client and the user that a public user operation
@@ -467,7 +478,7 @@ func errNoClientUser() error {
 }
 
 // ConfirmSignUp answers ConfirmSignUp.
-func (s *Service) ConfirmSignUp(ctx context.Context, in *api.ConfirmSignUpInput) (*api.Empty, error) {
+func (s *Service) ConfirmSignUp(ctx context.Context, in *api.ConfirmSignUpInput) (*api.ConfirmSignUpOutput, error) {
 	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if api.IsCode(err, api.ErrUserNotFound) {
 		if c.preventExistence() {
@@ -478,6 +489,12 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *api.ConfirmSignUpInput)
 	if err != nil {
 		return nil, err
 	}
+	if in.Session != "" {
+		if err := s.auth.CheckSignUpSession(c, u, in.Session); err != nil {
+			return nil, err
+		}
+	}
+	var medium string
 	confirmed, err := s.updateUser(ctx, u, func(u *store.User) error {
 		if u.Status != StatusUnconfirmed {
 			return api.Errorf(api.ErrNotAuthorized, api.MsgCannotConfirm, u.Status)
@@ -486,9 +503,11 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *api.ConfirmSignUpInput)
 			return err
 		}
 		u.Status = StatusConfirmed
-		if attr, _, _ := verificationTarget(c.pool, u.Attributes); attr != "" {
+		attr, m, _ := verificationTarget(c.pool, u.Attributes)
+		if attr != "" {
 			u.Attributes[attr+"_verified"] = "true"
 		}
+		medium = m
 		u.Updated = s.now()
 		return nil
 	})
@@ -498,7 +517,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *api.ConfirmSignUpInput)
 	if err := s.postConfirmation(ctx, c.pool, confirmed, triggers.SourcePostConfirmationSignUp, c.rec.ID, in.ClientMetadata); err != nil {
 		return nil, err
 	}
-	return &api.Empty{}, nil
+	return &api.ConfirmSignUpOutput{Session: s.confirmedSession(c, confirmed, medium)}, nil
 }
 
 // updateUser runs fn on the stored user atomically, mapping store errors.

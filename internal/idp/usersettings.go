@@ -20,19 +20,19 @@ func (s *Service) SetUserSettings(ctx context.Context, in *api.SetUserSettingsIn
 	if err != nil {
 		return nil, err
 	}
-	return s.setMFAOptions(ctx, a.user, in.MFAOptions)
+	return s.setMFAOptions(ctx, a.client.pool, a.user, in.MFAOptions)
 }
 
 // AdminSetUserSettings answers AdminSetUserSettings.
 func (s *Service) AdminSetUserSettings(ctx context.Context, in *api.AdminSetUserSettingsInput) (*api.Empty, error) {
-	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	return s.setMFAOptions(ctx, u, in.MFAOptions)
+	return s.setMFAOptions(ctx, p, u, in.MFAOptions)
 }
 
-func (s *Service) setMFAOptions(ctx context.Context, u *store.User, opts []api.MFAOption) (*api.Empty, error) {
+func (s *Service) setMFAOptions(ctx context.Context, p *pool, u *store.User, opts []api.MFAOption) (*api.Empty, error) {
 	sms := false
 	for _, o := range opts {
 		if o.DeliveryMedium != "SMS" || o.AttributeName != "phone_number" {
@@ -40,5 +40,5 @@ func (s *Service) setMFAOptions(ctx context.Context, u *store.User, opts []api.M
 		}
 		sms = true
 	}
-	return s.setMFAPreference(ctx, u, &api.MFAPreferences{SMSMfaSettings: &api.MFASettings{Enabled: sms}})
+	return s.setMFAPreference(ctx, p, u, &api.MFAPreferences{SMSMfaSettings: &api.MFASettings{Enabled: sms}})
 }

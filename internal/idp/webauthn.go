@@ -39,6 +39,7 @@ import (
 	"time"
 
 	"github.com/cognate-idp/cognate/internal/api"
+	"github.com/cognate-idp/cognate/internal/signin"
 	"github.com/cognate-idp/cognate/internal/store"
 	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/protocol/webauthncose"
@@ -52,6 +53,9 @@ const (
 	// timeout the creation options give the browser. Cognito's value is not
 	// documented; five minutes is Cognate's choice.
 	webAuthnTimeout = 5 * time.Minute
+	// factorMultiWithUV is the FactorConfiguration under which a passkey
+	// that verified the user satisfies MFA.
+	factorMultiWithUV = "MULTI_FACTOR_WITH_USER_VERIFICATION"
 )
 
 // webAuthnConfig is the pool's WebAuthnConfiguration.
@@ -62,6 +66,10 @@ func webAuthnConfig(p *pool) api.WebAuthnConfigurationType {
 	}
 	return cfg
 }
+
+// passkeyMFA reports whether a passkey that verified the user satisfies
+// the pool's MFA (FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION).
+func passkeyMFA(p *pool) bool { return webAuthnConfig(p).FactorConfiguration == factorMultiWithUV }
 
 // checkWebAuthnConfig refuses a RelyingPartyId that is not a domain name
 // (a URL, a host with a port, an IP address): no browser accepts one as a
@@ -448,11 +456,12 @@ func (s *Service) DeleteWebAuthnCredential(ctx context.Context, in *api.DeleteWe
 }
 
 // GetUserAuthFactors answers GetUserAuthFactors: the user's MFA settings,
-// and the first factors USER_AUTH could offer the user: those the pool
-// allows for which the user has what they need (a password; a verified
-// email address for EMAIL_OTP, a verified phone number for SMS_OTP; a
-// passkey for WEB_AUTHN). Which conditions Cognito applies is Cognate's
-// reading of its documentation.
+// and the first factors USER_AUTH offers the user, by the very rule the
+// sign-in applies (signin.FirstFactors), so that the two never disagree:
+// PASSWORD for a user with a password (PASSWORD_SRP is not an
+// AuthFactorType), EMAIL_OTP and SMS_OTP for an email address or phone
+// number, verified or not, where the pool's MFA is not ON, WEB_AUTHN for a
+// passkey.
 func (s *Service) GetUserAuthFactors(ctx context.Context, in *api.GetUserAuthFactorsInput) (*api.GetUserAuthFactorsOutput, error) {
 	a, err := s.authorize(ctx, in.AccessToken)
 	if err != nil {
@@ -461,19 +470,8 @@ func (s *Service) GetUserAuthFactors(ctx context.Context, in *api.GetUserAuthFac
 	u := a.user
 	pref, list := mfaSettings(u)
 	var factors []string
-	for _, f := range allowedFirstFactors(a.client.pool) {
-		ok := false
-		switch f {
-		case "PASSWORD":
-			ok = len(u.Verifier) > 0
-		case "EMAIL_OTP":
-			ok = u.Attributes["email"] != "" && u.Attributes["email_verified"] == "true"
-		case "SMS_OTP":
-			ok = u.Attributes["phone_number"] != "" && u.Attributes["phone_number_verified"] == "true"
-		case "WEB_AUTHN":
-			ok = len(u.WebAuthnCredentials) > 0
-		}
-		if ok {
+	for _, f := range signin.FirstFactors(a.client, u) {
+		if f != signin.FactorPasswordSRP {
 			factors = append(factors, f)
 		}
 	}

@@ -36,7 +36,10 @@ func (s *Service) beginPasskeyAssertion(p *pool, u *store.User) (options, state 
 		return nil, nil, internal(err)
 	}
 	uv := protocol.VerificationPreferred
-	if uvRequired {
+	// Passkey MFA on for the user: "the user's passkey authentication
+	// requires user verification" (WebAuthnMfaSettingsType); the library
+	// then refuses an assertion without the UV flag.
+	if uvRequired || u.WebAuthnMFAEnabled {
 		uv = protocol.VerificationRequired
 	}
 	assertion, session, err := rp.BeginLogin(webAuthnUser{u}, webauthn.WithUserVerification(uv))
@@ -130,7 +133,9 @@ func (s *Service) finishPasskeyAssertion(ctx context.Context, p *pool, u *store.
 	if err != nil {
 		return nil, false, err
 	}
-	return &out, cred.Flags.UserVerified, nil
+	// This assertion's UV flag: the credential's own (cred.Flags) is
+	// latched once any ceremony verified the user.
+	return &out, parsed.Response.AuthenticatorData.Flags.HasUserVerified(), nil
 }
 
 // BeginPasskey is beginPasskeyAssertion, for package signin.

@@ -77,8 +77,8 @@ func mfaChallenge(c Client, u *store.User) (string, error) {
 		return ChallengeSelectMFA, nil
 	case c.MFAConfiguration() != "ON":
 		return "", nil
-	case c.SoftwareTokenMFA():
-		return ChallengeMFASetup, nil
+	case c.SoftwareTokenMFA() || c.EmailMFA():
+		return ChallengeMFASetup, nil // set up within the sign-in (mfasetup.go)
 	}
 	return "", api.Errorf(api.ErrInvalidUserPoolConfig, api.MsgNoUsableMFAMethod)
 }
@@ -150,6 +150,9 @@ func codeMFAStep(ctx context.Context, e *Engine, req *request, ss *Session, u *s
 			step = StepPassword // USER_AUTH's one factor, recorded as a failed first factor
 		}
 		return nil, e.failedSignIn(ctx, req.client, u, step, api.Errorf(api.ErrCodeMismatch, api.MsgInvalidCodeForUser))
+	}
+	if ss.SetupEmail != "" {
+		return e.finishEmailSetup(ctx, req, ss, u)
 	}
 	attr := "email_verified"
 	if codeMedium(ss.Challenge) == "SMS" {

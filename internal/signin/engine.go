@@ -51,6 +51,10 @@ type Client interface {
 	// EmailMfaConfiguration).
 	SMSMFA() bool
 	EmailMFA() bool
+	// PasskeyMFA reports whether a passkey that verified the user counts
+	// as two factors (WebAuthnConfiguration.FactorConfiguration
+	// MULTI_FACTOR_WITH_USER_VERIFICATION).
+	PasskeyMFA() bool
 	// AllowedFirstFactors is the pool's
 	// Policies.SignInPolicy.AllowedFirstAuthFactors (PASSWORD when unset).
 	AllowedFirstFactors() []string
@@ -121,6 +125,9 @@ type Core interface {
 	// returns the destination masked as Cognito shows it. A failed sending
 	// is Cognito's error, with nothing stored.
 	DeliverMFACode(ctx context.Context, c Client, u *store.User, medium, code string) (string, error)
+	// CheckSetupEmail checks an address MFA set-up is to make u's email:
+	// well formed, and no other user's sign-in address.
+	CheckSetupEmail(ctx context.Context, c Client, u *store.User, email string) error
 	// BeginPasskey returns the passkey request options for u
 	// (CREDENTIAL_REQUEST_OPTIONS) and the state the answer is checked
 	// against; FinishPasskey checks the answer (CREDENTIAL), stores the
@@ -168,7 +175,8 @@ type request struct {
 	operation string            // InitiateAuth or AdminInitiateAuth (flows are each one's)
 	params    map[string]string // AuthParameters or ChallengeResponses, null and empty members dropped
 	// challenge and session are RespondToAuthChallenge's ChallengeName and
-	// Session ("" when none was sent).
+	// Session ("" when none was sent); session is also InitiateAuth's
+	// Session, for USER_AUTH after ConfirmSignUp.
 	challenge, session string
 }
 
@@ -212,6 +220,8 @@ var (
 		ChallengeSelect:         selectChallenge{},
 		ChallengeSMSOTP:         sessionStep(codeMFAStep),
 		ChallengeWebAuthn:       sessionStep(webAuthnStep),
+		FactorPassword:          passwordFactor{},
+		FactorPasswordSRP:       passwordFactor{},
 	}
 )
 
@@ -256,17 +266,19 @@ const (
 
 // Initiate answers InitiateAuth for the client the caller loaded: the
 // AuthFlow's handler starts the sign-in.
-func (e *Engine) Initiate(ctx context.Context, c Client, authFlow string, authParameters map[string]*string) (*api.AuthOutput, error) {
-	return e.initiate(ctx, c, opInitiate, authFlow, authParameters)
+// session is the request's Session member (a USER_AUTH sign-in straight
+// after ConfirmSignUp, signup.go); other flows ignore it.
+func (e *Engine) Initiate(ctx context.Context, c Client, authFlow string, authParameters map[string]*string, session string) (*api.AuthOutput, error) {
+	return e.initiate(ctx, c, opInitiate, authFlow, authParameters, session)
 }
 
 // AdminInitiate answers AdminInitiateAuth for the client the caller loaded
 // (the pool the request names is the client's).
-func (e *Engine) AdminInitiate(ctx context.Context, c Client, authFlow string, authParameters map[string]*string) (*api.AuthOutput, error) {
-	return e.initiate(ctx, c, opAdminInitiate, authFlow, authParameters)
+func (e *Engine) AdminInitiate(ctx context.Context, c Client, authFlow string, authParameters map[string]*string, session string) (*api.AuthOutput, error) {
+	return e.initiate(ctx, c, opAdminInitiate, authFlow, authParameters, session)
 }
 
-func (e *Engine) initiate(ctx context.Context, c Client, operation, authFlow string, authParameters map[string]*string) (*api.AuthOutput, error) {
+func (e *Engine) initiate(ctx context.Context, c Client, operation, authFlow string, authParameters map[string]*string, session string) (*api.AuthOutput, error) {
 	f, ok := flows[authFlow]
 	if !ok {
 		if e.observer != nil {
@@ -275,7 +287,7 @@ func (e *Engine) initiate(ctx context.Context, c Client, operation, authFlow str
 		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgAuthFlowNotSupported, authFlow)
 	}
 	return e.observe(ctx, authFlow, func(ctx context.Context) (*api.AuthOutput, error) {
-		return f.initiate(ctx, e, &request{client: c, operation: operation, params: params(authParameters)})
+		return f.initiate(ctx, e, &request{client: c, operation: operation, params: params(authParameters), session: session})
 	})
 }
 
@@ -386,7 +398,7 @@ func (e *Engine) secondStep(ctx context.Context, c Client, u *store.User, challe
 			return nil, err
 		}
 	case ChallengeMFASetup:
-		cp["MFAS_CAN_SETUP"] = `["SOFTWARE_TOKEN_MFA"]`
+		cp["MFAS_CAN_SETUP"] = jsonList(setupFactors(c))
 	case ChallengeSelectMFA:
 		choices := mfaFactors(c, u)
 		cp["MFAS_CAN_CHOOSE"] = jsonList(choices)

@@ -36,6 +36,10 @@ type Session struct {
 	// Passkey is the state a WEB_AUTHN session's answer is checked
 	// against (its challenge, relying party and the user's credentials).
 	Passkey []byte `json:"pk,omitempty"`
+	// SetupEmail is the address an EMAIL_OTP session of MFA set-up sent
+	// its code to (mfasetup.go): the user's email and email MFA once the
+	// code comes back.
+	SetupEmail string `json:"se,omitempty"`
 }
 
 // The stages of an MFA_SETUP session.

@@ -37,10 +37,14 @@ import (
 //     whose MFA is ON, and asks no MFA after them in a pool whose MFA is
 //     OPTIONAL (a one-time code is the user's one factor).
 //   - WEB_AUTHN is offered to a user with a passkey whatever the pool's
-//     MFA. A passkey that verified the user (the UV flag) counts as two
-//     factors: tokens, no MFA after it. One that did not is one factor:
-//     tokens where MFA is OFF or OPTIONAL, the pool's MFA challenge after
-//     it where MFA is ON. A wrong assertion counts towards the lockout.
+//     MFA. Where the pool's WebAuthnConfiguration.FactorConfiguration is
+//     MULTI_FACTOR_WITH_USER_VERIFICATION, a passkey that verified the user
+//     (the UV flag) counts as two factors: tokens, no MFA after it, as
+//     Cognito documents. Otherwise (SINGLE_FACTOR, the default, or no UV)
+//     it is one factor: tokens where MFA is OFF or OPTIONAL, the pool's MFA
+//     challenge after it where MFA is ON. A user whose WebAuthnMfaSettings
+//     are on is asked for user verification (mfa.go). A wrong assertion
+//     counts towards the lockout.
 //   - An unknown user, when the client hides user existence, is offered
 //     PASSWORD and PASSWORD_SRP (what a user with a password and no email,
 //     phone or passkey is offered), which then fail as a wrong password.
@@ -72,6 +76,9 @@ func (userAuthFlow) initiate(ctx context.Context, e *Engine, req *request) (*api
 	if pref := p["PREFERRED_CHALLENGE"]; pref != "" && !slices.Contains(knownFactors, pref) {
 		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgUnknownFirstFactor, pref)
 	}
+	if req.session != "" {
+		return e.signUpSignIn(ctx, req)
+	}
 	u, phantom, err := e.signInUser(ctx, c, p)
 	if err != nil {
 		return nil, err
@@ -87,7 +94,7 @@ func (userAuthFlow) initiate(ctx context.Context, e *Engine, req *request) (*api
 	// A phantom has a password and nothing else: it is offered the
 	// password factors, whose own checks then fail it as they fail a
 	// wrong password.
-	available := firstFactors(c, u)
+	available := FirstFactors(c, u)
 	if len(available) == 0 {
 		return nil, api.Errorf(api.ErrNotAuthorized, api.MsgNoFirstFactor)
 	}
@@ -106,10 +113,10 @@ func (userAuthFlow) initiate(ctx context.Context, e *Engine, req *request) (*api
 // AvailableChallenges lists them (Cognate's choice).
 var knownFactors = []string{FactorPassword, FactorPasswordSRP, ChallengeEmailOTP, ChallengeSMSOTP, ChallengeWebAuthn}
 
-// firstFactors lists the first factors u can use: those the pool allows
+// FirstFactors lists the first factors u can use: those the pool allows
 // (PASSWORD allows PASSWORD and PASSWORD_SRP) for which u has what they
 // need.
-func firstFactors(c Client, u *store.User) []string {
+func FirstFactors(c Client, u *store.User) []string {
 	allowed := c.AllowedFirstFactors()
 	var out []string
 	for _, f := range knownFactors {
@@ -181,11 +188,8 @@ func (selectChallenge) respond(ctx context.Context, e *Engine, req *request) (*a
 		return sessionStep(selectChallengeStep).respond(ctx, e, req)
 	}
 	c, p := req.client, req.params
-	if p["USERNAME"] == "" {
-		return nil, missing("USERNAME")
-	}
-	if e.phantomName(c, p["USERNAME"]) != ss.User {
-		return nil, api.ErrBadSession
+	if err := e.checkPhantomSession(req, ss); err != nil {
+		return nil, err
 	}
 	answer := p["ANSWER"]
 	if answer == "" {
@@ -194,7 +198,62 @@ func (selectChallenge) respond(ctx context.Context, e *Engine, req *request) (*a
 	if answer != FactorPassword && answer != FactorPasswordSRP {
 		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgFirstFactorNotOffered, answer)
 	}
+	if out := e.askPassword(c, ss, answer, p); out != nil {
+		return out, nil
+	}
 	return e.startFactor(ctx, c, e.phantom(c, ss.User), answer, p)
+}
+
+// checkPhantomSession checks that a phantom's session is answered for the
+// name it was given to.
+func (e *Engine) checkPhantomSession(req *request, ss *Session) error {
+	name := req.params["USERNAME"]
+	if name == "" {
+		return missing("USERNAME")
+	}
+	if e.phantomName(req.client, name) != ss.User {
+		return api.ErrBadSession
+	}
+	return nil
+}
+
+// askPassword answers a choice of PASSWORD without PASSWORD, or of
+// PASSWORD_SRP without SRP_A, with that factor as a challenge of its own
+// (ChallengeName PASSWORD or PASSWORD_SRP, answered with them, as
+// Cognito's RespondToAuthChallenge reference shows); nil when the choice
+// came with what the factor needs. The choosing session is left, as the
+// password factors leave it.
+func (e *Engine) askPassword(c Client, ss *Session, answer string, p map[string]string) *api.AuthOutput {
+	if (answer != FactorPassword || p["PASSWORD"] != "") && (answer != FactorPasswordSRP || p["SRP_A"] != "") {
+		return nil
+	}
+	next := *ss
+	next.ID, next.Challenge = randomToken(12), answer
+	next.Expires = e.now().Add(c.SessionValidity()).Unix()
+	return &api.AuthOutput{ChallengeName: answer, Session: e.states.Seal(&next), ChallengeParameters: map[string]string{"USERNAME": ss.User}}
+}
+
+// passwordFactor answers the PASSWORD and PASSWORD_SRP challenges
+// askPassword gives: the factor starts as if chosen with its parameters.
+type passwordFactor struct{}
+
+func (passwordFactor) respond(ctx context.Context, e *Engine, req *request) (*api.AuthOutput, error) {
+	ss, err := e.openSession(req)
+	if err != nil {
+		return nil, err
+	}
+	if ss.Stage == StagePhantom {
+		if err := e.checkPhantomSession(req, ss); err != nil {
+			return nil, err
+		}
+		return e.startFactor(ctx, req.client, e.phantom(req.client, ss.User), ss.Challenge, req.params)
+	}
+	return sessionStep(func(ctx context.Context, e *Engine, req *request, ss *Session, u *store.User) (*api.AuthOutput, error) {
+		if err := e.CheckLock(u); err != nil {
+			return nil, err
+		}
+		return e.startFactor(ctx, req.client, u, ss.Challenge, req.params)
+	}).respond(ctx, e, req)
 }
 
 // selectChallengeStep answers SELECT_CHALLENGE: ANSWER names one of the
@@ -209,13 +268,16 @@ func selectChallengeStep(ctx context.Context, e *Engine, req *request, ss *Sessi
 	if err := e.CheckLock(u); err != nil {
 		return nil, err
 	}
-	if !slices.Contains(firstFactors(req.client, u), answer) {
+	if !slices.Contains(FirstFactors(req.client, u), answer) {
 		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgFirstFactorNotOffered, answer)
 	}
 	if answer == ChallengeEmailOTP || answer == ChallengeSMSOTP || answer == ChallengeWebAuthn {
 		if err := e.states.Spend(ctx, ss); err != nil {
 			return nil, err
 		}
+	}
+	if out := e.askPassword(req.client, ss, answer, req.params); out != nil {
+		return out, nil
 	}
 	return e.startFactor(ctx, req.client, u, answer, req.params)
 }
@@ -256,7 +318,8 @@ func webAuthnStep(ctx context.Context, e *Engine, req *request, ss *Session, u *
 		return nil, err
 	}
 	authTime := time.Unix(ss.AuthTime, 0)
-	if !uv && c.MFAConfiguration() == "ON" {
+	twoFactors := uv && c.PasskeyMFA()
+	if !twoFactors && c.MFAConfiguration() == "ON" {
 		challenge, err := mfaChallenge(c, u)
 		if err != nil {
 			return nil, err
@@ -265,5 +328,5 @@ func webAuthnStep(ctx context.Context, e *Engine, req *request, ss *Session, u *
 			return e.secondStep(ctx, c, u, challenge, authTime, ss.DeviceKey)
 		}
 	}
-	return e.complete(ctx, c, u, authTime, ss.DeviceKey, uv)
+	return e.complete(ctx, c, u, authTime, ss.DeviceKey, twoFactors)
 }

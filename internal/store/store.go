@@ -82,6 +82,9 @@ type User struct {
 	// EmailMfaSettings.Enabled: codes by text message or email as MFA.
 	SMSMFAEnabled   bool `json:",omitempty"`
 	EmailMFAEnabled bool `json:",omitempty"`
+	// WebAuthnMFAEnabled is WebAuthnMfaSettings.Enabled: the user's
+	// passkey sign-ins must verify the user.
+	WebAuthnMFAEnabled bool `json:",omitempty"`
 
 	Codes map[string]Code // by purpose
 	// CodeLimits are the guessing and sending counts, by code purpose.
