@@ -157,3 +157,61 @@ func TestPagesMFAChoice(t *testing.T) {
 		t.Fatalf("after the texted code: %d %v", st, tokens)
 	}
 }
+
+// TestPagesMFASetupEmail: in a pool requiring MFA by email only, a user
+// with no email address (a user with a verified one gets its code at once)
+// names an address on the pages (MFA_SETUP's EMAIL answer),
+// gets a code there, and signs in with it; an empty or malformed address
+// is refused on the page.
+func TestPagesMFASetupEmail(t *testing.T) {
+	s := newSite(t)
+	poolID := s.pool(&cip.CreateUserPoolInput{})
+	if _, err := s.admin.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: &poolID, MfaConfiguration: types.UserPoolMfaTypeOn,
+		EmailMfaConfiguration: &types.EmailMfaConfigType{Message: aws.String("Code: {####}"), Subject: aws.String("Code")}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.admin.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("ida"),
+		MessageAction: types.MessageActionTypeSuppress}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.admin.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: aws.String("ida"),
+		Password: aws.String(password), Permanent: true}); err != nil {
+		t.Fatal(err)
+	}
+	app := s.client(poolID, nil)
+	pk := newPKCE("email-setup")
+	b := s.agent()
+	page := b.signIn(authorizeQuery(*app.ClientId, pk), "ida", password)
+	wantPage(t, page, http.StatusOK, `action="/mfa/email"`, "Email address")
+	if strings.Contains(page.body, "authenticator") {
+		t.Fatalf("an authenticator app offered in a pool whose MFA is email only:\n%s", page.body)
+	}
+	flow := b.field("flow")
+	wantPage(t, b.post("/mfa/email", url.Values{"email": {" "}, "flow": {flow}}), http.StatusBadRequest, "Enter your email address.")
+	wantPage(t, b.post("/mfa/email", url.Values{"email": {"not-an-address"}, "flow": {flow}}), http.StatusBadRequest)
+	if n := len(s.srv.Outbox(poolID, "ida")); n != 0 {
+		t.Fatalf("%d messages sent before a usable address", n)
+	}
+	sent := b.post("/mfa/email", url.Values{"email": {"ida.codes@example.com"}, "flow": {flow}})
+	wantPage(t, sent, http.StatusOK, `action="/code"`, "We sent a code by email")
+	st, tokens := exchange(t, s, *app.ClientId, code(t, b.post("/code", url.Values{"code": {s.srv.LastCode(poolID, "ida")}})), pk.verifier)
+	if st != http.StatusOK || tokens["id_token"] == nil {
+		t.Fatalf("after the emailed code: %d %v", st, tokens)
+	}
+	u, err := s.admin.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("ida")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(u.PreferredMfaSetting) != "EMAIL_OTP" {
+		t.Fatalf("preferred MFA %q after setting up email MFA on the pages", aws.ToString(u.PreferredMfaSetting))
+	}
+	email := ""
+	for _, a := range u.UserAttributes {
+		if aws.ToString(a.Name) == "email" {
+			email = aws.ToString(a.Value)
+		}
+	}
+	if email != "ida.codes@example.com" {
+		t.Fatalf("email %q, want the address set up", email)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/cognate-idp/cognate/internal/api"
 	"github.com/cognate-idp/cognate/internal/signin"
@@ -218,4 +219,31 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request, req *authReques
 		return
 	}
 	h.next(w, r, req, f.User, out)
+}
+
+func (h *Handler) renderSetupEmail(w http.ResponseWriter, r *http.Request, req *authRequest, f *flow, status int, emailErr string) {
+	p := h.newPage(r, req, "Get sign-in codes by email")
+	p.Flow = h.seal(f, "flow")
+	if emailErr != "" {
+		p.Errs["email"] = emailErr
+	}
+	h.render(w, r, status, "setupemail", p)
+}
+
+// setupEmailSubmit answers MFA_SETUP with the address email MFA is to
+// use: the API then emails a code to it and asks EMAIL_OTP, whose page
+// follows; the address becomes the user's once that code comes back.
+func (h *Handler) setupEmailSubmit(w http.ResponseWriter, r *http.Request) {
+	f, req, ok := h.flowForm(w, r, signin.ChallengeMFASetup)
+	if !ok {
+		return
+	}
+	addr := strings.TrimSpace(r.PostFormValue("email"))
+	if addr == "" {
+		h.renderSetupEmail(w, r, req, f, http.StatusBadRequest, "Enter your email address.")
+		return
+	}
+	h.answer(w, r, req, f, "EMAIL", addr, func(err error) {
+		h.renderSetupEmail(w, r, req, f, http.StatusBadRequest, message(err))
+	})
 }

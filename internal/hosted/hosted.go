@@ -88,6 +88,7 @@ func New(cfg Config) *Handler {
 	h.mux.HandleFunc("POST /device", h.deviceSubmit)
 	h.mux.HandleFunc("POST /code", h.codeSubmit)
 	h.mux.HandleFunc("POST /mfa/select", h.selectSubmit)
+	h.mux.HandleFunc("POST /mfa/email", h.setupEmailSubmit)
 	h.mux.HandleFunc("POST /passkey", h.passkeySubmit)
 	h.mux.HandleFunc("POST /passkey/add", h.passkeyAddSubmit)
 	h.mux.HandleFunc("GET "+passkeyScriptPath, servePasskeyScript)
@@ -100,7 +101,7 @@ func Paths(path string) bool {
 	switch path {
 	case "/oauth2/authorize", "/oauth2/idpresponse", samlACSPath, samlMetadataPath, "/oauth2/token", "/oauth2/userInfo", "/oauth2/revoke", "/login", "/mfa", "/mfa/setup",
 		"/signup", "/confirm", "/logout", "/forgotPassword", "/confirmForgotPassword", "/newPassword", "/device",
-		"/code", "/mfa/select", "/passkey", "/passkey/add", passkeyScriptPath:
+		"/code", "/mfa/select", "/mfa/email", "/passkey", "/passkey/add", passkeyScriptPath:
 		return true
 	}
 	return false

@@ -375,6 +375,14 @@ func (h *Handler) next(w http.ResponseWriter, r *http.Request, req *authRequest,
 		p.Flow = h.seal(f, "flow")
 		h.render(w, r, http.StatusOK, "mfa", p)
 	case signin.ChallengeMFASetup:
+		var canSetUp []string
+		json.Unmarshal([]byte(out.ChallengeParameters["MFAS_CAN_SETUP"]), &canSetUp)
+		if !slices.Contains(canSetUp, signin.ChallengeTOTP) && slices.Contains(canSetUp, signin.ChallengeEmailOTP) {
+			// A pool whose MFA is by email only: the user names the
+			// address the codes go to, as MFA_SETUP's EMAIL answer.
+			h.renderSetupEmail(w, r, req, f, http.StatusOK, "")
+			return
+		}
 		a, err := h.svc.AssociateSoftwareToken(r.Context(), &api.AssociateSoftwareTokenInput{Session: out.Session})
 		if err != nil {
 			p := h.newPage(r, req, "Sign in")

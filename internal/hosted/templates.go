@@ -87,6 +87,14 @@ a.provider{display:block;text-align:center;padding:10px;border:1px solid #0a66c2
 {{if not .Resend}}<p class="alt">No code? <a href="/login?request={{.Request}}">Start again</a> for a new one.</p>{{end}}
 {{template "foot" .}}{{end}}
 
+{{define "setupemail"}}{{template "head" .}}
+{{template "form" "/mfa/email"}}{{template "described" .}}{{template "flowhidden" .}}
+<p id="setupemail-hint">This account needs a second step at sign-in: a code sent by email. Enter the address the codes should go to; we will send a code to it now.</p>
+{{template "field" (field . "email" "Email address" "email" "" "email" true)}}
+<button type="submit" aria-describedby="setupemail-hint">Send the code</button>
+</form>
+{{template "foot" .}}{{end}}
+
 {{define "choose"}}{{template "head" .}}
 {{template "form" "/mfa/select"}}{{template "described" .}}{{template "flowhidden" .}}
 <p id="choose-question">Your account has more than one way to confirm it is you. Choose one.</p>
