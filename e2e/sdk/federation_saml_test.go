@@ -29,6 +29,7 @@ import (
 	"github.com/crewjam/saml/samlidp"
 
 	"github.com/cognate-idp/cognate/cognatetest"
+	"github.com/cognate-idp/cognate/internal/store/postgres/pgtest"
 )
 
 // syncBuffer is a log sink read by the test while the server writes.
@@ -113,11 +114,11 @@ func samlAdmin(t *testing.T, method, u string, body []byte) {
 	}
 }
 
-func newSAMLFed(t *testing.T) *samlFed {
+func newSAMLFed(t *testing.T, opts ...cognatetest.Option) *samlFed {
 	f := &samlFed{clock: &cognatetest.Clock{}}
 	f.clock.Set(time.Now())
 	f.log = &syncBuffer{}
-	f.down = newEnv(t, cognatetest.WithClock(f.clock), cognatetest.WithLogger(slog.New(slog.NewTextHandler(f.log, nil))))
+	f.down = newEnv(t, append(opts, cognatetest.WithClock(f.clock), cognatetest.WithLogger(slog.New(slog.NewTextHandler(f.log, nil))))...)
 	f.idp = samlTestIdP(t)
 	resp := must(http.Get(f.idp + "/metadata"))(t)
 	md := must(io.ReadAll(resp.Body))(t)
@@ -434,5 +435,39 @@ func TestFederatedSAMLLinking(t *testing.T) {
 	}
 	if _, err := f.down.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &f.pool, Username: aws.String("Corp_" + samlUserEmail)}); err == nil {
 		t.Fatal("a Corp_ user was made for a linked identity")
+	}
+}
+
+// Two nodes of one deployment (one PostgreSQL database, one master key,
+// one public URL) share the replay cache: an assertion accepted by node A
+// is refused by node B, which accepts a fresh one.
+func TestFederatedSAMLReplayAcrossNodes(t *testing.T) {
+	db := pgtest.NewDatabase(t)
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	f := newSAMLFed(t, cognatetest.WithDatabase(db), cognatetest.WithMasterKey(key))
+	b := cognatetest.Start(t, cognatetest.WithDatabase(db), cognatetest.WithMasterKey(key), cognatetest.WithClock(f.clock),
+		cognatetest.WithPublicURL(f.down.srv.URL))
+	acsB := b.URL + "/saml2/idpresponse"
+
+	a := newFedAgent(t)
+	_, form := f.toIdP(t, a, f.authorizeURL(f.app, url.Values{"identity_provider": {"Corp"}}))
+	bind := cookieOf(t, a, f.down.srv.URL+"/saml2/idpresponse", "cognate_saml")
+	resp, body := f.back(t, a, f.down.srv.URL+"/saml2/idpresponse", form)
+	f.finish(t, f.pool, f.app, f.appSecret, resp, body)
+	// The same answer at node B, with the binding cookie restored.
+	u, _ := url.Parse(acsB)
+	a.hc.Jar.SetCookies(u, []*http.Cookie{{Name: "cognate_saml", Value: bind, Path: "/saml2/idpresponse"}})
+	resp, body = f.back(t, a, acsB, form)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "already used") {
+		t.Fatalf("node B took a replayed assertion: %d\n%s", resp.StatusCode, body)
+	}
+
+	// A fresh answer, started at node A, is taken by node B.
+	c := newFedAgent(t)
+	_, form = f.toIdP(t, c, f.authorizeURL(f.app, url.Values{"identity_provider": {"Corp"}}))
+	resp, body = f.back(t, c, acsB, form)
+	if claims := f.finish(t, f.pool, f.app, f.appSecret, resp, body); claims["cognito:username"] != "Corp_"+samlUserEmail {
+		t.Fatalf("node B's sign-in claims %v", claims)
 	}
 }

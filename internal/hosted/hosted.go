@@ -42,8 +42,6 @@ type Handler struct {
 	mux    *http.ServeMux
 	public string // PublicURL without its trailing slash
 	fed    *federation
-	// samlReplay is the SAML assertion IDs already accepted.
-	samlReplay *samlReplay
 }
 
 // Lifetimes. Cognito's are not all documented; these are the choices.
@@ -59,7 +57,6 @@ func New(cfg Config) *Handler {
 	}
 	h := &Handler{svc: cfg.Service, sealer: cfg.Sealer, secure: strings.HasPrefix(cfg.PublicURL, "https://"), log: cfg.Logger, mux: http.NewServeMux(),
 		public: strings.TrimSuffix(cfg.PublicURL, "/"), fed: newFederation()}
-	h.samlReplay = newSAMLReplay(h.svc.Now)
 	h.mux.HandleFunc("GET /oauth2/authorize", h.authorize)
 	h.mux.HandleFunc("GET /oauth2/idpresponse", h.idpResponse)
 	h.mux.HandleFunc("POST "+samlACSPath, h.samlResponse)

@@ -1,13 +1,13 @@
 package hosted
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/xml"
 	"errors"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/crewjam/saml"
@@ -39,11 +39,11 @@ func samlEntityID(poolID string) string { return "urn:amazon:cognito:sp:" + pool
 
 // samlSP is crewjam/saml's service provider for a pool and, when md is
 // given, one IdP's metadata.
-func (h *Handler) samlSP(poolID string, md *saml.EntityDescriptor) *saml.ServiceProvider {
+func (h *Handler) samlSP(ctx context.Context, poolID string, md *saml.EntityDescriptor) *saml.ServiceProvider {
 	acs, _ := url.Parse(h.public + samlACSPath)
 	meta, _ := url.Parse(h.public + samlMetadataPath)
 	return &saml.ServiceProvider{EntityID: samlEntityID(poolID), AcsURL: *acs, MetadataURL: *meta, IDPMetadata: md,
-		AuthnNameIDFormat: saml.UnspecifiedNameIDFormat, ReplayCache: h.samlReplay, RejectSHA1Signatures: true,
+		AuthnNameIDFormat: saml.UnspecifiedNameIDFormat, ReplayCache: samlReplay{ctx: ctx, svc: h.svc}, RejectSHA1Signatures: true,
 		AssertionConsumerServiceBindings: []string{saml.HTTPPostBinding},
 		Clock:                            dsig.NewFakeClock(serviceClock{Clock: clockwork.NewRealClock(), now: h.svc.Now})}
 }
@@ -82,7 +82,7 @@ func (h *Handler) samlFederate(w http.ResponseWriter, r *http.Request, req *auth
 		h.upstreamDown(w, r, req, fp.Name)
 		return
 	}
-	sp := h.samlSP(fp.PoolID, md)
+	sp := h.samlSP(r.Context(), fp.PoolID, md)
 	areq, err := sp.MakeAuthenticationRequest(sp.GetSSOBindingLocation(saml.HTTPRedirectBinding), saml.HTTPRedirectBinding, saml.HTTPPostBinding)
 	if err != nil {
 		h.log.Warn("hosted: SAML AuthnRequest", "provider", fp.Name, "err", err)
@@ -151,7 +151,7 @@ func (h *Handler) samlResponse(w http.ResponseWriter, r *http.Request) {
 		h.upstreamDown(w, r, req, fp.Name)
 		return
 	}
-	sp := h.samlSP(fp.PoolID, md)
+	sp := h.samlSP(r.Context(), fp.PoolID, md)
 	// The library checks the Destination against the URL the Response
 	// was posted to: the public one, whatever the listener's address.
 	acs, _ := url.Parse(h.public + samlACSPath)
@@ -214,7 +214,7 @@ func (h *Handler) samlMetadata(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, http.StatusBadRequest, "No app client with this client_id.", "", "")
 		return
 	}
-	sp := h.samlSP(c.PoolID, nil)
+	sp := h.samlSP(r.Context(), c.PoolID, nil)
 	md := sp.Metadata()
 	out, err := xml.MarshalIndent(md, "", "  ")
 	if err != nil {
@@ -226,34 +226,19 @@ func (h *Handler) samlMetadata(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(append([]byte(xml.Header), out...))
 }
 
-// samlReplay is the assertion IDs already accepted, until they expire.
-// Choice: kept in memory, so one server process refuses a replay; several
-// processes behind one domain would need a shared store.
+// samlReplay is the replay cache of one SAML answer: each assertion ID
+// (and LogoutRequest ID) is spent in the store, so every node of a
+// deployment refuses an answer another node has accepted.
 type samlReplay struct {
-	now  func() time.Time
-	mu   sync.Mutex
-	seen map[string]time.Time
-}
-
-func newSAMLReplay(now func() time.Time) *samlReplay {
-	return &samlReplay{now: now, seen: map[string]time.Time{}}
+	ctx context.Context
+	svc Domain
 }
 
 // Consume implements saml.AssertionReplayCache.
-func (c *samlReplay) Consume(id string, expires time.Time) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	now := c.now()
-	if len(c.seen) > 1024 {
-		for k, t := range c.seen {
-			if now.After(t) {
-				delete(c.seen, k)
-			}
-		}
-	}
-	if t, ok := c.seen[id]; ok && now.Before(t) {
+func (c samlReplay) Consume(id string, expires time.Time) error {
+	err := c.svc.SpendOnce(c.ctx, "saml:"+id, expires)
+	if errors.Is(err, idp.ErrSpent) {
 		return saml.ErrAssertionReplayed
 	}
-	c.seen[id] = expires
-	return nil
+	return err
 }
