@@ -471,3 +471,87 @@ func TestFederatedSAMLReplayAcrossNodes(t *testing.T) {
 		t.Fatalf("node B's sign-in claims %v", claims)
 	}
 }
+
+// samlForm is the form an IdP's page has the browser post to Cognate: its
+// action and fields.
+func samlForm(t *testing.T, body string) (string, url.Values) {
+	t.Helper()
+	p := samlPostForm.FindStringSubmatch(body)
+	if p == nil {
+		t.Fatalf("no SAMLResponse form:\n%s", body)
+	}
+	form := url.Values{}
+	for _, h := range samlHidden.FindAllStringSubmatch(body, -1) {
+		form.Set(h[1], html.UnescapeString(h[2]))
+	}
+	return html.UnescapeString(p[1]), form
+}
+
+// idpInitiated signs in at the IdP (its /login) and follows its shortcut,
+// an IdP-initiated sign-in to pool A with relay as the RelayState; it
+// returns the form the IdP has the browser post to Cognate.
+func (f *samlFed) idpInitiated(t *testing.T, a *fedAgent, shortcut, relay string) (string, url.Values) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"service_provider": samlEntityID(f.pool), "relay_state": relay})
+	samlAdmin(t, http.MethodPut, f.idp+"/shortcuts/"+shortcut, body)
+	if resp, b := a.post(f.idp+"/login", url.Values{"user": {"alice"}, "password": {password}}); resp.StatusCode != http.StatusOK {
+		t.Fatalf("IdP login answered %d:\n%s", resp.StatusCode, b)
+	}
+	_, body2 := a.get(f.idp + "/login/" + shortcut)
+	return samlForm(t, body2)
+}
+
+func samlEntityID(pool string) string { return "urn:amazon:cognito:sp:" + pool }
+
+// An IdP-initiated sign-in (an unsolicited Response, its RelayState the
+// parameters of /oauth2/authorize) is refused until the provider has
+// IDPInit, then signs the user in to the client the RelayState names;
+// it is refused again when replayed, and when its RelayState names a
+// callback the client has not registered.
+func TestFederatedSAMLIdPInitiated(t *testing.T) {
+	f := newSAMLFed(t)
+	relay := url.Values{"client_id": {f.app}, "redirect_uri": {fedCallback}, "response_type": {"code"},
+		"scope": {"openid email"}, "identity_provider": {"Corp"}, "state": {"app-state"}}.Encode()
+	a := newFedAgent(t)
+	acs, form := f.idpInitiated(t, a, "portal", relay)
+	if acs != f.down.srv.URL+"/saml2/idpresponse" || form.Get("RelayState") != relay {
+		t.Fatalf("the IdP posts to %s with %v", acs, form)
+	}
+	resp, body := f.back(t, a, acs, form)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "may not start a sign-in") {
+		t.Fatalf("an IdP-initiated sign-in without IDPInit answered %d:\n%s", resp.StatusCode, body)
+	}
+
+	md := must(io.ReadAll(must(http.Get(f.idp + "/metadata"))(t).Body))(t)
+	must(f.down.c.UpdateIdentityProvider(ctx, &cip.UpdateIdentityProviderInput{UserPoolId: &f.pool, ProviderName: aws.String("Corp"),
+		ProviderDetails: map[string]string{"MetadataFile": string(md), "IDPInit": "true"}}))(t)
+	d := must(f.down.c.DescribeIdentityProvider(ctx, &cip.DescribeIdentityProviderInput{UserPoolId: &f.pool, ProviderName: aws.String("Corp")}))(t)
+	if d.IdentityProvider.ProviderDetails["IDPInit"] != "true" {
+		t.Fatalf("details %v", d.IdentityProvider.ProviderDetails)
+	}
+	acs, form = f.idpInitiated(t, a, "portal", relay)
+	resp, body = f.back(t, a, acs, form)
+	claims := f.finish(t, f.pool, f.app, f.appSecret, resp, body)
+	if claims["cognito:username"] != "Corp_"+samlUserEmail {
+		t.Fatalf("claims %v", claims)
+	}
+	resp, body = f.back(t, a, acs, form)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "already used") {
+		t.Fatalf("a replayed IdP-initiated answer got %d:\n%s", resp.StatusCode, body)
+	}
+
+	// A callback the client has not registered: a page, no redirect.
+	bad := url.Values{"client_id": {f.app}, "redirect_uri": {"https://evil.test/cb"}, "response_type": {"code"}, "identity_provider": {"Corp"}}.Encode()
+	acs, form = f.idpInitiated(t, a, "evil", bad)
+	resp, body = f.back(t, a, acs, form)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "has not registered") {
+		t.Fatalf("an unregistered redirect_uri got %d:\n%s", resp.StatusCode, body)
+	}
+	// No provider named: refused.
+	none := url.Values{"client_id": {f.app}, "redirect_uri": {fedCallback}, "response_type": {"code"}}.Encode()
+	acs, form = f.idpInitiated(t, a, "none", none)
+	resp, body = f.back(t, a, acs, form)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "does not name the provider") {
+		t.Fatalf("a RelayState without a provider got %d:\n%s", resp.StatusCode, body)
+	}
+}

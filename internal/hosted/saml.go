@@ -116,34 +116,41 @@ func (h *Handler) setSAMLCookie(w http.ResponseWriter, value string, maxAge int)
 
 const samlRefused = "The answer of the identity provider %s could not be verified, so you are not signed in. Start again from the application."
 
-// samlResponse is POST /saml2/idpresponse: the IdP's signed Response.
+// samlResponse is POST /saml2/idpresponse: the IdP's signed Response,
+// to a sign-in this service started (its RelayState is our sealed state)
+// or, when the provider has IDPInit, an unsolicited one whose RelayState
+// holds the parameters of /oauth2/authorize (samlUnsolicited).
 func (h *Handler) samlResponse(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxSAMLResponse)
 	if err := r.ParseForm(); err != nil || r.PostForm.Get("SAMLResponse") == "" {
 		h.errorPage(w, http.StatusBadRequest, "This page expects a SAML response from an identity provider. Start again from the application.", "", "")
 		return
 	}
+	var (
+		req      *authRequest
+		fp       *idp.FederationProvider
+		requests []string // the AuthnRequest IDs the Response may answer
+	)
 	var st fedState
 	switch h.unseal(r.PostForm.Get("RelayState"), "saml", &st, func() int64 { return st.Expires }) {
 	case sealBad:
-		// Choice: IdP-initiated sign-in (no RelayState of ours) is not
-		// supported yet.
-		h.errorPage(w, http.StatusBadRequest, "This sign-in came back from the identity provider without a state this service issued, so it cannot continue. Start again from the application.", "", "")
-		return
+		if req, fp = h.samlUnsolicited(w, r); req == nil {
+			return
+		}
 	case sealExpired:
 		h.errorPage(w, http.StatusBadRequest, "This sign-in took too long at the identity provider and has expired. Start again from the application.", "", "")
 		return
-	}
-	c, err := r.Cookie(samlCookie)
-	if err != nil || subtle.ConstantTimeCompare([]byte(c.Value), []byte(st.Bind)) != 1 {
-		h.errorPage(w, http.StatusBadRequest, "This sign-in was not started in this browser (its state does not match), so it cannot continue. Start again from the application.", "", "")
-		return
-	}
-	req := &st.Request
-	fp, err := h.svc.FederationProvider(r.Context(), req.ClientID, st.Provider, "")
-	if err != nil {
-		h.pageError(w, r, req, err)
-		return
+	default:
+		c, err := r.Cookie(samlCookie)
+		if err != nil || subtle.ConstantTimeCompare([]byte(c.Value), []byte(st.Bind)) != 1 {
+			h.errorPage(w, http.StatusBadRequest, "This sign-in was not started in this browser (its state does not match), so it cannot continue. Start again from the application.", "", "")
+			return
+		}
+		req, requests = &st.Request, []string{st.Nonce}
+		if fp, err = h.svc.FederationProvider(r.Context(), req.ClientID, st.Provider, ""); err != nil {
+			h.pageError(w, r, req, err)
+			return
+		}
 	}
 	md, err := samlIDPMetadata(fp.Metadata)
 	if err != nil {
@@ -152,11 +159,12 @@ func (h *Handler) samlResponse(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sp := h.samlSP(r.Context(), fp.PoolID, md)
+	sp.AllowIDPInitiated = requests == nil
 	// The library checks the Destination against the URL the Response
 	// was posted to: the public one, whatever the listener's address.
 	acs, _ := url.Parse(h.public + samlACSPath)
 	r.URL = acs
-	assertion, err := sp.ParseResponse(r, []string{st.Nonce})
+	assertion, err := sp.ParseResponse(r, requests)
 	if err != nil {
 		detail := err
 		var ire *saml.InvalidResponseError
@@ -196,6 +204,43 @@ func (h *Handler) samlResponse(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.completed(w, r, req, user, res)
+}
+
+// samlUnsolicited takes an IdP-initiated Response: its RelayState is the
+// query of an /oauth2/authorize request (client_id, redirect_uri,
+// response_type, scope, and identity_provider or idp_identifier), checked
+// as /oauth2/authorize checks it, and the provider it names must have
+// IDPInit. It answers the browser itself when it returns nil.
+func (h *Handler) samlUnsolicited(w http.ResponseWriter, r *http.Request) (*authRequest, *idp.FederationProvider) {
+	q, err := url.ParseQuery(r.PostForm.Get("RelayState"))
+	if err != nil || q.Get("client_id") == "" {
+		h.errorPage(w, http.StatusBadRequest, "This sign-in came back from the identity provider without a state this service issued, so it cannot continue. Start again from the application.", "", "")
+		return nil, nil
+	}
+	ar := r.Clone(r.Context())
+	ar.URL = &url.URL{Path: "/oauth2/authorize", RawQuery: q.Encode()}
+	req := h.checkRequest(w, ar)
+	if req == nil {
+		return nil, nil
+	}
+	if req.Provider == "" && req.Identifier == "" {
+		// Choice: the RelayState must name the provider, as Cognito's
+		// documented examples do, rather than take any SAML provider.
+		h.errorPage(w, http.StatusBadRequest, "This sign-in started at an identity provider does not name the provider (identity_provider or idp_identifier in its RelayState), so it cannot continue.", "", "")
+		return nil, nil
+	}
+	fp, err := h.svc.FederationProvider(r.Context(), req.ClientID, req.Provider, req.Identifier)
+	if err != nil {
+		h.pageError(w, r, req, err)
+		return nil, nil
+	}
+	if fp.Type != "SAML" || !fp.IDPInit {
+		h.log.Warn("hosted: unsolicited SAML response refused", "provider", fp.Name)
+		h.errorPage(w, http.StatusBadRequest, "The identity provider "+fp.Name+" may not start a sign-in to this application: start it from the application instead.", "", "")
+		return nil, nil
+	}
+	req.Provider, req.Identifier = "", ""
+	return req, fp
 }
 
 // samlMetadata is GET /saml2/metadata?client_id=<app client>: the
