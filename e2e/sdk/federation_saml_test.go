@@ -3,8 +3,10 @@ package sdk_test
 import (
 	"bytes"
 	"compress/flate"
+	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
@@ -553,5 +555,94 @@ func TestFederatedSAMLIdPInitiated(t *testing.T) {
 	resp, body = f.back(t, a, acs, form)
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "does not name the provider") {
 		t.Fatalf("a RelayState without a provider got %d:\n%s", resp.StatusCode, body)
+	}
+}
+
+// A provider with EncryptedResponses and RequestSigningAlgorithm: its
+// ActiveEncryptionCertificate is the pool's encryption certificate, which
+// the SP metadata publishes with the signing certificate of
+// GetSigningCertificate; the AuthnRequest is signed with that key (checked
+// here and by the IdP), and an assertion in the clear is refused until
+// the IdP, given the new metadata, encrypts it.
+func TestFederatedSAMLEncryptedAndSigned(t *testing.T) {
+	f := newSAMLFed(t)
+	md := must(io.ReadAll(must(http.Get(f.idp + "/metadata"))(t).Body))(t)
+	must(f.down.c.UpdateIdentityProvider(ctx, &cip.UpdateIdentityProviderInput{UserPoolId: &f.pool, ProviderName: aws.String("Corp"),
+		ProviderDetails: map[string]string{"MetadataFile": string(md), "EncryptedResponses": "true"}}))(t)
+	d := must(f.down.c.DescribeIdentityProvider(ctx, &cip.DescribeIdentityProviderInput{UserPoolId: &f.pool, ProviderName: aws.String("Corp")}))(t)
+	encCert := d.IdentityProvider.ProviderDetails["ActiveEncryptionCertificate"]
+	if _, err := x509.ParseCertificate(must(base64.StdEncoding.DecodeString(encCert))(t)); err != nil {
+		t.Fatalf("ActiveEncryptionCertificate %q: %v", encCert, err)
+	}
+	signCert := *must(f.down.c.GetSigningCertificate(ctx, &cip.GetSigningCertificateInput{UserPoolId: &f.pool}))(t).Certificate
+	if signCert == encCert {
+		t.Fatal("the encryption certificate is the signing certificate")
+	}
+
+	// The IdP still has the old SP metadata: it sends the assertion in
+	// the clear, which is refused.
+	a := newFedAgent(t)
+	acs, form := f.toIdP(t, a, f.authorizeURL(f.app, url.Values{"identity_provider": {"Corp"}}))
+	resp, body := f.back(t, a, acs, form)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "could not be verified") {
+		t.Fatalf("an assertion in the clear answered %d:\n%s", resp.StatusCode, body)
+	}
+	f.logged(t, "not encrypted")
+
+	// Signed requests too (the IdP, which checks their signatures against
+	// the SP metadata it has, needs the new metadata for them).
+	must(f.down.c.UpdateIdentityProvider(ctx, &cip.UpdateIdentityProviderInput{UserPoolId: &f.pool, ProviderName: aws.String("Corp"),
+		ProviderDetails: map[string]string{"MetadataFile": string(md), "EncryptedResponses": "true", "RequestSigningAlgorithm": "rsa-sha256"}}))(t)
+	// The SP metadata now publishes both certificates.
+	resp, spmd := newFedAgent(t).get(f.down.srv.URL + "/saml2/metadata?client_id=" + f.app)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(spmd, `AuthnRequestsSigned="true"`) ||
+		!regexp.MustCompile(`(?s)<KeyDescriptor use="encryption">.*`+regexp.QuoteMeta(encCert)).MatchString(spmd) ||
+		!regexp.MustCompile(`(?s)<KeyDescriptor use="signing">.*`+regexp.QuoteMeta(signCert)).MatchString(spmd) {
+		t.Fatalf("SP metadata %d:\n%s", resp.StatusCode, spmd)
+	}
+	samlAdmin(t, http.MethodPut, f.idp+"/services/cognatea", []byte(spmd))
+
+	// crewjam's login form posts the request on without its redirect
+	// signature, which the IdP then refuses: the user signs in at the IdP
+	// first, and the signed request gets its answer at once.
+	b := newFedAgent(t)
+	if resp, body := b.post(f.idp+"/login", url.Values{"user": {"alice"}, "password": {password}}); resp.StatusCode != http.StatusOK {
+		t.Fatalf("IdP login answered %d:\n%s", resp.StatusCode, body)
+	}
+	sso, _, _ := b.follow(f.authorizeURL(f.app, url.Values{"identity_provider": {"Corp"}}), f.idp+"/sso?")
+	samlCheckSigned(t, sso, signCert)
+	_, _, body = b.follow(sso, fedCallback)
+	acs, form = samlForm(t, body)
+	xml := string(must(base64.StdEncoding.DecodeString(form.Get("SAMLResponse")))(t))
+	if !strings.Contains(xml, "EncryptedAssertion") || strings.Contains(xml, samlUserEmail) {
+		t.Fatalf("the IdP did not encrypt the assertion:\n%s", xml)
+	}
+	resp, body = f.back(t, b, acs, form)
+	if claims := f.finish(t, f.pool, f.app, f.appSecret, resp, body); claims["email"] != samlUserEmail {
+		t.Fatalf("claims %v", claims)
+	}
+}
+
+// samlCheckSigned verifies the HTTP-Redirect binding's signature of an
+// AuthnRequest URL (rsa-sha256 over SAMLRequest, RelayState and SigAlg as
+// sent) with the certificate (base64 DER).
+func samlCheckSigned(t *testing.T, u, cert string) {
+	t.Helper()
+	pu := must(url.Parse(u))(t)
+	raw := map[string]string{}
+	for _, kv := range strings.Split(pu.RawQuery, "&") {
+		k, _, _ := strings.Cut(kv, "=")
+		raw[k] = kv
+	}
+	q := pu.Query()
+	if q.Get("SigAlg") != "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256" || q.Get("Signature") == "" {
+		t.Fatalf("the AuthnRequest is not signed with rsa-sha256: %s", u)
+	}
+	signed := raw["SAMLRequest"] + "&" + raw["RelayState"] + "&" + raw["SigAlg"]
+	c := must(x509.ParseCertificate(must(base64.StdEncoding.DecodeString(cert))(t)))(t)
+	sig := must(base64.StdEncoding.DecodeString(q.Get("Signature")))(t)
+	sum := sha256.Sum256([]byte(signed))
+	if err := rsa.VerifyPKCS1v15(c.PublicKey.(*rsa.PublicKey), crypto.SHA256, sum[:], sig); err != nil {
+		t.Fatalf("the AuthnRequest's signature does not verify with the pool's signing certificate: %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package hosted
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/base64"
 	"encoding/xml"
 	"errors"
 	"net/http"
@@ -48,6 +49,36 @@ func (h *Handler) samlSP(ctx context.Context, poolID string, md *saml.EntityDesc
 		Clock:                            dsig.NewFakeClock(serviceClock{Clock: clockwork.NewRealClock(), now: h.svc.Now})}
 }
 
+// samlKeys gives sp the pool's keys: the signing key (which signs the
+// requests when sign is set) and the encryption key, with which encrypted
+// assertions are always decrypted.
+func (h *Handler) samlKeys(ctx context.Context, sp *saml.ServiceProvider, poolID string, sign bool) error {
+	k, err := h.svc.SAMLKeys(ctx, poolID)
+	if err != nil {
+		return err
+	}
+	sp.Key, sp.Certificate, sp.EncryptionKey, sp.EncryptionCertificate = k.Signing, k.SigningCert, k.Encryption, k.EncryptionCert
+	if sign {
+		sp.SignatureMethod = dsig.RSASHA256SignatureMethod
+	}
+	return nil
+}
+
+// samlEncrypted reports whether a SAMLResponse (base64) carries its
+// assertions encrypted only: at least one EncryptedAssertion and no
+// Assertion in the clear.
+func samlEncrypted(response string) bool {
+	raw, err := base64.StdEncoding.DecodeString(response)
+	if err != nil {
+		return false
+	}
+	var doc struct {
+		Clear     []struct{} `xml:"urn:oasis:names:tc:SAML:2.0:assertion Assertion"`
+		Encrypted []struct{} `xml:"urn:oasis:names:tc:SAML:2.0:assertion EncryptedAssertion"`
+	}
+	return xml.Unmarshal(raw, &doc) == nil && len(doc.Clear) == 0 && len(doc.Encrypted) > 0
+}
+
 // serviceClock is the real clock but for Now, which is the service's (so
 // the time window of an assertion is judged by the pool's own time).
 type serviceClock struct {
@@ -83,6 +114,12 @@ func (h *Handler) samlFederate(w http.ResponseWriter, r *http.Request, req *auth
 		return
 	}
 	sp := h.samlSP(r.Context(), fp.PoolID, md)
+	if fp.SignRequests {
+		if err := h.samlKeys(r.Context(), sp, fp.PoolID, true); err != nil {
+			h.pageError(w, r, req, err)
+			return
+		}
+	}
 	areq, err := sp.MakeAuthenticationRequest(sp.GetSSOBindingLocation(saml.HTTPRedirectBinding), saml.HTTPRedirectBinding, saml.HTTPPostBinding)
 	if err != nil {
 		h.log.Warn("hosted: SAML AuthnRequest", "provider", fp.Name, "err", err)
@@ -158,8 +195,17 @@ func (h *Handler) samlResponse(w http.ResponseWriter, r *http.Request) {
 		h.upstreamDown(w, r, req, fp.Name)
 		return
 	}
+	if fp.EncryptedResponses && !samlEncrypted(r.PostForm.Get("SAMLResponse")) {
+		h.log.Warn("hosted: SAML response refused", "provider", fp.Name, "err", "the assertion is not encrypted and the provider has EncryptedResponses")
+		h.errorPage(w, http.StatusBadRequest, strings.Replace(samlRefused, "%s", fp.Name, 1), "", "")
+		return
+	}
 	sp := h.samlSP(r.Context(), fp.PoolID, md)
 	sp.AllowIDPInitiated = requests == nil
+	if err := h.samlKeys(r.Context(), sp, fp.PoolID, false); err != nil {
+		h.pageError(w, r, req, err)
+		return
+	}
 	// The library checks the Destination against the URL the Response
 	// was posted to: the public one, whatever the listener's address.
 	acs, _ := url.Parse(h.public + samlACSPath)
@@ -260,7 +306,26 @@ func (h *Handler) samlMetadata(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sp := h.samlSP(r.Context(), c.PoolID, nil)
+	if c.SAMLSigned || c.SAMLEncrypted {
+		if err := h.samlKeys(r.Context(), sp, c.PoolID, c.SAMLSigned); err != nil {
+			h.log.Error("hosted: SAML keys", "err", err)
+			h.errorPage(w, http.StatusInternalServerError, api.MsgInternal, "", "")
+			return
+		}
+	}
 	md := sp.Metadata()
+	// The certificates published are those the client's providers use:
+	// an IdP encrypts to an encryption key it finds, and checks the
+	// requests' signatures when AuthnRequestsSigned.
+	for i := range md.SPSSODescriptors {
+		kds := md.SPSSODescriptors[i].KeyDescriptors[:0]
+		for _, kd := range md.SPSSODescriptors[i].KeyDescriptors {
+			if (kd.Use == "encryption" && c.SAMLEncrypted) || (kd.Use == "signing" && c.SAMLSigned) {
+				kds = append(kds, kd)
+			}
+		}
+		md.SPSSODescriptors[i].KeyDescriptors = kds
+	}
 	out, err := xml.MarshalIndent(md, "", "  ")
 	if err != nil {
 		h.log.Error("hosted: SAML metadata", "err", err)

@@ -38,6 +38,11 @@ type HostedClient struct {
 	// Providers are the SupportedIdentityProviders that are identity
 	// providers of the pool (federation), in the client's order.
 	Providers []string
+	// SAMLSigned and SAMLEncrypted tell whether any of Providers is a
+	// SAML provider that signs its requests (RequestSigningAlgorithm), or
+	// takes encrypted assertions (EncryptedResponses): the SP metadata
+	// then publishes the signing, or encryption, certificate.
+	SAMLSigned, SAMLEncrypted bool
 	// ResourceScopes are the custom scopes of the pool's resource servers,
 	// as "identifier/scope".
 	ResourceScopes []string
@@ -55,7 +60,14 @@ func (s *Service) HostedClient(ctx context.Context, clientID string) (*HostedCli
 		return nil, err
 	}
 	d := c.doc
-	return &HostedClient{ID: c.rec.ID, Name: c.rec.Name, PoolID: c.pool.rec.ID, PoolName: c.pool.rec.Name,
+	var signed, encrypted bool
+	for _, n := range clientProviders(c) {
+		if pd := c.pool.doc.Providers[n]; pd.Type == "SAML" {
+			signed = signed || pd.Details["RequestSigningAlgorithm"] == "rsa-sha256"
+			encrypted = encrypted || pd.Details["EncryptedResponses"] == "true"
+		}
+	}
+	return &HostedClient{SAMLSigned: signed, SAMLEncrypted: encrypted, ID: c.rec.ID, Name: c.rec.Name, PoolID: c.pool.rec.ID, PoolName: c.pool.rec.Name,
 		CallbackURLs: d.CallbackURLs, LogoutURLs: d.LogoutURLs, AllowedOAuthFlows: d.AllowedOAuthFlows,
 		AllowedOAuthScopes: d.AllowedOAuthScopes, OAuthEnabled: d.AllowedOAuthFlowsUserPoolClient != nil && *d.AllowedOAuthFlowsUserPoolClient,
 		HasSecret: len(c.secrets) > 0, UsernameAttributes: c.pool.doc.UsernameAttributes,
