@@ -646,3 +646,49 @@ func samlCheckSigned(t *testing.T, u, cert string) {
 		t.Fatalf("the AuthnRequest's signature does not verify with the pool's signing certificate: %v", err)
 	}
 }
+
+// With IDPSignout, /logout signs the user out of the pool and then of the
+// IdP: a signed LogoutRequest to its SingleLogoutService, whose
+// LogoutResponse at /saml2/logout sends the browser on; the IdP's session
+// is then over (the next sign-in shows its login form again).
+func TestFederatedSAMLSignOut(t *testing.T) {
+	f := newSAMLFed(t)
+	md := must(io.ReadAll(must(http.Get(f.idp + "/metadata"))(t).Body))(t)
+	must(f.down.c.UpdateIdentityProvider(ctx, &cip.UpdateIdentityProviderInput{UserPoolId: &f.pool, ProviderName: aws.String("Corp"),
+		ProviderDetails: map[string]string{"MetadataFile": string(md), "IDPSignout": "true"}}))(t)
+	_, spmd := newFedAgent(t).get(f.down.srv.URL + "/saml2/metadata?client_id=" + f.app)
+	if !strings.Contains(spmd, `SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="`+f.down.srv.URL+`/saml2/logout"`) ||
+		!strings.Contains(spmd, `<KeyDescriptor use="signing">`) {
+		t.Fatalf("SP metadata:\n%s", spmd)
+	}
+	samlAdmin(t, http.MethodPut, f.idp+"/services/cognatea", []byte(spmd))
+
+	a := newFedAgent(t)
+	acs, form := f.toIdP(t, a, f.authorizeURL(f.app, url.Values{"identity_provider": {"Corp"}}))
+	resp, body := f.back(t, a, acs, form)
+	f.finish(t, f.pool, f.app, f.appSecret, resp, body)
+
+	logout := f.down.srv.URL + "/logout?" + url.Values{"client_id": {f.app}, "redirect_uri": {fedCallback}, "response_type": {"code"}}.Encode()
+	slo, _, _ := a.follow(logout, f.idp+"/slo?")
+	if !strings.HasPrefix(slo, f.idp+"/slo?") || !strings.Contains(slo, "Signature=") {
+		t.Fatalf("/logout went to %s, not to the IdP's SingleLogoutService with a signed request", slo)
+	}
+	back, resp, body := a.follow(slo, f.down.srv.URL+"/saml2/logout")
+	if !strings.HasPrefix(back, f.down.srv.URL+"/saml2/logout?") {
+		t.Fatalf("the IdP answered %d at %s:\n%s", resp.StatusCode, back, body)
+	}
+	resp, body = a.get(back)
+	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(resp.Header.Get("Location"), "/login?") {
+		t.Fatalf("/saml2/logout answered %d (%s):\n%s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	// The same LogoutResponse again: refused, a page.
+	resp, body = a.get(back)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "could not be verified") {
+		t.Fatalf("a replayed LogoutResponse answered %d:\n%s", resp.StatusCode, body)
+	}
+	// Signed out at the IdP: its login form again.
+	page, resp, body := a.follow(f.authorizeURL(f.app, url.Values{"identity_provider": {"Corp"}}), fedCallback)
+	if !strings.HasPrefix(page, f.idp+"/sso?") || !samlLoginForm.MatchString(body) {
+		t.Fatalf("after sign-out the IdP answered %d at %s:\n%s", resp.StatusCode, page, body)
+	}
+}

@@ -61,6 +61,8 @@ func New(cfg Config) *Handler {
 	h.mux.HandleFunc("GET /oauth2/idpresponse", h.idpResponse)
 	h.mux.HandleFunc("POST "+samlACSPath, h.samlResponse)
 	h.mux.HandleFunc("GET "+samlMetadataPath, h.samlMetadata)
+	h.mux.HandleFunc("GET "+samlLogoutPath, h.samlLogoutResponse)
+	h.mux.HandleFunc("POST "+samlLogoutPath, h.samlLogoutResponse)
 	h.mux.HandleFunc("POST /oauth2/token", h.token)
 	h.mux.HandleFunc("GET /oauth2/userInfo", h.userInfo)
 	h.mux.HandleFunc("POST /oauth2/userInfo", h.userInfo)
@@ -87,7 +89,7 @@ func New(cfg Config) *Handler {
 // to route it here rather than to the API.
 func Paths(path string) bool {
 	switch path {
-	case "/oauth2/authorize", "/oauth2/idpresponse", samlACSPath, samlMetadataPath, "/oauth2/token", "/oauth2/userInfo", "/oauth2/revoke", "/login", "/mfa", "/mfa/setup",
+	case "/oauth2/authorize", "/oauth2/idpresponse", samlACSPath, samlMetadataPath, samlLogoutPath, "/oauth2/token", "/oauth2/userInfo", "/oauth2/revoke", "/login", "/mfa", "/mfa/setup",
 		"/signup", "/confirm", "/logout", "/forgotPassword", "/confirmForgotPassword", "/newPassword", "/device":
 		return true
 	}

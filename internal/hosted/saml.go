@@ -43,14 +43,16 @@ func samlEntityID(poolID string) string { return "urn:amazon:cognito:sp:" + pool
 func (h *Handler) samlSP(ctx context.Context, poolID string, md *saml.EntityDescriptor) *saml.ServiceProvider {
 	acs, _ := url.Parse(h.public + samlACSPath)
 	meta, _ := url.Parse(h.public + samlMetadataPath)
-	return &saml.ServiceProvider{EntityID: samlEntityID(poolID), AcsURL: *acs, MetadataURL: *meta, IDPMetadata: md,
+	slo, _ := url.Parse(h.public + samlLogoutPath)
+	return &saml.ServiceProvider{EntityID: samlEntityID(poolID), AcsURL: *acs, MetadataURL: *meta, SloURL: *slo, IDPMetadata: md,
 		AuthnNameIDFormat: saml.UnspecifiedNameIDFormat, ReplayCache: samlReplay{ctx: ctx, svc: h.svc}, RejectSHA1Signatures: true,
-		AssertionConsumerServiceBindings: []string{saml.HTTPPostBinding},
-		Clock:                            dsig.NewFakeClock(serviceClock{Clock: clockwork.NewRealClock(), now: h.svc.Now})}
+		AssertionConsumerServiceBindings: []string{saml.HTTPPostBinding}, LogoutBindings: []string{saml.HTTPRedirectBinding},
+		Clock: dsig.NewFakeClock(serviceClock{Clock: clockwork.NewRealClock(), now: h.svc.Now})}
 }
 
 // samlKeys gives sp the pool's keys: the signing key (which signs the
-// requests when sign is set) and the encryption key, with which encrypted
+// logout messages, and the AuthnRequests when sign is set) and the
+// encryption key, with which encrypted
 // assertions are always decrypted.
 func (h *Handler) samlKeys(ctx context.Context, sp *saml.ServiceProvider, poolID string, sign bool) error {
 	k, err := h.svc.SAMLKeys(ctx, poolID)
@@ -58,6 +60,7 @@ func (h *Handler) samlKeys(ctx context.Context, sp *saml.ServiceProvider, poolID
 		return err
 	}
 	sp.Key, sp.Certificate, sp.EncryptionKey, sp.EncryptionCertificate = k.Signing, k.SigningCert, k.Encryption, k.EncryptionCert
+	sp.LogoutSignatureMethod = dsig.RSASHA256SignatureMethod
 	if sign {
 		sp.SignatureMethod = dsig.RSASHA256SignatureMethod
 	}
@@ -226,6 +229,7 @@ func (h *Handler) samlResponse(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.setSAMLCookie(w, "", -1)
+	h.rememberSAMLSession(w, fp, req.ClientID, assertion)
 	claims := map[string]any{}
 	if assertion.Subject != nil && assertion.Subject.NameID != nil {
 		claims[idp.SAMLNameID] = assertion.Subject.NameID.Value
@@ -306,8 +310,9 @@ func (h *Handler) samlMetadata(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sp := h.samlSP(r.Context(), c.PoolID, nil)
-	if c.SAMLSigned || c.SAMLEncrypted {
-		if err := h.samlKeys(r.Context(), sp, c.PoolID, c.SAMLSigned); err != nil {
+	signing := c.SAMLSignsRequests || c.SAMLSignsOut
+	if signing || c.SAMLEncrypted {
+		if err := h.samlKeys(r.Context(), sp, c.PoolID, c.SAMLSignsRequests); err != nil {
 			h.log.Error("hosted: SAML keys", "err", err)
 			h.errorPage(w, http.StatusInternalServerError, api.MsgInternal, "", "")
 			return
@@ -320,7 +325,7 @@ func (h *Handler) samlMetadata(w http.ResponseWriter, r *http.Request) {
 	for i := range md.SPSSODescriptors {
 		kds := md.SPSSODescriptors[i].KeyDescriptors[:0]
 		for _, kd := range md.SPSSODescriptors[i].KeyDescriptors {
-			if (kd.Use == "encryption" && c.SAMLEncrypted) || (kd.Use == "signing" && c.SAMLSigned) {
+			if (kd.Use == "encryption" && c.SAMLEncrypted) || (kd.Use == "signing" && signing) {
 				kds = append(kds, kd)
 			}
 		}
