@@ -177,26 +177,24 @@ func (f *samlFed) toIdP(t *testing.T, a *fedAgent, start string) (string, url.Va
 func (f *samlFed) toIdPWith(t *testing.T, a *fedAgent, start string, rewrite func(string) string) (string, url.Values) {
 	t.Helper()
 	sso, _, _ := a.follow(start, f.idp+"/sso?")
-	if rewrite != nil {
-		u := must(url.Parse(sso))(t)
-		q := u.Query()
-		raw := must(base64.StdEncoding.DecodeString(q.Get("SAMLRequest")))(t)
-		xml := string(must(io.ReadAll(flate.NewReader(bytes.NewReader(raw))))(t))
-		var buf bytes.Buffer
-		w := must(flate.NewWriter(&buf, flate.DefaultCompression))(t)
-		_, _ = w.Write([]byte(rewrite(xml)))
-		must(0, w.Close())(t)
-		q.Set("SAMLRequest", base64.StdEncoding.EncodeToString(buf.Bytes()))
-		u.RawQuery = q.Encode()
-		sso = u.String()
-	}
-	// The AuthnRequest names the pool as Cognito does, and the ACS.
+	// The AuthnRequest, as Cognate sent it, names the pool as Cognito
+	// does, and the ACS.
 	ru := must(url.Parse(sso))(t)
 	raw := must(base64.StdEncoding.DecodeString(ru.Query().Get("SAMLRequest")))(t)
 	areq := string(must(io.ReadAll(flate.NewReader(bytes.NewReader(raw))))(t))
 	if !strings.Contains(areq, `AssertionConsumerServiceURL="`+f.down.srv.URL+`/saml2/idpresponse"`) ||
 		!strings.Contains(areq, ">urn:amazon:cognito:sp:") {
 		t.Fatalf("AuthnRequest %s", areq)
+	}
+	if rewrite != nil {
+		q := ru.Query()
+		var buf bytes.Buffer
+		w := must(flate.NewWriter(&buf, flate.DefaultCompression))(t)
+		_, _ = w.Write([]byte(rewrite(areq)))
+		must(0, w.Close())(t)
+		q.Set("SAMLRequest", base64.StdEncoding.EncodeToString(buf.Bytes()))
+		ru.RawQuery = q.Encode()
+		sso = ru.String()
 	}
 	page, resp, body := a.follow(sso, fedCallback)
 	if !strings.HasPrefix(page, f.idp+"/sso?") || resp.StatusCode != http.StatusOK {
@@ -367,6 +365,28 @@ func TestFederatedSAMLRefusals(t *testing.T) {
 		resp, body := f.back(t, a, acs, form)
 		refused(t, resp, body, notVerified)
 		f.logged(t, "AudienceRestriction does not contain")
+	})
+
+	t.Run("wrong recipient", func(t *testing.T) {
+		// The IdP knows a second ACS URL for pool A (not Cognate's) and
+		// is asked for it: its Response names that recipient, and is
+		// posted to Cognate's.
+		const elsewhere = "http://127.0.0.1:9/saml2/idpresponse"
+		_, spmd := newFedAgent(t).get(f.down.srv.URL + "/saml2/metadata?client_id=" + f.app)
+		two := strings.Replace(spmd, "</SPSSODescriptor>", `<AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="`+
+			elsewhere+`" index="2"></AssertionConsumerService></SPSSODescriptor>`, 1)
+		samlAdmin(t, http.MethodPut, f.idp+"/services/cognatea", []byte(two))
+		defer samlAdmin(t, http.MethodPut, f.idp+"/services/cognatea", []byte(spmd))
+		a := newFedAgent(t)
+		acs, form := f.toIdPWith(t, a, f.authorizeURL(f.app, url.Values{"identity_provider": {"Corp"}}), func(x string) string {
+			return strings.Replace(x, f.down.srv.URL+"/saml2/idpresponse", elsewhere, 1)
+		})
+		if acs != elsewhere {
+			t.Fatalf("the IdP posts to %s", acs)
+		}
+		resp, body := f.back(t, a, f.down.srv.URL+"/saml2/idpresponse", form)
+		refused(t, resp, body, notVerified)
+		f.logged(t, elsewhere)
 	})
 
 	t.Run("expired", func(t *testing.T) {
