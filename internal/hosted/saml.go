@@ -215,11 +215,7 @@ func (h *Handler) samlResponse(w http.ResponseWriter, r *http.Request) {
 	r.URL = acs
 	assertion, err := sp.ParseResponse(r, requests)
 	if err != nil {
-		detail := err
-		var ire *saml.InvalidResponseError
-		if errors.As(err, &ire) && ire.PrivateErr != nil {
-			detail = ire.PrivateErr
-		}
+		detail := samlCause(err)
 		h.log.Warn("hosted: SAML response refused", "provider", fp.Name, "err", detail)
 		msg := strings.Replace(samlRefused, "%s", fp.Name, 1)
 		if errors.Is(detail, saml.ErrAssertionReplayed) {
@@ -254,6 +250,16 @@ func (h *Handler) samlResponse(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.completed(w, r, req, user, res)
+}
+
+// samlCause is the reason crewjam/saml keeps out of its errors' text
+// (for the log, never the page).
+func samlCause(err error) error {
+	var ire *saml.InvalidResponseError
+	if errors.As(err, &ire) && ire.PrivateErr != nil {
+		return ire.PrivateErr
+	}
+	return err
 }
 
 // samlUnsolicited takes an IdP-initiated Response: its RelayState is the

@@ -1,7 +1,6 @@
 package hosted
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
@@ -154,12 +153,7 @@ func (h *Handler) samlLogoutResponse(w http.ResponseWriter, r *http.Request) {
 		err = h.svc.SpendOnce(r.Context(), "saml-logout:"+st.Request, time.Unix(st.Expires, 0))
 	}
 	if err != nil {
-		detail := err
-		var ire *saml.InvalidResponseError
-		if errors.As(err, &ire) && ire.PrivateErr != nil {
-			detail = ire.PrivateErr
-		}
-		h.log.Warn("hosted: SAML LogoutResponse refused", "provider", fp.Name, "err", detail)
+		h.log.Warn("hosted: SAML LogoutResponse refused", "provider", fp.Name, "err", samlCause(err))
 		h.errorPage(w, http.StatusBadRequest, "The sign-out answer of the identity provider "+fp.Name+" could not be verified, so you may still be signed in there. You are signed out of this service.", "", "")
 		return
 	}
