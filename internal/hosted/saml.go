@@ -67,19 +67,21 @@ func (h *Handler) samlKeys(ctx context.Context, sp *saml.ServiceProvider, poolID
 	return nil
 }
 
-// samlEncrypted reports whether a SAMLResponse (base64) carries its
-// assertions encrypted only: at least one EncryptedAssertion and no
-// Assertion in the clear.
-func samlEncrypted(response string) bool {
+// samlAssertions counts the assertions of a SAMLResponse (base64): those
+// in the clear and those encrypted (both 0 for what is not a Response).
+func samlAssertions(response string) (clear, encrypted int) {
 	raw, err := base64.StdEncoding.DecodeString(response)
 	if err != nil {
-		return false
+		return 0, 0
 	}
 	var doc struct {
 		Clear     []struct{} `xml:"urn:oasis:names:tc:SAML:2.0:assertion Assertion"`
 		Encrypted []struct{} `xml:"urn:oasis:names:tc:SAML:2.0:assertion EncryptedAssertion"`
 	}
-	return xml.Unmarshal(raw, &doc) == nil && len(doc.Clear) == 0 && len(doc.Encrypted) > 0
+	if xml.Unmarshal(raw, &doc) != nil {
+		return 0, 0
+	}
+	return len(doc.Clear), len(doc.Encrypted)
 }
 
 // serviceClock is the real clock but for Now, which is the service's (so
@@ -198,16 +200,21 @@ func (h *Handler) samlResponse(w http.ResponseWriter, r *http.Request) {
 		h.upstreamDown(w, r, req, fp.Name)
 		return
 	}
-	if fp.EncryptedResponses && !samlEncrypted(r.PostForm.Get("SAMLResponse")) {
+	clear, encrypted := samlAssertions(r.PostForm.Get("SAMLResponse"))
+	if fp.EncryptedResponses && (clear > 0 || encrypted == 0) {
 		h.log.Warn("hosted: SAML response refused", "provider", fp.Name, "err", "the assertion is not encrypted and the provider has EncryptedResponses")
 		h.errorPage(w, http.StatusBadRequest, strings.Replace(samlRefused, "%s", fp.Name, 1), "", "")
 		return
 	}
 	sp := h.samlSP(r.Context(), fp.PoolID, md)
 	sp.AllowIDPInitiated = requests == nil
-	if err := h.samlKeys(r.Context(), sp, fp.PoolID, false); err != nil {
-		h.pageError(w, r, req, err)
-		return
+	if encrypted > 0 {
+		// Only then are the pool's keys needed (and, the first time,
+		// made).
+		if err := h.samlKeys(r.Context(), sp, fp.PoolID, false); err != nil {
+			h.pageError(w, r, req, err)
+			return
+		}
 	}
 	// The library checks the Destination against the URL the Response
 	// was posted to: the public one, whatever the listener's address.
