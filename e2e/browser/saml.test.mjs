@@ -4,8 +4,9 @@
 // (crewjam/saml's samlidp, run by the harness): Cognate's sign-in page,
 // the IdP's own login form, the IdP's HTTP-POST back to
 // /saml2/idpresponse, and tokens the relying party verifies from
-// Cognate's discovery document alone. Then a native user linked to an IdP
-// identity signs in either way as one user.
+// Cognate's discovery document alone; sign-out through the IdP's single
+// logout. Then a native user linked to an IdP identity signs in either
+// way as one user.
 //
 // Cognate's pages are audited with axe-core; the IdP's page is not ours.
 
@@ -66,6 +67,17 @@ test('SAML sign-in in Chromium', { skip: !haveChromium && `no Chromium at ${chro
 		assert.ok(res.claims['cognito:groups'].includes(`${h.apps.saml.poolId}_Corp`));
 		assert.equal(res.userInfo.given_name, 'Sam');
 		assert.ok(res.refreshed, 'the refresh token did not work');
+
+		// Sign-out goes through the IdP's single logout and back to the app.
+		const bye = `${h.rp}/bye`;
+		await p.goto(`${h.cognate}/logout?client_id=${h.apps.saml.clientId}&logout_uri=${encodeURIComponent(bye)}`);
+		await p.locator('#bye').waitFor();
+		assert.equal(p.url(), bye);
+		// Signed out at the IdP too: its login form again, not an answer.
+		await p.goto(`${h.rp}/start/saml`);
+		await p.getByRole('link', { name: 'Sign in with Corp' }).click();
+		await atIdP(p, 'sam');
+		await signedIn(p, 'Corp_sam@corp.test');
 		await p.context().close();
 	});
 

@@ -4,7 +4,8 @@ package main
 // provider, "Corp", which is crewjam/saml's samlidp server (not Cognate's
 // code) on loopback, with its own login form and session. Cognate knows
 // the IdP from its MetadataURL; the IdP knows Cognate from the service
-// provider metadata Cognate serves for the pool.
+// provider metadata Cognate serves for the pool. The provider has
+// IDPSignout: signing out of the app signs the user out of the IdP.
 
 import (
 	"bytes"
@@ -53,7 +54,7 @@ func (h *harness) saml(ctx context.Context, base, rpURL string, apps map[string]
 	}
 	poolID := *pool.UserPool.Id
 	if _, err := h.admin.CreateIdentityProvider(ctx, &cip.CreateIdentityProviderInput{UserPoolId: &poolID, ProviderName: aws.String("Corp"),
-		ProviderType: types.IdentityProviderTypeTypeSaml, ProviderDetails: map[string]string{"MetadataURL": idpURL + "/metadata"},
+		ProviderType: types.IdentityProviderTypeTypeSaml, ProviderDetails: map[string]string{"MetadataURL": idpURL + "/metadata", "IDPSignout": "true"},
 		AttributeMapping: map[string]string{"email": "urn:oid:0.9.2342.19200300.100.1.3", "given_name": "urn:oid:2.5.4.42"}}); err != nil {
 		return err
 	}
