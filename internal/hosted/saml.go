@@ -20,13 +20,16 @@ import (
 )
 
 // This file holds SAML sign-in on the hosted pages (SP-initiated, HTTP-
-// Redirect binding towards the IdP, HTTP-POST binding back). Cognate is
-// the service provider urn:amazon:cognito:sp:<poolId>, as Cognito is; its
-// assertion consumer service is <public URL>/saml2/idpresponse. The IdP's
-// Response is checked by crewjam/saml's ServiceProvider: the signature
-// against the certificates of the IdP's metadata, audience, destination
-// and recipient, time window and InResponseTo (the AuthnRequest's ID,
-// sealed in the RelayState). Each assertion ID is accepted once.
+// Redirect binding towards the IdP, HTTP-POST binding back; IdP-initiated
+// for providers with IDPInit). Cognate is the service provider
+// urn:amazon:cognito:sp:<poolId>, as Cognito is; its assertion consumer
+// service is <public URL>/saml2/idpresponse. The IdP's Response is
+// checked by crewjam/saml's ServiceProvider: the signature against the
+// certificates of the IdP's metadata, audience, destination and
+// recipient, time window and InResponseTo (the AuthnRequest's ID, sealed
+// in the RelayState), decrypted with the pool's encryption key when
+// encrypted. Each assertion ID is accepted once, on every node (the
+// store's one-time marks). Sign-out is in samlslo.go.
 
 const (
 	samlACSPath      = "/saml2/idpresponse"
