@@ -55,8 +55,7 @@ func (h *Handler) samlSP(ctx context.Context, poolID string, md *saml.EntityDesc
 
 // samlKeys gives sp the pool's keys: the signing key (which signs the
 // logout messages, and the AuthnRequests when sign is set) and the
-// encryption key, with which encrypted
-// assertions are always decrypted.
+// encryption key, with which encrypted assertions are decrypted.
 func (h *Handler) samlKeys(ctx context.Context, sp *saml.ServiceProvider, poolID string, sign bool) error {
 	k, err := h.svc.SAMLKeys(ctx, poolID)
 	if err != nil {
