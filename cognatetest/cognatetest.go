@@ -94,6 +94,12 @@ func WithDataDir(dir string) Option { return func(o *app.Options) { o.DataDir = 
 // deployment.
 func WithDatabase(url string) Option { return func(o *app.Options) { o.DatabaseURL = url } }
 
+// WithPublicURL makes url the address the server tells browsers and
+// clients (its issuer, its hosted pages' links), instead of its own
+// listener's: a second node started with the first one's URL answers as
+// the same deployment behind one name.
+func WithPublicURL(url string) Option { return func(o *app.Options) { o.PublicURL = url } }
+
 // WithThrottle holds operations to per-category quotas as Cognito does;
 // spec is as `cognate serve --throttle` takes it ("cognito",
 // "cognito,UserAuthentication=10", "UserRead=5").

@@ -3,8 +3,10 @@ package sdk_test
 import (
 	"bytes"
 	"compress/flate"
+	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
@@ -29,6 +31,7 @@ import (
 	"github.com/crewjam/saml/samlidp"
 
 	"github.com/cognate-idp/cognate/cognatetest"
+	"github.com/cognate-idp/cognate/internal/store/postgres/pgtest"
 )
 
 // syncBuffer is a log sink read by the test while the server writes.
@@ -113,11 +116,11 @@ func samlAdmin(t *testing.T, method, u string, body []byte) {
 	}
 }
 
-func newSAMLFed(t *testing.T) *samlFed {
+func newSAMLFed(t *testing.T, opts ...cognatetest.Option) *samlFed {
 	f := &samlFed{clock: &cognatetest.Clock{}}
 	f.clock.Set(time.Now())
 	f.log = &syncBuffer{}
-	f.down = newEnv(t, cognatetest.WithClock(f.clock), cognatetest.WithLogger(slog.New(slog.NewTextHandler(f.log, nil))))
+	f.down = newEnv(t, append(opts, cognatetest.WithClock(f.clock), cognatetest.WithLogger(slog.New(slog.NewTextHandler(f.log, nil))))...)
 	f.idp = samlTestIdP(t)
 	resp := must(http.Get(f.idp + "/metadata"))(t)
 	md := must(io.ReadAll(resp.Body))(t)
@@ -174,26 +177,24 @@ func (f *samlFed) toIdP(t *testing.T, a *fedAgent, start string) (string, url.Va
 func (f *samlFed) toIdPWith(t *testing.T, a *fedAgent, start string, rewrite func(string) string) (string, url.Values) {
 	t.Helper()
 	sso, _, _ := a.follow(start, f.idp+"/sso?")
-	if rewrite != nil {
-		u := must(url.Parse(sso))(t)
-		q := u.Query()
-		raw := must(base64.StdEncoding.DecodeString(q.Get("SAMLRequest")))(t)
-		xml := string(must(io.ReadAll(flate.NewReader(bytes.NewReader(raw))))(t))
-		var buf bytes.Buffer
-		w := must(flate.NewWriter(&buf, flate.DefaultCompression))(t)
-		_, _ = w.Write([]byte(rewrite(xml)))
-		must(0, w.Close())(t)
-		q.Set("SAMLRequest", base64.StdEncoding.EncodeToString(buf.Bytes()))
-		u.RawQuery = q.Encode()
-		sso = u.String()
-	}
-	// The AuthnRequest names the pool as Cognito does, and the ACS.
+	// The AuthnRequest, as Cognate sent it, names the pool as Cognito
+	// does, and the ACS.
 	ru := must(url.Parse(sso))(t)
 	raw := must(base64.StdEncoding.DecodeString(ru.Query().Get("SAMLRequest")))(t)
 	areq := string(must(io.ReadAll(flate.NewReader(bytes.NewReader(raw))))(t))
 	if !strings.Contains(areq, `AssertionConsumerServiceURL="`+f.down.srv.URL+`/saml2/idpresponse"`) ||
 		!strings.Contains(areq, ">urn:amazon:cognito:sp:") {
 		t.Fatalf("AuthnRequest %s", areq)
+	}
+	if rewrite != nil {
+		q := ru.Query()
+		var buf bytes.Buffer
+		w := must(flate.NewWriter(&buf, flate.DefaultCompression))(t)
+		_, _ = w.Write([]byte(rewrite(areq)))
+		must(0, w.Close())(t)
+		q.Set("SAMLRequest", base64.StdEncoding.EncodeToString(buf.Bytes()))
+		ru.RawQuery = q.Encode()
+		sso = ru.String()
 	}
 	page, resp, body := a.follow(sso, fedCallback)
 	if !strings.HasPrefix(page, f.idp+"/sso?") || resp.StatusCode != http.StatusOK {
@@ -367,6 +368,28 @@ func TestFederatedSAMLRefusals(t *testing.T) {
 		f.logged(t, "AudienceRestriction does not contain")
 	})
 
+	t.Run("wrong recipient", func(t *testing.T) {
+		// The IdP knows a second ACS URL for pool A (not Cognate's) and
+		// is asked for it: its Response names that recipient, and is
+		// posted to Cognate's.
+		const elsewhere = "http://127.0.0.1:9/saml2/idpresponse"
+		_, spmd := newFedAgent(t).get(f.down.srv.URL + "/saml2/metadata?client_id=" + f.app)
+		two := strings.Replace(spmd, "</SPSSODescriptor>", `<AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="`+
+			elsewhere+`" index="2"></AssertionConsumerService></SPSSODescriptor>`, 1)
+		samlAdmin(t, http.MethodPut, f.idp+"/services/cognatea", []byte(two))
+		defer samlAdmin(t, http.MethodPut, f.idp+"/services/cognatea", []byte(spmd))
+		a := newFedAgent(t)
+		acs, form := f.toIdPWith(t, a, f.authorizeURL(f.app, url.Values{"identity_provider": {"Corp"}}), func(x string) string {
+			return strings.Replace(x, f.down.srv.URL+"/saml2/idpresponse", elsewhere, 1)
+		})
+		if acs != elsewhere {
+			t.Fatalf("the IdP posts to %s", acs)
+		}
+		resp, body := f.back(t, a, f.down.srv.URL+"/saml2/idpresponse", form)
+		refused(t, resp, body, notVerified)
+		f.logged(t, elsewhere)
+	})
+
 	t.Run("expired", func(t *testing.T) {
 		a := newFedAgent(t)
 		acs, form := f.toIdP(t, a, f.authorizeURL(f.app, url.Values{"identity_provider": {"Corp"}}))
@@ -437,5 +460,258 @@ func TestFederatedSAMLLinking(t *testing.T) {
 	}
 	if _, err := f.down.c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &f.pool, Username: aws.String("Corp_" + samlUserEmail)}); err == nil {
 		t.Fatal("a Corp_ user was made for a linked identity")
+	}
+}
+
+// Two nodes of one deployment (one PostgreSQL database, one master key,
+// one public URL) share the replay cache: an assertion accepted by node A
+// is refused by node B, which accepts a fresh one.
+func TestFederatedSAMLReplayAcrossNodes(t *testing.T) {
+	db := pgtest.NewDatabase(t)
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	f := newSAMLFed(t, cognatetest.WithDatabase(db), cognatetest.WithMasterKey(key))
+	b := cognatetest.Start(t, cognatetest.WithDatabase(db), cognatetest.WithMasterKey(key), cognatetest.WithClock(f.clock),
+		cognatetest.WithPublicURL(f.down.srv.URL))
+	acsB := b.URL + "/saml2/idpresponse"
+
+	a := newFedAgent(t)
+	_, form := f.toIdP(t, a, f.authorizeURL(f.app, url.Values{"identity_provider": {"Corp"}}))
+	bind := cookieOf(t, a, f.down.srv.URL+"/saml2/idpresponse", "cognate_saml")
+	resp, body := f.back(t, a, f.down.srv.URL+"/saml2/idpresponse", form)
+	f.finish(t, f.pool, f.app, f.appSecret, resp, body)
+	// The same answer at node B, with the binding cookie restored.
+	u, _ := url.Parse(acsB)
+	a.hc.Jar.SetCookies(u, []*http.Cookie{{Name: "cognate_saml", Value: bind, Path: "/saml2/idpresponse"}})
+	resp, body = f.back(t, a, acsB, form)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "already used") {
+		t.Fatalf("node B took a replayed assertion: %d\n%s", resp.StatusCode, body)
+	}
+
+	// A fresh answer, started at node A, is taken by node B.
+	c := newFedAgent(t)
+	_, form = f.toIdP(t, c, f.authorizeURL(f.app, url.Values{"identity_provider": {"Corp"}}))
+	resp, body = f.back(t, c, acsB, form)
+	if claims := f.finish(t, f.pool, f.app, f.appSecret, resp, body); claims["cognito:username"] != "Corp_"+samlUserEmail {
+		t.Fatalf("node B's sign-in claims %v", claims)
+	}
+}
+
+// samlForm is the form an IdP's page has the browser post to Cognate: its
+// action and fields.
+func samlForm(t *testing.T, body string) (string, url.Values) {
+	t.Helper()
+	p := samlPostForm.FindStringSubmatch(body)
+	if p == nil {
+		t.Fatalf("no SAMLResponse form:\n%s", body)
+	}
+	form := url.Values{}
+	for _, h := range samlHidden.FindAllStringSubmatch(body, -1) {
+		form.Set(h[1], html.UnescapeString(h[2]))
+	}
+	return html.UnescapeString(p[1]), form
+}
+
+// idpInitiated signs in at the IdP (its /login) and follows its shortcut,
+// an IdP-initiated sign-in to pool A with relay as the RelayState; it
+// returns the form the IdP has the browser post to Cognate.
+func (f *samlFed) idpInitiated(t *testing.T, a *fedAgent, shortcut, relay string) (string, url.Values) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"service_provider": samlEntityID(f.pool), "relay_state": relay})
+	samlAdmin(t, http.MethodPut, f.idp+"/shortcuts/"+shortcut, body)
+	if resp, b := a.post(f.idp+"/login", url.Values{"user": {"alice"}, "password": {password}}); resp.StatusCode != http.StatusOK {
+		t.Fatalf("IdP login answered %d:\n%s", resp.StatusCode, b)
+	}
+	_, body2 := a.get(f.idp + "/login/" + shortcut)
+	return samlForm(t, body2)
+}
+
+func samlEntityID(pool string) string { return "urn:amazon:cognito:sp:" + pool }
+
+// An IdP-initiated sign-in (an unsolicited Response, its RelayState the
+// parameters of /oauth2/authorize) is refused until the provider has
+// IDPInit, then signs the user in to the client the RelayState names;
+// it is refused again when replayed, and when its RelayState names a
+// callback the client has not registered.
+func TestFederatedSAMLIdPInitiated(t *testing.T) {
+	f := newSAMLFed(t)
+	relay := url.Values{"client_id": {f.app}, "redirect_uri": {fedCallback}, "response_type": {"code"},
+		"scope": {"openid email"}, "identity_provider": {"Corp"}, "state": {"app-state"}}.Encode()
+	a := newFedAgent(t)
+	acs, form := f.idpInitiated(t, a, "portal", relay)
+	if acs != f.down.srv.URL+"/saml2/idpresponse" || form.Get("RelayState") != relay {
+		t.Fatalf("the IdP posts to %s with %v", acs, form)
+	}
+	resp, body := f.back(t, a, acs, form)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "may not start a sign-in") {
+		t.Fatalf("an IdP-initiated sign-in without IDPInit answered %d:\n%s", resp.StatusCode, body)
+	}
+
+	md := must(io.ReadAll(must(http.Get(f.idp + "/metadata"))(t).Body))(t)
+	must(f.down.c.UpdateIdentityProvider(ctx, &cip.UpdateIdentityProviderInput{UserPoolId: &f.pool, ProviderName: aws.String("Corp"),
+		ProviderDetails: map[string]string{"MetadataFile": string(md), "IDPInit": "true"}}))(t)
+	d := must(f.down.c.DescribeIdentityProvider(ctx, &cip.DescribeIdentityProviderInput{UserPoolId: &f.pool, ProviderName: aws.String("Corp")}))(t)
+	if d.IdentityProvider.ProviderDetails["IDPInit"] != "true" {
+		t.Fatalf("details %v", d.IdentityProvider.ProviderDetails)
+	}
+	acs, form = f.idpInitiated(t, a, "portal", relay)
+	resp, body = f.back(t, a, acs, form)
+	claims := f.finish(t, f.pool, f.app, f.appSecret, resp, body)
+	if claims["cognito:username"] != "Corp_"+samlUserEmail {
+		t.Fatalf("claims %v", claims)
+	}
+	resp, body = f.back(t, a, acs, form)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "already used") {
+		t.Fatalf("a replayed IdP-initiated answer got %d:\n%s", resp.StatusCode, body)
+	}
+
+	// A callback the client has not registered: a page, no redirect.
+	bad := url.Values{"client_id": {f.app}, "redirect_uri": {"https://evil.test/cb"}, "response_type": {"code"}, "identity_provider": {"Corp"}}.Encode()
+	acs, form = f.idpInitiated(t, a, "evil", bad)
+	resp, body = f.back(t, a, acs, form)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "has not registered") {
+		t.Fatalf("an unregistered redirect_uri got %d:\n%s", resp.StatusCode, body)
+	}
+	// No provider named: refused.
+	none := url.Values{"client_id": {f.app}, "redirect_uri": {fedCallback}, "response_type": {"code"}}.Encode()
+	acs, form = f.idpInitiated(t, a, "none", none)
+	resp, body = f.back(t, a, acs, form)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "does not name the provider") {
+		t.Fatalf("a RelayState without a provider got %d:\n%s", resp.StatusCode, body)
+	}
+}
+
+// A provider with EncryptedResponses and RequestSigningAlgorithm: its
+// ActiveEncryptionCertificate is the pool's encryption certificate, which
+// the SP metadata publishes with the signing certificate of
+// GetSigningCertificate; the AuthnRequest is signed with that key (checked
+// here and by the IdP), and an assertion in the clear is refused until
+// the IdP, given the new metadata, encrypts it.
+func TestFederatedSAMLEncryptedAndSigned(t *testing.T) {
+	f := newSAMLFed(t)
+	md := must(io.ReadAll(must(http.Get(f.idp + "/metadata"))(t).Body))(t)
+	must(f.down.c.UpdateIdentityProvider(ctx, &cip.UpdateIdentityProviderInput{UserPoolId: &f.pool, ProviderName: aws.String("Corp"),
+		ProviderDetails: map[string]string{"MetadataFile": string(md), "EncryptedResponses": "true"}}))(t)
+	d := must(f.down.c.DescribeIdentityProvider(ctx, &cip.DescribeIdentityProviderInput{UserPoolId: &f.pool, ProviderName: aws.String("Corp")}))(t)
+	encCert := d.IdentityProvider.ProviderDetails["ActiveEncryptionCertificate"]
+	if _, err := x509.ParseCertificate(must(base64.StdEncoding.DecodeString(encCert))(t)); err != nil {
+		t.Fatalf("ActiveEncryptionCertificate %q: %v", encCert, err)
+	}
+	signCert := *must(f.down.c.GetSigningCertificate(ctx, &cip.GetSigningCertificateInput{UserPoolId: &f.pool}))(t).Certificate
+	if signCert == encCert {
+		t.Fatal("the encryption certificate is the signing certificate")
+	}
+
+	// The IdP still has the old SP metadata: it sends the assertion in
+	// the clear, which is refused.
+	a := newFedAgent(t)
+	acs, form := f.toIdP(t, a, f.authorizeURL(f.app, url.Values{"identity_provider": {"Corp"}}))
+	resp, body := f.back(t, a, acs, form)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "could not be verified") {
+		t.Fatalf("an assertion in the clear answered %d:\n%s", resp.StatusCode, body)
+	}
+	f.logged(t, "not encrypted")
+
+	// Signed requests too (the IdP, which checks their signatures against
+	// the SP metadata it has, needs the new metadata for them).
+	must(f.down.c.UpdateIdentityProvider(ctx, &cip.UpdateIdentityProviderInput{UserPoolId: &f.pool, ProviderName: aws.String("Corp"),
+		ProviderDetails: map[string]string{"MetadataFile": string(md), "EncryptedResponses": "true", "RequestSigningAlgorithm": "rsa-sha256"}}))(t)
+	// The SP metadata now publishes both certificates.
+	resp, spmd := newFedAgent(t).get(f.down.srv.URL + "/saml2/metadata?client_id=" + f.app)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(spmd, `AuthnRequestsSigned="true"`) ||
+		!regexp.MustCompile(`(?s)<KeyDescriptor use="encryption">.*`+regexp.QuoteMeta(encCert)).MatchString(spmd) ||
+		!regexp.MustCompile(`(?s)<KeyDescriptor use="signing">.*`+regexp.QuoteMeta(signCert)).MatchString(spmd) {
+		t.Fatalf("SP metadata %d:\n%s", resp.StatusCode, spmd)
+	}
+	samlAdmin(t, http.MethodPut, f.idp+"/services/cognatea", []byte(spmd))
+
+	// crewjam's login form posts the request on without its redirect
+	// signature, which the IdP then refuses: the user signs in at the IdP
+	// first, and the signed request gets its answer at once.
+	b := newFedAgent(t)
+	if resp, body := b.post(f.idp+"/login", url.Values{"user": {"alice"}, "password": {password}}); resp.StatusCode != http.StatusOK {
+		t.Fatalf("IdP login answered %d:\n%s", resp.StatusCode, body)
+	}
+	sso, _, _ := b.follow(f.authorizeURL(f.app, url.Values{"identity_provider": {"Corp"}}), f.idp+"/sso?")
+	samlCheckSigned(t, sso, signCert)
+	_, _, body = b.follow(sso, fedCallback)
+	acs, form = samlForm(t, body)
+	xml := string(must(base64.StdEncoding.DecodeString(form.Get("SAMLResponse")))(t))
+	if !strings.Contains(xml, "EncryptedAssertion") || strings.Contains(xml, samlUserEmail) {
+		t.Fatalf("the IdP did not encrypt the assertion:\n%s", xml)
+	}
+	resp, body = f.back(t, b, acs, form)
+	if claims := f.finish(t, f.pool, f.app, f.appSecret, resp, body); claims["email"] != samlUserEmail {
+		t.Fatalf("claims %v", claims)
+	}
+}
+
+// samlCheckSigned verifies the HTTP-Redirect binding's signature of an
+// AuthnRequest URL (rsa-sha256 over SAMLRequest, RelayState and SigAlg as
+// sent) with the certificate (base64 DER).
+func samlCheckSigned(t *testing.T, u, cert string) {
+	t.Helper()
+	pu := must(url.Parse(u))(t)
+	raw := map[string]string{}
+	for _, kv := range strings.Split(pu.RawQuery, "&") {
+		k, _, _ := strings.Cut(kv, "=")
+		raw[k] = kv
+	}
+	q := pu.Query()
+	if q.Get("SigAlg") != "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256" || q.Get("Signature") == "" {
+		t.Fatalf("the AuthnRequest is not signed with rsa-sha256: %s", u)
+	}
+	signed := raw["SAMLRequest"] + "&" + raw["RelayState"] + "&" + raw["SigAlg"]
+	c := must(x509.ParseCertificate(must(base64.StdEncoding.DecodeString(cert))(t)))(t)
+	sig := must(base64.StdEncoding.DecodeString(q.Get("Signature")))(t)
+	sum := sha256.Sum256([]byte(signed))
+	if err := rsa.VerifyPKCS1v15(c.PublicKey.(*rsa.PublicKey), crypto.SHA256, sum[:], sig); err != nil {
+		t.Fatalf("the AuthnRequest's signature does not verify with the pool's signing certificate: %v", err)
+	}
+}
+
+// With IDPSignout, /logout signs the user out of the pool and then of the
+// IdP: a signed LogoutRequest to its SingleLogoutService, whose
+// LogoutResponse at /saml2/logout sends the browser on; the IdP's session
+// is then over (the next sign-in shows its login form again).
+func TestFederatedSAMLSignOut(t *testing.T) {
+	f := newSAMLFed(t)
+	md := must(io.ReadAll(must(http.Get(f.idp + "/metadata"))(t).Body))(t)
+	must(f.down.c.UpdateIdentityProvider(ctx, &cip.UpdateIdentityProviderInput{UserPoolId: &f.pool, ProviderName: aws.String("Corp"),
+		ProviderDetails: map[string]string{"MetadataFile": string(md), "IDPSignout": "true"}}))(t)
+	_, spmd := newFedAgent(t).get(f.down.srv.URL + "/saml2/metadata?client_id=" + f.app)
+	if !strings.Contains(spmd, `SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="`+f.down.srv.URL+`/saml2/logout"`) ||
+		!strings.Contains(spmd, `<KeyDescriptor use="signing">`) {
+		t.Fatalf("SP metadata:\n%s", spmd)
+	}
+	samlAdmin(t, http.MethodPut, f.idp+"/services/cognatea", []byte(spmd))
+
+	a := newFedAgent(t)
+	acs, form := f.toIdP(t, a, f.authorizeURL(f.app, url.Values{"identity_provider": {"Corp"}}))
+	resp, body := f.back(t, a, acs, form)
+	f.finish(t, f.pool, f.app, f.appSecret, resp, body)
+
+	logout := f.down.srv.URL + "/logout?" + url.Values{"client_id": {f.app}, "redirect_uri": {fedCallback}, "response_type": {"code"}}.Encode()
+	slo, _, _ := a.follow(logout, f.idp+"/slo?")
+	if !strings.HasPrefix(slo, f.idp+"/slo?") || !strings.Contains(slo, "Signature=") {
+		t.Fatalf("/logout went to %s, not to the IdP's SingleLogoutService with a signed request", slo)
+	}
+	back, resp, body := a.follow(slo, f.down.srv.URL+"/saml2/logout")
+	if !strings.HasPrefix(back, f.down.srv.URL+"/saml2/logout?") {
+		t.Fatalf("the IdP answered %d at %s:\n%s", resp.StatusCode, back, body)
+	}
+	resp, body = a.get(back)
+	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(resp.Header.Get("Location"), "/login?") {
+		t.Fatalf("/saml2/logout answered %d (%s):\n%s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	// The same LogoutResponse again: refused, a page.
+	resp, body = a.get(back)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "could not be verified") {
+		t.Fatalf("a replayed LogoutResponse answered %d:\n%s", resp.StatusCode, body)
+	}
+	// Signed out at the IdP: its login form again.
+	page, resp, body := a.follow(f.authorizeURL(f.app, url.Values{"identity_provider": {"Corp"}}), fedCallback)
+	if !strings.HasPrefix(page, f.idp+"/sso?") || !samlLoginForm.MatchString(body) {
+		t.Fatalf("after sign-out the IdP answered %d at %s:\n%s", resp.StatusCode, page, body)
 	}
 }

@@ -33,6 +33,7 @@ type Domain interface {
 	UserInfo(ctx context.Context, accessToken string) (map[string]string, error)
 	Now() time.Time
 	FederationProvider(ctx context.Context, clientID, name, identifier string) (*idp.FederationProvider, error)
+	SAMLKeys(ctx context.Context, poolID string) (*idp.SAMLKeys, error)
 	FederatedSignIn(ctx context.Context, clientID, provider string, claims map[string]any) (*api.AuthenticationResult, string, error)
 
 	// The Cognito operations the pages drive.

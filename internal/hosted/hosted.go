@@ -44,8 +44,6 @@ type Handler struct {
 	mux    *http.ServeMux
 	public string // PublicURL without its trailing slash
 	fed    *federation
-	// samlReplay is the SAML assertion IDs already accepted.
-	samlReplay *samlReplay
 }
 
 // Lifetimes. Cognito's are not all documented; these are the choices.
@@ -61,12 +59,13 @@ func New(cfg Config) *Handler {
 	}
 	h := &Handler{svc: cfg.Service, sealer: cfg.Sealer, secure: strings.HasPrefix(cfg.PublicURL, "https://"), log: cfg.Logger, mux: http.NewServeMux(),
 		public: strings.TrimSuffix(cfg.PublicURL, "/"), fed: newFederation()}
-	h.samlReplay = newSAMLReplay(h.svc.Now)
 	h.mux.HandleFunc("GET /oauth2/authorize", h.authorize)
 	h.mux.HandleFunc("GET /oauth2/idpresponse", h.idpResponse)
 	h.mux.HandleFunc("POST /oauth2/idpresponse", h.idpResponse)
 	h.mux.HandleFunc("POST "+samlACSPath, h.samlResponse)
 	h.mux.HandleFunc("GET "+samlMetadataPath, h.samlMetadata)
+	h.mux.HandleFunc("GET "+samlLogoutPath, h.samlLogoutResponse)
+	h.mux.HandleFunc("POST "+samlLogoutPath, h.samlLogoutResponse)
 	h.mux.HandleFunc("POST /oauth2/token", h.token)
 	h.mux.HandleFunc("GET /oauth2/userInfo", h.userInfo)
 	h.mux.HandleFunc("POST /oauth2/userInfo", h.userInfo)
@@ -99,7 +98,7 @@ func New(cfg Config) *Handler {
 // to route it here rather than to the API.
 func Paths(path string) bool {
 	switch path {
-	case "/oauth2/authorize", "/oauth2/idpresponse", samlACSPath, samlMetadataPath, "/oauth2/token", "/oauth2/userInfo", "/oauth2/revoke", "/login", "/mfa", "/mfa/setup",
+	case "/oauth2/authorize", "/oauth2/idpresponse", samlACSPath, samlMetadataPath, samlLogoutPath, "/oauth2/token", "/oauth2/userInfo", "/oauth2/revoke", "/login", "/mfa", "/mfa/setup",
 		"/signup", "/confirm", "/logout", "/forgotPassword", "/confirmForgotPassword", "/newPassword", "/device",
 		"/code", "/mfa/select", "/mfa/email", "/passkey", "/passkey/add", passkeyScriptPath:
 		return true

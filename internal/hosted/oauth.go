@@ -520,5 +520,8 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	h.endSession(w, r, c.PoolID)
 	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+	if h.samlSignOut(w, r, c.PoolID, target) {
+		return // on to the SAML IdP's sign-out, then to target
+	}
 	http.Redirect(w, r, target, http.StatusFound)
 }

@@ -51,6 +51,12 @@ type FederationProvider struct {
 	Fields        []string
 	// Sign in with Apple's key, for AppleClientSecret.
 	teamID, keyID, privateKey string
+	// The SAML provider's switches (ProviderDetails "true"): IDPInit lets
+	// an unsolicited (IdP-initiated) response in, EncryptedResponses
+	// refuses assertions not encrypted for the pool, SignRequests
+	// (RequestSigningAlgorithm rsa-sha256) signs the AuthnRequests and
+	// LogoutRequests, IDPSignout signs the user out at the IdP too.
+	IDPInit, EncryptedResponses, SignRequests, IDPSignout bool
 }
 
 // OAuth2 reports whether the provider speaks plain OAuth 2.0 (Facebook,
@@ -111,7 +117,10 @@ func (s *Service) FederationProvider(ctx context.Context, clientID, name, identi
 		return nil, api.Errorf(api.ErrInvalidParameter, api.MsgProviderNotForClient, name)
 	}
 	if pd.Type == "SAML" {
-		fp := &FederationProvider{Name: name, Type: pd.Type, PoolID: c.pool.rec.ID, Metadata: []byte(pd.Details["MetadataFile"])}
+		d := pd.Details
+		fp := &FederationProvider{Name: name, Type: pd.Type, PoolID: c.pool.rec.ID, Metadata: []byte(d["MetadataFile"]),
+			IDPInit: d["IDPInit"] == "true", EncryptedResponses: d["EncryptedResponses"] == "true",
+			SignRequests: d["RequestSigningAlgorithm"] == "rsa-sha256", IDPSignout: d["IDPSignout"] == "true"}
 		if u := pd.Details["MetadataURL"]; u != "" {
 			// Choice: the metadata of a MetadataURL is read at each
 			// sign-in, so a rotated IdP certificate is taken at once.

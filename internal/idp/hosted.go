@@ -38,6 +38,12 @@ type HostedClient struct {
 	// Providers are the SupportedIdentityProviders that are identity
 	// providers of the pool (federation), in the client's order.
 	Providers []string
+	// Whether any of Providers is a SAML provider that signs its
+	// AuthnRequests (RequestSigningAlgorithm), signs users out at the IdP
+	// (IDPSignout, whose LogoutRequests are always signed), or takes
+	// encrypted assertions (EncryptedResponses): the SP metadata then
+	// publishes the signing, or encryption, certificate.
+	SAMLSignsRequests, SAMLSignsOut, SAMLEncrypted bool
 	// ResourceScopes are the custom scopes of the pool's resource servers,
 	// as "identifier/scope".
 	ResourceScopes []string
@@ -58,7 +64,15 @@ func (s *Service) HostedClient(ctx context.Context, clientID string) (*HostedCli
 		return nil, err
 	}
 	d := c.doc
-	return &HostedClient{ID: c.rec.ID, Name: c.rec.Name, PoolID: c.pool.rec.ID, PoolName: c.pool.rec.Name,
+	var signed, signsOut, encrypted bool
+	for _, n := range clientProviders(c) {
+		if pd := c.pool.doc.Providers[n]; pd.Type == "SAML" {
+			signed = signed || pd.Details["RequestSigningAlgorithm"] == "rsa-sha256"
+			signsOut = signsOut || pd.Details["IDPSignout"] == "true"
+			encrypted = encrypted || pd.Details["EncryptedResponses"] == "true"
+		}
+	}
+	return &HostedClient{SAMLSignsRequests: signed, SAMLSignsOut: signsOut, SAMLEncrypted: encrypted, ID: c.rec.ID, Name: c.rec.Name, PoolID: c.pool.rec.ID, PoolName: c.pool.rec.Name,
 		CallbackURLs: d.CallbackURLs, LogoutURLs: d.LogoutURLs, AllowedOAuthFlows: d.AllowedOAuthFlows,
 		AllowedOAuthScopes: d.AllowedOAuthScopes, OAuthEnabled: d.AllowedOAuthFlowsUserPoolClient != nil && *d.AllowedOAuthFlowsUserPoolClient,
 		HasSecret: len(c.secrets) > 0, UsernameAttributes: c.pool.doc.UsernameAttributes,

@@ -137,7 +137,7 @@ var metadataClient = &http.Client{Timeout: 5 * time.Second}
 // checkProviderDetails checks the details of a provider of type typ and
 // returns them completed as Cognito keeps them (SAML: the endpoints read
 // from the metadata).
-func (s *Service) checkProviderDetails(ctx context.Context, typ string, in map[string]string) (map[string]string, error) {
+func (s *Service) checkProviderDetails(ctx context.Context, poolID, typ string, in map[string]string) (map[string]string, error) {
 	kind := providerKinds[typ]
 	d := maps.Clone(in)
 	for _, k := range kind.describeOnly {
@@ -173,7 +173,7 @@ func (s *Service) checkProviderDetails(ctx context.Context, typ string, in map[s
 			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgProviderAppleKey)
 		}
 	case "SAML":
-		return s.checkSAMLDetails(ctx, d)
+		return s.checkSAMLDetails(ctx, poolID, d)
 	}
 	for k, v := range kind.defaults(d) {
 		if _, given := d[k]; !given {
@@ -201,7 +201,7 @@ func providerURL(v string) bool {
 	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }
 
-func (s *Service) checkSAMLDetails(ctx context.Context, d map[string]string) (map[string]string, error) {
+func (s *Service) checkSAMLDetails(ctx context.Context, poolID string, d map[string]string) (map[string]string, error) {
 	for _, k := range []string{"IDPSignout", "IDPInit", "EncryptedResponses"} {
 		if v, ok := d[k]; ok && v != "true" && v != "false" {
 			return nil, api.Errorf(api.ErrInvalidParameter, api.MsgProviderDetailBool, k)
@@ -231,6 +231,13 @@ func (s *Service) checkSAMLDetails(ctx context.Context, d map[string]string) (ma
 	}
 	if md.slo != "" {
 		d["SLORedirectBindingURI"] = md.slo
+	}
+	if d["EncryptedResponses"] == "true" {
+		// The certificate the IdP encrypts assertions to, as Cognito
+		// shows it in the provider's details.
+		if d["ActiveEncryptionCertificate"], err = s.encryptionCertificate(ctx, poolID); err != nil {
+			return nil, err
+		}
 	}
 	return d, nil
 }
@@ -416,7 +423,7 @@ func (s *Service) CreateIdentityProvider(ctx context.Context, in *api.CreateIden
 	if err := checkAttributeMapping(p, in.AttributeMapping); err != nil {
 		return nil, err
 	}
-	details, err := s.checkProviderDetails(ctx, in.ProviderType, in.ProviderDetails)
+	details, err := s.checkProviderDetails(ctx, in.UserPoolId, in.ProviderType, in.ProviderDetails)
 	if err != nil {
 		return nil, err
 	}
@@ -479,7 +486,7 @@ func (s *Service) UpdateIdentityProvider(ctx context.Context, in *api.UpdateIden
 				given[k] = string(v)
 			}
 		}
-		if details, err = s.checkProviderDetails(ctx, old.Type, given); err != nil {
+		if details, err = s.checkProviderDetails(ctx, in.UserPoolId, old.Type, given); err != nil {
 			return nil, err
 		}
 		secrets = s.sealDetails(in.UserPoolId, in.ProviderName, old.Type, details)

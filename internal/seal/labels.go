@@ -10,6 +10,7 @@ func LabelSigningKey(poolID string) string         { return "signing-key|" + poo
 func LabelVerifier(poolID, username string) string { return "verifier|" + poolID + "|" + username }
 func LabelTOTP(poolID, username string) string     { return "totp|" + poolID + "|" + username }
 func LabelDevice(poolID, deviceKey string) string  { return "device|" + poolID + "|" + deviceKey }
+func LabelSAMLEncryptionKey(poolID string) string  { return "saml-encryption-key|" + poolID }
 
 // LabelProviderSecret binds an identity provider's secret (its
 // client_secret, Apple's private_key) to the pool, provider and detail.

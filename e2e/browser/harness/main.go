@@ -216,7 +216,10 @@ func (h *harness) setup(ctx context.Context, base, rpURL string) (map[string]app
 	if err := h.passwordless(ctx, base, rpURL, apps); err != nil {
 		return nil, err
 	}
-	return apps, h.federated(ctx, base, rpURL, apps)
+	if err := h.federated(ctx, base, rpURL, apps); err != nil {
+		return nil, err
+	}
+	return apps, h.saml(ctx, base, rpURL, apps)
 }
 
 // federated adds the fed app: its pool signs users in through an OIDC
