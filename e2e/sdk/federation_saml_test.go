@@ -477,12 +477,12 @@ func TestFederatedSAMLReplayAcrossNodes(t *testing.T) {
 
 	a := newFedAgent(t)
 	_, form := f.toIdP(t, a, f.authorizeURL(f.app, url.Values{"identity_provider": {"Corp"}}))
-	bind := cookieOf(t, a, f.down.srv.URL+"/saml2/idpresponse", "cognate_saml")
+	bind := cookieOf(t, a, f.down.srv.URL+"/saml2/idpresponse", "cognate_saml_")
 	resp, body := f.back(t, a, f.down.srv.URL+"/saml2/idpresponse", form)
 	f.finish(t, f.pool, f.app, f.appSecret, resp, body)
 	// The same answer at node B, with the binding cookie restored.
 	u, _ := url.Parse(acsB)
-	a.hc.Jar.SetCookies(u, []*http.Cookie{{Name: "cognate_saml", Value: bind, Path: "/saml2/idpresponse"}})
+	a.hc.Jar.SetCookies(u, []*http.Cookie{{Name: "cognate_saml_" + bind[:8], Value: bind, Path: "/saml2/idpresponse"}})
 	resp, body = f.back(t, a, acsB, form)
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "already used") {
 		t.Fatalf("node B took a replayed assertion: %d\n%s", resp.StatusCode, body)
