@@ -277,37 +277,37 @@ func (h *harness) federated(ctx context.Context, base, rpURL string, apps map[st
 			"authorize_scopes": "openid email", "attributes_request_method": "GET", "oidc_issuer": base + "/" + upPool}}); err != nil {
 		return err
 	}
-	if _, err := h.admin.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("lena"),
+	if err := h.linkedUser(ctx, poolID, "lena", "Corr3ct-Horse!", "Upstream", leoSub); err != nil {
+		return err
+	}
+	if err := h.oauthApp(ctx, base, rpURL, "fed", poolID, "", apps, func(in *cip.CreateUserPoolClientInput) {
+		in.ClientName, in.AllowedOAuthScopes = aws.String("Federated test app"), []string{"openid", "email"}
+		in.SupportedIdentityProviders = []string{"COGNITO", "Upstream"}
+	}); err != nil {
+		return err
+	}
+	apps["upstream"] = appInfo{PoolID: upPool, ClientID: *upc.UserPoolClient.ClientId}
+	return nil
+}
+
+// linkedUser makes name, a confirmed native user of the pool with the
+// password, whose identity at provider is subject
+// (AdminLinkProviderForUser, Cognito_Subject): signing in either way is
+// signing in as name.
+func (h *harness) linkedUser(ctx context.Context, poolID, name, password, provider, subject string) error {
+	if _, err := h.admin.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: &name,
 		MessageAction: types.MessageActionTypeSuppress}); err != nil {
 		return err
 	}
-	if _, err := h.admin.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: aws.String("lena"),
-		Password: aws.String("Corr3ct-Horse!"), Permanent: true}); err != nil {
+	if _, err := h.admin.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: &name,
+		Password: &password, Permanent: true}); err != nil {
 		return err
 	}
-	if _, err := h.admin.AdminLinkProviderForUser(ctx, &cip.AdminLinkProviderForUserInput{UserPoolId: &poolID,
-		DestinationUser: &types.ProviderUserIdentifierType{ProviderName: aws.String("Cognito"), ProviderAttributeValue: aws.String("lena")},
-		SourceUser: &types.ProviderUserIdentifierType{ProviderName: aws.String("Upstream"), ProviderAttributeName: aws.String("Cognito_Subject"),
-			ProviderAttributeValue: aws.String(leoSub)}}); err != nil {
-		return err
-	}
-	client, err := h.admin.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("Federated test app"),
-		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthFlowsUserPoolClient: true,
-		AllowedOAuthScopes: []string{"openid", "email"}, SupportedIdentityProviders: []string{"COGNITO", "Upstream"},
-		CallbackURLs: []string{rpURL + "/callback/fed"}, LogoutURLs: []string{rpURL + "/bye"}})
-	if err != nil {
-		return err
-	}
-	clientID := *client.UserPoolClient.ClientId
-	provider, err := oidc.NewProvider(ctx, base+"/"+poolID)
-	if err != nil {
-		return fmt.Errorf("discovery: %w", err)
-	}
-	h.rps["fed"] = &rp{name: "fed", provider: provider, conf: &oauth2.Config{ClientID: clientID, Endpoint: provider.Endpoint(),
-		RedirectURL: rpURL + "/callback/fed", Scopes: []string{oidc.ScopeOpenID, "email"}}}
-	apps["fed"] = appInfo{PoolID: poolID, ClientID: clientID}
-	apps["upstream"] = appInfo{PoolID: upPool, ClientID: *upc.UserPoolClient.ClientId}
-	return nil
+	_, err := h.admin.AdminLinkProviderForUser(ctx, &cip.AdminLinkProviderForUserInput{UserPoolId: &poolID,
+		DestinationUser: &types.ProviderUserIdentifierType{ProviderName: aws.String("Cognito"), ProviderAttributeValue: &name},
+		SourceUser: &types.ProviderUserIdentifierType{ProviderName: &provider, ProviderAttributeName: aws.String("Cognito_Subject"),
+			ProviderAttributeValue: &subject}})
+	return err
 }
 
 // quietClient adds the quiet app: a client of the plain pool whose pages

@@ -27,9 +27,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
-	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/crewjam/saml/samlidp"
-	"golang.org/x/oauth2"
 )
 
 // samlPassword is the password of the IdP's users (sam, and lars, whose
@@ -58,29 +56,17 @@ func (h *harness) saml(ctx context.Context, base, rpURL string, apps map[string]
 		AttributeMapping: map[string]string{"email": "urn:oid:0.9.2342.19200300.100.1.3", "given_name": "urn:oid:2.5.4.42"}}); err != nil {
 		return err
 	}
-	if _, err := h.admin.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("nora"),
-		MessageAction: types.MessageActionTypeSuppress}); err != nil {
-		return err
-	}
-	if _, err := h.admin.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: aws.String("nora"),
-		Password: aws.String(samlPassword), Permanent: true}); err != nil {
-		return err
-	}
 	// The SAML subject is the NameID, which samlidp makes the user's email.
-	if _, err := h.admin.AdminLinkProviderForUser(ctx, &cip.AdminLinkProviderForUserInput{UserPoolId: &poolID,
-		DestinationUser: &types.ProviderUserIdentifierType{ProviderName: aws.String("Cognito"), ProviderAttributeValue: aws.String("nora")},
-		SourceUser: &types.ProviderUserIdentifierType{ProviderName: aws.String("Corp"), ProviderAttributeName: aws.String("Cognito_Subject"),
-			ProviderAttributeValue: aws.String("lars@corp.test")}}); err != nil {
+	if err := h.linkedUser(ctx, poolID, "nora", samlPassword, "Corp", "lars@corp.test"); err != nil {
 		return err
 	}
-	client, err := h.admin.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("SAML test app"),
-		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthFlowsUserPoolClient: true,
-		AllowedOAuthScopes: []string{"openid", "email"}, SupportedIdentityProviders: []string{"COGNITO", "Corp"},
-		CallbackURLs: []string{rpURL + "/callback/saml"}, LogoutURLs: []string{rpURL + "/bye"}})
-	if err != nil {
+	if err := h.oauthApp(ctx, base, rpURL, "saml", poolID, "", apps, func(in *cip.CreateUserPoolClientInput) {
+		in.ClientName, in.AllowedOAuthScopes = aws.String("SAML test app"), []string{"openid", "email"}
+		in.SupportedIdentityProviders = []string{"COGNITO", "Corp"}
+	}); err != nil {
 		return err
 	}
-	clientID := *client.UserPoolClient.ClientId
+	clientID := apps["saml"].ClientID
 	// The IdP registers Cognate as a service provider from the metadata
 	// Cognate serves for the pool.
 	resp, err := http.Get(base + "/saml2/metadata?client_id=" + url.QueryEscape(clientID))
@@ -95,13 +81,6 @@ func (h *harness) saml(ctx context.Context, base, rpURL string, apps map[string]
 	if err := samlIdPPut(idpURL+"/services/cognate", md); err != nil {
 		return err
 	}
-	provider, err := oidc.NewProvider(ctx, base+"/"+poolID)
-	if err != nil {
-		return fmt.Errorf("discovery: %w", err)
-	}
-	h.rps["saml"] = &rp{name: "saml", provider: provider, conf: &oauth2.Config{ClientID: clientID, Endpoint: provider.Endpoint(),
-		RedirectURL: rpURL + "/callback/saml", Scopes: []string{oidc.ScopeOpenID, "email"}}}
-	apps["saml"] = appInfo{PoolID: poolID, ClientID: clientID}
 	return nil
 }
 
