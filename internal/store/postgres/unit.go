@@ -49,13 +49,22 @@ func (s *Store) InUnit(ctx context.Context, fn func(ctx context.Context) error) 
 		return fn(ctx) // already in one: its writes join it
 	}
 	u := &unit{s: s}
+	defer func() {
+		u.done = true
+		if u.tx != nil {
+			// After a panic in fn; after the commit, a no-op.
+			rctx, cancel := op(context.WithoutCancel(ctx))
+			defer cancel()
+			u.tx.Rollback(rctx)
+		}
+	}()
 	err := fn(context.WithValue(ctx, unitKey{}, u))
-	u.done = true
 	if u.tx == nil {
 		return err
 	}
 	// The writes are made; a client that went away must not undo them (a
 	// failed attempt's count among them), so the commit outlives ctx.
+	u.done = true
 	cctx, cancel := op(context.WithoutCancel(ctx))
 	defer cancel()
 	if cerr := u.tx.Commit(cctx); cerr != nil {
