@@ -121,6 +121,11 @@ func (w settingsWrites) DeleteClient(ctx context.Context, id string) error {
 	return w.Store.DeleteClient(ctx, id)
 }
 
+// InUnit passes store.Unit through when the store has it.
+func (w settingsWrites) InUnit(ctx context.Context, fn func(ctx context.Context) error) error {
+	return store.InUnit(ctx, w.Store, fn)
+}
+
 // UpdateSeenUser passes store.SeenUserUpdater through when the store has
 // it (users are no settings).
 func (w settingsWrites) UpdateSeenUser(ctx context.Context, seen *store.User, fn func(*store.User) error) (*store.User, error) {

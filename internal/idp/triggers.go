@@ -34,6 +34,25 @@ func (p *pool) trigger(name string) (arn, version string) {
 	return arn, version
 }
 
+// hasTriggers reports whether the pool may call a Lambda function: any
+// member of LambdaConfig set but KMSKeyID (a key, not a function). A
+// LambdaConfig it cannot read counts as having some.
+func (p *pool) hasTriggers() bool {
+	if len(p.doc.LambdaConfig) == 0 {
+		return false
+	}
+	var lc map[string]json.RawMessage
+	if json.Unmarshal(p.doc.LambdaConfig, &lc) != nil {
+		return true
+	}
+	for k, v := range lc {
+		if k != "KMSKeyID" && string(v) != "null" && string(v) != `""` {
+			return true
+		}
+	}
+	return false
+}
+
 // callTrigger calls the pool's function for a trigger, if it has one: the
 // event gets the pool, region and caller context filled in; resp (a
 // pointer to the trigger's response shape, or nil) takes the answer. It

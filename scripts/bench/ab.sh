@@ -23,13 +23,8 @@ concurrency=${CONCURRENCY:-16}
 source scripts/bench/lib.sh
 
 # Build each revision's server in a temporary worktree.
-for side in a b; do
-  rev=rev_$side
-  wt=$(mktemp -d)
-  git worktree add -q --detach "$wt" "${!rev}"
-  (cd "$wt" && go build -o "$out/cognate-$side" ./cmd/cognate)
-  git worktree remove --force "$wt"
-done
+build_rev "$rev_a" cognate-a
+build_rev "$rev_b" cognate-b
 
 rm -f "$out"/a-*.json "$out"/b-*.json
 for i in $(seq "$runs"); do

@@ -19,6 +19,16 @@ export COGNATE_ACCESS_KEY_ID=AKBENCH${RANDOM}
 COGNATE_SECRET_ACCESS_KEY=$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')
 export COGNATE_SECRET_ACCESS_KEY
 
+# build_rev REV NAME: the server at git revision REV, built in a temporary
+# worktree, as $out/NAME.
+build_rev() {
+  local wt
+  wt=$(mktemp -d)
+  git worktree add -q --detach "$wt" "$1"
+  (cd "$wt" && go build -o "$out/$2" ./cmd/cognate)
+  git worktree remove --force "$wt"
+}
+
 # pg_fresh makes the benchmark's PostgreSQL database anew and prints its URL.
 pg_db=cognate_bench_$$
 pg_fresh() {

@@ -46,6 +46,12 @@ func (s *hookedStore) SettingsEpoch() (uint64, bool) {
 	return 0, false
 }
 
+// InUnit is the store's own unit (store.Unit) when it has one; not hooked
+// itself: the calls within it are.
+func (s *hookedStore) InUnit(ctx context.Context, fn func(ctx context.Context) error) error {
+	return store.InUnit(ctx, s.next, fn)
+}
+
 // UpdateSeenUser is the store's own when it has one, else UpdateUser; it
 // is timed as UpdateUser.
 func (s *hookedStore) UpdateSeenUser(ctx context.Context, seen *store.User, fn func(*store.User) error) (*store.User, error) {

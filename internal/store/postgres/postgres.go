@@ -320,7 +320,7 @@ func page[T any](after string, limit int, key func(T) string, fetch func(after s
 func collect[T any](ctx context.Context, s *Store, scan func(pgx.Row) (T, error), q string, args ...any) ([]T, error) {
 	ctx, cancel := op(ctx)
 	defer cancel()
-	rows, err := s.pool.Query(ctx, q, args...)
+	rows, err := s.reader(ctx).Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -331,19 +331,25 @@ func collect[T any](ctx context.Context, s *Store, scan func(pgx.Row) (T, error)
 func one[T any](ctx context.Context, s *Store, scan func(pgx.Row) (T, error), q string, args ...any) (T, error) {
 	ctx, cancel := op(ctx)
 	defer cancel()
-	return scan(s.pool.QueryRow(ctx, q, args...))
+	return scan(s.reader(ctx).QueryRow(ctx, q, args...))
 }
 
+// exec runs a write: in ctx's unit when there is one (unit.go).
 func (s *Store) exec(ctx context.Context, q string, args ...any) (pgconn.CommandTag, error) {
 	ctx, cancel := op(ctx)
 	defer cancel()
-	return s.pool.Exec(ctx, q, args...)
+	w, err := s.writer(ctx)
+	if err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	return w.Exec(ctx, q, args...)
 }
 
 // inTx runs fn in a transaction, committing if it returns nil. It runs fn
 // again, in a new transaction, when the database aborted the first for a
 // serialisation failure or a deadlock: fn re-reads what it changes, so the
-// outcome is as if it ran once, after whatever it conflicted with.
+// outcome is as if it ran once, after whatever it conflicted with. In a
+// unit (unit.go) the transaction is a savepoint of the unit's.
 func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	ctx, cancel := op(ctx)
 	defer cancel()
@@ -357,7 +363,11 @@ func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 }
 
 func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
-	tx, err := s.pool.Begin(ctx)
+	w, err := s.writer(ctx)
+	if err != nil {
+		return err
+	}
+	tx, err := w.Begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -750,7 +760,7 @@ func (s *Store) findUsersQuery(ctx context.Context, poolID string, f *store.Filt
 	// would only filter the range's entries, not bound them).
 	var n int
 	ccond, cargs := prefixMatch(f, 3)
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM users WHERE pool_id = $1`+ccond+` LIMIT $2) m`,
+	err := s.reader(ctx).QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM users WHERE pool_id = $1`+ccond+` LIMIT $2) m`,
 		append([]any{poolID, sparseMatches + 1}, cargs...)...).Scan(&n)
 	if err != nil {
 		return "", nil, err
@@ -945,9 +955,17 @@ func (s *Store) OriginRevoked(ctx context.Context, poolID, originJTI string) (bo
 
 // ---- one-time marks ----
 
+// MarkUsed does nothing, rather than fail, on a taken key, so that a
+// session spent twice leaves a unit's transaction usable (unit.go).
 func (s *Store) MarkUsed(ctx context.Context, key string, expires time.Time) error {
-	_, err := s.exec(ctx, `INSERT INTO used_marks(key, expires) VALUES ($1, $2)`, key, ns(expires))
-	return created(err)
+	tag, err := s.exec(ctx, `INSERT INTO used_marks(key, expires) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, key, ns(expires))
+	if err != nil {
+		return created(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return store.ErrExists
+	}
+	return nil
 }
 
 func (s *Store) PurgeExpired(ctx context.Context, now time.Time) error {

@@ -60,6 +60,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store, opts ...Option) {
 		{"Devices", testDevices},
 		{"Blobs", testBlobs},
 		{"ImportJobs", testImportJobs},
+		{"UnitKeepsEachWrite", testUnit},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -96,6 +97,7 @@ var nodeCases = []struct {
 	{"CountersLoseNoUpdate", testNodesCounter},
 	{"MarkUsedOnce", testNodesMarkUsed},
 	{"SeenUserUpdates", testNodesSeenUser},
+	{"UnitStepClaimedOnce", testNodesUnitOnce},
 }
 
 // testNodesSeenUser: UpdateSeenUser, for a backend that has it, keeps
