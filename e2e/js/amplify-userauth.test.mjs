@@ -5,7 +5,8 @@
 // And Amplify Gen 2's passwordless sign-up: signUp with no password and
 // autoSignIn USER_AUTH, confirmSignUp with the emailed code, autoSignIn()
 // signs the user in (InitiateAuth with ConfirmSignUp's Session); the user
-// later signs in with EMAIL_OTP.
+// later signs in with EMAIL_OTP. And SMS_OTP: CONFIRM_SIGN_IN_WITH_SMS_CODE
+// with the texted code.
 //
 // Run from the repository root: COGNATE_BIN=/path/to/cognate node --test e2e/js/
 
@@ -34,7 +35,8 @@ const CONFIG = {
 			Id: POOL_ID,
 			PoolName: 'amplify-userauth',
 			AutoVerifiedAttributes: ['email'],
-			Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } },
+			Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP', 'SMS_OTP'] } },
+			SmsMfaConfiguration: { SmsAuthenticationMessage: 'Your code is {####}' },
 			Clients: [
 				{
 					ClientId: CLIENT_ID,
@@ -91,6 +93,38 @@ describe('Amplify v6: USER_AUTH with EMAIL_OTP', () => {
 		assert.equal(res.nextStep.signInStep, 'DONE', JSON.stringify(res.nextStep));
 		const session = await fetchAuthSession();
 		assert.equal(session.tokens?.idToken?.payload['cognito:username'], USERNAME);
+		await signOut();
+	});
+});
+
+describe('Amplify v6: USER_AUTH with SMS_OTP', () => {
+	const step = walk(() => srv.log());
+	const name = 'amplify-smsotp-user';
+
+	step('signUp with a phone number, confirm', async () => {
+		await signUp({
+			username: name,
+			password: PASSWORD,
+			options: { userAttributes: { email: 'erin@example.com', phone_number: '+15555550142' } },
+		});
+		const msg = await deliveredCode(srv, POOL_ID, name, 'signup');
+		assert.equal((await confirmSignUp({ username: name, confirmationCode: msg.code })).isSignUpComplete, true);
+	});
+
+	step('signIn USER_AUTH, preferredChallenge SMS_OTP: CONFIRM_SIGN_IN_WITH_SMS_CODE, a wrong code, the texted one', async () => {
+		const res = await signIn({ username: name, options: { authFlowType: 'USER_AUTH', preferredChallenge: 'SMS_OTP' } });
+		assert.equal(res.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_SMS_CODE', JSON.stringify(res.nextStep));
+		assert.equal(res.nextStep.codeDeliveryDetails?.deliveryMedium, 'SMS');
+		assert.match(res.nextStep.codeDeliveryDetails?.destination ?? '', /^\+\*+0142$/);
+		const codes = await mfaCodes(name);
+		assert.equal(codes.length, 1);
+		assert.equal(codes[0].destination, '+15555550142');
+		const wrong = String((Number(codes[0].code) + 1) % 1_000_000).padStart(6, '0');
+		await assert.rejects(confirmSignIn({ challengeResponse: wrong }), e => e.name === 'CodeMismatchException');
+		const done = await confirmSignIn({ challengeResponse: codes[0].code });
+		assert.equal(done.nextStep.signInStep, 'DONE', JSON.stringify(done.nextStep));
+		const session = await fetchAuthSession();
+		assert.equal(session.tokens?.idToken?.payload['cognito:username'], name);
 		await signOut();
 	});
 });
