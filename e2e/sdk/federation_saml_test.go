@@ -21,7 +21,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -34,26 +33,11 @@ import (
 	"github.com/cognate-idp/cognate/internal/store/postgres/pgtest"
 )
 
-// syncBuffer is a log sink read by the test while the server writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
 // logged checks that the server's last SAML refusal logged text, and
 // clears the log.
 func (f *samlFed) logged(t *testing.T, text string) {
 	t.Helper()
-	f.log.mu.Lock()
-	defer f.log.mu.Unlock()
-	out := f.log.buf.String()
-	f.log.buf.Reset()
+	out := f.log.take()
 	if !strings.Contains(out, "SAML response refused") || !strings.Contains(out, text) {
 		t.Fatalf("the server's log lacks a SAML refusal with %q:\n%s", text, out)
 	}
@@ -79,8 +63,8 @@ const samlUserEmail = "alice@corp.test"
 type samlFed struct {
 	down                    *env
 	clock                   *cognatetest.Clock
-	log                     *syncBuffer // the server's log
-	idp                     string      // the IdP's URL
+	log                     *syncLog // the server's log
+	idp                     string   // the IdP's URL
 	pool, app, appSecret    string
 	native                  string // a native user of pool A, for linking
 	poolB, appB, appSecretB string // a second pool with the same IdP
@@ -119,7 +103,7 @@ func samlAdmin(t *testing.T, method, u string, body []byte) {
 func newSAMLFed(t *testing.T, opts ...cognatetest.Option) *samlFed {
 	f := &samlFed{clock: &cognatetest.Clock{}}
 	f.clock.Set(time.Now())
-	f.log = &syncBuffer{}
+	f.log = &syncLog{}
 	f.down = newEnv(t, append(opts, cognatetest.WithClock(f.clock), cognatetest.WithLogger(slog.New(slog.NewTextHandler(f.log, nil))))...)
 	f.idp = samlTestIdP(t)
 	resp := must(http.Get(f.idp + "/metadata"))(t)

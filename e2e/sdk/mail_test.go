@@ -279,6 +279,15 @@ func (l *syncLog) Write(p []byte) (int, error) {
 	return l.b.Write(p)
 }
 
+// take returns what was logged since the last take, and clears it.
+func (l *syncLog) take() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := l.b.String()
+	l.b.Reset()
+	return out
+}
+
 // lines returns the lines containing s.
 func (l *syncLog) lines(s string) []string {
 	l.mu.Lock()
