@@ -364,27 +364,37 @@ func TestUserImportJobErrors(t *testing.T) {
 	wantErr(t, err, "InvalidParameterException", "auto-verified")
 }
 
+// bigImport is the number of users in startBigImport's file: enough for a
+// job to be stopped or interrupted between its batches.
+const bigImport = 20000
+
+// startBigImport makes a pool and starts an import job of bigImport users
+// into it, named name.
+func (e *env) startBigImport(t *testing.T, name string) (string, *types.UserImportJobType) {
+	t.Helper()
+	poolID, _ := e.pool(types.UserPoolMfaTypeOff)
+	header := must(e.c.GetCSVHeader(ctx, &cip.GetCSVHeaderInput{UserPoolId: &poolID}))(t).CSVHeader
+	job := e.createJob(poolID, name)
+	if status, body := putCSV(t, *job.PreSignedUrl, usersCSV(header, bigImport).Bytes(), true); status != http.StatusOK {
+		t.Fatalf("upload: %d %s", status, body)
+	}
+	must(e.c.StartUserImportJob(ctx, &cip.StartUserImportJobInput{UserPoolId: &poolID, JobId: job.JobId}))(t)
+	return poolID, job
+}
+
 // TestUserImportJobStopAndList: a large file stopped between batches ends
 // Stopped with part of its users, and ListUserImportJobs pages through the
 // jobs newest first.
 func TestUserImportJobStopAndList(t *testing.T) {
 	e := newEnv(t)
-	poolID, _ := e.pool(types.UserPoolMfaTypeOff)
-	header := must(e.c.GetCSVHeader(ctx, &cip.GetCSVHeaderInput{UserPoolId: &poolID}))(t).CSVHeader
-	const n = 20000
-	csv := usersCSV(header, n)
-	job := e.createJob(poolID, "big")
-	if status, body := putCSV(t, *job.PreSignedUrl, csv.Bytes(), true); status != http.StatusOK {
-		t.Fatalf("upload: %d %s", status, body)
-	}
-	must(e.c.StartUserImportJob(ctx, &cip.StartUserImportJobInput{UserPoolId: &poolID, JobId: job.JobId}))(t)
+	poolID, job := e.startBigImport(t, "big")
 	stopped := must(e.c.StopUserImportJob(ctx, &cip.StopUserImportJobInput{UserPoolId: &poolID, JobId: job.JobId}))(t).UserImportJob
 	if stopped.Status != types.UserImportJobStatusTypeStopping {
 		t.Fatalf("stop answered %s", stopped.Status)
 	}
 	j := e.waitJob(poolID, *job.JobId)
 	if j.Status != types.UserImportJobStatusTypeStopped || aws.ToString(j.CompletionMessage) != "The Import Job was stopped by the developer." ||
-		j.ImportedUsers >= n || j.CompletionDate == nil {
+		j.ImportedUsers >= bigImport || j.CompletionDate == nil {
 		t.Fatalf("stopped job: %s imported %d %q", j.Status, j.ImportedUsers, aws.ToString(j.CompletionMessage))
 	}
 	count := e.countUsers(poolID)
@@ -426,15 +436,7 @@ func TestUserImportJobStopAndList(t *testing.T) {
 // wrote; the server started again on the same data shows it so.
 func TestUserImportJobRestart(t *testing.T) {
 	e := newEnv(t)
-	poolID, _ := e.pool(types.UserPoolMfaTypeOff)
-	header := must(e.c.GetCSVHeader(ctx, &cip.GetCSVHeaderInput{UserPoolId: &poolID}))(t).CSVHeader
-	const n = 20000
-	csv := usersCSV(header, n)
-	job := e.createJob(poolID, "interrupted")
-	if status, body := putCSV(t, *job.PreSignedUrl, csv.Bytes(), true); status != http.StatusOK {
-		t.Fatalf("upload: %d %s", status, body)
-	}
-	must(e.c.StartUserImportJob(ctx, &cip.StartUserImportJobInput{UserPoolId: &poolID, JobId: job.JobId}))(t)
+	poolID, job := e.startBigImport(t, "interrupted")
 	e.srv.Close()
 
 	again := newEnv(t, cognatetest.WithDataDir(e.srv.DataDir))
@@ -443,8 +445,8 @@ func TestUserImportJobRestart(t *testing.T) {
 		t.Fatalf("after restart: %s %q", j.Status, aws.ToString(j.CompletionMessage))
 	}
 	count := again.countUsers(poolID)
-	if int64(count) != j.ImportedUsers || count >= n {
-		t.Fatalf("the pool has %d users, the job says %d imported of %d", count, j.ImportedUsers, n)
+	if int64(count) != j.ImportedUsers || count >= bigImport {
+		t.Fatalf("the pool has %d users, the job says %d imported of %d", count, j.ImportedUsers, bigImport)
 	}
 }
 
